@@ -1,0 +1,56 @@
+#include "gateway/AuthGuard.h"
+
+#include "auth/TokenCodec.h"
+#include "http/HttpRequest.h"
+
+namespace mmf {
+
+namespace {
+// A token is a few hundred bytes; anything much longer is refused before decoding.
+constexpr qsizetype kMaxTokenBytes = 4096;
+} // namespace
+
+AuthGuard::AuthGuard(const TokenVerifier& verifier)
+    : m_verifier(verifier)
+{
+}
+
+Result<v1::TokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
+{
+    const QByteArray header = request.header("authorization");
+    if (header.isNull())
+        return Error::unauthenticated(QStringLiteral("missing Authorization header (expected: Bearer <token>)"));
+    static constexpr QByteArrayView kPrefix("Bearer ");
+    if (!header.startsWith(kPrefix.toByteArray()) && !header.startsWith("bearer "))
+        return Error::unauthenticated(QStringLiteral("the Authorization header must be: Bearer <token>"));
+    return verifyToken(QByteArrayView(header).sliced(kPrefix.size()).trimmed(), method);
+}
+
+Result<v1::TokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayView method) const
+{
+    if (token.isEmpty())
+        return Error::unauthenticated(QStringLiteral("empty bearer token"));
+    if (token.size() > kMaxTokenBytes)
+        return Error::unauthenticated(QStringLiteral("the bearer token is too long"));
+    Result<v1::TokenClaims> claims = m_verifier.verify(token);
+    if (!claims)
+        return claims;
+    if (!method.isEmpty() && !hasMethod(*claims, method)) {
+        return Error::permissionDenied(QStringLiteral("this token does not grant '%1' in project '%2'")
+                                           .arg(QString::fromLatin1(method),
+                                                QString::fromStdString(claims->project_id())));
+    }
+    return claims;
+}
+
+bool isTaskToken(const v1::TokenClaims& claims)
+{
+    return !claims.model().empty();
+}
+
+bool isAdmin(const v1::TokenClaims& claims)
+{
+    return !isTaskToken(claims) && hasMethod(claims, "admin");
+}
+
+} // namespace mmf

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include "mmf/v1/token.pb.h"
+
+#include <QByteArrayView>
+
+namespace mmf {
+
+struct HttpRequest;
+class TokenVerifier;
+
+// Checks the bearer token of a request and the method a route needs. Missing, malformed, forged or expired
+// tokens are 401; a valid token without the method is 403. The verifier caches verified tokens.
+class AuthGuard
+{
+public:
+    explicit AuthGuard(const TokenVerifier& verifier);
+
+    Result<v1::TokenClaims> authenticate(const HttpRequest& request, QByteArrayView method) const;
+    // For a token that arrives another way (the WebSocket's auth message).
+    Result<v1::TokenClaims> verifyToken(QByteArrayView token, QByteArrayView method) const;
+
+private:
+    const TokenVerifier& m_verifier;
+};
+
+// True for a task token (minted by the gateway for model code); those are score-only in their project.
+bool isTaskToken(const v1::TokenClaims& claims);
+bool isAdmin(const v1::TokenClaims& claims);
+
+} // namespace mmf

@@ -1,0 +1,32 @@
+#pragma once
+
+namespace mmf {
+
+class AuthGuard;
+class Clock;
+class KeyRing;
+class ModelCatalog;
+class RedisClient;
+class SigningKey;
+class TaskService;
+class TaskTokenMinter;
+class TaskWaiters;
+class WebSocketHub;
+struct GatewaySettings;
+
+// What the route controllers work with; owned by the server application and passed in.
+struct GatewayContext
+{
+    const GatewaySettings& settings;
+    const Clock& clock;
+    RedisClient& redis;
+    ModelCatalog& catalog;
+    TaskService& tasks;
+    TaskWaiters& waiters;
+    const AuthGuard& auth;
+    KeyRing& keyRing;
+    const SigningKey& signingKey;
+    WebSocketHub& webSockets;
+};
+
+} // namespace mmf

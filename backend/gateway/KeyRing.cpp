@@ -1,0 +1,72 @@
+#include "gateway/KeyRing.h"
+
+#include "auth/Base64Url.h"
+#include "auth/SigningKey.h"
+#include "auth/TokenCodec.h"
+#include "broker/BrokerKeys.h"
+#include "redis/RedisClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace mmf {
+
+KeyRing::KeyRing(RedisClient& redis, TokenVerifier& verifier, QObject* parent)
+    : QObject(parent)
+    , m_redis(redis)
+    , m_verifier(verifier)
+{
+    connect(&m_timer, &QTimer::timeout, this, &KeyRing::reload);
+}
+
+void KeyRing::publish(const SigningKey& key)
+{
+    m_verifier.setTrustedKey(key.keyId(), key.publicKey(), 0);
+    bool known = false;
+    for (const PublicKeyEntry& entry : std::as_const(m_keys))
+        known = known || entry.keyId == key.keyId();
+    if (!known)
+        m_keys.append({key.keyId(), key.publicKey(), 0});
+    const QJsonObject value{{QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey()))},
+                            {QStringLiteral("not_after"), 0}};
+    m_redis.command({"HSETNX", BrokerKeys::publicKeys(), key.keyId(),
+                     QJsonDocument(value).toJson(QJsonDocument::Compact)});
+}
+
+void KeyRing::start(int intervalMs)
+{
+    m_timer.start(intervalMs);
+    reload();
+}
+
+void KeyRing::reload()
+{
+    m_redis.command({"HGETALL", BrokerKeys::publicKeys()}, [this](const RedisReply& reply) {
+        if (!reply.isArray())
+            return;
+        QList<PublicKeyEntry> keys;
+        for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+            const QJsonObject value = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
+            std::optional<QByteArray> publicKey =
+                Base64Url::decode(value.value(QStringLiteral("public_key")).toString().toLatin1());
+            if (!publicKey || publicKey->size() != 32)
+                continue;
+            keys.append({reply.at(i).toByteArray(), *publicKey,
+                         qint64(value.value(QStringLiteral("not_after")).toDouble())});
+        }
+        if (keys.isEmpty())
+            return;
+        for (const PublicKeyEntry& old : std::as_const(m_keys)) {
+            bool still = false;
+            for (const PublicKeyEntry& entry : std::as_const(keys))
+                still = still || entry.keyId == old.keyId;
+            if (!still)
+                m_verifier.removeTrustedKey(old.keyId);
+        }
+        for (const PublicKeyEntry& entry : std::as_const(keys))
+            m_verifier.setTrustedKey(entry.keyId, entry.publicKey, entry.notAfterSecs);
+        m_keys = keys;
+    });
+}
+
+} // namespace mmf

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+namespace mmf {
+
+class RedisClient;
+class SigningKey;
+class TokenVerifier;
+
+// The trusted public keys, published in Redis (mmf:keys) so every server and worker sees a rotation at once.
+// Keeps the verifier in step and serves GET /api/v1/keys.
+class KeyRing : public QObject
+{
+    Q_OBJECT
+public:
+    struct PublicKeyEntry
+    {
+        QByteArray keyId;
+        QByteArray publicKey; // raw 32 bytes
+        qint64 notAfterSecs = 0; // 0: no end
+    };
+
+    KeyRing(RedisClient& redis, TokenVerifier& verifier, QObject* parent = nullptr);
+
+    // Trusts and publishes the server's own key (no end date while it signs).
+    void publish(const SigningKey& key);
+    // Loads mmf:keys now and every `intervalMs`.
+    void start(int intervalMs = 10000);
+    void reload();
+
+    const QList<PublicKeyEntry>& keys() const { return m_keys; }
+
+private:
+    RedisClient& m_redis;
+    TokenVerifier& m_verifier;
+    QList<PublicKeyEntry> m_keys;
+    QTimer m_timer;
+};
+
+} // namespace mmf

@@ -1,0 +1,370 @@
+#include "gateway/ModelCatalog.h"
+
+#include "auth/TokenCodec.h"
+#include "broker/BrokerKeys.h"
+#include "core/Clock.h"
+#include "redis/RedisClient.h"
+#include "schema/DescriptorSet.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTimeZone>
+
+#include <memory>
+
+namespace mmf {
+
+namespace {
+
+QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
+{
+    QHash<QByteArray, QByteArray> out;
+    for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
+        out.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
+    return out;
+}
+
+QByteArray randomHex(int bytes)
+{
+    QByteArray raw(bytes, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(raw.data()), bytes / 4);
+    return raw.toHex();
+}
+
+template<class Message>
+QByteArray toJson(const Message& message)
+{
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+    return QByteArray::fromStdString(out);
+}
+
+template<class Message>
+void fromJson(const QByteArray& json, Message* message)
+{
+    if (json.isEmpty())
+        return;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = true;
+    (void)google::protobuf::util::JsonStringToMessage(json.toStdString(), message, options);
+}
+
+Error unavailable(const RedisReply& reply)
+{
+    return Error::unavailable(QStringLiteral("the task store is unavailable: %1").arg(reply.toString()));
+}
+
+} // namespace
+
+ModelCatalog::ModelCatalog(RedisClient& redis, const Clock& clock, QObject* parent)
+    : QObject(parent)
+    , m_redis(redis)
+    , m_clock(clock)
+{
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh(); });
+}
+
+void ModelCatalog::start(int refreshIntervalMs)
+{
+    m_refreshTimer.start(refreshIntervalMs);
+    refresh();
+}
+
+ModelInfoPtr ModelCatalog::find(QByteArrayView name) const
+{
+    return m_models.value(name.toByteArray());
+}
+
+ModelStats ModelCatalog::stats(QByteArrayView name) const
+{
+    return m_stats.value(name.toByteArray());
+}
+
+QList<ModelInfoPtr> ModelCatalog::all() const
+{
+    return m_models.values();
+}
+
+void ModelCatalog::lookup(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
+{
+    if (ModelInfoPtr model = m_models.value(name)) {
+        done(model);
+        return;
+    }
+    loadModel(name, std::move(done));
+}
+
+void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
+{
+    m_redis.command({"HGETALL", BrokerKeys::modelInfo(name)}, [this, name, done](const RedisReply& reply) {
+        if (reply.isError()) {
+            done(unavailable(reply));
+            return;
+        }
+        if (reply.size() == 0) {
+            done(ModelInfoPtr());
+            return;
+        }
+        const QHash<QByteArray, QByteArray> fields = hashFromReply(reply);
+        ModelInfoPtr current = m_models.value(name);
+        if (current && current->descriptorHash == fields.value("hash")
+            && current->project == fields.value("project")) {
+            // Same types: only the catalogue fields may have changed.
+            auto updated = std::make_shared<ModelInfo>(*current);
+            fromJson(fields.value("metadata"), &updated->metadata);
+            updated->retry.Clear();
+            fromJson(fields.value("retry"), &updated->retry);
+            publish(updated);
+            done(ModelInfoPtr(updated));
+            return;
+        }
+        Result<ModelInfoPtr> parsed = parseModel(name, fields);
+        if (parsed)
+            publish(*parsed);
+        done(std::move(parsed));
+    });
+}
+
+Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name, const QHash<QByteArray, QByteArray>& fields)
+{
+    Result<std::shared_ptr<const DescriptorSet>> set = DescriptorSet::fromSerialized(fields.value("descriptor_set"));
+    if (!set)
+        return Error::internal(QStringLiteral("model %1 has a broken descriptor set: %2")
+                                   .arg(QString::fromUtf8(name), set.error().message));
+    auto model = std::make_shared<ModelInfo>();
+    model->name = name;
+    model->project = fields.value("project");
+    model->requestType = fields.value("request_type");
+    model->responseType = fields.value("response_type");
+    model->descriptorHash = fields.value("hash");
+    model->descriptors = *set;
+    model->request = model->descriptors->findMessage(QString::fromUtf8(model->requestType));
+    model->response = model->descriptors->findMessage(QString::fromUtf8(model->responseType));
+    model->createdAtMs = fields.value("created_at").toLongLong();
+    fromJson(fields.value("metadata"), &model->metadata);
+    fromJson(fields.value("retry"), &model->retry);
+    if (!model->request || !model->response)
+        return Error::internal(QStringLiteral("model %1 lacks its message types").arg(QString::fromUtf8(name)));
+    return ModelInfoPtr(model);
+}
+
+void ModelCatalog::publish(const ModelInfoPtr& model)
+{
+    const bool isNew = !m_models.contains(model->name);
+    m_models.insert(model->name, model);
+    if (isNew)
+        emit modelAdded(model->name);
+}
+
+void ModelCatalog::refresh(std::function<void()> done)
+{
+    if (m_refreshing) {
+        if (done)
+            done();
+        return;
+    }
+    m_refreshing = true;
+    m_redis.command({"SMEMBERS", BrokerKeys::modelSet()}, [this, done](const RedisReply& reply) {
+        if (reply.isError() || !reply.isArray()) {
+            m_refreshing = false;
+            if (done)
+                done();
+            return;
+        }
+        QList<QByteArray> names;
+        for (qsizetype i = 0; i < reply.size(); ++i)
+            names.append(reply.at(i).toByteArray());
+        if (names.isEmpty()) {
+            m_refreshing = false;
+            if (done)
+                done();
+            return;
+        }
+        auto remaining = std::make_shared<int>(int(names.size()) * 3);
+        auto finishOne = [this, remaining, done] {
+            if (--*remaining == 0) {
+                m_refreshing = false;
+                if (done)
+                    done();
+            }
+        };
+        for (const QByteArray& name : names) {
+            loadModel(name, [finishOne](const Result<ModelInfoPtr>&) { finishOne(); });
+            m_redis.command({"HKEYS", BrokerKeys::instances(name)}, [this, name, finishOne](const RedisReply& r) {
+                if (r.isArray()) {
+                    m_stats[name].instances = int(r.size());
+                    for (qsizetype i = 0; i < r.size(); ++i)
+                        m_instanceModels.insert(r.at(i).toByteArray(), name);
+                }
+                finishOne();
+            });
+            m_redis.command({"XINFO", "GROUPS", BrokerKeys::tasks(name)}, [this, name, finishOne](const RedisReply& r) {
+                if (r.isArray()) {
+                    for (qsizetype g = 0; g < r.size(); ++g) {
+                        const RedisReply group = r.at(g);
+                        QHash<QByteArray, qint64> values;
+                        QByteArray groupName;
+                        for (qsizetype i = 0; i + 1 < group.size(); i += 2) {
+                            const QByteArray key = group.at(i).toByteArray();
+                            if (key == "name")
+                                groupName = group.at(i + 1).toByteArray();
+                            else
+                                values.insert(key, group.at(i + 1).integer());
+                        }
+                        if (groupName == BrokerKeys::kGroup) {
+                            ModelStats& stats = m_stats[name];
+                            stats.pending = values.value("pending");
+                            stats.queueDepth = values.value("lag") + stats.pending;
+                        }
+                    }
+                }
+                finishOne();
+            });
+        }
+    });
+}
+
+void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, const v1::TokenClaims& claims,
+                                    std::function<void(Result<Registration>)> done)
+{
+    const QByteArray name = QByteArray::fromStdString(request.model());
+    if (!BrokerKeys::isValidModelName(name)) {
+        done(Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}"), QStringLiteral("model")));
+        return;
+    }
+    const QByteArray setBytes = QByteArray::fromStdString(request.descriptor_set());
+    Result<std::shared_ptr<const DescriptorSet>> set = DescriptorSet::fromSerialized(setBytes);
+    if (!set) {
+        done(Error::invalidArgument(set.error().message, QStringLiteral("descriptor_set")));
+        return;
+    }
+    const QString requestType = QString::fromStdString(request.request_type());
+    const QString responseType = QString::fromStdString(request.response_type());
+    if (!(*set)->findMessage(requestType)) {
+        done(Error::invalidArgument(QStringLiteral("the descriptor set has no message %1").arg(requestType),
+                                    QStringLiteral("request_type")));
+        return;
+    }
+    if (!(*set)->findMessage(responseType)) {
+        done(Error::invalidArgument(QStringLiteral("the descriptor set has no message %1").arg(responseType),
+                                    QStringLiteral("response_type")));
+        return;
+    }
+    const QByteArray hash = (*set)->canonicalHash();
+    const QByteArray project = QByteArray::fromStdString(claims.project_id());
+    const QByteArray key = BrokerKeys::modelInfo(name);
+    const QByteArray now = QByteArray::number(m_clock.nowMs());
+
+    // The first registration decides the model's types and project; HSETNX makes that race-free across servers.
+    m_redis.command({"HSETNX", key, "hash", hash});
+    m_redis.command({"HSETNX", key, "project", project});
+    m_redis.command({"HSETNX", key, "request_type", requestType.toUtf8()});
+    m_redis.command({"HSETNX", key, "response_type", responseType.toUtf8()});
+    m_redis.command({"HSETNX", key, "descriptor_set", setBytes});
+    m_redis.command({"HSETNX", key, "created_at", now});
+    m_redis.command({"HSETNX", key, "metadata", toJson(request.metadata())});
+    m_redis.command({"HMGET", key, "hash", "project", "request_type", "response_type", "created_at"},
+                    [=, this](const RedisReply& reply) {
+        if (reply.isError()) {
+            done(unavailable(reply));
+            return;
+        }
+        const QByteArray storedHash = reply.at(0).toByteArray();
+        const QByteArray storedProject = reply.at(1).toByteArray();
+        const QByteArray storedRequest = reply.at(2).toByteArray();
+        const QByteArray storedResponse = reply.at(3).toByteArray();
+        const bool newModel = reply.at(4).toByteArray() == now;
+        if (storedProject != project) {
+            done(Error::permissionDenied(
+                QStringLiteral("model %1 belongs to project %2; this token is for project %3")
+                    .arg(QString::fromUtf8(name), QString::fromUtf8(storedProject), QString::fromUtf8(project))));
+            return;
+        }
+        if (storedRequest != requestType.toUtf8() || storedResponse != responseType.toUtf8()) {
+            done(Error::conflict(QStringLiteral("model %1 is registered with request type %2 and response type %3, "
+                                                "not %4 and %5")
+                                     .arg(QString::fromUtf8(name), QString::fromUtf8(storedRequest),
+                                          QString::fromUtf8(storedResponse), requestType, responseType)));
+            return;
+        }
+        if (storedHash != hash) {
+            done(Error::conflict(QStringLiteral("model %1 is registered with other message descriptors (canonical "
+                                                "hash %2, this instance has %3)")
+                                     .arg(QString::fromUtf8(name), QString::fromLatin1(storedHash.left(12)),
+                                          QString::fromLatin1(hash.left(12)))));
+            return;
+        }
+        const QByteArray instanceId = randomHex(16);
+        QJsonObject instance{{QStringLiteral("instance_id"), QString::fromLatin1(instanceId)},
+                             {QStringLiteral("name"), QString::fromStdString(request.name())},
+                             {QStringLiteral("host"), QString::fromStdString(request.host())},
+                             {QStringLiteral("port"), int(request.port())},
+                             {QStringLiteral("concurrency"), int(request.concurrency())},
+                             {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())},
+                             {QStringLiteral("started_at"), QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC)
+                                                                .toString(Qt::ISODateWithMs)}};
+        m_redis.command({"XGROUP", "CREATE", BrokerKeys::tasks(name), BrokerKeys::kGroup, "0", "MKSTREAM"});
+        m_redis.command({"HSET", BrokerKeys::instances(name), instanceId,
+                         QJsonDocument(instance).toJson(QJsonDocument::Compact)});
+        m_redis.command({"HSET", key, "last_seen_at", QByteArray::number(m_clock.nowMs())});
+        m_redis.command({"SADD", BrokerKeys::modelSet(), name}, [=, this](const RedisReply& added) {
+            if (added.isError()) {
+                done(unavailable(added));
+                return;
+            }
+            m_instanceModels.insert(instanceId, name);
+            m_stats[name].instances += 1;
+            loadModel(name, [=](Result<ModelInfoPtr> model) {
+                if (!model) {
+                    done(model.error());
+                    return;
+                }
+                done(Registration{instanceId, *model, newModel});
+            });
+        });
+    });
+}
+
+void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
+                                  std::function<void(Result<void>)> done)
+{
+    auto removeFrom = [=, this](const QByteArray& model) {
+        m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId}, [=, this](const RedisReply& reply) {
+            if (reply.isError()) {
+                done(unavailable(reply));
+                return;
+            }
+            if (reply.integer() == 0) {
+                done(Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId))));
+                return;
+            }
+            m_instanceModels.remove(instanceId);
+            ModelStats& stats = m_stats[model];
+            stats.instances = qMax(0, stats.instances - 1);
+            done(Result<void>());
+        });
+    };
+    const QByteArray known = m_instanceModels.value(instanceId);
+    if (!known.isEmpty()) {
+        removeFrom(known);
+        return;
+    }
+    // Registered through another server: find it.
+    refresh([=, this] {
+        const QByteArray model = m_instanceModels.value(instanceId);
+        if (model.isEmpty()) {
+            done(Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId))));
+            return;
+        }
+        removeFrom(model);
+    });
+    Q_UNUSED(claims);
+}
+
+} // namespace mmf

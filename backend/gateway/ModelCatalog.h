@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/Result.h"
+#include "gateway/ModelInfo.h"
+
+#include "mmf/v1/registry.pb.h"
+#include "mmf/v1/token.pb.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace mmf {
+
+class Clock;
+class RedisClient;
+
+// The gateway's view of the models in Redis: message types, project, catalogue fields, live figures. Reads are
+// served from memory; a miss loads from Redis; a timer refreshes everything once a second so every server
+// sees models registered through another one.
+class ModelCatalog : public QObject
+{
+    Q_OBJECT
+public:
+    struct Registration
+    {
+        QByteArray instanceId;
+        ModelInfoPtr model;
+        bool newModel = false;
+    };
+
+    ModelCatalog(RedisClient& redis, const Clock& clock, QObject* parent = nullptr);
+
+    void start(int refreshIntervalMs = 1000);
+
+    // From memory; nullptr when unknown here.
+    ModelInfoPtr find(QByteArrayView name) const;
+    ModelStats stats(QByteArrayView name) const;
+    QList<ModelInfoPtr> all() const;
+    // From memory, else from Redis. The callback gets nullptr for an unknown model, or an unavailable error.
+    void lookup(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
+
+    // Joins an instance: creates the model on first sight (project = the token's project), refuses another
+    // project (403) or other message types / descriptors (409, saying what differs).
+    void registerInstance(const v1::RegisterInstanceRequest& request, const v1::TokenClaims& claims,
+                          std::function<void(Result<Registration>)> done);
+    // Logout: removes the instance (404 when unknown).
+    void removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
+                        std::function<void(Result<void>)> done);
+
+    // Refreshes every known model now; `done` runs when the answers are in.
+    void refresh(std::function<void()> done = {});
+
+signals:
+    // A model became known to this server (its events stream should be tailed).
+    void modelAdded(const QByteArray& name);
+
+private:
+    void loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
+    static Result<ModelInfoPtr> parseModel(const QByteArray& name, const QHash<QByteArray, QByteArray>& fields);
+    void publish(const ModelInfoPtr& model);
+
+    RedisClient& m_redis;
+    const Clock& m_clock;
+    QHash<QByteArray, ModelInfoPtr> m_models;
+    QHash<QByteArray, ModelStats> m_stats;
+    QHash<QByteArray, QByteArray> m_instanceModels; // instance id → model, for logout
+    QTimer m_refreshTimer;
+    bool m_refreshing = false;
+};
+
+} // namespace mmf

@@ -1,0 +1,462 @@
+#include "gateway/TaskController.h"
+
+#include "auth/TokenCodec.h"
+#include "broker/BrokerKeys.h"
+#include "broker/TaskIdGenerator.h"
+#include "gateway/ApiError.h"
+#include "gateway/AuthGuard.h"
+#include "gateway/GatewaySettings.h"
+#include "gateway/JsonBody.h"
+#include "gateway/ModelCatalog.h"
+#include "gateway/TaskJson.h"
+#include "gateway/TaskService.h"
+#include "gateway/TaskWaiters.h"
+#include "schema/DescriptorSet.h"
+#include "schema/ProtoJson.h"
+
+#include <google/protobuf/message.h>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
+
+#include <memory>
+
+namespace mmf {
+
+namespace {
+
+constexpr int kMaxIdempotencyKey = 200;
+
+Result<v1::TokenClaims> authenticateForRead(const GatewayContext& context, const HttpRequest& request)
+{
+    // Model code reads its sub-tasks with its task token, which is score-only.
+    Result<v1::TokenClaims> claims = context.auth.authenticate(request, {});
+    if (claims && !hasMethod(*claims, "read") && !isTaskToken(*claims))
+        return Error::permissionDenied(QStringLiteral("this token does not grant 'read'"));
+    return claims;
+}
+
+bool validIdempotencyKey(const QByteArray& key)
+{
+    if (key.isEmpty() || key.size() > kMaxIdempotencyKey)
+        return false;
+    for (char c : key) {
+        if (c < 0x21 || c > 0x7e)
+            return false;
+    }
+    return true;
+}
+
+// Validates a request body against the model's request type and returns it as binary protobuf.
+Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& request)
+{
+    if (JsonBody::isProtobufBody(request)) {
+        std::unique_ptr<google::protobuf::Message> message(model.descriptors->prototype(model.request)->New());
+        if (!message->ParseFromArray(request.body.constData(), int(request.body.size())))
+            return Error::invalidArgument(QStringLiteral("the body is not a valid binary %1")
+                                              .arg(QString::fromLatin1(model.requestType)));
+        return request.body;
+    }
+    const QByteArray contentType = request.header("content-type");
+    if (!contentType.isEmpty() && !contentType.startsWith("application/json"))
+        return Error::invalidArgument(
+            QStringLiteral("send application/json or application/x-protobuf, not %1").arg(QString::fromLatin1(contentType)));
+    return ProtoJson::jsonToBinary(*model.descriptors, model.request, request.body);
+}
+
+} // namespace
+
+TaskController::TaskController(GatewayContext& context)
+    : m_context(context)
+{
+}
+
+void TaskController::registerRoutes(Router& router)
+{
+    using namespace std::placeholders;
+    router.add("POST", "/api/v1/models/{name}/tasks", std::bind(&TaskController::submit, this, _1, _2, _3));
+    router.add("POST", "/api/v1/models/{name}/tasks:batch", std::bind(&TaskController::submitBatch, this, _1, _2, _3));
+    router.add("GET", "/api/v1/tasks", std::bind(&TaskController::list, this, _1, _2, _3));
+    router.add("GET", "/api/v1/tasks/{id}", std::bind(&TaskController::get, this, _1, _2, _3));
+    router.add("POST", "/api/v1/tasks/{id}/cancel", std::bind(&TaskController::cancel, this, _1, _2, _3));
+    router.add("GET", "/api/v1/tasks/{id}/logs", std::bind(&TaskController::logs, this, _1, _2, _3));
+}
+
+void TaskController::submit(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    const QByteArray name = params.value("name");
+    if (!BrokerKeys::isValidModelName(name)) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
+        return;
+    }
+    Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
+    if (!waitMs) {
+        ApiError::send(responder, waitMs.error());
+        return;
+    }
+    const QByteArray idempotencyKey = request.header("idempotency-key");
+    if (!idempotencyKey.isNull() && !validIdempotencyKey(idempotencyKey)) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("Idempotency-Key is 1 to 200 visible ASCII "
+                                                                        "characters"),
+                                                         QStringLiteral("Idempotency-Key")));
+        return;
+    }
+    QByteArray parent = request.header("x-mmf-parent-task-id");
+    if (!parent.isNull() && (!isTaskToken(*claims) || !TaskIdGenerator::isValid(parent)))
+        parent.clear(); // only model code, with its task token, records a parent
+
+    auto shared = std::make_shared<HttpRequest>(std::move(request));
+    m_context.catalog.lookup(name, [this, shared, responder, claims = *claims, name, waitMs = *waitMs,
+                                    idempotencyKey, parent](Result<ModelInfoPtr> found) {
+        if (!found) {
+            ApiError::send(responder, found.error());
+            return;
+        }
+        const ModelInfoPtr model = *found;
+        if (!model) {
+            ApiError::send(responder, Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
+            return;
+        }
+        if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
+            ApiError::send(responder, Error::permissionDenied(QStringLiteral("model %1 belongs to another project")
+                                                                  .arg(QString::fromUtf8(name))));
+            return;
+        }
+        Result<QByteArray> bytes = requestBytes(*model, *shared);
+        if (!bytes) {
+            ApiError::send(responder, bytes.error());
+            return;
+        }
+        if (m_context.catalog.stats(name).instances == 0) {
+            ApiError::send(responder, Error::unavailable(QStringLiteral("model %1 has no live instance")
+                                                             .arg(QString::fromUtf8(name))));
+            return;
+        }
+        TaskService::Submission submission;
+        submission.model = model;
+        submission.request = *bytes;
+        submission.caller = claims;
+        submission.parentTaskId = parent;
+        submission.taskId = m_context.tasks.newTaskId();
+        if (!idempotencyKey.isEmpty()) {
+            submission.idempotencyKey = idempotencyKey;
+            submission.bodyHash = QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
+        }
+        const bool binary = JsonBody::acceptsProtobuf(*shared);
+        const QByteArray taskId = submission.taskId;
+        // Wait first, submit next: the result cannot slip by between the two.
+        auto waitOutcome = std::make_shared<std::optional<bool>>();
+        auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
+        auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
+            if (!waitOutcome->has_value() || !submitted->has_value())
+                return;
+            const QByteArray id = (*submitted)->taskId;
+            m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
+                if (!record) {
+                    ApiError::send(responder, record.error());
+                    return;
+                }
+                answerWithTask(responder, *record, binary, 202);
+            });
+        };
+        if (waitMs > 0) {
+            m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
+                *waitOutcome = finished;
+                answer();
+            });
+        }
+        m_context.tasks.submit(std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer,
+                                                       claims, binary](Result<TaskService::Submitted> outcome) {
+            if (!outcome) {
+                ApiError::send(responder, outcome.error());
+                return;
+            }
+            if (outcome->existing) {
+                // An earlier task under the same key: answer with it (waiting for it if asked).
+                answerAfterWait(responder, outcome->taskId, claims, waitMs, binary, 202);
+                return;
+            }
+            if (waitMs == 0) {
+                responder.sendJson(202, QByteArrayLiteral("{\"task_id\":\"") + outcome->taskId
+                                            + QByteArrayLiteral("\",\"status\":\"queued\"}"));
+                return;
+            }
+            *submitted = *outcome;
+            answer();
+        });
+    });
+}
+
+void TaskController::answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary,
+                                    int pendingStatus)
+{
+    if (!record.isFinal()) {
+        responder.sendJson(pendingStatus,
+                           JsonBody::compact(QJsonObject{{QStringLiteral("task_id"), QString::fromLatin1(record.taskId)},
+                                                         {QStringLiteral("status"), QString::fromLatin1(record.status)},
+                                                         {QStringLiteral("attempts"), record.attempts}}));
+        return;
+    }
+    if (binary && record.status == "succeeded") {
+        responder.send(200, QByteArrayLiteral("application/x-protobuf"), record.result,
+                       {{QByteArrayLiteral("X-MMF-Task-Id"), record.taskId},
+                        {QByteArrayLiteral("X-MMF-Task-Status"), record.status}});
+        return;
+    }
+    responder.sendJson(200, JsonBody::compact(TaskJson::task(record, m_context.catalog.find(record.model))));
+}
+
+void TaskController::answerAfterWait(const HttpResponder& responder, const QByteArray& taskId,
+                                     const v1::TokenClaims& caller, int waitMs, bool binary, int pendingStatus)
+{
+    m_context.tasks.fetch(taskId, caller, [=, this](Result<TaskRecord> record) {
+        if (!record) {
+            ApiError::send(responder, record.error());
+            return;
+        }
+        if (record->isFinal() || waitMs == 0) {
+            answerWithTask(responder, *record, binary, pendingStatus);
+            return;
+        }
+        m_context.waiters.wait(taskId, waitMs, [=, this](bool) {
+            m_context.tasks.fetch(taskId, caller, [=, this](Result<TaskRecord> again) {
+                if (!again) {
+                    ApiError::send(responder, again.error());
+                    return;
+                }
+                answerWithTask(responder, *again, binary, pendingStatus);
+            });
+        });
+    });
+}
+
+void TaskController::submitBatch(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    const QByteArray name = params.value("name");
+    if (!BrokerKeys::isValidModelName(name)) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
+        return;
+    }
+    Result<QJsonObject> body = JsonBody::parseObject(request.body);
+    if (!body) {
+        ApiError::send(responder, body.error());
+        return;
+    }
+    const QJsonValue inputs = body->value(QStringLiteral("inputs"));
+    if (!inputs.isArray()) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("inputs must be an array of request messages"),
+                                                         QStringLiteral("inputs")));
+        return;
+    }
+    const QJsonArray array = inputs.toArray();
+    if (array.isEmpty() || array.size() > m_context.settings.maxBatch) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("inputs holds 1 to %1 requests")
+                                                             .arg(m_context.settings.maxBatch),
+                                                         QStringLiteral("inputs")));
+        return;
+    }
+    m_context.catalog.lookup(name, [this, responder, claims = *claims, name, array](Result<ModelInfoPtr> found) {
+        if (!found) {
+            ApiError::send(responder, found.error());
+            return;
+        }
+        const ModelInfoPtr model = *found;
+        if (!model) {
+            ApiError::send(responder, Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
+            return;
+        }
+        if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
+            ApiError::send(responder, Error::permissionDenied(QStringLiteral("model %1 belongs to another project")
+                                                                  .arg(QString::fromUtf8(name))));
+            return;
+        }
+        std::vector<QByteArray> requests;
+        requests.reserve(size_t(array.size()));
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QJsonValue input = array.at(i);
+            const QString path = QStringLiteral("inputs[%1]").arg(i);
+            if (!input.isObject()) {
+                ApiError::send(responder, Error::invalidArgument(QStringLiteral("%1 must be an object").arg(path), path));
+                return;
+            }
+            Result<QByteArray> bytes = ProtoJson::jsonToBinary(*model->descriptors, model->request,
+                                                               JsonBody::compact(input.toObject()));
+            if (!bytes) {
+                Error error = bytes.error();
+                error.field = error.field.isEmpty() ? path : path + QLatin1Char('.') + error.field;
+                error.message = path + QStringLiteral(": ") + error.message;
+                ApiError::send(responder, error);
+                return;
+            }
+            requests.push_back(std::move(*bytes));
+        }
+        if (m_context.catalog.stats(name).instances == 0) {
+            ApiError::send(responder, Error::unavailable(QStringLiteral("model %1 has no live instance")
+                                                             .arg(QString::fromUtf8(name))));
+            return;
+        }
+        m_context.tasks.submitBatch(model, requests, claims, {}, [responder](Result<QList<QByteArray>> ids) {
+            if (!ids) {
+                ApiError::send(responder, ids.error());
+                return;
+            }
+            QByteArray out;
+            out.reserve(ids->size() * 29 + 16);
+            out.append("{\"task_ids\":[");
+            for (qsizetype i = 0; i < ids->size(); ++i) {
+                if (i)
+                    out.append(',');
+                out.append('"').append(ids->at(i)).append('"');
+            }
+            out.append("]}");
+            responder.sendJson(202, out);
+        });
+    });
+}
+
+void TaskController::get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = authenticateForRead(m_context, request);
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    const QByteArray taskId = params.value("id");
+    if (!TaskIdGenerator::isValid(taskId)) {
+        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        return;
+    }
+    Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
+    if (!waitMs) {
+        ApiError::send(responder, waitMs.error());
+        return;
+    }
+    answerAfterWait(responder, taskId, *claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
+}
+
+void TaskController::list(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+{
+    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    TaskService::ListQuery query;
+    query.model = request.queryParam("model");
+    query.status = request.queryParam("status");
+    static const QList<QByteArray> kStatuses{"queued", "running", "succeeded", "failed", "cancelled", "dead_lettered"};
+    if (!query.status.isEmpty() && !kStatuses.contains(query.status)) {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("status is one of queued, running, succeeded, "
+                                                                        "failed, cancelled, dead_lettered"),
+                                                         QStringLiteral("status")));
+        return;
+    }
+    bool found = false;
+    const QByteArray limit = request.queryParam("limit", &found);
+    if (found) {
+        bool ok = false;
+        query.limit = limit.toInt(&ok);
+        if (!ok || query.limit < 1 || query.limit > 1000) {
+            ApiError::send(responder, Error::invalidArgument(QStringLiteral("limit is 1 to 1000"), QStringLiteral("limit")));
+            return;
+        }
+    }
+    const QByteArray before = request.queryParam("before", &found);
+    if (found && !before.isEmpty()) {
+        const QDateTime time = QDateTime::fromString(QString::fromLatin1(before), Qt::ISODateWithMs);
+        if (!time.isValid()) {
+            ApiError::send(responder, Error::invalidArgument(QStringLiteral("before is an RFC 3339 time"),
+                                                             QStringLiteral("before")));
+            return;
+        }
+        query.beforeMs = time.toMSecsSinceEpoch();
+    }
+    m_context.tasks.list(*claims, query, [responder](Result<QList<TaskRecord>> records) {
+        if (!records) {
+            ApiError::send(responder, records.error());
+            return;
+        }
+        QJsonArray tasks;
+        for (const TaskRecord& record : *records)
+            tasks.append(TaskJson::taskSummary(record));
+        QJsonObject out{{QStringLiteral("tasks"), tasks}};
+        if (!records->isEmpty())
+            out.insert(QStringLiteral("next_before"), TaskJson::isoTime(records->last().createdAtMs));
+        responder.sendJson(200, JsonBody::compact(out));
+    });
+}
+
+void TaskController::cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    const QByteArray taskId = params.value("id");
+    if (!TaskIdGenerator::isValid(taskId)) {
+        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        return;
+    }
+    m_context.tasks.cancel(taskId, *claims, [responder, taskId](Result<QByteArray> status) {
+        if (!status) {
+            ApiError::send(responder, status.error());
+            return;
+        }
+        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("task_id"), QString::fromLatin1(taskId)},
+                                                              {QStringLiteral("status"), QString::fromLatin1(*status)}}));
+    });
+}
+
+void TaskController::logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = authenticateForRead(m_context, request);
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    const QByteArray taskId = params.value("id");
+    if (!TaskIdGenerator::isValid(taskId)) {
+        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        return;
+    }
+    qint64 from = 0;
+    bool found = false;
+    const QByteArray fromText = request.queryParam("from", &found);
+    if (found) {
+        bool ok = false;
+        from = fromText.toLongLong(&ok);
+        if (!ok || from < 0) {
+            ApiError::send(responder, Error::invalidArgument(QStringLiteral("from is a log sequence number (0 or more)"),
+                                                             QStringLiteral("from")));
+            return;
+        }
+    }
+    m_context.tasks.logs(taskId, *claims, from, [responder](Result<QList<TaskService::LogLine>> lines) {
+        if (!lines) {
+            ApiError::send(responder, lines.error());
+            return;
+        }
+        QJsonArray out;
+        for (const TaskService::LogLine& line : *lines) {
+            out.append(QJsonObject{{QStringLiteral("seq"), double(line.seq)},
+                                   {QStringLiteral("ts"), TaskJson::isoTime(line.tsMs)},
+                                   {QStringLiteral("level"), QString::fromLatin1(line.level)},
+                                   {QStringLiteral("text"), QString::fromUtf8(line.text)}});
+        }
+        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("lines"), out}}));
+    });
+}
+
+} // namespace mmf

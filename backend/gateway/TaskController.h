@@ -1,0 +1,37 @@
+#pragma once
+
+#include "gateway/GatewayContext.h"
+#include "gateway/TaskRecord.h"
+#include "http/Router.h"
+
+#include "mmf/v1/token.pb.h"
+
+namespace mmf {
+
+// Task routes of API v1: submit (with wait and Idempotency-Key), tasks:batch, get (with wait), list, cancel,
+// logs.
+class TaskController
+{
+public:
+    explicit TaskController(GatewayContext& context);
+    void registerRoutes(Router& router);
+
+private:
+    void submit(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void submitBatch(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void list(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+
+    // Answers with the task as it is now: 200 when final (binary result if asked for and succeeded), else
+    // `pendingStatus` (202 after a submit, 200 for a read).
+    void answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary, int pendingStatus);
+    // Waits up to waitMs for the task to end, then answers with it.
+    void answerAfterWait(const HttpResponder& responder, const QByteArray& taskId, const v1::TokenClaims& caller,
+                         int waitMs, bool binary, int pendingStatus);
+
+    GatewayContext& m_context;
+};
+
+} // namespace mmf

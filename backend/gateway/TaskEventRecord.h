@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+
+namespace mmf {
+
+struct StreamEntry;
+
+// One entry of a model's events stream, as the gateway fans it out.
+struct TaskEventRecord
+{
+    enum class Kind { Status, Log, Progress, Result };
+
+    Kind kind = Kind::Status;
+    QByteArray model;
+    QByteArray taskId;
+    QByteArray userId;
+    qint64 tsMs = 0;
+    QByteArray status;
+    int attempts = 0;
+    qint64 seq = 0;
+    QByteArray level;
+    QByteArray text;
+    double fraction = 0;
+    QByteArray result;        // binary response, when it rode along
+    bool resultElided = false; // too large to ride along: read the result key
+    QByteArray errorCode;
+    QByteArray errorMessage;
+    qint64 nextAttemptAtMs = 0;
+
+    bool isFinal() const { return kind == Kind::Result; }
+    // False for an entry that is not a task event.
+    static bool fromStreamEntry(const QByteArray& model, const StreamEntry& entry, TaskEventRecord* out);
+};
+
+} // namespace mmf

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "gateway/ModelInfo.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+
+namespace mmf {
+
+struct TaskEventRecord;
+struct TaskRecord;
+
+// JSON shapes of the task API and the WebSocket pushes. Request and result are rendered through the model's
+// descriptors in the protobuf JSON mapping.
+namespace TaskJson {
+
+QString isoTime(qint64 ms); // RFC 3339 UTC with milliseconds; empty for 0
+// {task_id, model, status, attempts, created_at, started_at, finished_at, next_attempt_at, request, result,
+//  error, parent_task_id, instance}
+QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model);
+// A short row for lists (no request or result).
+QJsonObject taskSummary(const TaskRecord& record);
+// The WebSocket push for an event.
+QJsonObject event(const TaskEventRecord& event, const ModelInfoPtr& model);
+// Result bytes as a JSON value (null when empty or when they do not parse).
+QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type, const QByteArray& bytes);
+
+} // namespace TaskJson
+} // namespace mmf

@@ -1,0 +1,32 @@
+#include "gateway/TaskRecord.h"
+
+#include "mmf/v1/task.pb.h"
+
+namespace mmf {
+
+TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& model,
+                                const QHash<QByteArray, QByteArray>& fields)
+{
+    TaskRecord record;
+    record.taskId = taskId;
+    record.model = model;
+    record.status = fields.value("st");
+    record.userId = fields.value("u");
+    record.projectId = fields.value("p");
+    record.attempts = fields.value("att").toInt();
+    record.createdAtMs = fields.value("c").toLongLong();
+    record.startedAtMs = fields.value("s").toLongLong();
+    record.finishedAtMs = fields.value("f").toLongLong();
+    record.nextAttemptAtMs = fields.value("n").toLongLong();
+    record.errorCode = fields.value("ec");
+    record.errorMessage = fields.value("em");
+    record.parentTaskId = fields.value("par");
+    record.instance = fields.value("i");
+    const QByteArray envelopeBytes = fields.value("env");
+    v1::TaskEnvelope envelope;
+    if (envelope.ParseFromArray(envelopeBytes.constData(), int(envelopeBytes.size())))
+        record.request = QByteArray::fromStdString(envelope.request());
+    return record;
+}
+
+} // namespace mmf

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+
+namespace mmf {
+
+// A task as stored in its hash (plus its result), read back for the API.
+struct TaskRecord
+{
+    QByteArray taskId;
+    QByteArray model;
+    QByteArray status;
+    QByteArray userId;
+    QByteArray projectId;
+    int attempts = 0;
+    qint64 createdAtMs = 0;
+    qint64 startedAtMs = 0;
+    qint64 finishedAtMs = 0;
+    qint64 nextAttemptAtMs = 0;
+    QByteArray request; // binary request (from the envelope)
+    QByteArray result;  // binary response, when succeeded
+    QByteArray errorCode;
+    QByteArray errorMessage;
+    QByteArray parentTaskId;
+    QByteArray instance;
+
+    bool isFinal() const
+    {
+        return status == "succeeded" || status == "failed" || status == "cancelled" || status == "dead_lettered";
+    }
+    static TaskRecord fromHash(const QByteArray& taskId, const QByteArray& model,
+                               const QHash<QByteArray, QByteArray>& fields);
+};
+
+} // namespace mmf

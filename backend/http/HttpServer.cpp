@@ -1,0 +1,290 @@
+#include "http/HttpServer.h"
+
+#include "http/HttpConnection.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <http_parser.h>
+
+#include <algorithm>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+namespace mmf {
+
+namespace {
+
+constexpr qsizetype kReadChunk = 64 * 1024;
+constexpr int kListenBacklog = 1024;
+
+// Takes over accepting so that a connection over the limit is closed before any Qt object is made for it.
+class Listener final : public QTcpServer
+{
+public:
+    Listener(std::function<void(qintptr)> onIncoming, QObject* parent)
+        : QTcpServer(parent)
+        , m_onIncoming(std::move(onIncoming))
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr handle) override { m_onIncoming(handle); }
+
+private:
+    std::function<void(qintptr)> m_onIncoming;
+};
+
+void closeDescriptor(qintptr fd)
+{
+#ifdef Q_OS_UNIX
+    ::close(int(fd));
+#else
+    QTcpSocket socket;
+    if (socket.setSocketDescriptor(fd))
+        socket.abort();
+#endif
+}
+
+int sweepIntervalMs(const HttpLimits& limits)
+{
+    int smallest = 2000; // the linger time of closing connections
+    for (int t : {limits.headerTimeoutMs, limits.idleTimeoutMs}) {
+        if (t > 0)
+            smallest = std::min(smallest, t);
+    }
+    return std::clamp(smallest / 4, 10, 1000);
+}
+
+} // namespace
+
+struct HttpServer::Private final : HttpConnectionHost
+{
+    Private(HttpServer* owner, HttpLimits l)
+        : q(owner)
+        , m_limits(l)
+        , readChunk(new char[kReadChunk])
+    {
+        clock.start();
+        // http_parser has its own process-wide cap on the header block (80 KiB); only ever raise it, so that our
+        // limits (431/414) are the ones that apply.
+        const qint64 headerBlock =
+            qint64(l.maxRequestLine) + l.maxHeadersTotal + 4 * qint64(l.maxHeaderCount) + 1024;
+        if (headerBlock > HTTP_MAX_HEADER_SIZE)
+            http_parser_set_max_header_size(uint32_t(std::min<qint64>(headerBlock, UINT32_MAX)));
+
+        listener = new Listener([this](qintptr fd) { accept(fd); }, q);
+        listener->setListenBacklogSize(kListenBacklog);
+        sweeper = new QTimer(q);
+        sweeper->setInterval(sweepIntervalMs(l));
+        QObject::connect(sweeper, &QTimer::timeout, q, [this] { sweep(); });
+    }
+
+    ~Private()
+    {
+        listener->close();
+        sweeper->stop();
+        const std::vector<HttpConnection*> live = std::move(connections);
+        connections.clear();
+        for (HttpConnection* c : live)
+            delete c;
+        for (PendingUpgrade& p : pendingUpgrades) {
+            QObject::disconnect(p.watch);
+            delete p.socket;
+        }
+    }
+
+    // HttpConnectionHost
+    const HttpLimits& limits() const override { return m_limits; }
+    qint64 nowMs() const override { return clock.elapsed(); }
+    char* readBuffer() override { return readChunk.get(); }
+    qsizetype readBufferSize() const override { return kReadChunk; }
+    QByteArray& writeBuffer() override { return writeScratch; }
+    bool isWebSocketPath(const QByteArray& path) const override { return wsHandler && path == wsPath; }
+
+    void dispatch(HttpRequest& request, const HttpResponder& responder) override
+    {
+        if (handler)
+            handler(request, responder);
+        else
+            responder.sendError(404, "not_found", "no handler");
+    }
+
+    void upgrade(QTcpSocket* socket, HttpRequest&& request) override
+    {
+        if (!ws) {
+            socket->abort();
+            socket->deleteLater();
+            return;
+        }
+        PendingUpgrade pending{socket, socket->peerAddress(), socket->peerPort(), std::move(request), {}};
+        pending.watch = QObject::connect(socket, &QObject::destroyed, q, [this](QObject* gone) { forget(gone); });
+        pendingUpgrades.push_back(std::move(pending));
+        ws->handleConnection(socket);
+    }
+
+    void connectionFinished(HttpConnection* connection) override
+    {
+        const int i = connection->hostIndex;
+        if (i >= 0 && size_t(i) < connections.size() && connections[size_t(i)] == connection) {
+            connections[size_t(i)] = connections.back();
+            connections[size_t(i)]->hostIndex = i;
+            connections.pop_back();
+        }
+        connection->hostIndex = -1;
+        connection->deleteLater();
+        if (connections.empty())
+            sweeper->stop();
+    }
+
+    void accept(qintptr fd)
+    {
+        if (int(connections.size()) >= m_limits.maxConnections) {
+            closeDescriptor(fd);
+            return;
+        }
+        auto* socket = new QTcpSocket;
+        if (!socket->setSocketDescriptor(fd)) {
+            delete socket;
+            closeDescriptor(fd);
+            return;
+        }
+        auto* connection = new HttpConnection(socket, *this);
+        connection->hostIndex = int(connections.size());
+        connections.push_back(connection);
+        if (!sweeper->isActive())
+            sweeper->start();
+    }
+
+    void sweep()
+    {
+        const qint64 now = nowMs();
+        expired.clear();
+        for (HttpConnection* c : connections) {
+            if (c->deadline() != 0 && c->deadline() <= now)
+                expired.push_back(c);
+        }
+        // Acting may finish connections (they are deleted later, so the pointers stay valid here).
+        for (HttpConnection* c : expired)
+            c->onDeadline();
+        expired.clear();
+    }
+
+    void forget(QObject* socket)
+    {
+        pendingUpgrades.erase(std::remove_if(pendingUpgrades.begin(), pendingUpgrades.end(),
+                                             [socket](const PendingUpgrade& p) { return p.socket == socket; }),
+                              pendingUpgrades.end());
+    }
+
+    void onWebSocket()
+    {
+        while (ws->hasPendingConnections()) {
+            QWebSocket* socket = ws->nextPendingConnection();
+            if (!socket)
+                break;
+            // Before any frame is read (CVE-2018-21035: Qt accepts up to 2 GiB otherwise).
+            socket->setMaxAllowedIncomingFrameSize(quint64(m_limits.wsMaxMessageBytes));
+            socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.wsMaxMessageBytes));
+            socket->setParent(nullptr);
+            // QWebSocket does not expose its transport; the peer's address and port identify it among ours.
+            const auto it = std::find_if(pendingUpgrades.begin(), pendingUpgrades.end(), [socket](const auto& p) {
+                return p.port == socket->peerPort() && p.peer == socket->peerAddress();
+            });
+            if (it == pendingUpgrades.end() || !wsHandler) {
+                socket->abort();
+                socket->deleteLater();
+                continue;
+            }
+            QTcpSocket* transport = it->socket;
+            QObject::disconnect(it->watch);
+            const HttpRequest request = std::move(it->request);
+            pendingUpgrades.erase(it);
+            transport->setParent(socket); // dies with its WebSocket
+            wsHandler(socket, request);
+        }
+    }
+
+    struct PendingUpgrade
+    {
+        QTcpSocket* socket = nullptr;
+        QHostAddress peer;
+        quint16 port = 0;
+        HttpRequest request;
+        QMetaObject::Connection watch;
+    };
+
+    HttpServer* q;
+    HttpLimits m_limits;
+    Handler handler;
+    QByteArray wsPath;
+    WebSocketHandler wsHandler;
+    Listener* listener = nullptr;
+    QWebSocketServer* ws = nullptr;
+    QTimer* sweeper = nullptr;
+    QElapsedTimer clock;
+    std::vector<HttpConnection*> connections;
+    std::vector<HttpConnection*> expired;
+    std::vector<PendingUpgrade> pendingUpgrades;
+    std::unique_ptr<char[]> readChunk;
+    QByteArray writeScratch;
+};
+
+HttpServer::HttpServer(HttpLimits limits, QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this, limits))
+{
+}
+
+HttpServer::~HttpServer()
+{
+    d.reset(); // connections first, while the server's children (listener, WebSocket server) still exist
+}
+
+void HttpServer::setHandler(Handler handler)
+{
+    d->handler = std::move(handler);
+}
+
+void HttpServer::setWebSocketHandler(QByteArray path, WebSocketHandler handler)
+{
+    d->wsPath = std::move(path);
+    d->wsHandler = std::move(handler);
+    if (!d->ws) {
+        d->ws = new QWebSocketServer(QStringLiteral("mmf"), QWebSocketServer::NonSecureMode, this);
+        connect(d->ws, &QWebSocketServer::newConnection, this, [this] { d->onWebSocket(); });
+    }
+}
+
+Result<quint16> HttpServer::listen(const QHostAddress& address, quint16 port)
+{
+    if (!d->listener->listen(address, port)) {
+        return Error::unavailable(QStringLiteral("cannot listen on %1:%2: %3")
+                                      .arg(address.toString())
+                                      .arg(port)
+                                      .arg(d->listener->errorString()));
+    }
+    return d->listener->serverPort();
+}
+
+void HttpServer::close()
+{
+    d->listener->close();
+    const std::vector<HttpConnection*> live = d->connections; // stopping may finish some of them
+    for (HttpConnection* c : live)
+        c->stopAccepting();
+}
+
+int HttpServer::connectionCount() const
+{
+    return int(d->connections.size());
+}
+
+} // namespace mmf

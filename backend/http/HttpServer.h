@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/Result.h"
+#include "http/HttpLimits.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponder.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <functional>
+
+class QWebSocket;
+
+namespace mmf {
+
+// A small HTTP/1.1 server on QTcpServer + http_parser: keep-alive, pipelining (answers in order), deferred
+// answers, limits enforced while reading (a too-large Content-Length is refused with 413 before any body byte
+// is read; a chunked body is cut at the limit), and WebSocket upgrades handed to QWebSocketServer on one path.
+// Error answers it makes itself use the API's error object: {"error":{"code":...,"message":...}}.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<void(HttpRequest& request, const HttpResponder& responder)>;
+    // Called with an open WebSocket (limits already set on it) and the upgrade request (for its headers).
+    // The handler takes ownership of the socket.
+    using WebSocketHandler = std::function<void(QWebSocket* socket, const HttpRequest& upgradeRequest)>;
+
+    explicit HttpServer(HttpLimits limits, QObject* parent = nullptr);
+    ~HttpServer() override;
+
+    void setHandler(Handler handler);
+    // Upgrade requests for `path` go to `handler`; a plain GET of that path gets 426.
+    void setWebSocketHandler(QByteArray path, WebSocketHandler handler);
+
+    // Binds and listens; returns the bound port (useful with port 0).
+    Result<quint16> listen(const QHostAddress& address, quint16 port);
+    // Stops accepting; open connections finish their current answers.
+    void close();
+    int connectionCount() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace mmf

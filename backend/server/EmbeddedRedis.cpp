@@ -1,0 +1,227 @@
+#include "server/EmbeddedRedis.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QThread>
+
+#include <hiredis/hiredis.h>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcEmbeddedRedis, "mmf.server.redis")
+
+namespace mmf {
+
+namespace {
+
+constexpr int kStartDeadlineMs = 15000;
+constexpr qsizetype kMaxUnixPath = 100; // sun_path is 108 bytes on Linux
+
+bool answersPing(const RedisConfig& config)
+{
+    timeval timeout{0, 200000};
+    redisContext* context = config.unixSocket.isEmpty()
+                                ? redisConnectWithTimeout(config.host.toUtf8().constData(), config.port, timeout)
+                                : redisConnectUnixWithTimeout(config.unixSocket.toUtf8().constData(), timeout);
+    if (!context)
+        return false;
+    bool ok = false;
+    if (!context->err) {
+        redisSetTimeout(context, timeout);
+        const QByteArray password = config.password.toUtf8();
+        auto* auth = static_cast<redisReply*>(redisCommand(context, "AUTH %b", password.constData(), size_t(password.size())));
+        if (auth) {
+            ok = auth->type == REDIS_REPLY_STATUS;
+            freeReplyObject(auth);
+        }
+        if (ok) {
+            auto* ping = static_cast<redisReply*>(redisCommand(context, "PING"));
+            ok = ping && ping->type == REDIS_REPLY_STATUS;
+            if (ping)
+                freeReplyObject(ping);
+        }
+    }
+    redisFree(context);
+    return ok;
+}
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+} // namespace
+
+EmbeddedRedis::EmbeddedRedis(QString dataDir, QString appendfsync, QObject* parent)
+    : QObject(parent)
+    , m_dataDir(std::move(dataDir))
+    , m_appendfsync(std::move(appendfsync))
+{
+    m_process.setChildProcessModifier([] {
+        // The Redis dies with its server, even when the server is SIGKILLed.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    });
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
+        if (!m_stopping)
+            emit crashed(QStringLiteral("the embedded redis-server exited with code %1").arg(code));
+    });
+}
+
+EmbeddedRedis::~EmbeddedRedis()
+{
+    stop();
+}
+
+qint64 EmbeddedRedis::pid() const
+{
+    return m_process.processId();
+}
+
+Result<QString> EmbeddedRedis::ensurePassword(const QString& dir)
+{
+    const QString path = dir + QStringLiteral("/password");
+    QFile existing(path);
+    if (existing.open(QIODevice::ReadOnly)) {
+        const QString password = QString::fromLatin1(existing.readAll().trimmed());
+        if (password.size() >= 32)
+            return password;
+    }
+    QByteArray random(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(random.data()), 8);
+    const QByteArray password = random.toHex();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error::internal(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    file.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    file.write(password + '\n');
+    if (!file.commit())
+        return Error::internal(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    return QString::fromLatin1(password);
+}
+
+void EmbeddedRedis::killStale(const QString& pidFile)
+{
+    QFile file(pidFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const pid_t pid = pid_t(file.readAll().trimmed().toLongLong());
+    if (pid <= 1)
+        return;
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+    if (!cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().contains("redis-server"))
+        return;
+    qCWarning(lcEmbeddedRedis) << "stopping a stale embedded redis-server, pid" << pid;
+    ::kill(pid, SIGTERM);
+    QElapsedTimer timer;
+    timer.start();
+    while (::kill(pid, 0) == 0 && timer.elapsed() < 5000)
+        QThread::msleep(20);
+    if (::kill(pid, 0) == 0)
+        ::kill(pid, SIGKILL);
+}
+
+Result<RedisConfig> EmbeddedRedis::start()
+{
+    const QString program = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    if (program.isEmpty())
+        return Error::unavailable(QStringLiteral("redis-server is not installed (apt-get install redis-server), or "
+                                                 "give an external one with --redis URL"));
+    const QString dir = QDir(m_dataDir).absoluteFilePath(QStringLiteral("redis"));
+    if (!QDir().mkpath(dir))
+        return Error::internal(QStringLiteral("cannot create %1").arg(dir));
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    Result<QString> password = ensurePassword(dir);
+    if (!password)
+        return password.error();
+    const QString pidFile = dir + QStringLiteral("/redis.pid");
+    killStale(pidFile);
+
+    RedisConfig config;
+    config.password = *password;
+    config.clientName = QStringLiteral("mmf-server");
+    const QString socketPath = dir + QStringLiteral("/redis.sock");
+    QString listenLines;
+    if (socketPath.toUtf8().size() <= kMaxUnixPath) {
+        config.unixSocket = socketPath;
+        listenLines = QStringLiteral("port 0\nunixsocket %1\nunixsocketperm 700\n").arg(socketPath);
+    } else {
+        config.host = QStringLiteral("127.0.0.1");
+        config.port = freeLoopbackPort();
+        listenLines = QStringLiteral("bind 127.0.0.1\nport %1\n").arg(config.port);
+    }
+    const QString conf = QStringLiteral(
+                             "# Written by mmf-server at each start; edits are overwritten.\n"
+                             "%1"
+                             "protected-mode yes\n"
+                             "requirepass %2\n"
+                             "dir %3\n"
+                             "pidfile %4\n"
+                             "logfile %3/redis.log\n"
+                             "daemonize no\n"
+                             "save \"\"\n"
+                             "appendonly yes\n"
+                             "appendfsync %5\n"
+                             "maxmemory-policy noeviction\n"
+                             "tcp-keepalive 60\n")
+                             .arg(listenLines, *password, dir, pidFile, m_appendfsync);
+    const QString confPath = dir + QStringLiteral("/redis.conf");
+    QSaveFile confFile(confPath);
+    if (!confFile.open(QIODevice::WriteOnly))
+        return Error::internal(QStringLiteral("cannot write %1").arg(confPath));
+    confFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    confFile.write(conf.toUtf8());
+    if (!confFile.commit())
+        return Error::internal(QStringLiteral("cannot write %1").arg(confPath));
+    if (!config.unixSocket.isEmpty())
+        QFile::remove(config.unixSocket);
+
+    m_stopping = false;
+    m_process.setProgram(program);
+    m_process.setArguments({confPath});
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.setStandardOutputFile(QProcess::nullDevice());
+    m_process.start();
+    if (!m_process.waitForStarted(5000))
+        return Error::unavailable(QStringLiteral("cannot start redis-server: %1").arg(m_process.errorString()));
+
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kStartDeadlineMs) {
+        if (m_process.state() != QProcess::Running)
+            return Error::unavailable(QStringLiteral("redis-server exited at start; see %1/redis.log").arg(dir));
+        if (answersPing(config)) {
+            qCInfo(lcEmbeddedRedis) << "embedded redis-server ready, pid" << m_process.processId();
+            return config;
+        }
+        QThread::msleep(10);
+    }
+    stop();
+    return Error::unavailable(QStringLiteral("redis-server did not answer within %1 s; see %2/redis.log")
+                                  .arg(kStartDeadlineMs / 1000)
+                                  .arg(dir));
+}
+
+void EmbeddedRedis::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_stopping = true;
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+} // namespace mmf

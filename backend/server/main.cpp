@@ -1,0 +1,10 @@
+#include "server/ServerMain.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mmf-server"));
+    return mmf::runServerMain(QCoreApplication::arguments().mid(1));
+}

@@ -1,0 +1,186 @@
+#include "tools/BenchConfig.h"
+
+#include <QHash>
+
+#include <limits>
+
+namespace mmf {
+
+namespace {
+
+struct IntOption
+{
+    const char* name;
+    int BenchConfig::*field;
+    int min;
+    int max;
+};
+
+const IntOption kIntOptions[] = {
+    {"tasks", &BenchConfig::tasks, 1, 100'000'000},
+    {"connections", &BenchConfig::connections, 1, 1000},
+    {"window", &BenchConfig::window, 1, 100'000},
+    {"batch-size", &BenchConfig::batchSize, 1, 100'000},
+    {"payload-bytes", &BenchConfig::payloadBytes, 0, 64 * 1024 * 1024},
+    {"stall-timeout", &BenchConfig::stallTimeoutS, 1, 86'400},
+};
+
+} // namespace
+
+QString BenchConfig::modeName(BenchMode mode)
+{
+    switch (mode) {
+    case BenchMode::Throughput:
+        return QStringLiteral("throughput");
+    case BenchMode::Batch:
+        return QStringLiteral("batch");
+    case BenchMode::Latency:
+        return QStringLiteral("latency");
+    }
+    return {};
+}
+
+Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEnvironment& env)
+{
+    BenchConfig config;
+    QHash<QString, QString> values;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString& arg = args.at(i);
+        if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
+            config.help = true;
+            return config;
+        }
+        if (!arg.startsWith(QLatin1String("--")))
+            return Error::invalidArgument(QStringLiteral("unexpected argument \"%1\"").arg(arg));
+        QString name = arg.mid(2);
+        QString value;
+        if (const qsizetype eq = name.indexOf(QLatin1Char('=')); eq >= 0) {
+            value = name.mid(eq + 1);
+            name.truncate(eq);
+        } else if (i + 1 < args.size()) {
+            value = args.at(++i);
+        } else {
+            return Error::invalidArgument(QStringLiteral("--%1 needs a value").arg(name), name);
+        }
+        values.insert(name, value);
+    }
+
+    static const QStringList known = {QStringLiteral("server"), QStringLiteral("token"),    QStringLiteral("model"),
+                                      QStringLiteral("mode"),   QStringLiteral("rate"),     QStringLiteral("server-pid"),
+                                      QStringLiteral("tasks"),  QStringLiteral("connections"), QStringLiteral("window"),
+                                      QStringLiteral("batch-size"), QStringLiteral("payload-bytes"),
+                                      QStringLiteral("stall-timeout")};
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!known.contains(it.key()))
+            return Error::invalidArgument(QStringLiteral("unknown option --%1").arg(it.key()), it.key());
+    }
+
+    QString server = values.value(QStringLiteral("server"), env.value(QStringLiteral("MMF_SERVER")));
+    if (server.isEmpty())
+        server = QStringLiteral("http://127.0.0.1:8080");
+    config.server = QUrl(server, QUrl::StrictMode);
+    if (!config.server.isValid() || config.server.scheme() != QLatin1String("http") || config.server.host().isEmpty())
+        return Error::invalidArgument(QStringLiteral("--server needs an http:// URL (the bench speaks plain HTTP)"),
+                                      QStringLiteral("server"));
+    config.token = values.value(QStringLiteral("token"), env.value(QStringLiteral("MMF_TOKEN")));
+    if (config.token.isEmpty())
+        return Error::invalidArgument(QStringLiteral("--token (or MMF_TOKEN) is required"), QStringLiteral("token"));
+    config.model = values.value(QStringLiteral("model"), config.model);
+    if (config.model.isEmpty())
+        return Error::invalidArgument(QStringLiteral("--model must not be empty"), QStringLiteral("model"));
+
+    const QString mode = values.value(QStringLiteral("mode"), QStringLiteral("throughput"));
+    if (mode == QLatin1String("throughput"))
+        config.mode = BenchMode::Throughput;
+    else if (mode == QLatin1String("batch"))
+        config.mode = BenchMode::Batch;
+    else if (mode == QLatin1String("latency"))
+        config.mode = BenchMode::Latency;
+    else
+        return Error::invalidArgument(QStringLiteral("--mode must be throughput, batch or latency"),
+                                      QStringLiteral("mode"));
+    // A batch answer holds up to batch-size ids: fewer requests in flight keep the same number of tasks moving.
+    if (config.mode == BenchMode::Batch)
+        config.window = 2;
+
+    for (const IntOption& option : kIntOptions) {
+        const QString name = QLatin1String(option.name);
+        if (!values.contains(name))
+            continue;
+        bool ok = false;
+        const qint64 number = values.value(name).toLongLong(&ok);
+        if (!ok || number < option.min || number > option.max)
+            return Error::invalidArgument(
+                QStringLiteral("--%1 must be an integer in %2..%3").arg(name).arg(option.min).arg(option.max), name);
+        config.*option.field = int(number);
+    }
+    if (values.contains(QStringLiteral("rate"))) {
+        bool ok = false;
+        config.rate = values.value(QStringLiteral("rate")).toDouble(&ok);
+        if (!ok || config.rate <= 0 || config.rate > 1e6)
+            return Error::invalidArgument(QStringLiteral("--rate must be a number of tasks per second in (0, 1e6]"),
+                                          QStringLiteral("rate"));
+    }
+    if (values.contains(QStringLiteral("server-pid"))) {
+        bool ok = false;
+        config.serverPid = values.value(QStringLiteral("server-pid")).toLongLong(&ok);
+        if (!ok || config.serverPid <= 0)
+            return Error::invalidArgument(QStringLiteral("--server-pid must be a process id"),
+                                          QStringLiteral("server-pid"));
+    }
+    if (config.mode == BenchMode::Latency) {
+        config.connections = 1;
+        config.window = std::numeric_limits<int>::max();
+    }
+    return config;
+}
+
+QString BenchConfig::helpText()
+{
+    return QStringLiteral(
+        "Usage: mmf-bench --server URL --token TOKEN [options]\n"
+        "Submits tasks through the public API and prints one summary line (key=value) per run.\n\n"
+        "  --server URL          server (env MMF_SERVER; default http://127.0.0.1:8080)\n"
+        "  --token TOKEN         token with score and read (env MMF_TOKEN)\n"
+        "  --model NAME          model to load (default echo)\n"
+        "  --tasks N             tasks to submit (default 1000)\n"
+        "  --mode MODE           throughput (single submits over C connections), batch (tasks:batch),\n"
+        "                        latency (a fixed rate over one connection; reports p999 too)\n"
+        "  --connections C       connections (default 4; latency: 1)\n"
+        "  --window W            requests in flight per connection (default 16, batch 2)\n"
+        "  --batch-size B        inputs per tasks:batch request (default 100)\n"
+        "  --rate R              latency mode: tasks per second (default 500)\n"
+        "  --payload-bytes N     length of the echo text (default 100)\n"
+        "  --server-pid PID      also report the server's CPU seconds and RSS (and its children's)\n"
+        "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n\n"
+        "A task is complete when its result (or a final status) arrives on the WebSocket subscription to\n"
+        "model/<name>; latency is that arrival minus the time its submit was written.\n"
+        "Exit codes: 0 all tasks succeeded, 1 errors or failed tasks, 2 usage error, 3 server unreachable.\n");
+}
+
+QByteArray BenchConfig::requestBody() const
+{
+    QByteArray body;
+    body.reserve(payloadBytes + 16);
+    body += "{\"text\":\"";
+    body += QByteArray(payloadBytes, 'x');
+    body += "\"}";
+    return body;
+}
+
+QByteArray BenchConfig::batchBody(int n) const
+{
+    const QByteArray one = requestBody();
+    QByteArray body;
+    body.reserve(qsizetype(n) * (one.size() + 1) + 16);
+    body += "{\"inputs\":[";
+    for (int i = 0; i < n; ++i) {
+        if (i > 0)
+            body += ',';
+        body += one;
+    }
+    body += "]}";
+    return body;
+}
+
+} // namespace mmf

@@ -1,0 +1,317 @@
+#include "tools/CtlApp.h"
+
+#include "tools/CtlFormat.h"
+#include "tools/CtlRequests.h"
+#include "tools/TaskWatcher.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace mmf {
+
+CtlApp::CtlApp(CtlInvocation invocation, CtlSettings settings, QTextStream* out, QTextStream* err,
+               QIODevice* stdinDevice, QObject* parent)
+    : QObject(parent)
+    , m_invocation(std::move(invocation))
+    , m_settings(std::move(settings))
+    , m_out(out)
+    , m_err(err)
+    , m_stdin(stdinDevice)
+    , m_api(m_settings.server, m_settings.token)
+{
+}
+
+int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const Result<CtlInvocation> parsed = CtlCommandLine::parse(args);
+    if (!parsed) {
+        err << "error: usage: " << parsed.error().message << '\n';
+        if (args.isEmpty())
+            err << '\n' << CtlCommandLine::globalHelp();
+        else
+            err << "run 'mmfctl --help' for usage\n";
+        return int(CtlExit::Usage);
+    }
+    const CtlInvocation& invocation = *parsed;
+    if (invocation.help || invocation.command == QLatin1String("help")) {
+        const QString topic = invocation.command == QLatin1String("help") ? invocation.positional.join(QLatin1Char(' '))
+                                                                          : invocation.command;
+        out << (topic.isEmpty() ? CtlCommandLine::globalHelp() : CtlCommandLine::commandHelp(topic));
+        return int(CtlExit::Ok);
+    }
+
+    std::optional<CtlSession> session;
+    if (Result<CtlSession> loaded = SessionFile(SessionFile::defaultPath(env)).load(); loaded)
+        session = *loaded;
+    const Result<CtlSettings> settings = CtlSettings::resolve(invocation, env, session);
+    if (!settings) {
+        err << "error: usage: " << settings.error().message << '\n';
+        return int(CtlExit::Usage);
+    }
+
+    QFile stdinFile;
+    stdinFile.open(stdin, QIODevice::ReadOnly);
+    CtlApp app(invocation, *settings, &out, &err, &stdinFile);
+    int exitCode = int(CtlExit::Ok);
+    QEventLoop loop;
+    connect(&app, &CtlApp::finished, &loop, [&](int code) {
+        exitCode = code;
+        loop.quit();
+    });
+    QTimer::singleShot(0, &app, &CtlApp::start);
+    loop.exec();
+    out.flush();
+    err.flush();
+    return exitCode;
+}
+
+void CtlApp::start()
+{
+    const QString& command = m_invocation.command;
+    if (command == QLatin1String("submit"))
+        runSubmit();
+    else if (command == QLatin1String("watch"))
+        runWatch(m_invocation.positional.value(0));
+    else if (command == QLatin1String("get"))
+        runGet();
+    else if (command == QLatin1String("list"))
+        runList();
+    else if (command == QLatin1String("cancel"))
+        runCancel();
+    else if (command == QLatin1String("logs"))
+        runLogs();
+    else if (command == QLatin1String("token issue"))
+        runTokenIssue();
+    else if (command == QLatin1String("models"))
+        runModels();
+    else
+        fail({QStringLiteral("usage"), QStringLiteral("unknown command \"%1\"").arg(command), {}, CtlExit::Usage});
+}
+
+void CtlApp::runSubmit()
+{
+    const Result<QByteArray> body = CtlRequests::readBody(m_invocation.positional.value(1), m_stdin);
+    if (!body) {
+        fail({QStringLiteral("usage"), body.error().message, {}, CtlExit::Usage});
+        return;
+    }
+    const std::optional<int> wait = m_invocation.has(QStringLiteral("wait"))
+                                        ? std::optional<int>(m_invocation.intValue(QStringLiteral("wait"), 0))
+                                        : std::nullopt;
+    const bool watch = m_invocation.has(QStringLiteral("watch"));
+    const ApiRequest request = CtlRequests::submit(m_invocation.positional.at(0), *body, wait,
+                                                   m_invocation.value(QStringLiteral("idempotency-key")));
+    call(request, [this, watch](const ApiResponse& response) {
+        const QJsonObject task = QJsonDocument::fromJson(response.body).object();
+        const QString taskId = task.value(QLatin1String("task_id")).toString();
+        const QString status = task.value(QLatin1String("status")).toString();
+        if (CtlFormat::isFinalStatus(status)) {
+            // Finished within --wait: the answer is the task itself.
+            if (m_settings.json)
+                printRaw(response.body);
+            finishWithTask(task);
+            return;
+        }
+        if (taskId.isEmpty()) {
+            fail({QStringLiteral("internal"), QStringLiteral("the server's answer has no task_id"), {}, CtlExit::Failure});
+            return;
+        }
+        if (m_settings.json)
+            printRaw(response.body);
+        else if (watch)
+            *m_out << "task " << taskId << Qt::endl;
+        else
+            *m_out << taskId << Qt::endl;
+        if (watch)
+            runWatch(taskId);
+        else
+            finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runWatch(const QString& taskId)
+{
+    m_watcher = new TaskWatcher(&m_api, m_settings.token, taskId, this);
+    connect(m_watcher, &TaskWatcher::event, this, &CtlApp::printWatchEvent);
+    connect(m_watcher, &TaskWatcher::finished, this, [this](const QJsonObject& result) {
+        if (m_settings.json)
+            printRaw(QJsonDocument(result).toJson(QJsonDocument::Compact));
+        finishWithTask(result);
+    });
+    connect(m_watcher, &TaskWatcher::failed, this, &CtlApp::fail);
+    m_watcher->start();
+}
+
+void CtlApp::runGet()
+{
+    call(CtlRequests::getTask(m_invocation.positional.at(0)), [this](const ApiResponse& response) {
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::taskDetails(QJsonDocument::fromJson(response.body).object());
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runList()
+{
+    const std::optional<int> limit = m_invocation.has(QStringLiteral("limit"))
+                                         ? std::optional<int>(m_invocation.intValue(QStringLiteral("limit"), 0))
+                                         : std::nullopt;
+    const ApiRequest request =
+        CtlRequests::listTasks(m_invocation.value(QStringLiteral("model")), m_invocation.value(QStringLiteral("status")),
+                               limit, m_invocation.value(QStringLiteral("before")));
+    call(request, [this](const ApiResponse& response) {
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::tasksTable(QJsonDocument::fromJson(response.body));
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runCancel()
+{
+    const QString taskId = m_invocation.positional.at(0);
+    call(CtlRequests::cancelTask(taskId), [this, taskId](const ApiResponse& response) {
+        if (m_settings.json) {
+            printRaw(response.body);
+        } else {
+            const QString status = QJsonDocument::fromJson(response.body).object().value(QLatin1String("status")).toString();
+            *m_out << taskId << ' ' << (status.isEmpty() ? QStringLiteral("cancel_requested") : status) << '\n';
+        }
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runLogs()
+{
+    const std::optional<qint64> from =
+        m_invocation.has(QStringLiteral("from"))
+            ? std::optional<qint64>(m_invocation.value(QStringLiteral("from")).toLongLong())
+            : std::nullopt;
+    call(CtlRequests::taskLogs(m_invocation.positional.at(0), from), [this](const ApiResponse& response) {
+        if (m_settings.json) {
+            printRaw(response.body);
+        } else {
+            const QJsonArray lines =
+                QJsonDocument::fromJson(response.body).object().value(QLatin1String("lines")).toArray();
+            for (const QJsonValue& line : lines)
+                *m_out << CtlFormat::logLine(line.toObject()) << '\n';
+        }
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runTokenIssue()
+{
+    const ApiRequest request = CtlRequests::issueToken(
+        m_invocation.value(QStringLiteral("user")), m_invocation.value(QStringLiteral("project"), QStringLiteral("default")),
+        m_invocation.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts),
+        m_invocation.has(QStringLiteral("ttl")) ? m_invocation.value(QStringLiteral("ttl")).toLongLong() : 3600);
+    call(request, [this](const ApiResponse& response) {
+        const QString token = QJsonDocument::fromJson(response.body).object().value(QLatin1String("token")).toString();
+        if (m_settings.json) {
+            printRaw(response.body);
+        } else if (token.isEmpty()) {
+            fail({QStringLiteral("internal"), QStringLiteral("the server's answer has no token"), {}, CtlExit::Failure});
+            return;
+        } else {
+            *m_out << token << '\n';
+        }
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runModels()
+{
+    call(CtlRequests::models(), [this](const ApiResponse& response) {
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::modelsTable(QJsonDocument::fromJson(response.body));
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess)
+{
+    m_api.send(request, this, [this, onSuccess = std::move(onSuccess)](const ApiResponse& response) {
+        if (!response.reachable()) {
+            fail({QStringLiteral("unavailable"),
+                  QStringLiteral("cannot reach %1: %2").arg(m_settings.server.toString(), response.networkError),
+                  {}, CtlExit::Unreachable});
+            return;
+        }
+        if (!response.ok()) {
+            fail(CtlFormat::apiError(response.status, response.body));
+            return;
+        }
+        onSuccess(response);
+    });
+}
+
+void CtlApp::printWatchEvent(const QJsonObject& push)
+{
+    if (m_settings.json) {
+        printRaw(QJsonDocument(push).toJson(QJsonDocument::Compact));
+        return;
+    }
+    const QString type = push.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("log"))
+        *m_out << CtlFormat::logLine(push) << Qt::endl;
+    else if (type == QLatin1String("progress"))
+        *m_out << CtlFormat::progressLine(push) << Qt::endl;
+    else if (type == QLatin1String("status"))
+        *m_out << CtlFormat::statusLine(push) << Qt::endl;
+}
+
+void CtlApp::finishWithTask(const QJsonObject& task)
+{
+    const QString status = task.value(QLatin1String("status")).toString();
+    if (CtlFormat::isSuccess(status)) {
+        if (!m_settings.json)
+            *m_out << CtlFormat::json(task.value(QLatin1String("result"))) << Qt::endl;
+        finish(CtlExit::Ok);
+        return;
+    }
+    CtlError error = CtlFormat::taskError(task.value(QLatin1String("error")));
+    if (!task.value(QLatin1String("error")).isObject()) {
+        error.code = status;
+        error.message = QStringLiteral("task %1 ended %2").arg(task.value(QLatin1String("task_id")).toString(), status);
+    }
+    fail(error);
+}
+
+void CtlApp::printRaw(const QByteArray& body)
+{
+    *m_out << QString::fromUtf8(body.trimmed()) << Qt::endl;
+}
+
+void CtlApp::fail(const CtlError& error)
+{
+    if (m_finished)
+        return;
+    *m_err << CtlFormat::errorLine(error) << '\n';
+    if (error.code == QLatin1String("unauthenticated") && m_settings.tokenSource == CtlSettings::TokenSource::None)
+        *m_err << "hint: pass --token, set MMF_TOKEN or run 'mmfctl login'\n";
+    m_err->flush();
+    finish(error.exit);
+}
+
+void CtlApp::finish(CtlExit code)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_out->flush();
+    emit finished(int(code));
+}
+
+} // namespace mmf

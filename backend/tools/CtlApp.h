@@ -1,0 +1,65 @@
+#pragma once
+
+#include "tools/ApiClient.h"
+#include "tools/CtlCommandLine.h"
+#include "tools/CtlError.h"
+#include "tools/CtlSettings.h"
+
+#include <QIODevice>
+#include <QJsonObject>
+#include <QObject>
+#include <QProcessEnvironment>
+#include <QTextStream>
+
+namespace mmf {
+
+class TaskWatcher;
+
+// Runs one mmfctl command on the event loop and reports its exit code through finished() exactly once.
+// Output goes to `out`, errors as "error: <code>: <message> (field: x)" lines to `err`.
+class CtlApp : public QObject
+{
+    Q_OBJECT
+public:
+    CtlApp(CtlInvocation invocation, CtlSettings settings, QTextStream* out, QTextStream* err,
+           QIODevice* stdinDevice, QObject* parent = nullptr);
+
+    // Parses `args` (without the program name), prints help or usage errors, resolves the server and token
+    // (the session file from `env` included) and runs the command in the running QCoreApplication's loop.
+    // Returns the process exit code.
+    static int exec(const QStringList& args, const QProcessEnvironment& env);
+
+    void start();
+
+signals:
+    void finished(int exitCode);
+
+private:
+    void runSubmit();
+    void runWatch(const QString& taskId);
+    void runGet();
+    void runList();
+    void runCancel();
+    void runLogs();
+    void runTokenIssue();
+    void runModels();
+
+    // Sends the request; a non-2xx answer or no answer ends the run with the matching error and exit code.
+    void call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess);
+    void printWatchEvent(const QJsonObject& push);
+    void finishWithTask(const QJsonObject& task); // a finished task or result push: result or error, exit code
+    void printRaw(const QByteArray& body);
+    void fail(const CtlError& error);
+    void finish(CtlExit code);
+
+    CtlInvocation m_invocation;
+    CtlSettings m_settings;
+    QTextStream* m_out;
+    QTextStream* m_err;
+    QIODevice* m_stdin;
+    ApiClient m_api;
+    TaskWatcher* m_watcher = nullptr;
+    bool m_finished = false;
+};
+
+} // namespace mmf

@@ -1,0 +1,154 @@
+#include "tools/CtlRequests.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace mmf {
+
+namespace {
+
+QString segment(const QString& value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+}
+
+} // namespace
+
+ApiRequest CtlRequests::submit(const QString& model, const QByteArray& body, std::optional<int> waitSeconds,
+                               const QString& idempotencyKey)
+{
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/models/%1/tasks").arg(segment(model));
+    request.body = body;
+    request.idempotencyKey = idempotencyKey.toUtf8();
+    if (waitSeconds) {
+        request.query.append({QStringLiteral("wait"), QString::number(*waitSeconds)});
+        // The server holds the answer up to the wait; allow for it on top of the usual deadline.
+        request.timeoutMs += *waitSeconds * 1000;
+    }
+    return request;
+}
+
+ApiRequest CtlRequests::getTask(const QString& taskId)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/tasks/%1").arg(segment(taskId));
+    return request;
+}
+
+ApiRequest CtlRequests::listTasks(const QString& model, const QString& status, std::optional<int> limit,
+                                  const QString& before)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/tasks");
+    if (!model.isEmpty())
+        request.query.append({QStringLiteral("model"), model});
+    if (!status.isEmpty())
+        request.query.append({QStringLiteral("status"), status});
+    if (limit)
+        request.query.append({QStringLiteral("limit"), QString::number(*limit)});
+    if (!before.isEmpty())
+        request.query.append({QStringLiteral("before"), before});
+    return request;
+}
+
+ApiRequest CtlRequests::cancelTask(const QString& taskId)
+{
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/tasks/%1/cancel").arg(segment(taskId));
+    request.body = "{}";
+    return request;
+}
+
+ApiRequest CtlRequests::taskLogs(const QString& taskId, std::optional<qint64> fromSeq)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/tasks/%1/logs").arg(segment(taskId));
+    if (fromSeq)
+        request.query.append({QStringLiteral("from"), QString::number(*fromSeq)});
+    return request;
+}
+
+ApiRequest CtlRequests::issueToken(const QString& user, const QString& project, const QStringList& methods,
+                                   qint64 ttlSeconds)
+{
+    QJsonArray methodArray;
+    for (const QString& method : methods)
+        methodArray.append(method.trimmed());
+    const QJsonObject body{{QStringLiteral("user"), user},
+                           {QStringLiteral("project"), project},
+                           {QStringLiteral("methods"), methodArray},
+                           {QStringLiteral("ttl_s"), ttlSeconds}};
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/tokens");
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return request;
+}
+
+ApiRequest CtlRequests::models()
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/models");
+    return request;
+}
+
+Result<QByteArray> CtlRequests::readBody(const QString& argument, QIODevice* stdinDevice)
+{
+    QByteArray body;
+    QString origin = QStringLiteral("the request");
+    if (argument.isEmpty()) {
+        body = "{}";
+    } else if (argument == QLatin1String("-")) {
+        if (!stdinDevice || !stdinDevice->isReadable())
+            return Error::invalidArgument(QStringLiteral("cannot read the request from stdin"));
+        body = stdinDevice->readAll();
+        origin = QStringLiteral("stdin");
+    } else if (argument.startsWith(QLatin1Char('@'))) {
+        const QString path = argument.mid(1);
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::invalidArgument(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        body = file.readAll();
+        origin = path;
+    } else {
+        body = argument.toUtf8();
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return Error::invalidArgument(
+            QStringLiteral("%1 is not valid JSON: %2 at offset %3").arg(origin, error.errorString()).arg(error.offset));
+    if (!doc.isObject())
+        return Error::invalidArgument(QStringLiteral("%1 must be a JSON object").arg(origin));
+    return body.trimmed();
+}
+
+QUrl CtlRequests::url(const QUrl& server, const ApiRequest& request)
+{
+    QByteArray text = server.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash)
+                          .toEncoded();
+    text += request.path.toUtf8();
+    for (qsizetype i = 0; i < request.query.size(); ++i) {
+        text += i == 0 ? '?' : '&';
+        text += QUrl::toPercentEncoding(request.query.at(i).first);
+        text += '=';
+        text += QUrl::toPercentEncoding(request.query.at(i).second);
+    }
+    return QUrl::fromEncoded(text, QUrl::StrictMode);
+}
+
+QUrl CtlRequests::websocketUrl(const QUrl& server)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/ws");
+    QUrl ws = url(server, request);
+    ws.setScheme(server.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+    return ws;
+}
+
+} // namespace mmf

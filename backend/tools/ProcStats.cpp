@@ -1,0 +1,128 @@
+#include "tools/ProcStats.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <unistd.h>
+
+namespace mmf {
+
+namespace {
+
+// The fields after the command's closing parenthesis: [0] is field 3 (state), so field N is at N - 3.
+QList<QByteArrayView> fieldsAfterCommand(QByteArrayView stat)
+{
+    QList<QByteArrayView> fields;
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return fields;
+    qsizetype pos = close + 1;
+    while (pos < stat.size()) {
+        while (pos < stat.size() && (stat[pos] == ' ' || stat[pos] == '\n'))
+            ++pos;
+        const qsizetype start = pos;
+        while (pos < stat.size() && stat[pos] != ' ' && stat[pos] != '\n')
+            ++pos;
+        if (pos > start)
+            fields.append(stat.mid(start, pos - start));
+    }
+    return fields;
+}
+
+QByteArray readProcFile(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll(); // /proc files report size 0; readAll reads to the end anyway
+}
+
+} // namespace
+
+Result<double> ProcStats::parseCpuSeconds(QByteArrayView stat, long ticksPerSecond)
+{
+    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
+    if (fields.size() < 13 || ticksPerSecond <= 0)
+        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
+    bool okUser = false;
+    bool okSystem = false;
+    const qint64 utime = fields.at(14 - 3).toLongLong(&okUser);
+    const qint64 stime = fields.at(15 - 3).toLongLong(&okSystem);
+    if (!okUser || !okSystem)
+        return Error::invalidArgument(QStringLiteral("bad utime/stime in /proc/PID/stat"));
+    return double(utime + stime) / double(ticksPerSecond);
+}
+
+Result<qint64> ProcStats::parseParentPid(QByteArrayView stat)
+{
+    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
+    bool ok = false;
+    const qint64 ppid = fields.size() > 1 ? fields.at(4 - 3).toLongLong(&ok) : 0;
+    if (!ok)
+        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
+    return ppid;
+}
+
+Result<qint64> ProcStats::parseStatusKb(QByteArrayView status, QByteArrayView key)
+{
+    qsizetype pos = 0;
+    while (pos < status.size()) {
+        qsizetype end = status.indexOf('\n', pos);
+        if (end < 0)
+            end = status.size();
+        const QByteArrayView line = status.mid(pos, end - pos);
+        if (line.startsWith(key) && line.size() > key.size() && line[key.size()] == ':') {
+            QByteArrayView value = line.mid(key.size() + 1).trimmed();
+            if (value.endsWith("kB"))
+                value = value.chopped(2).trimmed();
+            bool ok = false;
+            const qint64 kb = value.toLongLong(&ok);
+            if (!ok)
+                return Error::invalidArgument(QStringLiteral("bad %1 line").arg(QString::fromLatin1(key.toByteArray())));
+            return kb;
+        }
+        pos = end + 1;
+    }
+    return Error::notFound(QStringLiteral("no %1 line").arg(QString::fromLatin1(key.toByteArray())));
+}
+
+Result<ProcSample> ProcStats::sample(qint64 pid)
+{
+    const long ticks = sysconf(_SC_CLK_TCK);
+    const QString base = QStringLiteral("/proc/%1/").arg(pid);
+    const QByteArray stat = readProcFile(base + QStringLiteral("stat"));
+    if (stat.isEmpty())
+        return Error::notFound(QStringLiteral("no process %1").arg(pid));
+    const Result<double> cpu = parseCpuSeconds(stat, ticks);
+    if (!cpu)
+        return cpu.error();
+    const QByteArray status = readProcFile(base + QStringLiteral("status"));
+    ProcSample sample;
+    sample.cpuSeconds = *cpu;
+    if (Result<qint64> rss = parseStatusKb(status, "VmRSS"); rss)
+        sample.rssKb = *rss;
+    if (Result<qint64> hwm = parseStatusKb(status, "VmHWM"); hwm)
+        sample.peakRssKb = *hwm;
+
+    // Direct children: scanning /proc is a few hundred small reads, done only before and after a run.
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& entry : entries) {
+        bool numeric = false;
+        const qint64 childPid = entry.toLongLong(&numeric);
+        if (!numeric || childPid == pid)
+            continue;
+        const QByteArray childStat = readProcFile(QStringLiteral("/proc/%1/stat").arg(childPid));
+        const Result<qint64> parent = parseParentPid(childStat);
+        if (!parent || *parent != pid)
+            continue;
+        if (Result<double> childCpu = parseCpuSeconds(childStat, ticks); childCpu)
+            sample.childrenCpuSeconds += *childCpu;
+        const QByteArray childStatus = readProcFile(QStringLiteral("/proc/%1/status").arg(childPid));
+        if (Result<qint64> rss = parseStatusKb(childStatus, "VmRSS"); rss)
+            sample.childrenRssKb += *rss;
+        ++sample.children;
+    }
+    return sample;
+}
+
+} // namespace mmf

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "worker/TaskContext.h"
+#include "worker/TaskError.h"
+
+#include "mmf/v1/registry.pb.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+
+#include <variant>
+
+namespace mmf {
+
+// The untyped face of a model that the runtime drives. Authors derive from Model<Request, Response> below.
+class ModelBase
+{
+public:
+    virtual ~ModelBase() = default;
+
+    virtual const google::protobuf::Descriptor* requestDescriptor() const = 0;
+    virtual const google::protobuf::Descriptor* responseDescriptor() const = 0;
+    // Catalogue fields sent at registration.
+    virtual v1::ModelMetadata metadata() const { return {}; }
+    // Options from `mmf-worker --option key=value` (run-time settings, e.g. arith's per-operation durations).
+    // Returns an error message for an unknown key or a bad value, else an empty string.
+    virtual QString configure(const QMap<QString, QString>& options)
+    {
+        return options.isEmpty() ? QString() : QStringLiteral("this model takes no options");
+    }
+
+    // Decodes the request, runs the model, encodes the response. Throws when the model throws.
+    virtual Outcome<QByteArray> processBytes(const QByteArray& request, TaskContext& context) = 0;
+};
+
+// A model: one request type, one response type, one method. process() runs on a worker thread and may block;
+// return the response, or a TaskError to fail the task at once. Throwing fails this attempt only (retried).
+template<class Request, class Response>
+class Model : public ModelBase
+{
+public:
+    virtual Outcome<Response> process(const Request& request, TaskContext& context) = 0;
+
+    const google::protobuf::Descriptor* requestDescriptor() const override { return Request::descriptor(); }
+    const google::protobuf::Descriptor* responseDescriptor() const override { return Response::descriptor(); }
+
+    Outcome<QByteArray> processBytes(const QByteArray& bytes, TaskContext& context) override
+    {
+        Request request;
+        if (!request.ParseFromArray(bytes.constData(), int(bytes.size())))
+            return TaskError{QStringLiteral("invalid_argument"),
+                             QStringLiteral("the request is not a valid %1")
+                                 .arg(QString::fromStdString(Request::descriptor()->full_name()))};
+        Outcome<Response> outcome = process(request, context);
+        if (auto* error = std::get_if<TaskError>(&outcome))
+            return *error;
+        const Response& response = std::get<Response>(outcome);
+        QByteArray out(qsizetype(response.ByteSizeLong()), Qt::Uninitialized);
+        response.SerializeToArray(out.data(), int(out.size()));
+        return out;
+    }
+};
+
+} // namespace mmf

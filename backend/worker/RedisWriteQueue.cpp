@@ -1,0 +1,83 @@
+#include "worker/RedisWriteQueue.h"
+
+#include "redis/RedisClient.h"
+#include "redis/RedisScript.h"
+#include "worker/WorkerLog.h"
+
+namespace mmf {
+
+namespace {
+constexpr int kRetryMinMs = 100;
+constexpr int kRetryMaxMs = 5000;
+} // namespace
+
+RedisWriteQueue::RedisWriteQueue(RedisClient& redis, QObject* parent)
+    : QObject(parent)
+    , m_redis(redis)
+{
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &RedisWriteQueue::retry);
+}
+
+RedisWriteQueue::~RedisWriteQueue()
+{
+    *m_alive = false;
+}
+
+void RedisWriteQueue::eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args,
+                           Done done)
+{
+    auto write = std::make_shared<Write>();
+    write->seq = ++m_nextSeq;
+    write->script = &script;
+    write->keys = std::move(keys);
+    write->args = std::move(args);
+    write->done = std::move(done);
+    if (m_blocked) {
+        // Keep the order: nothing overtakes a call that waits for Redis.
+        m_backlog.emplace(write->seq, std::move(write));
+        return;
+    }
+    send(std::move(write));
+}
+
+void RedisWriteQueue::send(std::shared_ptr<Write> write)
+{
+    ++m_inFlight;
+    std::weak_ptr<bool> alive = m_alive;
+    m_redis.eval(*write->script, write->keys, write->args, [this, alive, write](const RedisReply& reply) {
+        if (alive.expired())
+            return;
+        --m_inFlight;
+        if (reply.isUnavailable()) {
+            m_backlog.emplace(write->seq, write);
+            if (!m_blocked) {
+                m_blocked = true;
+                m_backoffMs = m_backoffMs == 0 ? kRetryMinMs : qMin(m_backoffMs * 2, kRetryMaxMs);
+                qCWarning(lcWorker).noquote() << "redis write failed, retrying in" << m_backoffMs << "ms:"
+                                              << reply.toString();
+                m_retryTimer.start(m_backoffMs);
+            }
+            return;
+        }
+        if (m_backlog.empty() && !m_blocked)
+            m_backoffMs = 0;
+        if (write->done)
+            write->done(reply);
+        if (alive.expired())
+            return;
+        if (pendingCount() == 0)
+            emit drained();
+    });
+}
+
+void RedisWriteQueue::retry()
+{
+    m_blocked = false;
+    std::map<quint64, std::shared_ptr<Write>> backlog;
+    backlog.swap(m_backlog);
+    for (auto& [seq, write] : backlog)
+        send(std::move(write));
+}
+
+} // namespace mmf

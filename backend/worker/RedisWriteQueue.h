@@ -1,0 +1,66 @@
+#pragma once
+
+#include "redis/RedisReply.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace mmf {
+
+class RedisClient;
+class RedisScript;
+
+// Script calls that must not be lost while Redis is away (starts, log lines, finishes, releases), sent in
+// order and pipelined. A call answered UNAVAILABLE is kept and, with every call made after it, sent again in
+// the original order once a retry timer (backoff) fires; its callback runs only with a real answer (a reply
+// or a Redis error). The fenced scripts make a repeated call harmless. Scripts must outlive the queue.
+class RedisWriteQueue : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const RedisReply&)>;
+
+    explicit RedisWriteQueue(RedisClient& redis, QObject* parent = nullptr);
+    ~RedisWriteQueue() override;
+
+    void eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args, Done done = {});
+
+    // Calls not yet answered (queued for a retry or in flight).
+    int pendingCount() const { return m_inFlight + int(m_backlog.size()); }
+    // True while calls wait for Redis to come back.
+    bool isBlocked() const { return m_blocked; }
+
+signals:
+    // pendingCount() dropped to 0.
+    void drained();
+
+private:
+    struct Write
+    {
+        quint64 seq = 0;
+        const RedisScript* script = nullptr;
+        std::vector<QByteArray> keys;
+        std::vector<QByteArray> args;
+        Done done;
+    };
+    void send(std::shared_ptr<Write> write);
+    void retry();
+
+    RedisClient& m_redis;
+    std::map<quint64, std::shared_ptr<Write>> m_backlog; // by sequence: the order calls were made
+    quint64 m_nextSeq = 0;
+    int m_inFlight = 0;
+    bool m_blocked = false;
+    int m_backoffMs = 0;
+    QTimer m_retryTimer;
+    // Callbacks check it: the client may answer after this queue is gone.
+    std::shared_ptr<bool> m_alive = std::make_shared<bool>(true);
+};
+
+} // namespace mmf

@@ -1,0 +1,85 @@
+#include "worker/TaskExecutor.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace mmf {
+
+TaskExecutor::TaskExecutor(int threads)
+{
+    m_threads.reserve(size_t(std::max(threads, 1)));
+    m_alive = std::max(threads, 1);
+    for (int i = 0; i < m_alive; ++i)
+        m_threads.emplace_back([this] { run(); });
+}
+
+TaskExecutor::~TaskExecutor()
+{
+    stop(-1);
+}
+
+void TaskExecutor::post(std::function<void()> job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping)
+            return;
+        m_jobs.push_back(std::move(job));
+    }
+    m_wake.notify_one();
+}
+
+int TaskExecutor::busyCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return int(m_jobs.size()) + m_running;
+}
+
+bool TaskExecutor::stop(int timeoutMs)
+{
+    std::unique_lock lock(m_mutex);
+    if (m_threads.empty())
+        return m_alive == 0; // stopped before (a detached thread may still run)
+    m_stopping = true;
+    m_jobs.clear();
+    m_wake.notify_all();
+    const auto allExited = [this] { return m_alive == 0; };
+    bool exited = true;
+    if (timeoutMs < 0)
+        m_exited.wait(lock, allExited);
+    else
+        exited = m_exited.wait_for(lock, std::chrono::milliseconds(timeoutMs), allExited);
+    lock.unlock();
+    for (std::thread& thread : m_threads) {
+        if (!thread.joinable())
+            continue;
+        if (exited)
+            thread.join();
+        else
+            thread.detach();
+    }
+    m_threads.clear();
+    return exited;
+}
+
+void TaskExecutor::run()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty(); });
+        if (m_stopping)
+            break;
+        std::function<void()> job = std::move(m_jobs.front());
+        m_jobs.pop_front();
+        ++m_running;
+        lock.unlock();
+        job();
+        job = nullptr; // release what the job captured before reporting idle
+        lock.lock();
+        --m_running;
+    }
+    --m_alive;
+    m_exited.notify_all();
+}
+
+} // namespace mmf

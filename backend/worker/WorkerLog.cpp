@@ -1,0 +1,7 @@
+#include "worker/WorkerLog.h"
+
+namespace mmf {
+
+Q_LOGGING_CATEGORY(lcWorker, "mmf.worker")
+
+} // namespace mmf

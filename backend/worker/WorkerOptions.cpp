@@ -1,0 +1,234 @@
+#include "worker/WorkerOptions.h"
+
+#include "broker/BrokerKeys.h"
+
+#include <cmath>
+
+namespace mmf {
+
+namespace {
+
+Error bad(const QString& option, const QString& message)
+{
+    return Error::invalidArgument(option + u": " + message, option);
+}
+
+bool isModelName(const QString& name)
+{
+    const QByteArray latin = name.toLatin1();
+    return latin.size() == name.size() && BrokerKeys::isValidModelName(latin);
+}
+
+Result<QUrl> parseServer(const QString& option, const QString& text)
+{
+    QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return bad(option, QStringLiteral("expected a URL such as http://127.0.0.1:8080, got '%1'").arg(text));
+    const QString scheme = url.scheme().toLower();
+    if (scheme != u"http" && scheme != u"https")
+        return bad(option, QStringLiteral("the URL must start with http:// or https://, got '%1'").arg(text));
+    if (url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty())
+        return bad(option, QStringLiteral("the URL must not carry a query, a fragment or credentials"));
+    // Requests append "/api/v1/...": keep a base path, without its trailing slash.
+    QString path = url.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    url.setPath(path);
+    return url;
+}
+
+struct Listen
+{
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+Result<Listen> parseListen(const QString& option, const QString& text)
+{
+    const auto fail = [&] {
+        return bad(option, QStringLiteral("expected ADDR:PORT such as 127.0.0.1:0 or [::1]:9000, got '%1'").arg(text));
+    };
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return fail();
+    QString host = text.left(colon);
+    const QString portText = text.mid(colon + 1);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    else if (host.contains(u':'))
+        return fail(); // an IPv6 address needs brackets
+    bool ok = false;
+    const uint port = portText.toUInt(&ok);
+    if (!ok || port > 65535)
+        return bad(option, QStringLiteral("the port must be a number from 0 to 65535, got '%1'").arg(portText));
+    Listen listen;
+    listen.port = quint16(port);
+    if (host == u"localhost")
+        listen.address = QHostAddress(QHostAddress::LocalHost);
+    else if (!listen.address.setAddress(host))
+        return bad(option, QStringLiteral("'%1' is not an IP address").arg(host));
+    return listen;
+}
+
+} // namespace
+
+Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments, const QHash<QString, QString>& environment)
+{
+    WorkerOptions options;
+    bool serverGiven = false;
+    bool tokenGiven = false;
+    bool nameGiven = false;
+
+    // Options that take a value; the rest are flags.
+    static const QStringList kValued = {
+        QStringLiteral("--model"),   QStringLiteral("--server"),         QStringLiteral("--token"),
+        QStringLiteral("--name"),    QStringLiteral("--concurrency"),    QStringLiteral("--listen"),
+        QStringLiteral("--option"),  QStringLiteral("--drain-timeout"),  QStringLiteral("--advertise-host"),
+    };
+
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        QString option = arguments[i];
+        QString value;
+        bool hasInlineValue = false;
+        if (option.startsWith(u"--")) {
+            const qsizetype eq = option.indexOf(u'=');
+            if (eq > 0) {
+                value = option.mid(eq + 1);
+                option.truncate(eq);
+                hasInlineValue = true;
+            }
+        } else if (option != u"-h") {
+            return Error::invalidArgument(
+                QStringLiteral("unexpected argument '%1' (options start with --; see --help)").arg(option));
+        }
+
+        if (option == u"--describe" || option == u"--help" || option == u"-h") {
+            if (hasInlineValue)
+                return bad(option, QStringLiteral("takes no value"));
+            if (option == u"--describe")
+                options.describe = true;
+            else
+                options.help = true;
+            continue;
+        }
+        if (!kValued.contains(option))
+            return Error::invalidArgument(QStringLiteral("unknown option '%1' (see --help)").arg(option), option);
+        if (!hasInlineValue) {
+            if (i + 1 >= arguments.size())
+                return bad(option, QStringLiteral("needs a value"));
+            value = arguments[++i];
+        }
+
+        if (option == u"--model") {
+            if (!isModelName(value))
+                return bad(option, QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
+            options.model = value;
+        } else if (option == u"--name") {
+            if (!isModelName(value))
+                return bad(option, QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
+            options.name = value;
+            nameGiven = true;
+        } else if (option == u"--server") {
+            auto url = parseServer(option, value);
+            if (!url)
+                return url.error();
+            options.server = *url;
+            serverGiven = true;
+        } else if (option == u"--token") {
+            if (value.trimmed().isEmpty())
+                return bad(option, QStringLiteral("must not be empty"));
+            options.token = value.trimmed().toUtf8();
+            tokenGiven = true;
+        } else if (option == u"--concurrency") {
+            bool ok = false;
+            const int n = value.toInt(&ok);
+            if (!ok || n < 1 || n > kMaxConcurrency)
+                return bad(option, QStringLiteral("expected an integer from 1 to %1, got '%2'")
+                                       .arg(kMaxConcurrency)
+                                       .arg(value));
+            options.concurrency = n;
+        } else if (option == u"--listen") {
+            auto listen = parseListen(option, value);
+            if (!listen)
+                return listen.error();
+            options.listenAddress = listen->address;
+            options.listenPort = listen->port;
+        } else if (option == u"--option") {
+            const qsizetype eq = value.indexOf(u'=');
+            if (eq <= 0)
+                return bad(option, QStringLiteral("expected key=value, got '%1'").arg(value));
+            const QString key = value.left(eq).trimmed();
+            if (key.isEmpty())
+                return bad(option, QStringLiteral("expected key=value, got '%1'").arg(value));
+            if (options.modelOptions.contains(key))
+                return bad(option, QStringLiteral("'%1' is given twice").arg(key));
+            options.modelOptions.insert(key, value.mid(eq + 1));
+        } else if (option == u"--drain-timeout") {
+            bool ok = false;
+            const double secs = value.toDouble(&ok);
+            if (!ok || !std::isfinite(secs) || secs < 0 || secs > 86400)
+                return bad(option, QStringLiteral("expected seconds from 0 to 86400, got '%1'").arg(value));
+            options.drainTimeoutSecs = secs;
+        } else if (option == u"--advertise-host") {
+            if (value.isEmpty() || value.contains(u'/') || value.contains(u' '))
+                return bad(option, QStringLiteral("expected a host name or address, got '%1'").arg(value));
+            options.advertiseHost = value;
+        }
+    }
+
+    if (options.help)
+        return options;
+
+    if (!serverGiven) {
+        const QString fromEnv = environment.value(QStringLiteral("MMF_SERVER"));
+        if (!fromEnv.isEmpty()) {
+            auto url = parseServer(QStringLiteral("MMF_SERVER"), fromEnv);
+            if (!url)
+                return url.error();
+            options.server = *url;
+            serverGiven = true;
+        }
+    }
+    if (!tokenGiven) {
+        const QString fromEnv = environment.value(QStringLiteral("MMF_TOKEN")).trimmed();
+        if (!fromEnv.isEmpty()) {
+            options.token = fromEnv.toUtf8();
+            tokenGiven = true;
+        }
+    }
+
+    if (options.model.isEmpty())
+        return bad(QStringLiteral("--model"), QStringLiteral("is required"));
+    if (!nameGiven)
+        options.name = options.model;
+    if (options.describe)
+        return options; // contacts nothing: no server or token needed
+    if (!serverGiven)
+        return bad(QStringLiteral("--server"), QStringLiteral("is required (or set MMF_SERVER)"));
+    if (!tokenGiven)
+        return bad(QStringLiteral("--token"), QStringLiteral("is required (or set MMF_TOKEN)"));
+    return options;
+}
+
+QString WorkerOptions::usage()
+{
+    return QStringLiteral(
+        "Usage: mmf-worker --model NAME --server URL --token TOKEN [options]\n"
+        "Hosts one model: registers with the server, takes its tasks from Redis, answers pings.\n"
+        "\n"
+        "  --model NAME            the built-in model to host\n"
+        "  --server URL            the server, e.g. http://127.0.0.1:8080 (env MMF_SERVER)\n"
+        "  --token TOKEN           a token with the serve method (env MMF_TOKEN)\n"
+        "  --name N                the model name to register under (default: --model)\n"
+        "  --concurrency N         tasks worked on at once, 1..1024 (default 1)\n"
+        "  --listen ADDR:PORT      the ping endpoint (default 127.0.0.1:0)\n"
+        "  --advertise-host HOST   the host the registry pings (default: the listen address)\n"
+        "  --option key=value      a run-time setting of the model (repeatable)\n"
+        "  --drain-timeout SECONDS on SIGTERM, how long running tasks may finish (default 30)\n"
+        "  --describe              print the model's types and descriptor set as JSON and exit\n"
+        "  --help                  this text\n"
+        "\n"
+        "Exit codes: 0 done, 1 failure, 2 bad usage, 3 registration refused by the server.\n");
+}
+
+} // namespace mmf

@@ -1,0 +1,171 @@
+#pragma once
+
+#include "broker/BrokerScripts.h"
+#include "broker/StreamEntry.h"
+#include "redis/RedisClient.h"
+#include "redis/RedisConfig.h"
+#include "worker/RedisWriteQueue.h"
+#include "worker/SubTaskCaller.h"
+#include "worker/WorkerOutbox.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+
+#include <map>
+#include <memory>
+
+namespace mmf {
+
+class Clock;
+class ModelBase;
+class RegistryClient;
+class TaskExecutor;
+class TokenVerifier;
+class WorkerTaskContext;
+
+// What the runtime needs to know after registration.
+struct WorkerRuntimeSettings
+{
+    QString modelName;   // the registered model name: Redis keys, and the model claim of task tokens
+    QString consumer;    // this instance's consumer name in the group
+    QUrl server;         // for sub-task calls
+    int concurrency = 1; // most unacknowledged tasks held at once (= worker threads)
+    int claimTimeoutMs = 30000;
+    int maxAttempts = 3;
+    int backoffInitialMs = 1000;
+    double backoffFactor = 2;
+    int backoffMaxMs = 30000;
+    qint64 retentionSecs = 86400;
+    int eventsMaxLen = 100000;
+    int inlineResultLimit = 65536;
+    int blockMs = 2000;        // XREADGROUP BLOCK
+    int cancelPollMs = 250;    // how often in-hand tasks' status is checked for a cancel
+    int keyRefreshMs = 60000;  // periodic GET /api/v1/keys
+    int keyRefetchMinMs = 5000; // at most one fetch per this on unknown key ids
+    int keyWaitMaxMs = 60000;  // a task whose key stays unknown this long (fetches failing) is refused
+    int writeGraceMs = 10000;  // on shutdown, after the drain: how long unsent Redis writes may still wait
+};
+
+// Takes the model's tasks from its stream and runs them: reads with the consumer group while it has free
+// slots, verifies each task token, starts the attempt (start script), runs the model on worker threads, streams
+// log lines, stores the outcome with the fenced scripts (finish / failAttempt), renews its claims and polls for
+// cancellation. Nothing computed is dropped silently: writes that meet an unavailable Redis are retried in order.
+// Lives on the event loop thread.
+class WorkerRuntime : public QObject
+{
+    Q_OBJECT
+public:
+    struct Stats
+    {
+        qint64 succeeded = 0;
+        qint64 failed = 0; // failed finishes and failed attempts
+        int inHand = 0;
+        QString currentTaskId; // the longest-running task, empty when idle
+    };
+
+    // `model`, `verifier`, `registry` (key refetches) and `clock` must outlive the runtime.
+    WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, ModelBase& model, TokenVerifier& verifier,
+                  RegistryClient& registry, const Clock& clock, QObject* parent = nullptr);
+    ~WorkerRuntime() override;
+
+    void start();
+    // Stops reading; tasks not started go back at once; running ones get up to `drainMs` to finish, then are
+    // cancelled and given back (release: the attempt does not count). Emits stopped() once nothing is in hand
+    // and the writes are through (or the write grace ran out; what could not be written is logged).
+    void shutdown(int drainMs);
+    // A second signal: give the running tasks back now.
+    void hurry();
+    // Stops the worker threads; false if model code did not return within `timeoutMs` (exit without cleanup).
+    bool stopThreads(int timeoutMs);
+
+    Stats stats() const;
+    const WorkerRuntimeSettings& settings() const { return m_settings; }
+
+signals:
+    void stopped();
+
+private:
+    struct InHand;
+    using InHandPtr = std::shared_ptr<InHand>;
+
+    void createGroup();
+    void readMore();
+    void onRead(const RedisReply& reply);
+    void scheduleReadRetry();
+    void accept(StreamEntry&& entry);
+    void verifyAndStart(const InHandPtr& task);
+    void startAttempt(const InHandPtr& task);
+    void onStarted(quint64 serial, const RedisReply& reply);
+    void run(const InHandPtr& task);
+    void drainOutbox();
+    void finishTask(const InHandPtr& task, const QByteArray& status, const QByteArray& result,
+                    const QString& code, const QString& message);
+    void failAttempt(const InHandPtr& task, const QString& code, const QString& message);
+    void release(const InHandPtr& task);
+    void deadLetter(const InHandPtr& task, const QString& reason);
+    void cancelTask(InHand& task, const QString& why);
+    void abortCalls(InHand& task, const QString& code, const QString& message);
+    void remove(quint64 serial);
+    InHandPtr find(quint64 serial) const;
+
+    void renewClaims();
+    void pollCancellations();
+    void requestKeyRefresh();
+    void fetchKeys();
+    void giveBack();
+    void maybeFinishShutdown();
+    void finishShutdown();
+
+    const WorkerRuntimeSettings m_settings;
+    ModelBase& m_model;
+    TokenVerifier& m_verifier;
+    RegistryClient& m_registry;
+    const Clock& m_clock;
+    const QByteArray m_model8;    // model name, UTF-8
+    const QByteArray m_consumer8; // consumer name, UTF-8
+    const QByteArray m_tasksKey;
+    const QByteArray m_eventsKey;
+    const QByteArray m_inflightKey;
+    const QByteArray m_delayedKey;
+    const QByteArray m_deadKey;
+    const BrokerScripts m_scripts;
+
+    std::map<quint64, InHandPtr> m_inHand; // by serial: oldest first
+    quint64 m_nextSerial = 0;
+    qint64 m_succeeded = 0;
+    qint64 m_failed = 0;
+
+    bool m_groupReady = false;
+    bool m_readInFlight = false;
+    int m_readBackoffMs = 0;
+    bool m_stopping = false;
+    bool m_givenBack = false;
+    bool m_stopped = false;
+
+    QList<QByteArray> m_knownKeys;
+    bool m_keyFetchInFlight = false;
+    qint64 m_lastKeyFetchMs = 0;
+    quint64 m_keyFetchGeneration = 0; // successful fetches so far
+
+    QTimer m_readRetryTimer;
+    QTimer m_claimTimer;
+    QTimer m_cancelTimer;
+    QTimer m_keyRefreshTimer;
+    QTimer m_keyRetryTimer;
+    QTimer m_drainTimer;
+    QTimer m_giveUpTimer;
+
+    SubTaskCaller m_caller;
+    WorkerOutbox m_outbox;
+    // Worker threads use the outbox and the model: stopped (in the destructor) before either goes.
+    std::unique_ptr<TaskExecutor> m_executor;
+    // Declared last so they go first: no Redis callback reaches a half-destroyed runtime.
+    RedisClient m_redis;  // commands and scripts
+    RedisClient m_reader; // the blocking XREADGROUP
+    RedisWriteQueue m_writes;
+};
+
+} // namespace mmf

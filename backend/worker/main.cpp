@@ -1,0 +1,51 @@
+// mmf-worker: hosts one built-in model. See WorkerOptions.h for the command line, WorkerApplication.h for
+// what the process does.
+#include "models/BuiltinModels.h"
+#include "worker/WorkerApplication.h"
+#include "worker/WorkerOptions.h"
+
+#include <QCoreApplication>
+#include <QProcessEnvironment>
+
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("mmf-worker"));
+
+    QHash<QString, QString> environment;
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    for (const QString& key : system.keys())
+        environment.insert(key, system.value(key));
+
+    const mmf::Result<mmf::WorkerOptions> options = mmf::WorkerOptions::parse(app.arguments(), environment);
+    if (!options) {
+        std::fprintf(stderr, "error: %s\n%s", qPrintable(options.error().message),
+                     "Try 'mmf-worker --help'.\n");
+        return mmf::WorkerApplication::Usage;
+    }
+    if (options->help) {
+        std::fputs(qPrintable(mmf::WorkerOptions::usage()), stdout);
+        return mmf::WorkerApplication::Ok;
+    }
+
+    mmf::WorkerApplication worker(*options, &mmf::BuiltinModels::create, mmf::BuiltinModels::names());
+    QObject::connect(&worker, &mmf::WorkerApplication::finished, &app, &QCoreApplication::exit,
+                     Qt::QueuedConnection);
+    if (const mmf::Result<void> started = worker.start(); !started) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(worker.startFailure().message));
+        return worker.startFailure().exitCode;
+    }
+    if (worker.isDone())
+        return worker.exitCode();
+
+    const int code = app.exec();
+    if (worker.needsHardExit()) {
+        // Model code is still running on a thread that would outlive what it uses: leave without destructors.
+        std::fflush(nullptr);
+        std::_Exit(code);
+    }
+    return code;
+}

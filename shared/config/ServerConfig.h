@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+namespace mmf {
+
+// The server's effective settings, typed. Defaults here are the documented ones (docs/CONFIGURATION.md,
+// checked by tst_config against the settings table); ConfigLoader fills the rest from the command line,
+// environment and INI file. Durations are milliseconds whatever unit their setting is written in.
+struct ServerConfig
+{
+    // ADDR:PORT to listen on. host is an IP address (IPv6 without brackets) or "localhost"; port 0 = any free
+    // one.
+    struct Address
+    {
+        QString host;
+        quint16 port = 0;
+
+        bool isEmpty() const { return host.isEmpty(); }
+        // "127.0.0.1:8080", "[::1]:0"; empty for an empty address.
+        QString toString() const;
+        bool operator==(const Address&) const = default;
+    };
+
+    // [server]
+    QString dataDir; // absolute; empty = not given (the server requires it, some tools do not)
+    Address listen{QStringLiteral("127.0.0.1"), 8080};
+    Address metricsListen; // empty: /metrics is served on `listen`
+
+    // [redis]
+    QString redisUrl; // empty = embedded redis-server under dataDir; may carry a password: never log it
+    QString redisAppendfsync = QStringLiteral("everysec"); // always | everysec | no
+
+    // [registry]
+    qint64 pingIntervalMs = 10 * 1000;
+
+    // [http]
+    qint64 maxBodyBytes = 16 * 1024 * 1024;
+    int maxRequestLine = 8 * 1024;
+    int maxHeaderBytes = 8 * 1024;
+    int maxHeadersTotal = 16 * 1024;
+    int maxHeaderCount = 100;
+    int headerTimeoutMs = 10 * 1000;
+    int idleTimeoutMs = 60 * 1000;
+    int maxConnections = 10000;
+
+    // [ws]
+    qint64 wsMaxMessageBytes = 1024 * 1024;
+    qint64 wsMaxSendBufferBytes = 8 * 1024 * 1024;
+
+    // [tasks]
+    int queueLimit = 100000;
+    qint64 retentionMs = 86400LL * 1000;
+    qint64 claimTimeoutMs = 30 * 1000;
+    int maxAttempts = 3;
+    qint64 backoffInitialMs = 1000;
+    double backoffFactor = 2.0;
+    qint64 backoffMaxMs = 30 * 1000;
+
+    // [pool]: resource name → amount, e.g. cpu=8, gpu=1, mem_mb=16000
+    QMap<QString, qint64> pool = defaultPool();
+
+    // [auth]
+    qint64 accessTtlMs = 900LL * 1000;
+    qint64 refreshTtlMs = 30LL * 86400 * 1000;
+    QString defaultProject = QStringLiteral("default");
+    QStringList defaultMethods{QStringLiteral("score"), QStringLiteral("read")};
+
+    // [log]
+    QtMsgType logLevel = QtInfoMsg; // the lowest level written
+
+    bool operator==(const ServerConfig&) const = default;
+
+    // cpu = the machine's cores (QThread::idealThreadCount()).
+    static QMap<QString, qint64> defaultPool();
+};
+
+} // namespace mmf

@@ -1,0 +1,436 @@
+#include "config/Setting.h"
+
+#include <QDir>
+#include <QHostAddress>
+#include <QRegularExpression>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+namespace mmf {
+
+namespace {
+
+using Apply = decltype(Setting::apply);
+using Format = decltype(Setting::valueText);
+
+constexpr qint64 kIntMax = std::numeric_limits<int>::max();
+constexpr qint64 kMsPerDay = 86400LL * 1000;
+
+// Digits only: no sign, no spaces, no exponent, no hex.
+std::optional<qint64> parseWhole(const QString& text)
+{
+    if (text.isEmpty() || text.size() > 18)
+        return std::nullopt;
+    for (QChar c : text) {
+        if (c < QLatin1Char('0') || c > QLatin1Char('9'))
+            return std::nullopt;
+    }
+    return text.toLongLong();
+}
+
+// "10", "0.5", "86400": digits with an optional fraction.
+std::optional<double> parseDecimal(const QString& text)
+{
+    static const QRegularExpression re(QStringLiteral("^[0-9]{1,15}(\\.[0-9]{1,9})?$"));
+    if (!re.match(text).hasMatch())
+        return std::nullopt;
+    return text.toDouble();
+}
+
+QString formatSeconds(qint64 ms)
+{
+    if (ms % 1000 == 0)
+        return QString::number(ms / 1000);
+    QString s = QString::number(double(ms) / 1000.0, 'f', 3);
+    while (s.endsWith(QLatin1Char('0')))
+        s.chop(1);
+    return s;
+}
+
+QString rangeError(const QString& low, const QString& high, const QString& unit = {})
+{
+    return QStringLiteral("must be between %1 and %2%3")
+        .arg(low, high, unit.isEmpty() ? QString() : QLatin1Char(' ') + unit);
+}
+
+template<class T> std::pair<Apply, Format> whole(T ServerConfig::*field, qint64 min, qint64 max)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        const auto n = parseWhole(v);
+        if (!n)
+            return QStringLiteral("not a whole number");
+        if (*n < min || *n > max)
+            return rangeError(QString::number(min), QString::number(max));
+        c.*field = T(*n);
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return QString::number(c.*field); };
+    return {apply, format};
+}
+
+// A duration written in seconds (decimals allowed), stored in milliseconds.
+template<class T> std::pair<Apply, Format> seconds(T ServerConfig::*field, qint64 minMs, qint64 maxMs)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        const auto secs = parseDecimal(v);
+        if (!secs)
+            return QStringLiteral("not a number of seconds");
+        const qint64 ms = std::llround(*secs * 1000.0);
+        if (ms < minMs || ms > maxMs)
+            return rangeError(formatSeconds(minMs), formatSeconds(maxMs), QStringLiteral("seconds"));
+        c.*field = T(ms);
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return formatSeconds(qint64(c.*field)); };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> decimal(double ServerConfig::*field, double min, double max)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        const auto d = parseDecimal(v);
+        if (!d)
+            return QStringLiteral("not a number");
+        if (*d < min || *d > max)
+            return rangeError(QString::number(min), QString::number(max));
+        c.*field = *d;
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return QString::number(c.*field, 'g', 15); };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> choice(QString ServerConfig::*field, const QStringList& choices)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        if (!choices.contains(v))
+            return QStringLiteral("expected one of %1").arg(choices.join(QStringLiteral(", ")));
+        c.*field = v;
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return c.*field; };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> logLevel()
+{
+    static const QList<std::pair<QString, QtMsgType>> levels{{QStringLiteral("debug"), QtDebugMsg},
+                                                             {QStringLiteral("info"), QtInfoMsg},
+                                                             {QStringLiteral("warning"), QtWarningMsg},
+                                                             {QStringLiteral("error"), QtCriticalMsg}};
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        for (const auto& [name, type] : levels) {
+            if (name == v) {
+                c.logLevel = type;
+                return {};
+            }
+        }
+        return QStringLiteral("expected one of debug, info, warning, error");
+    };
+    Format format = [](const ServerConfig& c) {
+        for (const auto& [name, type] : levels) {
+            if (type == c.logLevel)
+                return name;
+        }
+        return QStringLiteral("info");
+    };
+    return {apply, format};
+}
+
+std::optional<ServerConfig::Address> parseAddress(const QString& text)
+{
+    QString host;
+    QString port;
+    QHostAddress ip;
+    if (text.startsWith(QLatin1Char('['))) {
+        const qsizetype close = text.indexOf(QStringLiteral("]:"));
+        if (close < 0)
+            return std::nullopt;
+        if (!ip.setAddress(text.mid(1, close - 1)) || ip.protocol() != QAbstractSocket::IPv6Protocol)
+            return std::nullopt;
+        host = ip.toString();
+        port = text.mid(close + 2);
+    } else {
+        const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+        if (colon <= 0)
+            return std::nullopt;
+        host = text.left(colon);
+        port = text.mid(colon + 1);
+        static const QRegularExpression dotted(QStringLiteral("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$"));
+        if (host != QLatin1String("localhost")) {
+            if (!dotted.match(host).hasMatch() || !ip.setAddress(host) ||
+                ip.protocol() != QAbstractSocket::IPv4Protocol)
+                return std::nullopt;
+            host = ip.toString();
+        }
+    }
+    const auto n = parseWhole(port);
+    if (!n || port.size() > 5 || *n > 65535)
+        return std::nullopt;
+    return ServerConfig::Address{host, quint16(*n)};
+}
+
+std::pair<Apply, Format> address(ServerConfig::Address ServerConfig::*field, bool allowEmpty)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        if (v.isEmpty() && allowEmpty) {
+            c.*field = {};
+            return {};
+        }
+        const auto a = parseAddress(v);
+        if (!a)
+            return QStringLiteral("expected ADDR:PORT (an IPv4 address, [IPv6] or localhost; port 0-65535)");
+        c.*field = *a;
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return (c.*field).toString(); };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> path(QString ServerConfig::*field)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString& baseDir) -> QString {
+        c.*field = v.isEmpty() ? QString() : QDir::cleanPath(QDir(baseDir).absoluteFilePath(v));
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return c.*field; };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> redisUrl()
+{
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        // The shape only; RedisConfig::fromUrl parses it for real when the server connects.
+        static const QRegularExpression tcp(
+            QStringLiteral("^redis://([^@/]*@)?([^:/@\\[\\]]+|\\[[0-9a-fA-F:.]+\\])"
+                           "(:[0-9]{1,5})?(/[0-9]{1,5})?$"));
+        static const QRegularExpression unixSocket(QStringLiteral("^unix:///[^?]+(\\?db=[0-9]{1,5})?$"));
+        if (!v.isEmpty() && !tcp.match(v).hasMatch() && !unixSocket.match(v).hasMatch())
+            return QStringLiteral("expected redis://[user:password@]host:port[/db] or unix:///path.sock");
+        c.redisUrl = v;
+        return {};
+    };
+    Format format = [](const ServerConfig& c) { return c.redisUrl; };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> projectName()
+{
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        static const QRegularExpression re(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
+        if (!re.match(v).hasMatch())
+            return QStringLiteral("expected a project name matching [a-z][a-z0-9_-]{0,62}");
+        c.defaultProject = v;
+        return {};
+    };
+    Format format = [](const ServerConfig& c) { return c.defaultProject; };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> methods()
+{
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        static const QStringList known{QStringLiteral("score"), QStringLiteral("read"),
+                                       QStringLiteral("serve"), QStringLiteral("admin"),
+                                       QStringLiteral("train")};
+        QStringList list;
+        if (!v.trimmed().isEmpty()) {
+            for (const QString& part : v.split(QLatin1Char(','))) {
+                const QString m = part.trimmed();
+                if (!known.contains(m))
+                    return QStringLiteral("expected a comma-separated list of %1")
+                        .arg(known.join(QStringLiteral(", ")));
+                if (!list.contains(m))
+                    list << m;
+            }
+        }
+        c.defaultMethods = list;
+        return {};
+    };
+    Format format = [](const ServerConfig& c) { return c.defaultMethods.join(QLatin1Char(',')); };
+    return {apply, format};
+}
+
+// NAME=N[,NAME=N...]; merges into the pool, so each resource is a setting of its own for precedence.
+std::pair<Apply, Format> pool()
+{
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        static const QRegularExpression name(QStringLiteral("^[a-z][a-z0-9_]{0,31}$"));
+        QMap<QString, qint64> parsed;
+        for (const QString& part : v.split(QLatin1Char(','))) {
+            const qsizetype eq = part.indexOf(QLatin1Char('='));
+            if (eq < 0)
+                return QStringLiteral("expected NAME=N[,NAME=N...], e.g. cpu=8,gpu=1,mem_mb=16000");
+            const QString n = part.left(eq).trimmed();
+            if (!name.match(n).hasMatch())
+                return QStringLiteral("resource names match [a-z][a-z0-9_]{0,31}");
+            const auto amount = parseWhole(part.mid(eq + 1).trimmed());
+            if (!amount || *amount > 1'000'000'000'000LL)
+                return QStringLiteral("%1: expected a whole number from 0 to 10^12").arg(n);
+            parsed.insert(n, *amount);
+        }
+        c.pool.insert(parsed);
+        return {};
+    };
+    Format format = [](const ServerConfig& c) {
+        QStringList parts;
+        for (auto it = c.pool.cbegin(); it != c.pool.cend(); ++it)
+            parts << it.key() + QLatin1Char('=') + QString::number(it.value());
+        return parts.join(QLatin1Char(','));
+    };
+    return {apply, format};
+}
+
+Setting row(const char* title, const char* section, const char* key, const char* option,
+            const char* valueName, const char* defaultText, const char* meaning,
+            std::pair<Apply, Format> parser, const char* note = "")
+{
+    Setting s;
+    s.title = QString::fromUtf8(title);
+    s.section = QString::fromLatin1(section);
+    s.key = QString::fromLatin1(key);
+    s.option = QString::fromLatin1(option);
+    s.valueName = QString::fromLatin1(valueName);
+    s.defaultText = QString::fromUtf8(defaultText);
+    s.defaultNote = QString::fromUtf8(note);
+    s.meaning = QString::fromUtf8(meaning);
+    s.apply = std::move(parser.first);
+    s.valueText = std::move(parser.second);
+    return s;
+}
+
+QList<Setting> buildTable()
+{
+    using C = ServerConfig;
+    QList<Setting> t;
+    // [server]
+    t << row(
+        "data dir", "server", "data_dir", "data-dir", "DIR", "",
+        "Embedded Redis data and the signing keys. Relative paths start at the working directory (in the INI "
+        "file: at the file's folder).",
+        path(&C::dataDir), "none; the server requires it");
+    t << row("listen address", "server", "listen", "listen", "ADDR:PORT", "127.0.0.1:8080",
+             "HTTP and WebSocket API. Port 0 picks a free one; once ready the server prints `listening on "
+             "http://ADDR:PORT` on a line of its own.",
+             address(&C::listen, false));
+    t << row("metrics address", "server", "metrics_listen", "metrics-listen", "ADDR:PORT", "",
+             "A separate address for `/metrics`.", address(&C::metricsListen, true),
+             "empty: served on the main port");
+    // [redis]
+    t << row("external Redis", "redis", "url", "redis", "URL", "",
+             "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`.", redisUrl(),
+             "empty: an embedded redis-server under the data dir");
+    t << row("Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
+             "everysec",
+             "fsync policy of the embedded Redis: with `everysec` a Redis crash can lose the last ~1-2 s of "
+             "accepted "
+             "tasks; `always` makes a 202 mean fsynced.",
+             choice(&C::redisAppendfsync,
+                    {QStringLiteral("always"), QStringLiteral("everysec"), QStringLiteral("no")}));
+    // [registry]
+    t << row("registry ping interval", "registry", "ping_interval", "ping-interval", "SECONDS", "10",
+             "How often the registry pings every instance (decimals allowed).",
+             seconds(&C::pingIntervalMs, 1, kMsPerDay));
+    // [http]
+    t << row("request body limit", "http", "max_body_bytes", "max-body-bytes", "N", "16777216",
+             "Largest request body (413), checked before the body is read.",
+             whole(&C::maxBodyBytes, 1, std::numeric_limits<qint64>::max() / 2), "16 MiB");
+    t << row("request line limit", "http", "max_request_line", "max-request-line", "N", "8192",
+             "Longest request line (414).", whole(&C::maxRequestLine, 64, kIntMax), "8 KiB");
+    t << row("header line limit", "http", "max_header_bytes", "max-header-bytes", "N", "8192",
+             "Longest single header line (431).", whole(&C::maxHeaderBytes, 64, kIntMax), "8 KiB");
+    t << row("header block limit", "http", "max_headers_total", "max-headers-total", "N", "16384",
+             "Largest header block (431).", whole(&C::maxHeadersTotal, 64, kIntMax), "16 KiB");
+    t << row("header count limit", "http", "max_header_count", "max-header-count", "N", "100",
+             "Most header lines (431).", whole(&C::maxHeaderCount, 1, kIntMax));
+    t << row("header timeout", "http", "header_timeout", "header-timeout", "SECONDS", "10",
+             "Time a client has to send the whole header block (408).",
+             seconds(&C::headerTimeoutMs, 1, kIntMax));
+    t << row("keep-alive idle timeout", "http", "idle_timeout", "idle-timeout", "SECONDS", "60",
+             "An idle keep-alive connection is closed after this.", seconds(&C::idleTimeoutMs, 1, kIntMax));
+    t << row("connection limit", "http", "max_connections", "max-connections", "N", "10000",
+             "Further connections are closed at once.", whole(&C::maxConnections, 1, kIntMax));
+    // [ws]
+    t << row("WebSocket message limit", "ws", "max_message_bytes", "ws-max-message-bytes", "N", "1048576",
+             "Largest incoming WebSocket frame and message (close code 1009); unset, Qt would accept 2 GB "
+             "(CVE-2018-21035).",
+             whole(&C::wsMaxMessageBytes, 1, kIntMax), "1 MiB");
+    t << row("WebSocket send buffer limit", "ws", "max_send_buffer_bytes", "ws-max-send-buffer-bytes", "N",
+             "8388608", "Bytes queued to one subscriber before it is closed (1008).",
+             whole(&C::wsMaxSendBufferBytes, 1024, std::numeric_limits<qint64>::max() / 2), "8 MiB");
+    // [tasks]
+    t << row("queue limit", "tasks", "queue_limit", "queue-limit", "N", "100000",
+             "Queued tasks per model before submissions get 429.", whole(&C::queueLimit, 1, kIntMax));
+    t << row("retention", "tasks", "retention", "retention", "SECONDS", "86400",
+             "How long tasks, results and logs are kept.", seconds(&C::retentionMs, 1000, 3650 * kMsPerDay));
+    t << row("claim timeout", "tasks", "claim_timeout_ms", "claim-timeout-ms", "MS", "30000",
+             "How long a pending task's claim may go unrenewed before the leader reclaims it.",
+             whole(&C::claimTimeoutMs, 100, kMsPerDay));
+    t << row("max attempts", "tasks", "max_attempts", "max-attempts", "N", "3",
+             "Attempts before a task goes to the dead letters, for models that set none of their own.",
+             whole(&C::maxAttempts, 1, 1000));
+    t << row("first retry backoff", "tasks", "backoff_initial_ms", "backoff-initial-ms", "MS", "1000",
+             "Delay before the first retry of a failed attempt, for models that set none of their own.",
+             whole(&C::backoffInitialMs, 0, kMsPerDay));
+    t << row("backoff factor", "tasks", "backoff_factor", "backoff-factor", "X", "2",
+             "Each further retry waits this many times longer.", decimal(&C::backoffFactor, 1.0, 100.0));
+    t << row("longest backoff", "tasks", "backoff_max_ms", "backoff-max-ms", "MS", "30000",
+             "Upper bound of the retry delay; not below the first backoff.",
+             whole(&C::backoffMaxMs, 0, kMsPerDay));
+    // [pool]
+    Setting poolRow =
+        row("resource pool", "pool", "", "pool", "NAME=N,...", "cpu=<cores>",
+            "Resources the scaler shares among replicas, e.g. `cpu=8,gpu=1,mem_mb=16000`: in the INI "
+            "file one `name = N` line per resource, in the environment one variable per resource "
+            "(`MMF_POOL_GPU=1`). Each resource takes its value from the highest source that names it.",
+            pool(), "cpu = the machine's cores");
+    poolRow.machineDefault = true;
+    t << poolRow;
+    // [auth]
+    t << row("access token life", "auth", "access_ttl", "access-ttl", "SECONDS", "900",
+             "Life of an access token.", seconds(&C::accessTtlMs, 1000, 3650 * kMsPerDay), "15 minutes");
+    t << row("refresh token life", "auth", "refresh_ttl", "refresh-ttl", "SECONDS", "2592000",
+             "Life of a refresh token (a session).", seconds(&C::refreshTtlMs, 1000, 3650 * kMsPerDay),
+             "30 days");
+    t << row("new users' project", "auth", "default_project", "default-project", "NAME", "default",
+             "Project that registration makes a new user a member of.", projectName());
+    t << row("new users' methods", "auth", "default_methods", "default-methods", "LIST", "score,read",
+             "Methods a new user gets in that project (score, read, serve, admin, train).", methods());
+    // [log]
+    t << row("log level", "log", "level", "log-level", "LEVEL", "info",
+             "Lowest level written: debug, info, warning or error.", logLevel());
+    return t;
+}
+
+} // namespace
+
+QString Setting::optionName() const
+{
+    return QStringLiteral("--") + option;
+}
+
+QString Setting::iniName() const
+{
+    return QStringLiteral("[%1] %2").arg(section, isSection() ? QStringLiteral("<name>") : key);
+}
+
+QString Setting::envName() const
+{
+    return isSection() ? envPrefix() + QStringLiteral("<NAME>")
+                       : QStringLiteral("MMF_%1_%2").arg(section.toUpper(), key.toUpper());
+}
+
+QString Setting::envPrefix() const
+{
+    return QStringLiteral("MMF_%1_").arg(section.toUpper());
+}
+
+const QList<Setting>& Setting::all()
+{
+    static const QList<Setting> table = buildTable();
+    return table;
+}
+
+} // namespace mmf

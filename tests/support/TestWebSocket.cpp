@@ -1,0 +1,69 @@
+#include "TestWebSocket.h"
+
+#include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QNetworkRequest>
+#include <QTest>
+
+namespace mmf {
+
+TestWebSocket::TestWebSocket(const QUrl& serverUrl, const QByteArray& token)
+    : m_url(serverUrl)
+    , m_token(token)
+{
+    m_url.setScheme(QStringLiteral("ws"));
+    m_url.setPath(QStringLiteral("/api/v1/ws"));
+    QObject::connect(&m_socket, &QWebSocket::textMessageReceived, [this](const QString& text) {
+        m_messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+}
+
+bool TestWebSocket::open(int timeoutMs)
+{
+    QNetworkRequest request(m_url);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token);
+    m_socket.open(request);
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired() && m_socket.state() != QAbstractSocket::ConnectedState) {
+        if (m_socket.state() == QAbstractSocket::UnconnectedState && deadline.remainingTime() < timeoutMs - 200)
+            return false;
+        QTest::qWait(10);
+    }
+    return m_socket.state() == QAbstractSocket::ConnectedState;
+}
+
+void TestWebSocket::sendJson(const QJsonObject& message)
+{
+    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
+}
+
+void TestWebSocket::subscribe(const QString& topic)
+{
+    sendJson(QJsonObject{{QStringLiteral("op"), QStringLiteral("subscribe")}, {QStringLiteral("topic"), topic}});
+}
+
+QJsonObject TestWebSocket::waitFor(const std::function<bool(const QJsonObject&)>& match, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype checked = 0;
+    while (true) {
+        for (; checked < m_messages.size(); ++checked) {
+            if (match(m_messages[checked]))
+                return m_messages[checked];
+        }
+        if (deadline.hasExpired())
+            return {};
+        QTest::qWait(5);
+    }
+}
+
+bool TestWebSocket::waitForDisconnected(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired() && m_socket.state() != QAbstractSocket::UnconnectedState)
+        QTest::qWait(10);
+    return m_socket.state() == QAbstractSocket::UnconnectedState;
+}
+
+} // namespace mmf

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QUrl>
+#include <QWebSocket>
+
+#include <functional>
+
+namespace mmf {
+
+// A real WebSocket client for tests that records every JSON message it receives.
+class TestWebSocket
+{
+public:
+    // `token` goes into the Authorization header of the handshake (empty: none).
+    explicit TestWebSocket(const QUrl& serverUrl, const QByteArray& token = {});
+
+    bool open(int timeoutMs = 10000);
+    void sendJson(const QJsonObject& message);
+    void subscribe(const QString& topic);
+    // Waits until a received message satisfies `match`; returns it (empty object on timeout).
+    QJsonObject waitFor(const std::function<bool(const QJsonObject&)>& match, int timeoutMs = 30000);
+    const QList<QJsonObject>& messages() const { return m_messages; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    int closeCode() const { return int(m_socket.closeCode()); }
+    bool waitForDisconnected(int timeoutMs = 10000);
+
+private:
+    QUrl m_url;
+    QByteArray m_token;
+    QWebSocket m_socket;
+    QList<QJsonObject> m_messages;
+};
+
+} // namespace mmf
