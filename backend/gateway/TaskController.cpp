@@ -58,8 +58,10 @@ Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& reque
                                               .arg(QString::fromLatin1(model.requestType)));
         return request.body;
     }
+    // curl -d sends form encoding by default; its body is still JSON to us.
     const QByteArray contentType = request.header("content-type");
-    if (!contentType.isEmpty() && !contentType.startsWith("application/json"))
+    if (!contentType.isEmpty() && !contentType.startsWith("application/json")
+        && !contentType.startsWith("application/x-www-form-urlencoded"))
         return Error::invalidArgument(
             QStringLiteral("send application/json or application/x-protobuf, not %1").arg(QString::fromLatin1(contentType)));
     return ProtoJson::jsonToBinary(*model.descriptors, model.request, request.body);

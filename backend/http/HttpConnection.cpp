@@ -112,9 +112,10 @@ HttpConnection::HttpConnection(QTcpSocket* socket, HttpConnectionHost& host)
     const HttpLimits& limits = host.limits();
     socket->setParent(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    // A bounded read buffer turns "we stopped reading" into TCP back-pressure; it must hold a whole header block
-    // because an unfinished header block stays in the socket's transaction.
-    const qint64 headerBlock = qint64(limits.maxRequestLine) + limits.maxHeadersTotal + 4 * qint64(limits.maxHeaderCount);
+    // A bounded read buffer turns "we stopped reading" into TCP back-pressure; it must hold a whole header
+    // block because an unfinished header block stays in the socket's transaction.
+    const qint64 headerBlock =
+        qint64(limits.maxRequestLine) + limits.maxHeadersTotal + 4 * qint64(limits.maxHeaderCount);
     socket->setReadBufferSize(std::max<qint64>(256 * 1024, 2 * headerBlock));
     m_peer = socket->peerAddress();
     m_request.peerAddress = m_peer;
@@ -175,7 +176,8 @@ void HttpConnection::processInput()
 
         qint64 offset = 0;
         while (offset < n) {
-            const size_t used = http_parser_execute(m_parser.get(), &settings, buffer + offset, size_t(n - offset));
+            const size_t used =
+                http_parser_execute(m_parser.get(), &settings, buffer + offset, size_t(n - offset));
             offset += qint64(used);
             const auto err = HTTP_PARSER_ERRNO(m_parser.get());
             if (err == HPE_PAUSED) {
@@ -445,8 +447,9 @@ void HttpConnection::messageComplete(qint64 messageStart)
         const bool upgradeRequired = m_wsReject == 426;
         const Headers extra = upgradeRequired ? Headers{{"Upgrade", "websocket"}} : Headers{{"Allow", "GET"}};
         respond(sequence, m_wsReject, "application/json",
-                http::errorJson("invalid_argument", upgradeRequired ? "this path only takes WebSocket upgrades"
-                                                                    : "method not allowed"),
+                http::errorJson("invalid_argument", upgradeRequired
+                                                        ? "this path only takes WebSocket upgrades"
+                                                        : "method not allowed"),
                 extra);
     } else {
         const HttpResponder responder(QPointer<HttpConnection>(this), sequence);
@@ -474,7 +477,8 @@ void HttpConnection::parseError(int parserErrno)
     } else if (err == HPE_INVALID_METHOD) {
         enqueueError(501, "invalid_argument", "unknown request method");
     } else {
-        enqueueError(400, "invalid_argument", QByteArray("malformed request: ") + http_errno_description(err));
+        enqueueError(400, "invalid_argument",
+                     QByteArray("malformed request: ") + http_errno_description(err));
     }
 }
 
@@ -522,8 +526,8 @@ void HttpConnection::popFront()
     ++m_headSequence;
 }
 
-void HttpConnection::respond(quint64 sequence, int status, const QByteArray& contentType, const QByteArray& body,
-                             const Headers& extraHeaders)
+void HttpConnection::respond(quint64 sequence, int status, const QByteArray& contentType,
+                             const QByteArray& body, const Headers& extraHeaders)
 {
     if (m_state != State::Open || m_closeRequested || !m_socket)
         return;
@@ -540,7 +544,7 @@ void HttpConnection::respond(quint64 sequence, int status, const QByteArray& con
         slot->ready = true;
         return;
     }
-    writeFront(sequence, status, contentType, body, extraHeaders);
+    writeFront(status, contentType, body, extraHeaders);
 }
 
 void HttpConnection::serialize(QByteArray& out, const Slot& slot, int status, const QByteArray& contentType,
@@ -589,16 +593,19 @@ void HttpConnection::serialize(QByteArray& out, const Slot& slot, int status, co
         out.append(body);
 }
 
-void HttpConnection::writeFront(quint64 sequence, int status, const QByteArray& contentType, const QByteArray& body,
+void HttpConnection::writeFront(int status, const QByteArray& contentType, const QByteArray& body,
                                 const Headers& extraHeaders)
 {
-    Q_UNUSED(sequence);
     Slot& slot = m_slots[m_slotHead];
-    const bool close = slot.close || asksToClose(extraHeaders);
+    // After stopAccepting(), the last answer due says that the connection closes.
+    const bool lastBeforeStop =
+        m_noMoreInput && outstanding() == 1 && m_phase == Phase::Idle && !m_upgradePending;
+    const bool close = slot.close || lastBeforeStop || asksToClose(extraHeaders);
     const bool inlineBody = slot.head || body.size() < kInlineBodyMax;
     QByteArray& out = m_host.writeBuffer();
     serialize(out, slot, status, contentType, body, extraHeaders, close, inlineBody);
-    // The char* overload copies into the socket's buffer, so the scratch keeps its capacity for the next answer.
+    // The char* overload copies into the socket's buffer, so the scratch keeps its capacity for the next
+    // answer.
     m_socket->write(out.constData(), out.size());
     if (!inlineBody && !(status == 204 || status == 304))
         m_socket->write(body); // shared, not copied
@@ -670,8 +677,8 @@ void HttpConnection::onBytesWritten()
         queueResume();
 }
 
-// Resuming and handing over run from the event loop: they may be triggered by an answer sent from inside another
-// connection's handler, while that connection still parses from the shared read buffer.
+// Resuming and handing over run from the event loop: they may be triggered by an answer sent from inside
+// another connection's handler, while that connection still parses from the shared read buffer.
 void HttpConnection::queueResume()
 {
     if (m_resumeQueued)

@@ -41,9 +41,9 @@ protected:
     ~HttpConnectionHost() = default;
 };
 
-// One client connection: parses requests with http_parser while enforcing the limits, hands complete ones to the
-// host, and writes answers strictly in request order (out-of-order answers wait in their slot). Closes after an
-// error answer or `Connection: close`, lingering briefly so the client can read the answer.
+// One client connection: parses requests with http_parser while enforcing the limits, hands complete ones to
+// the host, and writes answers strictly in request order (out-of-order answers wait in their slot). Closes
+// after an error answer or `Connection: close`, lingering briefly so the client can read the answer.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -71,17 +71,35 @@ public:
 private:
     friend struct HttpParserCallbacks;
 
-    enum class State { Open, Lingering, Done };
-    enum class Phase { Idle, Headers, Body };
-    enum class Deadline { None, Header, Body, Idle, Drain, Linger };
+    enum class State
+    {
+        Open,
+        Lingering,
+        Done
+    };
+    enum class Phase
+    {
+        Idle,
+        Headers,
+        Body
+    };
+    enum class Deadline
+    {
+        None,
+        Header,
+        Body,
+        Idle,
+        Drain,
+        Linger
+    };
 
     struct Slot
     {
         QByteArray data;      // serialized head (+ body when small) once answered out of turn
         QByteArray largeBody; // a body too big to copy, written after `data`
         bool ready = false;
-        bool close = false;   // close the connection after this answer
-        bool head = false;    // HEAD request: no body on the wire
+        bool close = false; // close the connection after this answer
+        bool head = false;  // HEAD request: no body on the wire
         bool http10KeepAlive = false;
     };
 
@@ -113,7 +131,7 @@ private:
     size_t outstanding() const { return m_slots.size() - m_slotHead; }
     void serialize(QByteArray& out, const Slot& slot, int status, const QByteArray& contentType,
                    const QByteArray& body, const Headers& extraHeaders, bool close, bool inlineBody) const;
-    void writeFront(quint64 sequence, int status, const QByteArray& contentType, const QByteArray& body,
+    void writeFront(int status, const QByteArray& contentType, const QByteArray& body,
                     const Headers& extraHeaders);
     void writeReadySlots();
     void afterWrite(bool close);

@@ -8,15 +8,15 @@ namespace mmf {
 // Apache, Node and Envoy; see docs/ARCHITECTURE.md (configuration table).
 struct HttpLimits
 {
-    qint64 maxBodyBytes = 16 * 1024 * 1024;       // 413, checked on Content-Length before reading the body
-    int maxRequestLine = 8 * 1024;                // 414
-    int maxHeaderBytes = 8 * 1024;                // 431, one header line
-    int maxHeadersTotal = 16 * 1024;              // 431, all headers
-    int maxHeaderCount = 100;                     // 431
-    int headerTimeoutMs = 10 * 1000;              // 408, time to send the whole header block
-    int idleTimeoutMs = 60 * 1000;                // keep-alive idle close
-    int maxConnections = 10000;                   // further connections are closed at once
-    qint64 wsMaxMessageBytes = 1024 * 1024;       // 1009
+    qint64 maxBodyBytes = 16 * 1024 * 1024; // 413, checked on Content-Length before reading the body
+    int maxRequestLine = 8 * 1024;          // 414
+    int maxHeaderBytes = 8 * 1024;          // 431, one header line
+    int maxHeadersTotal = 16 * 1024;        // 431, all headers
+    int maxHeaderCount = 100;               // 431
+    int headerTimeoutMs = 10 * 1000;        // 408, time to send the whole header block
+    int idleTimeoutMs = 60 * 1000;          // keep-alive idle close; also the longest pause in a body (408)
+    int maxConnections = 10000;             // further connections are closed at once
+    qint64 wsMaxMessageBytes = 1024 * 1024; // 1009
     qint64 wsMaxSendBufferBytes = 8 * 1024 * 1024; // 1008
 };
 

@@ -15,7 +15,7 @@ class HttpConnection;
 
 // The way to answer one request, now or later (a request that waits for a task's result keeps its responder).
 // Copyable; the first send() wins, later ones are ignored. Answers go out in request order on a keep-alive
-// connection. Sending after the client went away is a no-op.
+// connection. Sending after the client went away is a no-op. Use it on the server's thread.
 class HttpResponder
 {
 public:

@@ -32,8 +32,7 @@ public:
     Listener(std::function<void(qintptr)> onIncoming, QObject* parent)
         : QTcpServer(parent)
         , m_onIncoming(std::move(onIncoming))
-    {
-    }
+    {}
 
 protected:
     void incomingConnection(qintptr handle) override { m_onIncoming(handle); }
@@ -73,8 +72,8 @@ struct HttpServer::Private final : HttpConnectionHost
         , readChunk(new char[kReadChunk])
     {
         clock.start();
-        // http_parser has its own process-wide cap on the header block (80 KiB); only ever raise it, so that our
-        // limits (431/414) are the ones that apply.
+        // http_parser has its own process-wide cap on the header block (80 KiB); only ever raise it, so that
+        // our limits (431/414) are the ones that apply.
         const qint64 headerBlock =
             qint64(l.maxRequestLine) + l.maxHeadersTotal + 4 * qint64(l.maxHeaderCount) + 1024;
         if (headerBlock > HTTP_MAX_HEADER_SIZE)
@@ -125,7 +124,8 @@ struct HttpServer::Private final : HttpConnectionHost
             return;
         }
         PendingUpgrade pending{socket, socket->peerAddress(), socket->peerPort(), std::move(request), {}};
-        pending.watch = QObject::connect(socket, &QObject::destroyed, q, [this](QObject* gone) { forget(gone); });
+        pending.watch =
+            QObject::connect(socket, &QObject::destroyed, q, [this](QObject* gone) { forget(gone); });
         pendingUpgrades.push_back(std::move(pending));
         ws->handleConnection(socket);
     }
@@ -179,9 +179,10 @@ struct HttpServer::Private final : HttpConnectionHost
 
     void forget(QObject* socket)
     {
-        pendingUpgrades.erase(std::remove_if(pendingUpgrades.begin(), pendingUpgrades.end(),
-                                             [socket](const PendingUpgrade& p) { return p.socket == socket; }),
-                              pendingUpgrades.end());
+        pendingUpgrades.erase(
+            std::remove_if(pendingUpgrades.begin(), pendingUpgrades.end(),
+                           [socket](const PendingUpgrade& p) { return p.socket == socket; }),
+            pendingUpgrades.end());
     }
 
     void onWebSocket()
@@ -195,9 +196,10 @@ struct HttpServer::Private final : HttpConnectionHost
             socket->setMaxAllowedIncomingMessageSize(quint64(m_limits.wsMaxMessageBytes));
             socket->setParent(nullptr);
             // QWebSocket does not expose its transport; the peer's address and port identify it among ours.
-            const auto it = std::find_if(pendingUpgrades.begin(), pendingUpgrades.end(), [socket](const auto& p) {
-                return p.port == socket->peerPort() && p.peer == socket->peerAddress();
-            });
+            const auto it =
+                std::find_if(pendingUpgrades.begin(), pendingUpgrades.end(), [socket](const auto& p) {
+                    return p.port == socket->peerPort() && p.peer == socket->peerAddress();
+                });
             if (it == pendingUpgrades.end() || !wsHandler) {
                 socket->abort();
                 socket->deleteLater();
@@ -240,8 +242,7 @@ struct HttpServer::Private final : HttpConnectionHost
 HttpServer::HttpServer(HttpLimits limits, QObject* parent)
     : QObject(parent)
     , d(std::make_unique<Private>(this, limits))
-{
-}
+{}
 
 HttpServer::~HttpServer()
 {

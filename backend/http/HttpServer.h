@@ -16,12 +16,14 @@ namespace mmf {
 
 // A small HTTP/1.1 server on QTcpServer + http_parser: keep-alive, pipelining (answers in order), deferred
 // answers, limits enforced while reading (a too-large Content-Length is refused with 413 before any body byte
-// is read; a chunked body is cut at the limit), and WebSocket upgrades handed to QWebSocketServer on one path.
-// Error answers it makes itself use the API's error object: {"error":{"code":...,"message":...}}.
+// is read; a chunked body is cut at the limit), and WebSocket upgrades handed to QWebSocketServer on one
+// path. Error answers it makes itself use the API's error object: {"error":{"code":...,"message":...}}.
 class HttpServer : public QObject
 {
     Q_OBJECT
 public:
+    // The request lives for the call only: copy or move out what must outlive it. An exception escaping the
+    // handler is answered with 500.
     using Handler = std::function<void(HttpRequest& request, const HttpResponder& responder)>;
     // Called with an open WebSocket (limits already set on it) and the upgrade request (for its headers).
     // The handler takes ownership of the socket.
@@ -38,6 +40,7 @@ public:
     Result<quint16> listen(const QHostAddress& address, quint16 port);
     // Stops accepting; open connections finish their current answers.
     void close();
+    // Open HTTP connections (upgraded WebSockets belong to their handler and are not counted).
     int connectionCount() const;
 
 private:

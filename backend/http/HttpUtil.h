@@ -6,7 +6,8 @@
 // Small text helpers of the HTTP layer: no allocation unless a result has to be built.
 namespace mmf::http {
 
-// Decodes %XX escapes (and '+' as a space when asked, for query components); malformed escapes stay as they are.
+// Decodes %XX escapes (and '+' as a space when asked, for query components); malformed escapes stay as they
+// are.
 QByteArray percentDecode(QByteArrayView in, bool plusAsSpace);
 // "OK", "Not Found", ...; "Unknown" for codes without a registered phrase.
 const char* reasonPhrase(int status);
@@ -16,7 +17,8 @@ QByteArray errorJson(QByteArrayView code, QByteArrayView message);
 void appendJsonEscaped(QByteArray& out, QByteArrayView text);
 // Lower-cased header name; common names come from a static table and cost no allocation.
 QByteArray internHeaderName(QByteArrayView raw);
-// True when a comma-separated header value lists `token` (ASCII case-insensitive), e.g. "keep-alive, Upgrade".
+// True when a comma-separated header value lists `token` (ASCII case-insensitive), e.g. "keep-alive,
+// Upgrade".
 bool headerHasToken(QByteArrayView value, QByteArrayView token);
 // Appends a non-negative integer in decimal.
 void appendNumber(QByteArray& out, qint64 value);

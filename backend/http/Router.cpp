@@ -31,7 +31,8 @@ bool isCapture(const QByteArray& segment)
     return segment.size() >= 2 && segment.startsWith('{') && segment.endsWith('}');
 }
 
-// Literal segments further left weigh more, so "/tasks/stats" beats "/tasks/{id}" whatever the order of add().
+// Literal segments further left weigh more, so "/tasks/stats" beats "/tasks/{id}" whatever the order of
+// add().
 quint64 specificity(const std::vector<QByteArray>& segments)
 {
     quint64 score = 0;

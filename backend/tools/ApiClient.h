@@ -10,8 +10,8 @@
 
 namespace mmf {
 
-// The answer to one ApiRequest. status is 0 when no HTTP answer came (refused, reset, timed out): the server is
-// unreachable and networkError says why.
+// The answer to one ApiRequest. status is 0 when no HTTP answer came (refused, reset, timed out): the server
+// is unreachable and networkError says why.
 struct ApiResponse
 {
     int status = 0;

@@ -65,11 +65,11 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
         values.insert(name, value);
     }
 
-    static const QStringList known = {QStringLiteral("server"), QStringLiteral("token"),    QStringLiteral("model"),
-                                      QStringLiteral("mode"),   QStringLiteral("rate"),     QStringLiteral("server-pid"),
-                                      QStringLiteral("tasks"),  QStringLiteral("connections"), QStringLiteral("window"),
-                                      QStringLiteral("batch-size"), QStringLiteral("payload-bytes"),
-                                      QStringLiteral("stall-timeout")};
+    static const QStringList known = {
+        QStringLiteral("server"),     QStringLiteral("token"),         QStringLiteral("model"),
+        QStringLiteral("mode"),       QStringLiteral("rate"),          QStringLiteral("server-pid"),
+        QStringLiteral("tasks"),      QStringLiteral("connections"),   QStringLiteral("window"),
+        QStringLiteral("batch-size"), QStringLiteral("payload-bytes"), QStringLiteral("stall-timeout")};
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
         if (!known.contains(it.key()))
             return Error::invalidArgument(QStringLiteral("unknown option --%1").arg(it.key()), it.key());
@@ -79,12 +79,15 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
     if (server.isEmpty())
         server = QStringLiteral("http://127.0.0.1:8080");
     config.server = QUrl(server, QUrl::StrictMode);
-    if (!config.server.isValid() || config.server.scheme() != QLatin1String("http") || config.server.host().isEmpty())
-        return Error::invalidArgument(QStringLiteral("--server needs an http:// URL (the bench speaks plain HTTP)"),
-                                      QStringLiteral("server"));
+    if (!config.server.isValid() || config.server.scheme() != QLatin1String("http") ||
+        config.server.host().isEmpty())
+        return Error::invalidArgument(
+            QStringLiteral("--server needs an http:// URL (the bench speaks plain HTTP)"),
+            QStringLiteral("server"));
     config.token = values.value(QStringLiteral("token"), env.value(QStringLiteral("MMF_TOKEN")));
     if (config.token.isEmpty())
-        return Error::invalidArgument(QStringLiteral("--token (or MMF_TOKEN) is required"), QStringLiteral("token"));
+        return Error::invalidArgument(QStringLiteral("--token (or MMF_TOKEN) is required"),
+                                      QStringLiteral("token"));
     config.model = values.value(QStringLiteral("model"), config.model);
     if (config.model.isEmpty())
         return Error::invalidArgument(QStringLiteral("--model must not be empty"), QStringLiteral("model"));
@@ -99,7 +102,8 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
     else
         return Error::invalidArgument(QStringLiteral("--mode must be throughput, batch or latency"),
                                       QStringLiteral("mode"));
-    // A batch answer holds up to batch-size ids: fewer requests in flight keep the same number of tasks moving.
+    // A batch answer holds up to batch-size ids: fewer requests in flight keep the same number of tasks
+    // moving.
     if (config.mode == BenchMode::Batch)
         config.window = 2;
 
@@ -111,15 +115,17 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
         const qint64 number = values.value(name).toLongLong(&ok);
         if (!ok || number < option.min || number > option.max)
             return Error::invalidArgument(
-                QStringLiteral("--%1 must be an integer in %2..%3").arg(name).arg(option.min).arg(option.max), name);
+                QStringLiteral("--%1 must be an integer in %2..%3").arg(name).arg(option.min).arg(option.max),
+                name);
         config.*option.field = int(number);
     }
     if (values.contains(QStringLiteral("rate"))) {
         bool ok = false;
         config.rate = values.value(QStringLiteral("rate")).toDouble(&ok);
         if (!ok || config.rate <= 0 || config.rate > 1e6)
-            return Error::invalidArgument(QStringLiteral("--rate must be a number of tasks per second in (0, 1e6]"),
-                                          QStringLiteral("rate"));
+            return Error::invalidArgument(
+                QStringLiteral("--rate must be a number of tasks per second in (0, 1e6]"),
+                QStringLiteral("rate"));
     }
     if (values.contains(QStringLiteral("server-pid"))) {
         bool ok = false;
@@ -155,7 +161,8 @@ QString BenchConfig::helpText()
         "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n\n"
         "A task is complete when its result (or a final status) arrives on the WebSocket subscription to\n"
         "model/<name>; latency is that arrival minus the time its submit was written.\n"
-        "Exit codes: 0 all tasks succeeded, 1 errors or failed tasks, 2 usage error, 3 server unreachable.\n");
+        "Exit codes: 0 all tasks succeeded, 1 errors or failed tasks, 2 usage error, 3 server "
+        "unreachable.\n");
 }
 
 QByteArray BenchConfig::requestBody() const

@@ -12,7 +12,8 @@ BenchConnection::BenchConnection(const QElapsedTimer& clock, ResponseHandler han
         emit connected();
     });
     connect(&m_socket, &QTcpSocket::readyRead, this, &BenchConnection::onReadyRead);
-    connect(&m_socket, &QTcpSocket::disconnected, this, [this] { onBroken(QStringLiteral("server closed the connection")); });
+    connect(&m_socket, &QTcpSocket::disconnected, this,
+            [this] { onBroken(QStringLiteral("server closed the connection")); });
     connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
         if (error != QAbstractSocket::RemoteHostClosedError)
             onBroken(m_socket.errorString());

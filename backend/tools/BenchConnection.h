@@ -19,7 +19,8 @@ class BenchConnection : public QObject
 {
     Q_OBJECT
 public:
-    using ResponseHandler = std::function<void(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks)>;
+    using ResponseHandler =
+        std::function<void(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks)>;
 
     BenchConnection(const QElapsedTimer& clock, ResponseHandler handler, QObject* parent = nullptr);
 

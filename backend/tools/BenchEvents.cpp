@@ -2,6 +2,7 @@
 
 #include "tools/JsonScan.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
@@ -25,8 +26,11 @@ BenchEvents::BenchEvents(const QElapsedTimer& clock, FinalHandler handler, QObje
     m_socket.setMaxAllowedIncomingFrameSize(16 * 1024 * 1024);
     m_socket.setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
     connect(&m_socket, &QWebSocket::connected, this, [this] {
-        const QJsonObject subscribe{{QStringLiteral("op"), QStringLiteral("subscribe")},
-                                    {QStringLiteral("topic"), m_topic}};
+        // Only what completion needs; a server that does not filter sends everything and that works too.
+        const QJsonObject subscribe{
+            {QStringLiteral("op"), QStringLiteral("subscribe")},
+            {QStringLiteral("topic"), m_topic},
+            {QStringLiteral("events"), QJsonArray{QStringLiteral("status"), QStringLiteral("result")}}};
         m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(subscribe).toJson(QJsonDocument::Compact)));
     });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &BenchEvents::onMessage);
@@ -35,8 +39,12 @@ BenchEvents::BenchEvents(const QElapsedTimer& clock, FinalHandler handler, QObje
             return;
         m_closing = true;
         QString reason = QStringLiteral("event socket closed");
-        if (m_socket.closeCode() != QWebSocketProtocol::CloseCodeNormal || !m_socket.closeReason().isEmpty())
-            reason += QStringLiteral(" (code %1 %2)").arg(int(m_socket.closeCode())).arg(m_socket.closeReason());
+        if (m_socket.error() != QAbstractSocket::UnknownSocketError)
+            reason = QStringLiteral("event socket: ") + m_socket.errorString();
+        else if (m_socket.closeCode() != QWebSocketProtocol::CloseCodeNormal ||
+                 !m_socket.closeReason().isEmpty())
+            reason +=
+                QStringLiteral(" (code %1 %2)").arg(int(m_socket.closeCode())).arg(m_socket.closeReason());
         emit lost(reason);
     });
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
@@ -79,7 +87,8 @@ void BenchEvents::onMessage(const QString& message)
         const QJsonObject error = QJsonDocument::fromJson(text).object();
         m_closing = true;
         emit lost(QStringLiteral("subscription refused: %1: %2")
-                      .arg(error.value(QLatin1String("code")).toString(), error.value(QLatin1String("message")).toString()));
+                      .arg(error.value(QLatin1String("code")).toString(),
+                           error.value(QLatin1String("message")).toString()));
     }
 }
 

@@ -10,9 +10,9 @@
 
 namespace mmf {
 
-// The benchmark's view of completions: one WebSocket subscribed to model/<name>. Every `result` push, and every
-// `status` push with a final status, is handed to the handler with its arrival time (a task may produce both;
-// the runner counts the first). Pushes are scanned, not parsed into documents.
+// The benchmark's view of completions: one WebSocket subscribed to model/<name>. Every `result` push, and
+// every `status` push with a final status, is handed to the handler with its arrival time (a task may produce
+// both; the runner counts the first). Pushes are scanned, not parsed into documents.
 class BenchEvents : public QObject
 {
     Q_OBJECT

@@ -31,16 +31,19 @@ QString BenchReport::summaryLine(const BenchSummary& s)
         parts << QStringLiteral("batch=%1").arg(s.batchSize);
     if (s.rate > 0)
         parts << QStringLiteral("rate=") + fixed(s.rate, 0) << QStringLiteral("slips=%1").arg(s.slips);
-    parts << QStringLiteral("elapsed_s=") + fixed(s.elapsedS, 3) << QStringLiteral("tasks_per_s=") + fixed(s.tasksPerS, 1)
-          << QStringLiteral("submit_per_s=") + fixed(s.submitPerS, 1) << QStringLiteral("p50_ms=") + fixed(s.p50Ms, 2)
-          << QStringLiteral("p99_ms=") + fixed(s.p99Ms, 2);
+    parts << QStringLiteral("elapsed_s=") + fixed(s.elapsedS, 3)
+          << QStringLiteral("tasks_per_s=") + fixed(s.tasksPerS, 1)
+          << QStringLiteral("submit_per_s=") + fixed(s.submitPerS, 1)
+          << QStringLiteral("p50_ms=") + fixed(s.p50Ms, 2) << QStringLiteral("p99_ms=") + fixed(s.p99Ms, 2);
     if (s.showP999)
         parts << QStringLiteral("p999_ms=") + fixed(s.p999Ms, 2);
     if (s.before && s.after) {
         const double cpu = s.after->cpuSeconds - s.before->cpuSeconds;
         const int done = s.succeeded + s.failed;
-        parts << QStringLiteral("server_cpu_s=%1->%2").arg(fixed(s.before->cpuSeconds, 2), fixed(s.after->cpuSeconds, 2))
-              << QStringLiteral("server_cpu_us_per_task=") + (done > 0 ? fixed(cpu * 1e6 / done, 1) : QStringLiteral("0"))
+        parts << QStringLiteral("server_cpu_s=%1->%2")
+                     .arg(fixed(s.before->cpuSeconds, 2), fixed(s.after->cpuSeconds, 2))
+              << QStringLiteral("server_cpu_us_per_task=") +
+                     (done > 0 ? fixed(cpu * 1e6 / done, 1) : QStringLiteral("0"))
               << QStringLiteral("server_rss_mb=%1->%2")
                      .arg(fixed(s.before->rssKb / 1024.0, 1), fixed(s.after->rssKb / 1024.0, 1))
               << QStringLiteral("server_peak_rss_mb=") + fixed(s.after->peakRssKb / 1024.0, 1);

@@ -24,7 +24,8 @@ BenchRunner::BenchRunner(BenchConfig config, QObject* parent)
     , m_config(std::move(config))
     , m_events(m_clock, [this](const QByteArray& id, bool ok, qint64 ns) { onFinal(id, ok, ns); })
 {
-    const QByteArray prefix = m_config.server.adjusted(QUrl::StripTrailingSlash).path(QUrl::FullyEncoded).toUtf8();
+    const QByteArray prefix =
+        m_config.server.adjusted(QUrl::StripTrailingSlash).path(QUrl::FullyEncoded).toUtf8();
     const QByteArray model = QUrl::toPercentEncoding(m_config.model);
     m_singleRequest = formatRequest(prefix + "/api/v1/models/" + model + "/tasks", m_config.requestBody());
     m_batchPath = prefix + "/api/v1/models/" + model + "/tasks:batch";
@@ -42,9 +43,8 @@ BenchRunner::BenchRunner(BenchConfig config, QObject* parent)
     connect(&m_watchdog, &QTimer::timeout, this, &BenchRunner::checkStall);
     connect(&m_pacer, &QTimer::timeout, this, &BenchRunner::latencyTick);
     connect(&m_events, &BenchEvents::subscribed, this, &BenchRunner::openConnections);
-    connect(&m_events, &BenchEvents::lost, this, [this](const QString& reason) {
-        end(reason, m_running ? 1 : 3);
-    });
+    connect(&m_events, &BenchEvents::lost, this,
+            [this](const QString& reason) { end(reason, m_running ? 1 : 3); });
 }
 
 QByteArray BenchRunner::formatRequest(const QByteArray& path, const QByteArray& body) const
@@ -52,10 +52,10 @@ QByteArray BenchRunner::formatRequest(const QByteArray& path, const QByteArray& 
     const QUrl& server = m_config.server;
     QByteArray request;
     request.reserve(body.size() + m_config.token.size() + 256);
-    request += "POST " + path + " HTTP/1.1\r\nHost: " + server.host().toUtf8() + ':'
-               + QByteArray::number(server.port(80)) + "\r\nAuthorization: Bearer " + m_config.token.toUtf8()
-               + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-               + "\r\n\r\n" + body;
+    request += "POST " + path + " HTTP/1.1\r\nHost: " + server.host().toUtf8() + ':' +
+               QByteArray::number(server.port(80)) + "\r\nAuthorization: Bearer " + m_config.token.toUtf8() +
+               "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+               "\r\n\r\n" + body;
     return request;
 }
 
@@ -72,7 +72,9 @@ void BenchRunner::openConnections()
         return;
     for (int i = 0; i < m_config.connections; ++i) {
         auto connection = std::make_unique<BenchConnection>(
-            m_clock, [this](const HttpResponseParser::Response& r, qint64 ns, int tasks) { onResponse(r, ns, tasks); });
+            m_clock, [this](const HttpResponseParser::Response& r, qint64 ns, int tasks) {
+                onResponse(r, ns, tasks);
+            });
         BenchConnection* raw = connection.get();
         connect(raw, &BenchConnection::connected, this, [this, raw] {
             if (m_running) {
@@ -83,8 +85,9 @@ void BenchRunner::openConnections()
         });
         if (m_config.mode != BenchMode::Latency)
             connect(raw, &BenchConnection::responsesHandled, this, [this, raw] { fill(raw); });
-        connect(raw, &BenchConnection::lost, this,
-                [this, raw](const QString& reason, int lostTasks) { onConnectionLost(raw, reason, lostTasks); });
+        connect(raw, &BenchConnection::lost, this, [this, raw](const QString& reason, int lostTasks) {
+            onConnectionLost(raw, reason, lostTasks);
+        });
         m_connections.push_back(std::move(connection));
         raw->connectTo(m_config.server.host(), quint16(m_config.server.port(80)));
     }
@@ -171,7 +174,8 @@ void BenchRunner::onResponse(const HttpResponseParser::Response& response, qint6
     if (m_ended)
         return;
     if (response.status < 200 || response.status >= 300) {
-        const QJsonObject error = QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
+        const QJsonObject error =
+            QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
         recordError(QStringLiteral("%1 %2: %3")
                         .arg(response.status)
                         .arg(error.value(QLatin1String("code")).toString(),
@@ -183,7 +187,8 @@ void BenchRunner::onResponse(const HttpResponseParser::Response& response, qint6
     }
     m_lastAcceptNs = m_clock.nsecsElapsed();
     if (m_config.mode == BenchMode::Batch) {
-        const QJsonArray ids = QJsonDocument::fromJson(response.body).object().value(QLatin1String("task_ids")).toArray();
+        const QJsonArray ids =
+            QJsonDocument::fromJson(response.body).object().value(QLatin1String("task_ids")).toArray();
         for (const QJsonValue& id : ids)
             accept(id.toString().toUtf8(), writtenNs);
         if (ids.size() != tasks)
@@ -272,7 +277,10 @@ void BenchRunner::checkStall()
     const qint64 idleNs = m_clock.nsecsElapsed() - m_lastProgressNs;
     if (idleNs > qint64(m_config.stallTimeoutS) * 1'000'000'000) {
         const int missing = m_config.tasks - m_succeeded - m_failed - m_errors;
-        end(QStringLiteral("no result for %1 s; %2 of %3 tasks unfinished").arg(m_config.stallTimeoutS).arg(missing).arg(m_config.tasks),
+        end(QStringLiteral("no result for %1 s; %2 of %3 tasks unfinished")
+                .arg(m_config.stallTimeoutS)
+                .arg(missing)
+                .arg(m_config.tasks),
             1);
     }
 }

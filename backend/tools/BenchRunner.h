@@ -17,17 +17,17 @@
 namespace mmf {
 
 // One benchmark run: subscribe to model/<name>, open the connections, submit config.tasks tasks in the chosen
-// mode, and count completions from the pushes. Ends when every task has completed or been refused, when no result
-// arrives for stallTimeoutS (an error summary, never a hang), or when the event socket is lost. Emits finished()
-// once: 0 all succeeded, 1 failures or errors, 3 could not connect or subscribe.
+// mode, and count completions from the pushes. Ends when every task has completed or been refused, when no
+// result arrives for stallTimeoutS (an error summary, never a hang), or when the event socket is lost. Emits
+// finished() once: 0 all succeeded, 1 failures or errors, 3 could not connect or subscribe.
 class BenchRunner : public QObject
 {
     Q_OBJECT
 public:
     explicit BenchRunner(BenchConfig config, QObject* parent = nullptr);
 
-    // Parses the arguments, runs one benchmark in a local event loop and prints its summary line (or the usage
-    // error / help). Returns the exit code.
+    // Parses the arguments, runs one benchmark in a local event loop and prints its summary line (or the
+    // usage error / help). Returns the exit code.
     static int exec(const QStringList& args, const QProcessEnvironment& env);
 
     void start();
@@ -65,8 +65,8 @@ private:
     QByteArray m_singleRequest;
     QByteArray m_fullBatchRequest;
     QByteArray m_batchPath;
-    QHash<QByteArray, qint64> m_waiting;  // accepted, not completed: task id → submit written
-    QHash<QByteArray, Early> m_early;     // completed before its submit answer arrived
+    QHash<QByteArray, qint64> m_waiting; // accepted, not completed: task id → submit written
+    QHash<QByteArray, Early> m_early;    // completed before its submit answer arrived
     LatencyStats m_latency;
     QTimer m_startDeadline;
     QTimer m_watchdog;

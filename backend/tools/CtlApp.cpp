@@ -22,8 +22,7 @@ CtlApp::CtlApp(CtlInvocation invocation, CtlSettings settings, QTextStream* out,
     , m_err(err)
     , m_stdin(stdinDevice)
     , m_api(m_settings.server, m_settings.token)
-{
-}
+{}
 
 int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
 {
@@ -32,16 +31,27 @@ int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
     const Result<CtlInvocation> parsed = CtlCommandLine::parse(args);
     if (!parsed) {
         err << "error: usage: " << parsed.error().message << '\n';
-        if (args.isEmpty())
+        if (args.isEmpty()) {
             err << '\n' << CtlCommandLine::globalHelp();
-        else
-            err << "run 'mmfctl --help' for usage\n";
+        } else {
+            // Point at the command's own help when the command word was understood.
+            QString command;
+            for (qsizetype i = 0; i < args.size() && command.isEmpty(); ++i) {
+                if (args.at(i) == QLatin1String("token"))
+                    command = QStringLiteral("token issue");
+                else if (CtlCommandLine::commands().contains(args.at(i)))
+                    command = args.at(i);
+            }
+            err << "run 'mmfctl " << (command.isEmpty() ? QString() : command + QLatin1Char(' '))
+                << "--help' for usage\n";
+        }
         return int(CtlExit::Usage);
     }
     const CtlInvocation& invocation = *parsed;
     if (invocation.help || invocation.command == QLatin1String("help")) {
-        const QString topic = invocation.command == QLatin1String("help") ? invocation.positional.join(QLatin1Char(' '))
-                                                                          : invocation.command;
+        const QString topic = invocation.command == QLatin1String("help")
+                                  ? invocation.positional.join(QLatin1Char(' '))
+                                  : invocation.command;
         out << (topic.isEmpty() ? CtlCommandLine::globalHelp() : CtlCommandLine::commandHelp(topic));
         return int(CtlExit::Ok);
     }
@@ -91,7 +101,10 @@ void CtlApp::start()
     else if (command == QLatin1String("models"))
         runModels();
     else
-        fail({QStringLiteral("usage"), QStringLiteral("unknown command \"%1\"").arg(command), {}, CtlExit::Usage});
+        fail({QStringLiteral("usage"),
+              QStringLiteral("unknown command \"%1\"").arg(command),
+              {},
+              CtlExit::Usage});
 }
 
 void CtlApp::runSubmit()
@@ -119,7 +132,10 @@ void CtlApp::runSubmit()
             return;
         }
         if (taskId.isEmpty()) {
-            fail({QStringLiteral("internal"), QStringLiteral("the server's answer has no task_id"), {}, CtlExit::Failure});
+            fail({QStringLiteral("internal"),
+                  QStringLiteral("the server's answer has no task_id"),
+                  {},
+                  CtlExit::Failure});
             return;
         }
         if (m_settings.json)
@@ -161,12 +177,13 @@ void CtlApp::runGet()
 
 void CtlApp::runList()
 {
-    const std::optional<int> limit = m_invocation.has(QStringLiteral("limit"))
-                                         ? std::optional<int>(m_invocation.intValue(QStringLiteral("limit"), 0))
-                                         : std::nullopt;
-    const ApiRequest request =
-        CtlRequests::listTasks(m_invocation.value(QStringLiteral("model")), m_invocation.value(QStringLiteral("status")),
-                               limit, m_invocation.value(QStringLiteral("before")));
+    const std::optional<int> limit =
+        m_invocation.has(QStringLiteral("limit"))
+            ? std::optional<int>(m_invocation.intValue(QStringLiteral("limit"), 0))
+            : std::nullopt;
+    const ApiRequest request = CtlRequests::listTasks(m_invocation.value(QStringLiteral("model")),
+                                                      m_invocation.value(QStringLiteral("status")), limit,
+                                                      m_invocation.value(QStringLiteral("before")));
     call(request, [this](const ApiResponse& response) {
         if (m_settings.json)
             printRaw(response.body);
@@ -183,8 +200,10 @@ void CtlApp::runCancel()
         if (m_settings.json) {
             printRaw(response.body);
         } else {
-            const QString status = QJsonDocument::fromJson(response.body).object().value(QLatin1String("status")).toString();
-            *m_out << taskId << ' ' << (status.isEmpty() ? QStringLiteral("cancel_requested") : status) << '\n';
+            const QString status =
+                QJsonDocument::fromJson(response.body).object().value(QLatin1String("status")).toString();
+            *m_out << taskId << ' ' << (status.isEmpty() ? QStringLiteral("cancel_requested") : status)
+                   << '\n';
         }
         finish(CtlExit::Ok);
     });
@@ -212,15 +231,21 @@ void CtlApp::runLogs()
 void CtlApp::runTokenIssue()
 {
     const ApiRequest request = CtlRequests::issueToken(
-        m_invocation.value(QStringLiteral("user")), m_invocation.value(QStringLiteral("project"), QStringLiteral("default")),
+        m_invocation.value(QStringLiteral("user")),
+        m_invocation.value(QStringLiteral("project"), QStringLiteral("default")),
         m_invocation.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts),
-        m_invocation.has(QStringLiteral("ttl")) ? m_invocation.value(QStringLiteral("ttl")).toLongLong() : 3600);
+        m_invocation.has(QStringLiteral("ttl")) ? m_invocation.value(QStringLiteral("ttl")).toLongLong()
+                                                : 3600);
     call(request, [this](const ApiResponse& response) {
-        const QString token = QJsonDocument::fromJson(response.body).object().value(QLatin1String("token")).toString();
+        const QString token =
+            QJsonDocument::fromJson(response.body).object().value(QLatin1String("token")).toString();
         if (m_settings.json) {
             printRaw(response.body);
         } else if (token.isEmpty()) {
-            fail({QStringLiteral("internal"), QStringLiteral("the server's answer has no token"), {}, CtlExit::Failure});
+            fail({QStringLiteral("internal"),
+                  QStringLiteral("the server's answer has no token"),
+                  {},
+                  CtlExit::Failure});
             return;
         } else {
             *m_out << token << '\n';
@@ -245,8 +270,10 @@ void CtlApp::call(const ApiRequest& request, std::function<void(const ApiRespons
     m_api.send(request, this, [this, onSuccess = std::move(onSuccess)](const ApiResponse& response) {
         if (!response.reachable()) {
             fail({QStringLiteral("unavailable"),
-                  QStringLiteral("cannot reach %1: %2").arg(m_settings.server.toString(), response.networkError),
-                  {}, CtlExit::Unreachable});
+                  QStringLiteral("cannot reach %1: %2")
+                      .arg(m_settings.server.toString(), response.networkError),
+                  {},
+                  CtlExit::Unreachable});
             return;
         }
         if (!response.ok()) {
@@ -284,7 +311,8 @@ void CtlApp::finishWithTask(const QJsonObject& task)
     CtlError error = CtlFormat::taskError(task.value(QLatin1String("error")));
     if (!task.value(QLatin1String("error")).isObject()) {
         error.code = status;
-        error.message = QStringLiteral("task %1 ended %2").arg(task.value(QLatin1String("task_id")).toString(), status);
+        error.message =
+            QStringLiteral("task %1 ended %2").arg(task.value(QLatin1String("task_id")).toString(), status);
     }
     fail(error);
 }
@@ -299,7 +327,8 @@ void CtlApp::fail(const CtlError& error)
     if (m_finished)
         return;
     *m_err << CtlFormat::errorLine(error) << '\n';
-    if (error.code == QLatin1String("unauthenticated") && m_settings.tokenSource == CtlSettings::TokenSource::None)
+    if (error.code == QLatin1String("unauthenticated") &&
+        m_settings.tokenSource == CtlSettings::TokenSource::None)
         *m_err << "hint: pass --token, set MMF_TOKEN or run 'mmfctl login'\n";
     m_err->flush();
     finish(error.exit);

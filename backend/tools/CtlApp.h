@@ -47,7 +47,8 @@ private:
     // Sends the request; a non-2xx answer or no answer ends the run with the matching error and exit code.
     void call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess);
     void printWatchEvent(const QJsonObject& push);
-    void finishWithTask(const QJsonObject& task); // a finished task or result push: result or error, exit code
+    void
+    finishWithTask(const QJsonObject& task); // a finished task or result push: result or error, exit code
     void printRaw(const QByteArray& body);
     void fail(const CtlError& error);
     void finish(CtlExit code);

@@ -11,7 +11,12 @@ namespace mmf {
 
 namespace {
 
-enum class Kind { Flag, Text, Int };
+enum class Kind
+{
+    Flag,
+    Text,
+    Int
+};
 
 struct OptionSpec
 {
@@ -37,9 +42,12 @@ struct CommandSpec
 const std::vector<OptionSpec>& globalOptions()
 {
     static const std::vector<OptionSpec> options = {
-        {"server", "URL", Kind::Text, 0, 0, "server base URL (env MMF_SERVER; default http://127.0.0.1:8080)"},
-        {"token", "TOKEN", Kind::Text, 0, 0, "bearer token (env MMF_TOKEN; else the session of `mmfctl login`)"},
-        {"json", "", Kind::Flag, 0, 0, "print the API's JSON (one object per line for streams) instead of text"},
+        {"server", "URL", Kind::Text, 0, 0,
+         "server base URL (env MMF_SERVER; default http://127.0.0.1:8080)"},
+        {"token", "TOKEN", Kind::Text, 0, 0,
+         "bearer token (env MMF_TOKEN; else the session of `mmfctl login`)"},
+        {"json", "", Kind::Flag, 0, 0,
+         "print the API's JSON (one object per line for streams) instead of text"},
         {"help", "", Kind::Flag, 0, 0, "show help"},
     };
     return options;
@@ -53,10 +61,11 @@ const std::vector<CommandSpec>& commandSpecs()
          1,
          2,
          {{"wait", "S", Kind::Int, 0, 60, "hold the request up to S seconds (0..60) for the result"},
-          {"idempotency-key", "KEY", Kind::Text, 0, 0, "same key and body again → the same task"},
+          {"idempotency-key", "KEY", Kind::Text, 0, 0, "the same key and body again give the same task"},
           {"watch", "", Kind::Flag, 0, 0, "follow the task's logs live and print its result"}},
          "submit a task to a model",
-         "The request is inline JSON, @FILE, or - for stdin (default {}). Prints the task id; with --wait or\n"
+         "The request is inline JSON, @FILE, or - for stdin (default {}). Prints the task id; with --wait "
+         "or\n"
          "--watch the result instead, and exits 1 if the task failed, was cancelled or dead-lettered."},
         {"watch",
          "TASK_ID",
@@ -64,20 +73,29 @@ const std::vector<CommandSpec>& commandSpecs()
          1,
          {},
          "follow a task's logs and progress live, then print its result",
-         "Prints log lines as \"[ts] LEVEL text\", progress and status changes, then the result. Exits 0 when\n"
-         "the task succeeded, 1 when it failed, was cancelled or dead-lettered. Reconnects if the socket drops."},
+         "Prints log lines as \"[ts] LEVEL text\", progress and status changes, then the result. Exits 0 "
+         "when\n"
+         "the task succeeded, 1 when it failed, was cancelled or dead-lettered. Reconnects if the socket "
+         "drops."},
         {"get", "TASK_ID", 1, 1, {}, "show a task", "Prints the task's status, times, error and result."},
         {"list",
          "",
          0,
          0,
          {{"model", "MODEL", Kind::Text, 0, 0, "only this model's tasks"},
-          {"status", "STATUS", Kind::Text, 0, 0, "queued, running, succeeded, failed, cancelled or dead_lettered"},
+          {"status", "STATUS", Kind::Text, 0, 0,
+           "queued, running, succeeded, failed, cancelled or dead_lettered"},
           {"limit", "N", Kind::Int, 1, 1000, "at most N tasks (1..1000)"},
           {"before", "CURSOR", Kind::Text, 0, 0, "tasks older than this cursor (paging)"}},
          "list your tasks, newest first",
-         "Prints a table: id, model, status, created, duration (started → finished)."},
-        {"cancel", "TASK_ID", 1, 1, {}, "cancel a task", "A queued task is cancelled at once; a running one is told to stop."},
+         "Prints a table: id, model, status, created, duration (started to finished)."},
+        {"cancel",
+         "TASK_ID",
+         1,
+         1,
+         {},
+         "cancel a task",
+         "A queued task is cancelled at once; a running one is told to stop."},
         {"logs",
          "TASK_ID",
          1,
@@ -92,7 +110,8 @@ const std::vector<CommandSpec>& commandSpecs()
          {{"user", "USER", Kind::Text, 0, 0, "the user the token acts as (required)"},
           {"project", "PROJECT", Kind::Text, 0, 0, "the project (default: default)"},
           {"methods", "M1,M2", Kind::Text, 0, 0, "comma list of score, read, serve, admin, train (required)"},
-          {"ttl", "SECONDS", Kind::Int, 1, std::numeric_limits<int>::max(), "lifetime in seconds (default 3600)"}},
+          {"ttl", "SECONDS", Kind::Int, 1, std::numeric_limits<int>::max(),
+           "lifetime in seconds (default 3600)"}},
          "issue a token for a worker or a script (admin)",
          "Prints the token as the last word of the output."},
         {"models", "", 0, 0, {}, "list the models that can take tasks", "Prints a table of the live models."},
@@ -150,12 +169,14 @@ Result<void> validate(const CtlInvocation& inv)
 {
     if (inv.has(QStringLiteral("server"))) {
         const QUrl url(inv.value(QStringLiteral("server")), QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
-            || url.host().isEmpty())
-            return usage(QStringLiteral("--server needs an http:// or https:// URL"), QStringLiteral("server"));
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty())
+            return usage(QStringLiteral("--server needs an http:// or https:// URL"),
+                         QStringLiteral("server"));
     }
-    if (inv.command == QLatin1String("list") && inv.has(QStringLiteral("status"))
-        && !kStatuses.contains(inv.value(QStringLiteral("status"))))
+    if (inv.command == QLatin1String("list") && inv.has(QStringLiteral("status")) &&
+        !kStatuses.contains(inv.value(QStringLiteral("status"))))
         return usage(QStringLiteral("--status must be one of ") + kStatuses.join(QStringLiteral(", ")),
                      QStringLiteral("status"));
     if (inv.command == QLatin1String("token issue")) {
@@ -249,18 +270,20 @@ Result<CtlInvocation> CtlCommandLine::parse(const QStringList& args)
             value = *inlineValue;
         } else {
             if (i + 1 >= args.size())
-                return usage(QStringLiteral("--%1 needs a value (%2)").arg(name, QLatin1String(option->valueName)),
-                             name);
+                return usage(
+                    QStringLiteral("--%1 needs a value (%2)").arg(name, QLatin1String(option->valueName)),
+                    name);
             value = args.at(++i);
         }
         if (option->kind == Kind::Int) {
             bool ok = false;
             const qint64 number = value.toLongLong(&ok);
             if (!ok || number < option->min || number > option->max) {
-                const QString range = option->max == std::numeric_limits<qint64>::max()
-                                              || option->max == std::numeric_limits<int>::max()
-                                          ? QStringLiteral("an integer ≥ %1").arg(option->min)
-                                          : QStringLiteral("an integer in %1..%2").arg(option->min).arg(option->max);
+                const QString range =
+                    option->max == std::numeric_limits<qint64>::max() ||
+                            option->max == std::numeric_limits<int>::max()
+                        ? QStringLiteral("an integer >= %1").arg(option->min)
+                        : QStringLiteral("an integer in %1..%2").arg(option->min).arg(option->max);
                 return usage(QStringLiteral("--%1 must be %2, not \"%3\"").arg(name, range, value), name);
             }
         }
@@ -291,8 +314,9 @@ QStringList CtlCommandLine::commands()
 
 QString CtlCommandLine::globalHelp()
 {
-    QString text = QStringLiteral("Usage: mmfctl [--server URL] [--token TOKEN] [--json] COMMAND [ARGS] [OPTIONS]\n\n"
-                                  "Commands:\n");
+    QString text =
+        QStringLiteral("Usage: mmfctl [--server URL] [--token TOKEN] [--json] COMMAND [ARGS] [OPTIONS]\n\n"
+                       "Commands:\n");
     for (const CommandSpec& spec : commandSpecs()) {
         QString left = QStringLiteral("  ") + QLatin1String(spec.name);
         if (*spec.args)
@@ -300,8 +324,9 @@ QString CtlCommandLine::globalHelp()
         text += left.leftJustified(36) + QLatin1Char(' ') + QLatin1String(spec.summary) + QLatin1Char('\n');
     }
     text += QStringLiteral("\nGlobal options:\n") + optionLines(globalOptions());
-    text += QStringLiteral("\nExit codes: 0 ok, 1 API error or failed task, 2 usage error, 3 server unreachable.\n"
-                           "Run 'mmfctl COMMAND --help' for a command's options.\n");
+    text += QStringLiteral(
+        "\nExit codes: 0 ok, 1 API error or failed task, 2 usage error, 3 server unreachable.\n"
+        "Run 'mmfctl COMMAND --help' for a command's options.\n");
     return text;
 }
 
@@ -315,8 +340,8 @@ QString CtlCommandLine::commandHelp(const QString& command)
         text += QLatin1Char(' ') + QLatin1String(spec->args);
     if (!spec->options.empty())
         text += QStringLiteral(" [OPTIONS]");
-    text += QStringLiteral("\n\n") + QLatin1String(spec->summary) + QStringLiteral(".\n")
-            + QLatin1String(spec->description) + QLatin1Char('\n');
+    text += QStringLiteral("\n\n") + QLatin1String(spec->summary) + QStringLiteral(".\n") +
+            QLatin1String(spec->description) + QLatin1Char('\n');
     if (!spec->options.empty())
         text += QStringLiteral("\nOptions:\n") + optionLines(spec->options);
     text += QStringLiteral("\nGlobal options:\n") + optionLines(globalOptions());

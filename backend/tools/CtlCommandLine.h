@@ -11,9 +11,9 @@ namespace mmf {
 // A parsed mmfctl command line. Option values are already checked against their type and range.
 struct CtlInvocation
 {
-    QString command;                 // "submit", "watch", "get", "list", "cancel", "logs", "token issue", "models",
-                                     // "help"; empty when only global options were given
-    QStringList positional;          // the arguments after the command word(s)
+    QString command;        // "submit", "watch", "get", "list", "cancel", "logs", "token issue", "models",
+                            // "help"; empty when only global options were given
+    QStringList positional; // the arguments after the command word(s)
     QHash<QString, QString> options; // long option name without "--" → value ("" for a flag)
     bool help = false;               // -h/--help anywhere: print the help of `command` (or the global help)
 
@@ -28,8 +28,8 @@ struct CtlInvocation
     }
 };
 
-// mmfctl's command-line grammar: `mmfctl [global options] COMMAND [args] [options]`, options anywhere after the
-// program name, `--name value` or `--name=value`, `--` ends the options, `-` is an argument (stdin).
+// mmfctl's command-line grammar: `mmfctl [global options] COMMAND [args] [options]`, options anywhere after
+// the program name, `--name value` or `--name=value`, `--` ends the options, `-` is an argument (stdin).
 class CtlCommandLine
 {
 public:

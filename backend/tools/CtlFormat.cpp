@@ -39,8 +39,9 @@ QDateTime parseTime(const QString& text)
 
 QString CtlFormat::errorLine(const CtlError& error)
 {
-    QString line = QStringLiteral("error: ") + (error.code.isEmpty() ? QStringLiteral("internal") : error.code)
-                   + QStringLiteral(": ") + error.message;
+    QString line = QStringLiteral("error: ") +
+                   (error.code.isEmpty() ? QStringLiteral("internal") : error.code) + QStringLiteral(": ") +
+                   error.message;
     if (!error.field.isEmpty())
         line += QStringLiteral(" (field: ") + error.field + QLatin1Char(')');
     return line;
@@ -77,7 +78,8 @@ CtlError CtlFormat::apiError(int httpStatus, const QByteArray& body)
 {
     CtlError error;
     error.exit = CtlExit::Failure;
-    const QJsonObject object = QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toObject();
+    const QJsonObject object =
+        QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toObject();
     if (!object.isEmpty()) {
         error.code = object.value(QLatin1String("code")).toString();
         error.message = object.value(QLatin1String("message")).toString();
@@ -108,8 +110,8 @@ CtlError CtlFormat::taskError(const QJsonValue& value)
 
 bool CtlFormat::isFinalStatus(const QString& status)
 {
-    return status == QLatin1String("succeeded") || status == QLatin1String("failed")
-           || status == QLatin1String("cancelled") || status == QLatin1String("dead_lettered");
+    return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||
+           status == QLatin1String("cancelled") || status == QLatin1String("dead_lettered");
 }
 
 QString CtlFormat::table(const QStringList& headers, const QList<QStringList>& rows)
@@ -145,12 +147,14 @@ QString CtlFormat::tasksTable(const QJsonDocument& list)
         const QJsonObject task = value.toObject();
         const qint64 ms = millisBetween(task.value(QLatin1String("started_at")).toString(),
                                         task.value(QLatin1String("finished_at")).toString());
-        rows.append({task.value(QLatin1String("task_id")).toString(), task.value(QLatin1String("model")).toString(),
+        rows.append({task.value(QLatin1String("task_id")).toString(),
+                     task.value(QLatin1String("model")).toString(),
                      task.value(QLatin1String("status")).toString(),
-                     timestamp(task.value(QLatin1String("created_at")).toString()), ms < 0 ? QString() : duration(ms)});
+                     timestamp(task.value(QLatin1String("created_at")).toString()),
+                     ms < 0 ? QString() : duration(ms)});
     }
-    return table({QStringLiteral("ID"), QStringLiteral("MODEL"), QStringLiteral("STATUS"), QStringLiteral("CREATED"),
-                  QStringLiteral("DURATION")},
+    return table({QStringLiteral("ID"), QStringLiteral("MODEL"), QStringLiteral("STATUS"),
+                  QStringLiteral("CREATED"), QStringLiteral("DURATION")},
                  rows);
 }
 
@@ -162,15 +166,17 @@ QString CtlFormat::modelsTable(const QJsonDocument& models)
         const QJsonObject scaling = model.value(QLatin1String("scaling")).toObject();
         QString scalingText;
         if (!scaling.isEmpty()) {
-            scalingText = QStringLiteral("%1 %2..%3 (%4/%5)")
-                              .arg(cell(scaling.value(QLatin1String("mode"))), cell(scaling.value(QLatin1String("min"))),
-                                   cell(scaling.value(QLatin1String("max"))),
-                                   cell(scaling.value(QLatin1String("current"))),
-                                   cell(scaling.value(QLatin1String("desired"))));
+            scalingText =
+                QStringLiteral("%1 %2..%3 (%4/%5)")
+                    .arg(cell(scaling.value(QLatin1String("mode"))),
+                         cell(scaling.value(QLatin1String("min"))), cell(scaling.value(QLatin1String("max"))),
+                         cell(scaling.value(QLatin1String("current"))),
+                         cell(scaling.value(QLatin1String("desired"))));
         }
         const QJsonValue waitMs = model.value(QLatin1String("estimated_wait_ms"));
         rows.append({cell(model.value(QLatin1String("name"))), cell(model.value(QLatin1String("project"))),
-                     cell(model.value(QLatin1String("status"))), cell(model.value(QLatin1String("instances"))),
+                     cell(model.value(QLatin1String("status"))),
+                     cell(model.value(QLatin1String("instances"))),
                      cell(model.value(QLatin1String("queue_depth"))),
                      waitMs.isDouble() ? duration(qint64(waitMs.toDouble())) : QString(), scalingText});
     }
@@ -197,9 +203,10 @@ QString CtlFormat::taskDetails(const QJsonObject& task)
     const qint64 ms = millisBetween(task.value(QLatin1String("started_at")).toString(),
                                     task.value(QLatin1String("finished_at")).toString());
     add("duration", ms < 0 ? QString() : duration(ms), true);
-    add("next_attempt_at", task.value(QLatin1String("next_attempt_at")).toString().isEmpty()
-                               ? QString()
-                               : timestamp(task.value(QLatin1String("next_attempt_at")).toString(), true),
+    add("next_attempt_at",
+        task.value(QLatin1String("next_attempt_at")).toString().isEmpty()
+            ? QString()
+            : timestamp(task.value(QLatin1String("next_attempt_at")).toString(), true),
         false);
     add("parent_task_id", cell(task.value(QLatin1String("parent_task_id"))), false);
     const QJsonValue error = task.value(QLatin1String("error"));

@@ -17,8 +17,8 @@ class CtlFormat
 public:
     // "error: <code>: <message> (field: x)" — the field part only when there is one. No trailing newline.
     static QString errorLine(const CtlError& error);
-    // The error of a non-2xx answer: the API's {"error": {...}} when present, else a code from the HTTP status
-    // and the start of the body as the message.
+    // The error of a non-2xx answer: the API's {"error": {...}} when present, else a code from the HTTP
+    // status and the start of the body as the message.
     static CtlError apiError(int httpStatus, const QByteArray& body);
     // A task's {code, message} error (model-defined codes kept as they are).
     static CtlError taskError(const QJsonValue& error);
@@ -45,7 +45,8 @@ public:
 
     // 850ms, 12.3s, 2m05s, 1h02m; "-" for a negative duration.
     static QString duration(qint64 ms);
-    // RFC 3339 → "yyyy-MM-ddTHH:mm:ssZ" (with ".zzz" when withMs) in UTC; "-" when empty; unparsable text as is.
+    // RFC 3339 → "yyyy-MM-ddTHH:mm:ssZ" (with ".zzz" when withMs) in UTC; "-" when empty; unparsable text as
+    // is.
     static QString timestamp(const QString& rfc3339, bool withMs = false);
     // Milliseconds between two RFC 3339 times, or -1 when either is missing or unparsable.
     static qint64 millisBetween(const QString& from, const QString& to);

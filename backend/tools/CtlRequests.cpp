@@ -121,8 +121,9 @@ Result<QByteArray> CtlRequests::readBody(const QString& argument, QIODevice* std
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
-        return Error::invalidArgument(
-            QStringLiteral("%1 is not valid JSON: %2 at offset %3").arg(origin, error.errorString()).arg(error.offset));
+        return Error::invalidArgument(QStringLiteral("%1 is not valid JSON: %2 at offset %3")
+                                          .arg(origin, error.errorString())
+                                          .arg(error.offset));
     if (!doc.isObject())
         return Error::invalidArgument(QStringLiteral("%1 must be a JSON object").arg(origin));
     return body.trimmed();
@@ -130,8 +131,8 @@ Result<QByteArray> CtlRequests::readBody(const QString& argument, QIODevice* std
 
 QUrl CtlRequests::url(const QUrl& server, const ApiRequest& request)
 {
-    QByteArray text = server.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash)
-                          .toEncoded();
+    QByteArray text =
+        server.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash).toEncoded();
     text += request.path.toUtf8();
     for (qsizetype i = 0; i < request.query.size(); ++i) {
         text += i == 0 ? '?' : '&';

@@ -7,7 +7,10 @@ namespace {
 // Compares servers ignoring a trailing slash, so a session saved for "http://h:1/" serves "http://h:1".
 QString normalised(const QUrl& url)
 {
-    return url.adjusted(QUrl::StripTrailingSlash | QUrl::NormalizePathSegments).toString();
+    QUrl u = url.adjusted(QUrl::StripTrailingSlash | QUrl::NormalizePathSegments);
+    if (u.path() == QLatin1String("/"))
+        u.setPath(QString());
+    return u.toString();
 }
 
 } // namespace
@@ -26,10 +29,12 @@ Result<CtlSettings> CtlSettings::resolve(const CtlInvocation& invocation, const 
     if (server.isEmpty())
         server = QLatin1String(kDefaultServer);
     settings.server = QUrl(server, QUrl::StrictMode);
-    if (!settings.server.isValid() || settings.server.host().isEmpty()
-        || (settings.server.scheme() != QLatin1String("http") && settings.server.scheme() != QLatin1String("https")))
-        return Error::invalidArgument(QStringLiteral("server \"%1\" is not an http:// or https:// URL").arg(server),
-                                      QStringLiteral("server"));
+    if (!settings.server.isValid() || settings.server.host().isEmpty() ||
+        (settings.server.scheme() != QLatin1String("http") &&
+         settings.server.scheme() != QLatin1String("https")))
+        return Error::invalidArgument(
+            QStringLiteral("server \"%1\" is not an http:// or https:// URL").arg(server),
+            QStringLiteral("server"));
 
     if (const QString flag = invocation.value(QStringLiteral("token")); !flag.isEmpty()) {
         settings.token = flag;
@@ -37,8 +42,8 @@ Result<CtlSettings> CtlSettings::resolve(const CtlInvocation& invocation, const 
     } else if (const QString fromEnv = env.value(QStringLiteral("MMF_TOKEN")); !fromEnv.isEmpty()) {
         settings.token = fromEnv;
         settings.tokenSource = TokenSource::Environment;
-    } else if (session && !session->accessToken.isEmpty()
-               && normalised(QUrl(session->server)) == normalised(settings.server)) {
+    } else if (session && !session->accessToken.isEmpty() &&
+               normalised(QUrl(session->server)) == normalised(settings.server)) {
         // A session's token must never travel to another server.
         settings.token = session->accessToken;
         settings.tokenSource = TokenSource::Session;

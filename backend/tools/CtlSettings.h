@@ -14,7 +14,13 @@ namespace mmf {
 // Where mmfctl talks to and with which token, resolved once per run.
 struct CtlSettings
 {
-    enum class TokenSource { None, Flag, Environment, Session };
+    enum class TokenSource
+    {
+        None,
+        Flag,
+        Environment,
+        Session
+    };
 
     QUrl server;
     QString token;

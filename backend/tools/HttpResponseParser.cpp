@@ -25,8 +25,7 @@ bool containsToken(QByteArrayView value, QByteArrayView token)
 HttpResponseParser::HttpResponseParser(qsizetype maxHeaderBytes, qsizetype maxBodyBytes)
     : m_maxHeaderBytes(maxHeaderBytes)
     , m_maxBodyBytes(maxBodyBytes)
-{
-}
+{}
 
 void HttpResponseParser::reset()
 {
@@ -140,7 +139,8 @@ void HttpResponseParser::parse()
                 bool ok = false;
                 const qint64 length = value.toLongLong(&ok);
                 if (!ok || length < 0 || (m_contentLength >= 0 && m_contentLength != length)) {
-                    fail(QStringLiteral("bad Content-Length \"%1\"").arg(QString::fromLatin1(value.toByteArray())));
+                    fail(QStringLiteral("bad Content-Length \"%1\"")
+                             .arg(QString::fromLatin1(value.toByteArray())));
                     return;
                 }
                 m_contentLength = length;

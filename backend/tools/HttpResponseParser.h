@@ -8,10 +8,10 @@
 namespace mmf {
 
 // Incremental parser of HTTP/1.1 responses on a keep-alive connection, for the benchmark client: status line,
-// headers (Content-Length, Transfer-Encoding: chunked, Connection: close), body. Bytes may arrive split anywhere;
-// pipelined responses come out in order. 1xx responses are skipped. A response with neither Content-Length nor
-// chunked encoding (read-until-close) is refused as an error, as is anything malformed or over the limits; after an
-// error the parser stays failed until reset().
+// headers (Content-Length, Transfer-Encoding: chunked, Connection: close), body. Bytes may arrive split
+// anywhere; pipelined responses come out in order. 1xx responses are skipped. A response with neither
+// Content-Length nor chunked encoding (read-until-close) is refused as an error, as is anything malformed or
+// over the limits; after an error the parser stays failed until reset().
 class HttpResponseParser
 {
 public:
@@ -22,7 +22,8 @@ public:
         bool close = false; // the server said Connection: close
     };
 
-    explicit HttpResponseParser(qsizetype maxHeaderBytes = 64 * 1024, qsizetype maxBodyBytes = 64 * 1024 * 1024);
+    explicit HttpResponseParser(qsizetype maxHeaderBytes = 64 * 1024,
+                                qsizetype maxBodyBytes = 64 * 1024 * 1024);
 
     // Appends bytes and parses every complete response; false once the stream is malformed (see error()).
     bool feed(const char* data, qsizetype size);
@@ -36,7 +37,17 @@ public:
     void reset();
 
 private:
-    enum class State { StatusLine, Headers, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Failed };
+    enum class State
+    {
+        StatusLine,
+        Headers,
+        Body,
+        ChunkSize,
+        ChunkData,
+        ChunkDataEnd,
+        Trailers,
+        Failed
+    };
 
     void parse();
     bool readLine(QByteArray& line); // one line without CR LF, false when it is not complete yet

@@ -7,7 +7,9 @@ namespace {
 class Scanner
 {
 public:
-    explicit Scanner(QByteArrayView text) : m_text(text) {}
+    explicit Scanner(QByteArrayView text)
+        : m_text(text)
+    {}
 
     void skipSpace()
     {
@@ -150,7 +152,8 @@ QByteArray unescape(QByteArrayView raw)
             bool ok = false;
             uint code = raw.sliced(i + 1, 4).toUInt(&ok, 16);
             i += 4;
-            if (code >= 0xD800 && code < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+            if (code >= 0xD800 && code < 0xDC00 && i + 6 < raw.size() && raw[i + 1] == '\\' &&
+                raw[i + 2] == 'u') {
                 const uint low = raw.sliced(i + 3, 4).toUInt(&ok, 16);
                 if (ok && low >= 0xDC00 && low < 0xE000) {
                     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
@@ -169,7 +172,8 @@ QByteArray unescape(QByteArrayView raw)
 
 } // namespace
 
-bool JsonScan::topLevelStrings(QByteArrayView json, std::initializer_list<QByteArrayView> keys, QByteArray* values)
+bool JsonScan::topLevelStrings(QByteArrayView json, std::initializer_list<QByteArrayView> keys,
+                               QByteArray* values)
 {
     for (size_t i = 0; i < keys.size(); ++i)
         values[i] = QByteArray();

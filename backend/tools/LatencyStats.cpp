@@ -14,8 +14,8 @@ double LatencyStats::percentileMs(double p) const
         m_sorted = true;
     }
     const double n = double(m_samples.size());
-    // Nearest rank: ceil(p/100 · n), 1-based, clamped into [1, n]. The epsilon keeps 99.9/100·1000 from rounding
-    // up to 1000 through binary floating point.
+    // Nearest rank: ceil(p/100 · n), 1-based, clamped into [1, n]. The epsilon keeps 99.9/100·1000 from
+    // rounding up to 1000 through binary floating point.
     const double rank = std::ceil(qBound(0.0, p, 100.0) / 100.0 * n - 1e-9);
     const size_t index = size_t(qBound(1.0, rank, n)) - 1;
     return double(m_samples[index]) / 1e6;

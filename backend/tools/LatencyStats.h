@@ -6,8 +6,8 @@
 
 namespace mmf {
 
-// Latency samples (nanoseconds) and their nearest-rank percentiles: the smallest sample with at least p% of the
-// samples at or below it, so p99 of 100 samples is the 99th smallest and p100 the maximum. Empty → 0.
+// Latency samples (nanoseconds) and their nearest-rank percentiles: the smallest sample with at least p% of
+// the samples at or below it, so p99 of 100 samples is the 99th smallest and p100 the maximum. Empty → 0.
 class LatencyStats
 {
 public:

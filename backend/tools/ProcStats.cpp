@@ -24,7 +24,7 @@ QList<QByteArrayView> fieldsAfterCommand(QByteArrayView stat)
         while (pos < stat.size() && stat[pos] != ' ' && stat[pos] != '\n')
             ++pos;
         if (pos > start)
-            fields.append(stat.mid(start, pos - start));
+            fields.append(stat.sliced(start, pos - start));
     }
     return fields;
 }
@@ -70,15 +70,16 @@ Result<qint64> ProcStats::parseStatusKb(QByteArrayView status, QByteArrayView ke
         qsizetype end = status.indexOf('\n', pos);
         if (end < 0)
             end = status.size();
-        const QByteArrayView line = status.mid(pos, end - pos);
+        const QByteArrayView line = status.sliced(pos, end - pos);
         if (line.startsWith(key) && line.size() > key.size() && line[key.size()] == ':') {
-            QByteArrayView value = line.mid(key.size() + 1).trimmed();
+            QByteArrayView value = line.sliced(key.size() + 1).trimmed();
             if (value.endsWith("kB"))
                 value = value.chopped(2).trimmed();
             bool ok = false;
             const qint64 kb = value.toLongLong(&ok);
             if (!ok)
-                return Error::invalidArgument(QStringLiteral("bad %1 line").arg(QString::fromLatin1(key.toByteArray())));
+                return Error::invalidArgument(
+                    QStringLiteral("bad %1 line").arg(QString::fromLatin1(key.toByteArray())));
             return kb;
         }
         pos = end + 1;

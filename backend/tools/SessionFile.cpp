@@ -9,7 +9,9 @@
 
 namespace mmf {
 
-SessionFile::SessionFile(QString path) : m_path(std::move(path)) {}
+SessionFile::SessionFile(QString path)
+    : m_path(std::move(path))
+{}
 
 QString SessionFile::defaultPath(const QProcessEnvironment& env)
 {

@@ -13,6 +13,9 @@ namespace {
 
 constexpr int kMaxBackoffMs = 5000;
 constexpr int kResultFallbackMs = 1500;
+constexpr int kSubscribeTimeoutMs = 10'000;
+constexpr int kPingIntervalMs = 15'000;
+constexpr int kSilenceLimitMs = 40'000;
 
 QString seqKey(const QJsonValue& seq)
 {
@@ -32,6 +35,15 @@ TaskWatcher::TaskWatcher(ApiClient* api, QString token, QString taskId, QObject*
     // Log replays can be large; still bounded (Qt accepts 2 GB unless told).
     m_socket.setMaxAllowedIncomingFrameSize(16 * 1024 * 1024);
     m_socket.setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
+    m_subscribeDeadline.setSingleShot(true);
+    connect(&m_subscribeDeadline, &QTimer::timeout, this, [this] { m_socket.abort(); });
+    connect(&m_keepAlive, &QTimer::timeout, this, [this] {
+        if (m_lastPong.isValid() && m_lastPong.elapsed() > kSilenceLimitMs)
+            m_socket.abort(); // disconnected() follows and reconnects
+        else
+            m_socket.ping();
+    });
+    connect(&m_socket, &QWebSocket::pong, this, [this] { m_lastPong.restart(); });
     connect(&m_reconnectTimer, &QTimer::timeout, this, &TaskWatcher::openSocket);
     connect(&m_resultFallback, &QTimer::timeout, this, &TaskWatcher::reconcile);
     connect(&m_socket, &QWebSocket::connected, this, &TaskWatcher::onConnected);
@@ -56,8 +68,10 @@ void TaskWatcher::reconcile()
         if (!response.reachable()) {
             if (!m_everSubscribed) {
                 fail({QStringLiteral("unavailable"),
-                      QStringLiteral("cannot reach %1: %2").arg(m_api->server().toString(), response.networkError),
-                      {}, CtlExit::Unreachable});
+                      QStringLiteral("cannot reach %1: %2")
+                          .arg(m_api->server().toString(), response.networkError),
+                      {},
+                      CtlExit::Unreachable});
                 return;
             }
             // Mid-watch outage: retry the check; the socket's own reconnects run meanwhile.
@@ -73,11 +87,11 @@ void TaskWatcher::reconcile()
             m_downSince.invalidate();
         const QJsonObject task = QJsonDocument::fromJson(response.body).object();
         const QString status = task.value(QLatin1String("status")).toString();
-        emitStatus(status, task.value(QLatin1String("attempts")).toInt());
         if (CtlFormat::isFinalStatus(status)) {
-            finishFromTask(task);
+            finishFromTask(task); // reports the final status after the last log lines
             return;
         }
+        emitStatus(status, task.value(QLatin1String("attempts")).toInt());
         if (m_socket.state() == QAbstractSocket::UnconnectedState && !m_reconnectTimer.isActive())
             openSocket();
     });
@@ -91,10 +105,13 @@ void TaskWatcher::finishFromTask(const QJsonObject& task)
     const std::optional<qint64> from = m_maxSeq >= 0 ? std::optional<qint64>(m_maxSeq) : std::nullopt;
     m_api->send(CtlRequests::taskLogs(m_taskId, from), this, [this, task](const ApiResponse& response) {
         if (response.ok()) {
-            const QJsonArray lines = QJsonDocument::fromJson(response.body).object().value(QLatin1String("lines")).toArray();
+            const QJsonArray lines =
+                QJsonDocument::fromJson(response.body).object().value(QLatin1String("lines")).toArray();
             for (const QJsonValue& line : lines)
                 emitLog(line.toObject());
         }
+        emitStatus(task.value(QLatin1String("status")).toString(),
+                   task.value(QLatin1String("attempts")).toInt());
         QJsonObject result{{QStringLiteral("type"), QStringLiteral("result")},
                            {QStringLiteral("task_id"), m_taskId},
                            {QStringLiteral("status"), task.value(QLatin1String("status"))}};
@@ -118,6 +135,9 @@ void TaskWatcher::openSocket()
 
 void TaskWatcher::onConnected()
 {
+    m_subscribeDeadline.start(kSubscribeTimeoutMs);
+    m_lastPong.start();
+    m_keepAlive.start(kPingIntervalMs);
     const QJsonObject subscribe{{QStringLiteral("op"), QStringLiteral("subscribe")},
                                 {QStringLiteral("topic"), QStringLiteral("task/") + m_taskId}};
     m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(subscribe).toJson(QJsonDocument::Compact)));
@@ -130,6 +150,7 @@ void TaskWatcher::onMessage(const QString& message)
     const QJsonObject push = QJsonDocument::fromJson(message.toUtf8()).object();
     const QString type = push.value(QLatin1String("type")).toString();
     if (type == QLatin1String("subscribed")) {
+        m_subscribeDeadline.stop();
         m_everSubscribed = true;
         m_backoffMs = 250;
         m_downSince.invalidate();
@@ -139,10 +160,13 @@ void TaskWatcher::onMessage(const QString& message)
     }
     if (type == QLatin1String("error")) {
         fail({push.value(QLatin1String("code")).toString(QStringLiteral("internal")),
-              push.value(QLatin1String("message")).toString(), {}, CtlExit::Failure});
+              push.value(QLatin1String("message")).toString(),
+              {},
+              CtlExit::Failure});
         return;
     }
-    if (push.contains(QLatin1String("task_id")) && push.value(QLatin1String("task_id")).toString() != m_taskId)
+    if (push.contains(QLatin1String("task_id")) &&
+        push.value(QLatin1String("task_id")).toString() != m_taskId)
         return;
     if (type == QLatin1String("log")) {
         emitLog(push);
@@ -162,6 +186,8 @@ void TaskWatcher::onMessage(const QString& message)
 void TaskWatcher::onSocketDown()
 {
     // error() and disconnected() both arrive for one drop: the pending reconnect makes the second a no-op.
+    m_subscribeDeadline.stop();
+    m_keepAlive.stop();
     if (m_done || m_finishing || m_reconnectTimer.isActive())
         return;
     if (!markDown())
@@ -181,7 +207,8 @@ bool TaskWatcher::markDown()
               .arg(m_api->server().toString())
               .arg(m_reconnectLimitMs / 1000)
               .arg(m_socket.errorString()),
-          {}, CtlExit::Unreachable});
+          {},
+          CtlExit::Unreachable});
     return false;
 }
 
@@ -206,8 +233,10 @@ void TaskWatcher::emitStatus(const QString& status, int attempts)
 {
     if (status.isEmpty())
         return;
-    // A new state is news; so is a new attempt of a running task (a retry). Repeats (replays, HTTP checks) are not.
-    const bool news = status != m_lastStatus || (status == QLatin1String("running") && attempts > m_lastAttempts);
+    // A new state is news; so is a new attempt of a running task (a retry). Repeats (replays, HTTP checks)
+    // are not.
+    const bool news =
+        status != m_lastStatus || (status == QLatin1String("running") && attempts > m_lastAttempts);
     m_lastStatus = status;
     m_lastAttempts = qMax(m_lastAttempts, attempts);
     if (!news)
@@ -225,6 +254,8 @@ void TaskWatcher::complete(const QJsonObject& result)
     m_done = true;
     m_reconnectTimer.stop();
     m_resultFallback.stop();
+    m_subscribeDeadline.stop();
+    m_keepAlive.stop();
     m_socket.abort();
     emit finished(result);
 }
@@ -236,6 +267,8 @@ void TaskWatcher::fail(const CtlError& error)
     m_done = true;
     m_reconnectTimer.stop();
     m_resultFallback.stop();
+    m_subscribeDeadline.stop();
+    m_keepAlive.stop();
     m_socket.abort();
     emit failed(error);
 }

@@ -12,11 +12,12 @@
 
 namespace mmf {
 
-// Follows one task to its end: HTTP GET first (proper API errors, and a task that already ended needs no socket),
-// then a WebSocket subscription to task/<id>, re-checked over HTTP after every (re)subscription so nothing that
-// happened while unsubscribed is missed. Log lines are de-duplicated by seq (the server replays the log on each
-// subscribe). If the socket drops it reconnects with backoff; after reconnectLimitMs without a subscription it
-// gives up with an Unreachable error. Emits events in order, then exactly one of finished() or failed().
+// Follows one task to its end: HTTP GET first (proper API errors, and a task that already ended needs no
+// socket), then a WebSocket subscription to task/<id>, re-checked over HTTP after every (re)subscription so
+// nothing that happened while unsubscribed is missed. Log lines are de-duplicated by seq (the server replays
+// the log on each subscribe). If the socket drops it reconnects with backoff; after reconnectLimitMs without
+// a subscription it gives up with an Unreachable error. Emits events in order, then exactly one of finished()
+// or failed().
 class TaskWatcher : public QObject
 {
     Q_OBJECT
@@ -27,7 +28,8 @@ public:
     void start();
 
 signals:
-    // A push-shaped object: {"type": "status"} on each change, {"type": "log"} once per seq, {"type": "progress"}.
+    // A push-shaped object: {"type": "status"} on each change, {"type": "log"} once per seq, {"type":
+    // "progress"}.
     void event(const QJsonObject& push);
     // {"type": "result", "task_id", "status", "result", "error"}; the final status event came just before.
     void finished(const QJsonObject& result);
@@ -51,7 +53,10 @@ private:
     QString m_taskId;
     QWebSocket m_socket;
     QTimer m_reconnectTimer;
-    QTimer m_resultFallback; // a final status push without a result push: fetch the task
+    QTimer m_resultFallback;    // a final status push without a result push: fetch the task
+    QTimer m_subscribeDeadline; // connected but never subscribed: start over
+    QTimer m_keepAlive;         // pings; a socket silent past the limit is half-open: start over
+    QElapsedTimer m_lastPong;
     QElapsedTimer m_downSince;
     QSet<QString> m_seenSeqs;
     qint64 m_maxSeq = -1;

@@ -7,5 +7,6 @@ int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-bench"));
-    return mmf::BenchRunner::exec(QCoreApplication::arguments().mid(1), QProcessEnvironment::systemEnvironment());
+    return mmf::BenchRunner::exec(QCoreApplication::arguments().mid(1),
+                                  QProcessEnvironment::systemEnvironment());
 }

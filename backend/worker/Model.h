@@ -39,8 +39,7 @@ public:
 
 // A model: one request type, one response type, one method. process() runs on a worker thread and may block;
 // return the response, or a TaskError to fail the task at once. Throwing fails this attempt only (retried).
-template<class Request, class Response>
-class Model : public ModelBase
+template<class Request, class Response> class Model : public ModelBase
 {
 public:
     virtual Outcome<Response> process(const Request& request, TaskContext& context) = 0;

@@ -27,7 +27,8 @@ void addFile(const google::protobuf::FileDescriptor* file, QSet<QByteArray>& see
     file->CopyTo(set.add_file());
 }
 
-QByteArray compiledInSet(const google::protobuf::Descriptor* request, const google::protobuf::Descriptor* response)
+QByteArray compiledInSet(const google::protobuf::Descriptor* request,
+                         const google::protobuf::Descriptor* response)
 {
     google::protobuf::FileDescriptorSet set;
     QSet<QByteArray> seen;
@@ -52,7 +53,8 @@ Result<ModelDescription> ModelDescription::of(const ModelBase& model)
     description.responseType = QString::fromStdString(response->full_name());
 
     const std::shared_ptr<const DescriptorSet> builtin = DescriptorSet::builtin();
-    if (builtin && builtin->findMessage(description.requestType) && builtin->findMessage(description.responseType)) {
+    if (builtin && builtin->findMessage(description.requestType) &&
+        builtin->findMessage(description.responseType)) {
         Result<QByteArray> subset = builtin->subsetFor({description.requestType, description.responseType});
         if (!subset)
             return subset.error();

@@ -13,12 +13,13 @@ class ModelBase;
 // GET /descriptors present them.
 struct ModelDescription
 {
-    QString requestType;  // full names, e.g. "mmf.models.EchoRequest"
+    QString requestType; // full names, e.g. "mmf.models.EchoRequest"
     QString responseType;
     QByteArray descriptorSet; // serialized FileDescriptorSet, dependencies first
 
     // Takes the subset of the project's embedded set (which keeps field comments); for types the embedded set
-    // does not hold (an author's own protos) falls back to the compiled-in descriptors, which carry no comments.
+    // does not hold (an author's own protos) falls back to the compiled-in descriptors, which carry no
+    // comments.
     static Result<ModelDescription> of(const ModelBase& model);
 
     // {"model"?, "request_type", "response_type", "descriptor_set" (base64)}; "model" is left out when empty.

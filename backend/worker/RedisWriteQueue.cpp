@@ -24,8 +24,8 @@ RedisWriteQueue::~RedisWriteQueue()
     *m_alive = false;
 }
 
-void RedisWriteQueue::eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args,
-                           Done done)
+void RedisWriteQueue::eval(const RedisScript& script, std::vector<QByteArray> keys,
+                           std::vector<QByteArray> args, Done done)
 {
     auto write = std::make_shared<Write>();
     write->seq = ++m_nextSeq;
@@ -44,6 +44,7 @@ void RedisWriteQueue::eval(const RedisScript& script, std::vector<QByteArray> ke
 void RedisWriteQueue::send(std::shared_ptr<Write> write)
 {
     ++m_inFlight;
+    ++write->tries;
     std::weak_ptr<bool> alive = m_alive;
     m_redis.eval(*write->script, write->keys, write->args, [this, alive, write](const RedisReply& reply) {
         if (alive.expired())
@@ -54,8 +55,8 @@ void RedisWriteQueue::send(std::shared_ptr<Write> write)
             if (!m_blocked) {
                 m_blocked = true;
                 m_backoffMs = m_backoffMs == 0 ? kRetryMinMs : qMin(m_backoffMs * 2, kRetryMaxMs);
-                qCWarning(lcWorker).noquote() << "redis write failed, retrying in" << m_backoffMs << "ms:"
-                                              << reply.toString();
+                qCWarning(lcWorker).noquote()
+                    << "redis write failed, retrying in" << m_backoffMs << "ms:" << reply.toString();
                 m_retryTimer.start(m_backoffMs);
             }
             return;
@@ -63,7 +64,7 @@ void RedisWriteQueue::send(std::shared_ptr<Write> write)
         if (m_backlog.empty() && !m_blocked)
             m_backoffMs = 0;
         if (write->done)
-            write->done(reply);
+            write->done(reply, write->tries > 1);
         if (alive.expired())
             return;
         if (pendingCount() == 0)

@@ -24,12 +24,15 @@ class RedisWriteQueue : public QObject
 {
     Q_OBJECT
 public:
-    using Done = std::function<void(const RedisReply&)>;
+    // `resent`: the call was sent more than once, so an earlier try may have been carried out by Redis even
+    // though its answer never came (a fenced script then answers as if someone else had acted).
+    using Done = std::function<void(const RedisReply& reply, bool resent)>;
 
     explicit RedisWriteQueue(RedisClient& redis, QObject* parent = nullptr);
     ~RedisWriteQueue() override;
 
-    void eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args, Done done = {});
+    void eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args,
+              Done done = {});
 
     // Calls not yet answered (queued for a retry or in flight).
     int pendingCount() const { return m_inFlight + int(m_backlog.size()); }
@@ -45,6 +48,7 @@ private:
     {
         quint64 seq = 0;
         const RedisScript* script = nullptr;
+        int tries = 0;
         std::vector<QByteArray> keys;
         std::vector<QByteArray> args;
         Done done;

@@ -50,8 +50,7 @@ RegistryClient::RegistryClient(QUrl server, QByteArray token, QObject* parent)
     : QObject(parent)
     , m_server(std::move(server))
     , m_authorization(token.isEmpty() ? QByteArray() : "Bearer " + token)
-{
-}
+{}
 
 QUrl RegistryClient::endpoint(const QString& path) const
 {
@@ -75,8 +74,8 @@ Result<RegistryClient::Registration> RegistryClient::parseRegistration(const QBy
     Registration registration;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = true; // newer servers may say more
-    const auto status = google::protobuf::util::JsonStringToMessage(json.toStdString(), &registration.response,
-                                                                    options);
+    const auto status =
+        google::protobuf::util::JsonStringToMessage(json.toStdString(), &registration.response, options);
     if (!status.ok())
         return Error::internal(QStringLiteral("the registration answer is not valid: %1")
                                    .arg(QString::fromStdString(std::string(status.message()))));
@@ -101,7 +100,8 @@ RegistryClient::trustedKeys(const google::protobuf::RepeatedPtrField<v1::PublicK
     for (const v1::PublicKey& key : keys) {
         TrustedKey trusted;
         trusted.keyId = QByteArray::fromStdString(key.key_id());
-        const auto raw = Base64Url::decode(QByteArrayView(key.public_key().data(), qsizetype(key.public_key().size())));
+        const auto raw =
+            Base64Url::decode(QByteArrayView(key.public_key().data(), qsizetype(key.public_key().size())));
         if (trusted.keyId.isEmpty() || !raw || raw->size() != 32)
             return Error::internal(QStringLiteral("public key '%1' is not a base64url Ed25519 key")
                                        .arg(QString::fromUtf8(trusted.keyId)));
@@ -109,8 +109,8 @@ RegistryClient::trustedKeys(const google::protobuf::RepeatedPtrField<v1::PublicK
         bool ok = false;
         trusted.notAfterSecs = parseNotAfter(QString::fromStdString(key.not_after()), &ok);
         if (!ok)
-            return Error::internal(QStringLiteral("public key '%1' has a bad not_after")
-                                       .arg(QString::fromUtf8(trusted.keyId)));
+            return Error::internal(
+                QStringLiteral("public key '%1' has a bad not_after").arg(QString::fromUtf8(trusted.keyId)));
         out.append(std::move(trusted));
     }
     return out;
@@ -133,7 +133,8 @@ Result<QList<RegistryClient::TrustedKey>> RegistryClient::parseKeysJson(const QB
     return trustedKeys(keys);
 }
 
-RegistryClient::Failure RegistryClient::classify(int status, const QByteArray& body, const QString& networkError)
+RegistryClient::Failure RegistryClient::classify(int status, const QByteArray& body,
+                                                 const QString& networkError)
 {
     Failure failure;
     failure.httpStatus = status;
@@ -154,8 +155,8 @@ RegistryClient::Failure RegistryClient::classify(int status, const QByteArray& b
     return failure;
 }
 
-void RegistryClient::applyKeys(TokenVerifier& verifier, const QList<TrustedKey>& keys, QList<QByteArray>& known,
-                               bool replace)
+void RegistryClient::applyKeys(TokenVerifier& verifier, const QList<TrustedKey>& keys,
+                               QList<QByteArray>& known, bool replace)
 {
     QList<QByteArray> now;
     for (const TrustedKey& key : keys) {
@@ -181,9 +182,9 @@ void RegistryClient::applyKeys(TokenVerifier& verifier, const QList<TrustedKey>&
 void RegistryClient::registerInstance(const v1::RegisterInstanceRequest& request,
                                       std::function<void(bool, const Registration&, const Failure&)> done)
 {
-    QNetworkReply* reply = m_network.post(
-        jsonRequest(endpoint(QStringLiteral("/api/v1/registry/instances")), m_authorization, kRegisterTimeoutMs),
-        registrationJson(request));
+    QNetworkReply* reply = m_network.post(jsonRequest(endpoint(QStringLiteral("/api/v1/registry/instances")),
+                                                      m_authorization, kRegisterTimeoutMs),
+                                          registrationJson(request));
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -208,14 +209,16 @@ void RegistryClient::registerInstance(const v1::RegisterInstanceRequest& request
 
 void RegistryClient::fetchKeys(std::function<void(Result<QList<TrustedKey>>)> done)
 {
-    QNetworkReply* reply = m_network.get(jsonRequest(endpoint(QStringLiteral("/api/v1/keys")), {}, kKeysTimeoutMs));
+    QNetworkReply* reply =
+        m_network.get(jsonRequest(endpoint(QStringLiteral("/api/v1/keys")), {}, kKeysTimeoutMs));
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         if (status != 200) {
             const Failure failure = classify(status, body, reply->errorString());
-            done(Error::unavailable(QStringLiteral("cannot fetch the keys: %1: %2").arg(failure.code, failure.message)));
+            done(Error::unavailable(
+                QStringLiteral("cannot fetch the keys: %1: %2").arg(failure.code, failure.message)));
             return;
         }
         done(parseKeysJson(body));
@@ -233,8 +236,9 @@ void RegistryClient::unregister(const QString& instanceId, int timeoutMs, std::f
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const bool ok = status >= 200 && status < 300;
         if (!ok)
-            qCWarning(lcWorker).noquote() << "logging out of the registry failed:"
-                                          << (status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString());
+            qCWarning(lcWorker).noquote()
+                << "logging out of the registry failed:"
+                << (status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString());
         if (done)
             done(ok);
     });

@@ -41,7 +41,7 @@ public:
     struct TrustedKey
     {
         QByteArray keyId;
-        QByteArray publicKey;  // 32 raw bytes
+        QByteArray publicKey;    // 32 raw bytes
         qint64 notAfterSecs = 0; // 0: no end
     };
 
@@ -59,7 +59,8 @@ public:
     static Result<Registration> parseRegistration(const QByteArray& json);
     // {"keys": [{key_id, public_key, not_after}]}
     static Result<QList<TrustedKey>> parseKeysJson(const QByteArray& json);
-    static Result<QList<TrustedKey>> trustedKeys(const google::protobuf::RepeatedPtrField<v1::PublicKey>& keys);
+    static Result<QList<TrustedKey>>
+    trustedKeys(const google::protobuf::RepeatedPtrField<v1::PublicKey>& keys);
     // A failed answer: `status` 0 for no HTTP answer (then `networkError` says why).
     static Failure classify(int status, const QByteArray& body, const QString& networkError);
     // Makes `verifier` trust exactly `keys` when `replace` (keys it knew but `keys` lacks are dropped), else

@@ -20,9 +20,10 @@ constexpr int kPerNetwork = 6;
 
 ErrorCode codeFromName(const QString& name)
 {
-    for (ErrorCode code : {ErrorCode::InvalidArgument, ErrorCode::Unauthenticated, ErrorCode::PermissionDenied,
-                           ErrorCode::NotFound, ErrorCode::Conflict, ErrorCode::PayloadTooLarge,
-                           ErrorCode::RateLimited, ErrorCode::Unavailable, ErrorCode::Internal}) {
+    for (ErrorCode code :
+         {ErrorCode::InvalidArgument, ErrorCode::Unauthenticated, ErrorCode::PermissionDenied,
+          ErrorCode::NotFound, ErrorCode::Conflict, ErrorCode::PayloadTooLarge, ErrorCode::RateLimited,
+          ErrorCode::Unavailable, ErrorCode::Internal}) {
         if (name == QLatin1String(errorCodeName(code)))
             return code;
     }
@@ -31,7 +32,7 @@ ErrorCode codeFromName(const QString& name)
 
 Error codedError(const QString& code, const QString& message)
 {
-    return Error{codeFromName(code), code + u": " + message, {}};
+    return Error{codeFromName(code), code + QStringLiteral(": ") + message, {}};
 }
 
 } // namespace
@@ -50,8 +51,7 @@ struct SubTaskCaller::Active
 SubTaskCaller::SubTaskCaller(QUrl server, QObject* parent)
     : QObject(parent)
     , m_server(std::move(server))
-{
-}
+{}
 
 SubTaskCaller::~SubTaskCaller()
 {
@@ -103,7 +103,8 @@ void SubTaskCaller::send(Active& active)
     if (!active.submitted)
         url.setPath(m_server.path() + QStringLiteral("/api/v1/models/%1/tasks").arg(active.call.model));
     else
-        url.setPath(m_server.path() + QStringLiteral("/api/v1/tasks/%1").arg(QString::fromLatin1(active.taskId)));
+        url.setPath(m_server.path() +
+                    QStringLiteral("/api/v1/tasks/%1").arg(QString::fromLatin1(active.taskId)));
     url.setQuery(query);
 
     QNetworkRequest request(url);
@@ -137,9 +138,9 @@ void SubTaskCaller::onFinished(quint64 id, QNetworkReply* reply)
     active.reply = nullptr;
 
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const Step step = interpret(status, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(),
-                                reply->readAll(), reply->rawHeader("X-MMF-Task-Id"),
-                                status == 0 ? reply->errorString() : QString());
+    const Step step =
+        interpret(status, reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), reply->readAll(),
+                  reply->rawHeader("X-MMF-Task-Id"), status == 0 ? reply->errorString() : QString());
     if (!step.taskId.isEmpty() && active.taskId.isEmpty()) {
         active.taskId = step.taskId;
         active.call.handle.setTaskId(step.taskId);
@@ -153,7 +154,8 @@ void SubTaskCaller::onFinished(quint64 id, QNetworkReply* reply)
         return;
     case Step::Kind::Pending:
         if (active.taskId.isEmpty()) {
-            complete(id, Error::internal(QStringLiteral("internal: the server accepted a sub-task without an id")));
+            complete(id, Error::internal(
+                             QStringLiteral("internal: the server accepted a sub-task without an id")));
             return;
         }
         active.submitted = true;
@@ -165,8 +167,8 @@ void SubTaskCaller::onFinished(quint64 id, QNetworkReply* reply)
             complete(id, step.error);
             return;
         }
-        qCInfo(lcWorker).noquote() << "sub-task call to" << active.call.model << "failed, retrying:"
-                                   << step.error.message;
+        qCInfo(lcWorker).noquote() << "sub-task call to" << active.call.model
+                                   << "failed, retrying:" << step.error.message;
         retryLater(id);
         return;
     }
@@ -174,7 +176,7 @@ void SubTaskCaller::onFinished(quint64 id, QNetworkReply* reply)
 
 void SubTaskCaller::retryLater(quint64 id)
 {
-    QTimer::singleShot(kRetryDelayMs, this, [this, id] {
+    QTimer::singleShot(m_retryDelayMs, this, [this, id] {
         auto it = m_calls.find(id);
         if (it != m_calls.end() && !it->second->reply)
             send(*it->second);
@@ -198,22 +200,24 @@ void SubTaskCaller::complete(quint64 id, Result<QByteArray> outcome)
     active->call.handle.finish(std::move(outcome));
 }
 
-SubTaskCaller::Step SubTaskCaller::interpret(int status, const QByteArray& contentType, const QByteArray& body,
-                                             const QByteArray& taskIdHeader, const QString& networkError)
+SubTaskCaller::Step SubTaskCaller::interpret(int status, const QByteArray& contentType,
+                                             const QByteArray& body, const QByteArray& taskIdHeader,
+                                             const QString& networkError)
 {
     Step step;
     step.taskId = taskIdHeader;
     if (status == 0) {
         step.kind = Step::Kind::Unavailable;
-        step.error = codedError(QStringLiteral("unavailable"),
-                                QStringLiteral("cannot reach the server: %1")
-                                    .arg(networkError.isEmpty() ? QStringLiteral("no answer") : networkError));
+        step.error =
+            codedError(QStringLiteral("unavailable"),
+                       QStringLiteral("cannot reach the server: %1")
+                           .arg(networkError.isEmpty() ? QStringLiteral("no answer") : networkError));
         return step;
     }
-    const QByteArray type = contentType.left(contentType.indexOf(';') >= 0 ? contentType.indexOf(';')
-                                                                          : contentType.size())
-                                .trimmed()
-                                .toLower();
+    const QByteArray type =
+        contentType.left(contentType.indexOf(';') >= 0 ? contentType.indexOf(';') : contentType.size())
+            .trimmed()
+            .toLower();
     if (status == 200 && type == "application/x-protobuf") {
         step.kind = Step::Kind::Succeeded;
         step.bytes = body;
@@ -235,25 +239,27 @@ SubTaskCaller::Step SubTaskCaller::interpret(int status, const QByteArray& conte
         }
         step.kind = Step::Kind::Failed;
         if (taskStatus.isEmpty()) {
-            step.error = codedError(QStringLiteral("internal"), QStringLiteral("the server's answer has no status"));
+            step.error =
+                codedError(QStringLiteral("internal"), QStringLiteral("the server's answer has no status"));
         } else if (taskStatus == u"succeeded") {
-            step.error = codedError(QStringLiteral("internal"),
-                                    QStringLiteral("the server sent a succeeded sub-task's result as JSON, not "
-                                                   "binary protobuf"));
+            step.error =
+                codedError(QStringLiteral("internal"),
+                           QStringLiteral("the server sent a succeeded sub-task's result as JSON, not "
+                                          "binary protobuf"));
         } else {
-            step.error = codedError(errorCode.isEmpty() ? taskStatus : errorCode,
-                                    errorMessage.isEmpty() ? QStringLiteral("the sub-task ended %1").arg(taskStatus)
-                                                           : errorMessage);
+            step.error =
+                codedError(errorCode.isEmpty() ? taskStatus : errorCode,
+                           errorMessage.isEmpty() ? QStringLiteral("the sub-task ended %1").arg(taskStatus)
+                                                  : errorMessage);
         }
         return step;
     }
 
     step.kind = status >= 500 ? Step::Kind::Unavailable : Step::Kind::Failed;
-    step.error = codedError(errorCode.isEmpty() ? (status >= 500 ? QStringLiteral("unavailable")
-                                                                 : QStringLiteral("internal"))
-                                                : errorCode,
-                            errorMessage.isEmpty() ? QStringLiteral("the server answered HTTP %1").arg(status)
-                                                   : errorMessage);
+    step.error = codedError(
+        errorCode.isEmpty() ? (status >= 500 ? QStringLiteral("unavailable") : QStringLiteral("internal"))
+                            : errorCode,
+        errorMessage.isEmpty() ? QStringLiteral("the server answered HTTP %1").arg(status) : errorMessage);
     return step;
 }
 

@@ -11,11 +11,18 @@ class Message;
 namespace mmf {
 
 // What a model's process() may do besides computing: log, report progress, notice cancellation, call other
-// models. Every method is safe to call from the model's worker thread; the runtime forwards to its event loop.
+// models. Every method is safe to call from the model's worker thread; the runtime forwards to its event
+// loop.
 class TaskContext
 {
 public:
-    enum class Level { Debug, Info, Warning, Error };
+    enum class Level
+    {
+        Debug,
+        Info,
+        Warning,
+        Error
+    };
 
     virtual ~TaskContext() = default;
 

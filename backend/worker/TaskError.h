@@ -15,7 +15,6 @@ struct TaskError
 };
 
 // What a model's process() returns: the response, or a final error.
-template<class Response>
-using Outcome = std::variant<Response, TaskError>;
+template<class Response> using Outcome = std::variant<Response, TaskError>;
 
 } // namespace mmf

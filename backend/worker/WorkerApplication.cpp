@@ -1,9 +1,9 @@
 #include "worker/WorkerApplication.h"
 
+#include "core/UnixSignalWatcher.h"
 #include "http/HttpServer.h"
 #include "worker/Model.h"
 #include "worker/RegistryClient.h"
-#include "worker/SignalWatcher.h"
 #include "worker/WorkerLog.h"
 #include "worker/WorkerRuntime.h"
 
@@ -81,7 +81,8 @@ Result<void> WorkerApplication::start()
         return fail(Usage, QStringLiteral("--option: %1").arg(configureError));
     Result<ModelDescription> description = ModelDescription::of(*m_model);
     if (!description)
-        return fail(Failure, QStringLiteral("cannot describe the model: %1").arg(description.error().message));
+        return fail(Failure,
+                    QStringLiteral("cannot describe the model: %1").arg(description.error().message));
     m_description = std::move(description).value();
 
     if (m_options.describe) {
@@ -111,12 +112,14 @@ Result<void> WorkerApplication::start()
                                  .arg(port.error().message));
     m_pingPort = *port;
 
-    m_signals = std::make_unique<SignalWatcher>(std::initializer_list<int>{SIGTERM, SIGINT});
-    connect(m_signals.get(), &SignalWatcher::received, this, &WorkerApplication::onSignal);
+    m_signals = std::make_unique<UnixSignalWatcher>(std::initializer_list<int>{SIGTERM, SIGINT});
+    connect(m_signals.get(), &UnixSignalWatcher::unixSignal, this, &WorkerApplication::onSignal);
 
     m_registry = std::make_unique<RegistryClient>(m_options.server, m_options.token);
-    qCInfo(lcWorker).noquote() << "instance" << m_instanceName << "of model" << m_options.name << "(built-in"
-                               << m_options.model << ") answers pings on port" << m_pingPort;
+    qCInfo(lcWorker).noquote() << QStringLiteral(
+                                      "instance %1 of model %2 (built-in %3) answers pings on port %4")
+                                      .arg(m_instanceName, m_options.name, m_options.model)
+                                      .arg(m_pingPort);
     registerNow();
     return {};
 }
@@ -126,9 +129,10 @@ void WorkerApplication::setUpRoutes()
     m_router.add("GET", "/ping", [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {
         responder.sendJson(200, pingJson());
     });
-    m_router.add("GET", "/descriptors", [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {
-        responder.sendJson(200, m_description.toJson());
-    });
+    m_router.add("GET", "/descriptors",
+                 [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {
+                     responder.sendJson(200, m_description.toJson());
+                 });
 }
 
 QByteArray WorkerApplication::pingJson() const
@@ -156,8 +160,9 @@ void WorkerApplication::registerNow()
     QString host = m_options.advertiseHost;
     if (host.isEmpty()) {
         const QHostAddress& address = m_options.listenAddress;
-        const bool any = address == QHostAddress(QHostAddress::Any) || address == QHostAddress(QHostAddress::AnyIPv4)
-                         || address == QHostAddress(QHostAddress::AnyIPv6);
+        const bool any = address == QHostAddress(QHostAddress::Any) ||
+                         address == QHostAddress(QHostAddress::AnyIPv4) ||
+                         address == QHostAddress(QHostAddress::AnyIPv6);
         host = any ? QHostInfo::localHostName() : address.toString();
     }
     request.set_host(host.toStdString());
@@ -179,10 +184,12 @@ void WorkerApplication::registerNow()
                 finish(failure.httpStatus >= 400 && failure.httpStatus < 500 ? Refused : Failure);
                 return;
             }
-            m_registerBackoffMs = m_registerBackoffMs == 0 ? kRegisterRetryMinMs
-                                                           : qMin(m_registerBackoffMs * 2, kRegisterRetryMaxMs);
-            qCWarning(lcWorker).noquote() << "registration failed (" << failure.code << failure.message
-                                          << "), retrying in" << m_registerBackoffMs << "ms";
+            m_registerBackoffMs = m_registerBackoffMs == 0
+                                      ? kRegisterRetryMinMs
+                                      : qMin(m_registerBackoffMs * 2, kRegisterRetryMaxMs);
+            qCWarning(lcWorker).noquote() << QStringLiteral("registration failed (%1: %2), retrying in %3 ms")
+                                                 .arg(failure.code, failure.message)
+                                                 .arg(m_registerBackoffMs);
             m_registerRetry.start(m_registerBackoffMs);
             return;
         }
@@ -230,7 +237,8 @@ void WorkerApplication::registerNow()
         redis.password = QString::fromStdString(credentials.password());
         redis.db = int(credentials.db());
 
-        m_runtime = std::make_unique<WorkerRuntime>(settings, redis, *m_model, m_verifier, *m_registry, m_clock);
+        m_runtime =
+            std::make_unique<WorkerRuntime>(settings, redis, *m_model, m_verifier, *m_registry, m_clock);
         connect(m_runtime.get(), &WorkerRuntime::stopped, this, &WorkerApplication::onRuntimeStopped);
         m_runtime->start();
         qCInfo(lcWorker).noquote() << "registered as instance" << m_instanceId;
@@ -267,7 +275,8 @@ void WorkerApplication::onSignal(int signalNumber)
 void WorkerApplication::onRuntimeStopped()
 {
     if (!m_runtime->stopThreads(kStopThreadsMs)) {
-        qCCritical(lcWorker) << "model code did not return in" << kStopThreadsMs << "ms after being cancelled";
+        qCCritical(lcWorker) << "model code did not return in" << kStopThreadsMs
+                             << "ms after being cancelled";
         m_hardExit = true;
     }
     if (m_http)

@@ -19,7 +19,7 @@ namespace mmf {
 class HttpServer;
 class ModelBase;
 class RegistryClient;
-class SignalWatcher;
+class UnixSignalWatcher;
 class WorkerRuntime;
 
 // The mmf-worker process: builds the model, serves GET /ping and GET /descriptors, registers with the server
@@ -29,7 +29,13 @@ class WorkerApplication : public QObject
 {
     Q_OBJECT
 public:
-    enum ExitCode { Ok = 0, Failure = 1, Usage = 2, Refused = 3 };
+    enum ExitCode
+    {
+        Ok = 0,
+        Failure = 1,
+        Usage = 2,
+        Refused = 3
+    };
     struct StartFailure
     {
         int exitCode = Failure;
@@ -80,7 +86,7 @@ private:
     Router m_router;
     std::unique_ptr<HttpServer> m_http;
     quint16 m_pingPort = 0;
-    std::unique_ptr<SignalWatcher> m_signals;
+    std::unique_ptr<UnixSignalWatcher> m_signals;
     std::unique_ptr<RegistryClient> m_registry;
     std::unique_ptr<WorkerRuntime> m_runtime;
     QTimer m_registerRetry;

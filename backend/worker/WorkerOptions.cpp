@@ -10,7 +10,7 @@ namespace {
 
 Error bad(const QString& option, const QString& message)
 {
-    return Error::invalidArgument(option + u": " + message, option);
+    return Error::invalidArgument(option + QStringLiteral(": ") + message, option);
 }
 
 bool isModelName(const QString& name)
@@ -23,7 +23,8 @@ Result<QUrl> parseServer(const QString& option, const QString& text)
 {
     QUrl url(text, QUrl::StrictMode);
     if (!url.isValid() || url.host().isEmpty())
-        return bad(option, QStringLiteral("expected a URL such as http://127.0.0.1:8080, got '%1'").arg(text));
+        return bad(option,
+                   QStringLiteral("expected a URL such as http://127.0.0.1:8080, got '%1'").arg(text));
     const QString scheme = url.scheme().toLower();
     if (scheme != u"http" && scheme != u"https")
         return bad(option, QStringLiteral("the URL must start with http:// or https://, got '%1'").arg(text));
@@ -46,7 +47,9 @@ struct Listen
 Result<Listen> parseListen(const QString& option, const QString& text)
 {
     const auto fail = [&] {
-        return bad(option, QStringLiteral("expected ADDR:PORT such as 127.0.0.1:0 or [::1]:9000, got '%1'").arg(text));
+        return bad(
+            option,
+            QStringLiteral("expected ADDR:PORT such as 127.0.0.1:0 or [::1]:9000, got '%1'").arg(text));
     };
     const qsizetype colon = text.lastIndexOf(u':');
     if (colon <= 0)
@@ -60,7 +63,8 @@ Result<Listen> parseListen(const QString& option, const QString& text)
     bool ok = false;
     const uint port = portText.toUInt(&ok);
     if (!ok || port > 65535)
-        return bad(option, QStringLiteral("the port must be a number from 0 to 65535, got '%1'").arg(portText));
+        return bad(option,
+                   QStringLiteral("the port must be a number from 0 to 65535, got '%1'").arg(portText));
     Listen listen;
     listen.port = quint16(port);
     if (host == u"localhost")
@@ -72,7 +76,8 @@ Result<Listen> parseListen(const QString& option, const QString& text)
 
 } // namespace
 
-Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments, const QHash<QString, QString>& environment)
+Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
+                                           const QHash<QString, QString>& environment)
 {
     WorkerOptions options;
     bool serverGiven = false;
@@ -81,9 +86,9 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments, const Q
 
     // Options that take a value; the rest are flags.
     static const QStringList kValued = {
-        QStringLiteral("--model"),   QStringLiteral("--server"),         QStringLiteral("--token"),
-        QStringLiteral("--name"),    QStringLiteral("--concurrency"),    QStringLiteral("--listen"),
-        QStringLiteral("--option"),  QStringLiteral("--drain-timeout"),  QStringLiteral("--advertise-host"),
+        QStringLiteral("--model"),  QStringLiteral("--server"),        QStringLiteral("--token"),
+        QStringLiteral("--name"),   QStringLiteral("--concurrency"),   QStringLiteral("--listen"),
+        QStringLiteral("--option"), QStringLiteral("--drain-timeout"), QStringLiteral("--advertise-host"),
     };
 
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -112,7 +117,8 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments, const Q
             continue;
         }
         if (!kValued.contains(option))
-            return Error::invalidArgument(QStringLiteral("unknown option '%1' (see --help)").arg(option), option);
+            return Error::invalidArgument(QStringLiteral("unknown option '%1' (see --help)").arg(option),
+                                          option);
         if (!hasInlineValue) {
             if (i + 1 >= arguments.size())
                 return bad(option, QStringLiteral("needs a value"));
@@ -121,11 +127,13 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments, const Q
 
         if (option == u"--model") {
             if (!isModelName(value))
-                return bad(option, QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
+                return bad(option,
+                           QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
             options.model = value;
         } else if (option == u"--name") {
             if (!isModelName(value))
-                return bad(option, QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
+                return bad(option,
+                           QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
             options.name = value;
             nameGiven = true;
         } else if (option == u"--server") {

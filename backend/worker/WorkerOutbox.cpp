@@ -4,8 +4,7 @@ namespace mmf {
 
 WorkerOutbox::WorkerOutbox(std::function<void()> wake)
     : m_wake(std::move(wake))
-{
-}
+{}
 
 void WorkerOutbox::push(Item item)
 {

@@ -13,6 +13,8 @@
 #include "mmf/v1/task.pb.h"
 #include "mmf/v1/token.pb.h"
 
+#include <QPointer>
+
 #include <exception>
 
 namespace mmf {
@@ -45,7 +47,7 @@ QByteArray tokenKeyId(QByteArrayView token)
     const qsizetype dot = token.indexOf('.');
     if (dot <= 0 || token.size() > TokenVerifier::kMaxTokenBytes)
         return {};
-    const auto claimsBytes = Base64Url::decode(token.left(dot));
+    const auto claimsBytes = Base64Url::decode(token.first(dot));
     if (!claimsBytes)
         return {};
     v1::TokenClaims claims;
@@ -53,6 +55,14 @@ QByteArray tokenKeyId(QByteArrayView token)
         return {};
     QByteArray id = QByteArray::fromStdString(claims.key_id());
     return id.isNull() ? QByteArray("") : id;
+}
+
+// "succeeded in 12 ms", "failed (bad_input) in 3 ms"
+QString outcomeText(const QByteArray& status, const QString& code, qint64 tookMs)
+{
+    return code.isEmpty()
+               ? QStringLiteral("%1 in %2 ms").arg(QString::fromLatin1(status)).arg(tookMs)
+               : QStringLiteral("%1 (%2) in %3 ms").arg(QString::fromLatin1(status), code).arg(tookMs);
 }
 
 QByteArray num(qint64 value)
@@ -64,7 +74,15 @@ QByteArray num(qint64 value)
 
 struct WorkerRuntime::InHand
 {
-    enum class State { Verifying, WaitingKeys, Starting, Running, Finishing, Releasing };
+    enum class State
+    {
+        Verifying,
+        WaitingKeys,
+        Starting,
+        Running,
+        Finishing,
+        Releasing
+    };
 
     quint64 serial = 0;
     State state = State::Verifying;
@@ -85,7 +103,8 @@ struct WorkerRuntime::InHand
 };
 
 WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, ModelBase& model,
-                             TokenVerifier& verifier, RegistryClient& registry, const Clock& clock, QObject* parent)
+                             TokenVerifier& verifier, RegistryClient& registry, const Clock& clock,
+                             QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_model(model)
@@ -100,7 +119,10 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
     , m_delayedKey(BrokerKeys::delayed(m_model8))
     , m_deadKey(BrokerKeys::dead(m_model8))
     , m_caller(m_settings.server)
-    , m_outbox([this] { QMetaObject::invokeMethod(this, [this] { drainOutbox(); }, Qt::QueuedConnection); })
+    , m_outbox([this] {
+        QMetaObject::invokeMethod(
+            this, [this] { drainOutbox(); }, Qt::QueuedConnection);
+    })
     , m_executor(std::make_unique<TaskExecutor>(m_settings.concurrency))
     , m_redis([&] {
         RedisConfig config = redis;
@@ -131,9 +153,10 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
     m_giveUpTimer.setSingleShot(true);
     connect(&m_giveUpTimer, &QTimer::timeout, this, [this] {
         for (const auto& [serial, task] : m_inHand)
-            qCCritical(lcWorker).noquote() << "shutting down without storing the outcome of task" << task->taskId
-                                           << "(Redis did not answer); the server will retry it after the claim"
-                                           << "timeout";
+            qCCritical(lcWorker).noquote()
+                << "shutting down without storing the outcome of task" << task->taskId
+                << "(Redis did not answer); the server will retry it after the claim"
+                << "timeout";
         if (m_writes.pendingCount() > 0)
             qCCritical(lcWorker) << "shutting down with" << m_writes.pendingCount()
                                  << "Redis writes (log lines, outcomes) that could not be made";
@@ -177,9 +200,9 @@ bool WorkerRuntime::stopThreads(int timeoutMs)
 
 void WorkerRuntime::start()
 {
-    qCInfo(lcWorker).noquote() << "taking tasks of model" << m_settings.modelName << "as" << m_settings.consumer
-                               << "from" << m_redis.config().toDisplayUrl() << "with" << m_settings.concurrency
-                               << "slot(s)";
+    qCInfo(lcWorker).noquote() << "taking tasks of model" << m_settings.modelName << "as"
+                               << m_settings.consumer << "from" << m_redis.config().toDisplayUrl() << "with"
+                               << m_settings.concurrency << "slot(s)";
     m_redis.start();
     m_reader.start();
     m_claimTimer.start(qMax(100, m_settings.claimTimeoutMs / 3));
@@ -194,6 +217,8 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
     stats.succeeded = m_succeeded;
     stats.failed = m_failed;
     stats.inHand = int(m_inHand.size());
+    stats.writesPending = m_writes.pendingCount();
+    stats.writesBlocked = m_writes.isBlocked();
     for (const auto& [serial, task] : m_inHand) {
         if (task->state == InHand::State::Running) {
             stats.currentTaskId = QString::fromUtf8(task->taskId);
@@ -216,8 +241,10 @@ void WorkerRuntime::createGroup()
                             return;
                         }
                         if (reply.isError() && !reply.view().startsWith("BUSYGROUP"))
-                            // The server may have made the group (and the ACL may not grant XGROUP): read anyway.
-                            qCWarning(lcWorker).noquote() << "cannot create the consumer group:" << reply.toString();
+                            // The server may have made the group (and the ACL may not grant XGROUP): read
+                            // anyway.
+                            qCWarning(lcWorker).noquote()
+                                << "cannot create the consumer group:" << reply.toString();
                         m_groupReady = true;
                         m_readBackoffMs = 0;
                         readMore();
@@ -238,9 +265,10 @@ void WorkerRuntime::readMore()
     if (free <= 0)
         return;
     m_readInFlight = true;
-    m_reader.command({"XREADGROUP", "GROUP", BrokerKeys::kGroup, m_consumer8, "COUNT", num(free), "BLOCK",
-                      num(m_settings.blockMs), "STREAMS", m_tasksKey, ">"},
-                     [this](const RedisReply& reply) { onRead(reply); }, m_settings.blockMs);
+    m_reader.command(
+        {"XREADGROUP", "GROUP", BrokerKeys::kGroup, m_consumer8, "COUNT", num(free), "BLOCK",
+         num(m_settings.blockMs), "STREAMS", m_tasksKey, ">"},
+        [this](const RedisReply& reply) { onRead(reply); }, m_settings.blockMs);
 }
 
 void WorkerRuntime::onRead(const RedisReply& reply)
@@ -318,7 +346,8 @@ void WorkerRuntime::verifyAndStart(const InHandPtr& task)
             return;
         }
     } else {
-        const Result<std::shared_ptr<const v1::TokenClaims>> claims = m_verifier.verifyShared(task->taskToken);
+        const Result<std::shared_ptr<const v1::TokenClaims>> claims =
+            m_verifier.verifyShared(task->taskToken);
         if (!claims)
             task->denial = claims.error().message;
         else if (!hasMethod(**claims, "score"))
@@ -334,9 +363,10 @@ void WorkerRuntime::startAttempt(const InHandPtr& task)
 {
     task->state = InHand::State::Starting;
     const quint64 serial = task->serial;
-    m_writes.eval(m_scripts.start, {task->taskKey, m_eventsKey, m_tasksKey, m_inflightKey},
-                  {task->entryId, m_consumer8, num(m_clock.nowMs()), task->taskId, num(m_settings.eventsMaxLen)},
-                  [this, serial](const RedisReply& reply) { onStarted(serial, reply); });
+    m_writes.eval(
+        m_scripts.start, {task->taskKey, m_eventsKey, m_tasksKey, m_inflightKey},
+        {task->entryId, m_consumer8, num(m_clock.nowMs()), task->taskId, num(m_settings.eventsMaxLen)},
+        [this, serial](const RedisReply& reply, bool) { onStarted(serial, reply); });
 }
 
 void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply)
@@ -374,32 +404,32 @@ void WorkerRuntime::run(const InHandPtr& task)
 {
     task->state = InHand::State::Running;
     task->startedMs = m_clock.nowMs();
-    task->context = std::make_shared<WorkerTaskContext>(m_outbox, m_clock, task->serial,
-                                                        QString::fromUtf8(task->taskId), task->attempt,
-                                                        m_settings.consumer);
+    task->context = std::make_shared<WorkerTaskContext>(
+        m_outbox, m_clock, task->serial, QString::fromUtf8(task->taskId), task->attempt, m_settings.consumer);
     qCDebug(lcWorker).noquote() << "running task" << task->taskId << "attempt" << task->attempt;
-    m_executor->post([model = &m_model, outbox = &m_outbox, context = task->context, request = task->request] {
-        WorkerOutbox::Item item;
-        item.serial = context->serial();
-        try {
-            Outcome<QByteArray> outcome = model->processBytes(request, *context);
-            if (auto* error = std::get_if<TaskError>(&outcome)) {
-                item.kind = WorkerOutbox::Item::Kind::TaskError;
-                item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
-                item.message = error->message;
-            } else {
-                item.kind = WorkerOutbox::Item::Kind::Response;
-                item.bytes = std::move(std::get<QByteArray>(outcome));
+    m_executor->post(
+        [model = &m_model, outbox = &m_outbox, context = task->context, request = task->request] {
+            WorkerOutbox::Item item;
+            item.serial = context->serial();
+            try {
+                Outcome<QByteArray> outcome = model->processBytes(request, *context);
+                if (auto* error = std::get_if<TaskError>(&outcome)) {
+                    item.kind = WorkerOutbox::Item::Kind::TaskError;
+                    item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
+                    item.message = error->message;
+                } else {
+                    item.kind = WorkerOutbox::Item::Kind::Response;
+                    item.bytes = std::move(std::get<QByteArray>(outcome));
+                }
+            } catch (const std::exception& e) {
+                item.kind = WorkerOutbox::Item::Kind::Exception;
+                item.message = QString::fromLocal8Bit(e.what());
+            } catch (...) {
+                item.kind = WorkerOutbox::Item::Kind::Exception;
+                item.message = QStringLiteral("the model threw something that is not a std::exception");
             }
-        } catch (const std::exception& e) {
-            item.kind = WorkerOutbox::Item::Kind::Exception;
-            item.message = QString::fromLocal8Bit(e.what());
-        } catch (...) {
-            item.kind = WorkerOutbox::Item::Kind::Exception;
-            item.message = QStringLiteral("the model threw something that is not a std::exception");
-        }
-        outbox->push(std::move(item));
-    });
+            outbox->push(std::move(item));
+        });
 }
 
 // ---- what worker threads hand over ----
@@ -416,16 +446,17 @@ void WorkerRuntime::drainOutbox()
             if (!running)
                 break;
             const bool isLog = item.kind == WorkerOutbox::Item::Kind::Log;
-            m_writes.eval(m_scripts.log,
-                          {task->taskKey, BrokerKeys::log(m_model8, task->taskId), m_eventsKey},
-                          {task->taskId, task->userId, num(item.tsMs), isLog ? "l" : "p",
-                           isLog ? QByteArray(levelName(item.level)) : QByteArray::number(item.fraction, 'g', 6),
-                           item.text.toUtf8(), num(m_settings.retentionSecs), num(m_settings.eventsMaxLen)});
+            m_writes.eval(
+                m_scripts.log, {task->taskKey, BrokerKeys::log(m_model8, task->taskId), m_eventsKey},
+                {task->taskId, task->userId, num(item.tsMs), isLog ? "l" : "p",
+                 isLog ? QByteArray(levelName(item.level)) : QByteArray::number(item.fraction, 'g', 6),
+                 item.text.toUtf8(), num(m_settings.retentionSecs), num(m_settings.eventsMaxLen)});
             break;
         }
         case WorkerOutbox::Item::Kind::Call: {
             if (!running || task->context->isCancelled()) {
-                item.handle.finish(Error::internal(QStringLiteral("cancelled: the calling task was cancelled")));
+                item.handle.finish(
+                    Error::internal(QStringLiteral("cancelled: the calling task was cancelled")));
                 break;
             }
             if (task->calls.size() >= kPruneCallsAt) {
@@ -436,7 +467,8 @@ void WorkerRuntime::drainOutbox()
             call.request = std::move(item.bytes);
             call.taskToken = task->taskToken;
             call.parentTaskId = task->taskId;
-            // The same call of the same attempt is the same sub-task, however often its submission is retried.
+            // The same call of the same attempt is the same sub-task, however often its submission is
+            // retried.
             call.idempotencyKey = task->taskId + "-a" + num(task->attempt) + "-c" + num(++task->callCount);
             call.handle = std::move(item.handle);
             task->calls.push_back(m_caller.start(std::move(call)));
@@ -468,57 +500,95 @@ void WorkerRuntime::finishTask(const InHandPtr& task, const QByteArray& status, 
     const quint64 serial = task->serial;
     const qint64 now = m_clock.nowMs();
     const qint64 tookMs = task->startedMs ? now - task->startedMs : 0;
-    m_writes.eval(m_scripts.finish,
-                  {task->taskKey, m_tasksKey, m_eventsKey, BrokerKeys::result(m_model8, task->taskId),
-                   m_inflightKey},
-                  {task->entryId, m_consumer8, status, result, code.toUtf8(), message.toUtf8(), num(now),
-                   num(m_settings.retentionSecs), num(m_settings.eventsMaxLen), num(m_settings.inlineResultLimit),
-                   task->taskId},
-                  [this, serial, status, code, tookMs](const RedisReply& reply) {
-                      const InHandPtr task = find(serial);
-                      if (!task)
-                          return;
-                      const QByteArray answer = reply.toByteArray();
-                      if (reply.isError()) {
-                          qCCritical(lcWorker).noquote()
-                              << "storing the outcome of task" << task->taskId << "failed:" << reply.toString();
-                      } else if (answer == "ok") {
-                          if (status == "succeeded")
-                              ++m_succeeded;
-                          else
-                              ++m_failed;
-                          qCInfo(lcWorker).noquote() << "task" << task->taskId << status
-                                                     << (code.isEmpty() ? QString() : u"(" + code + u")") << "in"
-                                                     << tookMs << "ms";
-                      } else if (answer == "lost") {
-                          qCWarning(lcWorker).noquote() << "task" << task->taskId
-                                                        << "was taken over meanwhile; this answer is dropped";
-                      } else {
-                          qCInfo(lcWorker).noquote() << "task" << task->taskId << "was" << answer
-                                                     << "meanwhile; this answer is dropped";
-                      }
-                      remove(serial);
-                  });
+    m_writes.eval(
+        m_scripts.finish,
+        {task->taskKey, m_tasksKey, m_eventsKey, BrokerKeys::result(m_model8, task->taskId), m_inflightKey},
+        {task->entryId, m_consumer8, status, result, code.toUtf8(), message.toUtf8(), num(now),
+         num(m_settings.retentionSecs), num(m_settings.eventsMaxLen), num(m_settings.inlineResultLimit),
+         task->taskId},
+        [this, serial, status, code, tookMs](const RedisReply& reply, bool resent) {
+            const InHandPtr task = find(serial);
+            if (!task)
+                return;
+            const QByteArray answer = reply.toByteArray();
+            if (answer == "lost" && resent) {
+                // An earlier try may have gone through while its answer was lost: look.
+                checkEarlierFinish(serial, status, code, tookMs);
+                return;
+            }
+            if (reply.isError()) {
+                qCCritical(lcWorker).noquote()
+                    << "storing the outcome of task" << task->taskId << "failed:" << reply.toString();
+            } else if (answer == "ok") {
+                if (status == "succeeded")
+                    ++m_succeeded;
+                else
+                    ++m_failed;
+                qCInfo(lcWorker).noquote() << "task" << task->taskId << outcomeText(status, code, tookMs);
+            } else if (answer == "lost") {
+                qCWarning(lcWorker).noquote()
+                    << "task" << task->taskId << "was taken over meanwhile; this answer is dropped";
+            } else {
+                qCInfo(lcWorker).noquote()
+                    << "task" << task->taskId << "was" << answer << "meanwhile; this answer is dropped";
+            }
+            remove(serial);
+        });
+}
+
+void WorkerRuntime::checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code,
+                                       qint64 tookMs)
+{
+    const InHandPtr task = find(serial);
+    m_redis.command({"HMGET", task->taskKey, "st", "i", "e"}, [this, serial, status, code,
+                                                               tookMs](const RedisReply& reply) {
+        const InHandPtr task = find(serial);
+        if (!task)
+            return;
+        if (reply.isError()) {
+            qCWarning(lcWorker).noquote()
+                << "task" << task->taskId << "may have been stored by an earlier try;"
+                << "could not check:" << reply.toString();
+            remove(serial);
+            return;
+        }
+        // Our finish went through when the task ended with our status, started by us, on this entry.
+        const bool ours = reply.isArray() && reply.size() == 3 && reply.at(0).view() == status &&
+                          reply.at(1).view() == m_consumer8 && reply.at(2).view() == task->entryId;
+        if (ours) {
+            if (status == "succeeded")
+                ++m_succeeded;
+            else
+                ++m_failed;
+            qCInfo(lcWorker).noquote() << "task" << task->taskId << outcomeText(status, code, tookMs)
+                                       << "(stored by an earlier try)";
+        } else {
+            qCWarning(lcWorker).noquote()
+                << "task" << task->taskId << "was taken over meanwhile; this answer is dropped";
+        }
+        remove(serial);
+    });
 }
 
 void WorkerRuntime::failAttempt(const InHandPtr& task, const QString& code, const QString& message)
 {
     task->state = InHand::State::Finishing;
     const quint64 serial = task->serial;
-    qCWarning(lcWorker).noquote() << "task" << task->taskId << "attempt" << task->attempt << "threw:" << message;
+    qCWarning(lcWorker).noquote() << "task" << task->taskId << "attempt" << task->attempt
+                                  << "threw:" << message;
     m_writes.eval(m_scripts.failAttempt,
                   {task->taskKey, m_tasksKey, m_eventsKey, m_delayedKey, m_deadKey, m_inflightKey},
-                  {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), code.toUtf8(), message.toUtf8(),
-                   num(m_settings.maxAttempts), num(m_settings.backoffInitialMs),
+                  {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), code.toUtf8(),
+                   message.toUtf8(), num(m_settings.maxAttempts), num(m_settings.backoffInitialMs),
                    QByteArray::number(m_settings.backoffFactor, 'g', 10), num(m_settings.backoffMaxMs),
                    num(m_settings.eventsMaxLen)},
-                  [this, serial](const RedisReply& reply) {
+                  [this, serial](const RedisReply& reply, bool) {
                       const InHandPtr task = find(serial);
                       if (!task)
                           return;
                       if (reply.isError()) {
-                          qCCritical(lcWorker).noquote()
-                              << "recording the failed attempt of task" << task->taskId << "failed:" << reply.toString();
+                          qCCritical(lcWorker).noquote() << "recording the failed attempt of task"
+                                                         << task->taskId << "failed:" << reply.toString();
                       } else {
                           const QByteArray answer = reply.toByteArray();
                           if (answer == "retry" || answer == "dead")
@@ -533,19 +603,20 @@ void WorkerRuntime::release(const InHandPtr& task)
 {
     task->state = InHand::State::Releasing;
     const quint64 serial = task->serial;
-    m_writes.eval(m_scripts.release, {task->taskKey, m_tasksKey, m_eventsKey, m_inflightKey},
-                  {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), num(m_settings.eventsMaxLen)},
-                  [this, serial](const RedisReply& reply) {
-                      const InHandPtr task = find(serial);
-                      if (!task)
-                          return;
-                      if (reply.isError())
-                          qCCritical(lcWorker).noquote()
-                              << "giving task" << task->taskId << "back failed:" << reply.toString();
-                      else
-                          qCInfo(lcWorker).noquote() << "task" << task->taskId << "given back:" << reply.toByteArray();
-                      remove(serial);
-                  });
+    m_writes.eval(
+        m_scripts.release, {task->taskKey, m_tasksKey, m_eventsKey, m_inflightKey},
+        {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), num(m_settings.eventsMaxLen)},
+        [this, serial](const RedisReply& reply, bool) {
+            const InHandPtr task = find(serial);
+            if (!task)
+                return;
+            if (reply.isError())
+                qCCritical(lcWorker).noquote()
+                    << "giving task" << task->taskId << "back failed:" << reply.toString();
+            else
+                qCInfo(lcWorker).noquote() << "task" << task->taskId << "given back:" << reply.toByteArray();
+            remove(serial);
+        });
 }
 
 void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
@@ -556,7 +627,7 @@ void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
     m_writes.eval(m_scripts.deadLetter, {m_tasksKey, m_deadKey, m_inflightKey, m_eventsKey},
                   {task->entryId, m_consumer8, num(m_clock.nowMs()), "undecodable", reason.toUtf8(),
                    num(m_settings.eventsMaxLen), m_model8},
-                  [this, serial](const RedisReply& reply) {
+                  [this, serial](const RedisReply& reply, bool) {
                       if (reply.isError())
                           qCCritical(lcWorker).noquote() << "dead-lettering failed:" << reply.toString();
                       remove(serial);
@@ -602,8 +673,8 @@ void WorkerRuntime::renewClaims()
         return;
     std::vector<QByteArray> args;
     args.reserve(m_inHand.size() + 6);
-    args.insert(args.end(), {QByteArrayLiteral("XCLAIM"), m_tasksKey, QByteArray(BrokerKeys::kGroup), m_consumer8,
-                             QByteArrayLiteral("0")});
+    args.insert(args.end(), {QByteArrayLiteral("XCLAIM"), m_tasksKey, QByteArray(BrokerKeys::kGroup),
+                             m_consumer8, QByteArrayLiteral("0")});
     for (const auto& [serial, task] : m_inHand)
         args.push_back(task->entryId);
     args.push_back(QByteArrayLiteral("JUSTID"));

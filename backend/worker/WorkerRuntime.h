@@ -41,19 +41,19 @@ struct WorkerRuntimeSettings
     qint64 retentionSecs = 86400;
     int eventsMaxLen = 100000;
     int inlineResultLimit = 65536;
-    int blockMs = 2000;        // XREADGROUP BLOCK
-    int cancelPollMs = 250;    // how often in-hand tasks' status is checked for a cancel
-    int keyRefreshMs = 60000;  // periodic GET /api/v1/keys
+    int blockMs = 2000;         // XREADGROUP BLOCK
+    int cancelPollMs = 250;     // how often in-hand tasks' status is checked for a cancel
+    int keyRefreshMs = 60000;   // periodic GET /api/v1/keys
     int keyRefetchMinMs = 5000; // at most one fetch per this on unknown key ids
-    int keyWaitMaxMs = 60000;  // a task whose key stays unknown this long (fetches failing) is refused
-    int writeGraceMs = 10000;  // on shutdown, after the drain: how long unsent Redis writes may still wait
+    int keyWaitMaxMs = 60000;   // a task whose key stays unknown this long (fetches failing) is refused
+    int writeGraceMs = 10000;   // on shutdown, after the drain: how long unsent Redis writes may still wait
 };
 
 // Takes the model's tasks from its stream and runs them: reads with the consumer group while it has free
-// slots, verifies each task token, starts the attempt (start script), runs the model on worker threads, streams
-// log lines, stores the outcome with the fenced scripts (finish / failAttempt), renews its claims and polls for
-// cancellation. Nothing computed is dropped silently: writes that meet an unavailable Redis are retried in order.
-// Lives on the event loop thread.
+// slots, verifies each task token, starts the attempt (start script), runs the model on worker threads,
+// streams log lines, stores the outcome with the fenced scripts (finish / failAttempt), renews its claims and
+// polls for cancellation. Nothing computed is dropped silently: writes that meet an unavailable Redis are
+// retried in order. Lives on the event loop thread.
 class WorkerRuntime : public QObject
 {
     Q_OBJECT
@@ -63,12 +63,15 @@ public:
         qint64 succeeded = 0;
         qint64 failed = 0; // failed finishes and failed attempts
         int inHand = 0;
-        QString currentTaskId; // the longest-running task, empty when idle
+        QString currentTaskId;      // the longest-running task, empty when idle
+        int writesPending = 0;      // Redis writes not yet answered
+        bool writesBlocked = false; // writes wait for Redis to come back
     };
 
     // `model`, `verifier`, `registry` (key refetches) and `clock` must outlive the runtime.
-    WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, ModelBase& model, TokenVerifier& verifier,
-                  RegistryClient& registry, const Clock& clock, QObject* parent = nullptr);
+    WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, ModelBase& model,
+                  TokenVerifier& verifier, RegistryClient& registry, const Clock& clock,
+                  QObject* parent = nullptr);
     ~WorkerRuntime() override;
 
     void start();
@@ -103,6 +106,7 @@ private:
     void drainOutbox();
     void finishTask(const InHandPtr& task, const QByteArray& status, const QByteArray& result,
                     const QString& code, const QString& message);
+    void checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs);
     void failAttempt(const InHandPtr& task, const QString& code, const QString& message);
     void release(const InHandPtr& task);
     void deadLetter(const InHandPtr& task, const QString& reason);

@@ -10,8 +10,8 @@
 
 namespace mmf {
 
-WorkerTaskContext::WorkerTaskContext(TaskContextHost& host, const Clock& clock, quint64 serial, QString taskId,
-                                     int attempt, QString instanceName)
+WorkerTaskContext::WorkerTaskContext(TaskContextHost& host, const Clock& clock, quint64 serial,
+                                     QString taskId, int attempt, QString instanceName)
     : m_host(host)
     , m_clock(clock)
     , m_serial(serial)
@@ -19,8 +19,7 @@ WorkerTaskContext::WorkerTaskContext(TaskContextHost& host, const Clock& clock, 
     , m_attempt(attempt)
     , m_instanceName(std::move(instanceName))
     , m_callNotifier(std::make_shared<CallHandle::Notifier>())
-{
-}
+{}
 
 void WorkerTaskContext::log(Level level, const QString& text)
 {

@@ -13,7 +13,8 @@ namespace mmf {
 class Clock;
 
 // The TaskContext the runtime gives a model for one attempt of one task. Logs, progress and calls are
-// forwarded to the host (the event loop); cancellation is a flag set from the loop that also wakes sleepFor().
+// forwarded to the host (the event loop); cancellation is a flag set from the loop that also wakes
+// sleepFor().
 class WorkerTaskContext final : public TaskContext
 {
 public:

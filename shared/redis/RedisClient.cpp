@@ -24,9 +24,9 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcRedis, "mmf.redis")
 
-// Drives one hiredis async context from two QSocketNotifiers. It lives exactly as long as the context: hiredis
-// calls the cleanup hook whenever it frees the context, including when it does so by itself after an I/O error,
-// so the adapter never needs the RedisClient (which may be gone by then).
+// Drives one hiredis async context from two QSocketNotifiers. It lives exactly as long as the context:
+// hiredis calls the cleanup hook whenever it frees the context, including when it does so by itself after an
+// I/O error, so the adapter never needs the RedisClient (which may be gone by then).
 class EventAdapter
 {
 public:
@@ -38,8 +38,10 @@ public:
         a->m_write = new QSocketNotifier(ac->c.fd, QSocketNotifier::Write);
         a->m_read->setEnabled(false);
         a->m_write->setEnabled(false);
-        QObject::connect(a->m_read, &QSocketNotifier::activated, a->m_read, [ac] { redisAsyncHandleRead(ac); });
-        QObject::connect(a->m_write, &QSocketNotifier::activated, a->m_write, [ac] { redisAsyncHandleWrite(ac); });
+        QObject::connect(a->m_read, &QSocketNotifier::activated, a->m_read,
+                         [ac] { redisAsyncHandleRead(ac); });
+        QObject::connect(a->m_write, &QSocketNotifier::activated, a->m_write,
+                         [ac] { redisAsyncHandleWrite(ac); });
         ac->ev.data = a;
         ac->ev.addRead = [](void* p) { static_cast<EventAdapter*>(p)->m_read->setEnabled(true); };
         ac->ev.delRead = [](void* p) { static_cast<EventAdapter*>(p)->m_read->setEnabled(false); };
@@ -69,10 +71,9 @@ private:
     QSocketNotifier* m_write = nullptr;
 };
 
-// A FIFO on a power-of-two ring buffer: no allocation per command once warmed up (std::deque allocates a block
-// every few elements).
-template<class T>
-class RingQueue
+// A FIFO on a power-of-two ring buffer: no allocation per command once warmed up (std::deque allocates a
+// block every few elements).
+template<class T> class RingQueue
 {
 public:
     bool empty() const { return m_size == 0; }
@@ -122,7 +123,7 @@ private:
 // queue one to one.
 bool isUnsupportedCommand(const char* name, size_t len)
 {
-    static const char* const names[] = {"subscribe",   "psubscribe",   "ssubscribe",   "unsubscribe",
+    static const char* const names[] = {"subscribe",    "psubscribe",   "ssubscribe", "unsubscribe",
                                         "punsubscribe", "sunsubscribe", "monitor"};
     if (len < 7 || len > 12)
         return false;
@@ -137,8 +138,19 @@ bool isUnsupportedCommand(const char* name, size_t len)
 
 struct RedisClient::Private
 {
-    enum class State { Idle, Connecting, Connected, Backoff };
-    enum class Kind : quint8 { User, EvalSha, Handshake };
+    enum class State
+    {
+        Idle,
+        Connecting,
+        Connected,
+        Backoff
+    };
+    enum class Kind : quint8
+    {
+        User,
+        EvalSha,
+        Handshake
+    };
 
     struct Pending
     {
@@ -208,8 +220,8 @@ struct RedisClient::Private
 
     bool canSend() const { return state == State::Connected; }
 
-    bool send(int argc, const char** argv, const size_t* lens, Callback&& callback, int extraTimeoutMs, Kind kind,
-              std::vector<QByteArray>&& evalArgv = {})
+    bool send(int argc, const char** argv, const size_t* lens, Callback&& callback, int extraTimeoutMs,
+              Kind kind, std::vector<QByteArray>&& evalArgv = {})
     {
         if (kind != Kind::Handshake && state != State::Connected) {
             postFailure(std::move(callback), notConnectedReply());
@@ -228,8 +240,8 @@ struct RedisClient::Private
             postFailure(std::move(callback), notConnectedReply());
             return false;
         }
-        const qint64 deadline =
-            kind == Kind::Handshake ? handshakeDeadline
+        const qint64 deadline = kind == Kind::Handshake
+                                    ? handshakeDeadline
                                     : clock.elapsed() + config.commandTimeoutMs + qMax(0, extraTimeoutMs);
         pending.push_back(Pending{std::move(callback), deadline, kind, std::move(evalArgv)});
         if (!deadlineTimer.isActive())
@@ -258,7 +270,8 @@ struct RedisClient::Private
         posted.push_back(Failure{std::move(callback), reply});
         if (!flushQueued) {
             flushQueued = true;
-            QMetaObject::invokeMethod(q, [this] { flushPosted(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                q, [this] { flushPosted(); }, Qt::QueuedConnection);
         }
     }
 
@@ -303,7 +316,8 @@ struct RedisClient::Private
             handshakeReply(reply);
             return;
         case Kind::EvalSha:
-            if (reply->type == REDIS_REPLY_ERROR && QByteArrayView(reply->str, qsizetype(reply->len)).startsWith("NOSCRIPT")) {
+            if (reply->type == REDIS_REPLY_ERROR &&
+                QByteArrayView(reply->str, qsizetype(reply->len)).startsWith("NOSCRIPT")) {
                 // EVAL loads the script as it runs it; the caller only ever sees this second reply.
                 std::vector<QByteArray> argv = std::move(p.evalArgv);
                 argv[0] = QByteArrayLiteral("EVAL");
@@ -412,7 +426,8 @@ struct RedisClient::Private
     {
         if (ac != ctx)
             return;
-        const QString error = ac->c.errstr[0] ? QString::fromUtf8(ac->c.errstr) : QStringLiteral("connection closed");
+        const QString error =
+            ac->c.errstr[0] ? QString::fromUtf8(ac->c.errstr) : QStringLiteral("connection closed");
         detach();
         if (state == State::Connecting)
             failAttempt(QStringLiteral("connect failed: %1").arg(error));
@@ -484,8 +499,8 @@ struct RedisClient::Private
         qCWarning(lcRedis).noquote() << displayUrl << lastError;
         scheduleReconnect();
 
-        const RedisReply failure =
-            RedisReply::makeError("UNAVAILABLE redis " + lastError.toUtf8() + " (" + displayUrl.toUtf8() + ')');
+        const RedisReply failure = RedisReply::makeError("UNAVAILABLE redis " + lastError.toUtf8() + " (" +
+                                                         displayUrl.toUtf8() + ')');
         QPointer<RedisClient> alive(q);
         emit q->disconnected();
         while (alive && !outstanding.empty()) {
@@ -529,8 +544,7 @@ RedisClient::RedisClient(RedisConfig config, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
     , d(std::make_unique<Private>(this))
-{
-}
+{}
 
 RedisClient::~RedisClient() = default;
 

@@ -23,6 +23,8 @@ class RedisScript;
 // (XREAD BLOCK, XREADGROUP BLOCK) stalls everything behind it: give blocking reads their own RedisClient.
 //
 // Callbacks are never called after the client is destroyed, and never re-entrantly from inside command().
+// SUBSCRIBE/MONITOR are refused with an ERR reply (they break hiredis's reply matching). After a NOSCRIPT the
+// EVAL goes to the end of the pipeline, so that one callback may run after later commands' callbacks.
 class RedisClient : public QObject
 {
     Q_OBJECT

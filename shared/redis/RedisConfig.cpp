@@ -12,7 +12,8 @@ Result<int> parseDb(QStringView text)
     const int db = text.toInt(&ok);
     // toInt accepts a sign and surrounding spaces; a database number is plain digits.
     if (!ok || db < 0 || text.isEmpty() || !text.front().isDigit() || !text.back().isDigit())
-        return Error::invalidArgument(QStringLiteral("invalid database number '%1'").arg(text), QStringLiteral("db"));
+        return Error::invalidArgument(QStringLiteral("invalid database number '%1'").arg(text),
+                                      QStringLiteral("db"));
     return db;
 }
 
@@ -48,8 +49,9 @@ Result<void> applyQuery(QStringView query, RedisConfig& config)
                 return db.error();
             config.db = *db;
         } else {
-            return Error::invalidArgument(QStringLiteral("unknown URL parameter '%1' (only db is supported)").arg(key),
-                                          QStringLiteral("url"));
+            return Error::invalidArgument(
+                QStringLiteral("unknown URL parameter '%1' (only db is supported)").arg(key),
+                QStringLiteral("url"));
         }
     }
     return {};
@@ -167,7 +169,8 @@ QString RedisConfig::toDisplayUrl() const
         return url;
     }
     const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-    QString url = QStringLiteral("redis://") + displayUserInfo(*this) + h + QLatin1Char(':') + QString::number(port);
+    QString url =
+        QStringLiteral("redis://") + displayUserInfo(*this) + h + QLatin1Char(':') + QString::number(port);
     if (db != 0)
         url += QLatin1Char('/') + QString::number(db);
     return url;

@@ -21,7 +21,8 @@ struct RedisConfig
     int reconnectMinMs = 50;   // first reconnect delay; doubles up to reconnectMaxMs
     int reconnectMaxMs = 2000;
 
-    // redis://[user:password@]host:port[/db] or unix:///path.sock[?db=N]; user and password are URL-decoded.
+    // redis://[user:password@]host:port[/db] or unix:///path.sock[?db=N]; user and password are URL-decoded
+    // ("redis://secret@host" is a password alone, as in redis-cli). Errors never quote the password.
     static Result<RedisConfig> fromUrl(const QString& url);
     // The URL form, with the password replaced by "***" (safe to log).
     QString toDisplayUrl() const;

@@ -6,8 +6,7 @@ namespace mmf {
 
 RedisReply::RedisReply(const redisReply* reply)
     : m_reply(reply)
-{
-}
+{}
 
 RedisReply RedisReply::makeError(QByteArray text)
 {

@@ -32,15 +32,15 @@ google::protobuf::util::Status lookup(std::shared_mutex& mutex, Map& cache, cons
 
 CachingTypeResolver::CachingTypeResolver(const google::protobuf::DescriptorPool* pool)
     : m_inner(google::protobuf::util::NewTypeResolverForDescriptorPool(kUrlPrefix, pool))
-{
-}
+{}
 
 CachingTypeResolver::~CachingTypeResolver() = default;
 
 google::protobuf::util::Status CachingTypeResolver::ResolveMessageType(const std::string& typeUrl,
                                                                        google::protobuf::Type* type)
 {
-    return lookup(m_mutex, m_types, typeUrl, type, [&] { return m_inner->ResolveMessageType(typeUrl, type); });
+    return lookup(m_mutex, m_types, typeUrl, type,
+                  [&] { return m_inner->ResolveMessageType(typeUrl, type); });
 }
 
 google::protobuf::util::Status CachingTypeResolver::ResolveEnumType(const std::string& typeUrl,

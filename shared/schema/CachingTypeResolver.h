@@ -14,10 +14,10 @@ class DescriptorPool;
 
 namespace mmf {
 
-// A TypeResolver over a descriptor pool that remembers what it resolved. protobuf's JSON converter resolves every
-// type of a message on each call (converting descriptors to google.protobuf.Type); caching cuts ~15-25% off a
-// conversion. Thread-safe; the pool must outlive it. Failed look-ups are not cached, so hostile type URLs
-// (e.g. in an Any) cannot grow it.
+// A TypeResolver over a descriptor pool that remembers what it resolved. protobuf's JSON converter resolves
+// every type of a message on each call (converting descriptors to google.protobuf.Type); caching cuts ~15-25%
+// off a conversion. Thread-safe; the pool must outlive it. Failed look-ups are not cached, so hostile type
+// URLs (e.g. in an Any) cannot grow it.
 class CachingTypeResolver final : public google::protobuf::util::TypeResolver
 {
 public:

@@ -40,12 +40,13 @@ Error setError(const QString& message)
 class FirstErrorCollector final : public gp::DescriptorPool::ErrorCollector
 {
 public:
-    void AddError(const std::string& filename, const std::string& elementName, const gp::Message*, ErrorLocation,
-                  const std::string& message) override
+    void AddError(const std::string& filename, const std::string& elementName, const gp::Message*,
+                  ErrorLocation, const std::string& message) override
     {
         if (m_message.isEmpty())
             m_message = qs(filename) + QStringLiteral(": ") +
-                        (elementName.empty() ? QString() : qs(elementName) + QStringLiteral(": ")) + qs(message);
+                        (elementName.empty() ? QString() : qs(elementName) + QStringLiteral(": ")) +
+                        qs(message);
     }
     QString m_message;
 };
@@ -76,18 +77,21 @@ struct DescriptorSet::Private
     QByteArray canonicalHash;
 };
 
-DescriptorSet::DescriptorSet() : d(std::make_unique<Private>()) {}
+DescriptorSet::DescriptorSet()
+    : d(std::make_unique<Private>())
+{}
 
 DescriptorSet::~DescriptorSet() = default;
 
-Result<std::shared_ptr<const DescriptorSet>> DescriptorSet::fromSerialized(const QByteArray& fileDescriptorSet)
+Result<std::shared_ptr<const DescriptorSet>>
+DescriptorSet::fromSerialized(const QByteArray& fileDescriptorSet)
 {
     if (fileDescriptorSet.size() > kMaxSetBytes)
         return setError(QStringLiteral("larger than 16 MiB"));
 
-    // Parse with an empty pool as the extension registry: option extensions (e.g. mmf.ui) stay unknown fields,
-    // byte for byte as protoc wrote them, whether or not this binary links their generated code. The canonical
-    // hash depends on that; BuildFile re-parses options, so descriptors still see known extensions.
+    // Parse with an empty pool as the extension registry: option extensions (e.g. mmf.ui) stay unknown
+    // fields, byte for byte as protoc wrote them, whether or not this binary links their generated code. The
+    // canonical hash depends on that; BuildFile re-parses options, so descriptors still see known extensions.
     gp::FileDescriptorSet parsed;
     {
         gp::DescriptorPool noExtensions;
@@ -141,7 +145,12 @@ Result<std::shared_ptr<const DescriptorSet>> DescriptorSet::fromSerialized(const
     for (size_t i = 0; i < files.size(); ++i)
         roots[i] = int(i);
     std::sort(roots.begin(), roots.end(), [&](int a, int b) { return files[a]->name() < files[b]->name(); });
-    enum : char { Unvisited, Active, Done };
+    enum : char
+    {
+        Unvisited,
+        Active,
+        Done
+    };
     std::vector<char> state(files.size(), Unvisited);
     std::vector<int> order;
     order.reserve(files.size());
@@ -191,7 +200,8 @@ Result<std::shared_ptr<const DescriptorSet>> DescriptorSet::fromSerialized(const
     gp::FileDescriptorSet stripped = p.files;
     for (gp::FileDescriptorProto& file : *stripped.mutable_file())
         file.clear_source_code_info();
-    p.canonicalHash = QCryptographicHash::hash(serializeDeterministic(stripped), QCryptographicHash::Sha256).toHex();
+    p.canonicalHash =
+        QCryptographicHash::hash(serializeDeterministic(stripped), QCryptographicHash::Sha256).toHex();
 
     set->m_serialized = fileDescriptorSet;
     return std::shared_ptr<const DescriptorSet>(std::move(set));
@@ -208,7 +218,8 @@ std::shared_ptr<const DescriptorSet> DescriptorSet::builtin()
         }
         auto result = fromSerialized(file.readAll());
         if (!result) {
-            qCritical("mmf: the embedded descriptor set does not build: %s", qPrintable(result.error().message));
+            qCritical("mmf: the embedded descriptor set does not build: %s",
+                      qPrintable(result.error().message));
             return nullptr;
         }
         return std::move(result).value();

@@ -27,21 +27,23 @@ public:
     ~DescriptorSet();
 
     // Builds a standalone pool from the set, dependencies first (files may come in any order). Errors (not a
-    // FileDescriptorSet, over 16 MiB, missing dependency, import cycle, duplicate symbol) are invalid_argument
-    // naming the file. A missing google/protobuf/*.proto dependency is taken from the compiled-in copy.
+    // FileDescriptorSet, over 16 MiB, missing dependency, import cycle, duplicate symbol) are
+    // invalid_argument naming the file. A missing google/protobuf/*.proto dependency is taken from the
+    // compiled-in copy.
     static Result<std::shared_ptr<const DescriptorSet>> fromSerialized(const QByteArray& fileDescriptorSet);
-    // The project's own protos, embedded at build time (:/mmf/descriptors.pb), comments included.
+    // The project's own protos, embedded at build time (:/mmf/descriptors.pb), comments included. Built once
+    // on first use; nullptr (logged) only if the embedded resource is missing or broken.
     static std::shared_ptr<const DescriptorSet> builtin();
 
     // nullptr when the set has no such message.
     const google::protobuf::Descriptor* findMessage(QStringView fullName) const;
-    // An empty message of that type, for parsing (owned by the set).
+    // An empty message of that type, for parsing (owned by the set); nullptr for a type of another set.
     const google::protobuf::Message* prototype(const google::protobuf::Descriptor* type) const;
 
     // The set as given.
     const QByteArray& serialized() const { return m_serialized; }
     // A smaller FileDescriptorSet with just the files that define `typeNames` and their dependencies, in
-    // dependency order, source info kept.
+    // dependency order, source info kept. invalid_argument naming a type (message or enum) the set lacks.
     Result<QByteArray> subsetFor(const QStringList& typeNames) const;
     // Hex SHA-256 over the files with source_code_info cleared, serialized deterministically: stable across
     // comment edits, so editing a comment is not a conflict. Files are hashed in a canonical dependency order

@@ -20,9 +20,9 @@ namespace mmf::JsonSchema {
 
 namespace {
 
-// Message types are inlined where they are used (what form builders and API docs read most easily) until one of
-// these bounds is hit; after that, and for recursive types, they go to "$defs" once and are referenced. The
-// budget keeps the size linear when types fan out (A has two B fields, B two C fields, ...).
+// Message types are inlined where they are used (what form builders and API docs read most easily) until one
+// of these bounds is hit; after that, and for recursive types, they go to "$defs" once and are referenced.
+// The budget keeps the size linear when types fan out (A has two B fields, B two C fields, ...).
 constexpr size_t kMaxInlineDepth = 16;
 constexpr int kInlineBudget = 256;
 
@@ -32,8 +32,7 @@ QString qs(const std::string& s)
 }
 
 // Leading comment (else trailing), one space of "// " indentation and blank edges removed.
-template<class D>
-QString describe(const D* descriptor)
+template<class D> QString describe(const D* descriptor)
 {
     gp::SourceLocation location;
     if (!descriptor->GetSourceLocation(&location))
@@ -115,7 +114,9 @@ QJsonObject enumSchema(const gp::EnumDescriptor* type)
 class Builder
 {
 public:
-    explicit Builder(QString refPrefix) : m_refPrefix(std::move(refPrefix)) {}
+    explicit Builder(QString refPrefix)
+        : m_refPrefix(std::move(refPrefix))
+    {}
 
     QJsonObject root(const gp::Descriptor* type)
     {
@@ -171,8 +172,8 @@ private:
             return QJsonObject{{"type", "object"},
                                {"properties", QJsonObject{{"@type", QJsonObject{{"type", "string"}}}}},
                                {"required", QJsonArray{"@type"}}};
-        static const std::unordered_set<std::string> wrappers{"DoubleValue", "FloatValue", "Int64Value",
-                                                              "UInt64Value", "Int32Value", "UInt32Value",
+        static const std::unordered_set<std::string> wrappers{"DoubleValue", "FloatValue",  "Int64Value",
+                                                              "UInt64Value", "Int32Value",  "UInt32Value",
                                                               "BoolValue",   "StringValue", "BytesValue"};
         if (wrappers.count(name) && type->field_count() == 1)
             return valueSchema(type->field(0));
@@ -198,7 +199,10 @@ private:
         case F::TYPE_INT32:
         case F::TYPE_SINT32:
         case F::TYPE_SFIXED32:
-            return {{"type", "integer"}, {"format", "int32"}, {"minimum", -2147483648.0}, {"maximum", 2147483647}};
+            return {{"type", "integer"},
+                    {"format", "int32"},
+                    {"minimum", -2147483648.0},
+                    {"maximum", 2147483647}};
         case F::TYPE_UINT32:
         case F::TYPE_FIXED32:
             return {{"type", "integer"}, {"format", "uint32"}, {"minimum", 0}, {"maximum", 4294967295.0}};
@@ -323,7 +327,8 @@ private:
                     if (k != j)
                         others.append(QJsonObject{{"required", QJsonArray{qs(oneof->field(k)->name())}}});
                 }
-                dependent.insert(qs(oneof->field(j)->name()), QJsonObject{{"not", QJsonObject{{"anyOf", others}}}});
+                dependent.insert(qs(oneof->field(j)->name()),
+                                 QJsonObject{{"not", QJsonObject{{"anyOf", others}}}});
             }
         }
         if (!oneofs.isEmpty())

@@ -76,7 +76,7 @@ void TestTaskPath::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_server = std::make_unique<ServerFixture>(QStringList{QStringLiteral("--claim-timeout-ms"), QStringLiteral("1500"),
                                                            QStringLiteral("--backoff-initial-ms"), QStringLiteral("200"),
-                                                           QStringLiteral("--max-body-bytes"), QStringLiteral("65536")});
+                                                           QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")});
     QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"), QStringLiteral("score,read"));
     m_workerToken = m_server->issueToken(QStringLiteral("worker"), QStringLiteral("default"), QStringLiteral("serve"));
@@ -542,9 +542,9 @@ void TestTaskPath::oversizedBodyIsRefusedBeforeReading()
     QByteArray answer;
     QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n"), 5000);
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());
-    // A body just over the configured 64 KiB limit, sent whole, is refused the same way.
+    // A body just over the configured 1 MiB limit, sent whole, is refused the same way.
     const auto big = m_alice->post(QStringLiteral("/api/v1/models/echo/tasks"),
-                                   "{\"text\": \"" + QByteArray(70000, 'x') + "\"}");
+                                   "{\"text\": \"" + QByteArray(1100000, 'x') + "\"}");
     QCOMPARE(big.status, 413);
     QCOMPARE(big.errorCode(), QStringLiteral("payload_too_large"));
     QCOMPARE(m_alice->get(QStringLiteral("/healthz")).status, 200);

@@ -44,8 +44,7 @@ RedisServerFixture::RedisServerFixture(QString password, QStringList extraArgs)
     : m_password(std::move(password))
     , m_extraArgs(std::move(extraArgs))
     , m_dir(QDir::tempPath() + QStringLiteral("/mmf-redis-XXXXXX"))
-{
-}
+{}
 
 RedisServerFixture::~RedisServerFixture()
 {
@@ -109,15 +108,24 @@ RedisServerFixture::Launch RedisServerFixture::launch(quint16 port, int timeoutM
         m_error = QStringLiteral("redis-server is not on PATH");
         return Launch::Failed;
     }
-    QStringList args{QStringLiteral("--port"),       QString::number(port),
-                     QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"),
-                     QStringLiteral("--save"),       QString(),
-                     QStringLiteral("--appendonly"), QStringLiteral("no"),
-                     QStringLiteral("--dir"),        m_dir.path(),
-                     QStringLiteral("--unixsocket"), unixSocketPath(),
-                     QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
-                     QStringLiteral("--daemonize"),  QStringLiteral("no"),
-                     QStringLiteral("--logfile"),    QString()};
+    QStringList args{QStringLiteral("--port"),
+                     QString::number(port),
+                     QStringLiteral("--bind"),
+                     QStringLiteral("127.0.0.1"),
+                     QStringLiteral("--save"),
+                     QString(),
+                     QStringLiteral("--appendonly"),
+                     QStringLiteral("no"),
+                     QStringLiteral("--dir"),
+                     m_dir.path(),
+                     QStringLiteral("--unixsocket"),
+                     unixSocketPath(),
+                     QStringLiteral("--unixsocketperm"),
+                     QStringLiteral("700"),
+                     QStringLiteral("--daemonize"),
+                     QStringLiteral("no"),
+                     QStringLiteral("--logfile"),
+                     QString()};
     if (!m_password.isEmpty())
         args << QStringLiteral("--requirepass") << m_password;
     args << m_extraArgs;
@@ -236,10 +244,9 @@ QByteArray RedisServerFixture::syncCommand(const QStringList& args, int timeoutM
         env.insert(QStringLiteral("REDISCLI_AUTH"), m_password); // keeps it off the command line
     cli.setProcessEnvironment(env);
     cli.setProcessChannelMode(QProcess::SeparateChannels);
-    cli.start(QStringLiteral("redis-cli"),
-              QStringList{QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
-                          QString::number(m_port)} +
-                  args);
+    cli.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-h"), QStringLiteral("127.0.0.1"),
+                                                       QStringLiteral("-p"), QString::number(m_port)} +
+                                               args);
     if (!cli.waitForFinished(timeoutMs)) {
         cli.kill();
         cli.waitForFinished(1000);

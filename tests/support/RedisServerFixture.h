@@ -45,12 +45,18 @@ public:
     // Everything the server printed so far (its log).
     QByteArray output() const;
 
-    // Runs `redis-cli -p PORT args...` and returns its stdout without the final newline ("" on timeout). Replies
-    // come in redis-cli's raw form: one line per array element, errors as their text. For assertions only.
+    // Runs `redis-cli -p PORT args...` and returns its stdout without the final newline ("" on timeout).
+    // Replies come in redis-cli's raw form: one line per array element, errors as their text. For assertions
+    // only.
     QByteArray syncCommand(const QStringList& args, int timeoutMs = 10000) const;
 
 private:
-    enum class Launch { Ready, PortInUse, Failed };
+    enum class Launch
+    {
+        Ready,
+        PortInUse,
+        Failed
+    };
     Launch launch(quint16 port, int timeoutMs);
 
     QString m_password;

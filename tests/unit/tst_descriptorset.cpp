@@ -6,6 +6,8 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/message.h>
 
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -23,7 +25,9 @@ QString sourceDir()
 #ifdef MMF_SOURCE_DIR
     return QStringLiteral(MMF_SOURCE_DIR);
 #else
-    return qEnvironmentVariable("MMF_SOURCE_DIR");
+    const QString fromEnvironment = qEnvironmentVariable("MMF_SOURCE_DIR");
+    return fromEnvironment.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../..")
+                                     : fromEnvironment;
 #endif
 }
 
@@ -91,7 +95,8 @@ gp::FileDescriptorProto* findFile(gp::FileDescriptorSet& set, const std::string&
     return nullptr;
 }
 
-gp::FileDescriptorProto simpleFile(const std::string& name, const std::string& package, const std::string& message)
+gp::FileDescriptorProto simpleFile(const std::string& name, const std::string& package,
+                                   const std::string& message)
 {
     gp::FileDescriptorProto file;
     file.set_name(name);
@@ -139,11 +144,21 @@ private slots:
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("comment");
-        QTest::newRow("echo request text") << "mmf.models.EchoRequest" << "text" << "Text to send back.";
-        QTest::newRow("echo request bytes") << "mmf.models.EchoRequest" << "f_bytes" << "Raw bytes (base64 in JSON)";
-        QTest::newRow("echo response") << "mmf.models.EchoResponse" << "instance" << "Name of the instance";
-        QTest::newRow("nested point") << "mmf.models.Point" << "x" << "Horizontal coordinate.";
-        QTest::newRow("well-known timestamp") << "google.protobuf.Timestamp" << "seconds" << "Represents seconds";
+        QTest::newRow("echo request text") << "mmf.models.EchoRequest"
+                                           << "text"
+                                           << "Text to send back.";
+        QTest::newRow("echo request bytes") << "mmf.models.EchoRequest"
+                                            << "f_bytes"
+                                            << "Raw bytes (base64 in JSON)";
+        QTest::newRow("echo response") << "mmf.models.EchoResponse"
+                                       << "instance"
+                                       << "Name of the instance";
+        QTest::newRow("nested point") << "mmf.models.Point"
+                                      << "x"
+                                      << "Horizontal coordinate.";
+        QTest::newRow("well-known timestamp") << "google.protobuf.Timestamp"
+                                              << "seconds"
+                                              << "Represents seconds";
     }
     void builtinFindsTypesWithComments()
     {
@@ -228,7 +243,8 @@ private slots:
 
     void subsetOfUnknownTypeFails()
     {
-        const auto subset = DescriptorSet::builtin()->subsetFor({"mmf.models.EchoRequest", "mmf.models.Nope"});
+        const auto subset =
+            DescriptorSet::builtin()->subsetFor({"mmf.models.EchoRequest", "mmf.models.Nope"});
         QVERIFY(!subset.ok());
         QCOMPARE(subset.error().code, ErrorCode::InvalidArgument);
         QVERIFY(subset.error().message.contains("mmf.models.Nope"));
@@ -240,7 +256,8 @@ private slots:
         QTest::addColumn<QString>("mentions");
 
         const gp::FileDescriptorSet base = builtinFiles();
-        QTest::newRow("garbage") << QByteArray("\xff\xff\xff\xff\x0f", 5) << "not a serialized FileDescriptorSet";
+        QTest::newRow("garbage") << QByteArray("\xff\xff\xff\xff\x0f", 5)
+                                 << "not a serialized FileDescriptorSet";
         QTest::newRow("empty") << QByteArray() << "no files";
         QTest::newRow("over 16 MiB") << QByteArray(16 * 1024 * 1024 + 1, '\0') << "16 MiB";
         QTest::newRow("missing dependency")
@@ -335,7 +352,8 @@ private slots:
         QTest::newRow("unchanged") << base << true;
         QTest::newRow("comment edited") << QString(base).replace("The count.", "How many there are.") << true;
         QTest::newRow("comment added and lines moved")
-            << QString(base).replace("  string name = 2;", "\n\n  // The name.\n  string name = 2; // trailing")
+            << QString(base).replace("  string name = 2;",
+                                     "\n\n  // The name.\n  string name = 2; // trailing")
             << true;
         QTest::newRow("field type changed") << QString(base).replace("int32 count", "int64 count") << false;
         QTest::newRow("field renamed") << QString(base).replace("count", "total") << false;

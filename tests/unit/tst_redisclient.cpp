@@ -1,6 +1,6 @@
-// RedisClient against a real redis-server: binary safety, pipelining, replies, EVALSHA fallback, AUTH, deadlines
-// on a hung (SIGSTOPped) server, reconnect after a restart, destruction with commands outstanding; RedisConfig
-// URL parsing.
+// RedisClient against a real redis-server: binary safety, pipelining, replies, EVALSHA fallback, AUTH,
+// deadlines on a hung (SIGSTOPped) server, reconnect after a restart, destruction with commands outstanding;
+// RedisConfig URL parsing.
 #include "RedisServerFixture.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
@@ -108,7 +108,8 @@ private slots:
         auto seen = std::make_shared<std::vector<qint64>>();
         seen->reserve(n);
         for (int i = 0; i < n; ++i)
-            client.command({"INCR", "counter"}, [seen](const RedisReply& r) { seen->push_back(r.integer()); });
+            client.command({"INCR", "counter"},
+                           [seen](const RedisReply& r) { seen->push_back(r.integer()); });
         QCOMPARE(client.pendingCount(), n); // nothing is answered inside command()
         QTRY_COMPARE_WITH_TIMEOUT(int(seen->size()), n, 10000);
         for (int i = 0; i < n; ++i)
@@ -122,8 +123,10 @@ private slots:
         QVERIFY(waitConnected(client));
         QVERIFY(call(client, {"DEL", "stream", "hash"}).called);
         for (int i = 1; i <= 3; ++i)
-            QCOMPARE(call(client, {"XADD", "stream", QByteArray::number(i) + "-0", "n", QByteArray::number(i)}).type,
-                     RedisReply::Type::String);
+            QCOMPARE(
+                call(client, {"XADD", "stream", QByteArray::number(i) + "-0", "n", QByteArray::number(i)})
+                    .type,
+                RedisReply::Type::String);
 
         const Got range = call(client, {"XRANGE", "stream", "-", "+"});
         QCOMPARE(range.type, RedisReply::Type::Array);
@@ -251,7 +254,8 @@ private slots:
         QCOMPARE(call(good, {"PING"}).text, QByteArray("PONG"));
 
         // AUTH user password, for an ACL user.
-        QCOMPARE(redis.syncCommand({"ACL", "SETUSER", "alice", "on", ">alice-pw", "~*", "+@all"}), QByteArray("OK"));
+        QCOMPARE(redis.syncCommand({"ACL", "SETUSER", "alice", "on", ">alice-pw", "~*", "+@all"}),
+                 QByteArray("OK"));
         RedisConfig aliceConfig = redis.config();
         aliceConfig.user = QStringLiteral("alice");
         aliceConfig.password = QStringLiteral("alice-pw");
@@ -315,7 +319,8 @@ private slots:
 
         // eval() too.
         bool evalCalled = false;
-        client.eval(RedisScript("return 1"), {}, {}, [&](const RedisReply& r) { evalCalled = r.isUnavailable(); });
+        client.eval(RedisScript("return 1"), {}, {},
+                    [&](const RedisReply& r) { evalCalled = r.isUnavailable(); });
         QVERIFY(!evalCalled);
         QTRY_VERIFY(evalCalled);
     }
@@ -366,17 +371,18 @@ private slots:
         auto results = std::make_shared<std::vector<Got>>();
         auto failedAfterMs = std::make_shared<qint64>(-1);
         for (int i = 0; i < 3; ++i) {
-            client.command({"SET", "hung", QByteArray::number(i)}, [results, failedAfterMs, &elapsed](const RedisReply& r) {
-                if (*failedAfterMs < 0)
-                    *failedAfterMs = elapsed.elapsed();
-                results->push_back(copyReply(r));
-            });
+            client.command({"SET", "hung", QByteArray::number(i)},
+                           [results, failedAfterMs, &elapsed](const RedisReply& r) {
+                               if (*failedAfterMs < 0)
+                                   *failedAfterMs = elapsed.elapsed();
+                               results->push_back(copyReply(r));
+                           });
         }
         QTRY_COMPARE_WITH_TIMEOUT(int(results->size()), 3, 5000);
         const qint64 ms = *failedAfterMs;
         qDebug() << "hung server detected after" << ms << "ms (commandTimeoutMs 300)";
-        QVERIFY2(ms >= 250, qPrintable(QString::number(ms)));  // not before the deadline
-        QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));  // and not long after it
+        QVERIFY2(ms >= 250, qPrintable(QString::number(ms))); // not before the deadline
+        QVERIFY2(ms < 2000, qPrintable(QString::number(ms))); // and not long after it
         for (const Got& g : *results) {
             QVERIFY(g.unavailable);
             QVERIFY2(g.text.contains("timed out"), g.text.constData());
@@ -407,7 +413,8 @@ private slots:
 
         // An outstanding blocking command with a long deadline fails at once when the connection drops.
         auto blpop = std::make_shared<Got>();
-        client.command({"BLPOP", "nothing", "30"}, [blpop](const RedisReply& r) { *blpop = copyReply(r); }, 30000);
+        client.command(
+            {"BLPOP", "nothing", "30"}, [blpop](const RedisReply& r) { *blpop = copyReply(r); }, 30000);
         QCOMPARE(call(client, {"PING"}, 200).called, false); // queued behind BLPOP
         QElapsedTimer elapsed;
         elapsed.start();
@@ -428,7 +435,8 @@ private slots:
     }
 
     // The connection fails while commands are outstanding and the first failure callback destroys the client:
-    // no other callback runs (the drop happens inside hiredis's own free for "killed", in our timer for "hung").
+    // no other callback runs (the drop happens inside hiredis's own free for "killed", in our timer for
+    // "hung").
     void destroyedInsideFailureCallback_data()
     {
         QTest::addColumn<int>("signal");
@@ -475,8 +483,9 @@ private slots:
         QVERIFY(waitConnected(client));
         QSignalSpy disconnected(&client, &RedisClient::disconnected);
         QSignalSpy connected(&client, &RedisClient::connected);
-        QCOMPARE(m_redis.syncCommand({"CLIENT", "KILL", "SKIPME", "no", "ID", QString::number(
-                     call(client, {"CLIENT", "ID"}).integer)}), QByteArray("1"));
+        QCOMPARE(m_redis.syncCommand({"CLIENT", "KILL", "SKIPME", "no", "ID",
+                                      QString::number(call(client, {"CLIENT", "ID"}).integer)}),
+                 QByteArray("1"));
         QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 5000);
         QCOMPARE(call(client, {"CLIENT", "GETNAME"}).text, QByteArray("to-be-killed"));
@@ -597,8 +606,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(*done, n, 30000);
         const qint64 ms = qMax<qint64>(1, timer.elapsed());
         QCOMPARE(*errors, 0);
-        qDebug().nospace() << "pipelined SET throughput: " << n << " commands in " << ms << " ms = "
-                           << (n * 1000 / ms) << " commands/s";
+        qDebug().nospace() << "pipelined SET throughput: " << n << " commands in " << ms
+                           << " ms = " << (n * 1000 / ms) << " commands/s";
     }
 
     void fromUrl_data()
@@ -612,31 +621,71 @@ private slots:
         QTest::addColumn<int>("db");
         QTest::addColumn<QString>("error"); // non-empty: must fail with a message containing this
 
-        QTest::newRow("host:port") << "redis://127.0.0.1:6379" << "127.0.0.1" << 6379 << "" << "" << "" << 0 << "";
-        QTest::newRow("default port") << "redis://redis.local" << "redis.local" << 6379 << "" << "" << "" << 0 << "";
-        QTest::newRow("db") << "redis://h:7000/3" << "h" << 7000 << "" << "" << "" << 3 << "";
-        QTest::newRow("trailing slash") << "redis://h:7000/" << "h" << 7000 << "" << "" << "" << 0 << "";
-        QTest::newRow("user and password") << "redis://mmf:s3cret@h:6380/2" << "h" << 6380 << "" << "mmf"
+        QTest::newRow("host:port") << "redis://127.0.0.1:6379"
+                                   << "127.0.0.1" << 6379 << ""
+                                   << ""
+                                   << "" << 0 << "";
+        QTest::newRow("default port") << "redis://redis.local"
+                                      << "redis.local" << 6379 << ""
+                                      << ""
+                                      << "" << 0 << "";
+        QTest::newRow("db") << "redis://h:7000/3"
+                            << "h" << 7000 << ""
+                            << ""
+                            << "" << 3 << "";
+        QTest::newRow("trailing slash") << "redis://h:7000/"
+                                        << "h" << 7000 << ""
+                                        << ""
+                                        << "" << 0 << "";
+        QTest::newRow("user and password") << "redis://mmf:s3cret@h:6380/2"
+                                           << "h" << 6380 << ""
+                                           << "mmf"
                                            << "s3cret" << 2 << "";
-        QTest::newRow("url-decoded") << "redis://us%20er:p%40ss%3Aw%2Fd@h" << "h" << 6379 << "" << "us er"
+        QTest::newRow("url-decoded") << "redis://us%20er:p%40ss%3Aw%2Fd@h"
+                                     << "h" << 6379 << ""
+                                     << "us er"
                                      << "p@ss:w/d" << 0 << "";
-        QTest::newRow("raw @ and / in password") << "redis://u:p@ss/w@h:1" << "h" << 1 << "" << "u" << "p@ss/w" << 0
-                                                 << "";
-        QTest::newRow("password only") << "redis://:secret@h" << "h" << 6379 << "" << "" << "secret" << 0 << "";
-        QTest::newRow("password without colon") << "redis://secret@h" << "h" << 6379 << "" << "" << "secret" << 0
-                                                << "";
-        QTest::newRow("ipv6") << "redis://[::1]:7001/1" << "::1" << 7001 << "" << "" << "" << 1 << "";
-        QTest::newRow("scheme case") << "REDIS://H:1" << "H" << 1 << "" << "" << "" << 0 << "";
-        QTest::newRow("db query") << "redis://h?db=9" << "h" << 6379 << "" << "" << "" << 9 << "";
-        QTest::newRow("unix") << "unix:///run/redis/redis.sock" << "127.0.0.1" << 6379 << "/run/redis/redis.sock"
-                              << "" << "" << 0 << "";
-        QTest::newRow("unix db") << "unix:///tmp/r.sock?db=4" << "127.0.0.1" << 6379 << "/tmp/r.sock" << "" << ""
-                                 << 4 << "";
-        QTest::newRow("unix password") << "unix://:pw@/tmp/r.sock" << "127.0.0.1" << 6379 << "/tmp/r.sock" << ""
+        QTest::newRow("raw @ and / in password") << "redis://u:p@ss/w@h:1"
+                                                 << "h" << 1 << ""
+                                                 << "u"
+                                                 << "p@ss/w" << 0 << "";
+        QTest::newRow("password only") << "redis://:secret@h"
+                                       << "h" << 6379 << ""
+                                       << ""
+                                       << "secret" << 0 << "";
+        QTest::newRow("password without colon") << "redis://secret@h"
+                                                << "h" << 6379 << ""
+                                                << ""
+                                                << "secret" << 0 << "";
+        QTest::newRow("ipv6") << "redis://[::1]:7001/1"
+                              << "::1" << 7001 << ""
+                              << ""
+                              << "" << 1 << "";
+        QTest::newRow("scheme case") << "REDIS://H:1"
+                                     << "H" << 1 << ""
+                                     << ""
+                                     << "" << 0 << "";
+        QTest::newRow("db query") << "redis://h?db=9"
+                                  << "h" << 6379 << ""
+                                  << ""
+                                  << "" << 9 << "";
+        QTest::newRow("unix") << "unix:///run/redis/redis.sock"
+                              << "127.0.0.1" << 6379 << "/run/redis/redis.sock"
+                              << ""
+                              << "" << 0 << "";
+        QTest::newRow("unix db") << "unix:///tmp/r.sock?db=4"
+                                 << "127.0.0.1" << 6379 << "/tmp/r.sock"
+                                 << ""
+                                 << "" << 4 << "";
+        QTest::newRow("unix password") << "unix://:pw@/tmp/r.sock"
+                                       << "127.0.0.1" << 6379 << "/tmp/r.sock"
+                                       << ""
                                        << "pw" << 0 << "";
 
         const auto bad = [](const char* name, const char* url, const char* error) {
-            QTest::newRow(name) << url << "" << 0 << "" << "" << "" << 0 << error;
+            QTest::newRow(name) << url << "" << 0 << ""
+                                << ""
+                                << "" << 0 << error;
         };
         bad("empty", "", "empty");
         bad("no scheme", "localhost:6379", "not a Redis URL");
@@ -705,13 +754,20 @@ private slots:
     {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("display");
-        QTest::newRow("plain") << "redis://h:1" << "redis://h:1";
-        QTest::newRow("default port shown") << "redis://h" << "redis://h:6379";
-        QTest::newRow("password masked") << "redis://u:pw@h:1/2" << "redis://u:***@h:1/2";
-        QTest::newRow("password only") << "redis://:pw@h:1" << "redis://:***@h:1";
-        QTest::newRow("ipv6") << "redis://[::1]:1" << "redis://[::1]:1";
-        QTest::newRow("unix") << "unix:///tmp/r.sock?db=3" << "unix:///tmp/r.sock?db=3";
-        QTest::newRow("unix password") << "unix://:pw@/tmp/r.sock" << "unix://:***@/tmp/r.sock";
+        QTest::newRow("plain") << "redis://h:1"
+                               << "redis://h:1";
+        QTest::newRow("default port shown") << "redis://h"
+                                            << "redis://h:6379";
+        QTest::newRow("password masked") << "redis://u:pw@h:1/2"
+                                         << "redis://u:***@h:1/2";
+        QTest::newRow("password only") << "redis://:pw@h:1"
+                                       << "redis://:***@h:1";
+        QTest::newRow("ipv6") << "redis://[::1]:1"
+                              << "redis://[::1]:1";
+        QTest::newRow("unix") << "unix:///tmp/r.sock?db=3"
+                              << "unix:///tmp/r.sock?db=3";
+        QTest::newRow("unix password") << "unix://:pw@/tmp/r.sock"
+                                       << "unix://:***@/tmp/r.sock";
     }
 
     void toDisplayUrl()
@@ -726,8 +782,9 @@ private slots:
 private:
     static void client_xread(RedisClient& client, const QByteArray& blockMs, const std::shared_ptr<Got>& out)
     {
-        client.command({"XREAD", "BLOCK", blockMs, "STREAMS", "blk", "$"},
-                       [out](const RedisReply& r) { *out = copyReply(r); }, blockMs.toInt());
+        client.command(
+            {"XREAD", "BLOCK", blockMs, "STREAMS", "blk", "$"},
+            [out](const RedisReply& r) { *out = copyReply(r); }, blockMs.toInt());
     }
 };
 

@@ -1,6 +1,5 @@
 #include "models/vision/DigitsTrainer.h"
 
-#include "models/vision/DigitsAugmenter.h"
 #include "models/vision/DigitsPreprocessor.h"
 #include "models/vision/SplitMix64.h"
 
@@ -18,12 +17,6 @@ DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original, con
             if (reframed.pixels != sample.pixels)
                 samples.push_back(reframed);
         }
-    }
-    // Its own stream, so the variants do not shift the initial weights or the sample order.
-    SplitMix64 augmentRandom(m_options.seed ^ 0xa5a5a5a5deadbeefULL);
-    for (int copy = 0; copy < m_options.distortedCopies; ++copy) {
-        for (const DigitSample& sample : original)
-            samples.push_back({DigitsAugmenter::distort(sample.pixels, augmentRandom), sample.label});
     }
 
     constexpr int kIn = DigitsNetwork::kInputs;

@@ -38,9 +38,6 @@ public:
         // Also train on each sample as DigitsPreprocessor::reframe() sees it drawn as a picture (when that
         // differs), so pictures are read about as well as dataset rows.
         bool addReframed = true;
-        // Also train on this many randomly slanted and stretched variants of each sample (DigitsAugmenter),
-        // made once before the first epoch.
-        int distortedCopies = 3;
     };
 
     explicit DigitsTrainer(Options options) : m_options(options) {}

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317,SC2016  # cleanup runs from a trap; wait_for evaluates its quoted conditions
+# The standard benchmark set: a fresh embedded mmf-server in a temporary data dir, two echo workers, then
+# mmf-bench in throughput, batch and latency mode. Prints the machine and one summary line per mode.
+#
+#   bench/run-all.sh [BUILD_DIR]        (default: $MMF_BUILD_DIR, else <repo>/build)
+#
+# Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
+# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100). Every process this script starts is stopped on
+# exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its tasks.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${1:-${MMF_BUILD_DIR:-$ROOT/build}}"
+TASKS="${TASKS:-20000}"
+RATE="${RATE:-500}"
+WORKERS="${WORKERS:-2}"
+CONCURRENCY="${CONCURRENCY:-64}"
+CONNECTIONS="${CONNECTIONS:-4}"
+BATCH_SIZE="${BATCH_SIZE:-100}"
+PAYLOAD_BYTES="${PAYLOAD_BYTES:-100}"
+
+find_binary() {
+    local name="$1" dir
+    for dir in "$BUILD/backend/server" "$BUILD/backend/worker" "$BUILD/backend/tools" "$BUILD/bin" "$BUILD"; do
+        if [[ -x "$dir/$name" && -f "$dir/$name" ]]; then
+            echo "$dir/$name"
+            return 0
+        fi
+    done
+    echo "run-all: $name not found under $BUILD (build it, or pass the build dir)" >&2
+    return 1
+}
+SERVER_BIN="$(find_binary mmf-server)"
+WORKER_BIN="$(find_binary mmf-worker)"
+BENCH_BIN="$(find_binary mmf-bench)"
+CTL_BIN="$(find_binary mmfctl)"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mmf-bench.XXXXXX")"
+PIDS=()       # processes started here, by pid
+SERVER_PID=""
+
+cleanup() {
+    local status=$? pid children=()
+    trap - EXIT INT TERM
+    # The server's own children (its embedded redis-server) are ours to stop too if the server cannot.
+    if [[ -n "$SERVER_PID" ]]; then
+        mapfile -t children < <(pgrep -P "$SERVER_PID" 2>/dev/null || true)
+    fi
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 1 100); do
+        local alive=0
+        for pid in "${PIDS[@]}" "${children[@]}"; do
+            kill -0 "$pid" 2>/dev/null && alive=1
+        done
+        [[ $alive == 0 ]] && break
+        sleep 0.1
+    done
+    for pid in "${PIDS[@]}" "${children[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    if [[ $status != 0 ]]; then
+        echo "run-all: failed; logs kept in $WORK" >&2
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits up to $2 seconds (default 30) for the command in $1 to succeed.
+wait_for() {
+    local what="$1" deadline=$((SECONDS + ${2:-30}))
+    until eval "$what"; do
+        if ((SECONDS >= deadline)); then
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+cpu_seconds() { # utime + stime of a pid, in seconds
+    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
+     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY"
+
+# 1. The server, on a free port; the port comes from its "listening on" line.
+"$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+if ! wait_for 'grep -q "^listening on http://" "$WORK/server.log" || ! kill -0 "$SERVER_PID" 2>/dev/null' 30 \
+   || ! grep -q "^listening on http://" "$WORK/server.log"; then
+    echo "run-all: the server did not start:" >&2
+    cat "$WORK/server.log" >&2
+    exit 1
+fi
+URL="$(grep -m1 "^listening on http://" "$WORK/server.log" | awk '{ print $3 }')"
+
+# 2. Tokens: one for the workers, one for the bench.
+issue() { "$SERVER_BIN" token issue --data-dir "$WORK/data" --user "$1" --project default --methods "$2" --ttl 86400 | tail -n 1 | awk '{ print $NF }'; }
+WORKER_TOKEN="$(issue bench-worker serve,read)"
+BENCH_TOKEN="$(issue bench score,read)"
+
+# 3. The workers, and wait until the model is live with all of them.
+WORKER_PIDS=()
+for i in $(seq 1 "$WORKERS"); do
+    "$WORKER_BIN" --model echo --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
+        >"$WORK/worker$i.log" 2>&1 &
+    PIDS+=("$!")
+    WORKER_PIDS+=("$!")
+done
+instances() { "$CTL_BIN" --server "$URL" --token "$BENCH_TOKEN" models 2>/dev/null | awk '$1 == "echo" { print $4 }'; }
+if ! wait_for '[[ "$(instances)" -ge "$WORKERS" ]] 2>/dev/null' 30; then
+    echo "run-all: the echo model did not come up with $WORKERS instances (have: $(instances))" >&2
+    tail -n 20 "$WORK"/worker*.log >&2
+    exit 1
+fi
+
+bench() {
+    "$BENCH_BIN" --server "$URL" --token "$BENCH_TOKEN" --model echo --payload-bytes "$PAYLOAD_BYTES" \
+        --server-pid "$SERVER_PID" "$@"
+}
+
+# 4. A short warm-up (not reported), then the runs.
+bench --mode throughput --tasks 1000 --connections "$CONNECTIONS" >/dev/null || true
+failures=0
+bench --mode throughput --tasks "$TASKS" --connections "$CONNECTIONS" || failures=$((failures + 1))
+bench --mode batch --tasks "$TASKS" --connections "$CONNECTIONS" --batch-size "$BATCH_SIZE" || failures=$((failures + 1))
+bench --mode latency --tasks "$TASKS" --rate "$RATE" || failures=$((failures + 1))
+
+worker_cpu=""
+for pid in "${WORKER_PIDS[@]}"; do
+    worker_cpu+="$(cpu_seconds "$pid") "
+done
+echo "totals: server_cpu_s=$(cpu_seconds "$SERVER_PID") workers_cpu_s=${worker_cpu% }"
+exit $((failures > 0 ? 1 : 0))

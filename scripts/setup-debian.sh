@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what MMF needs to build, test and run on Debian 12 (idempotent). Uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git
+  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libgl-dev
+  libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler libhttp-parser-dev zlib1g-dev
+  redis-server fonts-dejavu-core curl
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Debian package starts a system redis-server; MMF runs its own, so leave the system one alone but make
+# sure nothing here depends on it.
+echo "==> packages ready"

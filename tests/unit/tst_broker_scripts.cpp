@@ -1,0 +1,741 @@
+// The executable spec of the broker's Lua scripts (backend/broker/BrokerScripts): each script is run directly
+// against a real redis-server, the way the gateway and the worker runtime call it, and the Redis state after
+// it is checked key by key.
+#include "RedisServerFixture.h"
+
+#include "broker/BrokerKeys.h"
+#include "broker/BrokerScripts.h"
+#include "broker/StreamEntry.h"
+#include "redis/RedisClient.h"
+#include "redis/RedisScript.h"
+
+#include "mmf/v1/task.pb.h"
+
+#include <QDeadlineTimer>
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <cmath>
+#include <functional>
+
+using namespace mmf;
+
+namespace {
+
+constexpr qint64 kNow = 1'700'000'000'000; // ms
+constexpr int kRetentionSecs = 86400;
+constexpr int kMaxLen = 100000;
+constexpr int kInlineLimit = 16;
+const QByteArray kModel = "m1";
+const QByteArray kUser = "u1";
+
+// A reply copied out of hiredis's buffer.
+struct Value
+{
+    RedisReply::Type type = RedisReply::Type::Nil;
+    QByteArray text;
+    qint64 number = 0;
+    std::vector<Value> items;
+
+    static Value from(const RedisReply& reply)
+    {
+        Value v;
+        v.type = reply.type();
+        if (reply.isArray()) {
+            for (qsizetype i = 0; i < reply.size(); ++i)
+                v.items.push_back(from(reply.at(i)));
+        } else if (reply.isInteger()) {
+            v.number = reply.integer();
+        } else {
+            v.text = reply.toByteArray();
+        }
+        return v;
+    }
+    bool isNil() const { return type == RedisReply::Type::Nil; }
+    bool isError() const { return type == RedisReply::Type::Error; }
+    const Value& operator[](size_t i) const { return items.at(i); }
+    size_t size() const { return items.size(); }
+};
+
+QByteArray envelopeFor(const QByteArray& taskId, const QByteArray& request)
+{
+    v1::TaskEnvelope envelope;
+    envelope.set_task_id(taskId.toStdString());
+    envelope.set_model(kModel.toStdString());
+    envelope.set_task_token("tok");
+    envelope.set_request(request.toStdString());
+    envelope.set_user_id(kUser.toStdString());
+    envelope.set_created_at_ms(kNow);
+    return QByteArray::fromStdString(envelope.SerializeAsString());
+}
+
+} // namespace
+
+class TestBrokerScripts : public QObject
+{
+    Q_OBJECT
+
+private:
+    RedisServerFixture m_server;
+    std::unique_ptr<RedisClient> m_redis;
+    BrokerScripts m_scripts;
+
+    const QByteArray m_tasks = BrokerKeys::tasks(kModel);
+    const QByteArray m_events = BrokerKeys::events(kModel);
+    const QByteArray m_inflight = BrokerKeys::inflight(kModel);
+    const QByteArray m_delayed = BrokerKeys::delayed(kModel);
+    const QByteArray m_dead = BrokerKeys::dead(kModel);
+
+    // Sends a command and waits (with a deadline) for its reply; `inspect` sees the live reply.
+    bool send(const std::vector<QByteArray>& args, const std::function<void(const RedisReply&)>& inspect)
+    {
+        bool done = false;
+        m_redis->command(args, [&](const RedisReply& reply) {
+            inspect(reply);
+            done = true;
+        });
+        QDeadlineTimer deadline(10000);
+        while (!done && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        return done;
+    }
+
+    Value cmd(const std::vector<QByteArray>& args)
+    {
+        Value value;
+        value.type = RedisReply::Type::Error;
+        value.text = "no reply";
+        send(args, [&](const RedisReply& reply) { value = Value::from(reply); });
+        return value;
+    }
+
+    Value eval(const RedisScript& script, const std::vector<QByteArray>& keys,
+               const std::vector<QByteArray>& args)
+    {
+        Value value;
+        value.type = RedisReply::Type::Error;
+        value.text = "no reply";
+        bool done = false;
+        m_redis->eval(script, keys, args, [&](const RedisReply& reply) {
+            value = Value::from(reply);
+            done = true;
+        });
+        QDeadlineTimer deadline(10000);
+        while (!done && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        return value;
+    }
+
+    std::vector<StreamEntry> range(const QByteArray& key)
+    {
+        std::vector<StreamEntry> entries;
+        send({"XRANGE", key, "-", "+"},
+             [&](const RedisReply& reply) { entries = StreamEntry::parseEntries(reply); });
+        return entries;
+    }
+
+    QHash<QByteArray, QByteArray> hash(const QByteArray& key)
+    {
+        QHash<QByteArray, QByteArray> out;
+        const Value v = cmd({"HGETALL", key});
+        for (size_t i = 0; i + 1 < v.size(); i += 2)
+            out.insert(v[i].text, v[i + 1].text);
+        return out;
+    }
+
+    qint64 integer(const std::vector<QByteArray>& args) { return cmd(args).number; }
+    qint64 pendingCount() { return cmd({"XPENDING", m_tasks, "workers"})[0].number; }
+
+    QByteArray taskKey(const QByteArray& id) { return BrokerKeys::task(kModel, id); }
+    QByteArray resultKey(const QByteArray& id) { return BrokerKeys::result(kModel, id); }
+
+    Value submit(const QByteArray& id, const QByteArray& request, const QByteArray& idemKey = {},
+                 const QByteArray& bodyHash = {})
+    {
+        const QByteArray idemRedisKey = BrokerKeys::idempotency(kUser, idemKey.isEmpty() ? "none" : idemKey);
+        return eval(m_scripts.submit,
+                    {taskKey(id), m_tasks, m_events, m_inflight, BrokerKeys::taskIndex(id),
+                     BrokerKeys::userTasks(kUser), idemRedisKey},
+                    {id, envelopeFor(id, request), kUser, "default", kModel, QByteArray::number(kNow),
+                     QByteArray::number(kRetentionSecs), "",
+                     idemKey.isEmpty() ? QByteArray() : id + ' ' + bodyHash, QByteArray::number(kMaxLen),
+                     bodyHash});
+    }
+
+    // XREADGROUP as the runtime sends it (without BLOCK); the entries read.
+    std::vector<StreamEntry> read(const QByteArray& consumer, int count = 1)
+    {
+        std::vector<StreamEntry> entries;
+        send({"XREADGROUP", "GROUP", "workers", consumer, "COUNT", QByteArray::number(count), "STREAMS",
+              m_tasks, ">"},
+             [&](const RedisReply& reply) {
+                 for (auto& [stream, list] : StreamEntry::parseRead(reply))
+                     entries.insert(entries.end(), list.begin(), list.end());
+             });
+        return entries;
+    }
+
+    Value start(const QByteArray& entry, const QByteArray& consumer, const QByteArray& id, qint64 now = kNow)
+    {
+        return eval(m_scripts.start, {taskKey(id), m_events, m_tasks, m_inflight},
+                    {entry, consumer, QByteArray::number(now), id, QByteArray::number(kMaxLen)});
+    }
+
+    Value finish(const QByteArray& entry, const QByteArray& consumer, const QByteArray& id,
+                 const QByteArray& status, const QByteArray& result, const QByteArray& code = {},
+                 const QByteArray& message = {})
+    {
+        return eval(m_scripts.finish, {taskKey(id), m_tasks, m_events, resultKey(id), m_inflight},
+                    {entry, consumer, status, result, code, message, QByteArray::number(kNow + 500),
+                     QByteArray::number(kRetentionSecs), QByteArray::number(kMaxLen),
+                     QByteArray::number(kInlineLimit), id});
+    }
+
+    Value failAttempt(const QByteArray& entry, const QByteArray& consumer, const QByteArray& id, qint64 now,
+                      int maxAttempts = 3, int initialMs = 1000, double factor = 2, int maxMs = 30000)
+    {
+        return eval(m_scripts.failAttempt, {taskKey(id), m_tasks, m_events, m_delayed, m_dead, m_inflight},
+                    {entry, consumer, id, QByteArray::number(now), "exception", "boom",
+                     QByteArray::number(maxAttempts), QByteArray::number(initialMs),
+                     QByteArray::number(factor, 'g', 10), QByteArray::number(maxMs),
+                     QByteArray::number(kMaxLen)});
+    }
+
+    Value release(const QByteArray& entry, const QByteArray& consumer, const QByteArray& id)
+    {
+        return eval(m_scripts.release, {taskKey(id), m_tasks, m_events, m_inflight},
+                    {entry, consumer, id, QByteArray::number(kNow + 100), QByteArray::number(kMaxLen)});
+    }
+
+    Value reclaim(qint64 minIdleMs, qint64 now, int maxAttempts = 3)
+    {
+        return eval(m_scripts.reclaim, {m_tasks, m_events, m_delayed, m_dead, m_inflight},
+                    {kModel, QByteArray::number(minIdleMs), QByteArray::number(now),
+                     QByteArray::number(maxAttempts), "1000", "2", "30000", QByteArray::number(kMaxLen),
+                     "100"});
+    }
+
+    Value promote(qint64 now)
+    {
+        return eval(m_scripts.promote, {m_delayed, m_tasks, m_inflight},
+                    {kModel, QByteArray::number(now), "100"});
+    }
+
+    Value cancel(const QByteArray& id)
+    {
+        return eval(m_scripts.cancel, {taskKey(id), m_events, m_delayed},
+                    {id, QByteArray::number(kNow + 50), QByteArray::number(kMaxLen)});
+    }
+
+    // The status events (k=s or k=r) of a task, in order.
+    QByteArrayList statusTrail(const QByteArray& id)
+    {
+        QByteArrayList trail;
+        for (const StreamEntry& e : range(m_events)) {
+            if (e.value("id") == id && (e.value("k") == "s" || e.value("k") == "r"))
+                trail.append(e.value("st"));
+        }
+        return trail;
+    }
+
+    // Submits, reads as `consumer` and starts: the entry id.
+    QByteArray runningTask(const QByteArray& id, const QByteArray& consumer = "c1")
+    {
+        const Value submitted = submit(id, "req-" + id);
+        if (submitted.size() != 2 || submitted[0].text != "ok")
+            return {};
+        const auto entries = read(consumer);
+        if (entries.size() != 1)
+            return {};
+        const Value started = start(entries[0].id, consumer, id);
+        if (started.size() != 2 || started[0].text != "run")
+            return {};
+        return entries[0].id;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+        m_redis = std::make_unique<RedisClient>(m_server.config());
+        QSignalSpy connected(m_redis.get(), &RedisClient::connected);
+        m_redis->start();
+        QVERIFY(connected.wait(10000));
+    }
+
+    void init()
+    {
+        QCOMPARE(cmd({"FLUSHALL"}).text, QByteArray("OK"));
+        QCOMPARE(cmd({"XGROUP", "CREATE", m_tasks, "workers", "0", "MKSTREAM"}).text, QByteArray("OK"));
+    }
+
+    void submitQueuesTheTask()
+    {
+        const Value reply = submit("t1", "hello");
+        QCOMPARE(reply.size(), size_t(2));
+        QCOMPARE(reply[0].text, QByteArray("ok"));
+        QCOMPARE(reply[1].text, QByteArray("t1"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("0"));
+        QCOMPARE(task.value("u"), kUser);
+        QCOMPARE(task.value("env"), envelopeFor("t1", "hello"));
+        const auto entries = range(m_tasks);
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(entries[0].value("env"), envelopeFor("t1", "hello"));
+        QCOMPARE(task.value("e"), entries[0].id);
+        QCOMPARE(cmd({"HGET", m_inflight, entries[0].id}).text, QByteArray("t1"));
+        QCOMPARE(cmd({"GET", BrokerKeys::taskIndex("t1")}).text, kModel);
+        QVERIFY(integer({"TTL", taskKey("t1")}) > kRetentionSecs - 10);
+        QCOMPARE(statusTrail("t1"), QByteArrayList{"queued"});
+    }
+
+    void startThenFinishSucceeds()
+    {
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        const QByteArray entry = entries[0].id;
+
+        const Value started = start(entry, "c1", "t1");
+        QCOMPARE(started[0].text, QByteArray("run"));
+        QCOMPARE(started[1].number, qint64(1));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("running"));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        QCOMPARE(task.value("i"), QByteArray("c1"));
+        QCOMPARE(task.value("s"), QByteArray::number(kNow));
+
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "RESULT").text, QByteArray("ok"));
+        task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("succeeded"));
+        QCOMPARE(task.value("f"), QByteArray::number(kNow + 500));
+        QCOMPARE(cmd({"GET", resultKey("t1")}).text, QByteArray("RESULT"));
+        QVERIFY(integer({"TTL", resultKey("t1")}) > kRetentionSecs - 10);
+        QCOMPARE(pendingCount(), qint64(0));             // acknowledged
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0)); // and deleted
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(0));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running", "succeeded"}));
+        const auto events = range(m_events);
+        QCOMPARE(events.back().value("k"), QByteArray("r"));
+        QCOMPARE(events.back().value("res"), QByteArray("RESULT")); // small: rides along
+        QCOMPARE(events.back().value("a"), QByteArray("1"));
+    }
+
+    void largeResultDoesNotRideAlong()
+    {
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        const QByteArray big(kInlineLimit + 1, 'x');
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", big).text, QByteArray("ok"));
+        QCOMPARE(cmd({"GET", resultKey("t1")}).text, big);
+        const StreamEntry last = range(m_events).back();
+        QVERIFY(last.value("res").isNull());
+        QCOMPARE(last.value("big"), QByteArray("1"));
+    }
+
+    void finishFailedStoresTheError()
+    {
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(finish(entry, "c1", "t1", "failed", {}, "division_by_zero", "division by zero").text,
+                 QByteArray("ok"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("failed"));
+        QCOMPARE(task.value("ec"), QByteArray("division_by_zero"));
+        QCOMPARE(task.value("em"), QByteArray("division by zero"));
+        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(range(m_events).back().value("ec"), QByteArray("division_by_zero"));
+    }
+
+    void finishByAnotherConsumerIsFenced()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        const auto before = hash(taskKey("t1"));
+        const qint64 eventsBefore = integer({"XLEN", m_events});
+
+        QCOMPARE(finish(entry, "c2", "t1", "succeeded", "WRONG").text, QByteArray("lost"));
+        QCOMPARE(hash(taskKey("t1")), before);
+        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QCOMPARE(pendingCount(), qint64(1));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));
+        QCOMPARE(integer({"XLEN", m_events}), eventsBefore);
+        // Neither may a failed attempt or a release by another consumer touch it.
+        QCOMPARE(failAttempt(entry, "c2", "t1", kNow).text, QByteArray("lost"));
+        QCOMPARE(release(entry, "c2", "t1").text, QByteArray("lost"));
+        QCOMPARE(hash(taskKey("t1")), before);
+
+        // The owner still can; a second finish (a retried write) is then "lost" and changes nothing.
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "RIGHT").text, QByteArray("ok"));
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "AGAIN").text, QByteArray("lost"));
+        QCOMPARE(cmd({"GET", resultKey("t1")}).text, QByteArray("RIGHT"));
+    }
+
+    void failedAttemptsBackOffThenDeadLetter()
+    {
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        qint64 now = kNow;
+        const qint64 expectedDelays[] = {1000, 2000}; // initial * factor^(attempt-1)
+        for (int attempt = 1; attempt <= 3; ++attempt) {
+            const auto entries = read("c1");
+            QCOMPARE(entries.size(), size_t(1));
+            const QByteArray entry = entries[0].id;
+            QCOMPARE(entries[0].value("env"), envelopeFor("t1", "hello")); // the same bytes every attempt
+            const Value started = start(entry, "c1", "t1", now);
+            QCOMPARE(started[0].text, QByteArray("run"));
+            QCOMPARE(started[1].number, qint64(attempt));
+
+            const Value failed = failAttempt(entry, "c1", "t1", now);
+            QCOMPARE(pendingCount(), qint64(0));
+            QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+            QCOMPARE(integer({"HLEN", m_inflight}), qint64(0));
+            const auto task = hash(taskKey("t1"));
+            QCOMPARE(task.value("ec"), QByteArray("exception"));
+            QCOMPARE(task.value("em"), QByteArray("boom"));
+            if (attempt < 3) {
+                QCOMPARE(failed.text, QByteArray("retry"));
+                const qint64 due = now + expectedDelays[attempt - 1];
+                QCOMPARE(task.value("st"), QByteArray("queued"));
+                QCOMPARE(task.value("n"), QByteArray::number(due));
+                QCOMPARE(cmd({"ZSCORE", m_delayed, "t1"}).text.toLongLong(), due);
+                // Not due yet: nothing moves.
+                QCOMPARE(promote(due - 1).number, qint64(0));
+                QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+                // Due: re-queued with the same envelope.
+                QCOMPARE(promote(due).number, qint64(1));
+                QCOMPARE(integer({"ZCARD", m_delayed}), qint64(0));
+                const auto queued = range(m_tasks);
+                QCOMPARE(queued.size(), size_t(1));
+                QCOMPARE(cmd({"HGET", m_inflight, queued[0].id}).text, QByteArray("t1"));
+                QCOMPARE(hash(taskKey("t1")).value("e"), queued[0].id);
+                now = due;
+            } else {
+                QCOMPARE(failed.text, QByteArray("dead"));
+                QCOMPARE(task.value("st"), QByteArray("dead_lettered"));
+                QVERIFY(!task.contains("n"));
+                QCOMPARE(integer({"ZCARD", m_delayed}), qint64(0));
+                const auto dead = range(m_dead);
+                QCOMPARE(dead.size(), size_t(1));
+                QCOMPARE(dead[0].value("id"), QByteArray("t1"));
+                QCOMPARE(dead[0].value("a"), QByteArray("3"));
+                QCOMPARE(dead[0].value("ec"), QByteArray("exception"));
+            }
+        }
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running", "queued", "running", "queued",
+                                                    "running", "dead_lettered"}));
+    }
+
+    void backoffFormula_data()
+    {
+        QTest::addColumn<int>("attempts");
+        QTest::addColumn<int>("initialMs");
+        QTest::addColumn<double>("factor");
+        QTest::addColumn<int>("maxMs");
+        QTest::addColumn<qint64>("delayMs");
+        QTest::newRow("first retry") << 1 << 1000 << 2.0 << 30000 << qint64(1000);
+        QTest::newRow("third retry") << 3 << 1000 << 2.0 << 30000 << qint64(4000);
+        QTest::newRow("capped") << 6 << 1000 << 2.0 << 30000 << qint64(30000);
+        QTest::newRow("factor 1.5") << 3 << 100 << 1.5 << 30000 << qint64(225);
+        QTest::newRow("constant") << 5 << 250 << 1.0 << 30000 << qint64(250);
+    }
+
+    void backoffFormula()
+    {
+        QFETCH(int, attempts);
+        QFETCH(int, initialMs);
+        QFETCH(double, factor);
+        QFETCH(int, maxMs);
+        QFETCH(qint64, delayMs);
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(integer({"HSET", taskKey("t1"), "att", QByteArray::number(attempts)}), qint64(0));
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow, 100, initialMs, factor, maxMs).text,
+                 QByteArray("retry"));
+        QCOMPARE(cmd({"ZSCORE", m_delayed, "t1"}).text.toLongLong(), kNow + delayMs);
+    }
+
+    void reclaimCountsAnAttemptOfAnIdleEntry()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        // The claim is fresh: nothing to reclaim.
+        Value reclaimed = reclaim(30000, kNow);
+        QCOMPARE(reclaimed[0].number, qint64(0));
+        QCOMPARE(pendingCount(), qint64(1));
+
+        // The instance stops renewing: make the entry look 100 s idle.
+        QCOMPARE(cmd({"XCLAIM", m_tasks, "workers", "c1", "0", entry, "IDLE", "100000", "JUSTID"}).size(),
+                 size_t(1));
+        // A live instance renews its claim (XCLAIM ... 0 JUSTID, as the runtime does): not reclaimed.
+        QCOMPARE(cmd({"XCLAIM", m_tasks, "workers", "c1", "0", entry, "JUSTID"}).size(), size_t(1));
+        reclaimed = reclaim(30000, kNow);
+        QCOMPARE(reclaimed[0].number, qint64(0));
+
+        QCOMPARE(cmd({"XCLAIM", m_tasks, "workers", "c1", "0", entry, "IDLE", "100000", "JUSTID"}).size(),
+                 size_t(1));
+        reclaimed = reclaim(30000, kNow);
+        QCOMPARE(reclaimed[0].number, qint64(1));
+        QCOMPARE(reclaimed[1].number, qint64(0));
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("1")); // the attempt counted when it started
+        QCOMPARE(task.value("ec"), QByteArray("instance_lost"));
+        QCOMPARE(cmd({"ZSCORE", m_delayed, "t1"}).text.toLongLong(), kNow + 1000);
+
+        // The instance that lost it comes back and tries to finish: fenced.
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "LATE").text, QByteArray("lost"));
+        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+
+        // At the last attempt a reclaim dead-letters.
+        QCOMPARE(promote(kNow + 1000).number, qint64(1));
+        const auto entries = read("c2");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(start(entries[0].id, "c2", "t1")[1].number, qint64(2));
+        QCOMPARE(
+            cmd({"XCLAIM", m_tasks, "workers", "c2", "0", entries[0].id, "IDLE", "100000", "JUSTID"}).size(),
+            size_t(1));
+        reclaimed = reclaim(30000, kNow + 2000, 2);
+        QCOMPARE(reclaimed[0].number, qint64(1));
+        task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("dead_lettered"));
+        QCOMPARE(range(m_dead).size(), size_t(1));
+    }
+
+    void reclaimOfADeletedPayloadFailsPayloadLost()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(cmd({"XCLAIM", m_tasks, "workers", "c1", "0", entry, "IDLE", "100000", "JUSTID"}).size(),
+                 size_t(1));
+        QCOMPARE(integer({"XDEL", m_tasks, entry}), qint64(1)); // trimmed or deleted while pending
+        const Value reclaimed = reclaim(30000, kNow);
+        QCOMPARE(reclaimed[0].number, qint64(0));
+        QCOMPARE(reclaimed[1].number, qint64(1));
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(0));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("failed"));
+        QCOMPARE(task.value("ec"), QByteArray("payload_lost"));
+        QCOMPARE(statusTrail("t1").back(), QByteArray("failed"));
+    }
+
+    void cancelledWhileQueuedIsSkipped()
+    {
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled"));
+        QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("cancelled"));
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        const Value started = start(entries[0].id, "c1", "t1");
+        QCOMPARE(started[0].text, QByteArray("skip"));
+        QCOMPARE(started[1].text, QByteArray("cancelled"));
+        QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("0"));
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(0));
+        // Cancelling again reports the final status.
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled"));
+        QCOMPARE(cancel("nope").text, QByteArray("gone"));
+    }
+
+    void startOfAVanishedTaskIsGone()
+    {
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        QCOMPARE(integer({"DEL", taskKey("t1")}), qint64(1)); // expired
+        const auto entries = read("c1");
+        QCOMPARE(start(entries[0].id, "c1", "t1")[0].text, QByteArray("gone"));
+        QCOMPARE(pendingCount(), qint64(0));
+    }
+
+    void cancelledWhileRunningDiscardsTheAnswer()
+    {
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled_running"));
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "TOO LATE").text, QByteArray("cancelled"));
+        QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("cancelled"));
+        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QCOMPARE(pendingCount(), qint64(0)); // acknowledged all the same
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running", "cancelled"}));
+    }
+
+    void cancelledWhileWaitingForARetry()
+    {
+        const QByteArray entry = runningTask("t1");
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow).text, QByteArray("retry"));
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled"));
+        QCOMPARE(integer({"ZCARD", m_delayed}), qint64(0));
+        QCOMPARE(promote(kNow + 100000).number, qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+    }
+
+    void releaseGivesTheTaskBackWithoutCountingTheAttempt()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("1"));
+        QCOMPARE(release(entry, "c1", "t1").text, QByteArray("released"));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("0"));
+        QCOMPARE(pendingCount(), qint64(0));
+        const auto queued = range(m_tasks);
+        QCOMPARE(queued.size(), size_t(1)); // the old entry went, a new one came
+        QVERIFY(queued[0].id != entry);
+        QCOMPARE(queued[0].value("env"), envelopeFor("t1", "req-t1"));
+        QCOMPARE(task.value("e"), queued[0].id);
+        QCOMPARE(cmd({"HGET", m_inflight, queued[0].id}).text, QByteArray("t1"));
+        QVERIFY(cmd({"HGET", m_inflight, entry}).isNil());
+
+        // Another instance takes it; this is its first counted attempt.
+        const auto entries = read("c2");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(start(entries[0].id, "c2", "t1")[1].number, qint64(1));
+        QCOMPARE(finish(entries[0].id, "c2", "t1", "succeeded", "R").text, QByteArray("ok"));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running", "queued", "running", "succeeded"}));
+    }
+
+    void releaseOfATaskNotStartedKeepsIt()
+    {
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        const auto entries = read("c1"); // read during shutdown, never started
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(release(entries[0].id, "c1", "t1").text, QByteArray("released"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("0"));
+        QCOMPARE(pendingCount(), qint64(0));
+        const auto queued = range(m_tasks);
+        QCOMPARE(queued.size(), size_t(1));
+        QCOMPARE(cmd({"HGET", m_inflight, queued[0].id}).text, QByteArray("t1"));
+        QCOMPARE(read("c2").size(), size_t(1));
+    }
+
+    void releaseOfAFinishedTaskOnlyAcknowledges()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled_running"));
+        QCOMPARE(release(entry, "c1", "t1").text, QByteArray("cancelled"));
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+    }
+
+    void submitIsIdempotent()
+    {
+        Value reply = submit("t1", "hello", "key-1", "hash-a");
+        QCOMPARE(reply[0].text, QByteArray("ok"));
+        reply = submit("t2", "hello", "key-1", "hash-a"); // a retry after a lost answer
+        QCOMPARE(reply[0].text, QByteArray("existing"));
+        QCOMPARE(reply[1].text, QByteArray("t1"));
+        reply = submit("t3", "other", "key-1", "hash-b"); // the key reused for another body
+        QCOMPARE(reply[0].text, QByteArray("conflict"));
+        QCOMPARE(reply[1].text, QByteArray("t1"));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));
+        QCOMPARE(integer({"EXISTS", taskKey("t2")}), qint64(0));
+        QCOMPARE(integer({"EXISTS", taskKey("t3")}), qint64(0));
+        QVERIFY(integer({"TTL", BrokerKeys::idempotency(kUser, "key-1")}) > kRetentionSecs - 10);
+        // Another key is another task.
+        QCOMPARE(submit("t4", "hello", "key-2", "hash-a")[0].text, QByteArray("ok"));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(2));
+    }
+
+    void submitBatchQueuesEveryTask()
+    {
+        std::vector<QByteArray> keys = {m_tasks, m_events, m_inflight, BrokerKeys::userTasks(kUser)};
+        std::vector<QByteArray> args = {kUser,
+                                        "default",
+                                        kModel,
+                                        QByteArray::number(kNow),
+                                        QByteArray::number(kRetentionSecs),
+                                        QByteArray::number(kMaxLen),
+                                        ""};
+        for (const QByteArray id : {"b1", "b2", "b3"}) {
+            keys.push_back(taskKey(id));
+            keys.push_back(BrokerKeys::taskIndex(id));
+            args.push_back(id);
+            args.push_back(envelopeFor(id, id));
+        }
+        QCOMPARE(eval(m_scripts.submitBatch, keys, args).number, qint64(3));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(3));
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(3));
+        QCOMPARE(integer({"ZCARD", BrokerKeys::userTasks(kUser)}), qint64(3));
+        QCOMPARE(hash(taskKey("b2")).value("st"), QByteArray("queued"));
+    }
+
+    void logLinesAndProgress()
+    {
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        const QByteArray logKey = BrokerKeys::log(kModel, "t1");
+        const auto log = [&](const QByteArray& kind, const QByteArray& levelOrFraction,
+                             const QByteArray& text) {
+            return eval(m_scripts.log, {taskKey("t1"), logKey, m_events},
+                        {"t1", kUser, QByteArray::number(kNow + 10), kind, levelOrFraction, text,
+                         QByteArray::number(kRetentionSecs), QByteArray::number(kMaxLen)});
+        };
+        QCOMPARE(log("l", "info", "first").number, qint64(1));
+        QCOMPARE(log("p", "0.5", "halfway").number, qint64(0));
+        QCOMPARE(log("l", "warning", "second").number, qint64(2));
+
+        const auto lines = range(logKey);
+        QCOMPARE(lines.size(), size_t(2));
+        QCOMPARE(lines[0].value("seq"), QByteArray("1"));
+        QCOMPARE(lines[0].value("lv"), QByteArray("info"));
+        QCOMPARE(lines[0].value("tx"), QByteArray("first"));
+        QCOMPARE(lines[1].value("seq"), QByteArray("2"));
+        QCOMPARE(lines[1].value("tx"), QByteArray("second"));
+        QVERIFY(integer({"TTL", logKey}) > kRetentionSecs - 10);
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("pf"), QByteArray("0.5"));
+        QCOMPARE(task.value("pt"), QByteArray("halfway"));
+
+        QByteArrayList kinds;
+        for (const StreamEntry& e : range(m_events)) {
+            if (e.value("k") == "l" || e.value("k") == "p")
+                kinds.append(e.value("k") + ':' + e.value("tx"));
+        }
+        QCOMPARE(kinds, (QByteArrayList{"l:first", "p:halfway", "l:second"}));
+    }
+
+    void undecodableEntryGoesToTheDeadLetters()
+    {
+        // An entry whose task is known through inflight, and one that is not.
+        QVERIFY(submit("t1", "hello")[0].text == "ok");
+        const QByteArray known = range(m_tasks)[0].id;
+        const QByteArray stray = cmd({"XADD", m_tasks, "*", "env", "\xff\xfe garbage"}).text;
+        QVERIFY(!stray.isEmpty());
+        QCOMPARE(read("c1", 10).size(), size_t(2));
+
+        const auto deadLetter = [&](const QByteArray& entry, const QByteArray& consumer) {
+            return eval(m_scripts.deadLetter, {m_tasks, m_dead, m_inflight, m_events},
+                        {entry, consumer, QByteArray::number(kNow), "undecodable", "not a TaskEnvelope",
+                         QByteArray::number(kMaxLen), kModel});
+        };
+        QCOMPARE(deadLetter(known, "c2").text, QByteArray("lost")); // fenced like the others
+        QCOMPARE(deadLetter(known, "c1").text, QByteArray("ok"));
+        QCOMPARE(deadLetter(stray, "c1").text, QByteArray("ok"));
+
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(0));
+        const auto dead = range(m_dead);
+        QCOMPARE(dead.size(), size_t(2));
+        QCOMPARE(dead[0].value("id"), QByteArray("t1"));
+        QCOMPARE(dead[0].value("entry"), known);
+        QCOMPARE(dead[0].value("ec"), QByteArray("undecodable"));
+        QCOMPARE(dead[1].value("id"), QByteArray(""));
+        QCOMPARE(dead[1].value("entry"), stray);
+        QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("dead_lettered"));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "dead_lettered"}));
+    }
+
+    void cleanupTestCase() { m_redis.reset(); }
+};
+
+QTEST_GUILESS_MAIN(TestBrokerScripts)
+#include "tst_broker_scripts.moc"

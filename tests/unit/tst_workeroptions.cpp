@@ -1,0 +1,198 @@
+// mmf-worker's command line as a pure function: required options, env fallbacks, --option parsing, and bad
+// values refused with a message naming the option.
+#include "worker/WorkerOptions.h"
+
+#include <QtTest>
+
+using namespace mmf;
+
+namespace {
+
+QStringList argv(const QStringList& args)
+{
+    return QStringList{QStringLiteral("mmf-worker")} + args;
+}
+
+const QStringList kRequired = {QStringLiteral("--model"),  QStringLiteral("echo"),
+                               QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:8080"),
+                               QStringLiteral("--token"),  QStringLiteral("tok.sig")};
+
+} // namespace
+
+class TestWorkerOptions : public QObject
+{
+    Q_OBJECT
+private slots:
+    void defaults()
+    {
+        const auto options = WorkerOptions::parse(argv(kRequired), {});
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QCOMPARE(options->model, QStringLiteral("echo"));
+        QCOMPARE(options->name, QStringLiteral("echo")); // --name defaults to --model
+        QCOMPARE(options->server, QUrl(QStringLiteral("http://127.0.0.1:8080")));
+        QCOMPARE(options->token, QByteArray("tok.sig"));
+        QCOMPARE(options->concurrency, 1);
+        QCOMPARE(options->listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QCOMPARE(options->listenPort, quint16(0));
+        QVERIFY(options->modelOptions.isEmpty());
+        QCOMPARE(options->drainTimeoutSecs, 30.0);
+        QVERIFY(!options->describe);
+        QVERIFY(!options->help);
+    }
+
+    void everything()
+    {
+        const auto options = WorkerOptions::parse(
+            argv(kRequired + QStringList{"--name", "echo2", "--concurrency=8", "--listen", "[::1]:9100",
+                                         "--option", "add_ms=5", "--option=mul_ms=7", "--option", "note=a=b",
+                                         "--drain-timeout", "2.5", "--advertise-host", "worker-1.local"}),
+            {});
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QCOMPARE(options->name, QStringLiteral("echo2"));
+        QCOMPARE(options->concurrency, 8);
+        QCOMPARE(options->listenAddress, QHostAddress(QStringLiteral("::1")));
+        QCOMPARE(options->listenPort, quint16(9100));
+        QCOMPARE(options->modelOptions.size(), 3);
+        QCOMPARE(options->modelOptions.value("add_ms"), QStringLiteral("5"));
+        QCOMPARE(options->modelOptions.value("mul_ms"), QStringLiteral("7"));
+        QCOMPARE(options->modelOptions.value("note"), QStringLiteral("a=b")); // only the first '=' splits
+        QCOMPARE(options->drainTimeoutSecs, 2.5);
+        QCOMPARE(options->advertiseHost, QStringLiteral("worker-1.local"));
+    }
+
+    void serverUrlKeepsBasePathWithoutSlash()
+    {
+        const auto options = WorkerOptions::parse(
+            argv({"--model", "echo", "--server", "https://mmf.example.org/base/", "--token", "t"}), {});
+        QVERIFY(options.ok());
+        QCOMPARE(options->server.toString(), QStringLiteral("https://mmf.example.org/base"));
+    }
+
+    void environmentFallbacks()
+    {
+        const QHash<QString, QString> env = {{"MMF_SERVER", "http://10.0.0.5:8080"},
+                                             {"MMF_TOKEN", " envtok \n"}};
+        auto options = WorkerOptions::parse(argv({"--model", "calc"}), env);
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QCOMPARE(options->server, QUrl(QStringLiteral("http://10.0.0.5:8080")));
+        QCOMPARE(options->token, QByteArray("envtok"));
+
+        // The command line beats the environment.
+        options = WorkerOptions::parse(argv(kRequired), env);
+        QVERIFY(options.ok());
+        QCOMPARE(options->server, QUrl(QStringLiteral("http://127.0.0.1:8080")));
+        QCOMPARE(options->token, QByteArray("tok.sig"));
+    }
+
+    void describeNeedsOnlyTheModel()
+    {
+        const auto options =
+            WorkerOptions::parse(argv({"--describe", "--model", "arith", "--name", "arith2"}), {});
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QVERIFY(options->describe);
+        QCOMPARE(options->model, QStringLiteral("arith"));
+        QCOMPARE(options->name, QStringLiteral("arith2"));
+    }
+
+    void help()
+    {
+        const auto options = WorkerOptions::parse(argv({"--help"}), {});
+        QVERIFY(options.ok());
+        QVERIFY(options->help);
+        QVERIFY(WorkerOptions::usage().contains(QStringLiteral("--model NAME")));
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("mentions");
+
+        const QStringList noModel = {"--server", "http://h:1", "--token", "t"};
+        QTest::newRow("model missing") << noModel << "--model"
+                                       << "is required";
+        QTest::newRow("server missing") << QStringList{"--model", "echo", "--token", "t"} << "--server"
+                                        << "MMF_SERVER";
+        QTest::newRow("token missing")
+            << QStringList{"--model", "echo", "--server", "http://h:1"} << "--token"
+            << "MMF_TOKEN";
+        QTest::newRow("value missing") << QStringList{"--model"} << "--model"
+                                       << "needs a value";
+        QTest::newRow("unknown option") << (kRequired + QStringList{"--colour", "red"}) << "--colour"
+                                        << "unknown option";
+        QTest::newRow("positional") << (kRequired + QStringList{"extra"}) << ""
+                                    << "unexpected argument 'extra'";
+        QTest::newRow("bad model name") << QStringList{"--model", "Echo!", "--describe"} << "--model"
+                                        << "not a model name";
+        QTest::newRow("bad --name") << (kRequired + QStringList{"--name", "9lives"}) << "--name"
+                                    << "not a model name";
+        QTest::newRow("server not a url")
+            << QStringList{"--model", "echo", "--server", "nope", "--token", "t"} << "--server"
+            << "expected a URL";
+        QTest::newRow("server ftp") << QStringList{"--model", "echo", "--server", "ftp://h/", "--token", "t"}
+                                    << "--server"
+                                    << "http://";
+        QTest::newRow("server with credentials")
+            << QStringList{"--model", "echo", "--server", "http://u:p@h:1", "--token", "t"} << "--server"
+            << "credentials";
+        QTest::newRow("empty token") << QStringList{"--model",    "echo",    "--server",
+                                                    "http://h:1", "--token", " "}
+                                     << "--token"
+                                     << "must not be empty";
+        QTest::newRow("concurrency zero")
+            << (kRequired + QStringList{"--concurrency", "0"}) << "--concurrency"
+            << "from 1 to 1024";
+        QTest::newRow("concurrency text")
+            << (kRequired + QStringList{"--concurrency", "many"}) << "--concurrency"
+            << "got 'many'";
+        QTest::newRow("concurrency huge")
+            << (kRequired + QStringList{"--concurrency", "5000"}) << "--concurrency"
+            << "from 1 to 1024";
+        QTest::newRow("listen no port") << (kRequired + QStringList{"--listen", "127.0.0.1"}) << "--listen"
+                                        << "ADDR:PORT";
+        QTest::newRow("listen bad port")
+            << (kRequired + QStringList{"--listen", "127.0.0.1:70000"}) << "--listen"
+            << "0 to 65535";
+        QTest::newRow("listen host name")
+            << (kRequired + QStringList{"--listen", "example.org:80"}) << "--listen"
+            << "not an IP address";
+        QTest::newRow("listen v6 without brackets")
+            << (kRequired + QStringList{"--listen", "::1:80"}) << "--listen"
+            << "ADDR:PORT";
+        QTest::newRow("option without =") << (kRequired + QStringList{"--option", "add_ms"}) << "--option"
+                                          << "key=value";
+        QTest::newRow("option empty key") << (kRequired + QStringList{"--option", "=5"}) << "--option"
+                                          << "key=value";
+        QTest::newRow("option twice")
+            << (kRequired + QStringList{"--option", "a=1", "--option", "a=2"}) << "--option"
+            << "given twice";
+        QTest::newRow("drain negative")
+            << (kRequired + QStringList{"--drain-timeout", "-1"}) << "--drain-timeout"
+            << "seconds";
+        QTest::newRow("drain text") << (kRequired + QStringList{"--drain-timeout", "soon"})
+                                    << "--drain-timeout"
+                                    << "got 'soon'";
+        QTest::newRow("flag with value") << (kRequired + QStringList{"--describe=yes"}) << "--describe"
+                                         << "takes no value";
+        QTest::newRow("bad env server") << QStringList{"--model", "echo", "--token", "t"} << "MMF_SERVER"
+                                        << "expected a URL";
+    }
+
+    void refused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, field);
+        QFETCH(QString, mentions);
+        QHash<QString, QString> env;
+        if (QByteArray(QTest::currentDataTag()) == "bad env server")
+            env.insert(QStringLiteral("MMF_SERVER"), QStringLiteral("not a url"));
+        const auto options = WorkerOptions::parse(argv(args), env);
+        QVERIFY(!options.ok());
+        QCOMPARE(options.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(options.error().field, field);
+        QVERIFY2(options.error().message.contains(mentions), qPrintable(options.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkerOptions)
+#include "tst_workeroptions.moc"
