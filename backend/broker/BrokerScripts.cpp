@@ -81,7 +81,9 @@ return n
 )LUA";
 
 const char* const kStart = R"LUA(
-local h = redis.call('HMGET', KEYS[1], 'st', 'u')
+local h = redis.call('HMGET', KEYS[1], 'st', 'u', 'i', 'e', 'att')
+-- A start sent again after its answer was lost (Redis hung up) is the same attempt, not a new one.
+if h[1] == 'running' and h[3] == ARGV[2] and h[4] == ARGV[1] then return {'run', tonumber(h[5]) or 1} end
 if not h[1] or (h[1] ~= 'queued' and h[1] ~= 'running') then
   redis.call('XACK', KEYS[3], 'workers', ARGV[1])
   redis.call('XDEL', KEYS[3], ARGV[1])

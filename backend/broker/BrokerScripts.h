@@ -25,7 +25,8 @@ struct BrokerScripts
     // → number of tasks queued
     RedisScript submitBatch;
     // Worker. KEYS: task, events, tasks, inflight. ARGV: entry, instance, now ms, task id, events maxlen.
-    // → {"run", attempts} | {"skip", status} | {"gone"}
+    // → {"run", attempts} | {"skip", status} | {"gone"}. Idempotent: the same instance starting the same entry
+    // again (a retried call) gets the same attempt number.
     RedisScript start;
     // Worker. KEYS: task, log, events. ARGV: task id, user, ts ms, kind ("l" | "p"), level | fraction, text,
     //       retention s, events maxlen.

@@ -138,7 +138,9 @@ void WorkerApplication::setUpRoutes()
 QByteArray WorkerApplication::pingJson() const
 {
     QJsonObject object;
-    object.insert(QStringLiteral("status"), m_stopping ? QStringLiteral("stopping") : QStringLiteral("ok"));
+    // Still "ok" while draining: the registry must not evict (and reclaim from) an instance finishing its tasks.
+    object.insert(QStringLiteral("status"), QStringLiteral("ok"));
+    object.insert(QStringLiteral("stopping"), m_stopping);
     object.insert(QStringLiteral("instance_id"), m_instanceId);
     object.insert(QStringLiteral("name"), m_instanceName);
     object.insert(QStringLiteral("model"), m_options.name);

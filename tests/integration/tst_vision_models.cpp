@@ -1,6 +1,6 @@
-// The digits and image models through the real stack: a real redis-server, mmf-server and mmf-worker processes,
-// tasks submitted as JSON over HTTP (pixels, PNG pictures drawn from dataset rows, the sample photo), results
-// and clean failures read back from the public API.
+// The digits and image models through the real stack: a real redis-server, mmf-server and mmf-worker
+// processes, tasks submitted as JSON over HTTP (pixels, PNG pictures drawn from dataset rows, the sample
+// photo), results and clean failures read back from the public API.
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -102,16 +102,17 @@ void TestVisionModels::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_server = std::make_unique<ServerFixture>();
     QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
-    const QByteArray aliceToken =
-        m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"), QStringLiteral("score,read"));
+    const QByteArray aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
+                                                       QStringLiteral("score,read"));
     const QByteArray workerToken =
         m_server->issueToken(QStringLiteral("worker"), QStringLiteral("default"), QStringLiteral("serve"));
     QVERIFY(!aliceToken.isEmpty() && !workerToken.isEmpty());
     m_alice = std::make_unique<TestHttpClient>(m_server->url(), aliceToken);
 
     for (const QString& model : {QStringLiteral("digits"), QStringLiteral("image")}) {
-        auto worker = std::make_unique<WorkerFixture>(model, m_server->url(), workerToken,
-                                                      QStringList{QStringLiteral("--concurrency"), QStringLiteral("2")});
+        auto worker = std::make_unique<WorkerFixture>(
+            model, m_server->url(), workerToken,
+            QStringList{QStringLiteral("--concurrency"), QStringLiteral("2")});
         QVERIFY(worker->start());
         m_workers.push_back(std::move(worker));
         QVERIFY(waitForInstances(model));
@@ -130,7 +131,8 @@ bool TestVisionModels::waitForInstances(const QString& model)
     auto live = [&](const TestHttpClient::Response& r) {
         for (const QJsonValue& entry : r.json().value(QStringLiteral("models")).toArray()) {
             const QJsonObject m = entry.toObject();
-            if (m.value(QStringLiteral("name")).toString() == model && m.value(QStringLiteral("instances")).toInt() >= 1)
+            if (m.value(QStringLiteral("name")).toString() == model &&
+                m.value(QStringLiteral("instances")).toInt() >= 1)
                 return true;
         }
         return false;
@@ -144,7 +146,8 @@ bool TestVisionModels::waitForInstances(const QString& model)
 
 QJsonObject TestVisionModels::run(const QString& model, const QJsonObject& body)
 {
-    const auto response = m_alice->postJson(QStringLiteral("/api/v1/models/%1/tasks?wait=30").arg(model), body);
+    const auto response =
+        m_alice->postJson(QStringLiteral("/api/v1/models/%1/tasks?wait=30").arg(model), body);
     if (response.status != 200) {
         qWarning() << "submit to" << model << "answered" << response.status << response.body.left(500);
         return {};
@@ -160,7 +163,8 @@ void TestVisionModels::catalogueShowsUiHints()
         QJsonDocument(digits.json().value(QStringLiteral("response_schema")).toObject()).toJson();
     QVERIFY2(response.contains("BAR_CHART"), response.constData());
     QVERIFY(response.contains("Probability of each digit"));
-    const QByteArray request = QJsonDocument(digits.json().value(QStringLiteral("request_schema")).toObject()).toJson();
+    const QByteArray request =
+        QJsonDocument(digits.json().value(QStringLiteral("request_schema")).toObject()).toJson();
     QVERIFY(request.contains("IMAGE"));
 
     const auto image = m_alice->get(QStringLiteral("/api/v1/models/image"));
@@ -176,7 +180,8 @@ void TestVisionModels::digitsFromPixels()
         const DigitSample& sample = m_heldOut[size_t(i) * m_heldOut.size() / rows];
         const QJsonObject task =
             run(QStringLiteral("digits"),
-                QJsonObject{{QStringLiteral("pixels"), QJsonObject{{QStringLiteral("values"), pixelsJson(sample)}}}});
+                QJsonObject{
+                    {QStringLiteral("pixels"), QJsonObject{{QStringLiteral("values"), pixelsJson(sample)}}}});
         QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
         const QJsonObject result = task.value(QStringLiteral("result")).toObject();
         const QJsonArray probabilities = result.value(QStringLiteral("probabilities")).toArray();
@@ -218,7 +223,8 @@ void TestVisionModels::digitsBadInputFailsCleanly_data()
     QJsonArray outOfRange;
     for (int i = 0; i < 64; ++i)
         outOfRange.append(i == 7 ? 17 : 0);
-    QTest::newRow("63 values") << QJsonObject{{QStringLiteral("pixels"), QJsonObject{{QStringLiteral("values"), short63}}}}
+    QTest::newRow("63 values") << QJsonObject{{QStringLiteral("pixels"),
+                                               QJsonObject{{QStringLiteral("values"), short63}}}}
                                << QStringLiteral("exactly 64 values");
     QTest::newRow("value 17") << QJsonObject{{QStringLiteral("pixels"),
                                               QJsonObject{{QStringLiteral("values"), outOfRange}}}}
@@ -246,14 +252,14 @@ void TestVisionModels::imageRoundTrip_data()
 {
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<QSize>("expected");
-    QTest::newRow("GRAYSCALE keeps the size") << QJsonObject{{QStringLiteral("operation"), QStringLiteral("GRAYSCALE")}}
-                                              << QSize(640, 427);
-    QTest::newRow("RESIZE to 200x100")
-        << QJsonObject{{QStringLiteral("operation"), QStringLiteral("RESIZE")}, {QStringLiteral("width"), 200},
-                       {QStringLiteral("height"), 100}}
-        << QSize(200, 100);
-    QTest::newRow("EDGES keeps the size") << QJsonObject{{QStringLiteral("operation"), QStringLiteral("EDGES")}}
-                                          << QSize(640, 427);
+    QTest::newRow("GRAYSCALE keeps the size")
+        << QJsonObject{{QStringLiteral("operation"), QStringLiteral("GRAYSCALE")}} << QSize(640, 427);
+    QTest::newRow("RESIZE to 200x100") << QJsonObject{{QStringLiteral("operation"), QStringLiteral("RESIZE")},
+                                                      {QStringLiteral("width"), 200},
+                                                      {QStringLiteral("height"), 100}}
+                                       << QSize(200, 100);
+    QTest::newRow("EDGES keeps the size")
+        << QJsonObject{{QStringLiteral("operation"), QStringLiteral("EDGES")}} << QSize(640, 427);
 }
 
 void TestVisionModels::imageRoundTrip()
@@ -279,13 +285,18 @@ void TestVisionModels::imageRoundTrip()
     QCOMPARE(logs.status, 200);
     const QJsonArray lines = logs.json().value(QStringLiteral("lines")).toArray();
     QVERIFY2(lines.size() >= 4, logs.body.constData());
-    QVERIFY(lines.first().toObject().value(QStringLiteral("text")).toString().startsWith(QStringLiteral("decoding")));
+    QVERIFY(lines.first()
+                .toObject()
+                .value(QStringLiteral("text"))
+                .toString()
+                .startsWith(QStringLiteral("decoding")));
 }
 
 void TestVisionModels::imageBrokenInputFailsCleanly()
 {
-    const QJsonObject task = run(QStringLiteral("image"), QJsonObject{{QStringLiteral("image"), base64(m_flower.left(40))},
-                                                                      {QStringLiteral("operation"), QStringLiteral("BLUR")}});
+    const QJsonObject task =
+        run(QStringLiteral("image"), QJsonObject{{QStringLiteral("image"), base64(m_flower.left(40))},
+                                                 {QStringLiteral("operation"), QStringLiteral("BLUR")}});
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
     QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 1);
     const QJsonObject error = task.value(QStringLiteral("error")).toObject();

@@ -306,6 +306,13 @@ private slots:
         QCOMPARE(task.value("i"), QByteArray("c1"));
         QCOMPARE(task.value("s"), QByteArray::number(kNow));
 
+        // A start sent again (its answer was lost) is the same attempt.
+        const Value again = start(entry, "c1", "t1");
+        QCOMPARE(again[0].text, QByteArray("run"));
+        QCOMPARE(again[1].number, qint64(1));
+        QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("1"));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running"}));
+
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", "RESULT").text, QByteArray("ok"));
         task = hash(taskKey("t1"));
         QCOMPARE(task.value("st"), QByteArray("succeeded"));

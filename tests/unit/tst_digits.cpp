@@ -1,5 +1,6 @@
-// The digits model: its data reader, deterministic training (held-out accuracy from a fresh run, and the shipped
-// weights reproduced bit for bit), the weights file, picture preprocessing, and the model's answers and errors.
+// The digits model: its data reader, deterministic training (held-out accuracy from a fresh run, and the
+// shipped weights reproduced bit for bit), the weights file, picture preprocessing, and the model's answers
+// and errors.
 #include "models/vision/DigitsDataset.h"
 #include "models/vision/DigitsModel.h"
 #include "models/vision/DigitsNetwork.h"
@@ -82,7 +83,8 @@ QByteArray pngClaiming(quint32 width, quint32 height)
     QImage tiny(1, 1, QImage::Format_RGB32);
     tiny.fill(Qt::white);
     QByteArray png = encode(tiny, "png");
-    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4), ...; the CRC covers type + 13 data bytes.
+    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4), ...; the CRC covers type + 13 data
+    // bytes.
     qToBigEndian(width, png.data() + 16);
     qToBigEndian(height, png.data() + 20);
     qToBigEndian(crc32(png.mid(12, 17)), png.data() + 29);
@@ -149,7 +151,8 @@ private:
 
 void TestDigits::initTestCase()
 {
-    Result<DigitsDataset> dataset = DigitsDataset::readFile(QStringLiteral(MMF_SOURCE_DIR "/resources/data/digits.csv.gz"));
+    Result<DigitsDataset> dataset =
+        DigitsDataset::readFile(QStringLiteral(MMF_SOURCE_DIR "/resources/data/digits.csv.gz"));
     QVERIFY2(dataset.ok(), qPrintable(dataset.ok() ? QString() : dataset.error().message));
     m_dataset = std::move(dataset).value();
     // The split the training tool uses with its default seed.
@@ -176,8 +179,9 @@ void TestDigits::datasetRejectsBadLines_data()
 {
     QTest::addColumn<QByteArray>("text");
     QTest::addColumn<QString>("expected");
-    const QByteArray good = "0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,"
-                            "0,4,11,0,1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0,0\n";
+    const QByteArray good =
+        "0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,"
+        "0,4,11,0,1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0,0\n";
     QByteArray shortLine = good;
     shortLine.replace(",0\n", "\n");
     QTest::newRow("64 values") << good + shortLine << QStringLiteral("line 2: 64 values");
@@ -212,7 +216,7 @@ void TestDigits::gunzipRejectsCorruptData()
     QVERIFY(DigitsDataset::gunzip(gz).ok());
     QVERIFY(!DigitsDataset::gunzip(gz.left(gz.size() / 2)).ok()); // truncated
     gz[gz.size() / 2] = char(gz[gz.size() / 2] ^ 0x55);
-    QVERIFY(!DigitsDataset::gunzip(gz).ok()); // corrupt (or fails the CRC)
+    QVERIFY(!DigitsDataset::gunzip(gz).ok());                       // corrupt (or fails the CRC)
     QVERIFY(!DigitsDataset::gunzip(file.fileName().toUtf8()).ok()); // not gzip at all
 }
 
@@ -228,9 +232,10 @@ void TestDigits::splitIsStratifiedAndSeeded()
         QCOMPARE(heldOut[label], int(std::lround(all[label] * 0.2)));
 
     auto sameSamples = [](const std::vector<DigitSample>& a, const std::vector<DigitSample>& b) {
-        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const DigitSample& x, const DigitSample& y) {
-            return x.pixels == y.pixels && x.label == y.label;
-        });
+        return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                          [](const DigitSample& x, const DigitSample& y) {
+                              return x.pixels == y.pixels && x.label == y.label;
+                          });
     };
     QVERIFY(sameSamples(m_dataset.split(0.2, 1).heldOut, m_dataset.split(0.2, 1).heldOut));
     QVERIFY(!sameSamples(m_dataset.split(0.2, 1).heldOut, m_dataset.split(0.2, 2).heldOut));
@@ -241,8 +246,8 @@ void TestDigits::freshTrainingReachesFloorAndReproducesShippedWeights()
     // The shipped weights came from `mmf-train-digits` with its defaults (resources/models/README.md).
     const DigitsNetwork network = DigitsTrainer(DigitsTrainer::Options()).train(m_split.train);
     const DigitsEvaluation evaluation = DigitsTrainer::evaluate(network, m_split.heldOut);
-    qInfo("held-out accuracy of a fresh run: %.2f %% (%d of %d)", 100.0 * evaluation.accuracy(), evaluation.correct,
-          evaluation.total);
+    qInfo("held-out accuracy of a fresh run: %.2f %% (%d of %d)", 100.0 * evaluation.accuracy(),
+          evaluation.correct, evaluation.total);
     // The tool reports 98.05 % for seed 1; the floor leaves a little room.
     QVERIFY2(evaluation.accuracy() >= 0.97, qPrintable(QString::number(evaluation.accuracy())));
     int diagonal = 0;
@@ -301,7 +306,8 @@ void TestDigits::portableExpMatchesLibm()
 {
     for (double x = -60.0; x <= 60.0; x += 0.0137) {
         const double expected = std::exp(x);
-        QVERIFY2(std::abs(DigitsNetwork::portableExp(x) - expected) <= 1e-14 * expected, qPrintable(QString::number(x)));
+        QVERIFY2(std::abs(DigitsNetwork::portableExp(x) - expected) <= 1e-14 * expected,
+                 qPrintable(QString::number(x)));
     }
     QCOMPARE(DigitsNetwork::portableExp(0.0), 1.0);
     QCOMPARE(DigitsNetwork::portableExp(-1000.0), 0.0);
@@ -316,7 +322,8 @@ void TestDigits::classifiesDatasetPixels()
         QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
         const auto& response = std::get<models::DigitsResponse>(outcome);
         QCOMPARE(response.probabilities_size(), 10);
-        const double sum = std::accumulate(response.probabilities().begin(), response.probabilities().end(), 0.0);
+        const double sum =
+            std::accumulate(response.probabilities().begin(), response.probabilities().end(), 0.0);
         QVERIFY(std::abs(sum - 1.0) < 1e-9);
         const auto top = std::max_element(response.probabilities().begin(), response.probabilities().end());
         QCOMPARE(response.label(), int(top - response.probabilities().begin()));
@@ -340,7 +347,8 @@ void TestDigits::classifiesPicturesOfDatasetRows()
             m_model.process(imageRequest(encode(render(sample.pixels, 8), "png")), context);
         QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
         const auto& response = std::get<models::DigitsResponse>(outcome);
-        const double sum = std::accumulate(response.probabilities().begin(), response.probabilities().end(), 0.0);
+        const double sum =
+            std::accumulate(response.probabilities().begin(), response.probabilities().end(), 0.0);
         QVERIFY(std::abs(sum - 1.0) < 1e-9);
         QVERIFY(context.lines.size() >= 2); // decoded, read
         if (response.label() == sample.label)
@@ -362,7 +370,8 @@ void TestDigits::pictureOfARowIsItsReframedRow()
         QVERIFY(seen.ok());
         const DigitsNetwork::Pixels predicted = DigitsPreprocessor::reframe(pixels);
         for (size_t k = 0; k < 64; ++k)
-            QVERIFY2(std::abs(int((*seen)[k]) - int(predicted[k])) <= 1, qPrintable(QStringLiteral("row %1").arg(i)));
+            QVERIFY2(std::abs(int((*seen)[k]) - int(predicted[k])) <= 1,
+                     qPrintable(QStringLiteral("row %1").arg(i)));
         same += *seen == predicted;
         unchanged += *seen == pixels;
     }
@@ -420,15 +429,21 @@ void TestDigits::rejectsBadInput_data()
     QImage grey(50, 50, QImage::Format_RGB32);
     grey.fill(QColor(200, 200, 200));
 
-    QTest::newRow("no input") << QByteArray() << "invalid_argument" << "set either pixels";
-    QTest::newRow("63 values") << serialized(shortRequest) << "invalid_argument" << "exactly 64 values";
-    QTest::newRow("65 values") << serialized(longRequest) << "invalid_argument" << "got 65";
-    QTest::newRow("negative value") << serialized(negative) << "invalid_argument" << "pixels.values[5] is -1";
-    QTest::newRow("value 17") << serialized(tooBig) << "invalid_argument" << "pixels.values[63] is 17";
+    QTest::newRow("no input") << QByteArray() << "invalid_argument"
+                              << "set either pixels";
+    QTest::newRow("63 values") << serialized(shortRequest) << "invalid_argument"
+                               << "exactly 64 values (8x8, row by row); got 63";
+    QTest::newRow("65 values") << serialized(longRequest) << "invalid_argument"
+                               << "got 65";
+    QTest::newRow("negative value") << serialized(negative) << "invalid_argument"
+                                    << "pixels.values[5] is -1";
+    QTest::newRow("value 17") << serialized(tooBig) << "invalid_argument"
+                              << "pixels.values[63] is 17";
     QTest::newRow("empty image") << serialized(imageRequest(QByteArray(""))) << "invalid_argument"
                                  << "image is empty";
     QTest::newRow("garbage bytes") << serialized(imageRequest(QByteArray("definitely not a picture")))
-                                   << "invalid_argument" << "not a PNG or JPEG";
+                                   << "invalid_argument"
+                                   << "not a PNG or JPEG";
     QTest::newRow("BMP") << serialized(imageRequest(encode(blank, "bmp"))) << "invalid_argument"
                          << "only PNG and JPEG";
     const QByteArray png = encode(render(m_split.heldOut.front().pixels, 8), "png");
@@ -442,7 +457,8 @@ void TestDigits::rejectsBadInput_data()
                                  << "10000x10000";
     QByteArray oversized = png;
     oversized.append(QByteArray(21 * 1024 * 1024, '\0'));
-    QTest::newRow("over 20 MiB") << serialized(imageRequest(oversized)) << "payload_too_large" << "over the limit";
+    QTest::newRow("over 20 MiB") << serialized(imageRequest(oversized)) << "payload_too_large"
+                                 << "over the limit";
 }
 
 void TestDigits::rejectsBadInput()

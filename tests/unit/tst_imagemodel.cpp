@@ -69,8 +69,8 @@ QByteArray pngClaiming(quint32 width, quint32 height)
     return png;
 }
 
-models::ImageRequest request(const QByteArray& bytes, models::ImageRequest::Operation operation, int width = 0,
-                             int height = 0)
+models::ImageRequest request(const QByteArray& bytes, models::ImageRequest::Operation operation,
+                             int width = 0, int height = 0)
 {
     models::ImageRequest r;
     r.set_image(bytes.constData(), size_t(bytes.size()));
@@ -144,9 +144,12 @@ void TestImageModel::operationsKeepOrSetTheSize_data()
     QTest::newRow("BLUR") << int(models::ImageRequest::BLUR) << QSize() << QSize(640, 427);
     QTest::newRow("EDGES") << int(models::ImageRequest::EDGES) << QSize() << QSize(640, 427);
     QTest::newRow("RESIZE 100x50") << int(models::ImageRequest::RESIZE) << QSize(100, 50) << QSize(100, 50);
-    QTest::newRow("RESIZE up 1000x900") << int(models::ImageRequest::RESIZE) << QSize(1000, 900) << QSize(1000, 900);
-    QTest::newRow("RESIZE width only") << int(models::ImageRequest::RESIZE) << QSize(320, 0) << QSize(320, 214);
-    QTest::newRow("RESIZE height only") << int(models::ImageRequest::RESIZE) << QSize(0, 100) << QSize(150, 100);
+    QTest::newRow("RESIZE up 1000x900")
+        << int(models::ImageRequest::RESIZE) << QSize(1000, 900) << QSize(1000, 900);
+    QTest::newRow("RESIZE width only")
+        << int(models::ImageRequest::RESIZE) << QSize(320, 0) << QSize(320, 214);
+    QTest::newRow("RESIZE height only")
+        << int(models::ImageRequest::RESIZE) << QSize(0, 100) << QSize(150, 100);
     QTest::newRow("RESIZE 1x1") << int(models::ImageRequest::RESIZE) << QSize(1, 1) << QSize(1, 1);
 }
 
@@ -156,12 +159,13 @@ void TestImageModel::operationsKeepOrSetTheSize()
     QFETCH(QSize, asked);
     QFETCH(QSize, expected);
     FakeContext context;
-    Outcome<models::ImageResponse> outcome = m_model.process(
-        request(m_flower, models::ImageRequest::Operation(operation), std::max(0, asked.width()),
-                std::max(0, asked.height())),
-        context);
+    Outcome<models::ImageResponse> outcome =
+        m_model.process(request(m_flower, models::ImageRequest::Operation(operation),
+                                std::max(0, asked.width()), std::max(0, asked.height())),
+                        context);
     QVERIFY2(std::holds_alternative<models::ImageResponse>(outcome),
-             qPrintable(std::holds_alternative<TaskError>(outcome) ? std::get<TaskError>(outcome).message : QString()));
+             qPrintable(std::holds_alternative<TaskError>(outcome) ? std::get<TaskError>(outcome).message
+                                                                   : QString()));
     const auto& response = std::get<models::ImageResponse>(outcome);
     QCOMPARE(QSize(response.width(), response.height()), expected);
     const QImage result = decodePng(response);
@@ -180,7 +184,8 @@ void TestImageModel::grayscaleIsGreyAndKeepsAlpha()
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(encode(colour, "png"), models::ImageRequest::GRAYSCALE), context);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
-    const QImage grey = decodePng(std::get<models::ImageResponse>(outcome)).convertToFormat(QImage::Format_ARGB32);
+    const QImage grey =
+        decodePng(std::get<models::ImageResponse>(outcome)).convertToFormat(QImage::Format_ARGB32);
     QCOMPARE(grey.size(), colour.size());
     for (int y = 0; y < 30; y += 7) {
         for (int x = 0; x < 40; x += 9) {
@@ -230,7 +235,8 @@ void TestImageModel::edgesFindAStep()
 void TestImageModel::logsEachStage()
 {
     FakeContext context;
-    Outcome<models::ImageResponse> outcome = m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
+    Outcome<models::ImageResponse> outcome =
+        m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
     // decoding, decoded, 3 blur passes, done, encoded.
     QVERIFY2(context.lines.size() >= 5, qPrintable(context.lines.join(u'\n')));
@@ -249,7 +255,9 @@ void TestImageModel::rejectsBadInput_data()
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("expected");
 
-    auto serialized = [](const models::ImageRequest& r) { return QByteArray::fromStdString(r.SerializeAsString()); };
+    auto serialized = [](const models::ImageRequest& r) {
+        return QByteArray::fromStdString(r.SerializeAsString());
+    };
     const QByteArray flowerPng = encode(QImage(32, 32, QImage::Format_RGB32), "png");
     QByteArray oversized(21 * 1024 * 1024, '\0');
     oversized.replace(0, m_flower.size(), m_flower);
@@ -261,30 +269,43 @@ void TestImageModel::rejectsBadInput_data()
     QTest::newRow("empty") << serialized(request({}, models::ImageRequest::GRAYSCALE)) << "invalid_argument"
                            << "image is empty";
     QTest::newRow("garbage") << serialized(request("not a picture at all", models::ImageRequest::EDGES))
-                             << "invalid_argument" << "not a PNG or JPEG";
-    QTest::newRow("truncated JPEG header") << serialized(request(m_flower.left(40), models::ImageRequest::EDGES))
-                                           << "invalid_argument" << "could not be decoded";
-    QTest::newRow("truncated PNG") << serialized(request(flowerPng.left(flowerPng.size() - 30), models::ImageRequest::BLUR))
-                                   << "invalid_argument" << "could not be decoded";
+                             << "invalid_argument"
+                             << "not a PNG or JPEG";
+    QTest::newRow("truncated JPEG header")
+        << serialized(request(m_flower.left(40), models::ImageRequest::EDGES)) << "invalid_argument"
+        << "could not be decoded";
+    QTest::newRow("truncated PNG") << serialized(request(flowerPng.left(flowerPng.size() - 30),
+                                                         models::ImageRequest::BLUR))
+                                   << "invalid_argument"
+                                   << "could not be decoded";
     QTest::newRow("BMP") << serialized(request(encode(QImage(8, 8, QImage::Format_RGB32), "bmp"),
                                                models::ImageRequest::GRAYSCALE))
-                         << "invalid_argument" << "only PNG and JPEG";
+                         << "invalid_argument"
+                         << "only PNG and JPEG";
     QTest::newRow("over 20 MiB") << serialized(request(oversized, models::ImageRequest::GRAYSCALE))
-                                 << "payload_too_large" << "over the limit of 20971520 bytes";
-    QTest::newRow("over 50 megapixels") << serialized(request(pngClaiming(10000, 5001), models::ImageRequest::EDGES))
-                                        << "payload_too_large" << "10000x5001";
-    QTest::newRow("RESIZE without size") << serialized(request(m_flower, models::ImageRequest::RESIZE))
-                                         << "invalid_argument" << "needs width, height";
+                                 << "payload_too_large"
+                                 << "over the limit of 20971520 bytes";
+    QTest::newRow("over 50 megapixels")
+        << serialized(request(pngClaiming(10000, 5001), models::ImageRequest::EDGES)) << "payload_too_large"
+        << "10000x5001";
+    QTest::newRow("RESIZE without size")
+        << serialized(request(m_flower, models::ImageRequest::RESIZE)) << "invalid_argument"
+        << "needs width, height";
     QTest::newRow("RESIZE negative") << serialized(request(m_flower, models::ImageRequest::RESIZE, -5, 10))
-                                     << "invalid_argument" << "0..16384";
+                                     << "invalid_argument"
+                                     << "0..16384";
     QTest::newRow("RESIZE too wide") << serialized(request(m_flower, models::ImageRequest::RESIZE, 16385, 10))
-                                     << "invalid_argument" << "0..16384";
+                                     << "invalid_argument"
+                                     << "0..16384";
     QTest::newRow("RESIZE result too large")
         << serialized(request(m_flower, models::ImageRequest::RESIZE, 16000, 16000)) << "payload_too_large"
         << "16000x16000";
-    QTest::newRow("blur radius") << serialized(badRadius) << "invalid_argument" << "blur_radius must be 0..100";
-    QTest::newRow("unknown operation") << serialized(badOperation) << "invalid_argument" << "operation 9";
-    QTest::newRow("not a request") << QByteArray("\xff\xff\xff") << "invalid_argument" << "not a valid mmf.models.ImageRequest";
+    QTest::newRow("blur radius") << serialized(badRadius) << "invalid_argument"
+                                 << "blur_radius must be 0..100";
+    QTest::newRow("unknown operation") << serialized(badOperation) << "invalid_argument"
+                                       << "operation 9";
+    QTest::newRow("not a request") << QByteArray("\xff\xff\xff") << "invalid_argument"
+                                   << "not a valid mmf.models.ImageRequest";
 }
 
 void TestImageModel::rejectsBadInput()
@@ -304,7 +325,8 @@ void TestImageModel::stopsWhenCancelled()
 {
     FakeContext context;
     context.cancelled = true;
-    Outcome<models::ImageResponse> outcome = m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
+    Outcome<models::ImageResponse> outcome =
+        m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
     QVERIFY(std::holds_alternative<TaskError>(outcome));
     QCOMPARE(std::get<TaskError>(outcome).code, QStringLiteral("cancelled"));
 }

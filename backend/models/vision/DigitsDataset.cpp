@@ -46,13 +46,15 @@ Result<QByteArray> DigitsDataset::gunzip(QByteArrayView data, qsizetype maxBytes
         status = inflate(&stream, Z_NO_FLUSH);
         if (status != Z_OK && status != Z_STREAM_END) {
             inflateEnd(&stream);
-            return Error::invalidArgument(QStringLiteral("corrupt gzip data (%1)")
-                                              .arg(QString::fromLatin1(stream.msg ? stream.msg : "truncated")));
+            return Error::invalidArgument(
+                QStringLiteral("corrupt gzip data (%1)")
+                    .arg(QString::fromLatin1(stream.msg ? stream.msg : "truncated")));
         }
         out.append(chunk, qsizetype(sizeof chunk - stream.avail_out));
         if (out.size() > maxBytes) {
             inflateEnd(&stream);
-            return Error::invalidArgument(QStringLiteral("gzip data inflates to more than %1 bytes").arg(maxBytes));
+            return Error::invalidArgument(
+                QStringLiteral("gzip data inflates to more than %1 bytes").arg(maxBytes));
         }
     }
     inflateEnd(&stream);
@@ -89,8 +91,10 @@ Result<DigitsDataset> DigitsDataset::parseCsv(QByteArrayView text)
                     QStringLiteral("line %1: expected 65 comma-separated integers").arg(lineNumber));
             if (field < 64) {
                 if (value < 0 || value > 16)
-                    return Error::invalidArgument(
-                        QStringLiteral("line %1: pixel %2 is %3, not 0..16").arg(lineNumber).arg(field).arg(value));
+                    return Error::invalidArgument(QStringLiteral("line %1: pixel %2 is %3, not 0..16")
+                                                      .arg(lineNumber)
+                                                      .arg(field)
+                                                      .arg(value));
                 sample.pixels[size_t(field)] = std::uint8_t(value);
             } else {
                 if (value < 0 || value > 9)
@@ -103,7 +107,9 @@ Result<DigitsDataset> DigitsDataset::parseCsv(QByteArrayView text)
         }
         if (field != 65)
             return Error::invalidArgument(
-                QStringLiteral("line %1: %2 values, expected 65 (64 pixels and the label)").arg(lineNumber).arg(field));
+                QStringLiteral("line %1: %2 values, expected 65 (64 pixels and the label)")
+                    .arg(lineNumber)
+                    .arg(field));
         samples.push_back(sample);
     }
     if (samples.empty())

@@ -29,10 +29,12 @@ public:
     };
 
     DigitsDataset() = default;
-    explicit DigitsDataset(std::vector<DigitSample> samples) : m_samples(std::move(samples)) {}
+    explicit DigitsDataset(std::vector<DigitSample> samples)
+        : m_samples(std::move(samples))
+    {}
 
-    // Reads a .csv or .csv.gz file (gzip is recognised by its magic bytes). Fails naming the file and, for bad
-    // content, the line.
+    // Reads a .csv or .csv.gz file (gzip is recognised by its magic bytes). Fails naming the file and, for
+    // bad content, the line.
     static Result<DigitsDataset> readFile(const QString& path);
     // Parses the text; fails on the first malformed line (wrong count, a value out of range) naming it.
     static Result<DigitsDataset> parseCsv(QByteArrayView text);

@@ -27,13 +27,15 @@ DigitsModel::DigitsModel()
         m_loadError = network.error().message;
 }
 
-DigitsModel::DigitsModel(DigitsNetwork network) : m_network(std::move(network))
+DigitsModel::DigitsModel(DigitsNetwork network)
+    : m_network(std::move(network))
 {
     if (!m_network.isValid())
         m_loadError = QStringLiteral("the digits network is empty");
 }
 
-Outcome<models::DigitsResponse> DigitsModel::process(const models::DigitsRequest& request, TaskContext& context)
+Outcome<models::DigitsResponse> DigitsModel::process(const models::DigitsRequest& request,
+                                                     TaskContext& context)
 {
     if (!m_loadError.isEmpty())
         return TaskError{QStringLiteral("internal"), m_loadError};
@@ -43,12 +45,14 @@ Outcome<models::DigitsResponse> DigitsModel::process(const models::DigitsRequest
     case models::DigitsRequest::kPixels: {
         const auto& values = request.pixels().values();
         if (values.size() != DigitsNetwork::kInputs)
-            return invalid(QStringLiteral("pixels.values must hold exactly 64 values (8x8, row by row); got %1")
-                               .arg(values.size()));
+            return invalid(
+                QStringLiteral("pixels.values must hold exactly 64 values (8x8, row by row); got %1")
+                    .arg(values.size()));
         for (int i = 0; i < values.size(); ++i) {
             if (values[i] < 0 || values[i] > 16)
-                return invalid(
-                    QStringLiteral("pixels.values[%1] is %2; every value must be 0..16").arg(i).arg(values[i]));
+                return invalid(QStringLiteral("pixels.values[%1] is %2; every value must be 0..16")
+                                   .arg(i)
+                                   .arg(values[i]));
             pixels[size_t(i)] = std::uint8_t(values[i]);
         }
         context.info(QStringLiteral("classifying 8x8 pixels"));
@@ -87,16 +91,18 @@ Outcome<models::DigitsResponse> DigitsModel::process(const models::DigitsRequest
     for (std::uint8_t value : pixels)
         response.add_pixels(value);
     context.progress(1.0);
-    context.info(QStringLiteral("read a %1 (probability %2)").arg(label).arg(probabilities[size_t(label)], 0, 'f', 3));
+    context.info(
+        QStringLiteral("read a %1 (probability %2)").arg(label).arg(probabilities[size_t(label)], 0, 'f', 3));
     return response;
 }
 
 v1::ModelMetadata DigitsModel::metadata() const
 {
     v1::ModelMetadata meta;
-    meta.set_description("Reads a handwritten digit, from the 8x8 grid of the UCI digits data or from a picture, "
-                         "with a small neural network trained by the project; answers the digit and the "
-                         "probability of each of 0..9.");
+    meta.set_description(
+        "Reads a handwritten digit, from the 8x8 grid of the UCI digits data or from a picture, "
+        "with a small neural network trained by the project; answers the digit and the "
+        "probability of each of 0..9.");
     meta.set_version("1.0.0");
     meta.set_owner("MMF");
     meta.add_tags("sample");

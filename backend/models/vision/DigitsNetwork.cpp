@@ -135,7 +135,9 @@ Result<DigitsNetwork> DigitsNetwork::fromBytes(QByteArrayView bytes)
     const quint32 version = readU32(bytes.data() + 8);
     if (version != kVersion)
         return Error::invalidArgument(
-            QStringLiteral("digits weights version %1 is not supported (expected %2)").arg(version).arg(kVersion));
+            QStringLiteral("digits weights version %1 is not supported (expected %2)")
+                .arg(version)
+                .arg(kVersion));
     const quint32 inputs = readU32(bytes.data() + 12);
     const quint32 hidden = readU32(bytes.data() + 16);
     const quint32 classes = readU32(bytes.data() + 20);
@@ -172,8 +174,8 @@ Result<DigitsNetwork> DigitsNetwork::loadBuiltin()
 {
     QFile file(QString::fromLatin1(kBuiltinWeights));
     if (!file.open(QIODevice::ReadOnly))
-        return Error::internal(
-            QStringLiteral("the digits weights %1 are missing from this build").arg(QLatin1String(kBuiltinWeights)));
+        return Error::internal(QStringLiteral("the digits weights %1 are missing from this build")
+                                   .arg(QLatin1String(kBuiltinWeights)));
     Result<DigitsNetwork> network = fromBytes(file.readAll());
     if (!network)
         return Error::internal(QStringLiteral("built-in %1").arg(network.error().message));

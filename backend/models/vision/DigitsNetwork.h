@@ -50,8 +50,8 @@ public:
     // differ in the last bit between libraries). Relative error below 1e-15 for |x| <= 700.
     static double portableExp(double x);
 
-    // The weights file: "MMFDIGIT", u32 version 1, u32 inputs, u32 hidden, u32 classes, the float32 parameters,
-    // then the SHA-256 of all preceding bytes; little-endian. Same network, same bytes.
+    // The weights file: "MMFDIGIT", u32 version 1, u32 inputs, u32 hidden, u32 classes, the float32
+    // parameters, then the SHA-256 of all preceding bytes; little-endian. Same network, same bytes.
     QByteArray toBytes() const;
     // Fails on a wrong magic, version, shape, size or checksum, or a non-finite parameter.
     static Result<DigitsNetwork> fromBytes(QByteArrayView bytes);

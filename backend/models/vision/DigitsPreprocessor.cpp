@@ -72,8 +72,9 @@ Grid normaliseStrokeWidth(const Grid& grid)
             Grid blended;
             for (int r = 0; r < kGrid; ++r) {
                 for (int c = 0; c < kGrid; ++c)
-                    blended[size_t(r)][size_t(c)] = current[size_t(r)][size_t(c)]
-                        + alpha * (next[size_t(r)][size_t(c)] - current[size_t(r)][size_t(c)]);
+                    blended[size_t(r)][size_t(c)] =
+                        current[size_t(r)][size_t(c)] +
+                        alpha * (next[size_t(r)][size_t(c)] - current[size_t(r)][size_t(c)]);
             }
             return blended;
         }
@@ -87,8 +88,8 @@ Grid normaliseStrokeWidth(const Grid& grid)
 std::vector<std::uint8_t> greyLevels(const QImage& source)
 {
     QImage image = source;
-    if (image.format() != QImage::Format_Grayscale8 && image.format() != QImage::Format_RGB32
-        && image.format() != QImage::Format_ARGB32)
+    if (image.format() != QImage::Format_Grayscale8 && image.format() != QImage::Format_RGB32 &&
+        image.format() != QImage::Format_ARGB32)
         image = image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32 : QImage::Format_RGB32);
     const int width = image.width();
     const int height = image.height();
@@ -111,8 +112,8 @@ std::vector<std::uint8_t> greyLevels(const QImage& source)
     return grey;
 }
 
-// For each of the kGrid cells along one axis, the source pixels it overlaps and by how much, for a cell size of
-// `span / kGrid` starting at `origin` (may be fractional), restricted to [lo, hi).
+// For each of the kGrid cells along one axis, the source pixels it overlaps and by how much, for a cell size
+// of `span / kGrid` starting at `origin` (may be fractional), restricted to [lo, hi).
 struct Tap
 {
     int index;
@@ -179,8 +180,9 @@ Result<DigitsNetwork::Pixels> DigitsPreprocessor::toPixels(const QImage& image)
     }
     if (paper - stroke < kMinContrast)
         return Error::invalidArgument(
-            QStringLiteral("no digit found: the picture needs a dark digit on a light background (its darkest and "
-                           "lightest parts differ by %1 of 255 grey levels)")
+            QStringLiteral(
+                "no digit found: the picture needs a dark digit on a light background (its darkest and "
+                "lightest parts differ by %1 of 255 grey levels)")
                 .arg(std::max(0, paper - stroke)),
             QStringLiteral("image"));
 
@@ -191,7 +193,8 @@ Result<DigitsNetwork::Pixels> DigitsPreprocessor::toPixels(const QImage& image)
     }
     Result<DigitsNetwork::Pixels> pixels = fromLevels(grey.data(), width, height, inkOf);
     if (!pixels)
-        return Error::invalidArgument(QStringLiteral("no digit found: the picture has no ink"), QStringLiteral("image"));
+        return Error::invalidArgument(QStringLiteral("no digit found: the picture has no ink"),
+                                      QStringLiteral("image"));
     return pixels;
 }
 

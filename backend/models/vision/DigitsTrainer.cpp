@@ -8,7 +8,8 @@
 
 namespace mmf {
 
-DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original, const EpochCallback& onEpoch) const
+DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original,
+                                   const EpochCallback& onEpoch) const
 {
     std::vector<DigitSample> samples = original;
     if (m_options.addReframed) {
@@ -59,8 +60,8 @@ DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original, con
         for (std::uint32_t i = std::uint32_t(order.size()); i > 1; --i)
             std::swap(order[i - 1], order[random.below(i)]);
         // Linear decay to a tenth of the rate over the run: a steadier end than a constant rate.
-        const float rate = m_options.learningRate
-            * (1.0f - 0.9f * float(epoch - 1) / float(std::max(1, m_options.epochs - 1)));
+        const float rate = m_options.learningRate *
+                           (1.0f - 0.9f * float(epoch - 1) / float(std::max(1, m_options.epochs - 1)));
         double lossSum = 0;
 
         for (size_t start = 0; start < order.size(); start += size_t(m_options.batchSize)) {
@@ -132,7 +133,8 @@ DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original, con
                 const float vHat = v[i] / correction2;
                 float step = mHat / (std::sqrt(vHat) + kEpsilon);
                 const auto at = qsizetype(i);
-                const bool isBias = (at >= network.b1Offset() && at < network.w2Offset()) || at >= network.b2Offset();
+                const bool isBias =
+                    (at >= network.b1Offset() && at < network.w2Offset()) || at >= network.b2Offset();
                 if (!isBias)
                     step += m_options.weightDecay * params[i];
                 params[i] -= rate * step;
@@ -144,7 +146,8 @@ DigitsNetwork DigitsTrainer::train(const std::vector<DigitSample>& original, con
     return network;
 }
 
-DigitsEvaluation DigitsTrainer::evaluate(const DigitsNetwork& network, const std::vector<DigitSample>& samples)
+DigitsEvaluation DigitsTrainer::evaluate(const DigitsNetwork& network,
+                                         const std::vector<DigitSample>& samples)
 {
     DigitsEvaluation result;
     for (const DigitSample& sample : samples) {

@@ -40,7 +40,9 @@ public:
         bool addReframed = true;
     };
 
-    explicit DigitsTrainer(Options options) : m_options(options) {}
+    explicit DigitsTrainer(Options options)
+        : m_options(options)
+    {}
 
     // Called after each epoch with its number (1-based) and mean training loss.
     using EpochCallback = std::function<void(int epoch, double meanLoss)>;

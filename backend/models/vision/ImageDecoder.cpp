@@ -8,7 +8,8 @@ namespace mmf {
 Result<ImageDecoder::Decoded> ImageDecoder::decode(QByteArrayView bytes, const QString& what) const
 {
     if (bytes.isEmpty())
-        return Error::invalidArgument(QStringLiteral("%1 is empty: expected PNG or JPEG bytes").arg(what), what);
+        return Error::invalidArgument(QStringLiteral("%1 is empty: expected PNG or JPEG bytes").arg(what),
+                                      what);
     if (bytes.size() > m_maxBytes)
         return Error{ErrorCode::PayloadTooLarge,
                      QStringLiteral("%1 is %2 bytes, over the limit of %3 bytes (%4 MiB)")
@@ -27,16 +28,16 @@ Result<ImageDecoder::Decoded> ImageDecoder::decode(QByteArrayView bytes, const Q
     const QByteArray format = reader.format();
     if (format != "png" && format != "jpeg")
         return Error::invalidArgument(
-            format.isEmpty()
-                ? QStringLiteral("%1 is not a PNG or JPEG picture (unrecognised data)").arg(what)
-                : QStringLiteral("%1 is a %2 picture; only PNG and JPEG are accepted").arg(what, QString::fromLatin1(format)),
+            format.isEmpty() ? QStringLiteral("%1 is not a PNG or JPEG picture (unrecognised data)").arg(what)
+                             : QStringLiteral("%1 is a %2 picture; only PNG and JPEG are accepted")
+                                   .arg(what, QString::fromLatin1(format)),
             what);
 
     const QSize size = reader.size();
     if (!size.isValid() || size.isEmpty())
-        return Error::invalidArgument(
-            QStringLiteral("%1 could not be decoded: the %2 header is corrupt").arg(what, QString::fromLatin1(format).toUpper()),
-            what);
+        return Error::invalidArgument(QStringLiteral("%1 could not be decoded: the %2 header is corrupt")
+                                          .arg(what, QString::fromLatin1(format).toUpper()),
+                                      what);
     const qint64 pixels = qint64(size.width()) * size.height();
     if (pixels > m_maxPixels)
         return Error{ErrorCode::PayloadTooLarge,
@@ -55,9 +56,10 @@ Result<ImageDecoder::Decoded> ImageDecoder::decode(QByteArrayView bytes, const Q
     Decoded decoded;
     decoded.format = format;
     if (!reader.read(&decoded.image) || decoded.image.isNull())
-        return Error::invalidArgument(QStringLiteral("%1 could not be decoded as %2: %3")
-                                          .arg(what, QString::fromLatin1(format).toUpper(), reader.errorString()),
-                                      what);
+        return Error::invalidArgument(
+            QStringLiteral("%1 could not be decoded as %2: %3")
+                .arg(what, QString::fromLatin1(format).toUpper(), reader.errorString()),
+            what);
     return decoded;
 }
 

@@ -8,8 +8,8 @@
 
 namespace mmf {
 
-// Decodes untrusted PNG or JPEG bytes within limits. The pixel count is read from the header before anything is
-// decoded, so a small file that claims a huge picture costs nothing. JPEG EXIF orientation is applied.
+// Decodes untrusted PNG or JPEG bytes within limits. The pixel count is read from the header before anything
+// is decoded, so a small file that claims a huge picture costs nothing. JPEG EXIF orientation is applied.
 class ImageDecoder
 {
 public:
@@ -25,14 +25,13 @@ public:
     explicit ImageDecoder(qint64 maxBytes = kDefaultMaxBytes, qint64 maxPixels = kDefaultMaxPixels)
         : m_maxBytes(maxBytes)
         , m_maxPixels(maxPixels)
-    {
-    }
+    {}
 
     qint64 maxBytes() const { return m_maxBytes; }
     qint64 maxPixels() const { return m_maxPixels; }
 
-    // Fails with payload_too_large over either limit, invalid_argument for empty, non-PNG/JPEG or corrupt data;
-    // `what` names the field in messages (e.g. "image").
+    // Fails with payload_too_large over either limit, invalid_argument for empty, non-PNG/JPEG or corrupt
+    // data; `what` names the field in messages (e.g. "image").
     Result<Decoded> decode(QByteArrayView bytes, const QString& what) const;
 
 private:

@@ -53,7 +53,8 @@ QImage ImageFilters::boxBlurPass(const QImage& image, int radius)
                 sum += in[std::clamp(k, 0, width - 1) * 4 + ch];
             for (int x = 0; x < width; ++x) {
                 out[x * 4 + ch] = uchar((sum + window / 2) / window);
-                sum += in[std::min(x + radius + 1, width - 1) * 4 + ch] - in[std::max(x - radius, 0) * 4 + ch];
+                sum +=
+                    in[std::min(x + radius + 1, width - 1) * 4 + ch] - in[std::max(x - radius, 0) * 4 + ch];
             }
         }
     }

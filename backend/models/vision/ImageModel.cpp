@@ -19,7 +19,8 @@ TaskError invalid(const QString& message)
 
 TaskError cancelled(const char* stage)
 {
-    return TaskError{QStringLiteral("cancelled"), QStringLiteral("cancelled while %1").arg(QLatin1String(stage))};
+    return TaskError{QStringLiteral("cancelled"),
+                     QStringLiteral("cancelled while %1").arg(QLatin1String(stage))};
 }
 
 QString operationName(models::ImageRequest::Operation operation)
@@ -33,10 +34,12 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
 {
     const auto operation = request.operation();
     if (!models::ImageRequest::Operation_IsValid(operation))
-        return invalid(QStringLiteral("operation %1 is not one of GRAYSCALE, BLUR, EDGES, RESIZE").arg(int(operation)));
+        return invalid(
+            QStringLiteral("operation %1 is not one of GRAYSCALE, BLUR, EDGES, RESIZE").arg(int(operation)));
     // Parameters are checked before decoding: a bad request should not cost a decode.
     if (operation == models::ImageRequest::RESIZE) {
-        if (request.width() < 0 || request.height() < 0 || request.width() > kMaxSide || request.height() > kMaxSide)
+        if (request.width() < 0 || request.height() < 0 || request.width() > kMaxSide ||
+            request.height() > kMaxSide)
             return invalid(QStringLiteral("width and height must be 0..%1 (got %2x%3)")
                                .arg(kMaxSide)
                                .arg(request.width())
@@ -44,8 +47,11 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
         if (request.width() == 0 && request.height() == 0)
             return invalid(QStringLiteral("RESIZE needs width, height or both (> 0)"));
     }
-    if (operation == models::ImageRequest::BLUR && (request.blur_radius() < 0 || request.blur_radius() > kMaxBlurRadius))
-        return invalid(QStringLiteral("blur_radius must be 0..%1 (got %2)").arg(kMaxBlurRadius).arg(request.blur_radius()));
+    if (operation == models::ImageRequest::BLUR &&
+        (request.blur_radius() < 0 || request.blur_radius() > kMaxBlurRadius))
+        return invalid(QStringLiteral("blur_radius must be 0..%1 (got %2)")
+                           .arg(kMaxBlurRadius)
+                           .arg(request.blur_radius()));
 
     QElapsedTimer timer;
     timer.start();
@@ -96,13 +102,14 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
         if (height == 0)
             height = std::max(1, int(std::lround(double(width) * image.height() / image.width())));
         if (width > kMaxSide || height > kMaxSide || qint64(width) * height > m_decoder.maxPixels())
-            return TaskError{QStringLiteral("payload_too_large"),
-                             QStringLiteral("the resized picture would be %1x%2, over the limit of %3 px a side and "
-                                            "%4 pixels")
-                                 .arg(width)
-                                 .arg(height)
-                                 .arg(kMaxSide)
-                                 .arg(m_decoder.maxPixels())};
+            return TaskError{
+                QStringLiteral("payload_too_large"),
+                QStringLiteral("the resized picture would be %1x%2, over the limit of %3 px a side and "
+                               "%4 pixels")
+                    .arg(width)
+                    .arg(height)
+                    .arg(kMaxSide)
+                    .arg(m_decoder.maxPixels())};
         context.info(QStringLiteral("resizing %1x%2 to %3x%4")
                          .arg(image.width())
                          .arg(image.height())
@@ -115,8 +122,9 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
         break;
     }
     if (image.isNull())
-        return TaskError{QStringLiteral("internal"), QStringLiteral("%1 produced no picture (out of memory?)")
-                                                          .arg(operationName(operation))};
+        return TaskError{
+            QStringLiteral("internal"),
+            QStringLiteral("%1 produced no picture (out of memory?)").arg(operationName(operation))};
     context.info(QStringLiteral("%1 done in %2 ms").arg(operationName(operation)).arg(timer.elapsed()));
     context.progress(0.8, QStringLiteral("encoding"));
     if (context.isCancelled())
@@ -129,8 +137,9 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
         buffer.open(QIODevice::WriteOnly);
         QImageWriter writer(&buffer, "png");
         if (!writer.write(image))
-            return TaskError{QStringLiteral("internal"),
-                             QStringLiteral("encoding the result as PNG failed: %1").arg(writer.errorString())};
+            return TaskError{
+                QStringLiteral("internal"),
+                QStringLiteral("encoding the result as PNG failed: %1").arg(writer.errorString())};
     }
     context.info(QStringLiteral("encoded %1x%2 PNG, %3 bytes, in %4 ms")
                      .arg(image.width())
@@ -149,8 +158,9 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
 v1::ModelMetadata ImageModel::metadata() const
 {
     v1::ModelMetadata meta;
-    meta.set_description("Applies one operation to a picture (grey levels, blur, edges or resize) and answers "
-                         "the result as PNG, logging each stage as it goes.");
+    meta.set_description(
+        "Applies one operation to a picture (grey levels, blur, edges or resize) and answers "
+        "the result as PNG, logging each stage as it goes.");
     meta.set_version("1.0.0");
     meta.set_owner("MMF");
     meta.add_tags("sample");

@@ -8,9 +8,10 @@
 namespace mmf {
 
 // The image model: decodes a PNG/JPEG, applies one operation (GRAYSCALE, BLUR, EDGES, RESIZE) and answers the
-// result as PNG with its size, logging each stage and reporting progress. Final errors: invalid_argument for an
-// unknown operation, a bad RESIZE size or blur radius, or a picture that does not decode; payload_too_large over
-// the decoder's limits or for a RESIZE result over them; cancelled when the task is cancelled between stages.
+// result as PNG with its size, logging each stage and reporting progress. Final errors: invalid_argument for
+// an unknown operation, a bad RESIZE size or blur radius, or a picture that does not decode;
+// payload_too_large over the decoder's limits or for a RESIZE result over them; cancelled when the task is
+// cancelled between stages.
 class ImageModel final : public Model<models::ImageRequest, models::ImageResponse>
 {
 public:
@@ -18,9 +19,12 @@ public:
     static constexpr int kMaxBlurRadius = 100;
     static constexpr int kDefaultBlurRadius = 3;
 
-    explicit ImageModel(ImageDecoder decoder = ImageDecoder()) : m_decoder(decoder) {}
+    explicit ImageModel(ImageDecoder decoder = ImageDecoder())
+        : m_decoder(decoder)
+    {}
 
-    Outcome<models::ImageResponse> process(const models::ImageRequest& request, TaskContext& context) override;
+    Outcome<models::ImageResponse> process(const models::ImageRequest& request,
+                                           TaskContext& context) override;
     v1::ModelMetadata metadata() const override;
 
 private:

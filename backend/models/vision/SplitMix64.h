@@ -4,13 +4,15 @@
 
 namespace mmf {
 
-// A small seeded pseudo-random generator (SplitMix64, Steele et al. 2014) whose output is fixed by the seed on
-// every platform and compiler, unlike std::uniform_*_distribution: training with one seed reproduces its
+// A small seeded pseudo-random generator (SplitMix64, Steele et al. 2014) whose output is fixed by the seed
+// on every platform and compiler, unlike std::uniform_*_distribution: training with one seed reproduces its
 // weights bit for bit.
 class SplitMix64
 {
 public:
-    explicit SplitMix64(std::uint64_t seed) : m_state(seed) {}
+    explicit SplitMix64(std::uint64_t seed)
+        : m_state(seed)
+    {}
 
     std::uint64_t next()
     {

@@ -1,5 +1,6 @@
-// mmf-train-digits: trains the digits model's network on the UCI 8x8 digits, reports held-out accuracy and the
-// confusion matrix, and writes the weights file. Same data + seed + options -> the same file, bit for bit.
+// mmf-train-digits: trains the digits model's network on the UCI 8x8 digits, reports held-out accuracy and
+// the confusion matrix, and writes the weights file. Same data + seed + options -> the same file, bit for
+// bit.
 #include "models/vision/DigitsDataset.h"
 #include "models/vision/DigitsTrainer.h"
 
@@ -37,7 +38,8 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(QStringLiteral("Trains the digits model; prints held-out accuracy."));
     parser.addHelpOption();
     const DigitsTrainer::Options defaults;
-    parser.addOption({QStringLiteral("data"), QStringLiteral("digits CSV, optionally gzipped."), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("data"), QStringLiteral("digits CSV, optionally gzipped."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("where to write the weights (optional)."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("seed"), QStringLiteral("seed of the split, init and order."),
@@ -59,8 +61,8 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "--seed must be a non-negative integer\n");
         return 2;
     }
-    if (!readInt(parser, QStringLiteral("epochs"), 1, 100000, options.epochs)
-        || !readInt(parser, QStringLiteral("hidden"), 1, DigitsNetwork::kMaxHidden, options.hidden))
+    if (!readInt(parser, QStringLiteral("epochs"), 1, 100000, options.epochs) ||
+        !readInt(parser, QStringLiteral("hidden"), 1, DigitsNetwork::kMaxHidden, options.hidden))
         return 2;
 
     Result<DigitsDataset> dataset = DigitsDataset::readFile(parser.value(QStringLiteral("data")));
@@ -77,11 +79,10 @@ int main(int argc, char* argv[])
     QElapsedTimer timer;
     timer.start();
     const int reportEvery = std::max(1, options.epochs / 10);
-    const DigitsNetwork network =
-        DigitsTrainer(options).train(split.train, [&](int epoch, double loss) {
-            if (epoch % reportEvery == 0 || epoch == options.epochs)
-                std::printf("  epoch %4d  loss %.4f\n", epoch, loss);
-        });
+    const DigitsNetwork network = DigitsTrainer(options).train(split.train, [&](int epoch, double loss) {
+        if (epoch % reportEvery == 0 || epoch == options.epochs)
+            std::printf("  epoch %4d  loss %.4f\n", epoch, loss);
+    });
     const qint64 elapsedMs = timer.elapsed();
 
     const DigitsEvaluation train = DigitsTrainer::evaluate(network, split.train);
@@ -107,7 +108,8 @@ int main(int argc, char* argv[])
     if (parser.isSet(QStringLiteral("out"))) {
         QSaveFile file(parser.value(QStringLiteral("out")));
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-            std::fprintf(stderr, "cannot write %s: %s\n", qPrintable(file.fileName()), qPrintable(file.errorString()));
+            std::fprintf(stderr, "cannot write %s: %s\n", qPrintable(file.fileName()),
+                         qPrintable(file.errorString()));
             return 1;
         }
         std::printf("wrote %s\n", qPrintable(file.fileName()));

@@ -1,0 +1,111 @@
+// The embedded default: with no Redis configured the server runs a private, password-protected redis-server
+// under its data dir, keeps its signing key there, and the Redis goes when the server goes.
+#include "ServerFixture.h"
+#include "TestHttpClient.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTest>
+
+#include <csignal>
+#include <unistd.h>
+
+using namespace mmf;
+
+namespace {
+
+qint64 redisPidOf(const ServerFixture& server)
+{
+    QFile pidFile(QDir(server.dataDir()).filePath(QStringLiteral("redis/redis.pid")));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return 0;
+    return pidFile.readAll().trimmed().toLongLong();
+}
+
+bool processAlive(qint64 pid)
+{
+    if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
+        return false;
+    // A zombie is gone for our purposes.
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    return status.open(QIODevice::ReadOnly) && !status.readAll().contains("State:\tZ");
+}
+
+} // namespace
+
+class TestEmbeddedDefault : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void runsATaskOnThePrivateRedis();
+    void redisStopsWithTheServer_data();
+    void redisStopsWithTheServer();
+};
+
+void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
+{
+    ServerFixture server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QByteArray token = server.issueToken(QStringLiteral("alice"));
+    QVERIFY(!token.isEmpty());
+    WorkerFixture worker(QStringLiteral("echo"), server.url(), token);
+    QVERIFY(worker.start());
+    TestHttpClient client(server.url(), token);
+    QCOMPARE(client.get(QStringLiteral("/readyz")).status, 200);
+    const auto models = client.pollUntil(QStringLiteral("/api/v1/models"), [](const TestHttpClient::Response& r) {
+        return r.body.contains("\"echo\"");
+    });
+    QVERIFY2(models.body.contains("\"echo\""), worker.output().constData());
+    const auto done = client.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
+                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("embedded")}});
+    QCOMPARE(done.status, 200);
+    QCOMPARE(done.json().value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+
+    // Private: a unix socket and secrets only the owner can read, AOF on.
+    const QString redisDir = QDir(server.dataDir()).filePath(QStringLiteral("redis"));
+    QFileInfo socket(redisDir + QStringLiteral("/redis.sock"));
+    QVERIFY(socket.exists());
+    QCOMPARE(QFileInfo(redisDir).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::ExeOther), QFile::Permissions());
+    QCOMPARE(QFileInfo(redisDir + QStringLiteral("/password")).permissions()
+                 & (QFile::ReadGroup | QFile::ReadOther),
+             QFile::Permissions());
+    QCOMPARE(QFileInfo(QDir(server.dataDir()).filePath(QStringLiteral("keys/signing.key"))).permissions()
+                 & (QFile::ReadGroup | QFile::ReadOther),
+             QFile::Permissions());
+    QVERIFY(QDir(redisDir).exists(QStringLiteral("appendonlydir")));
+    // No password, no access.
+    QProcess cli;
+    cli.start(QStringLiteral("redis-cli"), {QStringLiteral("-s"), socket.filePath(), QStringLiteral("GET"), QStringLiteral("x")});
+    QVERIFY(cli.waitForFinished(10000));
+    QVERIFY(cli.readAll().contains("NOAUTH"));
+    // The server log never shows the password.
+    QFile passwordFile(redisDir + QStringLiteral("/password"));
+    QVERIFY(passwordFile.open(QIODevice::ReadOnly));
+    const QByteArray password = passwordFile.readAll().trimmed();
+    QVERIFY(!password.isEmpty());
+    QVERIFY(!server.output().contains(password));
+    QVERIFY(!worker.output().contains(password));
+}
+
+void TestEmbeddedDefault::redisStopsWithTheServer_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGKILL") << int(SIGKILL);
+}
+
+void TestEmbeddedDefault::redisStopsWithTheServer()
+{
+    QFETCH(int, signal);
+    ServerFixture server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const qint64 redisPid = redisPidOf(server);
+    QVERIFY(processAlive(redisPid));
+    QVERIFY(server.kill(signal));
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(redisPid), 15000);
+}
+
+QTEST_GUILESS_MAIN(TestEmbeddedDefault)
+#include "tst_embeddeddefault.moc"
