@@ -15,8 +15,8 @@ local function fail_attempt(taskKey, eventsKey, delayedKey, deadKey, id, now, co
   if att >= tonumber(maxAtt) then
     redis.call('HSET', taskKey, 'st', 'dead_lettered', 'f', now, 'ec', code, 'em', msg)
     redis.call('HDEL', taskKey, 'n')
-    redis.call('XADD', deadKey, '*', 'id', id, 'u', h[2], 'a', att, 'ec', code, 'em', msg, 'ts', now)
-    redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'k', 'r', 'id', id, 'u', h[2], 'ts', now,
+    redis.call('XADD', deadKey, '*', 'id', id, 'u', h[2] or '', 'a', att, 'ec', code, 'em', msg, 'ts', now)
+    redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now,
                'st', 'dead_lettered', 'a', att, 'ec', code, 'em', msg)
     return 'dead'
   end
@@ -27,7 +27,7 @@ local function fail_attempt(taskKey, eventsKey, delayedKey, deadKey, id, now, co
   local due = tonumber(now) + math.floor(delay)
   redis.call('ZADD', delayedKey, due, id)
   redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg)
-  redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'k', 's', 'id', id, 'u', h[2], 'ts', now,
+  redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'k', 's', 'id', id, 'u', h[2] or '', 'ts', now,
              'st', 'queued', 'a', att, 'n', due, 'ec', code, 'em', msg)
   return 'retry'
 end
@@ -94,7 +94,7 @@ end
 local att = redis.call('HINCRBY', KEYS[1], 'att', 1)
 redis.call('HSET', KEYS[1], 'st', 'running', 's', ARGV[3], 'i', ARGV[2], 'e', ARGV[1])
 redis.call('HDEL', KEYS[1], 'n')
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'k', 's', 'id', ARGV[4], 'u', h[2], 'ts', ARGV[3],
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'k', 's', 'id', ARGV[4], 'u', h[2] or '', 'ts', ARGV[3],
            'st', 'running', 'a', att)
 return {'run', att}
 )LUA";
@@ -128,15 +128,15 @@ if ARGV[3] == 'succeeded' then
   redis.call('HSET', KEYS[1], 'st', 'succeeded', 'f', ARGV[7])
   redis.call('HDEL', KEYS[1], 'ec', 'em')
   if #ARGV[4] <= tonumber(ARGV[10]) then
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2], 'ts', ARGV[7],
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', ARGV[7],
                'st', 'succeeded', 'a', h[3], 'res', ARGV[4])
   else
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2], 'ts', ARGV[7],
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', ARGV[7],
                'st', 'succeeded', 'a', h[3], 'big', 1)
   end
 else
   redis.call('HSET', KEYS[1], 'st', 'failed', 'f', ARGV[7], 'ec', ARGV[5], 'em', ARGV[6])
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2], 'ts', ARGV[7],
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', ARGV[7],
              'st', 'failed', 'a', h[3], 'ec', ARGV[5], 'em', ARGV[6])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[8])
@@ -170,7 +170,7 @@ local entry = redis.call('XADD', KEYS[2], '*', 'env', h[4])
 redis.call('HSET', KEYS[4], entry, ARGV[3])
 redis.call('HSET', KEYS[1], 'st', 'queued', 'att', att, 'e', entry)
 if h[1] == 'running' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'k', 's', 'id', ARGV[3], 'u', h[2], 'ts', ARGV[4],
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'k', 's', 'id', ARGV[3], 'u', h[2] or '', 'ts', ARGV[4],
              'st', 'queued', 'a', att)
 end
 return 'released'
@@ -228,7 +228,7 @@ for _, entry in ipairs(r[3] or {}) do
     if h[1] == 'running' or h[1] == 'queued' then
       redis.call('HSET', prefix .. id, 'st', 'failed', 'f', ARGV[3], 'ec', 'payload_lost',
                  'em', 'the task was removed from the queue before it finished')
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'k', 'r', 'id', id, 'u', h[2], 'ts', ARGV[3],
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', ARGV[3],
                  'st', 'failed', 'a', h[3] or 0, 'ec', 'payload_lost',
                  'em', 'the task was removed from the queue before it finished')
       lost = lost + 1
@@ -236,6 +236,29 @@ for _, entry in ipairs(r[3] or {}) do
   end
 end
 return {reclaimed, lost, r[1]}
+)LUA";
+
+// An evicted instance's entries: found by consumer name (XPENDING ... <consumer>), each a failed attempt at once,
+// without waiting for the claim timeout. Ack + delete in the same script, so a late finish() of that consumer
+// is fenced out (its XPENDING check no longer finds the entry) and no other server can fail the entry twice.
+const char* const kReclaimConsumer = R"LUA(
+local prefix = 'mmf:{' .. ARGV[1] .. '}:task:'
+local p = redis.call('XPENDING', KEYS[1], 'workers', '-', '+', ARGV[9], ARGV[2])
+local reclaimed = 0
+for _, e in ipairs(p) do
+  local entry = e[1]
+  local id = redis.call('HGET', KEYS[5], entry)
+  redis.call('XACK', KEYS[1], 'workers', entry)
+  redis.call('XDEL', KEYS[1], entry)
+  redis.call('HDEL', KEYS[5], entry)
+  if id then
+    local r = fail_attempt(prefix .. id, KEYS[2], KEYS[3], KEYS[4], id, ARGV[3], 'instance_lost',
+                           'the instance working on the task stopped answering pings', ARGV[4], ARGV[5], ARGV[6],
+                           ARGV[7], ARGV[8])
+    if r == 'retry' or r == 'dead' then reclaimed = reclaimed + 1 end
+  end
+end
+return reclaimed
 )LUA";
 
 const char* const kPromote = R"LUA(
@@ -262,7 +285,7 @@ if h[1] ~= 'queued' and h[1] ~= 'running' then return h[1] end
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('HSET', KEYS[1], 'st', 'cancelled', 'f', ARGV[2])
 redis.call('HDEL', KEYS[1], 'n')
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'k', 'r', 'id', ARGV[1], 'u', h[2], 'ts', ARGV[2],
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'k', 'r', 'id', ARGV[1], 'u', h[2] or '', 'ts', ARGV[2],
            'st', 'cancelled', 'a', h[3] or 0, 'ec', 'cancelled', 'em', 'the task was cancelled')
 if h[1] == 'running' then return 'cancelled_running' end
 return 'cancelled'
@@ -285,6 +308,7 @@ BrokerScripts::BrokerScripts()
     , release(kRelease)
     , deadLetter(kDeadLetter)
     , reclaim(withFailAttempt(kReclaim))
+    , reclaimConsumer(withFailAttempt(kReclaimConsumer))
     , promote(kPromote)
     , cancel(kCancel)
 {

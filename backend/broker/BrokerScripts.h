@@ -57,6 +57,11 @@ struct BrokerScripts
     //       backoff initial ms, backoff factor, backoff max ms, events maxlen, count.
     // → {reclaimed, payload_lost, next cursor}
     RedisScript reclaim;
+    // Server (leader): an evicted instance's pending entries, by its consumer name, each a failed attempt
+    // (instance_lost) at once. KEYS: tasks, events, delayed, dead, inflight. ARGV: model, consumer, now ms,
+    // max attempts, backoff initial ms, backoff factor, backoff max ms, events maxlen, count.
+    // → number of tasks re-queued or dead-lettered
+    RedisScript reclaimConsumer;
     // Server: due retries go back to the stream. KEYS: delayed, tasks, inflight. ARGV: model, now ms, limit.
     // → number re-queued
     RedisScript promote;

@@ -2,6 +2,8 @@
 
 #include "gateway/WebSocketHub.h"
 
+#include <QPointer>
+
 namespace mmf {
 
 Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* parent)
@@ -16,7 +18,20 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
     m_registry.registerRoutes(m_router);
     m_system.registerRoutes(m_router);
     m_server.setHandler([this](HttpRequest& request, const HttpResponder& responder) {
-        m_router.dispatch(request, responder);
+        if (!m_observer) {
+            m_router.dispatch(request, responder);
+            return;
+        }
+        // Count the answer when it goes out (handlers may answer later, e.g. ?wait=S).
+        // QPointer: a deferred answer may come after the gateway is gone (shutdown).
+        const HttpResponder counted([self = QPointer<Gateway>(this), responder, route = m_router.matchPattern(request)](
+                                        int status, const QByteArray& contentType, const QByteArray& body,
+                                        const HttpResponder::Headers& headers) {
+            if (self && self->m_observer)
+                self->m_observer(route, status);
+            responder.send(status, contentType, body, headers);
+        });
+        m_router.dispatch(request, counted);
     });
     m_server.setWebSocketHandler("/api/v1/ws", [this](QWebSocket* socket, const HttpRequest& upgrade) {
         m_context.webSockets.accept(socket, upgrade);

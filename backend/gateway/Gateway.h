@@ -12,6 +12,8 @@
 #include <QHostAddress>
 #include <QObject>
 
+#include <functional>
+
 namespace mmf {
 
 // The HTTP + WebSocket front of the server: the router with every route of API v1, and the listening socket.
@@ -21,7 +23,13 @@ class Gateway : public QObject
 public:
     Gateway(GatewayContext& context, const HttpLimits& limits, QObject* parent = nullptr);
 
+    // Told of every answered request: the matched route pattern ("" when none) and the status code.
+    using RequestObserver = std::function<void(const QByteArray& route, int status)>;
+
     Result<quint16> listen(const QHostAddress& address, quint16 port);
+    // More routes (metrics, OpenAPI) from controllers the server owns.
+    Router& router() { return m_router; }
+    void setRequestObserver(RequestObserver observer) { m_observer = std::move(observer); }
     void close();
     HttpServer& httpServer() { return m_server; }
     RegistryController& registry() { return m_registry; }
@@ -33,6 +41,7 @@ private:
     TaskController m_tasks;
     RegistryController m_registry;
     SystemController m_system;
+    RequestObserver m_observer;
 };
 
 } // namespace mmf

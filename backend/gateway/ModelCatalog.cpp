@@ -86,6 +86,13 @@ ModelStats ModelCatalog::stats(QByteArrayView name) const
     return m_stats.value(name.toByteArray());
 }
 
+qint64 ModelCatalog::estimatedWaitMs(QByteArrayView name) const
+{
+    const QByteArray key = name.toByteArray();
+    const ModelStats stats = m_stats.value(key);
+    return qint64(double(stats.queueDepth) * m_meanServiceMs.value(key) / double(qMax(1, stats.instances)));
+}
+
 QList<ModelInfoPtr> ModelCatalog::all() const
 {
     return m_models.values();

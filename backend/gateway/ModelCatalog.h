@@ -50,6 +50,11 @@ public:
     void removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
                         std::function<void(Result<void>)> done);
 
+    // Recent mean run time of a model's tasks (fed by the metrics from result events).
+    void setMeanServiceMs(const QByteArray& name, double meanMs) { m_meanServiceMs.insert(name, meanMs); }
+    // A new task's expected wait: queue depth × recent mean run time ÷ instances (0 with no run seen yet).
+    qint64 estimatedWaitMs(QByteArrayView name) const;
+
     // Refreshes every known model now; `done` runs when the answers are in.
     void refresh(std::function<void()> done = {});
 
@@ -67,6 +72,7 @@ private:
     QHash<QByteArray, ModelInfoPtr> m_models;
     QHash<QByteArray, ModelStats> m_stats;
     QHash<QByteArray, QByteArray> m_instanceModels; // instance id → model, for logout
+    QHash<QByteArray, double> m_meanServiceMs;
     QTimer m_refreshTimer;
     bool m_refreshing = false;
 };

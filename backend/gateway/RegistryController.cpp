@@ -100,6 +100,8 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         retry->set_backoff_factor(own.max_attempts() ? own.backoff_factor() : settings.retryBackoffFactor);
         retry->set_backoff_max_ms(own.max_attempts() ? own.backoff_max_ms() : uint32_t(settings.retryBackoffMaxMs));
         reply.set_retention_s(uint32_t(settings.retentionSecs));
+        reply.set_events_maxlen(uint32_t(settings.eventsMaxLen));
+        reply.set_inline_result_limit(uint32_t(settings.inlineResultLimit));
         std::string json;
         google::protobuf::util::JsonPrintOptions print;
         print.preserve_proto_field_names = true;
@@ -139,6 +141,7 @@ QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
         {QStringLiteral("status"), stats.instances > 0 ? QStringLiteral("live") : QStringLiteral("offline")},
         {QStringLiteral("instances"), stats.instances},
         {QStringLiteral("queue_depth"), double(stats.queueDepth)},
+        {QStringLiteral("estimated_wait_ms"), double(m_context.catalog.estimatedWaitMs(model->name))},
         {QStringLiteral("request_type"), QString::fromUtf8(model->requestType)},
         {QStringLiteral("response_type"), QString::fromUtf8(model->responseType)},
         {QStringLiteral("description"), QString::fromStdString(model->metadata.description())},

@@ -395,10 +395,11 @@ void WebSocketHub::closeConnection(Connection* connection, int code, const QStri
     if (connection->closing)
         return;
     connection->closing = true;
-    connection->socket->close(QWebSocketProtocol::CloseCode(code), reason);
-    // Forget it at once: no more pushes; the socket is deleted when it has disconnected.
+    // Forget it first: close() may emit disconnected() at once. No more pushes; the socket deletes itself once
+    // it has disconnected, or is aborted if the peer never answers the close.
     QWebSocket* socket = connection->socket;
     drop(connection);
+    socket->close(QWebSocketProtocol::CloseCode(code), reason);
     QTimer::singleShot(5000, socket, [socket] { socket->abort(); });
 }
 

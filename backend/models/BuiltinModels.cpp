@@ -3,6 +3,8 @@
 #include "models/ArithModel.h"
 #include "models/CalcModel.h"
 #include "models/EchoModel.h"
+#include "models/vision/DigitsModel.h"
+#include "models/vision/ImageModel.h"
 
 namespace mmf::BuiltinModels {
 
@@ -24,6 +26,8 @@ constexpr Entry kModels[] = {
     {"echo", &make<EchoModel>},
     {"calc", &make<CalcModel>},
     {"arith", &make<ArithModel>},
+    {"digits", &make<DigitsModel>},
+    {"image", &make<ImageModel>},
 };
 
 } // namespace

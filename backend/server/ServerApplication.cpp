@@ -6,8 +6,12 @@
 #include "gateway/Gateway.h"
 #include "gateway/GatewayContext.h"
 #include "gateway/KeyRing.h"
+#include "gateway/MetricsController.h"
+#include "gateway/MetricsRegistry.h"
 #include "gateway/ModelCatalog.h"
+#include "gateway/OpenApiController.h"
 #include "gateway/TaskJson.h"
+#include "gateway/TaskMetrics.h"
 #include "gateway/TaskService.h"
 #include "gateway/TaskTokenMinter.h"
 #include "gateway/TaskWaiters.h"
@@ -15,11 +19,15 @@
 #include "redis/RedisClient.h"
 #include "server/DataDir.h"
 #include "server/EmbeddedRedis.h"
+#include "server/LeaderLease.h"
 #include "server/Maintenance.h"
+#include "server/RegistryPinger.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 
 #include <cstdio>
 
@@ -71,6 +79,14 @@ ServerApplication::ServerApplication(ServerConfig config, QObject* parent)
 ServerApplication::~ServerApplication()
 {
     // Components refer to each other: tear down in reverse order of construction.
+    if (m_gateway)
+        m_gateway->setRequestObserver({});
+    m_pinger.reset();
+    m_lease.reset();
+    m_openApi.reset();
+    m_metricsController.reset();
+    m_metrics.reset();
+    m_metricsRegistry.reset();
     m_maintenance.reset();
     m_gateway.reset();
     m_context.reset();
@@ -137,11 +153,42 @@ Result<void> ServerApplication::start()
                                                                 *m_webSockets});
     m_gateway = std::make_unique<Gateway>(*m_context, limitsFrom(m_config));
     m_maintenance = std::make_unique<Maintenance>(*m_redis, *m_catalog, m_settings, m_clock);
+    m_metricsRegistry = std::make_unique<MetricsRegistry>();
+    m_metrics = std::make_unique<TaskMetrics>(*m_metricsRegistry, *m_catalog, *m_redis, m_clock);
+    m_metricsController = std::make_unique<MetricsController>(*m_metrics);
+    m_metricsController->registerRoutes(m_gateway->router());
+    m_openApi = std::make_unique<OpenApiController>(*m_context);
+    m_openApi->registerRoutes(m_gateway->router());
+    m_gateway->setRequestObserver(
+        [metrics = m_metrics.get()](const QByteArray& route, int status) { metrics->onHttpRequest(route, status); });
+
+    // Singleton work (pings, evictions, retries, reclaiming) runs on the lease holder only.
+    const int pingIntervalMs = int(qMax<qint64>(100, m_config.pingIntervalMs));
+    QByteArray serverId(8, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(serverId.data()), 2);
+    serverId = serverId.toHex() + '-' + QByteArray::number(QCoreApplication::applicationPid());
+    m_lease = std::make_unique<LeaderLease>(*m_redis, serverId, qBound(3000, 3 * pingIntervalMs, 30000), m_clock);
+    m_pinger = std::make_unique<RegistryPinger>(*m_redis, *m_catalog, m_settings, m_clock, pingIntervalMs);
+    connect(m_lease.get(), &LeaderLease::leadershipChanged, this, [this](bool leader) {
+        if (m_shuttingDown)
+            return;
+        m_pinger->setActive(leader);
+        if (leader)
+            m_maintenance->start();
+        else
+            m_maintenance->stop();
+    });
+    connect(m_pinger.get(), &RegistryPinger::evicted, this,
+            [this](const QByteArray& model, const QByteArray&, int) {
+                m_metrics->onEvicted(model);
+                m_catalog->refresh();
+            });
 
     connect(m_catalog.get(), &ModelCatalog::modelAdded, m_tailer.get(), &EventTailer::addModel);
     connect(m_tailer.get(), &EventTailer::events, this, [this](const std::vector<TaskEventRecord>& events) {
         m_waiters->onEvents(events);
         m_webSockets->onEvents(events);
+        m_metrics->onEvents(events);
     });
     // Publish our key on every (re)connect: a restarted external Redis may have lost it.
     connect(m_redis.get(), &RedisClient::connected, this, [this] {
@@ -156,7 +203,7 @@ Result<void> ServerApplication::start()
     m_catalog->start();
     m_keyRing->start();
     m_tailer->start();
-    m_maintenance->start();
+    m_lease->start();
     connect(&m_statsTimer, &QTimer::timeout, this, &ServerApplication::pushStats);
     m_statsTimer.start(1000);
 
@@ -180,20 +227,12 @@ Result<void> ServerApplication::start()
 
 void ServerApplication::pushStats()
 {
+    // The metrics' gauges follow the same one-second beat as the studio's stats.
+    m_metrics->poll();
     if (m_webSockets->statsSubscriberCount() == 0)
         return;
-    QJsonArray models;
-    for (const ModelInfoPtr& model : m_catalog->all()) {
-        const ModelStats stats = m_catalog->stats(model->name);
-        models.append(QJsonObject{{QStringLiteral("name"), QString::fromUtf8(model->name)},
-                                  {QStringLiteral("instances"), stats.instances},
-                                  {QStringLiteral("queue_depth"), double(stats.queueDepth)},
-                                  {QStringLiteral("running"), double(stats.pending)},
-                                  {QStringLiteral("desired"), stats.instances},
-                                  {QStringLiteral("current"), stats.instances}});
-    }
     m_webSockets->pushStats(QJsonObject{{QStringLiteral("ts"), TaskJson::isoTime(m_clock.nowMs())},
-                                        {QStringLiteral("models"), models}});
+                                        {QStringLiteral("models"), m_metrics->statsJson()}});
 }
 
 void ServerApplication::shutdown()
@@ -203,6 +242,10 @@ void ServerApplication::shutdown()
     m_shuttingDown = true;
     qCInfo(lcServer) << "shutting down";
     m_statsTimer.stop();
+    if (m_pinger)
+        m_pinger->setActive(false);
+    if (m_lease)
+        m_lease->stop(); // frees the lease now, so another server takes over at once
     if (m_maintenance)
         m_maintenance->stop();
     if (m_tailer)

@@ -20,6 +20,13 @@ BenchConnection::BenchConnection(const QElapsedTimer& clock, ResponseHandler han
     });
 }
 
+BenchConnection::~BenchConnection()
+{
+    // The socket is destroyed after the members its slots use, and closing it emits: detach it first.
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
 void BenchConnection::connectTo(const QString& host, quint16 port)
 {
     m_parser.reset();

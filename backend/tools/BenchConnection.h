@@ -23,6 +23,7 @@ public:
         std::function<void(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks)>;
 
     BenchConnection(const QElapsedTimer& clock, ResponseHandler handler, QObject* parent = nullptr);
+    ~BenchConnection() override;
 
     void connectTo(const QString& host, quint16 port);
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }

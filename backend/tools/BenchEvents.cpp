@@ -55,6 +55,13 @@ BenchEvents::BenchEvents(const QElapsedTimer& clock, FinalHandler handler, QObje
     });
 }
 
+BenchEvents::~BenchEvents()
+{
+    // The socket is destroyed after the members its slots use, and closing it emits: detach it first.
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
 void BenchEvents::open(const QUrl& websocketUrl, const QString& token, const QString& model)
 {
     m_topic = QStringLiteral("model/") + model;

@@ -20,6 +20,7 @@ public:
     using FinalHandler = std::function<void(const QByteArray& taskId, bool succeeded, qint64 arrivedNs)>;
 
     BenchEvents(const QElapsedTimer& clock, FinalHandler handler, QObject* parent = nullptr);
+    ~BenchEvents() override;
 
     void open(const QUrl& websocketUrl, const QString& token, const QString& model);
     void close();

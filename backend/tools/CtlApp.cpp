@@ -100,6 +100,8 @@ void CtlApp::start()
         runTokenIssue();
     else if (command == QLatin1String("models"))
         runModels();
+    else if (command == QLatin1String("model"))
+        runModel();
     else
         fail({QStringLiteral("usage"),
               QStringLiteral("unknown command \"%1\"").arg(command),
@@ -120,12 +122,14 @@ void CtlApp::runSubmit()
     const bool watch = m_invocation.has(QStringLiteral("watch"));
     const ApiRequest request = CtlRequests::submit(m_invocation.positional.at(0), *body, wait,
                                                    m_invocation.value(QStringLiteral("idempotency-key")));
-    call(request, [this, watch](const ApiResponse& response) {
+    const bool wantsResult = watch || wait.has_value();
+    call(request, [this, watch, wantsResult](const ApiResponse& response) {
         const QJsonObject task = QJsonDocument::fromJson(response.body).object();
         const QString taskId = task.value(QLatin1String("task_id")).toString();
         const QString status = task.value(QLatin1String("status")).toString();
-        if (CtlFormat::isFinalStatus(status)) {
-            // Finished within --wait: the answer is the task itself.
+        if (wantsResult && CtlFormat::isFinalStatus(status)) {
+            // Finished within --wait (or an idempotent repeat of a finished task): the answer is the task
+            // itself.
             if (m_settings.json)
                 printRaw(response.body);
             finishWithTask(task);
@@ -261,6 +265,17 @@ void CtlApp::runModels()
             printRaw(response.body);
         else
             *m_out << CtlFormat::modelsTable(QJsonDocument::fromJson(response.body));
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runModel()
+{
+    call(CtlRequests::model(m_invocation.positional.value(0)), [this](const ApiResponse& response) {
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::modelDetails(QJsonDocument::fromJson(response.body).object());
         finish(CtlExit::Ok);
     });
 }

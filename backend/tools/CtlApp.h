@@ -43,6 +43,7 @@ private:
     void runLogs();
     void runTokenIssue();
     void runModels();
+    void runModel();
 
     // Sends the request; a non-2xx answer or no answer ends the run with the matching error and exit code.
     void call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess);

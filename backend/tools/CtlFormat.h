@@ -35,6 +35,8 @@ public:
     static QString modelsTable(const QJsonDocument& models);
     // GET /api/v1/tasks/{id} as "key: value" lines, the error, then the result as indented JSON.
     static QString taskDetails(const QJsonObject& task);
+    // GET /api/v1/models/{name}: figures as "key: value" lines, then the request fields from request_schema.
+    static QString modelDetails(const QJsonObject& model);
 
     // "[ts] LEVEL text" of a log line or log push.
     static QString logLine(const QJsonObject& line);

@@ -97,6 +97,13 @@ ApiRequest CtlRequests::models()
     return request;
 }
 
+ApiRequest CtlRequests::model(const QString& name)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/models/%1").arg(segment(name));
+    return request;
+}
+
 Result<QByteArray> CtlRequests::readBody(const QString& argument, QIODevice* stdinDevice)
 {
     QByteArray body;

@@ -25,6 +25,7 @@ public:
     static ApiRequest issueToken(const QString& user, const QString& project, const QStringList& methods,
                                  qint64 ttlSeconds);
     static ApiRequest models();
+    static ApiRequest model(const QString& name);
 
     // The request body from the submit argument: inline JSON, "@path" (a file), "-" (all of `stdinDevice`) or
     // empty ("{}"). It must be a JSON object; anything else is an InvalidArgument error (a usage error).

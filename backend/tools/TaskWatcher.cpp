@@ -53,6 +53,13 @@ TaskWatcher::TaskWatcher(ApiClient* api, QString token, QString taskId, QObject*
             [this](QAbstractSocket::SocketError) { onSocketDown(); });
 }
 
+TaskWatcher::~TaskWatcher()
+{
+    // The socket is destroyed after the members its slots use, and closing it emits: detach it first.
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
 void TaskWatcher::start()
 {
     reconcile();

@@ -23,6 +23,7 @@ class TaskWatcher : public QObject
     Q_OBJECT
 public:
     TaskWatcher(ApiClient* api, QString token, QString taskId, QObject* parent = nullptr);
+    ~TaskWatcher() override;
 
     void setReconnectLimitMs(int ms) { m_reconnectLimitMs = ms; }
     void start();

@@ -138,7 +138,8 @@ void WorkerApplication::setUpRoutes()
 QByteArray WorkerApplication::pingJson() const
 {
     QJsonObject object;
-    // Still "ok" while draining: the registry must not evict (and reclaim from) an instance finishing its tasks.
+    // Still "ok" while draining: the registry must not evict (and reclaim from) an instance finishing its
+    // tasks.
     object.insert(QStringLiteral("status"), QStringLiteral("ok"));
     object.insert(QStringLiteral("stopping"), m_stopping);
     object.insert(QStringLiteral("instance_id"), m_instanceId);

@@ -2,6 +2,7 @@
 // under its data dir, keeps its signing key there, and the Redis goes when the server goes.
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
+#include "TestWebSocket.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,6 +41,7 @@ class TestEmbeddedDefault : public QObject
 
 private slots:
     void runsATaskOnThePrivateRedis();
+    void stopsCleanlyWithSubscribersConnected();
     void redisStopsWithTheServer_data();
     void redisStopsWithTheServer();
 };
@@ -87,6 +89,21 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
     QVERIFY(!password.isEmpty());
     QVERIFY(!server.output().contains(password));
     QVERIFY(!worker.output().contains(password));
+}
+
+void TestEmbeddedDefault::stopsCleanlyWithSubscribersConnected()
+{
+    ServerFixture server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QByteArray token = server.issueToken(QStringLiteral("alice"));
+    TestWebSocket socket(server.url(), token);
+    QVERIFY(socket.open());
+    socket.subscribe(QStringLiteral("stats"));
+    QVERIFY(!socket.waitFor([](const QJsonObject& m) { return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed"); }).isEmpty());
+    // SIGTERM with a live subscriber: the server says goodbye (1001) and exits 0.
+    QCOMPARE(server.stop(), 0);
+    QVERIFY(socket.waitForDisconnected());
+    QCOMPARE(socket.closeCode(), 1001);
 }
 
 void TestEmbeddedDefault::redisStopsWithTheServer_data()

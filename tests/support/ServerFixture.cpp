@@ -182,6 +182,19 @@ bool WorkerFixture::start()
     return m_process->waitForStarted(10000);
 }
 
+bool WorkerFixture::waitForReady(int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (output().contains("ready instance_id="))
+            return true;
+        if (!isRunning())
+            return false;
+        m_process->waitForReadyRead(100);
+    }
+    return output().contains("ready instance_id=");
+}
+
 bool WorkerFixture::kill(int signal)
 {
     if (!isRunning())

@@ -62,6 +62,8 @@ public:
     WorkerFixture& operator=(const WorkerFixture&) = delete;
 
     bool start();
+    // Waits for the worker's "ready instance_id=..." line (it registered and takes tasks).
+    bool waitForReady(int timeoutMs = 30000);
     // Sends a signal; with SIGKILL waits until the process is gone.
     bool kill(int signal);
     // Waits for the process to exit; returns its exit code (-1 on timeout or crash).

@@ -138,6 +138,7 @@ private slots:
     void pictureOfARowIsItsReframedRow();
     void pictureFramingDoesNotMatter();
     void acceptsJpeg();
+    void readsTheShippedSamplePicture();
     void rejectsBadInput_data();
     void rejectsBadInput();
     void failsClearlyWithoutWeights();
@@ -403,6 +404,16 @@ void TestDigits::acceptsJpeg()
         correct += std::get<models::DigitsResponse>(outcome).label() == sample.label;
     }
     QVERIFY2(correct >= 17, qPrintable(QString::number(correct)));
+}
+
+void TestDigits::readsTheShippedSamplePicture()
+{
+    QFile file(QStringLiteral(MMF_SOURCE_DIR "/resources/data/digit-7.png"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    FakeContext context;
+    Outcome<models::DigitsResponse> outcome = m_model.process(imageRequest(file.readAll()), context);
+    QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
+    QCOMPARE(std::get<models::DigitsResponse>(outcome).label(), 7);
 }
 
 void TestDigits::rejectsBadInput_data()

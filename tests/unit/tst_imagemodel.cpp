@@ -117,6 +117,7 @@ private slots:
     void blurSmoothsAStep();
     void edgesFindAStep();
     void logsEachStage();
+    void jpegWithDataAfterTheEndDecodes();
     void rejectsBadInput_data();
     void rejectsBadInput();
     void stopsWhenCancelled();
@@ -249,6 +250,16 @@ void TestImageModel::logsEachStage()
     QCOMPARE(context.fractions.last(), 1.0);
 }
 
+void TestImageModel::jpegWithDataAfterTheEndDecodes()
+{
+    // Some cameras append data after the end-of-image marker; the truncation check must not refuse it.
+    FakeContext context;
+    Outcome<models::ImageResponse> outcome =
+        m_model.process(request(m_flower + QByteArray(5000, 'x'), models::ImageRequest::GRAYSCALE), context);
+    QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
+    QCOMPARE(std::get<models::ImageResponse>(outcome).width(), 640);
+}
+
 void TestImageModel::rejectsBadInput_data()
 {
     QTest::addColumn<QByteArray>("request"); // serialized ImageRequest
@@ -274,6 +285,9 @@ void TestImageModel::rejectsBadInput_data()
     QTest::newRow("truncated JPEG header")
         << serialized(request(m_flower.left(40), models::ImageRequest::EDGES)) << "invalid_argument"
         << "could not be decoded";
+    QTest::newRow("JPEG cut mid-scan")
+        << serialized(request(m_flower.left(60000), models::ImageRequest::GRAYSCALE)) << "invalid_argument"
+        << "truncated";
     QTest::newRow("truncated PNG") << serialized(request(flowerPng.left(flowerPng.size() - 30),
                                                          models::ImageRequest::BLUR))
                                    << "invalid_argument"

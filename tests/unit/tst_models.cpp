@@ -294,7 +294,7 @@ private slots:
 
 void TestModels::builtins()
 {
-    QCOMPARE(BuiltinModels::names(), (QStringList{"echo", "calc", "arith"}));
+    QCOMPARE(BuiltinModels::names(), (QStringList{"echo", "calc", "arith", "digits", "image"}));
     for (const QString& name : BuiltinModels::names()) {
         std::unique_ptr<ModelBase> model = BuiltinModels::create(name);
         QVERIFY2(model, qPrintable(name));

@@ -138,7 +138,7 @@ CC BY 4.0). About 97-98 % of a held-out fifth of the data is read correctly.
 
 ## Reproducing the weights
 
-    mmf-train-digits --data resources/data/digits.csv.gz --out resources/models/digits.weights --seed 1
+    mmf-train-digits --data resources/data/digits.csv.gz --out resources/models/digits.weights --seed 1 --epochs 60 --hidden 128
 
 writes the shipped weights bit for bit (see `resources/models/README.md`).
 )");

@@ -52,8 +52,8 @@ Grid morph(const Grid& grid, bool grow)
     return out;
 }
 
-// Thickens or thins the strokes until the total ink (x16, in dataset units) reaches the nearest end of the
-// dataset's range, blending the last two steps so the target is met smoothly.
+// Thickens or thins the strokes until the total ink reaches the nearest end of the dataset's range, blending
+// the last two steps so the target is met smoothly.
 Grid normaliseStrokeWidth(const Grid& grid)
 {
     // The sum over 32x32 of 0..1 equals the dataset's sum of the 64 values 0..16.

@@ -13,9 +13,11 @@ namespace mmf {
 // Turns a picture of one dark digit on a light background into the dataset's 8x8 grid, the way the UCI data
 // was made from scanned forms: grey levels (transparent parts count as white), ink = darkness stretched
 // between the paper and the darkest strokes, crop to the ink's bounding box, pad to a centred square, scale
-// to 32x32 by area averaging, then count the ink of each 4x4 block (0..16). Ink is counted fractionally, so a
-// grey picture of a dataset row gives its values back; the 32x32 ink is normalised to its strong strokes so
-// thin pen strokes on a large canvas still count as full pixels, as in the dataset's binary bitmaps.
+// to 32x32 by area averaging, normalise the stroke width, then count the ink of each 4x4 block (0..16). Ink
+// is counted fractionally, so a grey picture of a dataset row gives (nearly) its values back. The dataset's
+// bitmaps were stroke-width normalised (every digit has about the same total ink), so thin pen strokes on a
+// large canvas are made solid and thickened, and fat ones thinned, until the total ink is within the
+// dataset's usual range.
 class DigitsPreprocessor
 {
 public:

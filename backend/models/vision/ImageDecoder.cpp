@@ -5,6 +5,33 @@
 
 namespace mmf {
 
+namespace {
+
+// libjpeg decodes a JPEG cut short with a warning only (the rest is painted grey), so look for the
+// end-of-image marker after the first scan: walk the marker segments to the start of scan (SOS), then find
+// EOI. Inside a scan 0xFF is always followed by 0x00 or a restart marker, so EOI cannot appear there by
+// chance; data appended after EOI (some cameras do) is fine.
+bool jpegHasEnd(QByteArrayView bytes)
+{
+    qsizetype pos = 2; // after SOI
+    while (pos + 4 <= bytes.size()) {
+        if (quint8(bytes[pos]) != 0xff)
+            return false;
+        const quint8 marker = quint8(bytes[pos + 1]);
+        if (marker == 0xff) { // fill byte
+            ++pos;
+            continue;
+        }
+        const qsizetype length = (qsizetype(quint8(bytes[pos + 2])) << 8) | quint8(bytes[pos + 3]);
+        if (marker == 0xda)
+            return bytes.indexOf(QByteArrayView("\xff\xd9", 2), pos + 2 + length) >= 0;
+        pos += 2 + length;
+    }
+    return false;
+}
+
+} // namespace
+
 Result<ImageDecoder::Decoded> ImageDecoder::decode(QByteArrayView bytes, const QString& what) const
 {
     if (bytes.isEmpty())
@@ -31,6 +58,11 @@ Result<ImageDecoder::Decoded> ImageDecoder::decode(QByteArrayView bytes, const Q
             format.isEmpty() ? QStringLiteral("%1 is not a PNG or JPEG picture (unrecognised data)").arg(what)
                              : QStringLiteral("%1 is a %2 picture; only PNG and JPEG are accepted")
                                    .arg(what, QString::fromLatin1(format)),
+            what);
+
+    if (format == "jpeg" && !jpegHasEnd(bytes))
+        return Error::invalidArgument(
+            QStringLiteral("%1 could not be decoded as JPEG: the data ends early (truncated)").arg(what),
             what);
 
     const QSize size = reader.size();

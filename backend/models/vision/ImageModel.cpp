@@ -3,6 +3,7 @@
 #include "models/vision/ImageFilters.h"
 
 #include <QBuffer>
+#include <QColorSpace>
 #include <QElapsedTimer>
 #include <QImageWriter>
 
@@ -129,6 +130,14 @@ Outcome<models::ImageResponse> ImageModel::process(const models::ImageRequest& r
     context.progress(0.8, QStringLiteral("encoding"));
     if (context.isCancelled())
         return cancelled("processing");
+
+    // Answer sRGB without an embedded profile (what viewers assume for a PNG): copying a camera's ICC profile
+    // made libpng warn about the common, slightly wrong sRGB profiles on every task.
+    if (image.colorSpace().isValid()) {
+        if (image.colorSpace() != QColorSpace(QColorSpace::SRgb) && !image.isGrayscale())
+            image.convertToColorSpace(QColorSpace::SRgb);
+        image.setColorSpace(QColorSpace());
+    }
 
     timer.restart();
     QByteArray png;

@@ -1,0 +1,395 @@
+#include "gateway/OpenApiController.h"
+
+#include "gateway/ApiError.h"
+#include "gateway/AuthGuard.h"
+#include "gateway/JsonBody.h"
+#include "gateway/ModelCatalog.h"
+#include "schema/JsonSchema.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+#include <algorithm>
+
+namespace mmf {
+
+namespace {
+
+QJsonObject ref(const QString& component)
+{
+    return QJsonObject{{QStringLiteral("$ref"), QStringLiteral("#/components/schemas/") + component}};
+}
+
+QJsonObject jsonContent(const QJsonObject& schema)
+{
+    return QJsonObject{{QStringLiteral("application/json"), QJsonObject{{QStringLiteral("schema"), schema}}}};
+}
+
+QJsonObject response(const QString& description, const QJsonObject& schema = {})
+{
+    QJsonObject out{{QStringLiteral("description"), description}};
+    if (!schema.isEmpty())
+        out.insert(QStringLiteral("content"), jsonContent(schema));
+    return out;
+}
+
+QJsonObject errorResponse()
+{
+    return QJsonObject{{QStringLiteral("$ref"), QStringLiteral("#/components/responses/Error")}};
+}
+
+QJsonObject pathParameter(const QString& name, const QString& description)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("in"), QStringLiteral("path")},
+        {QStringLiteral("required"), true},
+        {QStringLiteral("description"), description},
+        {QStringLiteral("schema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}}};
+}
+
+QJsonObject queryParameter(const QString& name, const QString& type, const QString& description)
+{
+    return QJsonObject{{QStringLiteral("name"), name},
+                       {QStringLiteral("in"), QStringLiteral("query")},
+                       {QStringLiteral("required"), false},
+                       {QStringLiteral("description"), description},
+                       {QStringLiteral("schema"), QJsonObject{{QStringLiteral("type"), type}}}};
+}
+
+struct Operation
+{
+    const char* method;
+    const char* path;
+    const char* operationId;
+    const char* summary;
+    const char* tag;
+    bool authenticated;
+    int success;
+    const char* successDescription;
+    const char* successSchema; // component name or nullptr
+    const char* requestSchema; // component name or nullptr
+};
+
+// The routes this server serves (the controllers' registerRoutes), in the order of API v1.
+const Operation kOperations[] = {
+    {"get", "/api/v1/keys", "listKeys", "Trusted public keys (Ed25519, base64url)", "system", false, 200,
+     "the keys", "KeyList", nullptr},
+    {"post", "/api/v1/tokens", "issueToken", "Issue a token for a worker or a script (admin)", "system", true,
+     201, "the token", "IssuedToken", "TokenRequest"},
+    {"get", "/api/v1/models", "listModels", "Models that can take a task now", "models", true, 200,
+     "the models", "ModelList", nullptr},
+    {"get", "/api/v1/models/{name}", "getModel", "A model with its descriptor set and JSON Schemas", "models",
+     true, 200, "the model", "ModelDetail", nullptr},
+    {"post", "/api/v1/models/{name}/tasks", "submitTask",
+     "Submit a task (the body is the model's request message in JSON)", "tasks", true, 202, "queued",
+     "TaskAccepted", "AnyRequest"},
+    {"post", "/api/v1/models/{name}/tasks:batch", "submitBatch", "Submit many tasks", "tasks", true, 202,
+     "queued", "BatchAccepted", "BatchRequest"},
+    {"get", "/api/v1/tasks", "listTasks", "The caller's tasks, newest first", "tasks", true, 200, "the tasks",
+     "TaskList", nullptr},
+    {"get", "/api/v1/tasks/{id}", "getTask", "A task with its request, result and error", "tasks", true, 200,
+     "the task", "Task", nullptr},
+    {"post", "/api/v1/tasks/{id}/cancel", "cancelTask", "Cancel a queued or running task", "tasks", true, 200,
+     "the task after the cancel", "Task", nullptr},
+    {"get", "/api/v1/tasks/{id}/logs", "getTaskLogs", "A task's log lines", "tasks", true, 200, "the lines",
+     "LogLines", nullptr},
+    {"post", "/api/v1/registry/instances", "registerInstance", "Register a model instance (serve)",
+     "registry", true, 201, "registered", "Registration", "RegisterInstance"},
+    {"delete", "/api/v1/registry/instances/{id}", "removeInstance", "Log an instance out before it stops",
+     "registry", true, 204, "removed", nullptr, nullptr},
+    {"get", "/api/v1/openapi.json", "getOpenApi", "This document", "system", true, 200, "OpenAPI 3.1",
+     "OpenApiDocument", nullptr},
+    {"get", "/healthz", "healthz", "Alive", "system", false, 200, "alive", "Health", nullptr},
+    {"get", "/readyz", "readyz", "Ready (Redis reachable)", "system", false, 200, "ready", "Health", nullptr},
+};
+
+QJsonObject object(std::initializer_list<std::pair<const char*, QJsonValue>> properties,
+                   const QString& description)
+{
+    QJsonObject props;
+    for (const auto& [name, schema] : properties)
+        props.insert(QLatin1String(name), schema);
+    return QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                       {QStringLiteral("description"), description},
+                       {QStringLiteral("properties"), props}};
+}
+
+QJsonObject type(const char* name)
+{
+    return QJsonObject{{QStringLiteral("type"), QLatin1String(name)}};
+}
+
+QJsonObject arrayOf(const QJsonObject& items)
+{
+    return QJsonObject{{QStringLiteral("type"), QStringLiteral("array")}, {QStringLiteral("items"), items}};
+}
+
+QJsonObject staticSchemas()
+{
+    const QJsonObject str = type("string");
+    const QJsonObject integer = type("integer");
+    const QJsonObject anyObject = type("object");
+    const QJsonObject nullableTime{
+        {QStringLiteral("type"), QJsonArray{QStringLiteral("string"), QStringLiteral("null")}},
+        {QStringLiteral("format"), QStringLiteral("date-time")}};
+    QJsonObject schemas;
+    schemas.insert("Error",
+                   object({{"error", object({{"code", str}, {"message", str}, {"field", str}},
+                                            QStringLiteral("code is one of the API's error codes"))}},
+                          QStringLiteral("An error answer")));
+    schemas.insert("KeyList",
+                   object({{"keys", arrayOf(object({{"key_id", str}, {"public_key", str}, {"not_after", str}},
+                                                   QStringLiteral("A public key")))}},
+                          QStringLiteral("Trusted public keys")));
+    schemas.insert("TokenRequest",
+                   object({{"user", str}, {"project", str}, {"methods", arrayOf(str)}, {"ttl_s", integer}},
+                          QStringLiteral("What the token is for")));
+    schemas.insert("IssuedToken",
+                   object({{"token", str}, {"expires_at", str}}, QStringLiteral("A signed token")));
+    const QJsonObject scaling = object(
+        {{"mode", str}, {"min", integer}, {"max", integer}, {"desired", integer}, {"current", integer}},
+        QStringLiteral("Scaling settings and state"));
+    const std::initializer_list<std::pair<const char*, QJsonValue>> summary{
+        {"name", str},          {"project", str},         {"status", str},
+        {"instances", integer}, {"queue_depth", integer}, {"estimated_wait_ms", integer},
+        {"request_type", str},  {"response_type", str},   {"scaling", scaling}};
+    schemas.insert("ModelSummary", object(summary, QStringLiteral("A model")));
+    schemas.insert("ModelList", object({{"models", arrayOf(ref(QStringLiteral("ModelSummary")))}},
+                                       QStringLiteral("The live models")));
+    QJsonObject detail = object(summary, QStringLiteral("A model with its descriptors and schemas"));
+    QJsonObject detailProps = detail.value(QStringLiteral("properties")).toObject();
+    detailProps.insert("descriptor_set",
+                       QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                   {QStringLiteral("contentEncoding"), QStringLiteral("base64")}});
+    detailProps.insert("request_schema", anyObject);
+    detailProps.insert("response_schema", anyObject);
+    detail.insert(QStringLiteral("properties"), detailProps);
+    schemas.insert("ModelDetail", detail);
+    schemas.insert("AnyRequest",
+                   QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                               {QStringLiteral("description"),
+                                QStringLiteral("The model's request message in the protobuf JSON "
+                                               "mapping; see the per-model paths")}});
+    schemas.insert("TaskAccepted",
+                   object({{"task_id", str}, {"status", str}}, QStringLiteral("A queued task")));
+    schemas.insert("BatchRequest",
+                   object({{"inputs", arrayOf(anyObject)}}, QStringLiteral("Request messages")));
+    schemas.insert("BatchAccepted", object({{"task_ids", arrayOf(str)}}, QStringLiteral("The queued tasks")));
+    schemas.insert(
+        "Task",
+        object({{"task_id", str},
+                {"model", str},
+                {"status", str},
+                {"attempts", integer},
+                {"created_at", nullableTime},
+                {"started_at", nullableTime},
+                {"finished_at", nullableTime},
+                {"next_attempt_at", nullableTime},
+                {"request", anyObject},
+                {"result", QJsonObject{{QStringLiteral("type"),
+                                        QJsonArray{QStringLiteral("object"), QStringLiteral("null")}}}},
+                {"error", QJsonObject{{QStringLiteral("type"),
+                                       QJsonArray{QStringLiteral("object"), QStringLiteral("null")}}}},
+                {"parent_task_id", QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("string"),
+                                                                                   QStringLiteral("null")}}}},
+                {"instance", str}},
+               QStringLiteral("A task")));
+    schemas.insert("TaskList",
+                   object({{"tasks", arrayOf(ref(QStringLiteral("Task")))}}, QStringLiteral("Tasks")));
+    schemas.insert(
+        "LogLines",
+        object({{"lines", arrayOf(object({{"seq", integer}, {"ts", str}, {"level", str}, {"text", str}},
+                                         QStringLiteral("A log line")))}},
+               QStringLiteral("Log lines")));
+    schemas.insert("RegisterInstance", object({{"model", str},
+                                               {"name", str},
+                                               {"host", str},
+                                               {"port", integer},
+                                               {"descriptor_set", str},
+                                               {"request_type", str},
+                                               {"response_type", str},
+                                               {"concurrency", integer},
+                                               {"metadata", anyObject}},
+                                              QStringLiteral("An instance joining")));
+    schemas.insert("Registration", object({{"instance_id", str},
+                                           {"ping_interval_s", type("number")},
+                                           {"redis", anyObject},
+                                           {"public_keys", arrayOf(anyObject)}},
+                                          QStringLiteral("What the instance needs")));
+    schemas.insert("OpenApiDocument",
+                   QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                               {QStringLiteral("description"), QStringLiteral("OpenAPI 3.1")}});
+    schemas.insert("Health", object({{"status", str}}, QStringLiteral("Health")));
+    return schemas;
+}
+
+QJsonArray parametersOf(const QString& path, bool submit)
+{
+    QJsonArray out;
+    static const QRegularExpression placeholder(QStringLiteral("\\{([a-z_]+)\\}"));
+    for (auto it = placeholder.globalMatch(path); it.hasNext();) {
+        const QString name = it.next().captured(1);
+        out.append(pathParameter(name, name == QLatin1String("name") ? QStringLiteral("model name")
+                                                                     : QStringLiteral("identifier")));
+    }
+    if (submit)
+        out.append(queryParameter(
+            QStringLiteral("wait"), QStringLiteral("integer"),
+            QStringLiteral("hold the request up to this many seconds (0..60) for the result")));
+    return out;
+}
+
+QJsonObject operation(const Operation& op)
+{
+    QJsonObject responses;
+    QJsonObject success = response(QLatin1String(op.successDescription),
+                                   op.successSchema ? ref(QLatin1String(op.successSchema)) : QJsonObject());
+    responses.insert(QString::number(op.success), success);
+    const QString path = QLatin1String(op.path);
+    const bool submit =
+        path.endsWith(QLatin1String("/tasks")) && QLatin1String(op.method) == QLatin1String("post");
+    if (submit)
+        responses.insert(QStringLiteral("200"),
+                         response(QStringLiteral("finished within wait"), ref(QStringLiteral("Task"))));
+    responses.insert(QStringLiteral("400"), errorResponse());
+    if (op.authenticated) {
+        responses.insert(QStringLiteral("401"), errorResponse());
+        responses.insert(QStringLiteral("403"), errorResponse());
+    }
+    if (path.contains(QLatin1Char('{')))
+        responses.insert(QStringLiteral("404"), errorResponse());
+    responses.insert(QStringLiteral("503"), errorResponse());
+    QJsonObject out{{QStringLiteral("operationId"), QLatin1String(op.operationId)},
+                    {QStringLiteral("summary"), QLatin1String(op.summary)},
+                    {QStringLiteral("tags"), QJsonArray{QLatin1String(op.tag)}},
+                    {QStringLiteral("responses"), responses}};
+    if (!op.authenticated)
+        out.insert(QStringLiteral("security"), QJsonArray());
+    const QJsonArray parameters = parametersOf(path, submit);
+    if (!parameters.isEmpty())
+        out.insert(QStringLiteral("parameters"), parameters);
+    if (op.requestSchema)
+        out.insert(
+            QStringLiteral("requestBody"),
+            QJsonObject{{QStringLiteral("required"), true},
+                        {QStringLiteral("content"), jsonContent(ref(QLatin1String(op.requestSchema)))}});
+    return out;
+}
+
+} // namespace
+
+OpenApiController::OpenApiController(GatewayContext& context)
+    : m_context(context)
+{}
+
+void OpenApiController::registerRoutes(Router& router)
+{
+    using namespace std::placeholders;
+    router.add("GET", "/api/v1/openapi.json", std::bind(&OpenApiController::openApi, this, _1, _2, _3));
+}
+
+QJsonObject OpenApiController::document(const QList<ModelInfoPtr>& models, const QString& serverUrl)
+{
+    QJsonObject schemas = staticSchemas();
+    QJsonObject paths;
+    for (const Operation& op : kOperations) {
+        QJsonObject item = paths.value(QLatin1String(op.path)).toObject();
+        item.insert(QLatin1String(op.method), operation(op));
+        paths.insert(QLatin1String(op.path), item);
+    }
+    for (const ModelInfoPtr& model : models) {
+        if (!model || !model->request)
+            continue;
+        const QString name = QString::fromUtf8(model->name);
+        QJsonObject schema = JsonSchema::forMessage(model->request, QStringLiteral("#/components/schemas/"));
+        const QJsonObject defs = schema.take(QStringLiteral("$defs")).toObject();
+        schema.remove(QStringLiteral("$schema"));
+        for (auto it = defs.begin(); it != defs.end(); ++it)
+            schemas.insert(it.key(), it.value());
+        const QString component = QString::fromUtf8(model->requestType);
+        schemas.insert(component, schema);
+        Operation op{"post", nullptr, nullptr,  nullptr,        "models",
+                     true,   202,     "queued", "TaskAccepted", nullptr};
+        QJsonObject submit = operation(op);
+        submit.insert(QStringLiteral("operationId"), QStringLiteral("submit_%1").arg(name));
+        submit.insert(QStringLiteral("summary"),
+                      QStringLiteral("Submit a task to %1 (%2)").arg(name, component));
+        QJsonObject responses = submit.value(QStringLiteral("responses")).toObject();
+        responses.insert(QStringLiteral("200"),
+                         response(QStringLiteral("finished within wait"), ref(QStringLiteral("Task"))));
+        responses.insert(QStringLiteral("404"), errorResponse());
+        submit.insert(QStringLiteral("responses"), responses);
+        submit.insert(QStringLiteral("parameters"), parametersOf(QStringLiteral("/tasks"), true));
+        submit.insert(QStringLiteral("requestBody"),
+                      QJsonObject{{QStringLiteral("required"), true},
+                                  {QStringLiteral("content"), jsonContent(ref(component))}});
+        if (!model->metadata.description().empty())
+            submit.insert(QStringLiteral("description"),
+                          QString::fromStdString(model->metadata.description()));
+        paths.insert(QStringLiteral("/api/v1/models/%1/tasks").arg(name),
+                     QJsonObject{{QStringLiteral("post"), submit}});
+    }
+    const QJsonArray tags{
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("models")},
+                    {QStringLiteral("description"), QStringLiteral("Models and their live submit paths")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("tasks")},
+                    {QStringLiteral("description"), QStringLiteral("Tasks: submit, read, cancel, logs")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("registry")},
+                    {QStringLiteral("description"), QStringLiteral("Model instances joining and leaving")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("system")},
+                    {QStringLiteral("description"), QStringLiteral("Keys, tokens, health, this document")}},
+    };
+    return QJsonObject{
+        {QStringLiteral("openapi"), QStringLiteral("3.1.0")},
+        {QStringLiteral("info"),
+         QJsonObject{
+             {QStringLiteral("title"), QStringLiteral("MMF API")},
+             {QStringLiteral("version"), QStringLiteral("1")},
+             {QStringLiteral("description"),
+              QStringLiteral("Model serving: the static API v1 plus one submit path per live model.")},
+             {QStringLiteral("license"),
+              QJsonObject{{QStringLiteral("name"), QStringLiteral("Proprietary")},
+                          {QStringLiteral("url"), QStringLiteral("https://example.org/mmf/license")}}}}},
+        {QStringLiteral("servers"), QJsonArray{QJsonObject{{QStringLiteral("url"), serverUrl}}}},
+        {QStringLiteral("security"), QJsonArray{QJsonObject{{QStringLiteral("bearer"), QJsonArray()}}}},
+        {QStringLiteral("tags"), tags},
+        {QStringLiteral("paths"), paths},
+        {QStringLiteral("components"),
+         QJsonObject{{QStringLiteral("schemas"), schemas},
+                     {QStringLiteral("responses"),
+                      QJsonObject{{QStringLiteral("Error"),
+                                   response(QStringLiteral("an error"), ref(QStringLiteral("Error")))}}},
+                     {QStringLiteral("securitySchemes"),
+                      QJsonObject{{QStringLiteral("bearer"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("http")},
+                                               {QStringLiteral("scheme"), QStringLiteral("bearer")}}}}}}},
+    };
+}
+
+void OpenApiController::openApi(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+{
+    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
+    if (!claims) {
+        ApiError::send(responder, claims.error());
+        return;
+    }
+    QList<ModelInfoPtr> models;
+    for (const ModelInfoPtr& model : m_context.catalog.all()) {
+        if (m_context.catalog.stats(model->name).instances == 0)
+            continue;
+        if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
+            continue;
+        models.append(model);
+    }
+    std::sort(models.begin(), models.end(),
+              [](const ModelInfoPtr& a, const ModelInfoPtr& b) { return a->name < b->name; });
+    QByteArray host = request.header("host");
+    static const QRegularExpression safeHost(QStringLiteral("^[A-Za-z0-9.\\-\\[\\]:]{1,255}$"));
+    if (!safeHost.match(QString::fromLatin1(host)).hasMatch())
+        host = QByteArrayLiteral("127.0.0.1");
+    responder.sendJson(
+        200, JsonBody::compact(document(models, QStringLiteral("http://") + QString::fromLatin1(host))));
+}
+
+} // namespace mmf

@@ -1,0 +1,236 @@
+#include "gateway/TaskMetrics.h"
+
+#include "broker/BrokerKeys.h"
+#include "core/Clock.h"
+#include "gateway/ModelCatalog.h"
+#include "redis/RedisClient.h"
+
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace mmf {
+
+namespace {
+constexpr int kMaxTrackedTasks = 100000; // per generation
+constexpr size_t kRecentRing = 512;
+constexpr double kMeanAlpha = 0.2; // weight of the newest run time in the moving mean
+
+const std::vector<double> kDurationBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                           1,     2.5,    5,     10,   30,    60,   120, 300,  600};
+
+MetricsRegistry::Labels modelLabel(const QByteArray& model)
+{
+    return {{QByteArrayLiteral("model"), model}};
+}
+
+double percentile(std::vector<double> values, double q)
+{
+    if (values.empty())
+        return 0;
+    const size_t index = std::min(values.size() - 1, size_t(q * double(values.size() - 1) + 0.5));
+    std::nth_element(values.begin(), values.begin() + qsizetype(index), values.end());
+    return values[index];
+}
+
+} // namespace
+
+TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, RedisClient& redis,
+                         const Clock& clock, QObject* parent)
+    : QObject(parent)
+    , m_registry(registry)
+    , m_catalog(catalog)
+    , m_redis(redis)
+    , m_clock(clock)
+{
+    using T = MetricsRegistry::Type;
+    m_registry.declare("mmf_models_live", T::Gauge, "Models with at least one live instance.");
+    m_registry.declare("mmf_model_instances", T::Gauge, "Registered live instances per model.");
+    m_registry.declare("mmf_queue_depth", T::Gauge,
+                       "Tasks queued or running per model (consumer group lag + pending).");
+    m_registry.declare("mmf_queue_oldest_age_seconds", T::Gauge,
+                       "Age of the oldest queued or running stream entry per model (0 when empty).");
+    m_registry.declare("mmf_tasks_total", T::Counter,
+                       "Task state changes seen in the events streams, by the status entered.");
+    m_registry.declare(
+        "mmf_task_duration_seconds", T::Histogram,
+        "Task durations per model: stage queue (created to started), run (started to finished), "
+        "total (created to finished).",
+        kDurationBuckets);
+    m_registry.declare("mmf_redeliveries_total", T::Counter,
+                       "Task attempts started after the first one, per model.");
+    m_registry.declare("mmf_instances_evicted_total", T::Counter,
+                       "Instances evicted by this server for missing their pings, per model.");
+    m_registry.declare("mmf_scaler_desired_replicas", T::Gauge, "Replicas the scaler wants per model.");
+    m_registry.declare("mmf_scaler_current_replicas", T::Gauge, "Replicas running per model.");
+    m_registry.declare("mmf_http_requests_total", T::Counter,
+                       "HTTP requests answered, by route pattern and status code.");
+    m_registry.declare("mmf_dead_letters", T::Gauge, "Entries in each model's dead-letter stream.");
+    m_registry.declare("mmf_estimated_wait_seconds", T::Gauge,
+                       "Estimated wait of a new task per model: queue depth x mean run time / instances.");
+}
+
+TaskMetrics::TaskTimes* TaskMetrics::times(const QByteArray& taskId)
+{
+    auto it = m_times.find(taskId);
+    if (it != m_times.end())
+        return &it.value();
+    auto old = m_oldTimes.find(taskId);
+    return old == m_oldTimes.end() ? nullptr : &old.value();
+}
+
+void TaskMetrics::remember(const QByteArray& taskId, const TaskTimes& times)
+{
+    if (m_times.size() >= kMaxTrackedTasks) {
+        m_oldTimes = std::move(m_times);
+        m_times.clear();
+    }
+    m_times.insert(taskId, times);
+}
+
+void TaskMetrics::forget(const QByteArray& taskId)
+{
+    if (!m_times.remove(taskId))
+        m_oldTimes.remove(taskId);
+}
+
+void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
+{
+    for (const TaskEventRecord& event : batch) {
+        if (event.kind != TaskEventRecord::Kind::Status && event.kind != TaskEventRecord::Kind::Result)
+            continue;
+        const MetricsRegistry::Labels model = modelLabel(event.model);
+        m_registry.add("mmf_tasks_total", {{"model", event.model}, {"status", event.status}});
+        if (event.kind == TaskEventRecord::Kind::Status) {
+            if (event.status == "queued" && event.attempts == 0) {
+                remember(event.taskId, TaskTimes{event.tsMs, 0});
+            } else if (event.status == "running") {
+                if (event.attempts > 1)
+                    m_registry.add("mmf_redeliveries_total", model);
+                TaskTimes* known = times(event.taskId);
+                if (!known) {
+                    remember(event.taskId, TaskTimes{0, event.tsMs});
+                } else {
+                    if (known->startedMs == 0 && known->createdMs > 0)
+                        m_registry.observe("mmf_task_duration_seconds",
+                                           {{"model", event.model}, {"stage", "queue"}},
+                                           double(qMax<qint64>(0, event.tsMs - known->createdMs)) / 1000.0);
+                    known->startedMs = event.tsMs;
+                }
+            }
+            continue;
+        }
+        // A final result.
+        ModelFigures& figures = m_models[event.model];
+        ++figures.finished;
+        if (const TaskTimes* known = times(event.taskId)) {
+            if (known->startedMs > 0) {
+                const double runMs = double(qMax<qint64>(0, event.tsMs - known->startedMs));
+                m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", "run"}},
+                                   runMs / 1000.0);
+                if (event.status == "succeeded" || event.status == "failed") {
+                    figures.meanRunMs =
+                        figures.hasMean ? (1 - kMeanAlpha) * figures.meanRunMs + kMeanAlpha * runMs : runMs;
+                    figures.hasMean = true;
+                    m_catalog.setMeanServiceMs(event.model, figures.meanRunMs);
+                }
+            }
+            if (known->createdMs > 0) {
+                const double totalMs = double(qMax<qint64>(0, event.tsMs - known->createdMs));
+                m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", "total"}},
+                                   totalMs / 1000.0);
+                if (figures.recentTotalMs.size() < kRecentRing) {
+                    figures.recentTotalMs.push_back(totalMs);
+                } else {
+                    figures.recentTotalMs[figures.ringNext] = totalMs;
+                    figures.ringNext = (figures.ringNext + 1) % kRecentRing;
+                }
+            }
+            forget(event.taskId);
+        }
+    }
+}
+
+void TaskMetrics::onHttpRequest(const QByteArray& route, int status)
+{
+    m_registry.add("mmf_http_requests_total",
+                   {{"route", route.isEmpty() ? QByteArrayLiteral("unmatched") : route},
+                    {"code", QByteArray::number(status)}});
+}
+
+void TaskMetrics::onEvicted(const QByteArray& model)
+{
+    m_registry.add("mmf_instances_evicted_total", modelLabel(model));
+}
+
+void TaskMetrics::poll()
+{
+    const qint64 now = m_clock.nowMs();
+    const QList<ModelInfoPtr> models = m_catalog.all();
+    int live = 0;
+    for (const char* gauge : {"mmf_model_instances", "mmf_queue_depth", "mmf_scaler_desired_replicas",
+                              "mmf_scaler_current_replicas", "mmf_estimated_wait_seconds"})
+        m_registry.clear(gauge);
+    for (const ModelInfoPtr& info : models) {
+        const QByteArray& name = info->name;
+        const ModelStats stats = m_catalog.stats(name);
+        const MetricsRegistry::Labels model = modelLabel(name);
+        if (stats.instances > 0)
+            ++live;
+        m_registry.set("mmf_model_instances", model, stats.instances);
+        m_registry.set("mmf_queue_depth", model, double(stats.queueDepth));
+        m_registry.set("mmf_scaler_desired_replicas", model, stats.instances);
+        m_registry.set("mmf_scaler_current_replicas", model, stats.instances);
+        m_registry.set("mmf_estimated_wait_seconds", model, double(m_catalog.estimatedWaitMs(name)) / 1000.0);
+
+        ModelFigures& figures = m_models[name];
+        if (figures.lastPollMs > 0 && now > figures.lastPollMs)
+            figures.tasksPerS = double(figures.finished - figures.finishedAtLastPoll) * 1000.0 /
+                                double(now - figures.lastPollMs);
+        figures.finishedAtLastPoll = figures.finished;
+        figures.lastPollMs = now;
+
+        // The stream holds only queued and running entries (acknowledged ones are deleted): its first entry
+        // is the oldest one waiting or in hand.
+        m_redis.command({"XRANGE", BrokerKeys::tasks(name), "-", "+", "COUNT", "1"},
+                        [this, name](const RedisReply& r) {
+                            if (r.isError())
+                                return;
+                            double age = 0;
+                            if (r.isArray() && r.size() > 0) {
+                                const QByteArray id = r.at(0).at(0).toByteArray();
+                                const qint64 ms = id.left(id.indexOf('-')).toLongLong();
+                                age = double(qMax<qint64>(0, m_clock.nowMs() - ms)) / 1000.0;
+                            }
+                            m_registry.set("mmf_queue_oldest_age_seconds", modelLabel(name), age);
+                        });
+        m_redis.command({"XLEN", BrokerKeys::dead(name)}, [this, name](const RedisReply& r) {
+            if (!r.isError())
+                m_registry.set("mmf_dead_letters", modelLabel(name), double(r.integer()));
+        });
+    }
+    m_registry.set("mmf_models_live", {}, live);
+}
+
+QJsonArray TaskMetrics::statsJson() const
+{
+    QJsonArray out;
+    for (const ModelInfoPtr& info : m_catalog.all()) {
+        const ModelStats stats = m_catalog.stats(info->name);
+        const ModelFigures figures = m_models.value(info->name);
+        out.append(
+            QJsonObject{{QStringLiteral("name"), QString::fromUtf8(info->name)},
+                        {QStringLiteral("instances"), stats.instances},
+                        {QStringLiteral("queue_depth"), double(stats.queueDepth)},
+                        {QStringLiteral("running"), double(stats.pending)},
+                        {QStringLiteral("estimated_wait_ms"), double(m_catalog.estimatedWaitMs(info->name))},
+                        {QStringLiteral("tasks_per_s"), figures.tasksPerS},
+                        {QStringLiteral("p50_ms"), percentile(figures.recentTotalMs, 0.5)},
+                        {QStringLiteral("p99_ms"), percentile(figures.recentTotalMs, 0.99)},
+                        {QStringLiteral("desired"), stats.instances},
+                        {QStringLiteral("current"), stats.instances}});
+    }
+    return out;
+}
+
+} // namespace mmf

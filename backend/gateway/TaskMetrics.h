@@ -1,0 +1,71 @@
+#pragma once
+
+#include "gateway/MetricsRegistry.h"
+#include "gateway/TaskEventRecord.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+
+#include <vector>
+
+namespace mmf {
+
+class Clock;
+class ModelCatalog;
+class RedisClient;
+
+// Feeds the metrics from what flows through the server: task events (as the EventTailer delivers them: counts
+// by status, queue/run/total durations, redeliveries, a moving mean of run time per model that the catalogue
+// uses for estimated_wait_ms), HTTP requests, evictions; and, on poll(), gauges from the catalogue and Redis
+// (instances, queue depth, oldest queued/running entry age, dead letters). Every server tails every model's
+// events, so each server's figures cover the whole cluster (do not sum them across servers).
+class TaskMetrics : public QObject
+{
+    Q_OBJECT
+public:
+    TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, RedisClient& redis, const Clock& clock,
+                QObject* parent = nullptr);
+
+    void onEvents(const std::vector<TaskEventRecord>& batch);
+    void onHttpRequest(const QByteArray& route, int status);
+    void onEvicted(const QByteArray& model);
+    // Refreshes the gauges (once a second, and before each scrape; Redis figures arrive asynchronously).
+    void poll();
+    // The per-model figures of the WebSocket stats push.
+    QJsonArray statsJson() const;
+
+    MetricsRegistry& registry() { return m_registry; }
+
+private:
+    struct TaskTimes
+    {
+        qint64 createdMs = 0;
+        qint64 startedMs = 0;
+    };
+    struct ModelFigures
+    {
+        double meanRunMs = 0;
+        bool hasMean = false;
+        quint64 finished = 0;
+        quint64 finishedAtLastPoll = 0;
+        qint64 lastPollMs = 0;
+        double tasksPerS = 0;
+        std::vector<double> recentTotalMs; // ring of recent end-to-end times, for p50/p99
+        size_t ringNext = 0;
+    };
+    TaskTimes* times(const QByteArray& taskId);
+    void remember(const QByteArray& taskId, const TaskTimes& times);
+    void forget(const QByteArray& taskId);
+
+    MetricsRegistry& m_registry;
+    ModelCatalog& m_catalog;
+    RedisClient& m_redis;
+    const Clock& m_clock;
+    // Two generations bound the memory of tasks whose end this server never sees.
+    QHash<QByteArray, TaskTimes> m_times;
+    QHash<QByteArray, TaskTimes> m_oldTimes;
+    QHash<QByteArray, ModelFigures> m_models;
+};
+
+} // namespace mmf

@@ -1,0 +1,92 @@
+// A hung or dead Redis: routes answer 503 within their deadline instead of hanging, the server stays up, and
+// everything recovers when Redis does — no accepted task is lost.
+#include "RedisServerFixture.h"
+#include "ServerFixture.h"
+#include "TestHttpClient.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <csignal>
+#include <memory>
+
+using namespace mmf;
+
+class TestRedisFaults : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void hungRedisGives503AndRecovers();
+    void restartedRedisIsReconnected();
+
+private:
+    std::unique_ptr<RedisServerFixture> m_redis;
+    std::unique_ptr<ServerFixture> m_server;
+    std::unique_ptr<WorkerFixture> m_worker;
+    std::unique_ptr<TestHttpClient> m_client;
+};
+
+void TestRedisFaults::initTestCase()
+{
+    m_redis = std::make_unique<RedisServerFixture>(QStringLiteral("fault-secret"));
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_server = std::make_unique<ServerFixture>();
+    QVERIFY2(m_server->start(QStringLiteral("redis://:fault-secret@127.0.0.1:%1").arg(m_redis->port())),
+             qPrintable(m_server->errorString()));
+    const QByteArray token = m_server->issueToken(QStringLiteral("alice"));
+    m_client = std::make_unique<TestHttpClient>(m_server->url(), token);
+    m_worker = std::make_unique<WorkerFixture>(QStringLiteral("echo"), m_server->url(), token);
+    QVERIFY(m_worker->start());
+    QVERIFY2(m_worker->waitForReady(), m_worker->output().constData());
+    const auto models = m_client->pollUntil(QStringLiteral("/api/v1/models"), [](const TestHttpClient::Response& r) {
+        return r.body.contains("\"echo\"");
+    });
+    QVERIFY2(models.body.contains("\"echo\""), m_worker->output().constData());
+    const auto warm = m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
+                                         QJsonObject{{QStringLiteral("text"), QStringLiteral("warm")}});
+    QCOMPARE(warm.json().value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+}
+
+void TestRedisFaults::hungRedisGives503AndRecovers()
+{
+    QVERIFY(m_redis->kill(SIGSTOP));
+    QElapsedTimer timer;
+    timer.start();
+    const auto submit = m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
+                                           QJsonObject{{QStringLiteral("text"), QStringLiteral("during")}}, {}, 30000);
+    QCOMPARE(submit.status, 503);
+    QCOMPARE(submit.errorCode(), QStringLiteral("unavailable"));
+    // Within the command deadline (5 s), not a hang.
+    QVERIFY2(timer.elapsed() < 15000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(m_client->get(QStringLiteral("/readyz"), {}, 30000).status, 503);
+    QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
+
+    QVERIFY(m_redis->kill(SIGCONT));
+    const auto after = m_client->pollUntil(QStringLiteral("/readyz"),
+                                           [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
+    QCOMPARE(after.status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
+                                                QJsonObject{{QStringLiteral("text"), QStringLiteral("after")}})
+                                     .json()
+                                     .value(QStringLiteral("status"))
+                                     .toString()
+                                 == QLatin1String("succeeded"),
+                             40000);
+}
+
+void TestRedisFaults::restartedRedisIsReconnected()
+{
+    // An accepted task survives the worker losing Redis for a while (the server keeps it in the stream).
+    QVERIFY(m_redis->kill(SIGKILL));
+    QCOMPARE(m_client->get(QStringLiteral("/readyz"), {}, 30000).status, 503);
+    QVERIFY(m_redis->restart());
+    const auto after = m_client->pollUntil(QStringLiteral("/readyz"),
+                                           [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
+    QCOMPARE(after.status, 200);
+    QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
+}
+
+QTEST_GUILESS_MAIN(TestRedisFaults)
+#include "tst_redisfaults.moc"

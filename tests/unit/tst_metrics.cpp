@@ -1,0 +1,273 @@
+// MetricsRegistry's Prometheus text exposition, TaskMetrics' figures from task events, and the OpenAPI
+// document's structure (every operation documented, one submit path per live model with its request schema).
+#include "core/Clock.h"
+#include "gateway/MetricsRegistry.h"
+#include "gateway/ModelCatalog.h"
+#include "gateway/OpenApiController.h"
+#include "gateway/TaskMetrics.h"
+#include "redis/RedisClient.h"
+#include "schema/DescriptorSet.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace mmf;
+
+namespace {
+
+class ManualClock final : public Clock
+{
+public:
+    qint64 nowMs() const override { return now; }
+    qint64 now = 1'700'000'000'000;
+};
+
+// The text format's grammar, line by line (what promtool's parser insists on): HELP and TYPE once per family,
+// before its samples; sample names belong to the family (with _bucket/_sum/_count for histograms); label
+// values quoted and escaped; values are floats or +Inf/-Inf/NaN; histogram buckets cumulative and ending in
+// +Inf = count.
+QString validateExposition(const QByteArray& text)
+{
+    static const QRegularExpression help(QStringLiteral("^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$"));
+    static const QRegularExpression type(
+        QStringLiteral("^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)$"));
+    static const QRegularExpression sample(
+        QStringLiteral("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])"
+                       "*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\")*)?\\})? "
+                       "(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|\\+Inf|-Inf|NaN)$"));
+    if (!text.endsWith('\n'))
+        return QStringLiteral("no final newline");
+    QSet<QString> seenHelp, seenType;
+    QString family, familyType;
+    double lastBucket = -1;
+    for (const QByteArray& raw : text.split('\n')) {
+        if (raw.isEmpty())
+            continue;
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(QLatin1String("# HELP"))) {
+            const auto m = help.match(line);
+            if (!m.hasMatch() || seenHelp.contains(m.captured(1)))
+                return QStringLiteral("bad or repeated HELP: ") + line;
+            seenHelp.insert(m.captured(1));
+            family = m.captured(1);
+            lastBucket = -1;
+            continue;
+        }
+        if (line.startsWith(QLatin1String("# TYPE"))) {
+            const auto m = type.match(line);
+            if (!m.hasMatch() || m.captured(1) != family || seenType.contains(family))
+                return QStringLiteral("bad TYPE: ") + line;
+            seenType.insert(family);
+            familyType = m.captured(2);
+            continue;
+        }
+        const auto m = sample.match(line);
+        if (!m.hasMatch())
+            return QStringLiteral("bad sample: ") + line;
+        const QString name = m.captured(1);
+        if (!seenType.contains(family))
+            return QStringLiteral("sample before TYPE: ") + line;
+        if (familyType == QLatin1String("histogram")) {
+            if (name != family + QLatin1String("_bucket") && name != family + QLatin1String("_sum") &&
+                name != family + QLatin1String("_count"))
+                return QStringLiteral("sample outside its family: ") + line;
+            if (name.endsWith(QLatin1String("_bucket"))) {
+                const double v = line.section(QLatin1Char(' '), -1).toDouble();
+                if (v < lastBucket && !line.contains(QLatin1String("le=\"0.001\"")))
+                    return QStringLiteral("buckets not cumulative: ") + line;
+                lastBucket = v;
+            }
+        } else if (name != family) {
+            return QStringLiteral("sample outside its family: ") + line;
+        }
+    }
+    return {};
+}
+
+TaskEventRecord taskEvent(TaskEventRecord::Kind kind, const QByteArray& task, const QByteArray& status,
+                          qint64 ts, int attempts)
+{
+    TaskEventRecord e;
+    e.kind = kind;
+    e.model = "echo";
+    e.taskId = task;
+    e.status = status;
+    e.tsMs = ts;
+    e.attempts = attempts;
+    return e;
+}
+
+} // namespace
+
+class TestMetrics : public QObject
+{
+    Q_OBJECT
+private slots:
+    void formatsValues_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("zero") << 0.0 << QByteArray("0");
+        QTest::newRow("integer") << 42.0 << QByteArray("42");
+        QTest::newRow("negative") << -3.0 << QByteArray("-3");
+        QTest::newRow("fraction") << 0.25 << QByteArray("0.25");
+        QTest::newRow("inf") << std::numeric_limits<double>::infinity() << QByteArray("+Inf");
+        QTest::newRow("-inf") << -std::numeric_limits<double>::infinity() << QByteArray("-Inf");
+    }
+    void formatsValues()
+    {
+        QFETCH(double, value);
+        QFETCH(QByteArray, text);
+        QCOMPARE(MetricsRegistry::formatValue(value), text);
+    }
+
+    void escapesLabelValues_data()
+    {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<QByteArray>("escaped");
+        QTest::newRow("plain") << QByteArray("/api/v1/models/{name}") << QByteArray("/api/v1/models/{name}");
+        QTest::newRow("quote") << QByteArray("a\"b") << QByteArray("a\\\"b");
+        QTest::newRow("backslash") << QByteArray("a\\b") << QByteArray("a\\\\b");
+        QTest::newRow("newline") << QByteArray("a\nb") << QByteArray("a\\nb");
+    }
+    void escapesLabelValues()
+    {
+        QFETCH(QByteArray, raw);
+        QFETCH(QByteArray, escaped);
+        QCOMPARE(MetricsRegistry::escapeLabelValue(raw), escaped);
+    }
+
+    void rendersFamiliesWithHelpAndType()
+    {
+        MetricsRegistry registry;
+        registry.declare("t_requests_total", MetricsRegistry::Type::Counter,
+                         "Requests.\nSecond line \\ too.");
+        registry.declare("t_depth", MetricsRegistry::Type::Gauge, "Depth.");
+        registry.declare("t_seconds", MetricsRegistry::Type::Histogram, "Durations.", {0.1, 1, 0.5});
+        registry.add("t_requests_total", {{"route", "/a"}, {"code", "200"}});
+        registry.add("t_requests_total", {{"route", "/a"}, {"code", "200"}}, 2);
+        registry.add("t_requests_total", {{"route", "/a"}, {"code", "200"}},
+                     -5); // ignored: counters only go up
+        registry.add("t_requests_total", {{"route", "we\"ird"}, {"code", "404"}});
+        registry.set("t_depth", {{"model", "echo"}}, 7);
+        registry.set("t_depth", {{"model", "echo"}}, 3);
+        registry.set("t_requests_total", {{"route", "/a"}}, 100); // wrong kind: ignored
+        registry.add("undeclared", {});                           // ignored
+        registry.observe("t_seconds", {{"model", "echo"}}, 0.05);
+        registry.observe("t_seconds", {{"model", "echo"}}, 0.7);
+        registry.observe("t_seconds", {{"model", "echo"}}, 5);
+        const QByteArray text = registry.exposition();
+        QVERIFY2(validateExposition(text).isEmpty(), qPrintable(validateExposition(text) + "\n" + text));
+        QVERIFY(text.contains("# HELP t_requests_total Requests.\\nSecond line \\\\ too.\n"));
+        QVERIFY(text.contains("# TYPE t_requests_total counter\n"));
+        QVERIFY(text.contains("t_requests_total{route=\"/a\",code=\"200\"} 3\n"));
+        QVERIFY(text.contains("t_requests_total{route=\"we\\\"ird\",code=\"404\"} 1\n"));
+        QVERIFY(!text.contains("t_requests_total{route=\"/a\"} "));
+        QVERIFY(text.contains("t_depth{model=\"echo\"} 3\n"));
+        QVERIFY(text.contains("t_seconds_bucket{model=\"echo\",le=\"0.1\"} 1\n"));
+        QVERIFY(text.contains("t_seconds_bucket{model=\"echo\",le=\"0.5\"} 1\n"));
+        QVERIFY(text.contains("t_seconds_bucket{model=\"echo\",le=\"1\"} 2\n"));
+        QVERIFY(text.contains("t_seconds_bucket{model=\"echo\",le=\"+Inf\"} 3\n"));
+        QVERIFY(text.contains("t_seconds_sum{model=\"echo\"} 5.75\n"));
+        QVERIFY(text.contains("t_seconds_count{model=\"echo\"} 3\n"));
+        QVERIFY(!text.contains("undeclared"));
+        registry.clear("t_depth");
+        QVERIFY(!registry.exposition().contains("t_depth{"));
+        QVERIFY(registry.exposition().contains("# TYPE t_depth gauge\n"));
+    }
+
+    void taskEventsFeedCountersAndDurations()
+    {
+        ManualClock clock;
+        RedisClient redis(RedisConfig{}); // never started: poll() is not called here
+        ModelCatalog catalog(redis, clock);
+        MetricsRegistry registry;
+        TaskMetrics metrics(registry, catalog, redis, clock);
+        using K = TaskEventRecord::Kind;
+        metrics.onEvents(
+            {taskEvent(K::Status, "t1", "queued", 1000, 0), taskEvent(K::Status, "t1", "running", 1500, 1)});
+        metrics.onEvents(
+            {taskEvent(K::Result, "t1", "succeeded", 3500, 1), taskEvent(K::Status, "t2", "queued", 4000, 0),
+             taskEvent(K::Status, "t2", "running", 4100, 1), taskEvent(K::Status, "t2", "queued", 4200, 1),
+             taskEvent(K::Status, "t2", "running", 5000, 2), taskEvent(K::Result, "t2", "failed", 6000, 2)});
+        metrics.onHttpRequest("/api/v1/models", 200);
+        metrics.onHttpRequest("", 404);
+        metrics.onEvicted("echo");
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "succeeded"}}), 1.0);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "failed"}}), 1.0);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "queued"}}), 3.0);
+        QCOMPARE(registry.value("mmf_redeliveries_total", {{"model", "echo"}}), 1.0);
+        QCOMPARE(registry.value("mmf_instances_evicted_total", {{"model", "echo"}}), 1.0);
+        QCOMPARE(registry.value("mmf_http_requests_total", {{"route", "unmatched"}, {"code", "404"}}), 1.0);
+        const QByteArray text = registry.exposition();
+        QVERIFY2(validateExposition(text).isEmpty(), qPrintable(validateExposition(text) + "\n" + text));
+        // t1: queue 0.5 s, run 2 s, total 2.5 s; t2: queue 0.1 s (first start), run 1 s (last start), total 2
+        // s.
+        QVERIFY(text.contains("mmf_task_duration_seconds_count{model=\"echo\",stage=\"queue\"} 2\n"));
+        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.6\n"));
+        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 3\n"));
+        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"total\"} 4.5\n"));
+        for (const char* name :
+             {"mmf_models_live", "mmf_model_instances", "mmf_queue_depth", "mmf_queue_oldest_age_seconds",
+              "mmf_scaler_desired_replicas", "mmf_scaler_current_replicas", "mmf_dead_letters"})
+            QVERIFY2(text.contains(QByteArray("# TYPE ") + name + ' '), name);
+    }
+
+    void openApiDocumentsEveryOperationAndEachLiveModel()
+    {
+        auto model = std::make_shared<ModelInfo>();
+        model->name = "echo-two";
+        model->requestType = "mmf.models.EchoRequest";
+        model->responseType = "mmf.models.EchoResponse";
+        model->descriptors = DescriptorSet::builtin();
+        model->request = model->descriptors->findMessage(u"mmf.models.EchoRequest");
+        QVERIFY(model->request);
+        const QJsonObject doc = OpenApiController::document({model}, QStringLiteral("http://127.0.0.1:1"));
+        QCOMPARE(doc.value(QStringLiteral("openapi")).toString(), QStringLiteral("3.1.0"));
+        const QJsonObject paths = doc.value(QStringLiteral("paths")).toObject();
+        const QJsonObject schemas =
+            doc.value(QStringLiteral("components")).toObject().value(QStringLiteral("schemas")).toObject();
+        QSet<QString> operationIds;
+        for (auto path = paths.begin(); path != paths.end(); ++path) {
+            const QJsonObject item = path.value().toObject();
+            for (auto op = item.begin(); op != item.end(); ++op) {
+                const QJsonObject operation = op.value().toObject();
+                const QString id = operation.value(QStringLiteral("operationId")).toString();
+                QVERIFY2(!id.isEmpty() && !operationIds.contains(id), qPrintable(path.key()));
+                operationIds.insert(id);
+                QVERIFY(!operation.value(QStringLiteral("summary")).toString().isEmpty());
+                const QJsonObject responses = operation.value(QStringLiteral("responses")).toObject();
+                QVERIFY2(responses.contains(QStringLiteral("400")), qPrintable(path.key()));
+                // Every {param} of the path is declared.
+                static const QRegularExpression placeholder(QStringLiteral("\\{([a-z_]+)\\}"));
+                for (auto it = placeholder.globalMatch(path.key()); it.hasNext();) {
+                    const QString name = it.next().captured(1);
+                    bool declared = false;
+                    for (const QJsonValue& p : operation.value(QStringLiteral("parameters")).toArray())
+                        declared |= p.toObject().value(QStringLiteral("name")).toString() == name;
+                    QVERIFY2(declared, qPrintable(path.key() + QLatin1Char(' ') + name));
+                }
+            }
+        }
+        // Every $ref resolves.
+        const QByteArray json = QJsonDocument(doc).toJson(QJsonDocument::Compact);
+        static const QRegularExpression refs(
+            QStringLiteral("\"\\$ref\":\"#/components/(schemas|responses)/([^\"]+)\""));
+        for (auto it = refs.globalMatch(QString::fromUtf8(json)); it.hasNext();) {
+            const auto m = it.next();
+            const QJsonObject section =
+                doc.value(QStringLiteral("components")).toObject().value(m.captured(1)).toObject();
+            QVERIFY2(section.contains(m.captured(2)), qPrintable(m.captured(0)));
+        }
+        QVERIFY(paths.contains(QStringLiteral("/api/v1/models/echo-two/tasks")));
+        QVERIFY(paths.contains(QStringLiteral("/api/v1/openapi.json")));
+        const QJsonObject request = schemas.value(QStringLiteral("mmf.models.EchoRequest")).toObject();
+        QVERIFY(request.value(QStringLiteral("properties")).toObject().contains(QStringLiteral("text")));
+        QVERIFY(!request.contains(QStringLiteral("$schema")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMetrics)
+#include "tst_metrics.moc"
