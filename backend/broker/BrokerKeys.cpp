@@ -22,24 +22,66 @@ QByteArray modelKey(QByteArrayView model, const char* suffix, QByteArrayView id)
 
 } // namespace
 
-QByteArray tasks(QByteArrayView model) { return modelKey(model, "tasks"); }
-QByteArray task(QByteArrayView model, QByteArrayView taskId) { return modelKey(model, "task", taskId); }
-QByteArray result(QByteArrayView model, QByteArrayView taskId) { return modelKey(model, "result", taskId); }
-QByteArray log(QByteArrayView model, QByteArrayView taskId) { return modelKey(model, "log", taskId); }
-QByteArray events(QByteArrayView model) { return modelKey(model, "events"); }
-QByteArray delayed(QByteArrayView model) { return modelKey(model, "delayed"); }
-QByteArray dead(QByteArrayView model) { return modelKey(model, "dead"); }
-QByteArray inflight(QByteArrayView model) { return modelKey(model, "inflight"); }
-QByteArray modelInfo(QByteArrayView model) { return QByteArray("mmf:model:").append(model); }
-QByteArray instances(QByteArrayView model) { return QByteArray("mmf:instances:").append(model); }
-QByteArray taskIndex(QByteArrayView taskId) { return QByteArray("mmf:taskidx:").append(taskId); }
-QByteArray userTasks(QByteArrayView userId) { return QByteArray("mmf:user:{").append(userId).append("}:tasks"); }
+QByteArray tasks(QByteArrayView model)
+{
+    return modelKey(model, "tasks");
+}
+QByteArray task(QByteArrayView model, QByteArrayView taskId)
+{
+    return modelKey(model, "task", taskId);
+}
+QByteArray result(QByteArrayView model, QByteArrayView taskId)
+{
+    return modelKey(model, "result", taskId);
+}
+QByteArray log(QByteArrayView model, QByteArrayView taskId)
+{
+    return modelKey(model, "log", taskId);
+}
+QByteArray events(QByteArrayView model)
+{
+    return modelKey(model, "events");
+}
+QByteArray delayed(QByteArrayView model)
+{
+    return modelKey(model, "delayed");
+}
+QByteArray dead(QByteArrayView model)
+{
+    return modelKey(model, "dead");
+}
+QByteArray inflight(QByteArrayView model)
+{
+    return modelKey(model, "inflight");
+}
+QByteArray modelInfo(QByteArrayView model)
+{
+    return QByteArray("mmf:model:").append(model);
+}
+QByteArray instances(QByteArrayView model)
+{
+    return QByteArray("mmf:instances:").append(model);
+}
+QByteArray taskIndex(QByteArrayView taskId)
+{
+    return QByteArray("mmf:taskidx:").append(taskId);
+}
+QByteArray userTasks(QByteArrayView userId)
+{
+    return QByteArray("mmf:user:{").append(userId).append("}:tasks");
+}
 QByteArray idempotency(QByteArrayView userId, QByteArrayView key)
 {
     return QByteArray("mmf:idem:{").append(userId).append("}:").append(key);
 }
-QByteArray modelSet() { return QByteArrayLiteral("mmf:models"); }
-QByteArray publicKeys() { return QByteArrayLiteral("mmf:keys"); }
+QByteArray modelSet()
+{
+    return QByteArrayLiteral("mmf:models");
+}
+QByteArray publicKeys()
+{
+    return QByteArrayLiteral("mmf:keys");
+}
 
 bool isValidModelName(QByteArrayView name)
 {

@@ -8,21 +8,21 @@ namespace mmf::BrokerKeys {
 // The Redis layout (docs/ARCHITECTURE.md keeps the table). Each model's keys share the hash tag {m}, so a
 // model's ACL user may be limited to mmf:{m}:* keys and channels.
 
-QByteArray tasks(QByteArrayView model);                           // stream, group "workers"
-QByteArray task(QByteArrayView model, QByteArrayView taskId);     // hash
-QByteArray result(QByteArrayView model, QByteArrayView taskId);   // string
-QByteArray log(QByteArrayView model, QByteArrayView taskId);      // stream
-QByteArray events(QByteArrayView model);                          // stream, trimmed
-QByteArray delayed(QByteArrayView model);                         // sorted set by due time (ms)
-QByteArray dead(QByteArrayView model);                            // stream
-QByteArray inflight(QByteArrayView model);                        // hash: stream entry id → task id
-QByteArray modelInfo(QByteArrayView model);                       // hash: descriptors, types, project, ...
-QByteArray instances(QByteArrayView model);                       // hash: instance id → JSON
-QByteArray taskIndex(QByteArrayView taskId);                      // string: task id → model
-QByteArray userTasks(QByteArrayView userId);                      // sorted set by created ms
+QByteArray tasks(QByteArrayView model);                            // stream, group "workers"
+QByteArray task(QByteArrayView model, QByteArrayView taskId);      // hash
+QByteArray result(QByteArrayView model, QByteArrayView taskId);    // string
+QByteArray log(QByteArrayView model, QByteArrayView taskId);       // stream
+QByteArray events(QByteArrayView model);                           // stream, trimmed
+QByteArray delayed(QByteArrayView model);                          // sorted set by due time (ms)
+QByteArray dead(QByteArrayView model);                             // stream
+QByteArray inflight(QByteArrayView model);                         // hash: stream entry id → task id
+QByteArray modelInfo(QByteArrayView model);                        // hash: descriptors, types, project, ...
+QByteArray instances(QByteArrayView model);                        // hash: instance id → JSON
+QByteArray taskIndex(QByteArrayView taskId);                       // string: task id → model
+QByteArray userTasks(QByteArrayView userId);                       // sorted set by created ms
 QByteArray idempotency(QByteArrayView userId, QByteArrayView key); // string: "<task id> <body hash>"
-QByteArray modelSet();                                            // set of known model names
-QByteArray publicKeys();                                          // hash: key id → JSON
+QByteArray modelSet();                                             // set of known model names
+QByteArray publicKeys();                                           // hash: key id → JSON
 
 // The consumer group every instance of a model reads with.
 inline constexpr const char* kGroup = "workers";

@@ -238,9 +238,10 @@ end
 return {reclaimed, lost, r[1]}
 )LUA";
 
-// An evicted instance's entries: found by consumer name (XPENDING ... <consumer>), each a failed attempt at once,
-// without waiting for the claim timeout. Ack + delete in the same script, so a late finish() of that consumer
-// is fenced out (its XPENDING check no longer finds the entry) and no other server can fail the entry twice.
+// An evicted instance's entries: found by consumer name (XPENDING ... <consumer>), each a failed attempt at
+// once, without waiting for the claim timeout. Ack + delete in the same script, so a late finish() of that
+// consumer is fenced out (its XPENDING check no longer finds the entry) and no other server can fail the
+// entry twice.
 const char* const kReclaimConsumer = R"LUA(
 local prefix = 'mmf:{' .. ARGV[1] .. '}:task:'
 local p = redis.call('XPENDING', KEYS[1], 'workers', '-', '+', ARGV[9], ARGV[2])
@@ -311,7 +312,6 @@ BrokerScripts::BrokerScripts()
     , reclaimConsumer(withFailAttempt(kReclaimConsumer))
     , promote(kPromote)
     , cancel(kCancel)
-{
-}
+{}
 
 } // namespace mmf

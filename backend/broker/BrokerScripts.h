@@ -21,12 +21,12 @@ struct BrokerScripts
     // → {"ok", id} | {"existing", id} | {"conflict", id}
     RedisScript submit;
     // Server. KEYS: tasks, events, inflight, user tasks, then per task: task key, taskidx key.
-    // ARGV: user, project, model, created ms, retention s, events maxlen, parent, then per task: id, envelope.
-    // → number of tasks queued
+    // ARGV: user, project, model, created ms, retention s, events maxlen, parent, then per task: id,
+    // envelope. → number of tasks queued
     RedisScript submitBatch;
     // Worker. KEYS: task, events, tasks, inflight. ARGV: entry, instance, now ms, task id, events maxlen.
-    // → {"run", attempts} | {"skip", status} | {"gone"}. Idempotent: the same instance starting the same entry
-    // again (a retried call) gets the same attempt number.
+    // → {"run", attempts} | {"skip", status} | {"gone"}. Idempotent: the same instance starting the same
+    // entry again (a retried call) gets the same attempt number.
     RedisScript start;
     // Worker. KEYS: task, log, events. ARGV: task id, user, ts ms, kind ("l" | "p"), level | fraction, text,
     //       retention s, events maxlen.
@@ -34,7 +34,8 @@ struct BrokerScripts
     // Worker, fenced on ownership of the entry. KEYS: task, tasks, events, result, inflight.
     // ARGV: entry, consumer, status ("succeeded" | "failed"), result, error code, error message, now ms,
     //       retention s, events maxlen, inline result limit, task id.
-    // → "ok" | "lost" (another consumer owns it now) | the status that made the result moot (e.g. "cancelled")
+    // → "ok" | "lost" (another consumer owns it now) | the status that made the result moot (e.g.
+    // "cancelled")
     RedisScript finish;
     // Worker, fenced: a failed attempt (the model threw). KEYS: task, tasks, events, delayed, dead, inflight.
     // ARGV: entry, consumer, task id, now ms, error code, error message, max attempts, backoff initial ms,
@@ -42,13 +43,14 @@ struct BrokerScripts
     // → "retry" | "dead" | "lost" | a final status
     RedisScript failAttempt;
     // Worker, fenced: gives a task back untouched (shutdown): the attempt does not count, the task is queued
-    // again at once. A task read but not started yet (still queued) goes back the same way, attempts unchanged.
-    // KEYS: task, tasks, events, inflight. ARGV: entry, consumer, task id, now ms, events maxlen.
+    // again at once. A task read but not started yet (still queued) goes back the same way, attempts
+    // unchanged. KEYS: task, tasks, events, inflight. ARGV: entry, consumer, task id, now ms, events maxlen.
     // → "released" | "lost" | a final status
     RedisScript release;
-    // Worker, fenced: an entry whose envelope does not decode goes to the dead stream (fields id — from inflight,
-    // "" when unknown —, entry, u, a, ec, em, ts) and is acknowledged and deleted; its task, if inflight names
-    // one that is still queued or running, ends dead_lettered. KEYS: tasks, dead, inflight, events.
+    // Worker, fenced: an entry whose envelope does not decode goes to the dead stream (fields id — from
+    // inflight,
+    // "" when unknown —, entry, u, a, ec, em, ts) and is acknowledged and deleted; its task, if inflight
+    // names one that is still queued or running, ends dead_lettered. KEYS: tasks, dead, inflight, events.
     // ARGV: entry, consumer, now ms, error code, error message, events maxlen, model.
     // → "ok" | "lost"
     RedisScript deadLetter;

@@ -41,7 +41,8 @@ bool TaskIdGenerator::isValid(QByteArrayView id)
     if (id.size() != 26)
         return false;
     for (char c : id) {
-        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) || c == 'I' || c == 'L' || c == 'O' || c == 'U')
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) || c == 'I' || c == 'L' || c == 'O' ||
+            c == 'U')
             return false;
     }
     return true;

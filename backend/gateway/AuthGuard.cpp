@@ -12,14 +12,14 @@ constexpr qsizetype kMaxTokenBytes = 4096;
 
 AuthGuard::AuthGuard(const TokenVerifier& verifier)
     : m_verifier(verifier)
-{
-}
+{}
 
 Result<v1::TokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
 {
     const QByteArray header = request.header("authorization");
     if (header.isNull())
-        return Error::unauthenticated(QStringLiteral("missing Authorization header (expected: Bearer <token>)"));
+        return Error::unauthenticated(
+            QStringLiteral("missing Authorization header (expected: Bearer <token>)"));
     static constexpr QByteArrayView kPrefix("Bearer ");
     if (!header.startsWith(kPrefix.toByteArray()) && !header.startsWith("bearer "))
         return Error::unauthenticated(QStringLiteral("the Authorization header must be: Bearer <token>"));
@@ -36,9 +36,9 @@ Result<v1::TokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayV
     if (!claims)
         return claims;
     if (!method.isEmpty() && !hasMethod(*claims, method)) {
-        return Error::permissionDenied(QStringLiteral("this token does not grant '%1' in project '%2'")
-                                           .arg(QString::fromLatin1(method),
-                                                QString::fromStdString(claims->project_id())));
+        return Error::permissionDenied(
+            QStringLiteral("this token does not grant '%1' in project '%2'")
+                .arg(QString::fromLatin1(method), QString::fromStdString(claims->project_id())));
     }
     return claims;
 }

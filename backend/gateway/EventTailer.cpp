@@ -51,38 +51,41 @@ void EventTailer::readNext()
         return;
     std::vector<QByteArray> args;
     args.reserve(size_t(7 + 2 * m_lastIds.size()));
-    args.insert(args.end(), {"XREAD", "COUNT", QByteArray::number(kBatch), "BLOCK", QByteArray::number(kBlockMs),
-                             "STREAMS"});
+    args.insert(args.end(), {"XREAD", "COUNT", QByteArray::number(kBatch), "BLOCK",
+                             QByteArray::number(kBlockMs), "STREAMS"});
     const QList<QByteArray> keys = m_lastIds.keys();
     for (const QByteArray& key : keys)
         args.push_back(key);
     for (const QByteArray& key : keys)
         args.push_back(m_lastIds.value(key));
     m_reading = true;
-    m_redis.command(args, [this](const RedisReply& reply) {
-        m_reading = false;
-        if (reply.isError()) {
-            scheduleRetry();
-            return;
-        }
-        m_retryDelayMs = 50;
-        std::vector<TaskEventRecord> batch;
-        for (auto& [key, entries] : StreamEntry::parseRead(reply)) {
-            if (entries.empty())
-                continue;
-            m_lastIds.insert(key, entries.back().id);
-            const QByteArray model = m_modelByKey.value(key);
-            batch.reserve(batch.size() + entries.size());
-            for (const StreamEntry& entry : entries) {
-                TaskEventRecord event;
-                if (TaskEventRecord::fromStreamEntry(model, entry, &event))
-                    batch.push_back(std::move(event));
+    m_redis.command(
+        args,
+        [this](const RedisReply& reply) {
+            m_reading = false;
+            if (reply.isError()) {
+                scheduleRetry();
+                return;
             }
-        }
-        if (!batch.empty())
-            emit events(batch);
-        readNext();
-    }, kBlockMs);
+            m_retryDelayMs = 50;
+            std::vector<TaskEventRecord> batch;
+            for (auto& [key, entries] : StreamEntry::parseRead(reply)) {
+                if (entries.empty())
+                    continue;
+                m_lastIds.insert(key, entries.back().id);
+                const QByteArray model = m_modelByKey.value(key);
+                batch.reserve(batch.size() + entries.size());
+                for (const StreamEntry& entry : entries) {
+                    TaskEventRecord event;
+                    if (TaskEventRecord::fromStreamEntry(model, entry, &event))
+                        batch.push_back(std::move(event));
+                }
+            }
+            if (!batch.empty())
+                emit events(batch);
+            readNext();
+        },
+        kBlockMs);
 }
 
 void EventTailer::scheduleRetry()

@@ -24,13 +24,14 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
         }
         // Count the answer when it goes out (handlers may answer later, e.g. ?wait=S).
         // QPointer: a deferred answer may come after the gateway is gone (shutdown).
-        const HttpResponder counted([self = QPointer<Gateway>(this), responder, route = m_router.matchPattern(request)](
-                                        int status, const QByteArray& contentType, const QByteArray& body,
-                                        const HttpResponder::Headers& headers) {
-            if (self && self->m_observer)
-                self->m_observer(route, status);
-            responder.send(status, contentType, body, headers);
-        });
+        const HttpResponder counted(
+            [self = QPointer<Gateway>(this), responder, route = m_router.matchPattern(request)](
+                int status, const QByteArray& contentType, const QByteArray& body,
+                const HttpResponder::Headers& headers) {
+                if (self && self->m_observer)
+                    self->m_observer(route, status);
+                responder.send(status, contentType, body, headers);
+            });
         m_router.dispatch(request, counted);
     });
     m_server.setWebSocketHandler("/api/v1/ws", [this](QWebSocket* socket, const HttpRequest& upgrade) {

@@ -27,8 +27,9 @@ void KeyRing::publish(const SigningKey& key)
         known = known || entry.keyId == key.keyId();
     if (!known)
         m_keys.append({key.keyId(), key.publicKey(), 0});
-    const QJsonObject value{{QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey()))},
-                            {QStringLiteral("not_after"), 0}};
+    const QJsonObject value{
+        {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey()))},
+        {QStringLiteral("not_after"), 0}};
     m_redis.command({"HSETNX", BrokerKeys::publicKeys(), key.keyId(),
                      QJsonDocument(value).toJson(QJsonDocument::Compact)});
 }

@@ -20,7 +20,7 @@ public:
     struct PublicKeyEntry
     {
         QByteArray keyId;
-        QByteArray publicKey; // raw 32 bytes
+        QByteArray publicKey;    // raw 32 bytes
         qint64 notAfterSecs = 0; // 0: no end
     };
 

@@ -35,8 +35,7 @@ QByteArray randomHex(int bytes)
     return raw.toHex();
 }
 
-template<class Message>
-QByteArray toJson(const Message& message)
+template<class Message> QByteArray toJson(const Message& message)
 {
     std::string out;
     google::protobuf::util::JsonPrintOptions options;
@@ -45,8 +44,7 @@ QByteArray toJson(const Message& message)
     return QByteArray::fromStdString(out);
 }
 
-template<class Message>
-void fromJson(const QByteArray& json, Message* message)
+template<class Message> void fromJson(const QByteArray& json, Message* message)
 {
     if (json.isEmpty())
         return;
@@ -120,8 +118,8 @@ void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<M
         }
         const QHash<QByteArray, QByteArray> fields = hashFromReply(reply);
         ModelInfoPtr current = m_models.value(name);
-        if (current && current->descriptorHash == fields.value("hash")
-            && current->project == fields.value("project")) {
+        if (current && current->descriptorHash == fields.value("hash") &&
+            current->project == fields.value("project")) {
             // Same types: only the catalogue fields may have changed.
             auto updated = std::make_shared<ModelInfo>(*current);
             fromJson(fields.value("metadata"), &updated->metadata);
@@ -138,9 +136,11 @@ void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<M
     });
 }
 
-Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name, const QHash<QByteArray, QByteArray>& fields)
+Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name,
+                                              const QHash<QByteArray, QByteArray>& fields)
 {
-    Result<std::shared_ptr<const DescriptorSet>> set = DescriptorSet::fromSerialized(fields.value("descriptor_set"));
+    Result<std::shared_ptr<const DescriptorSet>> set =
+        DescriptorSet::fromSerialized(fields.value("descriptor_set"));
     if (!set)
         return Error::internal(QStringLiteral("model %1 has a broken descriptor set: %2")
                                    .arg(QString::fromUtf8(name), set.error().message));
@@ -157,7 +157,8 @@ Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name, const QHas
     fromJson(fields.value("metadata"), &model->metadata);
     fromJson(fields.value("retry"), &model->retry);
     if (!model->request || !model->response)
-        return Error::internal(QStringLiteral("model %1 lacks its message types").arg(QString::fromUtf8(name)));
+        return Error::internal(
+            QStringLiteral("model %1 lacks its message types").arg(QString::fromUtf8(name)));
     return ModelInfoPtr(model);
 }
 
@@ -203,36 +204,38 @@ void ModelCatalog::refresh(std::function<void()> done)
         };
         for (const QByteArray& name : names) {
             loadModel(name, [finishOne](const Result<ModelInfoPtr>&) { finishOne(); });
-            m_redis.command({"HKEYS", BrokerKeys::instances(name)}, [this, name, finishOne](const RedisReply& r) {
-                if (r.isArray()) {
-                    m_stats[name].instances = int(r.size());
-                    for (qsizetype i = 0; i < r.size(); ++i)
-                        m_instanceModels.insert(r.at(i).toByteArray(), name);
-                }
-                finishOne();
-            });
-            m_redis.command({"XINFO", "GROUPS", BrokerKeys::tasks(name)}, [this, name, finishOne](const RedisReply& r) {
-                if (r.isArray()) {
-                    for (qsizetype g = 0; g < r.size(); ++g) {
-                        const RedisReply group = r.at(g);
-                        QHash<QByteArray, qint64> values;
-                        QByteArray groupName;
-                        for (qsizetype i = 0; i + 1 < group.size(); i += 2) {
-                            const QByteArray key = group.at(i).toByteArray();
-                            if (key == "name")
-                                groupName = group.at(i + 1).toByteArray();
-                            else
-                                values.insert(key, group.at(i + 1).integer());
-                        }
-                        if (groupName == BrokerKeys::kGroup) {
-                            ModelStats& stats = m_stats[name];
-                            stats.pending = values.value("pending");
-                            stats.queueDepth = values.value("lag") + stats.pending;
-                        }
-                    }
-                }
-                finishOne();
-            });
+            m_redis.command({"HKEYS", BrokerKeys::instances(name)},
+                            [this, name, finishOne](const RedisReply& r) {
+                                if (r.isArray()) {
+                                    m_stats[name].instances = int(r.size());
+                                    for (qsizetype i = 0; i < r.size(); ++i)
+                                        m_instanceModels.insert(r.at(i).toByteArray(), name);
+                                }
+                                finishOne();
+                            });
+            m_redis.command({"XINFO", "GROUPS", BrokerKeys::tasks(name)},
+                            [this, name, finishOne](const RedisReply& r) {
+                                if (r.isArray()) {
+                                    for (qsizetype g = 0; g < r.size(); ++g) {
+                                        const RedisReply group = r.at(g);
+                                        QHash<QByteArray, qint64> values;
+                                        QByteArray groupName;
+                                        for (qsizetype i = 0; i + 1 < group.size(); i += 2) {
+                                            const QByteArray key = group.at(i).toByteArray();
+                                            if (key == "name")
+                                                groupName = group.at(i + 1).toByteArray();
+                                            else
+                                                values.insert(key, group.at(i + 1).integer());
+                                        }
+                                        if (groupName == BrokerKeys::kGroup) {
+                                            ModelStats& stats = m_stats[name];
+                                            stats.pending = values.value("pending");
+                                            stats.queueDepth = values.value("lag") + stats.pending;
+                                        }
+                                    }
+                                }
+                                finishOne();
+                            });
         }
     });
 }
@@ -242,7 +245,8 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
 {
     const QByteArray name = QByteArray::fromStdString(request.model());
     if (!BrokerKeys::isValidModelName(name)) {
-        done(Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}"), QStringLiteral("model")));
+        done(Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}"),
+                                    QStringLiteral("model")));
         return;
     }
     const QByteArray setBytes = QByteArray::fromStdString(request.descriptor_set());
@@ -268,7 +272,8 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
     const QByteArray key = BrokerKeys::modelInfo(name);
     const QByteArray now = QByteArray::number(m_clock.nowMs());
 
-    // The first registration decides the model's types and project; HSETNX makes that race-free across servers.
+    // The first registration decides the model's types and project; HSETNX makes that race-free across
+    // servers.
     m_redis.command({"HSETNX", key, "hash", hash});
     m_redis.command({"HSETNX", key, "project", project});
     m_redis.command({"HSETNX", key, "request_type", requestType.toUtf8()});
@@ -276,73 +281,80 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
     m_redis.command({"HSETNX", key, "descriptor_set", setBytes});
     m_redis.command({"HSETNX", key, "created_at", now});
     m_redis.command({"HSETNX", key, "metadata", toJson(request.metadata())});
-    m_redis.command({"HMGET", key, "hash", "project", "request_type", "response_type", "created_at"},
-                    [=, this](const RedisReply& reply) {
-        if (reply.isError()) {
-            done(unavailable(reply));
-            return;
-        }
-        const QByteArray storedHash = reply.at(0).toByteArray();
-        const QByteArray storedProject = reply.at(1).toByteArray();
-        const QByteArray storedRequest = reply.at(2).toByteArray();
-        const QByteArray storedResponse = reply.at(3).toByteArray();
-        const bool newModel = reply.at(4).toByteArray() == now;
-        if (storedProject != project) {
-            done(Error::permissionDenied(
-                QStringLiteral("model %1 belongs to project %2; this token is for project %3")
-                    .arg(QString::fromUtf8(name), QString::fromUtf8(storedProject), QString::fromUtf8(project))));
-            return;
-        }
-        if (storedRequest != requestType.toUtf8() || storedResponse != responseType.toUtf8()) {
-            done(Error::conflict(QStringLiteral("model %1 is registered with request type %2 and response type %3, "
-                                                "not %4 and %5")
-                                     .arg(QString::fromUtf8(name), QString::fromUtf8(storedRequest),
-                                          QString::fromUtf8(storedResponse), requestType, responseType)));
-            return;
-        }
-        if (storedHash != hash) {
-            done(Error::conflict(QStringLiteral("model %1 is registered with other message descriptors (canonical "
-                                                "hash %2, this instance has %3)")
-                                     .arg(QString::fromUtf8(name), QString::fromLatin1(storedHash.left(12)),
-                                          QString::fromLatin1(hash.left(12)))));
-            return;
-        }
-        const QByteArray instanceId = randomHex(16);
-        QJsonObject instance{{QStringLiteral("instance_id"), QString::fromLatin1(instanceId)},
-                             {QStringLiteral("name"), QString::fromStdString(request.name())},
-                             {QStringLiteral("host"), QString::fromStdString(request.host())},
-                             {QStringLiteral("port"), int(request.port())},
-                             {QStringLiteral("concurrency"), int(request.concurrency())},
-                             {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())},
-                             {QStringLiteral("started_at"), QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC)
-                                                                .toString(Qt::ISODateWithMs)}};
-        m_redis.command({"XGROUP", "CREATE", BrokerKeys::tasks(name), BrokerKeys::kGroup, "0", "MKSTREAM"});
-        m_redis.command({"HSET", BrokerKeys::instances(name), instanceId,
-                         QJsonDocument(instance).toJson(QJsonDocument::Compact)});
-        m_redis.command({"HSET", key, "last_seen_at", QByteArray::number(m_clock.nowMs())});
-        m_redis.command({"SADD", BrokerKeys::modelSet(), name}, [=, this](const RedisReply& added) {
-            if (added.isError()) {
-                done(unavailable(added));
+    m_redis.command(
+        {"HMGET", key, "hash", "project", "request_type", "response_type", "created_at"},
+        [=, this](const RedisReply& reply) {
+            if (reply.isError()) {
+                done(unavailable(reply));
                 return;
             }
-            m_instanceModels.insert(instanceId, name);
-            m_stats[name].instances += 1;
-            loadModel(name, [=](Result<ModelInfoPtr> model) {
-                if (!model) {
-                    done(model.error());
+            const QByteArray storedHash = reply.at(0).toByteArray();
+            const QByteArray storedProject = reply.at(1).toByteArray();
+            const QByteArray storedRequest = reply.at(2).toByteArray();
+            const QByteArray storedResponse = reply.at(3).toByteArray();
+            const bool newModel = reply.at(4).toByteArray() == now;
+            if (storedProject != project) {
+                done(Error::permissionDenied(
+                    QStringLiteral("model %1 belongs to project %2; this token is for project %3")
+                        .arg(QString::fromUtf8(name), QString::fromUtf8(storedProject),
+                             QString::fromUtf8(project))));
+                return;
+            }
+            if (storedRequest != requestType.toUtf8() || storedResponse != responseType.toUtf8()) {
+                done(Error::conflict(
+                    QStringLiteral("model %1 is registered with request type %2 and response type %3, "
+                                   "not %4 and %5")
+                        .arg(QString::fromUtf8(name), QString::fromUtf8(storedRequest),
+                             QString::fromUtf8(storedResponse), requestType, responseType)));
+                return;
+            }
+            if (storedHash != hash) {
+                done(Error::conflict(
+                    QStringLiteral("model %1 is registered with other message descriptors (canonical "
+                                   "hash %2, this instance has %3)")
+                        .arg(QString::fromUtf8(name), QString::fromLatin1(storedHash.left(12)),
+                             QString::fromLatin1(hash.left(12)))));
+                return;
+            }
+            const QByteArray instanceId = randomHex(16);
+            QJsonObject instance{
+                {QStringLiteral("instance_id"), QString::fromLatin1(instanceId)},
+                {QStringLiteral("name"), QString::fromStdString(request.name())},
+                {QStringLiteral("host"), QString::fromStdString(request.host())},
+                {QStringLiteral("port"), int(request.port())},
+                {QStringLiteral("concurrency"), int(request.concurrency())},
+                {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())},
+                {QStringLiteral("started_at"),
+                 QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).toString(Qt::ISODateWithMs)}};
+            m_redis.command(
+                {"XGROUP", "CREATE", BrokerKeys::tasks(name), BrokerKeys::kGroup, "0", "MKSTREAM"});
+            m_redis.command({"HSET", BrokerKeys::instances(name), instanceId,
+                             QJsonDocument(instance).toJson(QJsonDocument::Compact)});
+            m_redis.command({"HSET", key, "last_seen_at", QByteArray::number(m_clock.nowMs())});
+            m_redis.command({"SADD", BrokerKeys::modelSet(), name}, [=, this](const RedisReply& added) {
+                if (added.isError()) {
+                    done(unavailable(added));
                     return;
                 }
-                done(Registration{instanceId, *model, newModel});
+                m_instanceModels.insert(instanceId, name);
+                m_stats[name].instances += 1;
+                loadModel(name, [=](Result<ModelInfoPtr> model) {
+                    if (!model) {
+                        done(model.error());
+                        return;
+                    }
+                    done(Registration{instanceId, *model, newModel});
+                });
             });
         });
-    });
 }
 
 void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
                                   std::function<void(Result<void>)> done)
 {
     auto removeFrom = [=, this](const QByteArray& model) {
-        m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId}, [=, this](const RedisReply& reply) {
+        m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId}, [=,
+                                                                             this](const RedisReply& reply) {
             if (reply.isError()) {
                 done(unavailable(reply));
                 return;

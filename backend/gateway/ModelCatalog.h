@@ -17,8 +17,8 @@ namespace mmf {
 class Clock;
 class RedisClient;
 
-// The gateway's view of the models in Redis: message types, project, catalogue fields, live figures. Reads are
-// served from memory; a miss loads from Redis; a timer refreshes everything once a second so every server
+// The gateway's view of the models in Redis: message types, project, catalogue fields, live figures. Reads
+// are served from memory; a miss loads from Redis; a timer refreshes everything once a second so every server
 // sees models registered through another one.
 class ModelCatalog : public QObject
 {
@@ -64,7 +64,8 @@ signals:
 
 private:
     void loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
-    static Result<ModelInfoPtr> parseModel(const QByteArray& name, const QHash<QByteArray, QByteArray>& fields);
+    static Result<ModelInfoPtr> parseModel(const QByteArray& name,
+                                           const QHash<QByteArray, QByteArray>& fields);
     void publish(const ModelInfoPtr& model);
 
     RedisClient& m_redis;

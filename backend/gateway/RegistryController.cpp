@@ -37,20 +37,21 @@ Error protobufJsonError(const std::string& message)
 
 RegistryController::RegistryController(GatewayContext& context)
     : m_context(context)
-{
-}
+{}
 
 void RegistryController::registerRoutes(Router& router)
 {
     using namespace std::placeholders;
-    router.add("POST", "/api/v1/registry/instances", std::bind(&RegistryController::registerInstance, this, _1, _2, _3));
+    router.add("POST", "/api/v1/registry/instances",
+               std::bind(&RegistryController::registerInstance, this, _1, _2, _3));
     router.add("DELETE", "/api/v1/registry/instances/{id}",
                std::bind(&RegistryController::removeInstance, this, _1, _2, _3));
     router.add("GET", "/api/v1/models", std::bind(&RegistryController::listModels, this, _1, _2, _3));
     router.add("GET", "/api/v1/models/{name}", std::bind(&RegistryController::getModel, this, _1, _2, _3));
 }
 
-void RegistryController::registerInstance(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void RegistryController::registerInstance(HttpRequest& request, const HttpResponder& responder,
+                                          const RouteParams&)
 {
     Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "serve");
     if (!claims) {
@@ -58,56 +59,62 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         return;
     }
     if (isTaskToken(*claims)) {
-        ApiError::send(responder, Error::permissionDenied(QStringLiteral("task tokens cannot register instances")));
+        ApiError::send(responder,
+                       Error::permissionDenied(QStringLiteral("task tokens cannot register instances")));
         return;
     }
     v1::RegisterInstanceRequest registration;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
-    const auto status = google::protobuf::util::JsonStringToMessage(request.body.toStdString(), &registration, options);
+    const auto status =
+        google::protobuf::util::JsonStringToMessage(request.body.toStdString(), &registration, options);
     if (!status.ok()) {
         ApiError::send(responder, protobufJsonError(std::string(status.message())));
         return;
     }
-    m_context.catalog.registerInstance(registration, *claims, [this, responder](Result<ModelCatalog::Registration> done) {
-        if (!done) {
-            ApiError::send(responder, done.error());
-            return;
-        }
-        const GatewaySettings& settings = m_context.settings;
-        v1::RegisterInstanceResponse reply;
-        reply.set_instance_id(done->instanceId.toStdString());
-        reply.set_ping_interval_s(settings.pingIntervalSecs);
-        v1::RedisCredentials* redis = reply.mutable_redis();
-        redis->set_host(settings.workerRedisHost.toStdString());
-        redis->set_port(settings.workerRedisPort);
-        redis->set_user(settings.workerRedisUser.toStdString());
-        redis->set_password(settings.workerRedisPassword.toStdString());
-        redis->set_db(uint32_t(settings.workerRedisDb));
-        for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
-            v1::PublicKey* entry = reply.add_public_keys();
-            entry->set_key_id(key.keyId.toStdString());
-            entry->set_public_key(Base64Url::encode(key.publicKey).toStdString());
-            if (key.notAfterSecs > 0)
-                entry->set_not_after(TaskJson::isoTime(key.notAfterSecs * 1000).toStdString());
-        }
-        reply.set_claim_timeout_ms(uint32_t(settings.claimTimeoutMs));
-        v1::RetryPolicy* retry = reply.mutable_retry();
-        const v1::RetryPolicy& own = done->model->retry;
-        retry->set_max_attempts(own.max_attempts() ? own.max_attempts() : uint32_t(settings.retryMaxAttempts));
-        retry->set_backoff_initial_ms(own.max_attempts() ? own.backoff_initial_ms()
-                                                         : uint32_t(settings.retryBackoffInitialMs));
-        retry->set_backoff_factor(own.max_attempts() ? own.backoff_factor() : settings.retryBackoffFactor);
-        retry->set_backoff_max_ms(own.max_attempts() ? own.backoff_max_ms() : uint32_t(settings.retryBackoffMaxMs));
-        reply.set_retention_s(uint32_t(settings.retentionSecs));
-        reply.set_events_maxlen(uint32_t(settings.eventsMaxLen));
-        reply.set_inline_result_limit(uint32_t(settings.inlineResultLimit));
-        std::string json;
-        google::protobuf::util::JsonPrintOptions print;
-        print.preserve_proto_field_names = true;
-        (void)google::protobuf::util::MessageToJsonString(reply, &json, print);
-        responder.sendJson(201, QByteArray::fromStdString(json));
-    });
+    m_context.catalog.registerInstance(
+        registration, *claims, [this, responder](Result<ModelCatalog::Registration> done) {
+            if (!done) {
+                ApiError::send(responder, done.error());
+                return;
+            }
+            const GatewaySettings& settings = m_context.settings;
+            v1::RegisterInstanceResponse reply;
+            reply.set_instance_id(done->instanceId.toStdString());
+            reply.set_ping_interval_s(settings.pingIntervalSecs);
+            v1::RedisCredentials* redis = reply.mutable_redis();
+            redis->set_host(settings.workerRedisHost.toStdString());
+            redis->set_port(settings.workerRedisPort);
+            redis->set_user(settings.workerRedisUser.toStdString());
+            redis->set_password(settings.workerRedisPassword.toStdString());
+            redis->set_db(uint32_t(settings.workerRedisDb));
+            for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
+                v1::PublicKey* entry = reply.add_public_keys();
+                entry->set_key_id(key.keyId.toStdString());
+                entry->set_public_key(Base64Url::encode(key.publicKey).toStdString());
+                if (key.notAfterSecs > 0)
+                    entry->set_not_after(TaskJson::isoTime(key.notAfterSecs * 1000).toStdString());
+            }
+            reply.set_claim_timeout_ms(uint32_t(settings.claimTimeoutMs));
+            v1::RetryPolicy* retry = reply.mutable_retry();
+            const v1::RetryPolicy& own = done->model->retry;
+            retry->set_max_attempts(own.max_attempts() ? own.max_attempts()
+                                                       : uint32_t(settings.retryMaxAttempts));
+            retry->set_backoff_initial_ms(own.max_attempts() ? own.backoff_initial_ms()
+                                                             : uint32_t(settings.retryBackoffInitialMs));
+            retry->set_backoff_factor(own.max_attempts() ? own.backoff_factor()
+                                                         : settings.retryBackoffFactor);
+            retry->set_backoff_max_ms(own.max_attempts() ? own.backoff_max_ms()
+                                                         : uint32_t(settings.retryBackoffMaxMs));
+            reply.set_retention_s(uint32_t(settings.retentionSecs));
+            reply.set_events_maxlen(uint32_t(settings.eventsMaxLen));
+            reply.set_inline_result_limit(uint32_t(settings.inlineResultLimit));
+            std::string json;
+            google::protobuf::util::JsonPrintOptions print;
+            print.preserve_proto_field_names = true;
+            (void)google::protobuf::util::MessageToJsonString(reply, &json, print);
+            responder.sendJson(201, QByteArray::fromStdString(json));
+        });
 }
 
 void RegistryController::removeInstance(HttpRequest& request, const HttpResponder& responder,
@@ -162,7 +169,8 @@ void RegistryController::listModels(HttpRequest& request, const HttpResponder& r
         return;
     }
     QList<ModelInfoPtr> models = m_context.catalog.all();
-    std::sort(models.begin(), models.end(), [](const ModelInfoPtr& a, const ModelInfoPtr& b) { return a->name < b->name; });
+    std::sort(models.begin(), models.end(),
+              [](const ModelInfoPtr& a, const ModelInfoPtr& b) { return a->name < b->name; });
     QJsonArray out;
     for (const ModelInfoPtr& model : std::as_const(models)) {
         if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
@@ -174,7 +182,8 @@ void RegistryController::listModels(HttpRequest& request, const HttpResponder& r
     responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("models"), out}}));
 }
 
-void RegistryController::getModel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void RegistryController::getModel(HttpRequest& request, const HttpResponder& responder,
+                                  const RouteParams& params)
 {
     Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
     if (!claims) {
@@ -183,7 +192,8 @@ void RegistryController::getModel(HttpRequest& request, const HttpResponder& res
     }
     const QByteArray name = params.value("name");
     if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
         return;
     }
     m_context.catalog.lookup(name, [this, responder, claims = *claims, name](Result<ModelInfoPtr> found) {
@@ -193,16 +203,20 @@ void RegistryController::getModel(HttpRequest& request, const HttpResponder& res
         }
         const ModelInfoPtr model = *found;
         if (!model) {
-            ApiError::send(responder, Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
+            ApiError::send(responder,
+                           Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
             return;
         }
         if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
-            ApiError::send(responder, Error::permissionDenied(QStringLiteral("model %1 belongs to another project")
-                                                                  .arg(QString::fromUtf8(name))));
+            ApiError::send(
+                responder,
+                Error::permissionDenied(
+                    QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
             return;
         }
         QJsonObject out = modelSummary(model);
-        out.insert(QStringLiteral("descriptor_set"), QString::fromLatin1(model->descriptors->serialized().toBase64()));
+        out.insert(QStringLiteral("descriptor_set"),
+                   QString::fromLatin1(model->descriptors->serialized().toBase64()));
         out.insert(QStringLiteral("request_schema"), JsonSchema::forMessage(model->request));
         out.insert(QStringLiteral("response_schema"), JsonSchema::forMessage(model->response));
         responder.sendJson(200, JsonBody::compact(out));

@@ -24,8 +24,7 @@ constexpr qint64 kMaxTokenTtlSecs = 366LL * 24 * 3600;
 
 SystemController::SystemController(GatewayContext& context)
     : m_context(context)
-{
-}
+{}
 
 void SystemController::registerRoutes(Router& router)
 {
@@ -45,7 +44,9 @@ void SystemController::readyz(HttpRequest&, const HttpResponder& responder, cons
 {
     m_context.redis.command({"PING"}, [responder](const RedisReply& reply) {
         if (reply.isError()) {
-            ApiError::send(responder, Error::unavailable(QStringLiteral("Redis is not reachable: %1").arg(reply.toString())));
+            ApiError::send(
+                responder,
+                Error::unavailable(QStringLiteral("Redis is not reachable: %1").arg(reply.toString())));
             return;
         }
         responder.sendJson(200, QByteArrayLiteral("{\"status\":\"ready\"}"));
@@ -56,11 +57,12 @@ void SystemController::keys(HttpRequest&, const HttpResponder& responder, const 
 {
     QJsonArray keys;
     for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
-        keys.append(QJsonObject{{QStringLiteral("key_id"), QString::fromLatin1(key.keyId)},
-                                {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey))},
-                                {QStringLiteral("not_after"), key.notAfterSecs > 0
-                                                                  ? QJsonValue(TaskJson::isoTime(key.notAfterSecs * 1000))
-                                                                  : QJsonValue(QJsonValue::Null)}});
+        keys.append(
+            QJsonObject{{QStringLiteral("key_id"), QString::fromLatin1(key.keyId)},
+                        {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey))},
+                        {QStringLiteral("not_after"),
+                         key.notAfterSecs > 0 ? QJsonValue(TaskJson::isoTime(key.notAfterSecs * 1000))
+                                              : QJsonValue(QJsonValue::Null)}});
     }
     responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("keys"), keys}}));
 }
@@ -84,29 +86,33 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
     static const QRegularExpression kName(QStringLiteral("^[A-Za-z0-9_.@-]{1,64}$"));
     static const QRegularExpression kProject(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
     const QString user = body->value(QStringLiteral("user")).toString();
-    const QString project = body->value(QStringLiteral("project")).toString(QString::fromStdString(claims->project_id()));
+    const QString project =
+        body->value(QStringLiteral("project")).toString(QString::fromStdString(claims->project_id()));
     if (!kName.match(user).hasMatch()) {
         ApiError::send(responder, Error::invalidArgument(QStringLiteral("user is 1 to 64 of [A-Za-z0-9_.@-]"),
                                                          QStringLiteral("user")));
         return;
     }
     if (!kProject.match(project).hasMatch()) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("project names match [a-z][a-z0-9_-]{0,62}"),
-                                                         QStringLiteral("project")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("project names match [a-z][a-z0-9_-]{0,62}"),
+                                              QStringLiteral("project")));
         return;
     }
     const QJsonValue methodsValue = body->value(QStringLiteral("methods"));
     if (!methodsValue.isArray() || methodsValue.toArray().isEmpty()) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("methods is a non-empty array of score, read, "
-                                                                        "serve, admin"),
-                                                         QStringLiteral("methods")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("methods is a non-empty array of score, read, "
+                                                             "serve, admin"),
+                                              QStringLiteral("methods")));
         return;
     }
     v1::TokenClaims issued;
     for (const QJsonValue& method : methodsValue.toArray()) {
         if (!kMethods.contains(method.toString())) {
-            ApiError::send(responder, Error::invalidArgument(QStringLiteral("unknown method '%1'").arg(method.toString()),
-                                                             QStringLiteral("methods")));
+            ApiError::send(responder, Error::invalidArgument(
+                                          QStringLiteral("unknown method '%1'").arg(method.toString()),
+                                          QStringLiteral("methods")));
             return;
         }
         issued.add_methods(method.toString().toStdString());
@@ -114,12 +120,14 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
     const QJsonValue ttlValue = body->value(QStringLiteral("ttl_s"));
     const double ttl = ttlValue.isUndefined() ? 3600 : ttlValue.toDouble(-1);
     if (!ttlValue.isUndefined() && !ttlValue.isDouble()) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("ttl_s is a number of seconds"), QStringLiteral("ttl_s")));
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("ttl_s is a number of seconds"),
+                                                         QStringLiteral("ttl_s")));
         return;
     }
     if (ttl < 1 || ttl > kMaxTokenTtlSecs) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("ttl_s is 1 to %1 seconds").arg(kMaxTokenTtlSecs),
-                                                         QStringLiteral("ttl_s")));
+        ApiError::send(responder, Error::invalidArgument(
+                                      QStringLiteral("ttl_s is 1 to %1 seconds").arg(kMaxTokenTtlSecs),
+                                      QStringLiteral("ttl_s")));
         return;
     }
     const qint64 now = m_context.clock.nowSecs();
@@ -128,8 +136,9 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
     issued.set_iat(now);
     issued.set_exp(now + qint64(ttl));
     const QByteArray token = mmf::issueToken(m_context.signingKey, issued);
-    responder.sendJson(201, JsonBody::compact(QJsonObject{{QStringLiteral("token"), QString::fromLatin1(token)},
-                                                          {QStringLiteral("expires_at"), TaskJson::isoTime(issued.exp() * 1000)}}));
+    responder.sendJson(201, JsonBody::compact(QJsonObject{
+                                {QStringLiteral("token"), QString::fromLatin1(token)},
+                                {QStringLiteral("expires_at"), TaskJson::isoTime(issued.exp() * 1000)}}));
 }
 
 } // namespace mmf

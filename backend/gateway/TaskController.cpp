@@ -52,7 +52,8 @@ bool validIdempotencyKey(const QByteArray& key)
 Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& request)
 {
     if (JsonBody::isProtobufBody(request)) {
-        std::unique_ptr<google::protobuf::Message> message(model.descriptors->prototype(model.request)->New());
+        std::unique_ptr<google::protobuf::Message> message(
+            model.descriptors->prototype(model.request)->New());
         if (!message->ParseFromArray(request.body.constData(), int(request.body.size())))
             return Error::invalidArgument(QStringLiteral("the body is not a valid binary %1")
                                               .arg(QString::fromLatin1(model.requestType)));
@@ -60,10 +61,11 @@ Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& reque
     }
     // curl -d sends form encoding by default; its body is still JSON to us.
     const QByteArray contentType = request.header("content-type");
-    if (!contentType.isEmpty() && !contentType.startsWith("application/json")
-        && !contentType.startsWith("application/x-www-form-urlencoded"))
+    if (!contentType.isEmpty() && !contentType.startsWith("application/json") &&
+        !contentType.startsWith("application/x-www-form-urlencoded"))
         return Error::invalidArgument(
-            QStringLiteral("send application/json or application/x-protobuf, not %1").arg(QString::fromLatin1(contentType)));
+            QStringLiteral("send application/json or application/x-protobuf, not %1")
+                .arg(QString::fromLatin1(contentType)));
     return ProtoJson::jsonToBinary(*model.descriptors, model.request, request.body);
 }
 
@@ -71,14 +73,14 @@ Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& reque
 
 TaskController::TaskController(GatewayContext& context)
     : m_context(context)
-{
-}
+{}
 
 void TaskController::registerRoutes(Router& router)
 {
     using namespace std::placeholders;
     router.add("POST", "/api/v1/models/{name}/tasks", std::bind(&TaskController::submit, this, _1, _2, _3));
-    router.add("POST", "/api/v1/models/{name}/tasks:batch", std::bind(&TaskController::submitBatch, this, _1, _2, _3));
+    router.add("POST", "/api/v1/models/{name}/tasks:batch",
+               std::bind(&TaskController::submitBatch, this, _1, _2, _3));
     router.add("GET", "/api/v1/tasks", std::bind(&TaskController::list, this, _1, _2, _3));
     router.add("GET", "/api/v1/tasks/{id}", std::bind(&TaskController::get, this, _1, _2, _3));
     router.add("POST", "/api/v1/tasks/{id}/cancel", std::bind(&TaskController::cancel, this, _1, _2, _3));
@@ -94,7 +96,8 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
     }
     const QByteArray name = params.value("name");
     if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
         return;
     }
     Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
@@ -104,9 +107,10 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
     }
     const QByteArray idempotencyKey = request.header("idempotency-key");
     if (!idempotencyKey.isNull() && !validIdempotencyKey(idempotencyKey)) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("Idempotency-Key is 1 to 200 visible ASCII "
-                                                                        "characters"),
-                                                         QStringLiteral("Idempotency-Key")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("Idempotency-Key is 1 to 200 visible ASCII "
+                                                             "characters"),
+                                              QStringLiteral("Idempotency-Key")));
         return;
     }
     QByteArray parent = request.header("x-mmf-parent-task-id");
@@ -114,95 +118,112 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
         parent.clear(); // only model code, with its task token, records a parent
 
     auto shared = std::make_shared<HttpRequest>(std::move(request));
-    m_context.catalog.lookup(name, [this, shared, responder, claims = *claims, name, waitMs = *waitMs,
-                                    idempotencyKey, parent](Result<ModelInfoPtr> found) {
-        if (!found) {
-            ApiError::send(responder, found.error());
-            return;
-        }
-        const ModelInfoPtr model = *found;
-        if (!model) {
-            ApiError::send(responder, Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
-            return;
-        }
-        if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
-            ApiError::send(responder, Error::permissionDenied(QStringLiteral("model %1 belongs to another project")
-                                                                  .arg(QString::fromUtf8(name))));
-            return;
-        }
-        Result<QByteArray> bytes = requestBytes(*model, *shared);
-        if (!bytes) {
-            ApiError::send(responder, bytes.error());
-            return;
-        }
-        if (m_context.catalog.stats(name).instances == 0) {
-            ApiError::send(responder, Error::unavailable(QStringLiteral("model %1 has no live instance")
-                                                             .arg(QString::fromUtf8(name))));
-            return;
-        }
-        TaskService::Submission submission;
-        submission.model = model;
-        submission.request = *bytes;
-        submission.caller = claims;
-        submission.parentTaskId = parent;
-        submission.taskId = m_context.tasks.newTaskId();
-        if (!idempotencyKey.isEmpty()) {
-            submission.idempotencyKey = idempotencyKey;
-            submission.bodyHash = QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
-        }
-        const bool binary = JsonBody::acceptsProtobuf(*shared);
-        const QByteArray taskId = submission.taskId;
-        // Wait first, submit next: the result cannot slip by between the two.
-        auto waitOutcome = std::make_shared<std::optional<bool>>();
-        auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
-        auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
-            if (!waitOutcome->has_value() || !submitted->has_value())
-                return;
-            const QByteArray id = (*submitted)->taskId;
-            m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
-                if (!record) {
-                    ApiError::send(responder, record.error());
-                    return;
-                }
-                answerWithTask(responder, *record, binary, 202);
-            });
-        };
-        if (waitMs > 0) {
-            m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
-                *waitOutcome = finished;
-                answer();
-            });
-        }
-        m_context.tasks.submit(std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer,
-                                                       claims, binary](Result<TaskService::Submitted> outcome) {
-            if (!outcome) {
-                ApiError::send(responder, outcome.error());
+    withModel(name, *claims, responder,
+              [this, shared, responder, claims = *claims, name, waitMs = *waitMs, idempotencyKey,
+               parent](const ModelInfoPtr& model) {
+                  Result<QByteArray> bytes = requestBytes(*model, *shared);
+                  if (!bytes) {
+                      ApiError::send(responder, bytes.error());
+                      return;
+                  }
+                  if (m_context.catalog.stats(name).instances == 0) {
+                      ApiError::send(
+                          responder,
+                          Error::unavailable(
+                              QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
+                      return;
+                  }
+                  TaskService::Submission submission;
+                  submission.model = model;
+                  submission.request = *bytes;
+                  submission.caller = claims;
+                  submission.parentTaskId = parent;
+                  submission.taskId = m_context.tasks.newTaskId();
+                  if (!idempotencyKey.isEmpty()) {
+                      submission.idempotencyKey = idempotencyKey;
+                      submission.bodyHash =
+                          QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
+                  }
+                  const bool binary = JsonBody::acceptsProtobuf(*shared);
+                  const QByteArray taskId = submission.taskId;
+                  // Wait first, submit next: the result cannot slip by between the two.
+                  auto waitOutcome = std::make_shared<std::optional<bool>>();
+                  auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
+                  auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
+                      if (!waitOutcome->has_value() || !submitted->has_value())
+                          return;
+                      const QByteArray id = (*submitted)->taskId;
+                      m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
+                          if (!record) {
+                              ApiError::send(responder, record.error());
+                              return;
+                          }
+                          answerWithTask(responder, *record, binary, 202);
+                      });
+                  };
+                  if (waitMs > 0) {
+                      m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
+                          *waitOutcome = finished;
+                          answer();
+                      });
+                  }
+                  m_context.tasks.submit(
+                      std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer, claims,
+                                              binary](Result<TaskService::Submitted> outcome) {
+                          if (!outcome) {
+                              ApiError::send(responder, outcome.error());
+                              return;
+                          }
+                          if (outcome->existing) {
+                              // An earlier task under the same key: answer with it (waiting for it if asked).
+                              answerAfterWait(responder, outcome->taskId, claims, waitMs, binary, 202);
+                              return;
+                          }
+                          if (waitMs == 0) {
+                              responder.sendJson(202, QByteArrayLiteral("{\"task_id\":\"") + outcome->taskId +
+                                                          QByteArrayLiteral("\",\"status\":\"queued\"}"));
+                              return;
+                          }
+                          *submitted = *outcome;
+                          answer();
+                      });
+              });
+}
+
+void TaskController::withModel(const QByteArray& name, const v1::TokenClaims& caller,
+                               const HttpResponder& responder, std::function<void(const ModelInfoPtr&)> then)
+{
+    m_context.catalog.lookup(
+        name, [responder, caller, name, then = std::move(then)](Result<ModelInfoPtr> found) {
+            if (!found) {
+                ApiError::send(responder, found.error());
                 return;
             }
-            if (outcome->existing) {
-                // An earlier task under the same key: answer with it (waiting for it if asked).
-                answerAfterWait(responder, outcome->taskId, claims, waitMs, binary, 202);
+            const ModelInfoPtr model = *found;
+            if (!model) {
+                ApiError::send(responder,
+                               Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
                 return;
             }
-            if (waitMs == 0) {
-                responder.sendJson(202, QByteArrayLiteral("{\"task_id\":\"") + outcome->taskId
-                                            + QByteArrayLiteral("\",\"status\":\"queued\"}"));
+            if (!isAdmin(caller) && model->project != QByteArrayView(caller.project_id())) {
+                ApiError::send(
+                    responder,
+                    Error::permissionDenied(
+                        QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
                 return;
             }
-            *submitted = *outcome;
-            answer();
+            then(model);
         });
-    });
 }
 
 void TaskController::answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary,
                                     int pendingStatus)
 {
-    if (!record.isFinal()) {
-        responder.sendJson(pendingStatus,
-                           JsonBody::compact(QJsonObject{{QStringLiteral("task_id"), QString::fromLatin1(record.taskId)},
-                                                         {QStringLiteral("status"), QString::fromLatin1(record.status)},
-                                                         {QStringLiteral("attempts"), record.attempts}}));
+    if (!record.isFinal() && pendingStatus == 202) {
+        responder.sendJson(202, JsonBody::compact(QJsonObject{
+                                    {QStringLiteral("task_id"), QString::fromLatin1(record.taskId)},
+                                    {QStringLiteral("status"), QString::fromLatin1(record.status)},
+                                    {QStringLiteral("attempts"), record.attempts}}));
         return;
     }
     if (binary && record.status == "succeeded") {
@@ -215,7 +236,8 @@ void TaskController::answerWithTask(const HttpResponder& responder, const TaskRe
 }
 
 void TaskController::answerAfterWait(const HttpResponder& responder, const QByteArray& taskId,
-                                     const v1::TokenClaims& caller, int waitMs, bool binary, int pendingStatus)
+                                     const v1::TokenClaims& caller, int waitMs, bool binary,
+                                     int pendingStatus)
 {
     m_context.tasks.fetch(taskId, caller, [=, this](Result<TaskRecord> record) {
         if (!record) {
@@ -238,7 +260,8 @@ void TaskController::answerAfterWait(const HttpResponder& responder, const QByte
     });
 }
 
-void TaskController::submitBatch(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void TaskController::submitBatch(HttpRequest& request, const HttpResponder& responder,
+                                 const RouteParams& params)
 {
     Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
     if (!claims) {
@@ -247,7 +270,8 @@ void TaskController::submitBatch(HttpRequest& request, const HttpResponder& resp
     }
     const QByteArray name = params.value("name");
     if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
         return;
     }
     Result<QJsonObject> body = JsonBody::parseObject(request.body);
@@ -257,74 +281,68 @@ void TaskController::submitBatch(HttpRequest& request, const HttpResponder& resp
     }
     const QJsonValue inputs = body->value(QStringLiteral("inputs"));
     if (!inputs.isArray()) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("inputs must be an array of request messages"),
-                                                         QStringLiteral("inputs")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("inputs must be an array of request messages"),
+                                              QStringLiteral("inputs")));
         return;
     }
     const QJsonArray array = inputs.toArray();
     if (array.isEmpty() || array.size() > m_context.settings.maxBatch) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("inputs holds 1 to %1 requests")
-                                                             .arg(m_context.settings.maxBatch),
-                                                         QStringLiteral("inputs")));
+        ApiError::send(responder,
+                       Error::invalidArgument(
+                           QStringLiteral("inputs holds 1 to %1 requests").arg(m_context.settings.maxBatch),
+                           QStringLiteral("inputs")));
         return;
     }
-    m_context.catalog.lookup(name, [this, responder, claims = *claims, name, array](Result<ModelInfoPtr> found) {
-        if (!found) {
-            ApiError::send(responder, found.error());
-            return;
-        }
-        const ModelInfoPtr model = *found;
-        if (!model) {
-            ApiError::send(responder, Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
-            return;
-        }
-        if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
-            ApiError::send(responder, Error::permissionDenied(QStringLiteral("model %1 belongs to another project")
-                                                                  .arg(QString::fromUtf8(name))));
-            return;
-        }
-        std::vector<QByteArray> requests;
-        requests.reserve(size_t(array.size()));
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QJsonValue input = array.at(i);
-            const QString path = QStringLiteral("inputs[%1]").arg(i);
-            if (!input.isObject()) {
-                ApiError::send(responder, Error::invalidArgument(QStringLiteral("%1 must be an object").arg(path), path));
-                return;
-            }
-            Result<QByteArray> bytes = ProtoJson::jsonToBinary(*model->descriptors, model->request,
-                                                               JsonBody::compact(input.toObject()));
-            if (!bytes) {
-                Error error = bytes.error();
-                error.field = error.field.isEmpty() ? path : path + QLatin1Char('.') + error.field;
-                error.message = path + QStringLiteral(": ") + error.message;
-                ApiError::send(responder, error);
-                return;
-            }
-            requests.push_back(std::move(*bytes));
-        }
-        if (m_context.catalog.stats(name).instances == 0) {
-            ApiError::send(responder, Error::unavailable(QStringLiteral("model %1 has no live instance")
-                                                             .arg(QString::fromUtf8(name))));
-            return;
-        }
-        m_context.tasks.submitBatch(model, requests, claims, {}, [responder](Result<QList<QByteArray>> ids) {
-            if (!ids) {
-                ApiError::send(responder, ids.error());
-                return;
-            }
-            QByteArray out;
-            out.reserve(ids->size() * 29 + 16);
-            out.append("{\"task_ids\":[");
-            for (qsizetype i = 0; i < ids->size(); ++i) {
-                if (i)
-                    out.append(',');
-                out.append('"').append(ids->at(i)).append('"');
-            }
-            out.append("]}");
-            responder.sendJson(202, out);
-        });
-    });
+    withModel(name, *claims, responder,
+              [this, responder, claims = *claims, name, array](const ModelInfoPtr& model) {
+                  std::vector<QByteArray> requests;
+                  requests.reserve(size_t(array.size()));
+                  for (qsizetype i = 0; i < array.size(); ++i) {
+                      const QJsonValue input = array.at(i);
+                      const QString path = QStringLiteral("inputs[%1]").arg(i);
+                      if (!input.isObject()) {
+                          ApiError::send(
+                              responder,
+                              Error::invalidArgument(QStringLiteral("%1 must be an object").arg(path), path));
+                          return;
+                      }
+                      Result<QByteArray> bytes = ProtoJson::jsonToBinary(*model->descriptors, model->request,
+                                                                         JsonBody::compact(input.toObject()));
+                      if (!bytes) {
+                          Error error = bytes.error();
+                          error.field = error.field.isEmpty() ? path : path + QLatin1Char('.') + error.field;
+                          error.message = path + QStringLiteral(": ") + error.message;
+                          ApiError::send(responder, error);
+                          return;
+                      }
+                      requests.push_back(std::move(*bytes));
+                  }
+                  if (m_context.catalog.stats(name).instances == 0) {
+                      ApiError::send(
+                          responder,
+                          Error::unavailable(
+                              QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
+                      return;
+                  }
+                  m_context.tasks.submitBatch(model, requests, claims, {},
+                                              [responder](Result<QList<QByteArray>> ids) {
+                                                  if (!ids) {
+                                                      ApiError::send(responder, ids.error());
+                                                      return;
+                                                  }
+                                                  QByteArray out;
+                                                  out.reserve(ids->size() * 29 + 16);
+                                                  out.append("{\"task_ids\":[");
+                                                  for (qsizetype i = 0; i < ids->size(); ++i) {
+                                                      if (i)
+                                                          out.append(',');
+                                                      out.append('"').append(ids->at(i)).append('"');
+                                                  }
+                                                  out.append("]}");
+                                                  responder.sendJson(202, out);
+                                              });
+              });
 }
 
 void TaskController::get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
@@ -336,7 +354,8 @@ void TaskController::get(HttpRequest& request, const HttpResponder& responder, c
     }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        ApiError::send(responder,
+                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
     Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
@@ -357,11 +376,13 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
     TaskService::ListQuery query;
     query.model = request.queryParam("model");
     query.status = request.queryParam("status");
-    static const QList<QByteArray> kStatuses{"queued", "running", "succeeded", "failed", "cancelled", "dead_lettered"};
+    static const QList<QByteArray> kStatuses{"queued", "running",   "succeeded",
+                                             "failed", "cancelled", "dead_lettered"};
     if (!query.status.isEmpty() && !kStatuses.contains(query.status)) {
-        ApiError::send(responder, Error::invalidArgument(QStringLiteral("status is one of queued, running, succeeded, "
-                                                                        "failed, cancelled, dead_lettered"),
-                                                         QStringLiteral("status")));
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("status is one of queued, running, succeeded, "
+                                                             "failed, cancelled, dead_lettered"),
+                                              QStringLiteral("status")));
         return;
     }
     bool found = false;
@@ -370,7 +391,8 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
         bool ok = false;
         query.limit = limit.toInt(&ok);
         if (!ok || query.limit < 1 || query.limit > 1000) {
-            ApiError::send(responder, Error::invalidArgument(QStringLiteral("limit is 1 to 1000"), QStringLiteral("limit")));
+            ApiError::send(responder, Error::invalidArgument(QStringLiteral("limit is 1 to 1000"),
+                                                             QStringLiteral("limit")));
             return;
         }
     }
@@ -408,7 +430,8 @@ void TaskController::cancel(HttpRequest& request, const HttpResponder& responder
     }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        ApiError::send(responder,
+                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
     m_context.tasks.cancel(taskId, *claims, [responder, taskId](Result<QByteArray> status) {
@@ -416,8 +439,9 @@ void TaskController::cancel(HttpRequest& request, const HttpResponder& responder
             ApiError::send(responder, status.error());
             return;
         }
-        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("task_id"), QString::fromLatin1(taskId)},
-                                                              {QStringLiteral("status"), QString::fromLatin1(*status)}}));
+        responder.sendJson(
+            200, JsonBody::compact(QJsonObject{{QStringLiteral("task_id"), QString::fromLatin1(taskId)},
+                                               {QStringLiteral("status"), QString::fromLatin1(*status)}}));
     });
 }
 
@@ -430,7 +454,8 @@ void TaskController::logs(HttpRequest& request, const HttpResponder& responder, 
     }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        ApiError::send(responder,
+                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
     qint64 from = 0;
@@ -440,8 +465,9 @@ void TaskController::logs(HttpRequest& request, const HttpResponder& responder, 
         bool ok = false;
         from = fromText.toLongLong(&ok);
         if (!ok || from < 0) {
-            ApiError::send(responder, Error::invalidArgument(QStringLiteral("from is a log sequence number (0 or more)"),
-                                                             QStringLiteral("from")));
+            ApiError::send(responder,
+                           Error::invalidArgument(QStringLiteral("from is a log sequence number (0 or more)"),
+                                                  QStringLiteral("from")));
             return;
         }
     }

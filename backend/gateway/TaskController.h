@@ -1,10 +1,13 @@
 #pragma once
 
 #include "gateway/GatewayContext.h"
+#include "gateway/ModelInfo.h"
 #include "gateway/TaskRecord.h"
 #include "http/Router.h"
 
 #include "mmf/v1/token.pb.h"
+
+#include <functional>
 
 namespace mmf {
 
@@ -24,12 +27,16 @@ private:
     void cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
 
+    // Looks the model up and checks the caller may use it (404 / 403 answered here), then continues.
+    void withModel(const QByteArray& name, const v1::TokenClaims& caller, const HttpResponder& responder,
+                   std::function<void(const ModelInfoPtr&)> then);
     // Answers with the task as it is now: 200 when final (binary result if asked for and succeeded), else
     // `pendingStatus` (202 after a submit, 200 for a read).
-    void answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary, int pendingStatus);
+    void answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary,
+                        int pendingStatus);
     // Waits up to waitMs for the task to end, then answers with it.
-    void answerAfterWait(const HttpResponder& responder, const QByteArray& taskId, const v1::TokenClaims& caller,
-                         int waitMs, bool binary, int pendingStatus);
+    void answerAfterWait(const HttpResponder& responder, const QByteArray& taskId,
+                         const v1::TokenClaims& caller, int waitMs, bool binary, int pendingStatus);
 
     GatewayContext& m_context;
 };

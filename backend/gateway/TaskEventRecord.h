@@ -9,7 +9,13 @@ struct StreamEntry;
 // One entry of a model's events stream, as the gateway fans it out.
 struct TaskEventRecord
 {
-    enum class Kind { Status, Log, Progress, Result };
+    enum class Kind
+    {
+        Status,
+        Log,
+        Progress,
+        Result
+    };
 
     Kind kind = Kind::Status;
     QByteArray model;
@@ -22,7 +28,7 @@ struct TaskEventRecord
     QByteArray level;
     QByteArray text;
     double fraction = 0;
-    QByteArray result;        // binary response, when it rode along
+    QByteArray result;         // binary response, when it rode along
     bool resultElided = false; // too large to ride along: read the result key
     QByteArray errorCode;
     QByteArray errorMessage;

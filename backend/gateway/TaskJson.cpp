@@ -33,7 +33,8 @@ QJsonValue errorOrNull(const QByteArray& code, const QByteArray& message)
 }
 } // namespace
 
-QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type, const QByteArray& bytes)
+QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
+                   const QByteArray& bytes)
 {
     if (!model || !type || bytes.isNull())
         return QJsonValue::Null;
@@ -47,9 +48,9 @@ QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model)
 {
     QJsonObject out = taskSummary(record);
     out.insert(QStringLiteral("request"), message(model, model ? model->request : nullptr, record.request));
-    out.insert(QStringLiteral("result"), record.status == "succeeded"
-                                             ? message(model, model ? model->response : nullptr, record.result)
-                                             : QJsonValue(QJsonValue::Null));
+    out.insert(QStringLiteral("result"),
+               record.status == "succeeded" ? message(model, model ? model->response : nullptr, record.result)
+                                            : QJsonValue(QJsonValue::Null));
     return out;
 }
 
@@ -68,8 +69,9 @@ QJsonObject taskSummary(const TaskRecord& record)
         {QStringLiteral("parent_task_id"), record.parentTaskId.isEmpty()
                                                ? QJsonValue(QJsonValue::Null)
                                                : QJsonValue(QString::fromLatin1(record.parentTaskId))},
-        {QStringLiteral("instance"), record.instance.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                                               : QJsonValue(QString::fromUtf8(record.instance))},
+        {QStringLiteral("instance"), record.instance.isEmpty()
+                                         ? QJsonValue(QJsonValue::Null)
+                                         : QJsonValue(QString::fromUtf8(record.instance))},
     };
 }
 

@@ -23,7 +23,8 @@ QJsonObject taskSummary(const TaskRecord& record);
 // The WebSocket push for an event.
 QJsonObject event(const TaskEventRecord& event, const ModelInfoPtr& model);
 // Result bytes as a JSON value (null when empty or when they do not parse).
-QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type, const QByteArray& bytes);
+QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
+                   const QByteArray& bytes);
 
 } // namespace TaskJson
 } // namespace mmf

@@ -27,7 +27,8 @@ struct TaskRecord
 
     bool isFinal() const
     {
-        return status == "succeeded" || status == "failed" || status == "cancelled" || status == "dead_lettered";
+        return status == "succeeded" || status == "failed" || status == "cancelled" ||
+               status == "dead_lettered";
     }
     static TaskRecord fromHash(const QByteArray& taskId, const QByteArray& model,
                                const QHash<QByteArray, QByteArray>& fields);

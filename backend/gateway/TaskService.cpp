@@ -57,8 +57,7 @@ TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMin
     , m_settings(settings)
     , m_clock(clock)
     , m_ids(clock)
-{
-}
+{}
 
 void TaskService::submit(Submission submission, std::function<void(Result<Submitted>)> done)
 {
@@ -90,28 +89,30 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
     const QByteArray idemKey = idempotent ? BrokerKeys::idempotency(userId, submission.idempotencyKey)
                                           : BrokerKeys::idempotency(userId, "-");
     const QByteArray idemValue = idempotent ? taskId + ' ' + submission.bodyHash : QByteArray("");
-    m_redis.eval(m_scripts.submit,
-                 {BrokerKeys::task(model->name, taskId), BrokerKeys::tasks(model->name),
-                  BrokerKeys::events(model->name), BrokerKeys::inflight(model->name), BrokerKeys::taskIndex(taskId),
-                  BrokerKeys::userTasks(userId), idemKey},
-                 {taskId, serializeEnvelope(envelope), userId, QByteArray::fromStdString(submission.caller.project_id()),
-                  model->name, QByteArray::number(now), QByteArray::number(m_settings.retentionSecs),
-                  submission.parentTaskId, idemValue, QByteArray::number(m_settings.eventsMaxLen),
-                  submission.bodyHash},
-                 [done = std::move(done)](const RedisReply& reply) {
-                     if (reply.isError()) {
-                         done(unavailable(reply));
-                         return;
-                     }
-                     const QByteArray outcome = reply.at(0).toByteArray();
-                     const QByteArray id = reply.at(1).toByteArray();
-                     if (outcome == "conflict") {
-                         done(Error::conflict(QStringLiteral("the Idempotency-Key was used with another body (task %1)")
-                                                  .arg(QString::fromLatin1(id))));
-                         return;
-                     }
-                     done(Submitted{id, outcome == "existing"});
-                 });
+    m_redis.eval(
+        m_scripts.submit,
+        {BrokerKeys::task(model->name, taskId), BrokerKeys::tasks(model->name),
+         BrokerKeys::events(model->name), BrokerKeys::inflight(model->name), BrokerKeys::taskIndex(taskId),
+         BrokerKeys::userTasks(userId), idemKey},
+        {taskId, serializeEnvelope(envelope), userId,
+         QByteArray::fromStdString(submission.caller.project_id()), model->name, QByteArray::number(now),
+         QByteArray::number(m_settings.retentionSecs), submission.parentTaskId, idemValue,
+         QByteArray::number(m_settings.eventsMaxLen), submission.bodyHash},
+        [done = std::move(done)](const RedisReply& reply) {
+            if (reply.isError()) {
+                done(unavailable(reply));
+                return;
+            }
+            const QByteArray outcome = reply.at(0).toByteArray();
+            const QByteArray id = reply.at(1).toByteArray();
+            if (outcome == "conflict") {
+                done(
+                    Error::conflict(QStringLiteral("the Idempotency-Key was used with another body (task %1)")
+                                        .arg(QString::fromLatin1(id))));
+                return;
+            }
+            done(Submitted{id, outcome == "existing"});
+        });
 }
 
 void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByteArray>& requests,
@@ -183,7 +184,8 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
     });
 }
 
-void TaskService::fetchRecords(const QList<QByteArray>& taskIds, std::function<void(Result<QList<TaskRecord>>)> done)
+void TaskService::fetchRecords(const QList<QByteArray>& taskIds,
+                               std::function<void(Result<QList<TaskRecord>>)> done)
 {
     if (taskIds.isEmpty()) {
         done(QList<TaskRecord>());
@@ -273,32 +275,32 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
     m_redis.command({"ZREVRANGEBYSCORE", BrokerKeys::userTasks(userId), max, "-inf", "LIMIT", "0",
                      QByteArray::number(window)},
                     [this, query, done = std::move(done)](const RedisReply& reply) {
-        if (reply.isError()) {
-            done(unavailable(reply));
-            return;
-        }
-        QList<QByteArray> ids;
-        for (qsizetype i = 0; i < reply.size(); ++i)
-            ids.append(reply.at(i).toByteArray());
-        fetchRecords(ids, [query, done](Result<QList<TaskRecord>> records) {
-            if (!records) {
-                done(records.error());
-                return;
-            }
-            QList<TaskRecord> out;
-            for (TaskRecord& record : *records) {
-                if (!query.model.isEmpty() && record.model != query.model)
-                    continue;
-                if (!query.status.isEmpty() && record.status != query.status)
-                    continue;
-                record.result.clear();
-                out.append(std::move(record));
-                if (out.size() >= query.limit)
-                    break;
-            }
-            done(out);
-        });
-    });
+                        if (reply.isError()) {
+                            done(unavailable(reply));
+                            return;
+                        }
+                        QList<QByteArray> ids;
+                        for (qsizetype i = 0; i < reply.size(); ++i)
+                            ids.append(reply.at(i).toByteArray());
+                        fetchRecords(ids, [query, done](Result<QList<TaskRecord>> records) {
+                            if (!records) {
+                                done(records.error());
+                                return;
+                            }
+                            QList<TaskRecord> out;
+                            for (TaskRecord& record : *records) {
+                                if (!query.model.isEmpty() && record.model != query.model)
+                                    continue;
+                                if (!query.status.isEmpty() && record.status != query.status)
+                                    continue;
+                                record.result.clear();
+                                out.append(std::move(record));
+                                if (out.size() >= query.limit)
+                                    break;
+                            }
+                            done(out);
+                        });
+                    });
 }
 
 void TaskService::cancel(const QByteArray& taskId, const v1::TokenClaims& caller,
@@ -310,21 +312,22 @@ void TaskService::cancel(const QByteArray& taskId, const v1::TokenClaims& caller
             return;
         }
         const QByteArray model = record->model;
-        m_redis.eval(m_scripts.cancel,
-                     {BrokerKeys::task(model, taskId), BrokerKeys::events(model), BrokerKeys::delayed(model)},
-                     {taskId, QByteArray::number(m_clock.nowMs()), QByteArray::number(m_settings.eventsMaxLen)},
-                     [taskId, done](const RedisReply& reply) {
-                         if (reply.isError()) {
-                             done(unavailable(reply));
-                             return;
-                         }
-                         const QByteArray outcome = reply.toByteArray();
-                         if (outcome == "gone") {
-                             done(taskNotFound(taskId));
-                             return;
-                         }
-                         done(outcome == "cancelled_running" ? QByteArray("cancelled") : outcome);
-                     });
+        m_redis.eval(
+            m_scripts.cancel,
+            {BrokerKeys::task(model, taskId), BrokerKeys::events(model), BrokerKeys::delayed(model)},
+            {taskId, QByteArray::number(m_clock.nowMs()), QByteArray::number(m_settings.eventsMaxLen)},
+            [taskId, done](const RedisReply& reply) {
+                if (reply.isError()) {
+                    done(unavailable(reply));
+                    return;
+                }
+                const QByteArray outcome = reply.toByteArray();
+                if (outcome == "gone") {
+                    done(taskNotFound(taskId));
+                    return;
+                }
+                done(outcome == "cancelled_running" ? QByteArray("cancelled") : outcome);
+            });
     });
 }
 
@@ -345,23 +348,23 @@ void TaskService::readLog(const QByteArray& model, const QByteArray& taskId, qin
 {
     m_redis.command({"XRANGE", BrokerKeys::log(model, taskId), "-", "+", "COUNT", "100000"},
                     [fromSeq, done = std::move(done)](const RedisReply& reply) {
-        if (reply.isError()) {
-            done(unavailable(reply));
-            return;
-        }
-        QList<LogLine> lines;
-        for (const StreamEntry& entry : StreamEntry::parseEntries(reply)) {
-            LogLine line;
-            line.seq = entry.value("seq").toLongLong();
-            if (line.seq < fromSeq)
-                continue;
-            line.tsMs = entry.value("ts").toLongLong();
-            line.level = entry.value("lv");
-            line.text = entry.value("tx");
-            lines.append(std::move(line));
-        }
-        done(lines);
-    });
+                        if (reply.isError()) {
+                            done(unavailable(reply));
+                            return;
+                        }
+                        QList<LogLine> lines;
+                        for (const StreamEntry& entry : StreamEntry::parseEntries(reply)) {
+                            LogLine line;
+                            line.seq = entry.value("seq").toLongLong();
+                            if (line.seq < fromSeq)
+                                continue;
+                            line.tsMs = entry.value("ts").toLongLong();
+                            line.level = entry.value("lv");
+                            line.text = entry.value("tx");
+                            lines.append(std::move(line));
+                        }
+                        done(lines);
+                    });
 }
 
 } // namespace mmf

@@ -57,8 +57,8 @@ public:
         qint64 beforeMs = 0; // 0: from the newest
     };
 
-    TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMinter& minter, const GatewaySettings& settings,
-                const Clock& clock);
+    TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMinter& minter,
+                const GatewaySettings& settings, const Clock& clock);
 
     QByteArray newTaskId() { return m_ids.next(); }
 
@@ -67,10 +67,13 @@ public:
                      const v1::TokenClaims& caller, const QByteArray& parentTaskId,
                      std::function<void(Result<QList<QByteArray>>)> done);
     // The task and its result. Not found → not_found; another user's task → not_found too (unless admin).
-    void fetch(const QByteArray& taskId, const v1::TokenClaims& caller, std::function<void(Result<TaskRecord>)> done);
-    void list(const v1::TokenClaims& caller, const ListQuery& query, std::function<void(Result<QList<TaskRecord>>)> done);
+    void fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
+               std::function<void(Result<TaskRecord>)> done);
+    void list(const v1::TokenClaims& caller, const ListQuery& query,
+              std::function<void(Result<QList<TaskRecord>>)> done);
     // → the status after the call ("cancelled", or the final status it already had).
-    void cancel(const QByteArray& taskId, const v1::TokenClaims& caller, std::function<void(Result<QByteArray>)> done);
+    void cancel(const QByteArray& taskId, const v1::TokenClaims& caller,
+                std::function<void(Result<QByteArray>)> done);
     void logs(const QByteArray& taskId, const v1::TokenClaims& caller, qint64 fromSeq,
               std::function<void(Result<QList<LogLine>>)> done);
     // Log lines of a task whose owner was already checked.

@@ -14,8 +14,7 @@ TaskTokenMinter::TaskTokenMinter(const SigningKey& key, const Clock& clock, qint
     : m_key(key)
     , m_clock(clock)
     , m_retentionSecs(retentionSecs)
-{
-}
+{}
 
 QByteArray TaskTokenMinter::tokenFor(const v1::TokenClaims& caller, const QByteArray& model)
 {

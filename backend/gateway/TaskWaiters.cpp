@@ -6,8 +6,7 @@ namespace mmf {
 
 TaskWaiters::TaskWaiters(QObject* parent)
     : QObject(parent)
-{
-}
+{}
 
 TaskWaiters::~TaskWaiters()
 {

@@ -63,8 +63,7 @@ WebSocketHub::WebSocketHub(const AuthGuard& auth, TaskService& tasks, ModelCatal
     , m_tasks(tasks)
     , m_catalog(catalog)
     , m_maxSendBufferBytes(maxSendBufferBytes)
-{
-}
+{}
 
 WebSocketHub::~WebSocketHub()
 {
@@ -86,7 +85,8 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [this, connection](const QByteArray&) {
         if (alive(connection))
-            sendError(connection, QStringLiteral("invalid_argument"), QStringLiteral("send JSON text messages"));
+            sendError(connection, QStringLiteral("invalid_argument"),
+                      QStringLiteral("send JSON text messages"));
     });
     connect(socket, &QWebSocket::disconnected, this, [this, connection] {
         if (alive(connection))
@@ -132,12 +132,14 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
         connection->claims = *claims;
         if (connection->authTimer)
             connection->authTimer->stop();
-        sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("authenticated")},
-                                         {QStringLiteral("user_id"), QString::fromStdString(claims->user_id())}});
+        sendJson(connection,
+                 QJsonObject{{QStringLiteral("type"), QStringLiteral("authenticated")},
+                             {QStringLiteral("user_id"), QString::fromStdString(claims->user_id())}});
         return;
     }
     if (!connection->claims) {
-        closeConnection(connection, 1008, QStringLiteral("authenticate first: {\"op\": \"auth\", \"token\": ...}"));
+        closeConnection(connection, 1008,
+                        QStringLiteral("authenticate first: {\"op\": \"auth\", \"token\": ...}"));
         return;
     }
     const QByteArray topic = message.value(QStringLiteral("topic")).toString().toUtf8();
@@ -166,7 +168,8 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
     }
     if (connection->topics.size() >= kMaxTopicsPerConnection) {
         sendError(connection, QStringLiteral("rate_limited"),
-                  QStringLiteral("at most %1 subscriptions per connection").arg(kMaxTopicsPerConnection), topic);
+                  QStringLiteral("at most %1 subscriptions per connection").arg(kMaxTopicsPerConnection),
+                  topic);
         return;
     }
     const v1::TokenClaims& claims = *connection->claims;
@@ -180,15 +183,16 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
     if (topic.startsWith("model/")) {
         const QByteArray name = topic.mid(6);
         if (!BrokerKeys::isValidModelName(name)) {
-            sendError(connection, QStringLiteral("invalid_argument"), QStringLiteral("not a model name"), topic);
+            sendError(connection, QStringLiteral("invalid_argument"), QStringLiteral("not a model name"),
+                      topic);
             return;
         }
         m_catalog.lookup(name, [this, connection, topic, kinds, claims](Result<ModelInfoPtr> model) {
             if (!alive(connection))
                 return;
             if (!model) {
-                sendError(connection, QString::fromLatin1(errorCodeName(model.error().code)), model.error().message,
-                          topic);
+                sendError(connection, QString::fromLatin1(errorCodeName(model.error().code)),
+                          model.error().message, topic);
                 return;
             }
             if (!*model) {
@@ -213,7 +217,8 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
             sendError(connection, QStringLiteral("not_found"), QStringLiteral("no such task"), topic);
             return;
         }
-        // Index first, replay next: live events that arrive meanwhile are buffered, then de-duplicated by seq.
+        // Index first, replay next: live events that arrive meanwhile are buffered, then de-duplicated by
+        // seq.
         connection->topics.insert(topic, Subscription{true, 0, {}, kinds});
         m_topicIndex[topic].insert(connection);
         replayTask(connection, topic, taskId);
@@ -230,56 +235,60 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
             return;
         if (!record) {
             unsubscribe(connection, topic);
-            sendError(connection, QString::fromLatin1(errorCodeName(record.error().code)), record.error().message,
-                      topic);
+            sendError(connection, QString::fromLatin1(errorCodeName(record.error().code)),
+                      record.error().message, topic);
             return;
         }
         const TaskRecord task = *record;
-        m_tasks.readLog(task.model, taskId, 0, [this, connection, topic, task](Result<QList<TaskService::LogLine>> lines) {
-            if (!alive(connection) || !connection->topics.contains(topic))
-                return;
-            sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
-                                             {QStringLiteral("topic"), QString::fromUtf8(topic)}});
-            Subscription& subscription = connection->topics[topic];
-            const ModelInfoPtr model = m_catalog.find(task.model);
-            if (lines && (subscription.kinds & kindBit(TaskEventRecord::Kind::Log))) {
-                for (const TaskService::LogLine& line : *lines) {
-                    TaskEventRecord event;
-                    event.kind = TaskEventRecord::Kind::Log;
-                    event.taskId = task.taskId;
-                    event.seq = line.seq;
-                    event.tsMs = line.tsMs;
-                    event.level = line.level;
-                    event.text = line.text;
-                    send(connection, toText(TaskJson::event(event, model)));
-                    subscription.lastSeq = line.seq;
+        m_tasks.readLog(
+            task.model, taskId, 0,
+            [this, connection, topic, task](Result<QList<TaskService::LogLine>> lines) {
+                if (!alive(connection) || !connection->topics.contains(topic))
+                    return;
+                sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
+                                                 {QStringLiteral("topic"), QString::fromUtf8(topic)}});
+                Subscription& subscription = connection->topics[topic];
+                const ModelInfoPtr model = m_catalog.find(task.model);
+                if (lines && (subscription.kinds & kindBit(TaskEventRecord::Kind::Log))) {
+                    for (const TaskService::LogLine& line : *lines) {
+                        TaskEventRecord event;
+                        event.kind = TaskEventRecord::Kind::Log;
+                        event.taskId = task.taskId;
+                        event.seq = line.seq;
+                        event.tsMs = line.tsMs;
+                        event.level = line.level;
+                        event.text = line.text;
+                        send(connection, toText(TaskJson::event(event, model)));
+                        subscription.lastSeq = line.seq;
+                    }
                 }
-            }
-            if (!alive(connection))
-                return;
-            // The current state, so a late subscriber knows where the task stands.
-            TaskEventRecord state;
-            state.model = task.model;
-            state.taskId = task.taskId;
-            state.status = task.status;
-            state.attempts = task.attempts;
-            state.tsMs = task.finishedAtMs ? task.finishedAtMs : (task.startedAtMs ? task.startedAtMs : task.createdAtMs);
-            state.errorCode = task.errorCode;
-            state.errorMessage = task.errorMessage;
-            state.result = task.result;
-            state.kind = task.isFinal() ? TaskEventRecord::Kind::Result : TaskEventRecord::Kind::Status;
-            if (subscription.kinds & kindBit(state.kind))
-                send(connection, toText(TaskJson::event(state, model)));
-            if (!alive(connection))
-                return;
-            subscription.replaying = false;
-            std::vector<TaskEventRecord> buffered = std::move(subscription.buffered);
-            for (const TaskEventRecord& event : buffered) {
                 if (!alive(connection))
                     return;
-                deliver(connection, connection->topics[topic], event, toText(TaskJson::event(event, model)));
-            }
-        });
+                // The current state, so a late subscriber knows where the task stands.
+                TaskEventRecord state;
+                state.model = task.model;
+                state.taskId = task.taskId;
+                state.status = task.status;
+                state.attempts = task.attempts;
+                state.tsMs = task.finishedAtMs ? task.finishedAtMs
+                                               : (task.startedAtMs ? task.startedAtMs : task.createdAtMs);
+                state.errorCode = task.errorCode;
+                state.errorMessage = task.errorMessage;
+                state.result = task.result;
+                state.kind = task.isFinal() ? TaskEventRecord::Kind::Result : TaskEventRecord::Kind::Status;
+                if (subscription.kinds & kindBit(state.kind))
+                    send(connection, toText(TaskJson::event(state, model)));
+                if (!alive(connection))
+                    return;
+                subscription.replaying = false;
+                std::vector<TaskEventRecord> buffered = std::move(subscription.buffered);
+                for (const TaskEventRecord& event : buffered) {
+                    if (!alive(connection))
+                        return;
+                    deliver(connection, connection->topics[topic], event,
+                            toText(TaskJson::event(event, model)));
+                }
+            });
     });
 }
 
@@ -303,7 +312,8 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
         QString rendered;
         ModelInfoPtr model;
         for (int pass = 0; pass < 2; ++pass) {
-            topic = (pass == 0 ? QByteArrayLiteral("task/") + event.taskId : QByteArrayLiteral("model/") + event.model);
+            topic = (pass == 0 ? QByteArrayLiteral("task/") + event.taskId
+                               : QByteArrayLiteral("model/") + event.model);
             auto it = m_topicIndex.constFind(topic);
             if (it == m_topicIndex.constEnd())
                 continue;
@@ -314,8 +324,8 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
                 auto sub = connection->topics.find(topic);
                 if (sub == connection->topics.end())
                     continue;
-                if (pass == 1 && !isAdmin(*connection->claims)
-                    && event.userId != QByteArrayView(connection->claims->user_id()))
+                if (pass == 1 && !isAdmin(*connection->claims) &&
+                    event.userId != QByteArrayView(connection->claims->user_id()))
                     continue;
                 if (!(sub->kinds & kindBit(event.kind)))
                     continue;
@@ -395,8 +405,8 @@ void WebSocketHub::closeConnection(Connection* connection, int code, const QStri
     if (connection->closing)
         return;
     connection->closing = true;
-    // Forget it first: close() may emit disconnected() at once. No more pushes; the socket deletes itself once
-    // it has disconnected, or is aborted if the peer never answers the close.
+    // Forget it first: close() may emit disconnected() at once. No more pushes; the socket deletes itself
+    // once it has disconnected, or is aborted if the peer never answers the close.
     QWebSocket* socket = connection->socket;
     drop(connection);
     socket->close(QWebSocketProtocol::CloseCode(code), reason);

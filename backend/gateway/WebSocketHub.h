@@ -69,7 +69,8 @@ private:
                  const QString& rendered);
     void send(Connection* connection, const QString& text);
     void sendJson(Connection* connection, const QJsonObject& object);
-    void sendError(Connection* connection, const QString& code, const QString& message, const QByteArray& topic = {});
+    void sendError(Connection* connection, const QString& code, const QString& message,
+                   const QByteArray& topic = {});
     void closeConnection(Connection* connection, int code, const QString& reason);
     void drop(Connection* connection);
     bool alive(Connection* connection) const { return m_connections.contains(connection); }

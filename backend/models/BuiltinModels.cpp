@@ -23,11 +23,8 @@ template<class T> std::unique_ptr<ModelBase> make()
 
 // One line per model.
 constexpr Entry kModels[] = {
-    {"echo", &make<EchoModel>},
-    {"calc", &make<CalcModel>},
-    {"arith", &make<ArithModel>},
-    {"digits", &make<DigitsModel>},
-    {"image", &make<ImageModel>},
+    {"echo", &make<EchoModel>},     {"calc", &make<CalcModel>},   {"arith", &make<ArithModel>},
+    {"digits", &make<DigitsModel>}, {"image", &make<ImageModel>},
 };
 
 } // namespace

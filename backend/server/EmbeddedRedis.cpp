@@ -28,16 +28,18 @@ constexpr qsizetype kMaxUnixPath = 100; // sun_path is 108 bytes on Linux
 bool answersPing(const RedisConfig& config)
 {
     timeval timeout{0, 200000};
-    redisContext* context = config.unixSocket.isEmpty()
-                                ? redisConnectWithTimeout(config.host.toUtf8().constData(), config.port, timeout)
-                                : redisConnectUnixWithTimeout(config.unixSocket.toUtf8().constData(), timeout);
+    redisContext* context =
+        config.unixSocket.isEmpty()
+            ? redisConnectWithTimeout(config.host.toUtf8().constData(), config.port, timeout)
+            : redisConnectUnixWithTimeout(config.unixSocket.toUtf8().constData(), timeout);
     if (!context)
         return false;
     bool ok = false;
     if (!context->err) {
         redisSetTimeout(context, timeout);
         const QByteArray password = config.password.toUtf8();
-        auto* auth = static_cast<redisReply*>(redisCommand(context, "AUTH %b", password.constData(), size_t(password.size())));
+        auto* auth = static_cast<redisReply*>(
+            redisCommand(context, "AUTH %b", password.constData(), size_t(password.size())));
         if (auth) {
             ok = auth->type == REDIS_REPLY_STATUS;
             freeReplyObject(auth);
@@ -135,8 +137,9 @@ Result<RedisConfig> EmbeddedRedis::start()
 {
     const QString program = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
     if (program.isEmpty())
-        return Error::unavailable(QStringLiteral("redis-server is not installed (apt-get install redis-server), or "
-                                                 "give an external one with --redis URL"));
+        return Error::unavailable(
+            QStringLiteral("redis-server is not installed (apt-get install redis-server), or "
+                           "give an external one with --redis URL"));
     const QString dir = QDir(m_dataDir).absoluteFilePath(QStringLiteral("redis"));
     if (!QDir().mkpath(dir))
         return Error::internal(QStringLiteral("cannot create %1").arg(dir));
@@ -160,20 +163,19 @@ Result<RedisConfig> EmbeddedRedis::start()
         config.port = freeLoopbackPort();
         listenLines = QStringLiteral("bind 127.0.0.1\nport %1\n").arg(config.port);
     }
-    const QString conf = QStringLiteral(
-                             "# Written by mmf-server at each start; edits are overwritten.\n"
-                             "%1"
-                             "protected-mode yes\n"
-                             "requirepass %2\n"
-                             "dir %3\n"
-                             "pidfile %4\n"
-                             "logfile %3/redis.log\n"
-                             "daemonize no\n"
-                             "save \"\"\n"
-                             "appendonly yes\n"
-                             "appendfsync %5\n"
-                             "maxmemory-policy noeviction\n"
-                             "tcp-keepalive 60\n")
+    const QString conf = QStringLiteral("# Written by mmf-server at each start; edits are overwritten.\n"
+                                        "%1"
+                                        "protected-mode yes\n"
+                                        "requirepass %2\n"
+                                        "dir %3\n"
+                                        "pidfile %4\n"
+                                        "logfile %3/redis.log\n"
+                                        "daemonize no\n"
+                                        "save \"\"\n"
+                                        "appendonly yes\n"
+                                        "appendfsync %5\n"
+                                        "maxmemory-policy noeviction\n"
+                                        "tcp-keepalive 60\n")
                              .arg(listenLines, *password, dir, pidFile, m_appendfsync);
     const QString confPath = dir + QStringLiteral("/redis.conf");
     QSaveFile confFile(confPath);
@@ -193,13 +195,15 @@ Result<RedisConfig> EmbeddedRedis::start()
     m_process.setStandardOutputFile(QProcess::nullDevice());
     m_process.start();
     if (!m_process.waitForStarted(5000))
-        return Error::unavailable(QStringLiteral("cannot start redis-server: %1").arg(m_process.errorString()));
+        return Error::unavailable(
+            QStringLiteral("cannot start redis-server: %1").arg(m_process.errorString()));
 
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < kStartDeadlineMs) {
         if (m_process.state() != QProcess::Running)
-            return Error::unavailable(QStringLiteral("redis-server exited at start; see %1/redis.log").arg(dir));
+            return Error::unavailable(
+                QStringLiteral("redis-server exited at start; see %1/redis.log").arg(dir));
         if (answersPing(config)) {
             qCInfo(lcEmbeddedRedis) << "embedded redis-server ready, pid" << m_process.processId();
             return config;

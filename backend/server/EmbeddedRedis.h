@@ -11,8 +11,8 @@ namespace mmf {
 
 // The embedded default: a private redis-server (Debian's) under the data dir, reachable only through a unix
 // socket with mode 0700 (TCP on 127.0.0.1 when the socket path would be too long), password-protected (a
-// random password kept in the data dir with mode 0600), AOF on, noeviction. It dies with the server: stopped on
-// shutdown, and told by the kernel (PR_SET_PDEATHSIG) if the server is killed.
+// random password kept in the data dir with mode 0600), AOF on, noeviction. It dies with the server: stopped
+// on shutdown, and told by the kernel (PR_SET_PDEATHSIG) if the server is killed.
 class EmbeddedRedis : public QObject
 {
     Q_OBJECT

@@ -14,7 +14,7 @@
 #include <QNetworkRequest>
 #include <QUrl>
 
-Q_LOGGING_CATEGORY(lcPinger, "mmf.server.pinger")
+Q_LOGGING_CATEGORY(lcPinger, "mmf.server.pinger", QtInfoMsg)
 
 namespace mmf {
 

@@ -23,9 +23,9 @@
 #include "server/Maintenance.h"
 #include "server/RegistryPinger.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
@@ -73,8 +73,7 @@ ServerApplication::ServerApplication(ServerConfig config, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_settings(settingsFrom(m_config))
-{
-}
+{}
 
 ServerApplication::~ServerApplication()
 {
@@ -118,9 +117,8 @@ Result<void> ServerApplication::start()
         if (!started)
             return started.error();
         redisConfig = *started;
-        connect(m_embeddedRedis.get(), &EmbeddedRedis::crashed, this, [](const QString& message) {
-            qCCritical(lcServer) << message;
-        });
+        connect(m_embeddedRedis.get(), &EmbeddedRedis::crashed, this,
+                [](const QString& message) { qCCritical(lcServer) << message; });
     } else {
         Result<RedisConfig> parsed = RedisConfig::fromUrl(m_config.redisUrl);
         if (!parsed)
@@ -128,7 +126,8 @@ Result<void> ServerApplication::start()
         redisConfig = *parsed;
     }
     redisConfig.clientName = QStringLiteral("mmf-server");
-    m_settings.workerRedisHost = (redisConfig.unixSocket.isEmpty() ? redisConfig.host : redisConfig.unixSocket).toUtf8();
+    m_settings.workerRedisHost =
+        (redisConfig.unixSocket.isEmpty() ? redisConfig.host : redisConfig.unixSocket).toUtf8();
     m_settings.workerRedisPort = redisConfig.unixSocket.isEmpty() ? redisConfig.port : 0;
     m_settings.workerRedisUser = redisConfig.user.toUtf8();
     m_settings.workerRedisPassword = redisConfig.password.toUtf8();
@@ -146,11 +145,12 @@ Result<void> ServerApplication::start()
     m_minter = std::make_unique<TaskTokenMinter>(m_signingKey, m_clock, m_settings.retentionSecs);
     m_tasks = std::make_unique<TaskService>(*m_redis, *m_catalog, *m_minter, m_settings, m_clock);
     m_waiters = std::make_unique<TaskWaiters>();
-    m_webSockets = std::make_unique<WebSocketHub>(*m_auth, *m_tasks, *m_catalog, m_config.wsMaxSendBufferBytes);
+    m_webSockets =
+        std::make_unique<WebSocketHub>(*m_auth, *m_tasks, *m_catalog, m_config.wsMaxSendBufferBytes);
     m_tailer = std::make_unique<EventTailer>(*m_blockingRedis, m_clock);
-    m_context = std::make_unique<GatewayContext>(GatewayContext{m_settings, m_clock, *m_redis, *m_catalog, *m_tasks,
-                                                                *m_waiters, *m_auth, *m_keyRing, m_signingKey,
-                                                                *m_webSockets});
+    m_context = std::make_unique<GatewayContext>(GatewayContext{m_settings, m_clock, *m_redis, *m_catalog,
+                                                                *m_tasks, *m_waiters, *m_auth, *m_keyRing,
+                                                                m_signingKey, *m_webSockets});
     m_gateway = std::make_unique<Gateway>(*m_context, limitsFrom(m_config));
     m_maintenance = std::make_unique<Maintenance>(*m_redis, *m_catalog, m_settings, m_clock);
     m_metricsRegistry = std::make_unique<MetricsRegistry>();
@@ -159,15 +159,17 @@ Result<void> ServerApplication::start()
     m_metricsController->registerRoutes(m_gateway->router());
     m_openApi = std::make_unique<OpenApiController>(*m_context);
     m_openApi->registerRoutes(m_gateway->router());
-    m_gateway->setRequestObserver(
-        [metrics = m_metrics.get()](const QByteArray& route, int status) { metrics->onHttpRequest(route, status); });
+    m_gateway->setRequestObserver([metrics = m_metrics.get()](const QByteArray& route, int status) {
+        metrics->onHttpRequest(route, status);
+    });
 
     // Singleton work (pings, evictions, retries, reclaiming) runs on the lease holder only.
     const int pingIntervalMs = int(qMax<qint64>(100, m_config.pingIntervalMs));
     QByteArray serverId(8, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(serverId.data()), 2);
     serverId = serverId.toHex() + '-' + QByteArray::number(QCoreApplication::applicationPid());
-    m_lease = std::make_unique<LeaderLease>(*m_redis, serverId, qBound(3000, 3 * pingIntervalMs, 30000), m_clock);
+    m_lease =
+        std::make_unique<LeaderLease>(*m_redis, serverId, qBound(3000, 3 * pingIntervalMs, 30000), m_clock);
     m_pinger = std::make_unique<RegistryPinger>(*m_redis, *m_catalog, m_settings, m_clock, pingIntervalMs);
     connect(m_lease.get(), &LeaderLease::leadershipChanged, this, [this](bool leader) {
         if (m_shuttingDown)
@@ -211,7 +213,8 @@ Result<void> ServerApplication::start()
     if (m_config.listen.host == QLatin1String("localhost"))
         address = QHostAddress::LocalHost;
     else if (!address.setAddress(m_config.listen.host))
-        return Error::invalidArgument(QStringLiteral("--listen: %1 is not an IP address").arg(m_config.listen.host));
+        return Error::invalidArgument(
+            QStringLiteral("--listen: %1 is not an IP address").arg(m_config.listen.host));
     Result<quint16> port = m_gateway->listen(address, m_config.listen.port);
     if (!port)
         return port.error();
@@ -221,7 +224,8 @@ Result<void> ServerApplication::start()
                              : address.toString();
     std::printf("listening on http://%s:%u\n", host.toUtf8().constData(), unsigned(m_port));
     std::fflush(stdout);
-    qCInfo(lcServer) << "redis:" << (m_embeddedRedis ? QStringLiteral("embedded") : redisConfig.toDisplayUrl());
+    qCInfo(lcServer) << "redis:"
+                     << (m_embeddedRedis ? QStringLiteral("embedded") : redisConfig.toDisplayUrl());
     return {};
 }
 

@@ -22,18 +22,22 @@ void printError(const QString& message)
 }
 
 const QList<CommandLineOption> kSubcommandOptions{
-    {QStringLiteral("user"), QStringLiteral("U"), QStringLiteral("token issue: the user id the token speaks for")},
-    {QStringLiteral("project"), QStringLiteral("P"), QStringLiteral("token issue: the project (default: default)")},
+    {QStringLiteral("user"), QStringLiteral("U"),
+     QStringLiteral("token issue: the user id the token speaks for")},
+    {QStringLiteral("project"), QStringLiteral("P"),
+     QStringLiteral("token issue: the project (default: default)")},
     {QStringLiteral("methods"), QStringLiteral("M,M"),
      QStringLiteral("token issue: comma-separated methods: score, read, serve, admin")},
-    {QStringLiteral("ttl"), QStringLiteral("SECONDS"), QStringLiteral("token issue: lifetime (default 3600)")},
+    {QStringLiteral("ttl"), QStringLiteral("SECONDS"),
+     QStringLiteral("token issue: lifetime (default 3600)")},
 };
 
 int issueTokenCommand(const LoadedConfig& loaded)
 {
     const QString user = loaded.options.value(QStringLiteral("user"));
     const QString project = loaded.options.value(QStringLiteral("project"), QStringLiteral("default"));
-    const QStringList methods = loaded.options.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList methods =
+        loaded.options.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     bool ttlOk = true;
     const qint64 ttl = loaded.options.contains(QStringLiteral("ttl"))
                            ? loaded.options.value(QStringLiteral("ttl")).toLongLong(&ttlOk)
@@ -56,7 +60,8 @@ int issueTokenCommand(const LoadedConfig& loaded)
     }
     for (const QString& method : methods) {
         if (!kKnown.contains(method)) {
-            printError(QStringLiteral("token issue: unknown method '%1' (score, read, serve, admin)").arg(method));
+            printError(
+                QStringLiteral("token issue: unknown method '%1' (score, read, serve, admin)").arg(method));
             return 2;
         }
     }
@@ -92,7 +97,8 @@ int runServer(const LoadedConfig& loaded)
     }
     UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
     int exitCode = 0;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &server, [&server](int) { server.shutdown(); });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &server,
+                     [&server](int) { server.shutdown(); });
     QObject::connect(&server, &ServerApplication::finished, qApp, [&exitCode](int code) {
         exitCode = code;
         QCoreApplication::quit();
@@ -114,19 +120,22 @@ int runServerMain(const QStringList& arguments)
     }
     if (loaded->helpRequested) {
         std::printf("%s", loader.helpText().toUtf8().constData());
-        std::printf("\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl SECONDS\n");
+        std::printf("\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
+                    "SECONDS\n");
         return 0;
     }
     const QStringList& words = loaded->positional;
     if (loaded->config.dataDir.isEmpty()) {
-        printError(QStringLiteral("--data-dir DIR is required (or MMF_SERVER_DATA_DIR, or [server] data_dir)"));
+        printError(
+            QStringLiteral("--data-dir DIR is required (or MMF_SERVER_DATA_DIR, or [server] data_dir)"));
         return 2;
     }
     if (words.isEmpty())
         return runServer(*loaded);
     if (words == QStringList{QStringLiteral("token"), QStringLiteral("issue")})
         return issueTokenCommand(*loaded);
-    printError(QStringLiteral("unknown command '%1' (commands: token issue)").arg(words.join(QLatin1Char(' '))));
+    printError(
+        QStringLiteral("unknown command '%1' (commands: token issue)").arg(words.join(QLatin1Char(' '))));
     return 2;
 }
 

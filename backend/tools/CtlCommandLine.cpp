@@ -115,7 +115,12 @@ const std::vector<CommandSpec>& commandSpecs()
          "issue a token for a worker or a script (admin)",
          "Prints the token as the last word of the output."},
         {"models", "", 0, 0, {}, "list the models that can take tasks", "Prints a table of the live models."},
-        {"model", "NAME", 1, 1, {}, "show one model: status, instances, queue, estimated wait, request fields",
+        {"model",
+         "NAME",
+         1,
+         1,
+         {},
+         "show one model: status, instances, queue, estimated wait, request fields",
          "Prints the model's figures and its request fields (with their comments) from the JSON Schema."},
         {"help", "[COMMAND]", 0, 2, {}, "show help", "Shows the global help or a command's help."},
     };

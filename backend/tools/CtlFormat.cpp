@@ -230,18 +230,19 @@ QString CtlFormat::taskDetails(const QJsonObject& task)
 QString CtlFormat::modelDetails(const QJsonObject& model)
 {
     QList<QPair<QString, QString>> lines;
-    for (const char* key : {"name", "project", "status", "instances", "queue_depth", "request_type", "response_type",
-                            "description", "version"})
+    for (const char* key : {"name", "project", "status", "instances", "queue_depth", "request_type",
+                            "response_type", "description", "version"})
         lines.append({QLatin1String(key), cell(model.value(QLatin1String(key)))});
     const QJsonValue waitMs = model.value(QLatin1String("estimated_wait_ms"));
-    lines.append({QStringLiteral("estimated_wait"), waitMs.isDouble() ? duration(qint64(waitMs.toDouble())) : QString()});
+    lines.append({QStringLiteral("estimated_wait"),
+                  waitMs.isDouble() ? duration(qint64(waitMs.toDouble())) : QString()});
     qsizetype width = 0;
     for (const auto& line : lines)
         width = qMax(width, line.first.size());
     QString out;
     for (const auto& line : lines)
-        out += (line.first + QLatin1Char(':')).leftJustified(width + 2)
-               + (line.second.isEmpty() ? QStringLiteral("-") : line.second) + QLatin1Char('\n');
+        out += (line.first + QLatin1Char(':')).leftJustified(width + 2) +
+               (line.second.isEmpty() ? QStringLiteral("-") : line.second) + QLatin1Char('\n');
     const QJsonObject properties =
         model.value(QLatin1String("request_schema")).toObject().value(QLatin1String("properties")).toObject();
     if (!properties.isEmpty()) {
@@ -249,14 +250,15 @@ QString CtlFormat::modelDetails(const QJsonObject& model)
         for (auto it = properties.begin(); it != properties.end(); ++it) {
             const QJsonObject field = it.value().toObject();
             const QJsonValue type = field.value(QLatin1String("type"));
-            QString typeText = type.isArray() ? type.toVariant().toStringList().join(QLatin1Char('|')) : type.toString();
+            QString typeText =
+                type.isArray() ? type.toVariant().toStringList().join(QLatin1Char('|')) : type.toString();
             if (typeText.isEmpty() && field.contains(QLatin1String("$ref")))
                 typeText = field.value(QLatin1String("$ref")).toString().section(QLatin1Char('/'), -1);
             rows.append({it.key(), typeText.isEmpty() ? QStringLiteral("object") : typeText,
                          field.value(QLatin1String("description")).toString().simplified()});
         }
-        out += QStringLiteral("request fields:\n")
-               + table({QStringLiteral("FIELD"), QStringLiteral("TYPE"), QStringLiteral("DESCRIPTION")}, rows);
+        out += QStringLiteral("request fields:\n") +
+               table({QStringLiteral("FIELD"), QStringLiteral("TYPE"), QStringLiteral("DESCRIPTION")}, rows);
     }
     return out;
 }

@@ -5,7 +5,8 @@
 namespace mmf {
 
 // The API's error codes. The gateway maps them to HTTP statuses in one place (HttpStatus in backend/gateway).
-enum class ErrorCode {
+enum class ErrorCode
+{
     InvalidArgument,
     Unauthenticated,
     PermissionDenied,
@@ -20,8 +21,8 @@ enum class ErrorCode {
 // The wire name of a code, e.g. "invalid_argument".
 const char* errorCodeName(ErrorCode code);
 
-// An error as libraries return it: a code from the API list, a message naming the problem, and, when one field
-// of a request is to blame, its path (e.g. "points[1].x").
+// An error as libraries return it: a code from the API list, a message naming the problem, and, when one
+// field of a request is to blame, its path (e.g. "points[1].x").
 struct Error
 {
     ErrorCode code = ErrorCode::Internal;
@@ -32,8 +33,14 @@ struct Error
     {
         return {ErrorCode::InvalidArgument, std::move(message), std::move(field)};
     }
-    static Error unauthenticated(QString message) { return {ErrorCode::Unauthenticated, std::move(message), {}}; }
-    static Error permissionDenied(QString message) { return {ErrorCode::PermissionDenied, std::move(message), {}}; }
+    static Error unauthenticated(QString message)
+    {
+        return {ErrorCode::Unauthenticated, std::move(message), {}};
+    }
+    static Error permissionDenied(QString message)
+    {
+        return {ErrorCode::PermissionDenied, std::move(message), {}};
+    }
     static Error notFound(QString message) { return {ErrorCode::NotFound, std::move(message), {}}; }
     static Error conflict(QString message) { return {ErrorCode::Conflict, std::move(message), {}}; }
     static Error unavailable(QString message) { return {ErrorCode::Unavailable, std::move(message), {}}; }

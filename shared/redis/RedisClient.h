@@ -16,11 +16,12 @@ namespace mmf {
 class RedisScript;
 
 // An asynchronous Redis connection driven by the Qt event loop (hiredis async API). Commands are pipelined:
-// each call writes at once and the callback runs when its reply arrives, in order. Every command has a deadline
-// (hiredis 0.14 has none): when the oldest outstanding command passes it, the connection is treated as hung,
-// every outstanding callback gets an UNAVAILABLE error reply, and the client reconnects with backoff. While
-// disconnected, commands fail at once with UNAVAILABLE (nothing is queued blindly). A blocking command
-// (XREAD BLOCK, XREADGROUP BLOCK) stalls everything behind it: give blocking reads their own RedisClient.
+// each call writes at once and the callback runs when its reply arrives, in order. Every command has a
+// deadline (hiredis 0.14 has none): when the oldest outstanding command passes it, the connection is treated
+// as hung, every outstanding callback gets an UNAVAILABLE error reply, and the client reconnects with
+// backoff. While disconnected, commands fail at once with UNAVAILABLE (nothing is queued blindly). A blocking
+// command (XREAD BLOCK, XREADGROUP BLOCK) stalls everything behind it: give blocking reads their own
+// RedisClient.
 //
 // Callbacks are never called after the client is destroyed, and never re-entrantly from inside command().
 // SUBSCRIBE/MONITOR are refused with an ERR reply (they break hiredis's reply matching). After a NOSCRIPT the
@@ -35,7 +36,8 @@ public:
     ~RedisClient() override;
 
     // Starts connecting (AUTH, SELECT, CLIENT SETNAME are sent first); emits connected() or, after a failed
-    // attempt, schedules a retry with backoff and emits connectionError(). Keeps reconnecting until destroyed.
+    // attempt, schedules a retry with backoff and emits connectionError(). Keeps reconnecting until
+    // destroyed.
     void start();
     bool isConnected() const;
     // Why the last attempt failed or the connection was lost (password-free); empty while connected.
@@ -46,8 +48,8 @@ public:
     void command(std::initializer_list<QByteArrayView> args, Callback callback = {}, int extraTimeoutMs = 0);
     void command(const std::vector<QByteArray>& args, Callback callback = {}, int extraTimeoutMs = 0);
     // EVALSHA, falling back to EVAL (which also loads the script) on NOSCRIPT.
-    void eval(const RedisScript& script, const std::vector<QByteArray>& keys, const std::vector<QByteArray>& args,
-              Callback callback = {});
+    void eval(const RedisScript& script, const std::vector<QByteArray>& keys,
+              const std::vector<QByteArray>& args, Callback callback = {});
 
     // Commands sent but not yet answered.
     int pendingCount() const;

@@ -18,7 +18,7 @@ struct RedisConfig
     QString clientName;          // CLIENT SETNAME, shown in CLIENT LIST
     int commandTimeoutMs = 5000; // deadline of each command (blocking commands add their block time)
     int connectTimeoutMs = 3000;
-    int reconnectMinMs = 50;   // first reconnect delay; doubles up to reconnectMaxMs
+    int reconnectMinMs = 50; // first reconnect delay; doubles up to reconnectMaxMs
     int reconnectMaxMs = 2000;
 
     // redis://[user:password@]host:port[/db] or unix:///path.sock[?db=N]; user and password are URL-decoded

@@ -16,7 +16,17 @@ namespace mmf {
 class RedisReply
 {
 public:
-    enum class Type { Nil, Status, Error, Integer, String, Array, Double, Bool };
+    enum class Type
+    {
+        Nil,
+        Status,
+        Error,
+        Integer,
+        String,
+        Array,
+        Double,
+        Bool
+    };
 
     RedisReply() = default; // a Nil reply
     explicit RedisReply(const redisReply* reply);

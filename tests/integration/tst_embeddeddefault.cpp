@@ -56,9 +56,9 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
     QVERIFY(worker.start());
     TestHttpClient client(server.url(), token);
     QCOMPARE(client.get(QStringLiteral("/readyz")).status, 200);
-    const auto models = client.pollUntil(QStringLiteral("/api/v1/models"), [](const TestHttpClient::Response& r) {
-        return r.body.contains("\"echo\"");
-    });
+    const auto models =
+        client.pollUntil(QStringLiteral("/api/v1/models"),
+                         [](const TestHttpClient::Response& r) { return r.body.contains("\"echo\""); });
     QVERIFY2(models.body.contains("\"echo\""), worker.output().constData());
     const auto done = client.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
                                       QJsonObject{{QStringLiteral("text"), QStringLiteral("embedded")}});
@@ -69,17 +69,19 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
     const QString redisDir = QDir(server.dataDir()).filePath(QStringLiteral("redis"));
     QFileInfo socket(redisDir + QStringLiteral("/redis.sock"));
     QVERIFY(socket.exists());
-    QCOMPARE(QFileInfo(redisDir).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::ExeOther), QFile::Permissions());
-    QCOMPARE(QFileInfo(redisDir + QStringLiteral("/password")).permissions()
-                 & (QFile::ReadGroup | QFile::ReadOther),
+    QCOMPARE(QFileInfo(redisDir).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::ExeOther),
              QFile::Permissions());
-    QCOMPARE(QFileInfo(QDir(server.dataDir()).filePath(QStringLiteral("keys/signing.key"))).permissions()
-                 & (QFile::ReadGroup | QFile::ReadOther),
+    QCOMPARE(QFileInfo(redisDir + QStringLiteral("/password")).permissions() &
+                 (QFile::ReadGroup | QFile::ReadOther),
+             QFile::Permissions());
+    QCOMPARE(QFileInfo(QDir(server.dataDir()).filePath(QStringLiteral("keys/signing.key"))).permissions() &
+                 (QFile::ReadGroup | QFile::ReadOther),
              QFile::Permissions());
     QVERIFY(QDir(redisDir).exists(QStringLiteral("appendonlydir")));
     // No password, no access.
     QProcess cli;
-    cli.start(QStringLiteral("redis-cli"), {QStringLiteral("-s"), socket.filePath(), QStringLiteral("GET"), QStringLiteral("x")});
+    cli.start(QStringLiteral("redis-cli"),
+              {QStringLiteral("-s"), socket.filePath(), QStringLiteral("GET"), QStringLiteral("x")});
     QVERIFY(cli.waitForFinished(10000));
     QVERIFY(cli.readAll().contains("NOAUTH"));
     // The server log never shows the password.
@@ -99,7 +101,11 @@ void TestEmbeddedDefault::stopsCleanlyWithSubscribersConnected()
     TestWebSocket socket(server.url(), token);
     QVERIFY(socket.open());
     socket.subscribe(QStringLiteral("stats"));
-    QVERIFY(!socket.waitFor([](const QJsonObject& m) { return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed"); }).isEmpty());
+    QVERIFY(!socket
+                 .waitFor([](const QJsonObject& m) {
+                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
+                 })
+                 .isEmpty());
     // SIGTERM with a live subscriber: the server says goodbye (1001) and exits 0.
     QCOMPARE(server.stop(), 0);
     QVERIFY(socket.waitForDisconnected());

@@ -40,9 +40,9 @@ void TestRedisFaults::initTestCase()
     m_worker = std::make_unique<WorkerFixture>(QStringLiteral("echo"), m_server->url(), token);
     QVERIFY(m_worker->start());
     QVERIFY2(m_worker->waitForReady(), m_worker->output().constData());
-    const auto models = m_client->pollUntil(QStringLiteral("/api/v1/models"), [](const TestHttpClient::Response& r) {
-        return r.body.contains("\"echo\"");
-    });
+    const auto models =
+        m_client->pollUntil(QStringLiteral("/api/v1/models"),
+                            [](const TestHttpClient::Response& r) { return r.body.contains("\"echo\""); });
     QVERIFY2(models.body.contains("\"echo\""), m_worker->output().constData());
     const auto warm = m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
                                          QJsonObject{{QStringLiteral("text"), QStringLiteral("warm")}});
@@ -54,8 +54,9 @@ void TestRedisFaults::hungRedisGives503AndRecovers()
     QVERIFY(m_redis->kill(SIGSTOP));
     QElapsedTimer timer;
     timer.start();
-    const auto submit = m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
-                                           QJsonObject{{QStringLiteral("text"), QStringLiteral("during")}}, {}, 30000);
+    const auto submit =
+        m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
+                           QJsonObject{{QStringLiteral("text"), QStringLiteral("during")}}, {}, 30000);
     QCOMPARE(submit.status, 503);
     QCOMPARE(submit.errorCode(), QStringLiteral("unavailable"));
     // Within the command deadline (5 s), not a hang.
@@ -64,16 +65,16 @@ void TestRedisFaults::hungRedisGives503AndRecovers()
     QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
 
     QVERIFY(m_redis->kill(SIGCONT));
-    const auto after = m_client->pollUntil(QStringLiteral("/readyz"),
-                                           [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
+    const auto after = m_client->pollUntil(
+        QStringLiteral("/readyz"), [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
     QCOMPARE(after.status, 200);
-    QTRY_VERIFY_WITH_TIMEOUT(m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
-                                                QJsonObject{{QStringLiteral("text"), QStringLiteral("after")}})
-                                     .json()
-                                     .value(QStringLiteral("status"))
-                                     .toString()
-                                 == QLatin1String("succeeded"),
-                             40000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
+                           QJsonObject{{QStringLiteral("text"), QStringLiteral("after")}})
+                .json()
+                .value(QStringLiteral("status"))
+                .toString() == QLatin1String("succeeded"),
+        40000);
 }
 
 void TestRedisFaults::restartedRedisIsReconnected()
@@ -82,8 +83,8 @@ void TestRedisFaults::restartedRedisIsReconnected()
     QVERIFY(m_redis->kill(SIGKILL));
     QCOMPARE(m_client->get(QStringLiteral("/readyz"), {}, 30000).status, 503);
     QVERIFY(m_redis->restart());
-    const auto after = m_client->pollUntil(QStringLiteral("/readyz"),
-                                           [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
+    const auto after = m_client->pollUntil(
+        QStringLiteral("/readyz"), [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
     QCOMPARE(after.status, 200);
     QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
 }

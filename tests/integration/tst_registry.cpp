@@ -331,6 +331,9 @@ void TestRegistry::metricsMoveAsTasksFlow()
 
     const QString promtool = findPromtool();
     if (promtool.isEmpty()) {
+        if (qEnvironmentVariableIntValue("MMF_REQUIRE_TOOLS"))
+            QFAIL("promtool is required (MMF_REQUIRE_TOOLS=1) but was not found; run "
+                  "scripts/fetch-test-tools.sh");
         qWarning("promtool not found (build dir or PATH): the exposition was checked by tst_metrics only");
         return;
     }
@@ -389,6 +392,9 @@ void TestRegistry::openApiListsEachLiveModel()
     if (!QFileInfo(redocly).isExecutable())
         redocly = QStandardPaths::findExecutable(QStringLiteral("redocly"));
     if (redocly.isEmpty()) {
+        if (qEnvironmentVariableIntValue("MMF_REQUIRE_TOOLS"))
+            QFAIL("@redocly/cli is required (MMF_REQUIRE_TOOLS=1) but was not found; run "
+                  "scripts/fetch-test-tools.sh");
         qWarning("@redocly/cli not found: the OpenAPI document was not linted");
     } else {
         QTemporaryDir dir;

@@ -24,8 +24,8 @@ QString redisUrl(const RedisServerFixture& redis)
 
 bool isFinal(const QString& status)
 {
-    return status == QLatin1String("succeeded") || status == QLatin1String("failed")
-           || status == QLatin1String("cancelled") || status == QLatin1String("dead_lettered");
+    return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||
+           status == QLatin1String("cancelled") || status == QLatin1String("dead_lettered");
 }
 
 } // namespace
@@ -72,23 +72,29 @@ private:
 
 void TestTaskPath::initTestCase()
 {
-    m_redis = std::make_unique<RedisServerFixture>(QStringLiteral("test-secret-%1").arg(QCoreApplication::applicationPid()));
+    m_redis = std::make_unique<RedisServerFixture>(
+        QStringLiteral("test-secret-%1").arg(QCoreApplication::applicationPid()));
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
-    m_server = std::make_unique<ServerFixture>(QStringList{QStringLiteral("--claim-timeout-ms"), QStringLiteral("1500"),
-                                                           QStringLiteral("--backoff-initial-ms"), QStringLiteral("200"),
-                                                           QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")});
+    m_server = std::make_unique<ServerFixture>(QStringList{
+        QStringLiteral("--claim-timeout-ms"), QStringLiteral("1500"), QStringLiteral("--backoff-initial-ms"),
+        QStringLiteral("200"), QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")});
     QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
-    m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"), QStringLiteral("score,read"));
-    m_workerToken = m_server->issueToken(QStringLiteral("worker"), QStringLiteral("default"), QStringLiteral("serve"));
+    m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
+                                        QStringLiteral("score,read"));
+    m_workerToken =
+        m_server->issueToken(QStringLiteral("worker"), QStringLiteral("default"), QStringLiteral("serve"));
     QVERIFY(!m_aliceToken.isEmpty());
     QVERIFY(!m_workerToken.isEmpty());
     m_alice = std::make_unique<TestHttpClient>(m_server->url(), m_aliceToken);
 
-    m_workers.push_back(startWorker(QStringLiteral("echo"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
-    m_workers.push_back(startWorker(QStringLiteral("echo"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
+    m_workers.push_back(
+        startWorker(QStringLiteral("echo"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
+    m_workers.push_back(
+        startWorker(QStringLiteral("echo"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
     m_workers.push_back(startWorker(QStringLiteral("arith")));
     m_workers.push_back(startWorker(QStringLiteral("arith")));
-    m_workers.push_back(startWorker(QStringLiteral("calc"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
+    m_workers.push_back(
+        startWorker(QStringLiteral("calc"), {QStringLiteral("--concurrency"), QStringLiteral("4")}));
     QVERIFY(waitForInstances(QStringLiteral("echo"), 2));
     QVERIFY(waitForInstances(QStringLiteral("arith"), 2));
     QVERIFY(waitForInstances(QStringLiteral("calc"), 1));
@@ -103,8 +109,7 @@ void TestTaskPath::cleanupTestCase()
 
 std::unique_ptr<WorkerFixture> TestTaskPath::startWorker(const QString& model, const QStringList& extra)
 {
-    auto worker = std::make_unique<WorkerFixture>(model, m_server->url(),
-                                                  m_workerToken, extra);
+    auto worker = std::make_unique<WorkerFixture>(model, m_server->url(), m_workerToken, extra);
     if (!worker->start())
         return {};
     return worker;
@@ -112,19 +117,23 @@ std::unique_ptr<WorkerFixture> TestTaskPath::startWorker(const QString& model, c
 
 bool TestTaskPath::waitForInstances(const QString& model, int count)
 {
-    TestHttpClient admin(m_server->url(), m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"),
-                                                               QStringLiteral("admin")));
-    const auto response = admin.pollUntil(QStringLiteral("/api/v1/models"), [&](const TestHttpClient::Response& r) {
-        for (const QJsonValue& entry : r.json().value(QStringLiteral("models")).toArray()) {
-            const QJsonObject m = entry.toObject();
-            if (m.value(QStringLiteral("name")).toString() == model && m.value(QStringLiteral("instances")).toInt() >= count)
-                return true;
-        }
-        return false;
-    });
+    TestHttpClient admin(
+        m_server->url(),
+        m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"), QStringLiteral("admin")));
+    const auto response =
+        admin.pollUntil(QStringLiteral("/api/v1/models"), [&](const TestHttpClient::Response& r) {
+            for (const QJsonValue& entry : r.json().value(QStringLiteral("models")).toArray()) {
+                const QJsonObject m = entry.toObject();
+                if (m.value(QStringLiteral("name")).toString() == model &&
+                    m.value(QStringLiteral("instances")).toInt() >= count)
+                    return true;
+            }
+            return false;
+        });
     for (const QJsonValue& entry : response.json().value(QStringLiteral("models")).toArray()) {
         const QJsonObject m = entry.toObject();
-        if (m.value(QStringLiteral("name")).toString() == model && m.value(QStringLiteral("instances")).toInt() >= count)
+        if (m.value(QStringLiteral("name")).toString() == model &&
+            m.value(QStringLiteral("instances")).toInt() >= count)
             return true;
     }
     qWarning() << "instances of" << model << "did not reach" << count << response.body;
@@ -135,20 +144,22 @@ bool TestTaskPath::waitForInstances(const QString& model, int count)
     return false;
 }
 
-QJsonObject TestTaskPath::waitForTask(const QString& taskId, const std::function<bool(const QJsonObject&)>& done,
-                                      int timeoutMs)
+QJsonObject TestTaskPath::waitForTask(const QString& taskId,
+                                      const std::function<bool(const QJsonObject&)>& done, int timeoutMs)
 {
     return m_alice
-        ->pollUntil(QStringLiteral("/api/v1/tasks/%1").arg(taskId),
-                    [&](const TestHttpClient::Response& r) { return r.status == 200 && done(r.json()); }, timeoutMs)
+        ->pollUntil(
+            QStringLiteral("/api/v1/tasks/%1").arg(taskId),
+            [&](const TestHttpClient::Response& r) { return r.status == 200 && done(r.json()); }, timeoutMs)
         .json();
 }
 
 void TestTaskPath::submitWithWait()
 {
-    const auto response = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
-                                            QJsonObject{{QStringLiteral("text"), QStringLiteral("hello")},
-                                                        {QStringLiteral("f_int64"), QStringLiteral("9007199254740993")}});
+    const auto response =
+        m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("text"), QStringLiteral("hello")},
+                                      {QStringLiteral("f_int64"), QStringLiteral("9007199254740993")}});
     QCOMPARE(response.status, 200);
     const QJsonObject task = response.json();
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
@@ -164,25 +175,28 @@ void TestTaskPath::submitWithWait()
 
 void TestTaskPath::submitAndPoll()
 {
-    const auto submitted = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
-                                             QJsonObject{{QStringLiteral("text"), QStringLiteral("polled")},
-                                                         {QStringLiteral("delay_ms"), 200}});
+    const auto submitted = m_alice->postJson(
+        QStringLiteral("/api/v1/models/echo/tasks"),
+        QJsonObject{{QStringLiteral("text"), QStringLiteral("polled")}, {QStringLiteral("delay_ms"), 200}});
     QCOMPARE(submitted.status, 202);
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
     QCOMPARE(taskId.size(), 26);
     QCOMPARE(submitted.json().value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
-    const QJsonObject task = waitForTask(taskId, [](const QJsonObject& t) {
-        return isFinal(t.value(QStringLiteral("status")).toString());
-    });
+    const QJsonObject task = waitForTask(
+        taskId, [](const QJsonObject& t) { return isFinal(t.value(QStringLiteral("status")).toString()); });
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
-    QCOMPARE(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("request")).toObject()
-                 .value(QStringLiteral("text")).toString(),
+    QCOMPARE(task.value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("request"))
+                 .toObject()
+                 .value(QStringLiteral("text"))
+                 .toString(),
              QStringLiteral("polled"));
     QCOMPARE(task.value(QStringLiteral("request")).toObject().value(QStringLiteral("delay_ms")).toInt(), 200);
 
     // The binary form of the result, on request.
-    const auto binary = m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(taskId),
-                                     {{"Accept", "application/x-protobuf"}});
+    const auto binary =
+        m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(taskId), {{"Accept", "application/x-protobuf"}});
     QCOMPARE(binary.status, 200);
     QCOMPARE(binary.header("Content-Type"), QByteArray("application/x-protobuf"));
     QVERIFY(binary.body.contains("polled"));
@@ -208,19 +222,23 @@ void TestTaskPath::webSocketLiveLogAndLateReplay()
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
     live.subscribe(QStringLiteral("task/") + taskId);
     const QJsonObject result = live.waitFor([&](const QJsonObject& m) {
-        return m.value(QStringLiteral("type")).toString() == QLatin1String("result")
-               && m.value(QStringLiteral("task_id")).toString() == taskId;
+        return m.value(QStringLiteral("type")).toString() == QLatin1String("result") &&
+               m.value(QStringLiteral("task_id")).toString() == taskId;
     });
     QCOMPARE(result.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
-    QCOMPARE(result.value(QStringLiteral("result")).toObject().value(QStringLiteral("request")).toObject()
-                 .value(QStringLiteral("text")).toString(),
+    QCOMPARE(result.value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("request"))
+                 .toObject()
+                 .value(QStringLiteral("text"))
+                 .toString(),
              QStringLiteral("logged"));
 
     auto logSeqs = [&](const TestWebSocket& socket) {
         QList<int> seqs;
         for (const QJsonObject& m : socket.messages()) {
-            if (m.value(QStringLiteral("type")).toString() == QLatin1String("log")
-                && m.value(QStringLiteral("task_id")).toString() == taskId)
+            if (m.value(QStringLiteral("type")).toString() == QLatin1String("log") &&
+                m.value(QStringLiteral("task_id")).toString() == taskId)
                 seqs.append(m.value(QStringLiteral("seq")).toInt());
         }
         return seqs;
@@ -265,14 +283,17 @@ void TestTaskPath::calcEvaluates()
                                             QJsonObject{{QStringLiteral("expression"), expression}});
     QCOMPARE(response.status, 200);
     QCOMPARE(response.json().value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
-    QCOMPARE(response.json().value(QStringLiteral("result")).toObject().value(QStringLiteral("value")).toDouble(), value);
+    QCOMPARE(
+        response.json().value(QStringLiteral("result")).toObject().value(QStringLiteral("value")).toDouble(),
+        value);
 }
 
 void TestTaskPath::calcRunsIndependentOperationsInParallel()
 {
-    const auto response = m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
-                                            QJsonObject{{QStringLiteral("expression"), QStringLiteral("(1+2)*(3+4)")},
-                                                        {QStringLiteral("op_delay_ms"), 500}});
+    const auto response =
+        m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("expression"), QStringLiteral("(1+2)*(3+4)")},
+                                      {QStringLiteral("op_delay_ms"), 500}});
     QCOMPARE(response.status, 200);
     const QJsonObject task = response.json();
     QCOMPARE(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("value")).toDouble(), 21.0);
@@ -290,30 +311,35 @@ void TestTaskPath::calcRunsIndependentOperationsInParallel()
     QList<QJsonObject> sums;
     QJsonObject product;
     for (const QJsonObject& child : children) {
-        const auto full = m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(child.value(QStringLiteral("task_id")).toString()));
+        const auto full = m_alice->get(
+            QStringLiteral("/api/v1/tasks/%1").arg(child.value(QStringLiteral("task_id")).toString()));
         const QJsonObject detail = full.json();
         QCOMPARE(detail.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
-        if (detail.value(QStringLiteral("request")).toObject().value(QStringLiteral("op")).toString() == QLatin1String("ADD"))
+        if (detail.value(QStringLiteral("request")).toObject().value(QStringLiteral("op")).toString() ==
+            QLatin1String("ADD"))
             sums.append(detail);
         else
             product = detail;
     }
     QCOMPARE(sums.size(), 2);
     auto time = [](const QJsonObject& t, const char* field) {
-        return QDateTime::fromString(t.value(QLatin1String(field)).toString(), Qt::ISODateWithMs).toMSecsSinceEpoch();
+        return QDateTime::fromString(t.value(QLatin1String(field)).toString(), Qt::ISODateWithMs)
+            .toMSecsSinceEpoch();
     };
     // The two sums overlapped in time, on two instances; the product started after both ended.
     QVERIFY(time(sums[0], "started_at") < time(sums[1], "finished_at"));
     QVERIFY(time(sums[1], "started_at") < time(sums[0], "finished_at"));
-    QVERIFY(sums[0].value(QStringLiteral("instance")).toString() != sums[1].value(QStringLiteral("instance")).toString());
+    QVERIFY(sums[0].value(QStringLiteral("instance")).toString() !=
+            sums[1].value(QStringLiteral("instance")).toString());
     QVERIFY(time(product, "started_at") >= time(sums[0], "finished_at"));
     QVERIFY(time(product, "started_at") >= time(sums[1], "finished_at"));
 }
 
 void TestTaskPath::calcDivisionByZeroFailsAtOnce()
 {
-    const auto response = m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
-                                            QJsonObject{{QStringLiteral("expression"), QStringLiteral("1/(2-2)")}});
+    const auto response =
+        m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("expression"), QStringLiteral("1/(2-2)")}});
     QCOMPARE(response.status, 200);
     const QJsonObject task = response.json();
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
@@ -321,18 +347,22 @@ void TestTaskPath::calcDivisionByZeroFailsAtOnce()
     QCOMPARE(task.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
              QStringLiteral("division_by_zero"));
 
-    const auto malformed = m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
-                                             QJsonObject{{QStringLiteral("expression"), QStringLiteral("2+*3")}});
+    const auto malformed =
+        m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("expression"), QStringLiteral("2+*3")}});
     QCOMPARE(malformed.json().value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
-    QCOMPARE(malformed.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
-             QStringLiteral("invalid_argument"));
+    QCOMPARE(
+        malformed.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+        QStringLiteral("invalid_argument"));
 }
 
 void TestTaskPath::idempotencyKeyGivesOneTask()
 {
     const QByteArray key = "key-" + QByteArray::number(QDateTime::currentMSecsSinceEpoch());
-    const QJsonObject body{{QStringLiteral("text"), QStringLiteral("once")}, {QStringLiteral("delay_ms"), 100}};
-    const auto first = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks"), body, {{"Idempotency-Key", key}});
+    const QJsonObject body{{QStringLiteral("text"), QStringLiteral("once")},
+                           {QStringLiteral("delay_ms"), 100}};
+    const auto first =
+        m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks"), body, {{"Idempotency-Key", key}});
     QCOMPARE(first.status, 202);
     const QString id = first.json().value(QStringLiteral("task_id")).toString();
     const auto second = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"), body,
@@ -369,8 +399,12 @@ void TestTaskPath::batchSubmit()
     const QJsonObject last = waitForTask(ids.last().toString(), [](const QJsonObject& t) {
         return isFinal(t.value(QStringLiteral("status")).toString());
     });
-    QCOMPARE(last.value(QStringLiteral("result")).toObject().value(QStringLiteral("request")).toObject()
-                 .value(QStringLiteral("text")).toString(),
+    QCOMPARE(last.value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("request"))
+                 .toObject()
+                 .value(QStringLiteral("text"))
+                 .toString(),
              QStringLiteral("batch 49"));
     const QJsonObject first = waitForTask(ids.first().toString(), [](const QJsonObject& t) {
         return isFinal(t.value(QStringLiteral("status")).toString());
@@ -378,12 +412,17 @@ void TestTaskPath::batchSubmit()
     QCOMPARE(first.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
 
     // A bad element names itself.
-    const auto bad = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks:batch"),
-                                       QJsonObject{{QStringLiteral("inputs"),
-                                                    QJsonArray{QJsonObject{{QStringLiteral("text"), QStringLiteral("ok")}},
-                                                               QJsonObject{{QStringLiteral("delay_ms"), QStringLiteral("x")}}}}});
+    const auto bad = m_alice->postJson(
+        QStringLiteral("/api/v1/models/echo/tasks:batch"),
+        QJsonObject{{QStringLiteral("inputs"),
+                     QJsonArray{QJsonObject{{QStringLiteral("text"), QStringLiteral("ok")}},
+                                QJsonObject{{QStringLiteral("delay_ms"), QStringLiteral("x")}}}}});
     QCOMPARE(bad.status, 400);
-    QVERIFY2(bad.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString()
+    QVERIFY2(bad.json()
+                 .value(QStringLiteral("error"))
+                 .toObject()
+                 .value(QStringLiteral("field"))
+                 .toString()
                  .startsWith(QStringLiteral("inputs[1]")),
              bad.body.constData());
 }
@@ -399,7 +438,15 @@ void TestTaskPath::cancelQueuedAndRunning()
                                            QJsonObject{{QStringLiteral("delay_ms"), 30000}});
     QCOMPARE(running.status, 202);
     const QString runningId = running.json().value(QStringLiteral("task_id")).toString();
-    waitForTask(runningId, [](const QJsonObject& t) { return t.value(QStringLiteral("status")).toString() == QLatin1String("running"); });
+    const QJsonObject runningTask = waitForTask(runningId, [](const QJsonObject& t) {
+        return t.value(QStringLiteral("status")).toString() == QLatin1String("running");
+    });
+    // A running task shows the whole record: where and since when it runs.
+    QVERIFY(!runningTask.value(QStringLiteral("instance")).toString().isEmpty());
+    QVERIFY(!runningTask.value(QStringLiteral("started_at")).toString().isEmpty());
+    QCOMPARE(
+        runningTask.value(QStringLiteral("request")).toObject().value(QStringLiteral("delay_ms")).toInt(),
+        30000);
 
     const auto queued = m_alice->postJson(QStringLiteral("/api/v1/models/slowecho/tasks"),
                                           QJsonObject{{QStringLiteral("text"), QStringLiteral("never")}});
@@ -421,7 +468,10 @@ void TestTaskPath::cancelQueuedAndRunning()
     const QJsonObject queuedTask = m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(queuedId)).json();
     QCOMPARE(queuedTask.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
     QCOMPARE(queuedTask.value(QStringLiteral("attempts")).toInt(), 0);
-    QCOMPARE(m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(runningId)).json().value(QStringLiteral("status")).toString(),
+    QCOMPARE(m_alice->get(QStringLiteral("/api/v1/tasks/%1").arg(runningId))
+                 .json()
+                 .value(QStringLiteral("status"))
+                 .toString(),
              QStringLiteral("cancelled"));
     // Cancelling a finished task changes nothing.
     const auto again = m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(runningId), {});
@@ -436,20 +486,26 @@ void TestTaskPath::killedInstanceTaskIsRedeliveredAndStoredOnce()
     QVERIFY(first);
     QVERIFY(waitForInstances(QStringLiteral("crashy"), 1));
     events.subscribe(QStringLiteral("model/crashy"));
-    QVERIFY(!events.waitFor([](const QJsonObject& m) { return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed"); }).isEmpty());
+    QVERIFY(!events
+                 .waitFor([](const QJsonObject& m) {
+                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
+                 })
+                 .isEmpty());
 
     const auto submitted = m_alice->postJson(QStringLiteral("/api/v1/models/crashy/tasks"),
                                              QJsonObject{{QStringLiteral("text"), QStringLiteral("survivor")},
                                                          {QStringLiteral("delay_ms"), 2000}});
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
-    waitForTask(taskId, [](const QJsonObject& t) { return t.value(QStringLiteral("status")).toString() == QLatin1String("running"); });
+    waitForTask(taskId, [](const QJsonObject& t) {
+        return t.value(QStringLiteral("status")).toString() == QLatin1String("running");
+    });
     QVERIFY(first->kill(SIGKILL));
 
     auto second = startWorker(QStringLiteral("echo"), {QStringLiteral("--name"), QStringLiteral("crashy")});
     QVERIFY(second);
-    const QJsonObject task = waitForTask(taskId, [](const QJsonObject& t) {
-        return isFinal(t.value(QStringLiteral("status")).toString());
-    }, 60000);
+    const QJsonObject task = waitForTask(
+        taskId, [](const QJsonObject& t) { return isFinal(t.value(QStringLiteral("status")).toString()); },
+        60000);
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
     QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 2);
     QCOMPARE(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("attempt")).toInt(), 2);
@@ -458,14 +514,16 @@ void TestTaskPath::killedInstanceTaskIsRedeliveredAndStoredOnce()
     const auto barrier = m_alice->postJson(QStringLiteral("/api/v1/models/crashy/tasks?wait=30"),
                                            QJsonObject{{QStringLiteral("text"), QStringLiteral("barrier")}});
     const QString barrierId = barrier.json().value(QStringLiteral("task_id")).toString();
-    QVERIFY(!events.waitFor([&](const QJsonObject& m) {
-        return m.value(QStringLiteral("type")).toString() == QLatin1String("result")
-               && m.value(QStringLiteral("task_id")).toString() == barrierId;
-    }).isEmpty());
+    QVERIFY(!events
+                 .waitFor([&](const QJsonObject& m) {
+                     return m.value(QStringLiteral("type")).toString() == QLatin1String("result") &&
+                            m.value(QStringLiteral("task_id")).toString() == barrierId;
+                 })
+                 .isEmpty());
     int results = 0;
     for (const QJsonObject& m : events.messages()) {
-        if (m.value(QStringLiteral("type")).toString() == QLatin1String("result")
-            && m.value(QStringLiteral("task_id")).toString() == taskId)
+        if (m.value(QStringLiteral("type")).toString() == QLatin1String("result") &&
+            m.value(QStringLiteral("task_id")).toString() == taskId)
             ++results;
     }
     QCOMPARE(results, 1);
@@ -477,12 +535,15 @@ void TestTaskPath::alwaysThrowingTaskIsDeadLettered()
                                              QJsonObject{{QStringLiteral("always_throw"), true}});
     QCOMPARE(submitted.status, 202);
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
-    const QJsonObject task = waitForTask(taskId, [](const QJsonObject& t) {
-        return isFinal(t.value(QStringLiteral("status")).toString());
-    });
+    const QJsonObject task = waitForTask(
+        taskId, [](const QJsonObject& t) { return isFinal(t.value(QStringLiteral("status")).toString()); });
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("dead_lettered"));
     QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 3);
-    QVERIFY(!task.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty());
+    QVERIFY(!task.value(QStringLiteral("error"))
+                 .toObject()
+                 .value(QStringLiteral("message"))
+                 .toString()
+                 .isEmpty());
     const QByteArray dead = m_redis->syncCommand({QStringLiteral("XRANGE"), QStringLiteral("mmf:{echo}:dead"),
                                                   QStringLiteral("-"), QStringLiteral("+")});
     QVERIFY(dead.contains(taskId.toLatin1()));
@@ -496,22 +557,31 @@ void TestTaskPath::badInputGetsDocumentedErrors_data()
     QTest::addColumn<QString>("code");
     QTest::addColumn<QString>("field");
     QTest::newRow("malformed JSON") << "/api/v1/models/echo/tasks" << QByteArray("{\"text\": ") << 400
-                                    << "invalid_argument" << "";
+                                    << "invalid_argument"
+                                    << "";
     QTest::newRow("not an object") << "/api/v1/models/echo/tasks" << QByteArray("[1,2]") << 400
-                                   << "invalid_argument" << "";
+                                   << "invalid_argument"
+                                   << "";
     QTest::newRow("unknown field") << "/api/v1/models/echo/tasks" << QByteArray("{\"nope\": 1}") << 400
-                                   << "invalid_argument" << "nope";
-    QTest::newRow("wrong type") << "/api/v1/models/echo/tasks" << QByteArray("{\"delay_ms\": \"soon\"}") << 400
-                                << "invalid_argument" << "delay_ms";
-    QTest::newRow("nested wrong type") << "/api/v1/models/echo/tasks" << QByteArray("{\"point\": {\"x\": []}}")
-                                       << 400 << "invalid_argument" << "point.x";
-    QTest::newRow("unknown model") << "/api/v1/models/nosuchmodel/tasks" << QByteArray("{}") << 404 << "not_found"
+                                   << "invalid_argument"
+                                   << "nope";
+    QTest::newRow("wrong type") << "/api/v1/models/echo/tasks" << QByteArray("{\"delay_ms\": \"soon\"}")
+                                << 400 << "invalid_argument"
+                                << "delay_ms";
+    QTest::newRow("nested wrong type")
+        << "/api/v1/models/echo/tasks" << QByteArray("{\"point\": {\"x\": []}}") << 400 << "invalid_argument"
+        << "point.x";
+    QTest::newRow("unknown model") << "/api/v1/models/nosuchmodel/tasks" << QByteArray("{}") << 404
+                                   << "not_found"
                                    << "";
     QTest::newRow("bad model name") << "/api/v1/models/Bad*Name/tasks" << QByteArray("{}") << 400
-                                    << "invalid_argument" << "";
+                                    << "invalid_argument"
+                                    << "";
     QTest::newRow("bad wait") << "/api/v1/models/echo/tasks?wait=99" << QByteArray("{}") << 400
-                              << "invalid_argument" << "wait";
-    QTest::newRow("unknown route") << "/api/v1/nothing" << QByteArray("{}") << 404 << "not_found" << "";
+                              << "invalid_argument"
+                              << "wait";
+    QTest::newRow("unknown route") << "/api/v1/nothing" << QByteArray("{}") << 404 << "not_found"
+                                   << "";
 }
 
 void TestTaskPath::badInputGetsDocumentedErrors()
@@ -537,8 +607,8 @@ void TestTaskPath::oversizedBodyIsRefusedBeforeReading()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_server->port());
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("POST /api/v1/models/echo/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_aliceToken
-                 + "\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n");
+    socket.write("POST /api/v1/models/echo/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                 m_aliceToken + "\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n");
     QByteArray answer;
     QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n"), 5000);
     QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.constData());
@@ -565,7 +635,8 @@ void TestTaskPath::badTokensAreRefused()
     QCOMPARE(TestHttpClient(m_server->url(), "garbage").post(path, body).status, 401);
 
     // A token that cannot score.
-    const QByteArray readOnly = m_server->issueToken(QStringLiteral("bob"), QStringLiteral("default"), QStringLiteral("read"));
+    const QByteArray readOnly =
+        m_server->issueToken(QStringLiteral("bob"), QStringLiteral("default"), QStringLiteral("read"));
     const auto denied = TestHttpClient(m_server->url(), readOnly).post(path, body);
     QCOMPARE(denied.status, 403);
     QCOMPARE(denied.errorCode(), QStringLiteral("permission_denied"));
@@ -575,26 +646,34 @@ void TestTaskPath::badTokensAreRefused()
                                                        QStringLiteral("score,read"), 1);
     TestHttpClient carol(m_server->url(), shortLived);
     QCOMPARE(carol.get(QStringLiteral("/api/v1/tasks")).status, 200);
-    const auto expired = carol.pollUntil(QStringLiteral("/api/v1/tasks"),
-                                         [](const TestHttpClient::Response& r) { return r.status == 401; }, 10000);
+    const auto expired = carol.pollUntil(
+        QStringLiteral("/api/v1/tasks"), [](const TestHttpClient::Response& r) { return r.status == 401; },
+        10000);
     QCOMPARE(expired.status, 401);
-    QVERIFY(expired.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString()
+    QVERIFY(expired.json()
+                .value(QStringLiteral("error"))
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString()
                 .contains(QStringLiteral("expired")));
     QCOMPARE(m_alice->get(QStringLiteral("/healthz")).status, 200);
 }
 
 void TestTaskPath::otherUsersTaskIsNotFound()
 {
-    const auto submitted = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
-                                             QJsonObject{{QStringLiteral("text"), QStringLiteral("private")}});
+    const auto submitted =
+        m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
+                          QJsonObject{{QStringLiteral("text"), QStringLiteral("private")}});
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
-    TestHttpClient mallory(m_server->url(), m_server->issueToken(QStringLiteral("mallory"), QStringLiteral("default"),
-                                                                 QStringLiteral("score,read")));
+    TestHttpClient mallory(m_server->url(),
+                           m_server->issueToken(QStringLiteral("mallory"), QStringLiteral("default"),
+                                                QStringLiteral("score,read")));
     QCOMPARE(mallory.get(QStringLiteral("/api/v1/tasks/%1").arg(taskId)).status, 404);
     QCOMPARE(mallory.post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 404);
     QCOMPARE(mallory.get(QStringLiteral("/api/v1/tasks/%1/logs").arg(taskId)).status, 404);
-    TestHttpClient admin(m_server->url(), m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"),
-                                                               QStringLiteral("admin")));
+    TestHttpClient admin(
+        m_server->url(),
+        m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"), QStringLiteral("admin")));
     QCOMPARE(admin.get(QStringLiteral("/api/v1/tasks/%1").arg(taskId)).status, 200);
 }
 

@@ -44,8 +44,7 @@ QString ServerFixture::ctlProgram()
 
 ServerFixture::ServerFixture(QStringList extraArgs)
     : m_extraArgs(std::move(extraArgs))
-{
-}
+{}
 
 ServerFixture::~ServerFixture()
 {
@@ -87,7 +86,8 @@ bool ServerFixture::start(const QString& redisUrl, int timeoutMs)
             return true;
         }
     }
-    m_error = QStringLiteral("mmf-server did not print its listening line in time: %1").arg(QString::fromUtf8(output()));
+    m_error = QStringLiteral("mmf-server did not print its listening line in time: %1")
+                  .arg(QString::fromUtf8(output()));
     return false;
 }
 
@@ -144,10 +144,10 @@ QByteArray ServerFixture::issueToken(const QString& user, const QString& project
                                      int ttlSecs) const
 {
     QProcess process;
-    process.start(serverProgram(), {QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("--data-dir"),
-                                    m_dataDir.path(), QStringLiteral("--user"), user, QStringLiteral("--project"),
-                                    project, QStringLiteral("--methods"), methods, QStringLiteral("--ttl"),
-                                    QString::number(ttlSecs)});
+    process.start(serverProgram(),
+                  {QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("--data-dir"),
+                   m_dataDir.path(), QStringLiteral("--user"), user, QStringLiteral("--project"), project,
+                   QStringLiteral("--methods"), methods, QStringLiteral("--ttl"), QString::number(ttlSecs)});
     if (!process.waitForFinished(15000) || process.exitCode() != 0)
         return {};
     const QList<QByteArray> words = process.readAllStandardOutput().simplified().split(' ');
@@ -159,8 +159,7 @@ WorkerFixture::WorkerFixture(QString model, QUrl server, QByteArray token, QStri
     , m_server(std::move(server))
     , m_token(std::move(token))
     , m_extraArgs(std::move(extraArgs))
-{
-}
+{}
 
 WorkerFixture::~WorkerFixture()
 {
@@ -175,8 +174,9 @@ bool WorkerFixture::start()
     m_process = std::make_unique<QProcess>();
     m_process->setChildProcessModifier(dieWithParent);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
-    QStringList args{QStringLiteral("--model"), m_model, QStringLiteral("--server"), m_server.toString(),
-                     QStringLiteral("--token"), QString::fromLatin1(m_token)};
+    QStringList args{QStringLiteral("--model"),  m_model,
+                     QStringLiteral("--server"), m_server.toString(),
+                     QStringLiteral("--token"),  QString::fromLatin1(m_token)};
     args << m_extraArgs;
     m_process->start(ServerFixture::workerProgram(), args);
     return m_process->waitForStarted(10000);

@@ -12,7 +12,8 @@
 namespace mmf {
 
 // A real mmf-server process for one test: its own temp data dir, 127.0.0.1 on a port the OS picks (read from
-// its "listening on http://..." line). With no Redis URL it runs the embedded default. The destructor stops it.
+// its "listening on http://..." line). With no Redis URL it runs the embedded default. The destructor stops
+// it.
 class ServerFixture
 {
 public:
@@ -37,7 +38,8 @@ public:
 
     // `mmf-server token issue` against this data dir; empty on failure.
     QByteArray issueToken(const QString& user, const QString& project = QStringLiteral("default"),
-                          const QString& methods = QStringLiteral("score,read,serve,admin"), int ttlSecs = 3600) const;
+                          const QString& methods = QStringLiteral("score,read,serve,admin"),
+                          int ttlSecs = 3600) const;
 
     static QString serverProgram();
     static QString workerProgram();

@@ -23,31 +23,34 @@ QString TestHttpClient::Response::errorCode() const
 TestHttpClient::TestHttpClient(QUrl base, QByteArray token)
     : m_base(std::move(base))
     , m_token(std::move(token))
-{
-}
+{}
 
-TestHttpClient::Response TestHttpClient::get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers,
-                                             int timeoutMs)
+TestHttpClient::Response
+TestHttpClient::get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs)
 {
     return send("GET", path, {}, headers, timeoutMs);
 }
 
 TestHttpClient::Response TestHttpClient::post(const QString& path, const QByteArray& body,
-                                              const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs)
+                                              const QList<QPair<QByteArray, QByteArray>>& headers,
+                                              int timeoutMs)
 {
     return send("POST", path, body, headers, timeoutMs);
 }
 
 TestHttpClient::Response TestHttpClient::postJson(const QString& path, const QJsonObject& body,
-                                                  const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs)
+                                                  const QList<QPair<QByteArray, QByteArray>>& headers,
+                                                  int timeoutMs)
 {
     QList<QPair<QByteArray, QByteArray>> all = headers;
     all.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
     return send("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), all, timeoutMs);
 }
 
-TestHttpClient::Response TestHttpClient::send(const QByteArray& method, const QString& path, const QByteArray& body,
-                                              const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs)
+TestHttpClient::Response TestHttpClient::send(const QByteArray& method, const QString& path,
+                                              const QByteArray& body,
+                                              const QList<QPair<QByteArray, QByteArray>>& headers,
+                                              int timeoutMs)
 {
     QNetworkRequest request(m_base.resolved(QUrl(path)));
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);

@@ -29,7 +29,8 @@ public:
     explicit TestHttpClient(QUrl base, QByteArray token = {});
 
     void setToken(QByteArray token) { m_token = std::move(token); }
-    Response get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers = {}, int timeoutMs = 70000);
+    Response get(const QString& path, const QList<QPair<QByteArray, QByteArray>>& headers = {},
+                 int timeoutMs = 70000);
     Response post(const QString& path, const QByteArray& body,
                   const QList<QPair<QByteArray, QByteArray>>& headers = {}, int timeoutMs = 70000);
     Response postJson(const QString& path, const QJsonObject& body,
@@ -38,8 +39,7 @@ public:
                   const QList<QPair<QByteArray, QByteArray>>& headers, int timeoutMs);
 
     // Polls GET path until `done(response)` or the deadline; returns the last response.
-    template<class Predicate>
-    Response pollUntil(const QString& path, Predicate done, int timeoutMs = 30000);
+    template<class Predicate> Response pollUntil(const QString& path, Predicate done, int timeoutMs = 30000);
 
 private:
     QUrl m_base;
@@ -53,7 +53,8 @@ private:
 #include <QTest>
 
 template<class Predicate>
-mmf::TestHttpClient::Response mmf::TestHttpClient::pollUntil(const QString& path, Predicate done, int timeoutMs)
+mmf::TestHttpClient::Response mmf::TestHttpClient::pollUntil(const QString& path, Predicate done,
+                                                             int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);
     Response response;

@@ -26,7 +26,8 @@ bool TestWebSocket::open(int timeoutMs)
     m_socket.open(request);
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired() && m_socket.state() != QAbstractSocket::ConnectedState) {
-        if (m_socket.state() == QAbstractSocket::UnconnectedState && deadline.remainingTime() < timeoutMs - 200)
+        if (m_socket.state() == QAbstractSocket::UnconnectedState &&
+            deadline.remainingTime() < timeoutMs - 200)
             return false;
         QTest::qWait(10);
     }
@@ -40,7 +41,8 @@ void TestWebSocket::sendJson(const QJsonObject& message)
 
 void TestWebSocket::subscribe(const QString& topic)
 {
-    sendJson(QJsonObject{{QStringLiteral("op"), QStringLiteral("subscribe")}, {QStringLiteral("topic"), topic}});
+    sendJson(
+        QJsonObject{{QStringLiteral("op"), QStringLiteral("subscribe")}, {QStringLiteral("topic"), topic}});
 }
 
 QJsonObject TestWebSocket::waitFor(const std::function<bool(const QJsonObject&)>& match, int timeoutMs)
