@@ -46,16 +46,21 @@ start_worker() {
   "$WORKER" --model "$name" --server "$URL" --token "$TOKEN" "$@" >"$LOGS/worker-$name-$RANDOM.log" 2>&1 &
   PIDS+=($!)
 }
+MODELS=(echo calc arith)
 start_worker echo --concurrency 4
 start_worker calc --concurrency 4
 start_worker arith
 start_worker arith
-if "$WORKER" --model digits --describe >/dev/null 2>&1; then start_worker digits; fi
-if "$WORKER" --model image --describe >/dev/null 2>&1; then start_worker image; fi
+for extra in digits image; do
+  if "$WORKER" --model "$extra" --describe >/dev/null 2>&1; then start_worker "$extra"; MODELS+=("$extra"); fi
+done
 
+# Wait until every model has registered.
 for _ in $(seq 300); do
   live="$("$CTL" models --json 2>/dev/null || true)"
-  echo "$live" | grep -q '"calc"' && echo "$live" | grep -q '"arith"' && echo "$live" | grep -q '"echo"' && break
+  missing=0
+  for m in "${MODELS[@]}"; do echo "$live" | grep -q "\"$m\"" || missing=1; done
+  [ "$missing" = 0 ] && break
   sleep 0.1
 done
 
@@ -71,7 +76,7 @@ echo "== the distributed calculator: (1+2)*(3+4), the two sums run in parallel o
 if echo "$live" | grep -q '"digits"'; then
   echo
   echo "== digits: a handwritten 0 from the UCI data set, as 64 pixel values, then a picture of a 7"
-  "$CTL" submit digits '{"pixels": [0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0]}' --wait 10
+  "$CTL" submit digits '{"pixels": {"values": [0,0,5,13,9,1,0,0,0,0,13,15,10,15,5,0,0,3,15,2,0,11,8,0,0,4,12,0,0,8,8,0,0,5,8,0,0,9,8,0,0,4,11,0,1,12,7,0,0,2,14,5,10,12,0,0,0,0,6,13,10,0,0,0]}}' --wait 10
   printf '{"image": "%s"}' "$(base64 -w0 "$ROOT/resources/data/digit-7.png")" > "$DATA/digit-request.json"
   "$CTL" submit digits "@$DATA/digit-request.json" --wait 10
 fi

@@ -64,6 +64,20 @@ ModelCatalog::ModelCatalog(RedisClient& redis, const Clock& clock, QObject* pare
     : QObject(parent)
     , m_redis(redis)
     , m_clock(clock)
+    , m_registerScript(R"LUA(
+if redis.call('HLEN', KEYS[2]) == 0 and redis.call('HGET', KEYS[1], 'project') == ARGV[2] then
+  redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'request_type', ARGV[3], 'response_type', ARGV[4],
+             'descriptor_set', ARGV[5])
+end
+redis.call('HSETNX', KEYS[1], 'hash', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'project', ARGV[2])
+redis.call('HSETNX', KEYS[1], 'request_type', ARGV[3])
+redis.call('HSETNX', KEYS[1], 'response_type', ARGV[4])
+redis.call('HSETNX', KEYS[1], 'descriptor_set', ARGV[5])
+redis.call('HSETNX', KEYS[1], 'created_at', ARGV[6])
+redis.call('HSETNX', KEYS[1], 'metadata', ARGV[7])
+return redis.call('HMGET', KEYS[1], 'hash', 'project', 'request_type', 'response_type', 'created_at')
+)LUA")
 {
     connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh(); });
 }
@@ -272,17 +286,12 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
     const QByteArray key = BrokerKeys::modelInfo(name);
     const QByteArray now = QByteArray::number(m_clock.nowMs());
 
-    // The first registration decides the model's types and project; HSETNX makes that race-free across
-    // servers.
-    m_redis.command({"HSETNX", key, "hash", hash});
-    m_redis.command({"HSETNX", key, "project", project});
-    m_redis.command({"HSETNX", key, "request_type", requestType.toUtf8()});
-    m_redis.command({"HSETNX", key, "response_type", responseType.toUtf8()});
-    m_redis.command({"HSETNX", key, "descriptor_set", setBytes});
-    m_redis.command({"HSETNX", key, "created_at", now});
-    m_redis.command({"HSETNX", key, "metadata", toJson(request.metadata())});
-    m_redis.command(
-        {"HMGET", key, "hash", "project", "request_type", "response_type", "created_at"},
+    // The first registration decides the model's project and types, atomically across servers. A model with
+    // no instance left may be registered again with new types (an upgrade); a live one may not (409 below).
+    m_redis.eval(
+        m_registerScript, {key, BrokerKeys::instances(name)},
+        {hash, project, requestType.toUtf8(), responseType.toUtf8(), setBytes, now,
+         toJson(request.metadata())},
         [=, this](const RedisReply& reply) {
             if (reply.isError()) {
                 done(unavailable(reply));

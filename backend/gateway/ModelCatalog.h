@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "gateway/ModelInfo.h"
+#include "redis/RedisScript.h"
 
 #include "mmf/v1/registry.pb.h"
 #include "mmf/v1/token.pb.h"
@@ -70,6 +71,7 @@ private:
 
     RedisClient& m_redis;
     const Clock& m_clock;
+    RedisScript m_registerScript;
     QHash<QByteArray, ModelInfoPtr> m_models;
     QHash<QByteArray, ModelStats> m_stats;
     QHash<QByteArray, QByteArray> m_instanceModels; // instance id → model, for logout

@@ -55,6 +55,7 @@ private slots:
     void oversizedBodyIsRefusedBeforeReading();
     void badTokensAreRefused();
     void otherUsersTaskIsNotFound();
+    void modelWithoutInstancesCanChangeItsTypes();
 
 private:
     std::unique_ptr<WorkerFixture> startWorker(const QString& model, const QStringList& extra = {});
@@ -675,6 +676,35 @@ void TestTaskPath::otherUsersTaskIsNotFound()
         m_server->url(),
         m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"), QStringLiteral("admin")));
     QCOMPARE(admin.get(QStringLiteral("/api/v1/tasks/%1").arg(taskId)).status, 200);
+}
+
+void TestTaskPath::modelWithoutInstancesCanChangeItsTypes()
+{
+    auto first = startWorker(QStringLiteral("echo"), {QStringLiteral("--name"), QStringLiteral("upgraded")});
+    QVERIFY(first);
+    QVERIFY2(first->waitForReady(), first->output().constData());
+    // While an instance is live, other message types are a conflict.
+    auto conflicting =
+        startWorker(QStringLiteral("arith"), {QStringLiteral("--name"), QStringLiteral("upgraded")});
+    QVERIFY(conflicting);
+    QCOMPARE(conflicting->waitForExit(), 3);
+    QVERIFY(conflicting->output().contains("conflict"));
+    // Once the last instance has left, a new version with other types may take the name.
+    QVERIFY(first->kill(SIGTERM));
+    QCOMPARE(first->waitForExit(), 0);
+    auto second =
+        startWorker(QStringLiteral("arith"), {QStringLiteral("--name"), QStringLiteral("upgraded")});
+    QVERIFY(second);
+    QVERIFY2(second->waitForReady(), second->output().constData());
+    const auto model = m_alice->get(QStringLiteral("/api/v1/models/upgraded"));
+    QCOMPARE(model.json().value(QStringLiteral("request_type")).toString(),
+             QStringLiteral("mmf.models.ArithRequest"));
+    const auto done = m_alice->postJson(QStringLiteral("/api/v1/models/upgraded/tasks?wait=20"),
+                                        QJsonObject{{QStringLiteral("op"), QStringLiteral("ADD")},
+                                                    {QStringLiteral("a"), 1},
+                                                    {QStringLiteral("b"), 2}});
+    QCOMPARE(done.json().value(QStringLiteral("result")).toObject().value(QStringLiteral("value")).toDouble(),
+             3.0);
 }
 
 QTEST_GUILESS_MAIN(TestTaskPath)
