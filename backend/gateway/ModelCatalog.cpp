@@ -121,6 +121,39 @@ void ModelCatalog::lookup(const QByteArray& name, std::function<void(Result<Mode
 
 void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
 {
+    const ModelInfoPtr current = m_models.value(name);
+    if (!current) {
+        loadWholeModel(name, std::move(done));
+        return;
+    }
+    // A known model: read the small fields only; the descriptor set is read again only when its hash changed.
+    m_redis.command({"HMGET", BrokerKeys::modelInfo(name), "hash", "project", "metadata", "retry"},
+                    [this, name, current, done](const RedisReply& reply) {
+                        if (reply.isError()) {
+                            done(unavailable(reply));
+                            return;
+                        }
+                        if (reply.at(0).isNil()) {
+                            done(ModelInfoPtr());
+                            return;
+                        }
+                        if (current->descriptorHash != reply.at(0).view() ||
+                            current->project != reply.at(1).view()) {
+                            loadWholeModel(name, done);
+                            return;
+                        }
+                        auto updated = std::make_shared<ModelInfo>(*current);
+                        updated->metadata.Clear();
+                        fromJson(reply.at(2).toByteArray(), &updated->metadata);
+                        updated->retry.Clear();
+                        fromJson(reply.at(3).toByteArray(), &updated->retry);
+                        publish(updated);
+                        done(ModelInfoPtr(updated));
+                    });
+}
+
+void ModelCatalog::loadWholeModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
+{
     m_redis.command({"HGETALL", BrokerKeys::modelInfo(name)}, [this, name, done](const RedisReply& reply) {
         if (reply.isError()) {
             done(unavailable(reply));
@@ -130,20 +163,7 @@ void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<M
             done(ModelInfoPtr());
             return;
         }
-        const QHash<QByteArray, QByteArray> fields = hashFromReply(reply);
-        ModelInfoPtr current = m_models.value(name);
-        if (current && current->descriptorHash == fields.value("hash") &&
-            current->project == fields.value("project")) {
-            // Same types: only the catalogue fields may have changed.
-            auto updated = std::make_shared<ModelInfo>(*current);
-            fromJson(fields.value("metadata"), &updated->metadata);
-            updated->retry.Clear();
-            fromJson(fields.value("retry"), &updated->retry);
-            publish(updated);
-            done(ModelInfoPtr(updated));
-            return;
-        }
-        Result<ModelInfoPtr> parsed = parseModel(name, fields);
+        Result<ModelInfoPtr> parsed = parseModel(name, hashFromReply(reply));
         if (parsed)
             publish(*parsed);
         done(std::move(parsed));

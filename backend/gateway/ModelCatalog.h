@@ -65,6 +65,7 @@ signals:
 
 private:
     void loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
+    void loadWholeModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
     static Result<ModelInfoPtr> parseModel(const QByteArray& name,
                                            const QHash<QByteArray, QByteArray>& fields);
     void publish(const ModelInfoPtr& model);

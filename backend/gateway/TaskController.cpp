@@ -126,13 +126,8 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
                       ApiError::send(responder, bytes.error());
                       return;
                   }
-                  if (m_context.catalog.stats(name).instances == 0) {
-                      ApiError::send(
-                          responder,
-                          Error::unavailable(
-                              QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
+                  if (!hasLiveInstance(name, responder))
                       return;
-                  }
                   TaskService::Submission submission;
                   submission.model = model;
                   submission.request = *bytes;
@@ -214,6 +209,16 @@ void TaskController::withModel(const QByteArray& name, const v1::TokenClaims& ca
             }
             then(model);
         });
+}
+
+bool TaskController::hasLiveInstance(const QByteArray& name, const HttpResponder& responder) const
+{
+    if (m_context.catalog.stats(name).instances > 0)
+        return true;
+    ApiError::send(
+        responder,
+        Error::unavailable(QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
+    return false;
 }
 
 void TaskController::answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary,
@@ -318,13 +323,8 @@ void TaskController::submitBatch(HttpRequest& request, const HttpResponder& resp
                       }
                       requests.push_back(std::move(*bytes));
                   }
-                  if (m_context.catalog.stats(name).instances == 0) {
-                      ApiError::send(
-                          responder,
-                          Error::unavailable(
-                              QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
+                  if (!hasLiveInstance(name, responder))
                       return;
-                  }
                   m_context.tasks.submitBatch(model, requests, claims, {},
                                               [responder](Result<QList<QByteArray>> ids) {
                                                   if (!ids) {

@@ -30,6 +30,8 @@ private:
     // Looks the model up and checks the caller may use it (404 / 403 answered here), then continues.
     void withModel(const QByteArray& name, const v1::TokenClaims& caller, const HttpResponder& responder,
                    std::function<void(const ModelInfoPtr&)> then);
+    // False, and 503 answered, when no instance of the model is live.
+    bool hasLiveInstance(const QByteArray& name, const HttpResponder& responder) const;
     // Answers with the task as it is now: 200 when final (binary result if asked for and succeeded), else
     // `pendingStatus` (202 after a submit, 200 for a read).
     void answerWithTask(const HttpResponder& responder, const TaskRecord& record, bool binary,

@@ -171,7 +171,7 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
 void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                         std::function<void(Result<TaskRecord>)> done)
 {
-    fetchRecords({taskId}, [=, done = std::move(done)](Result<QList<TaskRecord>> records) {
+    fetchRecords({taskId}, true, [=, done = std::move(done)](Result<QList<TaskRecord>> records) {
         if (!records) {
             done(records.error());
             return;
@@ -184,18 +184,18 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
     });
 }
 
-void TaskService::fetchRecords(const QList<QByteArray>& taskIds,
+void TaskService::fetchRecords(const QList<QByteArray>& taskIds, bool withResults,
                                std::function<void(Result<QList<TaskRecord>>)> done)
 {
     if (taskIds.isEmpty()) {
         done(QList<TaskRecord>());
         return;
     }
-    // First the model of each task, then its hash and result, all pipelined.
+    // First the model of each task, then its hash (and result), all pipelined.
     std::vector<QByteArray> args{"MGET"};
     for (const QByteArray& id : taskIds)
         args.push_back(BrokerKeys::taskIndex(id));
-    m_redis.command(args, [this, taskIds, done = std::move(done)](const RedisReply& models) {
+    m_redis.command(args, [this, taskIds, withResults, done = std::move(done)](const RedisReply& models) {
         if (models.isError()) {
             done(unavailable(models));
             return;
@@ -215,7 +215,7 @@ void TaskService::fetchRecords(const QList<QByteArray>& taskIds,
         for (qsizetype i = 0; i < taskIds.size(); ++i)
             modelNames.append(models.at(i).toByteArray());
         for (qsizetype i = 0; i < taskIds.size(); ++i)
-            state->remaining += modelNames[i].isEmpty() ? 0 : 2;
+            state->remaining += modelNames[i].isEmpty() ? 0 : (withResults ? 2 : 1);
         auto finish = [state, done] {
             if (state->failed) {
                 done(state->error);
@@ -250,6 +250,8 @@ void TaskService::fetchRecords(const QList<QByteArray>& taskIds,
                 if (--state->remaining == 0)
                     finish();
             });
+            if (!withResults)
+                continue;
             m_redis.command({"GET", BrokerKeys::result(model, id)}, [=](const RedisReply& reply) {
                 if (reply.isError()) {
                     state->failed = true;
@@ -282,7 +284,7 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
                         QList<QByteArray> ids;
                         for (qsizetype i = 0; i < reply.size(); ++i)
                             ids.append(reply.at(i).toByteArray());
-                        fetchRecords(ids, [query, done](Result<QList<TaskRecord>> records) {
+                        fetchRecords(ids, false, [query, done](Result<QList<TaskRecord>> records) {
                             if (!records) {
                                 done(records.error());
                                 return;
@@ -293,7 +295,6 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
                                     continue;
                                 if (!query.status.isEmpty() && record.status != query.status)
                                     continue;
-                                record.result.clear();
                                 out.append(std::move(record));
                                 if (out.size() >= query.limit)
                                     break;

@@ -81,7 +81,9 @@ public:
                  std::function<void(Result<QList<LogLine>>)> done);
 
 private:
-    void fetchRecords(const QList<QByteArray>& taskIds, std::function<void(Result<QList<TaskRecord>>)> done);
+    // Records of the tasks that exist, in order; results only when asked (lists do not show them).
+    void fetchRecords(const QList<QByteArray>& taskIds, bool withResults,
+                      std::function<void(Result<QList<TaskRecord>>)> done);
 
     RedisClient& m_redis;
     ModelCatalog& m_catalog;

@@ -44,13 +44,6 @@ void Maintenance::stop()
     m_reclaimTimer.stop();
 }
 
-void Maintenance::runOnce()
-{
-    promoteDue();
-    for (const ModelInfoPtr& model : m_catalog.all())
-        reclaimIdle(model->name);
-}
-
 void Maintenance::promoteDue()
 {
     const QByteArray now = QByteArray::number(m_clock.nowMs());
@@ -80,7 +73,7 @@ void Maintenance::reclaimIdle(const QByteArray& model)
                   QByteArray::number(custom ? own.backoff_factor() : m_settings.retryBackoffFactor),
                   QByteArray::number(custom ? own.backoff_max_ms() : m_settings.retryBackoffMaxMs),
                   QByteArray::number(m_settings.eventsMaxLen), QByteArray::number(kBatch)},
-                 [this, model](const RedisReply& reply) {
+                 [model](const RedisReply& reply) {
                      if (reply.isError()) {
                          // NOGROUP: no instance created the group yet; nothing to reclaim.
                          if (!reply.isUnavailable() && !reply.view().startsWith("NOGROUP"))
@@ -91,7 +84,6 @@ void Maintenance::reclaimIdle(const QByteArray& model)
                      if (reclaimed > 0) {
                          qCInfo(lcMaintenance)
                              << "reclaimed" << reclaimed << "task(s) of" << model << "from dead instances";
-                         emit this->reclaimed(model, reclaimed);
                      }
                  });
 }

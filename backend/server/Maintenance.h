@@ -24,12 +24,6 @@ public:
 
     void start();
     void stop();
-    // One pass now (tests and the scaler call it when they know something changed).
-    void runOnce();
-
-signals:
-    // Entries reclaimed from dead instances, per pass with any.
-    void reclaimed(const QByteArray& model, int count);
 
 private:
     void promoteDue();
