@@ -50,6 +50,16 @@ QByteArray dead(QByteArrayView model)
 {
     return modelKey(model, "dead");
 }
+
+QByteArray deadIndex(QByteArrayView model)
+{
+    return modelKey(model, "deadidx");
+}
+
+QByteArray retrySettings(QByteArrayView model)
+{
+    return modelKey(model, "retry");
+}
 QByteArray inflight(QByteArrayView model)
 {
     return modelKey(model, "inflight");

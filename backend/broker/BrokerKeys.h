@@ -15,6 +15,8 @@ QByteArray log(QByteArrayView model, QByteArrayView taskId);       // stream
 QByteArray events(QByteArrayView model);                           // stream, trimmed
 QByteArray delayed(QByteArrayView model);                          // sorted set by due time (ms)
 QByteArray dead(QByteArrayView model);                             // stream
+QByteArray deadIndex(QByteArrayView model);                        // hash: task id → dead stream entry id
+QByteArray retrySettings(QByteArrayView model);                    // hash: the model's retry policy (PATCH)
 QByteArray inflight(QByteArrayView model);                         // hash: stream entry id → task id
 QByteArray modelInfo(QByteArrayView model);                        // hash: descriptors, types, project, ...
 QByteArray instances(QByteArrayView model);                        // hash: instance id → JSON

@@ -11,11 +11,24 @@ local function fail_attempt(taskKey, eventsKey, delayedKey, deadKey, id, now, co
   local h = redis.call('HMGET', taskKey, 'st', 'u', 'att')
   if not h[1] then return 'gone' end
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
+  -- The model's own policy (set by an admin with PATCH) wins over the caller's defaults, so a change reaches
+  -- running instances at once. Same hash tag as the other keys: mmf:{m}:retry.
+  local retryKey = (string.gsub(delayedKey, 'delayed$', 'retry'))
+  local own = redis.call('HMGET', retryKey, 'max_attempts', 'backoff_initial_ms', 'backoff_factor',
+                         'backoff_max_ms')
+  if own[1] then
+    maxAtt = own[1]
+    initial = own[2] or initial
+    factor = own[3] or factor
+    maxBackoff = own[4] or maxBackoff
+  end
   local att = tonumber(h[3]) or 0
   if att >= tonumber(maxAtt) then
     redis.call('HSET', taskKey, 'st', 'dead_lettered', 'f', now, 'ec', code, 'em', msg)
     redis.call('HDEL', taskKey, 'n')
-    redis.call('XADD', deadKey, '*', 'id', id, 'u', h[2] or '', 'a', att, 'ec', code, 'em', msg, 'ts', now)
+    local dead = redis.call('XADD', deadKey, '*', 'id', id, 'u', h[2] or '', 'a', att, 'ec', code, 'em', msg,
+                            'ts', now)
+    redis.call('HSET', deadKey .. 'idx', id, dead)
     redis.call('XADD', eventsKey, 'MAXLEN', '~', maxlen, '*', 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now,
                'st', 'dead_lettered', 'a', att, 'ec', code, 'em', msg)
     return 'dead'
@@ -196,8 +209,9 @@ if id ~= '' then
                'st', 'dead_lettered', 'a', att, 'ec', ARGV[4], 'em', ARGV[5])
   end
 end
-redis.call('XADD', KEYS[2], '*', 'id', id, 'entry', ARGV[1], 'u', u, 'a', att, 'ec', ARGV[4], 'em', ARGV[5],
-           'ts', ARGV[3])
+local dead = redis.call('XADD', KEYS[2], '*', 'id', id, 'entry', ARGV[1], 'u', u, 'a', att, 'ec', ARGV[4],
+                        'em', ARGV[5], 'ts', ARGV[3])
+if id ~= '' then redis.call('HSET', KEYS[2] .. 'idx', id, dead) end
 return 'ok'
 )LUA";
 
@@ -292,6 +306,42 @@ if h[1] == 'running' then return 'cancelled_running' end
 return 'cancelled'
 )LUA";
 
+// A dead letter queued again under its own id: attempts reset, the envelope (with a fresh task token)
+// re-added, out of the dead stream. Only a task listed in the dead index and still dead_lettered moves, so
+// two admins replaying at once queue it once.
+const char* const kReplay = R"LUA(
+local dead = redis.call('HGET', KEYS[6], ARGV[1])
+if not dead then return 'not_found' end
+local h = redis.call('HMGET', KEYS[1], 'st', 'u', 'env')
+if h[1] ~= 'dead_lettered' then
+  redis.call('HDEL', KEYS[6], ARGV[1])
+  redis.call('XDEL', KEYS[5], dead)
+  return 'not_found'
+end
+local env = ARGV[2]
+if env == '' then env = h[3] end
+if not env then return 'not_found' end
+local entry = redis.call('XADD', KEYS[2], '*', 'env', env)
+redis.call('HSET', KEYS[1], 'st', 'queued', 'att', 0, 'e', entry, 'env', env)
+redis.call('HDEL', KEYS[1], 'f', 'n', 'ec', 'em', 's', 'i', 'pf', 'pt')
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[4], entry, ARGV[1])
+redis.call('ZREM', KEYS[7], ARGV[1])
+redis.call('XDEL', KEYS[5], dead)
+redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'k', 's', 'id', ARGV[1], 'u', h[2] or '', 'ts', ARGV[3],
+           'st', 'queued', 'a', 0)
+return 'ok'
+)LUA";
+
+const char* const kDiscardDead = R"LUA(
+local dead = redis.call('HGET', KEYS[2], ARGV[1])
+if not dead then return 0 end
+redis.call('XDEL', KEYS[1], dead)
+redis.call('HDEL', KEYS[2], ARGV[1])
+return 1
+)LUA";
+
 QByteArray withFailAttempt(const char* body)
 {
     return QByteArray(kFailAttemptFunction) + body;
@@ -312,6 +362,8 @@ BrokerScripts::BrokerScripts()
     , reclaimConsumer(withFailAttempt(kReclaimConsumer))
     , promote(kPromote)
     , cancel(kCancel)
+    , replay(kReplay)
+    , discardDead(kDiscardDead)
 {}
 
 } // namespace mmf

@@ -40,6 +40,8 @@ struct BrokerScripts
     // Worker, fenced: a failed attempt (the model threw). KEYS: task, tasks, events, delayed, dead, inflight.
     // ARGV: entry, consumer, task id, now ms, error code, error message, max attempts, backoff initial ms,
     //       backoff factor, backoff max ms, events maxlen.
+    // The model's mmf:{m}:retry hash (set by PATCH), when present, overrides the four retry arguments; a dead
+    // letter is indexed in mmf:{m}:deadidx (task id → dead entry) — so do reclaim and reclaimConsumer.
     // → "retry" | "dead" | "lost" | a final status
     RedisScript failAttempt;
     // Worker, fenced: gives a task back untouched (shutdown): the attempt does not count, the task is queued
@@ -70,6 +72,14 @@ struct BrokerScripts
     // Server. KEYS: task, events, delayed. ARGV: task id, now ms, events maxlen.
     // → "cancelled" | "cancelled_running" | the final status it already had | "gone"
     RedisScript cancel;
+    // Server (admin): a dead letter queued again under its own id, attempts 0, `queued` event; the envelope
+    // (ARGV, "" = keep the stored one) normally carries a fresh task token. KEYS: task, tasks, events,
+    // inflight, dead, dead index, delayed. ARGV: task id, envelope, now ms, retention s, events maxlen.
+    // → "ok" | "not_found" (not in the dead list, or no longer dead_lettered)
+    RedisScript replay;
+    // Server (admin): a dead letter leaves the list; the task stays dead_lettered. KEYS: dead, dead index.
+    // ARGV: task id. → 1 | 0 (not listed)
+    RedisScript discardDead;
 };
 
 } // namespace mmf

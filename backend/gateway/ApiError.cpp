@@ -47,7 +47,7 @@ void send(const HttpResponder& responder, const Error& error)
     if (error.code == ErrorCode::Unauthenticated)
         headers.append({QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")});
     if (error.code == ErrorCode::RateLimited || error.code == ErrorCode::Unavailable)
-        headers.append({QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")});
+        headers.append({QByteArrayLiteral("Retry-After"), QByteArray::number(qMax(1, error.retryAfterSecs))});
     responder.sendJson(httpStatus(error.code), toJson(error), headers);
 }
 

@@ -12,10 +12,14 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
     , m_server(limits)
     , m_tasks(context)
     , m_registry(context)
+    , m_catalogRoutes(context, m_registry)
+    , m_deadLetters(context)
     , m_system(context)
 {
     m_tasks.registerRoutes(m_router);
     m_registry.registerRoutes(m_router);
+    m_catalogRoutes.registerRoutes(m_router);
+    m_deadLetters.registerRoutes(m_router);
     m_system.registerRoutes(m_router);
     m_server.setHandler([this](HttpRequest& request, const HttpResponder& responder) {
         if (!m_observer) {

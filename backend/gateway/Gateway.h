@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/Result.h"
+#include "gateway/CatalogController.h"
+#include "gateway/DeadLetterController.h"
 #include "gateway/GatewayContext.h"
 #include "gateway/RegistryController.h"
 #include "gateway/SystemController.h"
@@ -40,6 +42,8 @@ private:
     Router m_router;
     TaskController m_tasks;
     RegistryController m_registry;
+    CatalogController m_catalogRoutes;
+    DeadLetterController m_deadLetters;
     SystemController m_system;
     RequestObserver m_observer;
 };

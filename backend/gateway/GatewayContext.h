@@ -6,7 +6,9 @@ class AuthGuard;
 class Clock;
 class KeyRing;
 class ModelCatalog;
+class ModelRedisUsers;
 class RedisClient;
+class ScalingView;
 class SigningKey;
 class TaskService;
 class TaskTokenMinter;
@@ -27,6 +29,9 @@ struct GatewayContext
     KeyRing& keyRing;
     const SigningKey& signingKey;
     WebSocketHub& webSockets;
+    ModelRedisUsers& redisUsers; // the per-model Redis users handed to instances
+    // The scaler's view (set by the server after construction): managed models, cold start. May be null.
+    const ScalingView* scaling = nullptr;
 };
 
 } // namespace mmf

@@ -19,11 +19,10 @@ struct GatewaySettings
     int retryBackoffInitialMs = 1000;
     double retryBackoffFactor = 2;
     int retryBackoffMaxMs = 30000;
-    // What workers are told to use (the server's own Redis until per-model users exist).
+    // Where workers reach Redis (host, or a unix socket path with port 0). As whom: each model's own ACL user
+    // (ModelRedisUsers), never the server's credentials, which are deliberately not here.
     QByteArray workerRedisHost;
     quint16 workerRedisPort = 0;
-    QByteArray workerRedisUser;
-    QByteArray workerRedisPassword;
     int workerRedisDb = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "auth/SigningKey.h"
 #include "auth/TokenCodec.h"
 #include "broker/BrokerKeys.h"
+#include "core/Clock.h"
 #include "redis/RedisClient.h"
 
 #include <QJsonDocument>
@@ -11,10 +12,11 @@
 
 namespace mmf {
 
-KeyRing::KeyRing(RedisClient& redis, TokenVerifier& verifier, QObject* parent)
+KeyRing::KeyRing(RedisClient& redis, TokenVerifier& verifier, const Clock& clock, QObject* parent)
     : QObject(parent)
     , m_redis(redis)
     , m_verifier(verifier)
+    , m_clock(clock)
 {
     connect(&m_timer, &QTimer::timeout, this, &KeyRing::reload);
 }
@@ -34,6 +36,21 @@ void KeyRing::publish(const SigningKey& key)
                      QJsonDocument(value).toJson(QJsonDocument::Compact)});
 }
 
+void KeyRing::publishRetired(const PublicKeyEntry& entry)
+{
+    if (entry.notAfterSecs <= m_clock.nowSecs()) {
+        m_verifier.removeTrustedKey(entry.keyId);
+        m_redis.command({"HDEL", BrokerKeys::publicKeys(), entry.keyId});
+        return;
+    }
+    m_verifier.setTrustedKey(entry.keyId, entry.publicKey, entry.notAfterSecs);
+    const QJsonObject value{
+        {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(entry.publicKey))},
+        {QStringLiteral("not_after"), double(entry.notAfterSecs)}};
+    m_redis.command(
+        {"HSET", BrokerKeys::publicKeys(), entry.keyId, QJsonDocument(value).toJson(QJsonDocument::Compact)});
+}
+
 void KeyRing::start(int intervalMs)
 {
     m_timer.start(intervalMs);
@@ -46,14 +63,19 @@ void KeyRing::reload()
         if (!reply.isArray())
             return;
         QList<PublicKeyEntry> keys;
+        const qint64 now = m_clock.nowSecs();
         for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
             const QJsonObject value = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
             std::optional<QByteArray> publicKey =
                 Base64Url::decode(value.value(QStringLiteral("public_key")).toString().toLatin1());
             if (!publicKey || publicKey->size() != 32)
                 continue;
-            keys.append({reply.at(i).toByteArray(), *publicKey,
-                         qint64(value.value(QStringLiteral("not_after")).toDouble())});
+            const qint64 notAfter = qint64(value.value(QStringLiteral("not_after")).toDouble());
+            if (notAfter > 0 && notAfter <= now) {
+                m_redis.command({"HDEL", BrokerKeys::publicKeys(), reply.at(i).toByteArray()});
+                continue;
+            }
+            keys.append({reply.at(i).toByteArray(), *publicKey, notAfter});
         }
         if (keys.isEmpty())
             return;

@@ -7,12 +7,14 @@
 
 namespace mmf {
 
+class Clock;
 class RedisClient;
 class SigningKey;
 class TokenVerifier;
 
 // The trusted public keys, published in Redis (mmf:keys) so every server and worker sees a rotation at once.
-// Keeps the verifier in step and serves GET /api/v1/keys.
+// Keeps the verifier in step and serves GET /api/v1/keys. Keys past their end are removed from Redis
+// by whichever server sees them first.
 class KeyRing : public QObject
 {
     Q_OBJECT
@@ -24,10 +26,12 @@ public:
         qint64 notAfterSecs = 0; // 0: no end
     };
 
-    KeyRing(RedisClient& redis, TokenVerifier& verifier, QObject* parent = nullptr);
+    KeyRing(RedisClient& redis, TokenVerifier& verifier, const Clock& clock, QObject* parent = nullptr);
 
     // Trusts and publishes the server's own key (no end date while it signs).
     void publish(const SigningKey& key);
+    // Publishes a rotated-out key, trusted until notAfterSecs; past that every server drops it.
+    void publishRetired(const PublicKeyEntry& entry);
     // Loads mmf:keys now and every `intervalMs`.
     void start(int intervalMs = 10000);
     void reload();
@@ -37,6 +41,7 @@ public:
 private:
     RedisClient& m_redis;
     TokenVerifier& m_verifier;
+    const Clock& m_clock;
     QList<PublicKeyEntry> m_keys;
     QTimer m_timer;
 };

@@ -75,8 +75,45 @@ redis.call('HSETNX', KEYS[1], 'request_type', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'response_type', ARGV[4])
 redis.call('HSETNX', KEYS[1], 'descriptor_set', ARGV[5])
 redis.call('HSETNX', KEYS[1], 'created_at', ARGV[6])
-redis.call('HSETNX', KEYS[1], 'metadata', ARGV[7])
+local cur = redis.call('HMGET', KEYS[1], 'hash', 'project', 'request_type', 'response_type')
+if cur[1] == ARGV[1] and cur[2] == ARGV[2] and cur[3] == ARGV[3] and cur[4] == ARGV[4] then
+  -- The declared catalogue fields fill every field an admin has not set with PATCH.
+  local meta = {}
+  local stored = redis.call('HGET', KEYS[1], 'metadata')
+  if stored and stored ~= '' then meta = cjson.decode(stored) end
+  local declared = {}
+  if ARGV[7] ~= '' then declared = cjson.decode(ARGV[7]) end
+  local locked = {}
+  for f in string.gmatch(redis.call('HGET', KEYS[1], 'metadata_locked') or '', '[^,]+') do locked[f] = true end
+  for _, f in ipairs({'description', 'version', 'owner', 'tags', 'docs'}) do
+    if not locked[f] then meta[f] = declared[f] end
+  end
+  if type(meta['tags']) ~= 'table' or next(meta['tags']) == nil then meta['tags'] = nil end
+  redis.call('HSET', KEYS[1], 'metadata', cjson.encode(meta))
+end
 return redis.call('HMGET', KEYS[1], 'hash', 'project', 'request_type', 'response_type', 'created_at')
+)LUA")
+    , m_updateScript(R"LUA(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local meta = {}
+local stored = redis.call('HGET', KEYS[1], 'metadata')
+if stored and stored ~= '' then meta = cjson.decode(stored) end
+for k, v in pairs(cjson.decode(ARGV[1])) do meta[k] = v end
+if type(meta['tags']) ~= 'table' or next(meta['tags']) == nil then meta['tags'] = nil end
+redis.call('HSET', KEYS[1], 'metadata', cjson.encode(meta))
+if ARGV[2] ~= '' then
+  local locked, out = {}, {}
+  for f in string.gmatch((redis.call('HGET', KEYS[1], 'metadata_locked') or '') .. ',' .. ARGV[2], '[^,]+') do
+    if not locked[f] then locked[f] = true; table.insert(out, f) end
+  end
+  redis.call('HSET', KEYS[1], 'metadata_locked', table.concat(out, ','))
+end
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[1], 'retry', ARGV[3])
+  redis.call('HSET', KEYS[2], 'max_attempts', ARGV[4], 'backoff_initial_ms', ARGV[5], 'backoff_factor', ARGV[6],
+             'backoff_max_ms', ARGV[7])
+end
+return 1
 )LUA")
 {
     connect(&m_refreshTimer, &QTimer::timeout, this, [this] { refresh(); });
@@ -91,6 +128,14 @@ void ModelCatalog::start(int refreshIntervalMs)
 ModelInfoPtr ModelCatalog::find(QByteArrayView name) const
 {
     return m_models.value(name.toByteArray());
+}
+
+bool ModelCatalog::isLive(QByteArrayView name) const
+{
+    const QByteArray key = name.toByteArray();
+    if (m_stats.value(key).instances > 0)
+        return true;
+    return m_livenessHook && m_livenessHook(key);
 }
 
 ModelStats ModelCatalog::stats(QByteArrayView name) const
@@ -127,29 +172,30 @@ void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<M
         return;
     }
     // A known model: read the small fields only; the descriptor set is read again only when its hash changed.
-    m_redis.command({"HMGET", BrokerKeys::modelInfo(name), "hash", "project", "metadata", "retry"},
-                    [this, name, current, done](const RedisReply& reply) {
-                        if (reply.isError()) {
-                            done(unavailable(reply));
-                            return;
-                        }
-                        if (reply.at(0).isNil()) {
-                            done(ModelInfoPtr());
-                            return;
-                        }
-                        if (current->descriptorHash != reply.at(0).view() ||
-                            current->project != reply.at(1).view()) {
-                            loadWholeModel(name, done);
-                            return;
-                        }
-                        auto updated = std::make_shared<ModelInfo>(*current);
-                        updated->metadata.Clear();
-                        fromJson(reply.at(2).toByteArray(), &updated->metadata);
-                        updated->retry.Clear();
-                        fromJson(reply.at(3).toByteArray(), &updated->retry);
-                        publish(updated);
-                        done(ModelInfoPtr(updated));
-                    });
+    m_redis.command(
+        {"HMGET", BrokerKeys::modelInfo(name), "hash", "project", "metadata", "retry", "last_seen_at"},
+        [this, name, current, done](const RedisReply& reply) {
+            if (reply.isError()) {
+                done(unavailable(reply));
+                return;
+            }
+            if (reply.at(0).isNil()) {
+                done(ModelInfoPtr());
+                return;
+            }
+            if (current->descriptorHash != reply.at(0).view() || current->project != reply.at(1).view()) {
+                loadWholeModel(name, done);
+                return;
+            }
+            auto updated = std::make_shared<ModelInfo>(*current);
+            updated->metadata.Clear();
+            fromJson(reply.at(2).toByteArray(), &updated->metadata);
+            updated->retry.Clear();
+            fromJson(reply.at(3).toByteArray(), &updated->retry);
+            updated->lastSeenAtMs = reply.at(4).toByteArray().toLongLong();
+            publish(updated);
+            done(ModelInfoPtr(updated));
+        });
 }
 
 void ModelCatalog::loadWholeModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
@@ -188,6 +234,7 @@ Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name,
     model->request = model->descriptors->findMessage(QString::fromUtf8(model->requestType));
     model->response = model->descriptors->findMessage(QString::fromUtf8(model->responseType));
     model->createdAtMs = fields.value("created_at").toLongLong();
+    model->lastSeenAtMs = fields.value("last_seen_at").toLongLong();
     fromJson(fields.value("metadata"), &model->metadata);
     fromJson(fields.value("retry"), &model->retry);
     if (!model->request || !model->response)
@@ -272,6 +319,28 @@ void ModelCatalog::refresh(std::function<void()> done)
                             });
         }
     });
+}
+
+void ModelCatalog::updateSettings(const QByteArray& name, const SettingsUpdate& update,
+                                  std::function<void(Result<ModelInfoPtr>)> done)
+{
+    const v1::RetryPolicy& retry = update.retry;
+    m_redis.eval(
+        m_updateScript, {BrokerKeys::modelInfo(name), BrokerKeys::retrySettings(name)},
+        {update.metadataJson, update.lockedFields.join(','), update.hasRetry ? toJson(retry) : QByteArray(),
+         QByteArray::number(retry.max_attempts()), QByteArray::number(retry.backoff_initial_ms()),
+         QByteArray::number(retry.backoff_factor(), 'g', 10), QByteArray::number(retry.backoff_max_ms())},
+        [this, name, done = std::move(done)](const RedisReply& reply) {
+            if (reply.isError()) {
+                done(unavailable(reply));
+                return;
+            }
+            if (reply.integer() == 0) {
+                done(ModelInfoPtr());
+                return;
+            }
+            loadModel(name, done);
+        });
 }
 
 void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, const v1::TokenClaims& claims,

@@ -36,12 +36,38 @@ public:
 
     void start(int refreshIntervalMs = 1000);
 
+    // The admin's partial update of a model's catalogue fields and retry policy (PATCH). `metadataJson` holds
+    // only the fields to change (ModelMetadata JSON names); those fields are locked, so later registrations
+    // no longer overwrite them. A set `retry` is stored whole, also in mmf:{m}:retry where the broker scripts
+    // read it.
+    struct SettingsUpdate
+    {
+        QByteArray metadataJson = "{}";
+        QList<QByteArray> lockedFields;
+        bool hasRetry = false;
+        v1::RetryPolicy retry;
+    };
+    // Extra liveness besides instances (the scaler's dynamic mode makes a model live with none).
+    using LivenessHook = std::function<bool(const QByteArray& name)>;
+
     // From memory; nullptr when unknown here.
     ModelInfoPtr find(QByteArrayView name) const;
+    // A model can take a task now: an instance is registered, or the liveness hook says so.
+    bool isLive(QByteArrayView name) const;
+    void setLivenessHook(LivenessHook hook) { m_livenessHook = std::move(hook); }
     ModelStats stats(QByteArrayView name) const;
     QList<ModelInfoPtr> all() const;
     // From memory, else from Redis. The callback gets nullptr for an unknown model, or an unavailable error.
     void lookup(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
+
+    // Reads the model from Redis again (after a change); nullptr for an unknown model.
+    void reload(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
+    {
+        loadModel(name, std::move(done));
+    }
+    // Applies a PATCH; the callback gets the reloaded model, nullptr for an unknown one, or unavailable.
+    void updateSettings(const QByteArray& name, const SettingsUpdate& update,
+                        std::function<void(Result<ModelInfoPtr>)> done);
 
     // Joins an instance: creates the model on first sight (project = the token's project), refuses another
     // project (403) or other message types / descriptors (409, saying what differs).
@@ -73,6 +99,8 @@ private:
     RedisClient& m_redis;
     const Clock& m_clock;
     RedisScript m_registerScript;
+    RedisScript m_updateScript;
+    LivenessHook m_livenessHook;
     QHash<QByteArray, ModelInfoPtr> m_models;
     QHash<QByteArray, ModelStats> m_stats;
     QHash<QByteArray, QByteArray> m_instanceModels; // instance id → model, for logout

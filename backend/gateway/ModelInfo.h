@@ -29,6 +29,7 @@ struct ModelInfo
     v1::ModelMetadata metadata;
     v1::RetryPolicy retry;
     qint64 createdAtMs = 0;
+    qint64 lastSeenAtMs = 0; // registration or last answered ping of an instance (0: unknown)
 };
 using ModelInfoPtr = std::shared_ptr<const ModelInfo>;
 

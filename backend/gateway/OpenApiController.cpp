@@ -4,6 +4,7 @@
 #include "gateway/AuthGuard.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
+#include "scaler/ScalingView.h"
 #include "schema/JsonSchema.h"
 
 #include <QJsonArray>
@@ -77,10 +78,44 @@ const Operation kOperations[] = {
      "the keys", "KeyList", nullptr},
     {"post", "/api/v1/tokens", "issueToken", "Issue a token for a worker or a script (admin)", "system", true,
      201, "the token", "IssuedToken", "TokenRequest"},
+    {"post", "/api/v1/auth/register", "registerUser", "Sign up: a member of the default project", "auth",
+     false, 201, "the new user", "RegisteredUser", "Credentials"},
+    {"post", "/api/v1/auth/login", "login", "Sign in: an access token and a refresh token", "auth", false,
+     200, "the tokens", "TokenPair", "LoginRequest"},
+    {"post", "/api/v1/auth/refresh", "refresh",
+     "A new pair for a refresh token (single use; reuse revokes the session)", "auth", false, 200,
+     "the tokens", "TokenPair", "RefreshRequest"},
+    {"get", "/api/v1/projects", "listProjects",
+     "The caller's projects (admin: every project with its members)", "projects", true, 200, "the projects",
+     "ProjectList", nullptr},
+    {"put", "/api/v1/projects/{project}/members/{login}", "putMember",
+     "Add a user to a project or change their methods (admin)", "projects", true, 200, "the membership",
+     "Membership", "MemberRequest"},
+    {"delete", "/api/v1/projects/{project}/members/{login}", "deleteMember",
+     "Remove a user from a project (admin)", "projects", true, 204, "removed", nullptr, nullptr},
     {"get", "/api/v1/models", "listModels", "Models that can take a task now", "models", true, 200,
      "the models", "ModelList", nullptr},
     {"get", "/api/v1/models/{name}", "getModel", "A model with its descriptor set and JSON Schemas", "models",
      true, 200, "the model", "ModelDetail", nullptr},
+    {"patch", "/api/v1/models/{name}", "patchModel",
+     "Change a model's catalogue fields and retry policy (admin; a partial update)", "models", true, 200,
+     "the model", "ModelDetail", "ModelPatch"},
+    {"get", "/api/v1/models/{name}/instances", "listInstances", "A model's live instances with their pings",
+     "models", true, 200, "the instances", "InstanceList", nullptr},
+    {"get", "/api/v1/models/{name}/dead-letters", "listDeadLetters",
+     "A model's dead letters, newest first (admin)", "models", true, 200, "the dead letters",
+     "DeadLetterList", nullptr},
+    {"post", "/api/v1/models/{name}/dead-letters:replay", "replayDeadLetters",
+     "Queue dead letters again under their own ids (admin)", "models", true, 200, "what was replayed",
+     "ReplayResult", "ReplayRequest"},
+    {"delete", "/api/v1/models/{name}/dead-letters/{task_id}", "discardDeadLetter",
+     "Remove a dead letter from the list; the task stays dead_lettered (admin)", "models", true, 204,
+     "removed", nullptr, nullptr},
+    {"get", "/api/v1/scaler", "getScaler", "The scaler's resource pool and every model it manages", "models",
+     true, 200, "the pool and the models", "ScalerState", nullptr},
+    {"put", "/api/v1/models/{name}/scaling", "putScaling",
+     "Set how a model scales (admin); a model not known yet is described and catalogued", "models", true, 200,
+     "the model's scaling", "ScalerModel", "ScalingRequest"},
     {"post", "/api/v1/models/{name}/tasks", "submitTask",
      "Submit a task (the body is the model's request message in JSON)", "tasks", true, 202, "queued",
      "TaskAccepted", "AnyRequest"},
@@ -147,13 +182,107 @@ QJsonObject staticSchemas()
                           QStringLiteral("What the token is for")));
     schemas.insert("IssuedToken",
                    object({{"token", str}, {"expires_at", str}}, QStringLiteral("A signed token")));
+    schemas.insert("Credentials",
+                   object({{"login", str}, {"password", str}},
+                          QStringLiteral("login: 3-64 of [A-Za-z0-9_.-]; password: 10-1024 bytes")));
+    schemas.insert("RegisteredUser",
+                   object({{"user_id", str}, {"login", str}}, QStringLiteral("A new user")));
+    schemas.insert("LoginRequest",
+                   object({{"login", str}, {"password", str}, {"project", str}},
+                          QStringLiteral("project: optional, default the user's first project")));
+    schemas.insert("RefreshRequest", object({{"refresh_token", str}}, QStringLiteral("A refresh token")));
+    schemas.insert("TokenPair", object({{"access_token", str},
+                                        {"refresh_token", str},
+                                        {"token_type", str},
+                                        {"expires_at", str},
+                                        {"refresh_expires_at", str},
+                                        {"user_id", str},
+                                        {"project", str},
+                                        {"methods", arrayOf(str)}},
+                                       QStringLiteral("Bearer tokens for one project")));
+    const QJsonObject member =
+        object({{"user_id", str}, {"login", str}, {"methods", arrayOf(str)}}, QStringLiteral("A member"));
+    schemas.insert(
+        "ProjectList",
+        object({{"projects",
+                 arrayOf(object({{"name", str}, {"methods", arrayOf(str)}, {"members", arrayOf(member)}},
+                                QStringLiteral("A project: the caller's methods, or "
+                                               "(admin) its members")))}},
+               QStringLiteral("Projects")));
+    schemas.insert("MemberRequest",
+                   object({{"methods", arrayOf(str)}}, QStringLiteral("score, read, serve, admin, train")));
+    schemas.insert("Membership",
+                   object({{"project", str}, {"user_id", str}, {"login", str}, {"methods", arrayOf(str)}},
+                          QStringLiteral("A user's methods in a project")));
     const QJsonObject scaling = object(
         {{"mode", str}, {"min", integer}, {"max", integer}, {"desired", integer}, {"current", integer}},
         QStringLiteral("Scaling settings and state"));
-    const std::initializer_list<std::pair<const char*, QJsonValue>> summary{
-        {"name", str},          {"project", str},         {"status", str},
-        {"instances", integer}, {"queue_depth", integer}, {"estimated_wait_ms", integer},
-        {"request_type", str},  {"response_type", str},   {"scaling", scaling}};
+    const QJsonObject nullableString{
+        {QStringLiteral("type"), QJsonArray{QStringLiteral("string"), QStringLiteral("null")}}};
+    const std::initializer_list<std::pair<const char*, QJsonValue>> summary{{"name", str},
+                                                                            {"project", str},
+                                                                            {"status", str},
+                                                                            {"instances", integer},
+                                                                            {"queue_depth", integer},
+                                                                            {"estimated_wait_ms", integer},
+                                                                            {"request_type", str},
+                                                                            {"response_type", str},
+                                                                            {"scaling", scaling},
+                                                                            {"description", str},
+                                                                            {"version", str},
+                                                                            {"owner", str},
+                                                                            {"tags", arrayOf(str)},
+                                                                            {"docs", str},
+                                                                            {"last_seen_at", nullableTime}};
+    const QJsonObject retry =
+        object({{"max_attempts", integer},
+                {"backoff_initial_ms", integer},
+                {"backoff_factor", type("number")},
+                {"backoff_max_ms", integer}},
+               QStringLiteral("Retry policy: a failed attempt waits backoff_initial_ms x "
+                              "backoff_factor^(attempt-1), at most backoff_max_ms"));
+    schemas.insert("RetryPolicy", retry);
+    schemas.insert("ModelPatch", object({{"description", str},
+                                         {"version", str},
+                                         {"owner", str},
+                                         {"tags", arrayOf(str)},
+                                         {"docs", str},
+                                         {"retry", ref(QStringLiteral("RetryPolicy"))}},
+                                        QStringLiteral("Fields to change; the others stay")));
+    schemas.insert(
+        "InstanceList",
+        object({{"instances",
+                 arrayOf(object({{"instance_id", str},
+                                 {"name", str},
+                                 {"host", str},
+                                 {"port", integer},
+                                 {"concurrency", integer},
+                                 {"started_at", nullableTime},
+                                 {"last_ping_at", nullableTime},
+                                 {"ping_rtt_ms",
+                                  QJsonObject{{QStringLiteral("type"), QJsonArray{QStringLiteral("integer"),
+                                                                                  QStringLiteral("null")}}}},
+                                 {"tasks_succeeded", integer},
+                                 {"tasks_failed", integer},
+                                 {"current_task_id", nullableString}},
+                                QStringLiteral("A live instance")))}},
+               QStringLiteral("A model's instances")));
+    schemas.insert(
+        "DeadLetterList",
+        object({{"dead_letters", arrayOf(object({{"task_id", str},
+                                                 {"user_id", str},
+                                                 {"attempts", integer},
+                                                 {"error", object({{"code", str}, {"message", str}},
+                                                                  QStringLiteral("last error"))},
+                                                 {"dead_lettered_at", str}},
+                                                QStringLiteral("A dead letter")))},
+                {"next_before", str}},
+               QStringLiteral("Dead letters, newest first")));
+    schemas.insert("ReplayRequest", object({{"task_ids", arrayOf(str)}, {"all", type("boolean")}},
+                                           QStringLiteral("Either task_ids or all: true")));
+    schemas.insert("ReplayResult",
+                   object({{"replayed", arrayOf(str)}, {"not_found", arrayOf(str)}},
+                          QStringLiteral("Tasks queued again, and ids not in the dead letters")));
     schemas.insert("ModelSummary", object(summary, QStringLiteral("A model")));
     schemas.insert("ModelList", object({{"models", arrayOf(ref(QStringLiteral("ModelSummary")))}},
                                        QStringLiteral("The live models")));
@@ -164,6 +293,7 @@ QJsonObject staticSchemas()
                                    {QStringLiteral("contentEncoding"), QStringLiteral("base64")}});
     detailProps.insert("request_schema", anyObject);
     detailProps.insert("response_schema", anyObject);
+    detailProps.insert("retry", ref(QStringLiteral("RetryPolicy")));
     detail.insert(QStringLiteral("properties"), detailProps);
     schemas.insert("ModelDetail", detail);
     schemas.insert("AnyRequest",
@@ -171,6 +301,35 @@ QJsonObject staticSchemas()
                                {QStringLiteral("description"),
                                 QStringLiteral("The model's request message in the protobuf JSON "
                                                "mapping; see the per-model paths")}});
+    const QJsonObject amounts{{QStringLiteral("type"), QStringLiteral("object")},
+                              {QStringLiteral("additionalProperties"), integer}};
+    schemas.insert("ScalingRequest",
+                   object({{"mode", str},
+                           {"min", integer},
+                           {"max", integer},
+                           {"resources", amounts},
+                           {"tasks_per_replica", integer},
+                           {"project", str}},
+                          QStringLiteral("mode static|dynamic, replica bounds, resources of one replica")));
+    schemas.insert(
+        "ScalerModel",
+        object({{"name", str},
+                {"mode", str},
+                {"min", integer},
+                {"max", integer},
+                {"resources", amounts},
+                {"tasks_per_replica", integer},
+                {"project", str},
+                {"desired", integer},
+                {"current", integer},
+                {"target", integer}},
+               QStringLiteral("A managed model: its spec, what demand asks (target), what the pool "
+                              "grants (desired) and what runs (current)")));
+    schemas.insert(
+        "ScalerState",
+        object({{"pool", object({{"total", amounts}, {"used", amounts}}, QStringLiteral("Resource amounts"))},
+                {"models", arrayOf(ref(QStringLiteral("ScalerModel")))}},
+               QStringLiteral("The pool and the managed models")));
     schemas.insert("TaskAccepted",
                    object({{"task_id", str}, {"status", str}}, QStringLiteral("A queued task")));
     schemas.insert("BatchRequest",
@@ -237,6 +396,17 @@ QJsonArray parametersOf(const QString& path, bool submit)
         out.append(queryParameter(
             QStringLiteral("wait"), QStringLiteral("integer"),
             QStringLiteral("hold the request up to this many seconds (0..60) for the result")));
+    if (path == QLatin1String("/api/v1/models"))
+        out.append(
+            queryParameter(QStringLiteral("include"), QStringLiteral("string"),
+                           QStringLiteral("\"offline\": also the known models that cannot take a task now")));
+    if (path.endsWith(QLatin1String("/dead-letters"))) {
+        out.append(queryParameter(QStringLiteral("limit"), QStringLiteral("integer"),
+                                  QStringLiteral("at most this many (1..1000, default 100)")));
+        out.append(
+            queryParameter(QStringLiteral("before"), QStringLiteral("string"),
+                           QStringLiteral("RFC 3339 time: only dead letters before it (next_before)")));
+    }
     return out;
 }
 
@@ -335,6 +505,10 @@ QJsonObject OpenApiController::document(const QList<ModelInfoPtr>& models, const
                     {QStringLiteral("description"), QStringLiteral("Models and their live submit paths")}},
         QJsonObject{{QStringLiteral("name"), QStringLiteral("tasks")},
                     {QStringLiteral("description"), QStringLiteral("Tasks: submit, read, cancel, logs")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("auth")},
+                    {QStringLiteral("description"), QStringLiteral("Sign up, sign in, refresh")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("projects")},
+                    {QStringLiteral("description"), QStringLiteral("Projects and their members")}},
         QJsonObject{{QStringLiteral("name"), QStringLiteral("registry")},
                     {QStringLiteral("description"), QStringLiteral("Model instances joining and leaving")}},
         QJsonObject{{QStringLiteral("name"), QStringLiteral("system")},
@@ -376,7 +550,10 @@ void OpenApiController::openApi(HttpRequest& request, const HttpResponder& respo
     }
     QList<ModelInfoPtr> models;
     for (const ModelInfoPtr& model : m_context.catalog.all()) {
-        if (m_context.catalog.stats(model->name).instances == 0)
+        // Live: an instance, or a scaler that cold-starts one.
+        const std::optional<ModelScaling> scaling =
+            m_context.scaling ? m_context.scaling->scalingOf(model->name) : std::nullopt;
+        if (!m_context.catalog.isLive(model->name) && !(scaling && scaling->coldStarts))
             continue;
         if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
             continue;

@@ -8,7 +8,9 @@
 #include "gateway/JsonBody.h"
 #include "gateway/KeyRing.h"
 #include "gateway/ModelCatalog.h"
+#include "gateway/ModelRedisUsers.h"
 #include "gateway/TaskJson.h"
+#include "scaler/ScalingView.h"
 #include "schema/DescriptorSet.h"
 #include "schema/JsonSchema.h"
 
@@ -73,48 +75,65 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         return;
     }
     m_context.catalog.registerInstance(
-        registration, *claims, [this, responder](Result<ModelCatalog::Registration> done) {
-            if (!done) {
-                ApiError::send(responder, done.error());
+        registration, *claims,
+        [this, responder, claims = *claims](Result<ModelCatalog::Registration> registered) {
+            if (!registered) {
+                ApiError::send(responder, registered.error());
                 return;
             }
-            const GatewaySettings& settings = m_context.settings;
-            v1::RegisterInstanceResponse reply;
-            reply.set_instance_id(done->instanceId.toStdString());
-            reply.set_ping_interval_s(settings.pingIntervalSecs);
-            v1::RedisCredentials* redis = reply.mutable_redis();
-            redis->set_host(settings.workerRedisHost.toStdString());
-            redis->set_port(settings.workerRedisPort);
-            redis->set_user(settings.workerRedisUser.toStdString());
-            redis->set_password(settings.workerRedisPassword.toStdString());
-            redis->set_db(uint32_t(settings.workerRedisDb));
-            for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
-                v1::PublicKey* entry = reply.add_public_keys();
-                entry->set_key_id(key.keyId.toStdString());
-                entry->set_public_key(Base64Url::encode(key.publicKey).toStdString());
-                if (key.notAfterSecs > 0)
-                    entry->set_not_after(TaskJson::isoTime(key.notAfterSecs * 1000).toStdString());
-            }
-            reply.set_claim_timeout_ms(uint32_t(settings.claimTimeoutMs));
-            v1::RetryPolicy* retry = reply.mutable_retry();
-            const v1::RetryPolicy& own = done->model->retry;
-            retry->set_max_attempts(own.max_attempts() ? own.max_attempts()
-                                                       : uint32_t(settings.retryMaxAttempts));
-            retry->set_backoff_initial_ms(own.max_attempts() ? own.backoff_initial_ms()
-                                                             : uint32_t(settings.retryBackoffInitialMs));
-            retry->set_backoff_factor(own.max_attempts() ? own.backoff_factor()
-                                                         : settings.retryBackoffFactor);
-            retry->set_backoff_max_ms(own.max_attempts() ? own.backoff_max_ms()
-                                                         : uint32_t(settings.retryBackoffMaxMs));
-            reply.set_retention_s(uint32_t(settings.retentionSecs));
-            reply.set_events_maxlen(uint32_t(settings.eventsMaxLen));
-            reply.set_inline_result_limit(uint32_t(settings.inlineResultLimit));
-            std::string json;
-            google::protobuf::util::JsonPrintOptions print;
-            print.preserve_proto_field_names = true;
-            (void)google::protobuf::util::MessageToJsonString(reply, &json, print);
-            responder.sendJson(201, QByteArray::fromStdString(json));
+            // The instance gets the model's own Redis user, never the server's credentials; without it the
+            // registration is undone and answered 503.
+            const ModelCatalog::Registration done = *registered;
+            m_context.redisUsers.ensure(
+                done.model->name, [this, responder, claims, done](Result<ModelRedisUsers::Credentials> user) {
+                    if (!user) {
+                        m_context.catalog.removeInstance(done.instanceId, claims, [](Result<void>) {});
+                        ApiError::send(responder, user.error());
+                        return;
+                    }
+                    sendRegistration(responder, done, *user);
+                });
         });
+}
+
+void RegistryController::sendRegistration(const HttpResponder& responder,
+                                          const ModelCatalog::Registration& done,
+                                          const ModelRedisUsers::Credentials& user)
+{
+    const GatewaySettings& settings = m_context.settings;
+    v1::RegisterInstanceResponse reply;
+    reply.set_instance_id(done.instanceId.toStdString());
+    reply.set_ping_interval_s(settings.pingIntervalSecs);
+    v1::RedisCredentials* redis = reply.mutable_redis();
+    redis->set_host(settings.workerRedisHost.toStdString());
+    redis->set_port(settings.workerRedisPort);
+    redis->set_user(user.user.toStdString());
+    redis->set_password(user.password.toStdString());
+    redis->set_db(uint32_t(settings.workerRedisDb));
+    for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
+        v1::PublicKey* entry = reply.add_public_keys();
+        entry->set_key_id(key.keyId.toStdString());
+        entry->set_public_key(Base64Url::encode(key.publicKey).toStdString());
+        if (key.notAfterSecs > 0)
+            entry->set_not_after(TaskJson::isoTime(key.notAfterSecs * 1000).toStdString());
+    }
+    reply.set_claim_timeout_ms(uint32_t(settings.claimTimeoutMs));
+    v1::RetryPolicy* retry = reply.mutable_retry();
+    const v1::RetryPolicy& own = done.model->retry;
+    retry->set_max_attempts(own.max_attempts() ? own.max_attempts() : uint32_t(settings.retryMaxAttempts));
+    retry->set_backoff_initial_ms(own.max_attempts() ? own.backoff_initial_ms()
+                                                     : uint32_t(settings.retryBackoffInitialMs));
+    retry->set_backoff_factor(own.max_attempts() ? own.backoff_factor() : settings.retryBackoffFactor);
+    retry->set_backoff_max_ms(own.max_attempts() ? own.backoff_max_ms()
+                                                 : uint32_t(settings.retryBackoffMaxMs));
+    reply.set_retention_s(uint32_t(settings.retentionSecs));
+    reply.set_events_maxlen(uint32_t(settings.eventsMaxLen));
+    reply.set_inline_result_limit(uint32_t(settings.inlineResultLimit));
+    std::string json;
+    google::protobuf::util::JsonPrintOptions print;
+    print.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(reply, &json, print);
+    responder.sendJson(201, QByteArray::fromStdString(json));
 }
 
 void RegistryController::removeInstance(HttpRequest& request, const HttpResponder& responder,
@@ -139,13 +158,49 @@ void RegistryController::removeInstance(HttpRequest& request, const HttpResponde
     });
 }
 
+v1::RetryPolicy RegistryController::effectiveRetry(const ModelInfo& model) const
+{
+    if (model.retry.max_attempts() > 0)
+        return model.retry;
+    const GatewaySettings& settings = m_context.settings;
+    v1::RetryPolicy out;
+    out.set_max_attempts(uint32_t(settings.retryMaxAttempts));
+    out.set_backoff_initial_ms(uint32_t(settings.retryBackoffInitialMs));
+    out.set_backoff_factor(settings.retryBackoffFactor);
+    out.set_backoff_max_ms(uint32_t(settings.retryBackoffMaxMs));
+    return out;
+}
+
+bool RegistryController::canTakeTasks(const QByteArray& name) const
+{
+    if (m_context.catalog.isLive(name))
+        return true;
+    const std::optional<ModelScaling> scaling =
+        m_context.scaling ? m_context.scaling->scalingOf(name) : std::nullopt;
+    return scaling && scaling->coldStarts;
+}
+
 QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
 {
     const ModelStats stats = m_context.catalog.stats(model->name);
+    // Managed by the scaler: its figures (and a dynamic model is live at zero replicas).
+    const std::optional<ModelScaling> scaling =
+        m_context.scaling ? m_context.scaling->scalingOf(model->name) : std::nullopt;
+    const v1::ModelMetadata& meta = model->metadata;
+    QJsonArray tags;
+    for (const std::string& tag : meta.tags())
+        tags.append(QString::fromStdString(tag));
     return QJsonObject{
         {QStringLiteral("name"), QString::fromUtf8(model->name)},
         {QStringLiteral("project"), QString::fromUtf8(model->project)},
-        {QStringLiteral("status"), stats.instances > 0 ? QStringLiteral("live") : QStringLiteral("offline")},
+        {QStringLiteral("status"),
+         canTakeTasks(model->name) ? QStringLiteral("live") : QStringLiteral("offline")},
+        {QStringLiteral("owner"), QString::fromStdString(meta.owner())},
+        {QStringLiteral("tags"), tags},
+        {QStringLiteral("docs"), QString::fromStdString(meta.docs())},
+        {QStringLiteral("last_seen_at"), model->lastSeenAtMs > 0
+                                             ? QJsonValue(TaskJson::isoTime(model->lastSeenAtMs))
+                                             : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("instances"), stats.instances},
         {QStringLiteral("queue_depth"), double(stats.queueDepth)},
         {QStringLiteral("estimated_wait_ms"), double(m_context.catalog.estimatedWaitMs(model->name))},
@@ -153,11 +208,12 @@ QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
         {QStringLiteral("response_type"), QString::fromUtf8(model->responseType)},
         {QStringLiteral("description"), QString::fromStdString(model->metadata.description())},
         {QStringLiteral("version"), QString::fromStdString(model->metadata.version())},
-        {QStringLiteral("scaling"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("static")},
-                                                {QStringLiteral("min"), 0},
-                                                {QStringLiteral("max"), stats.instances},
-                                                {QStringLiteral("desired"), stats.instances},
-                                                {QStringLiteral("current"), stats.instances}}},
+        {QStringLiteral("scaling"), scaling ? scaling->toJson()
+                                            : QJsonObject{{QStringLiteral("mode"), QStringLiteral("static")},
+                                                          {QStringLiteral("min"), 0},
+                                                          {QStringLiteral("max"), stats.instances},
+                                                          {QStringLiteral("desired"), stats.instances},
+                                                          {QStringLiteral("current"), stats.instances}}},
     };
 }
 
@@ -168,6 +224,15 @@ void RegistryController::listModels(HttpRequest& request, const HttpResponder& r
         ApiError::send(responder, claims.error());
         return;
     }
+    // ?include=offline: also the known models that cannot take a task now (their settings are kept).
+    bool hasInclude = false;
+    const QByteArray include = request.queryParam("include", &hasInclude);
+    if (hasInclude && include != "offline") {
+        ApiError::send(responder, Error::invalidArgument(QStringLiteral("include takes \"offline\""),
+                                                         QStringLiteral("include")));
+        return;
+    }
+    const bool withOffline = hasInclude;
     QList<ModelInfoPtr> models = m_context.catalog.all();
     std::sort(models.begin(), models.end(),
               [](const ModelInfoPtr& a, const ModelInfoPtr& b) { return a->name < b->name; });
@@ -175,7 +240,7 @@ void RegistryController::listModels(HttpRequest& request, const HttpResponder& r
     for (const ModelInfoPtr& model : std::as_const(models)) {
         if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
             continue;
-        if (m_context.catalog.stats(model->name).instances == 0)
+        if (!withOffline && !canTakeTasks(model->name))
             continue;
         out.append(modelSummary(model));
     }
@@ -214,13 +279,24 @@ void RegistryController::getModel(HttpRequest& request, const HttpResponder& res
                     QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
             return;
         }
-        QJsonObject out = modelSummary(model);
-        out.insert(QStringLiteral("descriptor_set"),
-                   QString::fromLatin1(model->descriptors->serialized().toBase64()));
-        out.insert(QStringLiteral("request_schema"), JsonSchema::forMessage(model->request));
-        out.insert(QStringLiteral("response_schema"), JsonSchema::forMessage(model->response));
-        responder.sendJson(200, JsonBody::compact(out));
+        responder.sendJson(200, JsonBody::compact(modelDetail(model)));
     });
+}
+
+QJsonObject RegistryController::modelDetail(const ModelInfoPtr& model) const
+{
+    QJsonObject out = modelSummary(model);
+    out.insert(QStringLiteral("descriptor_set"),
+               QString::fromLatin1(model->descriptors->serialized().toBase64()));
+    out.insert(QStringLiteral("request_schema"), JsonSchema::forMessage(model->request));
+    out.insert(QStringLiteral("response_schema"), JsonSchema::forMessage(model->response));
+    const v1::RetryPolicy retry = effectiveRetry(*model);
+    out.insert(QStringLiteral("retry"),
+               QJsonObject{{QStringLiteral("max_attempts"), int(retry.max_attempts())},
+                           {QStringLiteral("backoff_initial_ms"), double(retry.backoff_initial_ms())},
+                           {QStringLiteral("backoff_factor"), retry.backoff_factor()},
+                           {QStringLiteral("backoff_max_ms"), double(retry.backoff_max_ms())}});
+    return out;
 }
 
 } // namespace mmf

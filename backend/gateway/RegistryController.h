@@ -1,7 +1,9 @@
 #pragma once
 
 #include "gateway/GatewayContext.h"
+#include "gateway/ModelCatalog.h"
 #include "gateway/ModelInfo.h"
+#include "gateway/ModelRedisUsers.h"
 #include "http/Router.h"
 
 #include <QJsonObject>
@@ -15,12 +17,22 @@ public:
     explicit RegistryController(GatewayContext& context);
     void registerRoutes(Router& router);
 
-    // The list entry of a model: {name, project, status, instances, queue_depth, ...}.
+    // The list entry of a model: {name, project, status, instances, queue_depth, ..., the catalogue fields,
+    // last_seen_at}. The one place a model's JSON is made (CatalogController answers PATCH with modelDetail).
     QJsonObject modelSummary(const ModelInfoPtr& model) const;
+    // Live: an instance, or the scaler cold-starts one (dynamic mode).
+    bool canTakeTasks(const QByteArray& name) const;
+    // The summary plus descriptor_set, request_schema, response_schema and the effective retry policy.
+    QJsonObject modelDetail(const ModelInfoPtr& model) const;
+    // The model's own retry policy, or the server's defaults when an admin never set one.
+    v1::RetryPolicy effectiveRetry(const ModelInfo& model) const;
 
 private:
     void registerInstance(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void removeInstance(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    // The 201 answer of a registration: instance id, the model's Redis user, keys, settings.
+    void sendRegistration(const HttpResponder& responder, const ModelCatalog::Registration& done,
+                          const ModelRedisUsers::Credentials& user);
     void listModels(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void getModel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
 

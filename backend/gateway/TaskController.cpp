@@ -11,6 +11,7 @@
 #include "gateway/TaskJson.h"
 #include "gateway/TaskService.h"
 #include "gateway/TaskWaiters.h"
+#include "scaler/ScalingView.h"
 #include "schema/DescriptorSet.h"
 #include "schema/ProtoJson.h"
 
@@ -215,6 +216,12 @@ bool TaskController::hasLiveInstance(const QByteArray& name, const HttpResponder
 {
     if (m_context.catalog.stats(name).instances > 0)
         return true;
+    // A model the scaler will start a replica for (cold start) takes tasks at zero replicas.
+    if (m_context.scaling) {
+        const std::optional<ModelScaling> scaling = m_context.scaling->scalingOf(name);
+        if (scaling && scaling->coldStarts)
+            return true;
+    }
     ApiError::send(
         responder,
         Error::unavailable(QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));

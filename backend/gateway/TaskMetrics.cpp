@@ -66,6 +66,8 @@ TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, Redis
     m_registry.declare("mmf_http_requests_total", T::Counter,
                        "HTTP requests answered, by route pattern and status code.");
     m_registry.declare("mmf_dead_letters", T::Gauge, "Entries in each model's dead-letter stream.");
+    m_registry.declare("mmf_retries_total", T::Counter,
+                       "Failed attempts scheduled for a retry after the model's backoff, per model.");
     m_registry.declare("mmf_estimated_wait_seconds", T::Gauge,
                        "Estimated wait of a new task per model: queue depth x mean run time / instances.");
 }
@@ -104,6 +106,9 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
         if (event.kind == TaskEventRecord::Kind::Status) {
             if (event.status == "queued" && event.attempts == 0) {
                 remember(event.taskId, TaskTimes{event.tsMs, 0});
+            } else if (event.status == "queued" && event.nextAttemptAtMs > 0) {
+                // A failed attempt waiting for its retry (release and replay queue without a due time).
+                m_registry.add("mmf_retries_total", model);
             } else if (event.status == "running") {
                 if (event.attempts > 1)
                     m_registry.add("mmf_redeliveries_total", model);

@@ -18,6 +18,8 @@ public:
     TaskTokenMinter(const SigningKey& key, const Clock& clock, qint64 retentionSecs);
 
     QByteArray tokenFor(const v1::TokenClaims& caller, const QByteArray& model);
+    // After a key rotation: new tasks get tokens of the new key.
+    void forgetAll() { m_cache.clear(); }
 
 private:
     struct Minted

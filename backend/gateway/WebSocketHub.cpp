@@ -357,11 +357,16 @@ void WebSocketHub::deliver(Connection* connection, Subscription& subscription, c
 
 void WebSocketHub::pushStats(const QJsonObject& stats)
 {
+    QJsonObject message = stats;
+    message.insert(QStringLiteral("type"), QStringLiteral("stats"));
+    pushToStatsTopic(message);
+}
+
+void WebSocketHub::pushToStatsTopic(const QJsonObject& message)
+{
     auto it = m_topicIndex.constFind(QByteArrayLiteral("stats"));
     if (it == m_topicIndex.constEnd())
         return;
-    QJsonObject message = stats;
-    message.insert(QStringLiteral("type"), QStringLiteral("stats"));
     const QString text = toText(message);
     const QSet<Connection*> subscribers = *it;
     for (Connection* connection : subscribers) {

@@ -40,6 +40,8 @@ public:
     void onEvents(const std::vector<TaskEventRecord>& events);
     // Pushes a {"type":"stats",...} message to the stats subscribers.
     void pushStats(const QJsonObject& stats);
+    // Another message for the `stats` topic, sent as it is (the scaler's decisions: type "scaler").
+    void pushToStatsTopic(const QJsonObject& message);
     void closeAll();
     int connectionCount() const { return int(m_connections.size()); }
     int statsSubscriberCount() const;

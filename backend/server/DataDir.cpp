@@ -3,6 +3,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include "auth/Base64Url.h"
 
 namespace mmf::DataDir {
 
@@ -33,6 +38,62 @@ Result<SigningKey> loadOrCreateSigningKey(const QString& dataDir)
     if (!saved)
         return saved.error();
     return key;
+}
+
+namespace {
+
+QString retiredDir(const QString& dataDir)
+{
+    return QDir(dataDir).absoluteFilePath(QStringLiteral("keys/retired"));
+}
+
+} // namespace
+
+Result<SigningKey> rotateSigningKey(const QString& dataDir, qint64 graceSecs, qint64 nowSecs)
+{
+    Result<SigningKey> current = loadOrCreateSigningKey(dataDir);
+    if (!current)
+        return current.error();
+    const QString dir = retiredDir(dataDir);
+    if (!QDir().mkpath(dir))
+        return Error::internal(QStringLiteral("cannot create %1").arg(dir));
+    const QJsonObject retired{
+        {QStringLiteral("key_id"), QString::fromLatin1(current->keyId())},
+        {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(current->publicKey()))},
+        {QStringLiteral("not_after"), double(nowSecs + graceSecs)}};
+    QSaveFile file(dir + QLatin1Char('/') + QString::fromLatin1(current->keyId()) + QStringLiteral(".json"));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(retired).toJson()) < 0 || !file.commit())
+        return Error::internal(QStringLiteral("cannot write %1").arg(file.fileName()));
+    SigningKey next = SigningKey::generate();
+    Result<void> saved = next.save(QDir(dataDir).absoluteFilePath(QStringLiteral("keys/signing.key")));
+    if (!saved)
+        return saved.error();
+    return next;
+}
+
+QList<RetiredKey> retiredKeys(const QString& dataDir, qint64 nowSecs)
+{
+    QList<RetiredKey> out;
+    const QDir dir(retiredDir(dataDir));
+    for (const QFileInfo& info : dir.entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
+        QFile file(info.absoluteFilePath());
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        const QJsonObject value = QJsonDocument::fromJson(file.read(4096)).object();
+        file.close();
+        const std::optional<QByteArray> publicKey =
+            Base64Url::decode(value.value(QStringLiteral("public_key")).toString().toLatin1());
+        const qint64 notAfter = qint64(value.value(QStringLiteral("not_after")).toDouble());
+        const QByteArray keyId = value.value(QStringLiteral("key_id")).toString().toLatin1();
+        if (!publicKey || publicKey->size() != 32 || keyId.isEmpty())
+            continue;
+        if (notAfter <= nowSecs) {
+            QFile::remove(info.absoluteFilePath());
+            // Still reported once, so servers drop it from Redis.
+        }
+        out.append({keyId, *publicKey, notAfter});
+    }
+    return out;
 }
 
 } // namespace mmf::DataDir

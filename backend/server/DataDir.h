@@ -3,6 +3,7 @@
 #include "auth/SigningKey.h"
 #include "core/Result.h"
 
+#include <QList>
 #include <QString>
 
 namespace mmf::DataDir {
@@ -11,5 +12,20 @@ namespace mmf::DataDir {
 Result<void> prepare(const QString& dataDir);
 // The server's signing key (keys/signing.key, mode 0600), made on first use.
 Result<SigningKey> loadOrCreateSigningKey(const QString& dataDir);
+
+// A rotated-out public key (keys/retired/<key id>.json) and the end of its grace.
+struct RetiredKey
+{
+    QByteArray keyId;
+    QByteArray publicKey; // raw 32 bytes
+    qint64 notAfterSecs = 0;
+};
+
+// `mmf-server keys rotate`: records the current key's public half as retired until now + grace, then
+// replaces keys/signing.key with a new key (atomically). Running servers sharing the folder pick it up.
+// Returns the new key.
+Result<SigningKey> rotateSigningKey(const QString& dataDir, qint64 graceSecs, qint64 nowSecs);
+// The retired keys still on file; files past their end (as of nowSecs) are deleted.
+QList<RetiredKey> retiredKeys(const QString& dataDir, qint64 nowSecs);
 
 } // namespace mmf::DataDir

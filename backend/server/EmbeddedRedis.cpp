@@ -24,6 +24,7 @@ namespace {
 
 constexpr int kStartDeadlineMs = 15000;
 constexpr qsizetype kMaxUnixPath = 100; // sun_path is 108 bytes on Linux
+constexpr const char* kServerUser = "mmf-server";
 
 bool answersPing(const RedisConfig& config)
 {
@@ -37,9 +38,11 @@ bool answersPing(const RedisConfig& config)
     bool ok = false;
     if (!context->err) {
         redisSetTimeout(context, timeout);
+        const QByteArray user = config.user.toUtf8();
         const QByteArray password = config.password.toUtf8();
-        auto* auth = static_cast<redisReply*>(
-            redisCommand(context, "AUTH %b", password.constData(), size_t(password.size())));
+        auto* auth = static_cast<redisReply*>(redisCommand(context, "AUTH %b %b", user.constData(),
+                                                           size_t(user.size()), password.constData(),
+                                                           size_t(password.size())));
         if (auth) {
             ok = auth->type == REDIS_REPLY_STATUS;
             freeReplyObject(auth);
@@ -151,6 +154,7 @@ Result<RedisConfig> EmbeddedRedis::start()
     killStale(pidFile);
 
     RedisConfig config;
+    config.user = QString::fromLatin1(kServerUser);
     config.password = *password;
     config.clientName = QStringLiteral("mmf-server");
     const QString socketPath = dir + QStringLiteral("/redis.sock");
@@ -163,20 +167,27 @@ Result<RedisConfig> EmbeddedRedis::start()
         config.port = freeLoopbackPort();
         listenLines = QStringLiteral("bind 127.0.0.1\nport %1\n").arg(config.port);
     }
-    const QString conf = QStringLiteral("# Written by mmf-server at each start; edits are overwritten.\n"
-                                        "%1"
-                                        "protected-mode yes\n"
-                                        "requirepass %2\n"
-                                        "dir %3\n"
-                                        "pidfile %4\n"
-                                        "logfile %3/redis.log\n"
-                                        "daemonize no\n"
-                                        "save \"\"\n"
-                                        "appendonly yes\n"
-                                        "appendfsync %5\n"
-                                        "maxmemory-policy noeviction\n"
-                                        "tcp-keepalive 60\n")
-                             .arg(listenLines, *password, dir, pidFile, m_appendfsync);
+    const QString conf =
+        QStringLiteral("# Written by mmf-server at each start; edits are overwritten.\n"
+                       "%1"
+                       "protected-mode yes\n"
+                       // Nothing works without a password. The server is mmf-server; each
+                       // model gets its own user at registration (ModelRedisUsers). The
+                       // default user must stay on: Redis 7.0 replays the AOF's MULTI/EXEC
+                       // blocks as the default user, and with it off every script's writes
+                       // are refused at load (NOPERM) — the data would be lost on restart.
+                       "user default on >%2 ~* &* +@all\n"
+                       "user %6 on >%2 ~* &* +@all\n"
+                       "dir %3\n"
+                       "pidfile %4\n"
+                       "logfile %3/redis.log\n"
+                       "daemonize no\n"
+                       "save \"\"\n"
+                       "appendonly yes\n"
+                       "appendfsync %5\n"
+                       "maxmemory-policy noeviction\n"
+                       "tcp-keepalive 60\n")
+            .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser));
     const QString confPath = dir + QStringLiteral("/redis.conf");
     QSaveFile confFile(confPath);
     if (!confFile.open(QIODevice::WriteOnly))
@@ -226,6 +237,29 @@ void EmbeddedRedis::stop()
         m_process.kill();
         m_process.waitForFinished(2000);
     }
+}
+
+Result<RedisConfig> EmbeddedRedis::running(const QString& dataDir)
+{
+    const QString dir = QDir(dataDir).absoluteFilePath(QStringLiteral("redis"));
+    QFile conf(dir + QStringLiteral("/redis.conf"));
+    QFile passwordFile(dir + QStringLiteral("/password"));
+    if (!conf.open(QIODevice::ReadOnly) || !passwordFile.open(QIODevice::ReadOnly))
+        return Error::notFound(QStringLiteral("no embedded Redis under %1").arg(dataDir));
+    RedisConfig config;
+    config.user = QString::fromLatin1(kServerUser);
+    config.password = QString::fromLatin1(passwordFile.readAll().trimmed());
+    for (const QByteArray& line : conf.readAll().split('\n')) {
+        if (line.startsWith("unixsocket "))
+            config.unixSocket = QString::fromUtf8(line.mid(11).trimmed());
+        else if (line.startsWith("port ") && line.mid(5).trimmed() != "0") {
+            config.host = QStringLiteral("127.0.0.1");
+            config.port = quint16(line.mid(5).trimmed().toUInt());
+        }
+    }
+    if (!answersPing(config))
+        return Error::notFound(QStringLiteral("the embedded Redis under %1 is not running").arg(dataDir));
+    return config;
 }
 
 } // namespace mmf

@@ -23,14 +23,21 @@ constexpr int kMissesToEvict = 2;
 constexpr int kReclaimBatch = 10000;
 
 // Updates the instance's JSON only while it is still registered: a late answer must not bring back an
-// instance that logged out or was evicted meanwhile.
+// instance that logged out or was evicted meanwhile. The figures the instance reports in its answer
+// (counters, current task) ride along; the model's last_seen_at moves too (KEYS[2], the catalogue hash).
 const char* const kRecordPing = R"LUA(
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then return 0 end
 local o = cjson.decode(v)
 o['last_ping_at'] = tonumber(ARGV[2])
 o['ping_rtt_ms'] = tonumber(ARGV[3])
+if ARGV[4] ~= '' then
+  o['tasks_succeeded'] = tonumber(ARGV[4])
+  o['tasks_failed'] = tonumber(ARGV[5])
+  o['current_task_id'] = ARGV[6]
+end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(o))
+redis.call('HSET', KEYS[2], 'last_seen_at', ARGV[2])
 return 1
 )LUA";
 } // namespace
@@ -96,7 +103,7 @@ void RegistryPinger::ping(const Target& target)
     url.setPort(target.port);
     url.setPath(QStringLiteral("/ping"));
     if (target.host.isEmpty() || target.port <= 0 || target.port > 65535 || !url.isValid()) {
-        onAnswer(target, false, 0);
+        onAnswer(target, false, 0, {});
         return;
     }
     QNetworkRequest request(url);
@@ -112,16 +119,26 @@ void RegistryPinger::ping(const Target& target)
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (!isActive())
             return;
-        onAnswer(target, reply->error() == QNetworkReply::NoError && status == 200, rtt);
+        const bool ok = reply->error() == QNetworkReply::NoError && status == 200;
+        onAnswer(target, ok, rtt, ok ? reply->read(64 * 1024) : QByteArray());
     });
 }
 
-void RegistryPinger::onAnswer(const Target& target, bool ok, qint64 rttMs)
+void RegistryPinger::onAnswer(const Target& target, bool ok, qint64 rttMs, const QByteArray& body)
 {
     if (ok) {
         m_misses.remove(target.instanceId);
-        m_redis.eval(m_recordPing, {BrokerKeys::instances(target.model)},
-                     {target.instanceId, QByteArray::number(m_clock.nowMs()), QByteArray::number(rttMs)});
+        // The worker's /ping answers {tasks_succeeded, tasks_failed, current_task_id, ...}; other answers
+        // (an older worker, a plain "ok") just move last_ping_at.
+        const QJsonObject figures = QJsonDocument::fromJson(body).object();
+        const bool hasFigures = figures.contains(QStringLiteral("tasks_succeeded"));
+        m_redis.eval(m_recordPing, {BrokerKeys::instances(target.model), BrokerKeys::modelInfo(target.model)},
+                     {target.instanceId, QByteArray::number(m_clock.nowMs()), QByteArray::number(rttMs),
+                      hasFigures ? QByteArray::number(
+                                       qint64(figures.value(QStringLiteral("tasks_succeeded")).toDouble()))
+                                 : QByteArray(),
+                      QByteArray::number(qint64(figures.value(QStringLiteral("tasks_failed")).toDouble())),
+                      figures.value(QStringLiteral("current_task_id")).toString().toUtf8()});
         return;
     }
     const int misses = ++m_misses[target.instanceId];

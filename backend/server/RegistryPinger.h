@@ -18,9 +18,10 @@ struct GatewaySettings;
 
 // The leader's registry health check: every ping interval, GET http://host:port/ping of every instance of
 // every model (timeout: the smaller of 2 s and 80% of the interval). A success records `last_ping_at` (ms)
-// and `ping_rtt_ms` in the instance's JSON; an instance that misses 2 consecutive pings is evicted (HDEL from
-// mmf:instances:<m>) and its pending entries are failed as `instance_lost` at once (reclaimConsumer), so the
-// other instances redeliver them. Pings are asynchronous (QNetworkAccessManager), one in flight per instance.
+// and `ping_rtt_ms` in the instance's JSON (with the counters the instance reports in its answer); an
+// instance that misses 2 consecutive pings is evicted (HDEL from mmf:instances:<m>) and its pending entries
+// are failed as `instance_lost` at once (reclaimConsumer), so the other instances redeliver them. Pings are
+// asynchronous (QNetworkAccessManager), one in flight per instance.
 class RegistryPinger : public QObject
 {
     Q_OBJECT
@@ -48,7 +49,7 @@ private:
     };
     void pingModel(const QByteArray& model);
     void ping(const Target& target);
-    void onAnswer(const Target& target, bool ok, qint64 rttMs);
+    void onAnswer(const Target& target, bool ok, qint64 rttMs, const QByteArray& body);
     void evict(const Target& target);
 
     RedisClient& m_redis;

@@ -1,6 +1,9 @@
 #include "server/ServerApplication.h"
 
+#include "accounts/AccountService.h"
+#include "accounts/PasswordHasher.h"
 #include "auth/TokenCodec.h"
+#include "gateway/AuthController.h"
 #include "gateway/AuthGuard.h"
 #include "gateway/EventTailer.h"
 #include "gateway/Gateway.h"
@@ -9,7 +12,9 @@
 #include "gateway/MetricsController.h"
 #include "gateway/MetricsRegistry.h"
 #include "gateway/ModelCatalog.h"
+#include "gateway/ModelRedisUsers.h"
 #include "gateway/OpenApiController.h"
+#include "gateway/ProjectController.h"
 #include "gateway/TaskJson.h"
 #include "gateway/TaskMetrics.h"
 #include "gateway/TaskService.h"
@@ -17,6 +22,10 @@
 #include "gateway/TaskWaiters.h"
 #include "gateway/WebSocketHub.h"
 #include "redis/RedisClient.h"
+#include "scaler/ModelDescriber.h"
+#include "scaler/Scaler.h"
+#include "scaler/ScalerController.h"
+#include "scaler/ScalingStore.h"
 #include "server/DataDir.h"
 #include "server/EmbeddedRedis.h"
 #include "server/LeaderLease.h"
@@ -51,6 +60,18 @@ GatewaySettings settingsFrom(const ServerConfig& config)
     return settings;
 }
 
+AccountSettings accountSettingsFrom(const ServerConfig& config)
+{
+    AccountSettings settings;
+    settings.accessTtlSecs = qMax<qint64>(1, config.accessTtlMs / 1000);
+    settings.refreshTtlSecs = qMax<qint64>(1, config.refreshTtlMs / 1000);
+    settings.defaultProject = config.defaultProject.toUtf8();
+    settings.defaultMethods.clear();
+    for (const QString& method : config.defaultMethods)
+        settings.defaultMethods.append(method.toUtf8());
+    return settings;
+}
+
 HttpLimits limitsFrom(const ServerConfig& config)
 {
     HttpLimits limits;
@@ -80,8 +101,16 @@ ServerApplication::~ServerApplication()
     // Components refer to each other: tear down in reverse order of construction.
     if (m_gateway)
         m_gateway->setRequestObserver({});
+    m_scalerController.reset();
+    m_scaler.reset();
+    m_describer.reset();
+    m_scalingStore.reset();
     m_pinger.reset();
     m_lease.reset();
+    m_projectController.reset();
+    m_authController.reset();
+    m_accounts.reset();
+    m_passwordHasher.reset();
     m_openApi.reset();
     m_metricsController.reset();
     m_metrics.reset();
@@ -94,6 +123,7 @@ ServerApplication::~ServerApplication()
     m_waiters.reset();
     m_tasks.reset();
     m_minter.reset();
+    m_redisUsers.reset();
     m_catalog.reset();
     m_keyRing.reset();
     m_auth.reset();
@@ -129,8 +159,6 @@ Result<void> ServerApplication::start()
     m_settings.workerRedisHost =
         (redisConfig.unixSocket.isEmpty() ? redisConfig.host : redisConfig.unixSocket).toUtf8();
     m_settings.workerRedisPort = redisConfig.unixSocket.isEmpty() ? redisConfig.port : 0;
-    m_settings.workerRedisUser = redisConfig.user.toUtf8();
-    m_settings.workerRedisPassword = redisConfig.password.toUtf8();
     m_settings.workerRedisDb = redisConfig.db;
 
     m_redis = std::make_unique<RedisClient>(redisConfig);
@@ -140,8 +168,9 @@ Result<void> ServerApplication::start()
 
     m_verifier = std::make_unique<TokenVerifier>(m_clock);
     m_auth = std::make_unique<AuthGuard>(*m_verifier);
-    m_keyRing = std::make_unique<KeyRing>(*m_redis, *m_verifier);
+    m_keyRing = std::make_unique<KeyRing>(*m_redis, *m_verifier, m_clock);
     m_catalog = std::make_unique<ModelCatalog>(*m_redis, m_clock);
+    m_redisUsers = std::make_unique<ModelRedisUsers>(*m_redis);
     m_minter = std::make_unique<TaskTokenMinter>(m_signingKey, m_clock, m_settings.retentionSecs);
     m_tasks = std::make_unique<TaskService>(*m_redis, *m_catalog, *m_minter, m_settings, m_clock);
     m_waiters = std::make_unique<TaskWaiters>();
@@ -150,7 +179,7 @@ Result<void> ServerApplication::start()
     m_tailer = std::make_unique<EventTailer>(*m_blockingRedis, m_clock);
     m_context = std::make_unique<GatewayContext>(GatewayContext{m_settings, m_clock, *m_redis, *m_catalog,
                                                                 *m_tasks, *m_waiters, *m_auth, *m_keyRing,
-                                                                m_signingKey, *m_webSockets});
+                                                                m_signingKey, *m_webSockets, *m_redisUsers});
     m_gateway = std::make_unique<Gateway>(*m_context, limitsFrom(m_config));
     m_maintenance = std::make_unique<Maintenance>(*m_redis, *m_catalog, m_settings, m_clock);
     m_metricsRegistry = std::make_unique<MetricsRegistry>();
@@ -159,6 +188,46 @@ Result<void> ServerApplication::start()
     m_metricsController->registerRoutes(m_gateway->router());
     m_openApi = std::make_unique<OpenApiController>(*m_context);
     m_openApi->registerRoutes(m_gateway->router());
+    m_passwordHasher = std::make_unique<Argon2PasswordHasher>();
+    m_accounts = std::make_unique<AccountService>(*m_redis, *m_passwordHasher, m_signingKey, m_clock,
+                                                  accountSettingsFrom(m_config));
+    m_authController = std::make_unique<AuthController>(*m_accounts);
+    m_authController->registerRoutes(m_gateway->router());
+    m_projectController = std::make_unique<ProjectController>(m_accounts->store(), *m_auth);
+    m_projectController->registerRoutes(m_gateway->router());
+    // The scaler: specs and figures in Redis (every server), decisions on the leader only.
+    m_scalingStore = std::make_unique<ScalingStore>(*m_redis, m_config.pool);
+    m_context->scaling = m_scalingStore.get();
+    for (auto it = m_config.scaling.cbegin(); it != m_config.scaling.cend(); ++it) {
+        Result<ScalingSpec> spec = ScalingSpec::fromConfigText(it.value());
+        if (!spec)
+            return Error::invalidArgument(
+                QStringLiteral("[scaling] %1: %2").arg(it.key(), spec.error().message));
+        if (spec->project.isEmpty())
+            spec->project = m_config.defaultProject.toUtf8();
+        m_scalingStore->putFromConfig(it.key().toUtf8(), *spec);
+    }
+    m_describer = std::make_unique<ModelDescriber>(*m_redis, m_clock, m_config.workerProgram);
+    ScalerSettings scalerSettings;
+    scalerSettings.tasksPerReplica = m_config.scalerTasksPerReplica;
+    scalerSettings.cooldownMs = m_config.scalerCooldownMs;
+    scalerSettings.intervalMs = m_config.scalerIntervalMs;
+    m_scaler = std::make_unique<Scaler>(*m_scalingStore, *m_catalog, *m_describer, m_clock, scalerSettings,
+                                        [this](const QByteArray& project) {
+                                            // The workers' serve token, for the model's project; they
+                                            // re-register with it after a restart.
+                                            v1::TokenClaims claims;
+                                            claims.set_user_id("mmf-scaler");
+                                            claims.set_project_id(project.toStdString());
+                                            claims.add_methods("serve");
+                                            claims.set_iat(m_clock.nowSecs());
+                                            claims.set_exp(m_clock.nowSecs() + 30LL * 86400);
+                                            return issueToken(m_signingKey, claims);
+                                        });
+    // Decisions are made (and pushed) by the leader only: its own WebSocket subscribers see them.
+    connect(m_scaler.get(), &Scaler::decision, m_webSockets.get(), &WebSocketHub::pushToStatsTopic);
+    m_scalerController = std::make_unique<ScalerController>(*m_context, *m_scalingStore, *m_describer);
+    m_scalerController->registerRoutes(m_gateway->router());
     m_gateway->setRequestObserver([metrics = m_metrics.get()](const QByteArray& route, int status) {
         metrics->onHttpRequest(route, status);
     });
@@ -175,6 +244,7 @@ Result<void> ServerApplication::start()
         if (m_shuttingDown)
             return;
         m_pinger->setActive(leader);
+        m_scaler->setActive(leader);
         if (leader)
             m_maintenance->start();
         else
@@ -197,13 +267,19 @@ Result<void> ServerApplication::start()
         m_keyRing->publish(m_signingKey);
         m_keyRing->reload();
         m_catalog->refresh();
+        m_accounts->store().ensureProject(m_accounts->settings().defaultProject);
+        m_redisUsers->reapply(); // a restarted Redis may have lost the models' users
     });
     m_keyRing->publish(m_signingKey);
+    checkSigningKey();
+    connect(&m_keyFileTimer, &QTimer::timeout, this, &ServerApplication::checkSigningKey);
+    m_keyFileTimer.start(2000);
 
     m_redis->start();
     m_blockingRedis->start();
     m_catalog->start();
-    m_keyRing->start();
+    m_scalingStore->start();
+    m_keyRing->start(2000);
     m_tailer->start();
     m_lease->start();
     connect(&m_statsTimer, &QTimer::timeout, this, &ServerApplication::pushStats);
@@ -222,6 +298,12 @@ Result<void> ServerApplication::start()
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
                              ? QStringLiteral("[%1]").arg(address.toString())
                              : address.toString();
+    // The workers the scaler starts reach this server over loopback when it listens on every address.
+    const QString workerHost = address == QHostAddress::Any || address == QHostAddress::AnyIPv4
+                                   ? QStringLiteral("127.0.0.1")
+                               : address == QHostAddress::AnyIPv6 ? QStringLiteral("[::1]")
+                                                                  : host;
+    m_scaler->setServerUrl(QUrl(QStringLiteral("http://%1:%2").arg(workerHost).arg(m_port)));
     std::printf("listening on http://%s:%u\n", host.toUtf8().constData(), unsigned(m_port));
     std::fflush(stdout);
     qCInfo(lcServer) << "redis:"
@@ -233,10 +315,39 @@ void ServerApplication::pushStats()
 {
     // The metrics' gauges follow the same one-second beat as the studio's stats.
     m_metrics->poll();
+    m_scalingStore->exportMetrics(m_metrics->registry());
     if (m_webSockets->statsSubscriberCount() == 0)
         return;
+    // Managed models carry the scaler's desired/current; the pool rides along.
+    QJsonArray models = m_metrics->statsJson();
+    for (qsizetype i = 0; i < models.size(); ++i) {
+        QJsonObject entry = models.at(i).toObject();
+        if (const auto scaling =
+                m_scalingStore->scalingOf(entry.value(QStringLiteral("name")).toString().toUtf8())) {
+            entry.insert(QStringLiteral("desired"), scaling->desired);
+            entry.insert(QStringLiteral("current"), scaling->current);
+            models.replace(i, entry);
+        }
+    }
     m_webSockets->pushStats(QJsonObject{{QStringLiteral("ts"), TaskJson::isoTime(m_clock.nowMs())},
-                                        {QStringLiteral("models"), m_metrics->statsJson()}});
+                                        {QStringLiteral("models"), models},
+                                        {QStringLiteral("pool"), m_scalingStore->poolJson()}});
+}
+
+void ServerApplication::checkSigningKey()
+{
+    const QString path = m_config.dataDir + QStringLiteral("/keys/signing.key");
+    Result<SigningKey> onFile = SigningKey::load(path);
+    if (onFile && onFile->keyId() != m_signingKey.keyId()) {
+        qCInfo(lcServer) << "signing key rotated to" << onFile->keyId();
+        m_signingKey = *onFile; // the minter and the account service hold references to this member
+        m_minter->forgetAll();
+        m_keyRing->publish(m_signingKey);
+    }
+    for (const DataDir::RetiredKey& retired : DataDir::retiredKeys(m_config.dataDir, m_clock.nowSecs())) {
+        if (retired.keyId != m_signingKey.keyId())
+            m_keyRing->publishRetired({retired.keyId, retired.publicKey, retired.notAfterSecs});
+    }
 }
 
 void ServerApplication::shutdown()
@@ -246,12 +357,15 @@ void ServerApplication::shutdown()
     m_shuttingDown = true;
     qCInfo(lcServer) << "shutting down";
     m_statsTimer.stop();
+    m_keyFileTimer.stop();
     if (m_pinger)
         m_pinger->setActive(false);
     if (m_lease)
         m_lease->stop(); // frees the lease now, so another server takes over at once
     if (m_maintenance)
         m_maintenance->stop();
+    if (m_scaler)
+        m_scaler->setActive(false); // SIGTERM to the workers it started: they finish their task in hand
     if (m_tailer)
         m_tailer->stop();
     if (m_gateway)

@@ -13,6 +13,9 @@
 
 namespace mmf {
 
+class AccountService;
+class Argon2PasswordHasher;
+class AuthController;
 class AuthGuard;
 class EmbeddedRedis;
 class EventTailer;
@@ -23,9 +26,15 @@ class MetricsController;
 class MetricsRegistry;
 class Maintenance;
 class ModelCatalog;
+class ModelRedisUsers;
 class OpenApiController;
+class ProjectController;
 class RedisClient;
 class RegistryPinger;
+class ModelDescriber;
+class Scaler;
+class ScalerController;
+class ScalingStore;
 class TaskMetrics;
 class TaskService;
 class TaskTokenMinter;
@@ -55,6 +64,9 @@ signals:
 
 private:
     void pushStats();
+    // Picks up `mmf-server keys rotate` (run by an operator on the shared key folder) and publishes the
+    // retired keys with their grace.
+    void checkSigningKey();
 
     ServerConfig m_config;
     SystemClock m_clock;
@@ -68,6 +80,7 @@ private:
     std::unique_ptr<AuthGuard> m_auth;
     std::unique_ptr<KeyRing> m_keyRing;
     std::unique_ptr<ModelCatalog> m_catalog;
+    std::unique_ptr<ModelRedisUsers> m_redisUsers;
     std::unique_ptr<TaskTokenMinter> m_minter;
     std::unique_ptr<TaskService> m_tasks;
     std::unique_ptr<TaskWaiters> m_waiters;
@@ -80,9 +93,18 @@ private:
     std::unique_ptr<TaskMetrics> m_metrics;
     std::unique_ptr<MetricsController> m_metricsController;
     std::unique_ptr<OpenApiController> m_openApi;
+    std::unique_ptr<Argon2PasswordHasher> m_passwordHasher;
+    std::unique_ptr<AccountService> m_accounts;
+    std::unique_ptr<AuthController> m_authController;
+    std::unique_ptr<ProjectController> m_projectController;
     std::unique_ptr<LeaderLease> m_lease;
     std::unique_ptr<RegistryPinger> m_pinger;
+    std::unique_ptr<ScalingStore> m_scalingStore;
+    std::unique_ptr<ModelDescriber> m_describer;
+    std::unique_ptr<Scaler> m_scaler;
+    std::unique_ptr<ScalerController> m_scalerController;
     QTimer m_statsTimer;
+    QTimer m_keyFileTimer;
     bool m_shuttingDown = false;
 };
 

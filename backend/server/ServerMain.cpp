@@ -1,16 +1,26 @@
 #include "server/ServerMain.h"
 
+#include "accounts/AccountService.h"
+#include "accounts/PasswordHasher.h"
 #include "auth/TokenCodec.h"
 #include "config/ConfigLoader.h"
 #include "core/UnixSignalWatcher.h"
+#include "redis/RedisClient.h"
 #include "server/DataDir.h"
+#include "server/EmbeddedRedis.h"
 #include "server/ServerApplication.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QRegularExpression>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <iostream>
+#include <string>
+#include <termios.h>
+#include <unistd.h>
 
 namespace mmf {
 
@@ -30,7 +40,141 @@ const QList<CommandLineOption> kSubcommandOptions{
      QStringLiteral("token issue: comma-separated methods: score, read, serve, admin")},
     {QStringLiteral("ttl"), QStringLiteral("SECONDS"),
      QStringLiteral("token issue: lifetime (default 3600)")},
+    {QStringLiteral("login"), QStringLiteral("L"),
+     QStringLiteral("admin create: the new admin's login (the password is read from stdin)")},
+    {QStringLiteral("grace"), QStringLiteral("SECONDS"),
+     QStringLiteral("keys rotate: how long the old key stays trusted (default: the longer of twice the "
+                    "access token life and twice the retention)")},
 };
+
+// One line from stdin; on a terminal, asked for twice without echo.
+std::optional<QByteArray> readPassword()
+{
+    auto readLine = []() -> std::optional<QByteArray> {
+        std::string line;
+        if (!std::getline(std::cin, line))
+            return std::nullopt;
+        QByteArray out = QByteArray::fromStdString(line);
+        if (out.endsWith('\r'))
+            out.chop(1);
+        return out;
+    };
+    if (!::isatty(STDIN_FILENO))
+        return readLine();
+    termios saved{};
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios silent = saved;
+    silent.c_lflag &= ~tcflag_t(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+    std::fprintf(stderr, "Password: ");
+    std::optional<QByteArray> first = readLine();
+    std::fprintf(stderr, "\nPassword again: ");
+    std::optional<QByteArray> second = readLine();
+    std::fprintf(stderr, "\n");
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    if (!first || !second || *first != *second) {
+        printError(QStringLiteral("admin create: the passwords differ"));
+        return std::nullopt;
+    }
+    return first;
+}
+
+int createAdminCommand(const LoadedConfig& loaded)
+{
+    const QByteArray login = loaded.options.value(QStringLiteral("login")).toUtf8();
+    if (login.isEmpty()) {
+        printError(QStringLiteral("admin create: --login L is required"));
+        return 2;
+    }
+    const std::optional<QByteArray> password = readPassword();
+    if (!password) {
+        printError(QStringLiteral("admin create: no password on stdin"));
+        return 2;
+    }
+    // The server's Redis: the configured one, the embedded one of a running server, or the embedded one
+    // started just for this command.
+    std::unique_ptr<EmbeddedRedis> embedded;
+    RedisConfig redisConfig;
+    if (!loaded.config.redisUrl.isEmpty()) {
+        Result<RedisConfig> parsed = RedisConfig::fromUrl(loaded.config.redisUrl);
+        if (!parsed) {
+            printError(parsed.error().message);
+            return 2;
+        }
+        redisConfig = *parsed;
+    } else if (Result<RedisConfig> running = EmbeddedRedis::running(loaded.config.dataDir)) {
+        redisConfig = *running;
+    } else {
+        embedded = std::make_unique<EmbeddedRedis>(loaded.config.dataDir, loaded.config.redisAppendfsync);
+        Result<RedisConfig> started = embedded->start();
+        if (!started) {
+            printError(started.error().message);
+            return 1;
+        }
+        redisConfig = *started;
+    }
+    redisConfig.clientName = QStringLiteral("mmf-server-admin");
+    RedisClient redis(redisConfig);
+    redis.start();
+    SystemClock clock;
+    Argon2PasswordHasher hasher;
+    SigningKey unused;
+    AccountService accounts(redis, hasher, unused, clock, AccountSettings{});
+    int exitCode = 1;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, qApp, [] {
+        printError(QStringLiteral("admin create: Redis did not answer in time"));
+        QCoreApplication::exit(1);
+    });
+    deadline.start(30000);
+    accounts.createAdmin(login, *password, [&exitCode, login](Result<QByteArray> userId) {
+        if (!userId) {
+            printError(QStringLiteral("admin create: %1").arg(userId.error().message));
+            exitCode = userId.error().code == ErrorCode::InvalidArgument ? 2 : 1;
+        } else {
+            std::printf("created admin %s (user id %s)\n", login.constData(), userId->constData());
+            exitCode = 0;
+        }
+        QCoreApplication::exit(exitCode);
+    });
+    const int loopCode = QCoreApplication::exec();
+    if (embedded)
+        embedded->stop();
+    return loopCode != 0 ? loopCode : exitCode;
+}
+
+int rotateKeysCommand(const LoadedConfig& loaded)
+{
+    const ServerConfig& config = loaded.config;
+    qint64 grace = qMax(2 * config.accessTtlMs, 2 * config.retentionMs) / 1000;
+    if (loaded.options.contains(QStringLiteral("grace"))) {
+        bool ok = false;
+        grace = loaded.options.value(QStringLiteral("grace")).toLongLong(&ok);
+        if (!ok || grace < 0) {
+            printError(QStringLiteral("keys rotate: --grace is a whole number of seconds (0 or more)"));
+            return 2;
+        }
+    }
+    SystemClock clock;
+    Result<SigningKey> current = DataDir::loadOrCreateSigningKey(config.dataDir);
+    if (!current) {
+        printError(current.error().message);
+        return 1;
+    }
+    Result<SigningKey> next = DataDir::rotateSigningKey(config.dataDir, grace, clock.nowSecs());
+    if (!next) {
+        printError(next.error().message);
+        return 1;
+    }
+    std::printf("new signing key %s; the old key %s stays trusted until %s\n", next->keyId().constData(),
+                current->keyId().constData(),
+                QDateTime::fromSecsSinceEpoch(clock.nowSecs() + grace, Qt::UTC)
+                    .toString(Qt::ISODate)
+                    .toUtf8()
+                    .constData());
+    return 0;
+}
 
 int issueTokenCommand(const LoadedConfig& loaded)
 {
@@ -121,7 +265,8 @@ int runServerMain(const QStringList& arguments)
     if (loaded->helpRequested) {
         std::printf("%s", loader.helpText().toUtf8().constData());
         std::printf("\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
-                    "SECONDS\n");
+                    "SECONDS\n  admin create --data-dir DIR --login L   (password on stdin, or asked for)\n"
+                    "  keys rotate --data-dir DIR [--grace SECONDS]\n");
         return 0;
     }
     const QStringList& words = loaded->positional;
@@ -134,8 +279,12 @@ int runServerMain(const QStringList& arguments)
         return runServer(*loaded);
     if (words == QStringList{QStringLiteral("token"), QStringLiteral("issue")})
         return issueTokenCommand(*loaded);
-    printError(
-        QStringLiteral("unknown command '%1' (commands: token issue)").arg(words.join(QLatin1Char(' '))));
+    if (words == QStringList{QStringLiteral("admin"), QStringLiteral("create")})
+        return createAdminCommand(*loaded);
+    if (words == QStringList{QStringLiteral("keys"), QStringLiteral("rotate")})
+        return rotateKeysCommand(*loaded);
+    printError(QStringLiteral("unknown command '%1' (commands: token issue, admin create, keys rotate)")
+                   .arg(words.join(QLatin1Char(' '))));
     return 2;
 }
 

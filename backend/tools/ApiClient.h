@@ -30,6 +30,11 @@ public:
     ApiClient(QUrl server, QString token, QObject* parent = nullptr);
 
     const QUrl& server() const { return m_server; }
+    // Later requests carry this bearer token (after a silent refresh).
+    void setToken(const QString& token)
+    {
+        m_authorization = token.isEmpty() ? QByteArray() : "Bearer " + token.toUtf8();
+    }
 
     // Calls `done` exactly once on the event loop, unless `context` is destroyed first (then never).
     void send(const ApiRequest& request, QObject* context, std::function<void(const ApiResponse&)> done);

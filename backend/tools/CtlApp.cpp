@@ -5,11 +5,16 @@
 #include "tools/TaskWatcher.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
+#include <QUrl>
+
+#include <termios.h>
+#include <unistd.h>
 
 namespace mmf {
 
@@ -68,6 +73,7 @@ int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
     QFile stdinFile;
     stdinFile.open(stdin, QIODevice::ReadOnly);
     CtlApp app(invocation, *settings, &out, &err, &stdinFile);
+    app.setSession(SessionFile::defaultPath(env), session);
     int exitCode = int(CtlExit::Ok);
     QEventLoop loop;
     connect(&app, &CtlApp::finished, &loop, [&](int code) {
@@ -81,7 +87,123 @@ int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
     return exitCode;
 }
 
+void CtlApp::setSession(const QString& path, std::optional<CtlSession> session)
+{
+    m_sessionPath = path;
+    m_session = std::move(session);
+}
+
+void CtlApp::ensureFreshSession(std::function<void()> next)
+{
+    const bool fromSession = m_settings.tokenSource == CtlSettings::TokenSource::Session && m_session;
+    const QDateTime expiresAt =
+        fromSession ? QDateTime::fromString(m_session->expiresAt, Qt::ISODate) : QDateTime();
+    // Refresh a little early so the command's own requests do not race the expiry.
+    if (!fromSession || m_session->refreshToken.isEmpty() || !expiresAt.isValid() ||
+        expiresAt > QDateTime::currentDateTimeUtc().addSecs(30)) {
+        next();
+        return;
+    }
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/auth/refresh");
+    request.body = QJsonDocument(QJsonObject{{QStringLiteral("refresh_token"), m_session->refreshToken}})
+                       .toJson(QJsonDocument::Compact);
+    call(request, [this, next = std::move(next)](const ApiResponse& response) {
+        const QJsonObject pair = QJsonDocument::fromJson(response.body).object();
+        m_session->accessToken = pair.value(QLatin1String("access_token")).toString();
+        m_session->refreshToken = pair.value(QLatin1String("refresh_token")).toString();
+        m_session->expiresAt = pair.value(QLatin1String("expires_at")).toString();
+        if (Result<void> saved = SessionFile(m_sessionPath).save(*m_session); !saved)
+            *m_err << "warning: cannot save the refreshed session: " << saved.error().message << '\n';
+        m_api.setToken(m_session->accessToken);
+        next();
+    });
+}
+
+void CtlApp::runLogin()
+{
+    const QString login = m_invocation.positional.value(0);
+    QByteArray password;
+    if (m_stdin && m_stdin->isOpen()) {
+        const bool terminal = ::isatty(STDIN_FILENO);
+        termios saved{};
+        if (terminal) {
+            *m_err << "Password for " << login << ": ";
+            m_err->flush();
+            ::tcgetattr(STDIN_FILENO, &saved);
+            termios silent = saved;
+            silent.c_lflag &= ~tcflag_t(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+        }
+        password = m_stdin->readLine();
+        if (terminal) {
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+            *m_err << '\n';
+        }
+        while (password.endsWith('\n') || password.endsWith('\r'))
+            password.chop(1);
+    }
+    if (password.isEmpty()) {
+        fail({QStringLiteral("usage"), QStringLiteral("no password on stdin"), {}, CtlExit::Usage});
+        return;
+    }
+    QJsonObject body{{QStringLiteral("login"), login},
+                     {QStringLiteral("password"), QString::fromUtf8(password)}};
+    if (m_invocation.has(QStringLiteral("project")))
+        body.insert(QStringLiteral("project"), m_invocation.value(QStringLiteral("project")));
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/auth/login");
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    call(request, [this, login](const ApiResponse& response) {
+        const QJsonObject pair = QJsonDocument::fromJson(response.body).object();
+        CtlSession session;
+        session.server = m_settings.server.toString();
+        session.login = login;
+        session.accessToken = pair.value(QLatin1String("access_token")).toString();
+        session.refreshToken = pair.value(QLatin1String("refresh_token")).toString();
+        session.expiresAt = pair.value(QLatin1String("expires_at")).toString();
+        if (Result<void> saved = SessionFile(m_sessionPath).save(session); !saved) {
+            fail({QStringLiteral("internal"), saved.error().message, {}, CtlExit::Failure});
+            return;
+        }
+        QStringList methods;
+        for (const QJsonValue& method : pair.value(QLatin1String("methods")).toArray())
+            methods << method.toString();
+        *m_out << "signed in to " << session.server << " as " << login << " (project "
+               << pair.value(QLatin1String("project")).toString() << ": " << methods.join(QLatin1Char(','))
+               << ")\n";
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runLogout()
+{
+    if (Result<void> removed = SessionFile(m_sessionPath).remove();
+        !removed && removed.error().code != ErrorCode::NotFound) {
+        fail({QStringLiteral("internal"), removed.error().message, {}, CtlExit::Failure});
+        return;
+    }
+    *m_out << "signed out\n";
+    finish(CtlExit::Ok);
+}
+
 void CtlApp::start()
+{
+    const QString& command = m_invocation.command;
+    if (command == QLatin1String("login")) {
+        runLogin();
+        return;
+    }
+    if (command == QLatin1String("logout")) {
+        runLogout();
+        return;
+    }
+    ensureFreshSession([this] { runCommand(); });
+}
+
+void CtlApp::runCommand()
 {
     const QString& command = m_invocation.command;
     if (command == QLatin1String("submit"))
@@ -102,6 +224,16 @@ void CtlApp::start()
         runModels();
     else if (command == QLatin1String("model"))
         runModel();
+    else if (command == QLatin1String("dead-letters"))
+        runDeadLetters();
+    else if (command == QLatin1String("replay"))
+        runReplay();
+    else if (command == QLatin1String("discard"))
+        runDiscard();
+    else if (command == QLatin1String("scaler"))
+        runScaler();
+    else if (command == QLatin1String("scale"))
+        runScale();
     else
         fail({QStringLiteral("usage"),
               QStringLiteral("unknown command \"%1\"").arg(command),
@@ -260,22 +392,179 @@ void CtlApp::runTokenIssue()
 
 void CtlApp::runModels()
 {
-    call(CtlRequests::models(), [this](const ApiResponse& response) {
-        if (m_settings.json)
-            printRaw(response.body);
-        else
-            *m_out << CtlFormat::modelsTable(QJsonDocument::fromJson(response.body));
-        finish(CtlExit::Ok);
-    });
+    call(CtlRequests::models(m_invocation.has(QStringLiteral("offline"))),
+         [this](const ApiResponse& response) {
+             if (m_settings.json)
+                 printRaw(response.body);
+             else
+                 *m_out << CtlFormat::modelsTable(QJsonDocument::fromJson(response.body));
+             finish(CtlExit::Ok);
+         });
 }
 
 void CtlApp::runModel()
 {
-    call(CtlRequests::model(m_invocation.positional.value(0)), [this](const ApiResponse& response) {
+    const QString name = m_invocation.positional.value(0);
+    if (m_invocation.has(QStringLiteral("instances"))) {
+        call(CtlRequests::instances(name), [this](const ApiResponse& response) {
+            if (m_settings.json)
+                printRaw(response.body);
+            else
+                *m_out << CtlFormat::instancesTable(QJsonDocument::fromJson(response.body));
+            finish(CtlExit::Ok);
+        });
+        return;
+    }
+    const QStringList sets = m_invocation.lists.value(QStringLiteral("set"));
+    ApiRequest request = CtlRequests::model(name);
+    if (!sets.isEmpty()) {
+        Result<QJsonObject> body = CtlRequests::modelSettings(sets);
+        if (!body) {
+            fail({QStringLiteral("usage"), body.error().message, body.error().field, CtlExit::Usage});
+            return;
+        }
+        request = CtlRequests::patchModel(name, *body);
+    }
+    call(request, [this](const ApiResponse& response) {
         if (m_settings.json)
             printRaw(response.body);
         else
             *m_out << CtlFormat::modelDetails(QJsonDocument::fromJson(response.body).object());
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runDeadLetters()
+{
+    const ApiRequest request =
+        CtlRequests::deadLetters(m_invocation.positional.value(0),
+                                 m_invocation.has(QStringLiteral("limit"))
+                                     ? std::optional<int>(m_invocation.intValue(QStringLiteral("limit"), 100))
+                                     : std::nullopt,
+                                 m_invocation.value(QStringLiteral("before")));
+    call(request, [this](const ApiResponse& response) {
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::deadLettersTable(QJsonDocument::fromJson(response.body));
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runReplay()
+{
+    const QStringList ids = m_invocation.positional.mid(1);
+    call(CtlRequests::replay(m_invocation.positional.value(0), ids), [this](const ApiResponse& response) {
+        const QJsonObject answer = QJsonDocument::fromJson(response.body).object();
+        if (m_settings.json)
+            printRaw(response.body);
+        else
+            *m_out << CtlFormat::replayLines(answer);
+        finish(answer.value(QLatin1String("not_found")).toArray().isEmpty() ? CtlExit::Ok : CtlExit::Failure);
+    });
+}
+
+void CtlApp::runDiscard()
+{
+    call(CtlRequests::discardDeadLetter(m_invocation.positional.value(0), m_invocation.positional.value(1)),
+         [this](const ApiResponse&) { finish(CtlExit::Ok); });
+}
+
+void CtlApp::runScaler()
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/scaler");
+    call(request, [this](const ApiResponse& response) {
+        if (m_settings.json) {
+            printRaw(response.body);
+            finish(CtlExit::Ok);
+            return;
+        }
+        const QJsonObject answer = QJsonDocument::fromJson(response.body).object();
+        const QJsonObject pool = answer.value(QLatin1String("pool")).toObject();
+        const QJsonObject total = pool.value(QLatin1String("total")).toObject();
+        const QJsonObject used = pool.value(QLatin1String("used")).toObject();
+        QStringList parts;
+        for (auto it = total.constBegin(); it != total.constEnd(); ++it)
+            parts << QStringLiteral("%1 %2/%3")
+                         .arg(it.key())
+                         .arg(used.value(it.key()).toInteger())
+                         .arg(it.value().toInteger());
+        *m_out << "pool: " << parts.join(QStringLiteral(", ")) << "\n";
+        *m_out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
+                      .arg(QStringLiteral("MODEL"), -20)
+                      .arg(QStringLiteral("MODE"), -8)
+                      .arg(QStringLiteral("MIN"), 4)
+                      .arg(QStringLiteral("MAX"), 4)
+                      .arg(QStringLiteral("TARGET"), 7)
+                      .arg(QStringLiteral("DESIRED"), 8)
+                      .arg(QStringLiteral("CURRENT"), 8)
+                      .arg(QStringLiteral("RESOURCES"));
+        for (const QJsonValue& value : answer.value(QLatin1String("models")).toArray()) {
+            const QJsonObject m = value.toObject();
+            QStringList resources;
+            const QJsonObject r = m.value(QLatin1String("resources")).toObject();
+            for (auto it = r.constBegin(); it != r.constEnd(); ++it)
+                resources << QStringLiteral("%1=%2").arg(it.key()).arg(it.value().toInteger());
+            *m_out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
+                          .arg(m.value(QLatin1String("name")).toString(), -20)
+                          .arg(m.value(QLatin1String("mode")).toString(), -8)
+                          .arg(m.value(QLatin1String("min")).toInt(), 4)
+                          .arg(m.value(QLatin1String("max")).toInt(), 4)
+                          .arg(m.value(QLatin1String("target")).toInt(), 7)
+                          .arg(m.value(QLatin1String("desired")).toInt(), 8)
+                          .arg(m.value(QLatin1String("current")).toInt(), 8)
+                          .arg(resources.join(QLatin1Char(',')));
+        }
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runScale()
+{
+    QJsonObject body;
+    if (m_invocation.has(QStringLiteral("mode"))) {
+        const QString mode = m_invocation.value(QStringLiteral("mode"));
+        if (mode != QLatin1String("static") && mode != QLatin1String("dynamic")) {
+            fail({QStringLiteral("usage"), QStringLiteral("--mode is static or dynamic"),
+                  QStringLiteral("mode"), CtlExit::Usage});
+            return;
+        }
+        body.insert(QStringLiteral("mode"), mode);
+    }
+    for (const char* name : {"min", "max"}) {
+        if (m_invocation.has(QLatin1String(name)))
+            body.insert(QLatin1String(name), m_invocation.intValue(QLatin1String(name), 0));
+    }
+    if (m_invocation.has(QStringLiteral("tasks-per-replica")))
+        body.insert(QStringLiteral("tasks_per_replica"),
+                    m_invocation.intValue(QStringLiteral("tasks-per-replica"), 1));
+    if (m_invocation.has(QStringLiteral("project")))
+        body.insert(QStringLiteral("project"), m_invocation.value(QStringLiteral("project")));
+    const QStringList resources = m_invocation.lists.value(QStringLiteral("resource"));
+    if (!resources.isEmpty()) {
+        QJsonObject amounts;
+        for (const QString& resource : resources) {
+            const qsizetype eq = resource.indexOf(QLatin1Char('='));
+            bool ok = false;
+            const qint64 amount = eq > 0 ? resource.mid(eq + 1).toLongLong(&ok) : 0;
+            if (!ok || amount < 0) {
+                fail({QStringLiteral("usage"),
+                      QStringLiteral("--resource takes NAME=N, got \"%1\"").arg(resource),
+                      QStringLiteral("resource"), CtlExit::Usage});
+                return;
+            }
+            amounts.insert(resource.left(eq), double(amount));
+        }
+        body.insert(QStringLiteral("resources"), amounts);
+    }
+    ApiRequest request;
+    request.method = "PUT";
+    request.path = QStringLiteral("/api/v1/models/%1/scaling")
+                       .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_invocation.positional.value(0))));
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    call(request, [this](const ApiResponse& response) {
+        printRaw(response.body);
         finish(CtlExit::Ok);
     });
 }

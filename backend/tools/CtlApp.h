@@ -11,6 +11,8 @@
 #include <QProcessEnvironment>
 #include <QTextStream>
 
+#include <optional>
+
 namespace mmf {
 
 class TaskWatcher;
@@ -30,11 +32,14 @@ public:
     static int exec(const QStringList& args, const QProcessEnvironment& env);
 
     void start();
+    // Where `login` saves the session and a silent refresh updates it.
+    void setSession(const QString& path, std::optional<CtlSession> session);
 
 signals:
     void finished(int exitCode);
 
 private:
+    void runCommand();
     void runSubmit();
     void runWatch(const QString& taskId);
     void runGet();
@@ -44,6 +49,15 @@ private:
     void runTokenIssue();
     void runModels();
     void runModel();
+    void runDeadLetters();
+    void runReplay();
+    void runDiscard();
+    void runScaler();
+    void runScale();
+    void runLogin();
+    void runLogout();
+    // Runs `next` once the session's access token is fresh (refreshing it first when it has expired).
+    void ensureFreshSession(std::function<void()> next);
 
     // Sends the request; a non-2xx answer or no answer ends the run with the matching error and exit code.
     void call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess);
@@ -62,6 +76,8 @@ private:
     ApiClient m_api;
     TaskWatcher* m_watcher = nullptr;
     bool m_finished = false;
+    QString m_sessionPath;
+    std::optional<CtlSession> m_session;
 };
 
 } // namespace mmf

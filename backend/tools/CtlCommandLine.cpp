@@ -15,7 +15,8 @@ enum class Kind
 {
     Flag,
     Text,
-    Int
+    Int,
+    Repeat // a text option that may be given several times (CtlInvocation::lists)
 };
 
 struct OptionSpec
@@ -114,14 +115,82 @@ const std::vector<CommandSpec>& commandSpecs()
            "lifetime in seconds (default 3600)"}},
          "issue a token for a worker or a script (admin)",
          "Prints the token as the last word of the output."},
-        {"models", "", 0, 0, {}, "list the models that can take tasks", "Prints a table of the live models."},
+        {"models",
+         "",
+         0,
+         0,
+         {{"offline", "", Kind::Flag, 0, 0, "also the known models that have no instance now"}},
+         "list the models that can take tasks",
+         "Prints a table of the live models (with --offline, of every known model)."},
         {"model",
          "NAME",
          1,
          1,
-         {},
+         {{"instances", "", Kind::Flag, 0, 0, "list the model's instances with their pings and counters"},
+          {"set", "KEY=VALUE", Kind::Repeat, 0, 0,
+           "change a setting (admin; repeatable): description, version, owner, tags (comma list), docs "
+           "(@FILE reads a file), retry.max_attempts, retry.backoff_initial_ms, retry.backoff_factor, "
+           "retry.backoff_max_ms"}},
          "show one model: status, instances, queue, estimated wait, request fields",
-         "Prints the model's figures and its request fields (with their comments) from the JSON Schema."},
+         "Prints the model's figures, catalogue fields, retry policy and its request fields (with their\n"
+         "comments) from the JSON Schema. --instances lists its instances instead; --set changes settings\n"
+         "and prints the model as changed."},
+        {"dead-letters",
+         "MODEL",
+         1,
+         1,
+         {{"limit", "N", Kind::Int, 1, 1000, "at most N dead letters (1..1000, default 100)"},
+          {"before", "TIME", Kind::Text, 0, 0, "only dead letters before this RFC 3339 time (paging)"}},
+         "list a model's dead letters, newest first (admin)",
+         "Prints a table: task id, user, attempts, when, last error."},
+        {"replay",
+         "MODEL [TASK_ID...]",
+         1,
+         10001,
+         {{"all", "", Kind::Flag, 0, 0, "replay every dead letter of the model"}},
+         "queue dead letters again under their own ids (admin)",
+         "Prints \"replayed ID\" and \"not found ID\" lines; exits 1 when some were not found."},
+        {"discard",
+         "MODEL TASK_ID",
+         2,
+         2,
+         {},
+         "remove a dead letter from the list; the task stays dead_lettered (admin)",
+         "Prints nothing on success."},
+        {"scaler",
+         "",
+         0,
+         0,
+         {},
+         "show the resource pool and how each managed model scales",
+         "Prints the pool (total and used per resource), then a table: model, mode, min, max, target (what\n"
+         "demand asks), desired (what the pool grants), current (replicas running), resources per replica."},
+        {"scale",
+         "MODEL",
+         1,
+         1,
+         {{"mode", "MODE", Kind::Text, 0, 0, "static (keep min replicas) or dynamic (min..max by demand)"},
+          {"min", "N", Kind::Int, 0, 1000, "fewest replicas (default 0)"},
+          {"max", "N", Kind::Int, 0, 1000, "most replicas"},
+          {"resource", "NAME=N", Kind::Repeat, 0, 0,
+           "what one replica takes from the pool (repeatable; default cpu=1)"},
+          {"tasks-per-replica", "N", Kind::Int, 1, 1000000, "queued + running tasks per replica"},
+          {"project", "PROJECT", Kind::Text, 0, 0,
+           "the project of a model not known yet (default: the token's)"}},
+         "set how a model scales (admin)",
+         "Sends PUT /api/v1/models/MODEL/scaling and prints the model's scaling as stored. A model never "
+         "seen\n"
+         "before is described with mmf-worker, so its tasks are queued at zero replicas (cold start)."},
+        {"login",
+         "LOGIN",
+         1,
+         1,
+         {{"project", "PROJECT", Kind::Text, 0, 0, "sign in to this project (default: your first)"}},
+         "sign in and keep the session for later commands",
+         "Reads the password from stdin (asked for without echo on a terminal), signs in to --server and\n"
+         "saves the session (mode 0600) to $MMF_SESSION_FILE or ~/.config/mmf/mmfctl-session.json. Later\n"
+         "commands use it and refresh it silently when the access token has expired."},
+        {"logout", "", 0, 0, {}, "forget the saved session", "Deletes the session file."},
         {"help", "[COMMAND]", 0, 2, {}, "show help", "Shows the global help or a command's help."},
     };
     return specs;
@@ -200,6 +269,30 @@ Result<void> validate(const CtlInvocation& inv)
                              QStringLiteral("methods"));
         }
     }
+    if (inv.command == QLatin1String("model")) {
+        static const QStringList keys = {QStringLiteral("description"),
+                                         QStringLiteral("version"),
+                                         QStringLiteral("owner"),
+                                         QStringLiteral("tags"),
+                                         QStringLiteral("docs"),
+                                         QStringLiteral("retry.max_attempts"),
+                                         QStringLiteral("retry.backoff_initial_ms"),
+                                         QStringLiteral("retry.backoff_factor"),
+                                         QStringLiteral("retry.backoff_max_ms")};
+        const QStringList sets = inv.lists.value(QStringLiteral("set"));
+        if (!sets.isEmpty() && inv.has(QStringLiteral("instances")))
+            return usage(QStringLiteral("--set and --instances do not go together"), QStringLiteral("set"));
+        for (const QString& set : sets) {
+            const qsizetype eq = set.indexOf(QLatin1Char('='));
+            if (eq <= 0 || !keys.contains(set.left(eq)))
+                return usage(QStringLiteral("--set needs KEY=VALUE with KEY one of ") +
+                                 keys.join(QStringLiteral(", ")),
+                             QStringLiteral("set"));
+        }
+    }
+    if (inv.command == QLatin1String("replay") &&
+        inv.has(QStringLiteral("all")) == (inv.positional.size() > 1))
+        return usage(QStringLiteral("replay needs either TASK_ID... or --all"), QStringLiteral("all"));
     if (inv.command == QLatin1String("help") && !inv.positional.isEmpty()) {
         const QString topic = inv.positional.join(QLatin1Char(' '));
         if (!findCommand(topic))
@@ -294,6 +387,8 @@ Result<CtlInvocation> CtlCommandLine::parse(const QStringList& args)
                 return usage(QStringLiteral("--%1 must be %2, not \"%3\"").arg(name, range, value), name);
             }
         }
+        if (option->kind == Kind::Repeat)
+            inv.lists[name].append(value);
         inv.options.insert(name, value);
     }
 

@@ -14,8 +14,9 @@ struct CtlInvocation
     QString command;        // "submit", "watch", "get", "list", "cancel", "logs", "token issue", "models",
                             // "help"; empty when only global options were given
     QStringList positional; // the arguments after the command word(s)
-    QHash<QString, QString> options; // long option name without "--" → value ("" for a flag)
-    bool help = false;               // -h/--help anywhere: print the help of `command` (or the global help)
+    QHash<QString, QString> options;   // long option name without "--" → value ("" for a flag)
+    QHash<QString, QStringList> lists; // repeatable options (--set) → their values in order
+    bool help = false;                 // -h/--help anywhere: print the help of `command` (or the global help)
 
     bool has(const QString& name) const { return options.contains(name); }
     QString value(const QString& name, const QString& fallback = {}) const

@@ -186,6 +186,57 @@ QString CtlFormat::modelsTable(const QJsonDocument& models)
                  rows);
 }
 
+QString CtlFormat::instancesTable(const QJsonDocument& instances)
+{
+    QList<QStringList> rows;
+    for (const QJsonValue& value : arrayOf(instances, "instances")) {
+        const QJsonObject instance = value.toObject();
+        rows.append({cell(instance.value(QLatin1String("instance_id"))),
+                     cell(instance.value(QLatin1String("name"))),
+                     cell(instance.value(QLatin1String("host"))) + QLatin1Char(':') +
+                         cell(instance.value(QLatin1String("port"))),
+                     timestamp(instance.value(QLatin1String("started_at")).toString()),
+                     timestamp(instance.value(QLatin1String("last_ping_at")).toString()),
+                     cell(instance.value(QLatin1String("ping_rtt_ms"))),
+                     cell(instance.value(QLatin1String("tasks_succeeded"))),
+                     cell(instance.value(QLatin1String("tasks_failed"))),
+                     cell(instance.value(QLatin1String("current_task_id")))});
+    }
+    return table({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("ADDRESS"),
+                  QStringLiteral("STARTED"), QStringLiteral("LAST_PING"), QStringLiteral("RTT_MS"),
+                  QStringLiteral("OK"), QStringLiteral("FAILED"), QStringLiteral("CURRENT")},
+                 rows);
+}
+
+QString CtlFormat::deadLettersTable(const QJsonDocument& deadLetters)
+{
+    QList<QStringList> rows;
+    for (const QJsonValue& value : arrayOf(deadLetters, "dead_letters")) {
+        const QJsonObject letter = value.toObject();
+        const QJsonObject error = letter.value(QLatin1String("error")).toObject();
+        QString errorText = cell(error.value(QLatin1String("code")));
+        if (const QString message = cell(error.value(QLatin1String("message"))); !message.isEmpty())
+            errorText += QStringLiteral(": ") + message.simplified();
+        rows.append({cell(letter.value(QLatin1String("task_id"))),
+                     cell(letter.value(QLatin1String("user_id"))),
+                     cell(letter.value(QLatin1String("attempts"))),
+                     timestamp(letter.value(QLatin1String("dead_lettered_at")).toString()), errorText});
+    }
+    return table({QStringLiteral("TASK_ID"), QStringLiteral("USER"), QStringLiteral("ATTEMPTS"),
+                  QStringLiteral("DEAD_LETTERED"), QStringLiteral("ERROR")},
+                 rows);
+}
+
+QString CtlFormat::replayLines(const QJsonObject& answer)
+{
+    QString out;
+    for (const QJsonValue& id : answer.value(QLatin1String("replayed")).toArray())
+        out += QStringLiteral("replayed ") + id.toString() + QLatin1Char('\n');
+    for (const QJsonValue& id : answer.value(QLatin1String("not_found")).toArray())
+        out += QStringLiteral("not found ") + id.toString() + QLatin1Char('\n');
+    return out;
+}
+
 QString CtlFormat::taskDetails(const QJsonObject& task)
 {
     QList<QPair<QString, QString>> lines;
@@ -231,8 +282,22 @@ QString CtlFormat::modelDetails(const QJsonObject& model)
 {
     QList<QPair<QString, QString>> lines;
     for (const char* key : {"name", "project", "status", "instances", "queue_depth", "request_type",
-                            "response_type", "description", "version"})
+                            "response_type", "description", "version", "owner"})
         lines.append({QLatin1String(key), cell(model.value(QLatin1String(key)))});
+    lines.append({QStringLiteral("tags"),
+                  model.value(QLatin1String("tags")).toVariant().toStringList().join(QStringLiteral(", "))});
+    lines.append({QStringLiteral("last_seen_at"),
+                  model.value(QLatin1String("last_seen_at")).isString()
+                      ? timestamp(model.value(QLatin1String("last_seen_at")).toString())
+                      : QString()});
+    const QJsonObject retry = model.value(QLatin1String("retry")).toObject();
+    if (!retry.isEmpty())
+        lines.append(
+            {QStringLiteral("retry"), QStringLiteral("%1 attempts, backoff %2 ms x%3 up to %4 ms")
+                                          .arg(cell(retry.value(QLatin1String("max_attempts"))),
+                                               cell(retry.value(QLatin1String("backoff_initial_ms"))),
+                                               cell(retry.value(QLatin1String("backoff_factor"))),
+                                               cell(retry.value(QLatin1String("backoff_max_ms"))))});
     const QJsonValue waitMs = model.value(QLatin1String("estimated_wait_ms"));
     lines.append({QStringLiteral("estimated_wait"),
                   waitMs.isDouble() ? duration(qint64(waitMs.toDouble())) : QString()});

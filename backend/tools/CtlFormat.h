@@ -33,6 +33,12 @@ public:
     static QString tasksTable(const QJsonDocument& list);
     // GET /api/v1/models → NAME PROJECT STATUS INSTANCES QUEUE WAIT SCALING.
     static QString modelsTable(const QJsonDocument& models);
+    // GET /api/v1/models/{name}/instances → ID NAME ADDRESS STARTED LAST_PING RTT_MS OK FAILED CURRENT.
+    static QString instancesTable(const QJsonDocument& instances);
+    // GET /api/v1/models/{name}/dead-letters → TASK_ID USER ATTEMPTS DEAD_LETTERED ERROR.
+    static QString deadLettersTable(const QJsonDocument& deadLetters);
+    // The replay answer: "replayed ID" and "not found ID" lines.
+    static QString replayLines(const QJsonObject& answer);
     // GET /api/v1/tasks/{id} as "key: value" lines, the error, then the result as indented JSON.
     static QString taskDetails(const QJsonObject& task);
     // GET /api/v1/models/{name}: figures as "key: value" lines, then the request fields from request_schema.

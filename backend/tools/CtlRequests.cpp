@@ -97,6 +97,108 @@ ApiRequest CtlRequests::models()
     return request;
 }
 
+ApiRequest CtlRequests::models(bool includeOffline)
+{
+    ApiRequest request = models();
+    if (includeOffline)
+        request.query.append({QStringLiteral("include"), QStringLiteral("offline")});
+    return request;
+}
+
+ApiRequest CtlRequests::instances(const QString& model)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/models/%1/instances").arg(segment(model));
+    return request;
+}
+
+ApiRequest CtlRequests::patchModel(const QString& model, const QJsonObject& body)
+{
+    ApiRequest request;
+    request.method = "PATCH";
+    request.path = QStringLiteral("/api/v1/models/%1").arg(segment(model));
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return request;
+}
+
+ApiRequest CtlRequests::deadLetters(const QString& model, std::optional<int> limit, const QString& before)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/models/%1/dead-letters").arg(segment(model));
+    if (limit)
+        request.query.append({QStringLiteral("limit"), QString::number(*limit)});
+    if (!before.isEmpty())
+        request.query.append({QStringLiteral("before"), before});
+    return request;
+}
+
+ApiRequest CtlRequests::replay(const QString& model, const QStringList& taskIds)
+{
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/models/%1/dead-letters:replay").arg(segment(model));
+    const QJsonObject body =
+        taskIds.isEmpty() ? QJsonObject{{QStringLiteral("all"), true}}
+                          : QJsonObject{{QStringLiteral("task_ids"), QJsonArray::fromStringList(taskIds)}};
+    request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return request;
+}
+
+ApiRequest CtlRequests::discardDeadLetter(const QString& model, const QString& taskId)
+{
+    ApiRequest request;
+    request.method = "DELETE";
+    request.path = QStringLiteral("/api/v1/models/%1/dead-letters/%2").arg(segment(model), segment(taskId));
+    return request;
+}
+
+Result<QJsonObject> CtlRequests::modelSettings(const QStringList& assignments)
+{
+    QJsonObject body;
+    QJsonObject retry;
+    for (const QString& assignment : assignments) {
+        const qsizetype eq = assignment.indexOf(QLatin1Char('='));
+        const QString key = assignment.left(eq);
+        const QString value = assignment.mid(eq + 1);
+        auto bad = [&key](const QString& why) {
+            return Error::invalidArgument(QStringLiteral("--set %1: %2").arg(key, why),
+                                          QStringLiteral("set"));
+        };
+        if (key.startsWith(QLatin1String("retry."))) {
+            const QString name = key.mid(6);
+            bool ok = false;
+            if (name == QLatin1String("backoff_factor")) {
+                const double factor = value.toDouble(&ok);
+                if (!ok)
+                    return bad(QStringLiteral("needs a number, not \"%1\"").arg(value));
+                retry.insert(name, factor);
+            } else {
+                const qint64 number = value.toLongLong(&ok);
+                if (!ok)
+                    return bad(QStringLiteral("needs an integer, not \"%1\"").arg(value));
+                retry.insert(name, double(number));
+            }
+        } else if (key == QLatin1String("tags")) {
+            QJsonArray tags;
+            for (const QString& tag : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                if (!tag.trimmed().isEmpty())
+                    tags.append(tag.trimmed());
+            }
+            body.insert(key, tags);
+        } else if (key == QLatin1String("docs") && value.startsWith(QLatin1Char('@'))) {
+            QFile file(value.mid(1));
+            if (!file.open(QIODevice::ReadOnly))
+                return bad(QStringLiteral("cannot read %1: %2").arg(value.mid(1), file.errorString()));
+            body.insert(key, QString::fromUtf8(file.readAll()));
+        } else {
+            body.insert(key, value);
+        }
+    }
+    if (!retry.isEmpty())
+        body.insert(QStringLiteral("retry"), retry);
+    return body;
+}
+
 ApiRequest CtlRequests::model(const QString& name)
 {
     ApiRequest request;

@@ -4,6 +4,7 @@
 #include "tools/ApiRequest.h"
 
 #include <QIODevice>
+#include <QJsonObject>
 #include <QStringList>
 #include <QUrl>
 
@@ -25,7 +26,19 @@ public:
     static ApiRequest issueToken(const QString& user, const QString& project, const QStringList& methods,
                                  qint64 ttlSeconds);
     static ApiRequest models();
+    static ApiRequest models(bool includeOffline);
     static ApiRequest model(const QString& name);
+    static ApiRequest instances(const QString& model);
+    // PATCH /api/v1/models/{name} with a body from modelSettings().
+    static ApiRequest patchModel(const QString& model, const QJsonObject& body);
+    static ApiRequest deadLetters(const QString& model, std::optional<int> limit, const QString& before);
+    // {task_ids: [...]}, or {all: true} when `taskIds` is empty.
+    static ApiRequest replay(const QString& model, const QStringList& taskIds);
+    static ApiRequest discardDeadLetter(const QString& model, const QString& taskId);
+
+    // The PATCH body from `--set KEY=VALUE` arguments: tags as a comma list, docs=@FILE read from the file,
+    // retry.* as numbers (grouped under "retry"). A bad value is an InvalidArgument error naming the key.
+    static Result<QJsonObject> modelSettings(const QStringList& assignments);
 
     // The request body from the submit argument: inline JSON, "@path" (a file), "-" (all of `stdinDevice`) or
     // empty ("{}"). It must be a JSON object; anything else is an InvalidArgument error (a usage error).

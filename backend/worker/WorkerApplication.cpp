@@ -208,6 +208,8 @@ void WorkerApplication::registerNow()
 
         WorkerRuntimeSettings settings;
         settings.modelName = m_options.name;
+        // The server accepted this serve token, so its project is the model's project.
+        settings.project = WorkerRuntime::claimedProject(m_options.token);
         settings.consumer = m_instanceName;
         settings.server = m_options.server;
         settings.concurrency = m_options.concurrency;

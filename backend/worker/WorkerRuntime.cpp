@@ -16,6 +16,7 @@
 #include <QPointer>
 
 #include <exception>
+#include <optional>
 
 namespace mmf {
 
@@ -40,20 +41,29 @@ const char* levelName(TaskContext::Level level)
     return "info";
 }
 
+// A token's claims, not verified.
+std::optional<v1::TokenClaims> unverifiedClaims(QByteArrayView token)
+{
+    const qsizetype dot = token.indexOf('.');
+    if (dot <= 0 || token.size() > TokenVerifier::kMaxTokenBytes)
+        return std::nullopt;
+    const auto claimsBytes = Base64Url::decode(token.first(dot));
+    if (!claimsBytes)
+        return std::nullopt;
+    v1::TokenClaims claims;
+    if (!claims.ParseFromArray(claimsBytes->constData(), int(claimsBytes->size())))
+        return std::nullopt;
+    return claims;
+}
+
 // The key id a token claims, read without verifying (to tell "unknown key" from "bad token"). Null when the
 // token is not "<base64url claims>.<base64url signature>".
 QByteArray tokenKeyId(QByteArrayView token)
 {
-    const qsizetype dot = token.indexOf('.');
-    if (dot <= 0 || token.size() > TokenVerifier::kMaxTokenBytes)
+    const std::optional<v1::TokenClaims> claims = unverifiedClaims(token);
+    if (!claims)
         return {};
-    const auto claimsBytes = Base64Url::decode(token.first(dot));
-    if (!claimsBytes)
-        return {};
-    v1::TokenClaims claims;
-    if (!claims.ParseFromArray(claimsBytes->constData(), int(claimsBytes->size())))
-        return {};
-    QByteArray id = QByteArray::fromStdString(claims.key_id());
+    QByteArray id = QByteArray::fromStdString(claims->key_id());
     return id.isNull() ? QByteArray("") : id;
 }
 
@@ -211,6 +221,12 @@ void WorkerRuntime::start()
     createGroup();
 }
 
+QByteArray WorkerRuntime::claimedProject(QByteArrayView token)
+{
+    const std::optional<v1::TokenClaims> claims = unverifiedClaims(token);
+    return claims ? QByteArray::fromStdString(claims->project_id()) : QByteArray();
+}
+
 WorkerRuntime::Stats WorkerRuntime::stats() const
 {
     Stats stats;
@@ -355,6 +371,10 @@ void WorkerRuntime::verifyAndStart(const InHandPtr& task)
         else if (QByteArray::fromStdString((*claims)->model()) != m_model8)
             task->denial = QStringLiteral("the task token is for model '%1', not '%2'")
                                .arg(QString::fromStdString((*claims)->model()), m_settings.modelName);
+        else if (QByteArrayView((*claims)->project_id()) != m_settings.project)
+            task->denial = QStringLiteral("the task token is for project '%1', not the model's project '%2'")
+                               .arg(QString::fromStdString((*claims)->project_id()),
+                                    QString::fromUtf8(m_settings.project));
     }
     startAttempt(task);
 }

@@ -30,6 +30,7 @@ class WorkerTaskContext;
 struct WorkerRuntimeSettings
 {
     QString modelName;   // the registered model name: Redis keys, and the model claim of task tokens
+    QByteArray project;  // the model's project: task tokens of any other project are refused (empty: all are)
     QString consumer;    // this instance's consumer name in the group
     QUrl server;         // for sub-task calls
     int concurrency = 1; // most unacknowledged tasks held at once (= worker threads)
@@ -75,6 +76,9 @@ public:
     ~WorkerRuntime() override;
 
     void start();
+    // The project a token claims, read without verifying it (empty when it does not decode). The worker's own
+    // serve token, once the server accepted its registration, names the model's project.
+    static QByteArray claimedProject(QByteArrayView token);
     // Stops reading; tasks not started go back at once; running ones get up to `drainMs` to finish, then are
     // cancelled and given back (release: the attempt does not count). Emits stopped() once nothing is in hand
     // and the writes are through (or the write grace ran out; what could not be written is logged).

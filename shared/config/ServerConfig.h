@@ -63,6 +63,15 @@ struct ServerConfig
     // [pool]: resource name → amount, e.g. cpu=8, gpu=1, mem_mb=16000
     QMap<QString, qint64> pool = defaultPool();
 
+    // [scaler]
+    int scalerTasksPerReplica = 1;
+    qint64 scalerCooldownMs = 30 * 1000;
+    qint64 scalerIntervalMs = 1000;
+    QString workerProgram; // empty: mmf-worker next to the server
+
+    // [scaling]: model name → "mode:dynamic min:0 max:3 cpu:1 ..." (parsed by the scaler's ScalingSpec)
+    QMap<QString, QString> scaling;
+
     // [auth]
     qint64 accessTtlMs = 900LL * 1000;
     qint64 refreshTtlMs = 30LL * 86400 * 1000;

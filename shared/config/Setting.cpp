@@ -283,6 +283,53 @@ std::pair<Apply, Format> pool()
     return {apply, format};
 }
 
+// [scaling] NAME = mode:dynamic min:0 max:3 cpu:1 ...; on the command line "NAME=SPEC[;NAME=SPEC...]". The
+// shape only: the scaler's ScalingSpec parses the spec for real when the server starts.
+std::pair<Apply, Format> scalingSpecs()
+{
+    Apply apply = [](ServerConfig& c, const QString& v, const QString&) -> QString {
+        static const QRegularExpression name(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
+        static const QRegularExpression token(QStringLiteral(
+            "^(mode:(static|dynamic)|(min|max|tasks_per_replica):[0-9]{1,4}|project:[a-z][a-z0-9_-]{0,62}|"
+            "command:\\S+|[a-z][a-z0-9_]{0,31}:[0-9]{1,13})$"));
+        QMap<QString, QString> parsed;
+        for (const QString& part : v.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            const qsizetype eq = part.indexOf(QLatin1Char('='));
+            const QString model = part.left(eq).trimmed();
+            if (eq < 0 || !name.match(model).hasMatch())
+                return QStringLiteral(
+                    "expected MODEL=SPEC[;MODEL=SPEC...], e.g. echo=mode:dynamic min:0 max:3 cpu:1");
+            const QString spec = part.mid(eq + 1).simplified();
+            for (const QString& t : spec.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+                if (!token.match(t).hasMatch())
+                    return QStringLiteral("%1: '%2' is not one of mode:static|dynamic, min:N, max:N, "
+                                          "tasks_per_replica:N, project:NAME, command:PATH, RESOURCE:N")
+                        .arg(model, t);
+            }
+            parsed.insert(model, spec);
+        }
+        c.scaling.insert(parsed);
+        return {};
+    };
+    Format format = [](const ServerConfig& c) {
+        QStringList parts;
+        for (auto it = c.scaling.cbegin(); it != c.scaling.cend(); ++it)
+            parts << it.key() + QLatin1Char('=') + it.value();
+        return parts.join(QLatin1Char(';'));
+    };
+    return {apply, format};
+}
+
+std::pair<Apply, Format> optionalPath(QString ServerConfig::*field)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString& baseDir) -> QString {
+        c.*field = v.isEmpty() ? QString() : QDir::cleanPath(QDir(baseDir).absoluteFilePath(v));
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return c.*field; };
+    return {apply, format};
+}
+
 Setting row(const char* title, const char* section, const char* key, const char* option,
             const char* valueName, const char* defaultText, const char* meaning,
             std::pair<Apply, Format> parser, const char* note = "")
@@ -388,6 +435,29 @@ QList<Setting> buildTable()
             pool(), "cpu = the machine's cores");
     poolRow.machineDefault = true;
     t << poolRow;
+    // [scaler]
+    t << row("scaler tasks per replica", "scaler", "tasks_per_replica", "scaler-tasks-per-replica", "N", "1",
+             "Queued + running tasks one replica of a dynamic model is meant to take: its target is "
+             "ceil(tasks / N), clamped to [min, max].",
+             whole(&C::scalerTasksPerReplica, 1, 1000000));
+    t << row("scaler cool-down", "scaler", "cooldown", "scaler-cooldown", "SECONDS", "30",
+             "A dynamic model's target falls only after demand has stayed lower this long (no flapping).",
+             seconds(&C::scalerCooldownMs, 0, kMsPerDay));
+    t << row("scaler interval", "scaler", "interval", "scaler-interval", "SECONDS", "1",
+             "How often the leader's scaler reads the demand and reallocates the pool.",
+             seconds(&C::scalerIntervalMs, 50, kMsPerDay));
+    t << row("worker program", "scaler", "worker_program", "worker-program", "PATH", "",
+             "The `mmf-worker` the local driver starts for built-in models.", optionalPath(&C::workerProgram),
+             "empty: the one beside `mmf-server`");
+    // [scaling]
+    t << row(
+        "model scaling", "scaling", "", "scaling", "MODEL=SPEC;...", "",
+        "Per model: `mode:static` or `mode:dynamic`, `min:N max:N` and the resources of one replica (`cpu:1 "
+        "mem_mb:500`), optionally `tasks_per_replica:N`, `project:NAME`, `command:PATH` (an external "
+        "model's program, run like mmf-worker), e.g. `echo = mode:dynamic min:0 max:3 cpu:1` in the INI "
+        "file (one line per model), `--scaling \"echo=mode:dynamic max:3;calc=min:1\"`; "
+        "written to Redis at start, changed at run time with `PUT /api/v1/models/{name}/scaling`.",
+        scalingSpecs(), "none");
     // [auth]
     t << row("access token life", "auth", "access_ttl", "access-ttl", "SECONDS", "900",
              "Life of an access token.", seconds(&C::accessTtlMs, 1000, 3650 * kMsPerDay), "15 minutes");

@@ -28,6 +28,8 @@ struct Error
     ErrorCode code = ErrorCode::Internal;
     QString message;
     QString field;
+    // For rate_limited and unavailable: when to try again (the Retry-After header); 0 means 1 second.
+    int retryAfterSecs = 0;
 
     static Error invalidArgument(QString message, QString field = {})
     {
@@ -44,6 +46,10 @@ struct Error
     static Error notFound(QString message) { return {ErrorCode::NotFound, std::move(message), {}}; }
     static Error conflict(QString message) { return {ErrorCode::Conflict, std::move(message), {}}; }
     static Error unavailable(QString message) { return {ErrorCode::Unavailable, std::move(message), {}}; }
+    static Error rateLimited(QString message, int retryAfterSecs)
+    {
+        return {ErrorCode::RateLimited, std::move(message), {}, retryAfterSecs};
+    }
     static Error internal(QString message) { return {ErrorCode::Internal, std::move(message), {}}; }
 };
 

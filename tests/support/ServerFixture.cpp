@@ -58,6 +58,7 @@ bool ServerFixture::start(const QString& redisUrl, int timeoutMs)
     m_process->setChildProcessModifier(dieWithParent);
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     m_output.clear();
+    m_redisUrl = redisUrl;
     QStringList args{QStringLiteral("--data-dir"), m_dataDir.path(), QStringLiteral("--listen"),
                      QStringLiteral("127.0.0.1:%1").arg(m_port)};
     if (!redisUrl.isEmpty())
@@ -152,6 +153,37 @@ QByteArray ServerFixture::issueToken(const QString& user, const QString& project
         return {};
     const QList<QByteArray> words = process.readAllStandardOutput().simplified().split(' ');
     return words.isEmpty() ? QByteArray() : words.last();
+}
+
+bool ServerFixture::createAdmin(const QString& login, const QByteArray& password)
+{
+    QProcess process;
+    QStringList args{QStringLiteral("admin"), QStringLiteral("create"),  QStringLiteral("--data-dir"),
+                     m_dataDir.path(),        QStringLiteral("--login"), login};
+    if (!m_redisUrl.isEmpty())
+        args << QStringLiteral("--redis") << m_redisUrl;
+    process.start(serverProgram(), args);
+    process.write(password + '\n');
+    process.closeWriteChannel();
+    const bool ok = process.waitForFinished(30000) && process.exitCode() == 0;
+    if (!ok)
+        m_error = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+    return ok;
+}
+
+QByteArray ServerFixture::rotateKeys(int graceSecs)
+{
+    QProcess process;
+    process.start(serverProgram(),
+                  {QStringLiteral("keys"), QStringLiteral("rotate"), QStringLiteral("--data-dir"),
+                   m_dataDir.path(), QStringLiteral("--grace"), QString::number(graceSecs)});
+    if (!process.waitForFinished(15000) || process.exitCode() != 0) {
+        m_error = QString::fromUtf8(process.readAllStandardError());
+        return {};
+    }
+    // "new signing key <id>; ..."
+    const QList<QByteArray> words = process.readAllStandardOutput().split(' ');
+    return words.size() > 3 ? words.at(3).chopped(1) : QByteArray();
 }
 
 WorkerFixture::WorkerFixture(QString model, QUrl server, QByteArray token, QStringList extraArgs)

@@ -41,12 +41,19 @@ public:
                           const QString& methods = QStringLiteral("score,read,serve,admin"),
                           int ttlSecs = 3600) const;
 
+    // `mmf-server admin create` against this server's Redis (password on stdin); false on failure, with
+    // the command's output in errorString().
+    bool createAdmin(const QString& login, const QByteArray& password);
+    // `mmf-server keys rotate --grace S` on this server's data dir; the new key id, empty on failure.
+    QByteArray rotateKeys(int graceSecs);
+
     static QString serverProgram();
     static QString workerProgram();
     static QString ctlProgram();
 
 private:
     QStringList m_extraArgs;
+    QString m_redisUrl;
     QTemporaryDir m_dataDir;
     std::unique_ptr<QProcess> m_process;
     mutable QByteArray m_output;

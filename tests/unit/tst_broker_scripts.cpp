@@ -741,6 +741,84 @@ private slots:
         QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "dead_lettered"}));
     }
 
+    void modelRetryPolicyOverridesTheCallersDefaults()
+    {
+        // An admin's PATCH writes mmf:{m}:retry; the worker still passes its registration-time defaults.
+        QCOMPARE(cmd({"HSET", BrokerKeys::retrySettings(kModel), "max_attempts", "2", "backoff_initial_ms",
+                      "50", "backoff_factor", "3", "backoff_max_ms", "1000"})
+                     .number,
+                 qint64(4));
+        QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow, /*maxAttempts*/ 10, /*initialMs*/ 5000).text,
+                 QByteArray("retry"));
+        QCOMPARE(hash(taskKey("t1")).value("n"), QByteArray::number(kNow + 50));
+        QCOMPARE(promote(kNow + 50).number, qint64(1));
+        entry = read("c1")[0].id;
+        QCOMPARE(start(entry, "c1", "t1", kNow + 60)[1].number, qint64(2));
+        // The model's max_attempts (2), not the caller's 10.
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow + 70, 10, 5000).text, QByteArray("dead"));
+        QCOMPARE(cmd({"HGET", BrokerKeys::deadIndex(kModel), "t1"}).text, range(m_dead)[0].id);
+    }
+
+    void aDueRetryIsPromotedOnce()
+    {
+        // Two servers promoting the same due retry (e.g. an old leader's last tick and the new one's first).
+        const QByteArray entry = runningTask("t1");
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow).text, QByteArray("retry"));
+        QCOMPARE(promote(kNow + 1000).number, qint64(1));
+        QCOMPARE(promote(kNow + 1000).number, qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));
+        QCOMPARE(integer({"HLEN", m_inflight}), qint64(1));
+    }
+
+    void replayQueuesADeadLetterAgain()
+    {
+        const QByteArray entry = runningTask("t1");
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow, 1).text, QByteArray("dead"));
+        QCOMPARE(integer({"XLEN", m_dead}), qint64(1));
+        const QByteArray deadIndex = BrokerKeys::deadIndex(kModel);
+        auto replay = [&](const QByteArray& id, const QByteArray& envelope) {
+            return eval(m_scripts.replay,
+                        {taskKey(id), m_tasks, m_events, m_inflight, m_dead, deadIndex, m_delayed},
+                        {id, envelope, QByteArray::number(kNow + 1000), QByteArray::number(kRetentionSecs),
+                         QByteArray::number(kMaxLen)});
+        };
+        const QByteArray fresh = envelopeFor("t1", "hello-again");
+        QCOMPARE(replay("nope", fresh).text, QByteArray("not_found"));
+        QCOMPARE(replay("t1", fresh).text, QByteArray("ok"));
+        QCOMPARE(integer({"XLEN", m_dead}), qint64(0));
+        QCOMPARE(integer({"HLEN", deadIndex}), qint64(0));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("0"));
+        QVERIFY(!task.contains("ec") && !task.contains("f"));
+        QCOMPARE(task.value("env"), fresh);
+        const auto queued = range(m_tasks);
+        QCOMPARE(queued.size(), size_t(1));
+        QCOMPARE(queued[0].value("env"), fresh);
+        QCOMPARE(cmd({"HGET", m_inflight, queued[0].id}).text, QByteArray("t1"));
+        // Once: a second replay finds no dead letter.
+        QCOMPARE(replay("t1", fresh).text, QByteArray("not_found"));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"queued", "running", "dead_lettered", "queued"}));
+        // It runs again from attempt 1.
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(start(entries[0].id, "c1", "t1")[1].number, qint64(1));
+    }
+
+    void discardRemovesTheDeadLetterOnly()
+    {
+        const QByteArray entry = runningTask("t1");
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow, 1).text, QByteArray("dead"));
+        const QByteArray deadIndex = BrokerKeys::deadIndex(kModel);
+        QCOMPARE(eval(m_scripts.discardDead, {m_dead, deadIndex}, {"t1"}).number, qint64(1));
+        QCOMPARE(integer({"XLEN", m_dead}), qint64(0));
+        QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("dead_lettered"));
+        QCOMPARE(eval(m_scripts.discardDead, {m_dead, deadIndex}, {"t1"}).number, qint64(0));
+    }
+
     void cleanupTestCase() { m_redis.reset(); }
 };
 

@@ -35,6 +35,9 @@ private slots:
 
     void submitRequest();
     void otherRequests();
+    void catalogueRequests();
+    void modelSettings_data();
+    void modelSettings();
     void urlKeepsPrefixAndEncodes();
     void websocketUrl_data();
     void websocketUrl();
@@ -92,6 +95,20 @@ void TestMmfctlArgs::parse_data()
                                             {"project", "p"}};
     QTest::newRow("models with token")
         << QStringList{"models", "--token", "abc"} << "models" << QStringList{} << Options{{"token", "abc"}};
+    QTest::newRow("model instances") << QStringList{"model", "echo", "--instances"} << "model"
+                                     << QStringList{"echo"} << Options{{"instances", ""}};
+    QTest::newRow("dead letters paged")
+        << QStringList{"dead-letters", "echo", "--limit", "5", "--before", "2026-01-01T00:00:00Z"}
+        << "dead-letters" << QStringList{"echo"}
+        << Options{{"limit", "5"}, {"before", "2026-01-01T00:00:00Z"}};
+    QTest::newRow("replay ids") << QStringList{"replay", "echo", "t1", "t2"} << "replay"
+                                << QStringList{"echo", "t1", "t2"} << Options{};
+    QTest::newRow("replay all") << QStringList{"replay", "echo", "--all"} << "replay" << QStringList{"echo"}
+                                << Options{{"all", ""}};
+    QTest::newRow("discard") << QStringList{"discard", "echo", "t1"} << "discard" << QStringList{"echo", "t1"}
+                             << Options{};
+    QTest::newRow("models offline") << QStringList{"models", "--offline"} << "models" << QStringList{}
+                                    << Options{{"offline", ""}};
     QTest::newRow("help topic") << QStringList{"help", "token", "issue"} << "help"
                                 << QStringList{"token", "issue"} << Options{};
 }
@@ -155,6 +172,20 @@ void TestMmfctlArgs::parseErrors_data()
                                 << "server";
     QTest::newRow("single dash option") << QStringList{"models", "-x"} << "unknown option -x"
                                         << "-x";
+    QTest::newRow("set without equals") << QStringList{"model", "echo", "--set", "owner"} << "KEY=VALUE"
+                                        << "set";
+    QTest::newRow("set unknown key") << QStringList{"model", "echo", "--set", "colour=red"} << "KEY=VALUE"
+                                     << "set";
+    QTest::newRow("set with instances")
+        << QStringList{"model", "echo", "--set", "owner=x", "--instances"} << "do not go together"
+        << "set";
+    QTest::newRow("replay nothing") << QStringList{"replay", "echo"} << "TASK_ID... or --all"
+                                    << "all";
+    QTest::newRow("replay ids and all")
+        << QStringList{"replay", "echo", "t1", "--all"} << "TASK_ID... or --all"
+        << "all";
+    QTest::newRow("discard without id") << QStringList{"discard", "echo"} << "discard needs"
+                                        << "";
     QTest::newRow("help unknown topic") << QStringList{"help", "nope"} << "unknown command \"nope\""
                                         << "";
 }
@@ -169,6 +200,72 @@ void TestMmfctlArgs::parseErrors()
     QCOMPARE(parsed.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(parsed.error().message.contains(messagePart), qPrintable(parsed.error().message));
     QCOMPARE(parsed.error().field, field);
+}
+
+void TestMmfctlArgs::catalogueRequests()
+{
+    const Result<CtlInvocation> repeated =
+        CtlCommandLine::parse({"model", "echo", "--set", "owner=a", "--set=tags=x,y"});
+    QVERIFY(repeated.ok());
+    QCOMPARE(repeated->lists.value(QStringLiteral("set")), (QStringList{"owner=a", "tags=x,y"}));
+
+    ApiRequest request = CtlRequests::instances(QStringLiteral("echo"));
+    QCOMPARE(request.method, QByteArray("GET"));
+    QCOMPARE(request.path, QStringLiteral("/api/v1/models/echo/instances"));
+    request = CtlRequests::patchModel(QStringLiteral("echo"), QJsonObject{{QStringLiteral("owner"), "x"}});
+    QCOMPARE(request.method, QByteArray("PATCH"));
+    QCOMPARE(request.path, QStringLiteral("/api/v1/models/echo"));
+    QCOMPARE(request.body, QByteArray(R"({"owner":"x"})"));
+    request = CtlRequests::deadLetters(QStringLiteral("echo"), 5, QStringLiteral("2026-01-01T00:00:00Z"));
+    QCOMPARE(request.path, QStringLiteral("/api/v1/models/echo/dead-letters"));
+    QCOMPARE(request.query.size(), 2);
+    request = CtlRequests::replay(QStringLiteral("echo"), {QStringLiteral("t1")});
+    QCOMPARE(request.method, QByteArray("POST"));
+    QCOMPARE(request.path, QStringLiteral("/api/v1/models/echo/dead-letters:replay"));
+    QCOMPARE(request.body, QByteArray(R"({"task_ids":["t1"]})"));
+    QCOMPARE(CtlRequests::replay(QStringLiteral("echo"), {}).body, QByteArray(R"({"all":true})"));
+    request = CtlRequests::discardDeadLetter(QStringLiteral("echo"), QStringLiteral("t1"));
+    QCOMPARE(request.method, QByteArray("DELETE"));
+    QCOMPARE(request.path, QStringLiteral("/api/v1/models/echo/dead-letters/t1"));
+    QCOMPARE(CtlRequests::models(true).query.value(0).second, QStringLiteral("offline"));
+
+    const QString table = CtlFormat::deadLettersTable(QJsonDocument::fromJson(
+        R"({"dead_letters":[{"task_id":"t1","user_id":"alice","attempts":3,
+            "error":{"code":"internal","message":"boom"},"dead_lettered_at":"2026-01-01T00:00:00.000Z"}]})"));
+    QVERIFY2(table.contains(QStringLiteral("t1")) && table.contains(QStringLiteral("internal: boom")),
+             qPrintable(table));
+    QCOMPARE(CtlFormat::replayLines(QJsonObject{{QStringLiteral("replayed"), QJsonArray{"a"}},
+                                                {QStringLiteral("not_found"), QJsonArray{"b"}}}),
+             QStringLiteral("replayed a\nnot found b\n"));
+}
+
+void TestMmfctlArgs::modelSettings_data()
+{
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<QByteArray>("body"); // empty: an error is expected
+
+    QTest::newRow("text fields") << QStringList{"description=A model", "version=2", "owner=ops"}
+                                 << QByteArray(R"({"description":"A model","owner":"ops","version":"2"})");
+    QTest::newRow("tags") << QStringList{"tags=a, b,,c"} << QByteArray(R"({"tags":["a","b","c"]})");
+    QTest::newRow("empty tags") << QStringList{"tags="} << QByteArray(R"({"tags":[]})");
+    QTest::newRow("retry grouped") << QStringList{"retry.max_attempts=4", "retry.backoff_factor=1.5"}
+                                   << QByteArray(R"({"retry":{"backoff_factor":1.5,"max_attempts":4}})");
+    QTest::newRow("retry not a number") << QStringList{"retry.max_attempts=many"} << QByteArray();
+    QTest::newRow("docs file missing") << QStringList{"docs=@/nonexistent/docs.md"} << QByteArray();
+}
+
+void TestMmfctlArgs::modelSettings()
+{
+    QFETCH(QStringList, sets);
+    QFETCH(QByteArray, body);
+    const Result<QJsonObject> built = CtlRequests::modelSettings(sets);
+    if (body.isEmpty()) {
+        QVERIFY(!built.ok());
+        QCOMPARE(built.error().field, QStringLiteral("set"));
+        return;
+    }
+    QVERIFY(built.ok());
+    QCOMPARE(QJsonDocument(*built).toJson(QJsonDocument::Compact), body);
 }
 
 void TestMmfctlArgs::helpFlagNeedsNothingElse()

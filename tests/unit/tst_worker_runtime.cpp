@@ -247,11 +247,12 @@ private:
     }
 
     QByteArray token(const SigningKey& key, const QByteArray& model = kModel,
-                     const QStringList& methods = {"score"}, qint64 expOffset = 3600)
+                     const QStringList& methods = {"score"}, qint64 expOffset = 3600,
+                     const QByteArray& project = "default")
     {
         v1::TokenClaims claims;
         claims.set_user_id(kUser.toStdString());
-        claims.set_project_id("default");
+        claims.set_project_id(project.toStdString());
         for (const QString& m : methods)
             claims.add_methods(m.toStdString());
         claims.set_iat(m_clock.nowSecs() - 10);
@@ -296,6 +297,7 @@ private:
     {
         WorkerRuntimeSettings settings;
         settings.modelName = QString::fromLatin1(kModel);
+        settings.project = "default";
         settings.consumer = QStringLiteral("c%1").arg(++m_consumerSerial);
         settings.server = m_fake->url();
         settings.concurrency = concurrency;
@@ -373,7 +375,14 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("other model") << token(m_key1, "m2") << "for model 'm2'";
         QTest::newRow("no score") << token(m_key1, kModel, {"read"}) << "does not grant score";
-        QTest::newRow("expired") << token(m_key1, kModel, {"score"}, -3600) << "";
+        QTest::newRow("other project") << token(m_key1, kModel, {"score"}, 3600, "other")
+                                       << "for project 'other', not the model's project 'default'";
+        QTest::newRow("expired") << token(m_key1, kModel, {"score"}, -3600) << "expired";
+        // One character of the signature changed: it no longer fits the claims.
+        QByteArray forged = token(m_key1);
+        forged[forged.size() - 2] = forged[forged.size() - 2] == 'A' ? 'B' : 'A';
+        QTest::newRow("bad signature") << forged << "signature";
+        QTest::newRow("not a task token") << token(m_key1, "") << "for model ''";
         QTest::newRow("unknown key") << token(m_key2) << "unknown key";
         QTest::newRow("garbage") << QByteArray("not-a-token") << "malformed";
     }

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "accounts/AccountSettings.h"
+#include "accounts/AccountStore.h"
+#include "accounts/LoginThrottle.h"
+#include "accounts/SessionStore.h"
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QThreadPool>
+
+#include <functional>
+#include <mutex>
+
+namespace mmf {
+
+class Clock;
+class IPasswordHasher;
+class RedisClient;
+class SigningKey;
+
+// Sign-up, sign-in and refresh. Password hashing runs on a small thread pool of its own (never on the event
+// loop, never on the global pool); answers come back on the owner's thread. An unknown login is checked
+// against a dummy hash, so it costs what a wrong password costs and gets the same 401.
+class AccountService : public QObject
+{
+    Q_OBJECT
+public:
+    AccountService(RedisClient& redis, const IPasswordHasher& hasher, const SigningKey& signingKey,
+                   const Clock& clock, AccountSettings settings, QObject* parent = nullptr);
+    ~AccountService() override;
+
+    // 201 material: the new user's id. invalid_argument (login/password policy), conflict (login taken).
+    void registerUser(const QByteArray& login, const QByteArray& password,
+                      std::function<void(Result<QByteArray>)> done);
+    // The login answer as JSON {access_token, refresh_token, token_type, expires_at, ...}. unauthenticated
+    // for an unknown login or a wrong password (the same message), rate_limited after repeated failures,
+    // permission_denied when the user is not a member of the project asked for.
+    void login(const QByteArray& login, const QByteArray& password, const QByteArray& project,
+               const QByteArray& clientAddress, std::function<void(Result<QByteArray>)> done);
+    // A new pair for a refresh token (see SessionStore for reuse and retries). unauthenticated otherwise.
+    void refresh(const QByteArray& refreshToken, std::function<void(Result<QByteArray>)> done);
+    // The operator's first admin: a member of the default project with every method.
+    void createAdmin(const QByteArray& login, const QByteArray& password,
+                     std::function<void(Result<QByteArray>)> done);
+
+    AccountStore& store() { return m_store; }
+    const AccountSettings& settings() const { return m_settings; }
+
+private:
+    // Runs `work` on the hashing pool and `then` on this object's thread; rate_limited when too many wait.
+    void offload(std::function<QByteArray()> work, std::function<void(Result<QByteArray>)> then);
+    const QByteArray& dummyHash();
+    void createUser(const QByteArray& login, const QByteArray& password, const QByteArray& project,
+                    const QList<QByteArray>& methods, std::function<void(Result<QByteArray>)> done);
+    void issuePair(const AccountStore::Member& member, std::function<void(Result<QByteArray>)> done);
+    QByteArray accessToken(const AccountStore::Member& member, qint64 nowSecs) const;
+    QByteArray pairJson(const AccountStore::Member& member, const QByteArray& refreshToken) const;
+
+    RedisClient& m_redis;
+    const IPasswordHasher& m_hasher;
+    const SigningKey& m_signingKey;
+    const Clock& m_clock;
+    AccountSettings m_settings;
+    AccountStore m_store;
+    SessionStore m_sessions;
+    LoginThrottle m_throttle;
+    int m_waitingHashes = 0;
+    std::once_flag m_dummyOnce;
+    QByteArray m_dummyHash;
+    QThreadPool m_pool; // last: destroyed (and waited for) first
+};
+
+} // namespace mmf

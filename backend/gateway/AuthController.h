@@ -1,0 +1,25 @@
+#pragma once
+
+#include "http/Router.h"
+
+namespace mmf {
+
+class AccountService;
+
+// POST /api/v1/auth/register, /login, /refresh: no bearer token needed. Field types are checked here; the
+// policy (login and password shape) and the answers come from the account service.
+class AuthController
+{
+public:
+    explicit AuthController(AccountService& accounts);
+    void registerRoutes(Router& router);
+
+private:
+    void registerUser(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void login(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void refresh(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+
+    AccountService& m_accounts;
+};
+
+} // namespace mmf

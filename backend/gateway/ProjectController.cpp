@@ -1,0 +1,161 @@
+#include "gateway/ProjectController.h"
+
+#include "accounts/AccountPolicy.h"
+#include "accounts/AccountStore.h"
+#include "gateway/ApiError.h"
+#include "gateway/AuthGuard.h"
+#include "gateway/JsonBody.h"
+#include "http/HttpRequest.h"
+#include "http/HttpResponder.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+
+namespace mmf {
+
+namespace {
+
+QJsonArray methodsJson(const QList<QByteArray>& methods)
+{
+    QJsonArray out;
+    for (const QByteArray& method : methods)
+        out.append(QString::fromLatin1(method));
+    return out;
+}
+
+QJsonObject memberJson(const AccountStore::Member& member)
+{
+    return QJsonObject{{QStringLiteral("user_id"), QString::fromLatin1(member.userId)},
+                       {QStringLiteral("login"), QString::fromUtf8(member.login)},
+                       {QStringLiteral("methods"), methodsJson(member.methods)}};
+}
+
+} // namespace
+
+ProjectController::ProjectController(AccountStore& accounts, const AuthGuard& auth)
+    : m_accounts(accounts)
+    , m_auth(auth)
+{}
+
+void ProjectController::registerRoutes(Router& router)
+{
+    using namespace std::placeholders;
+    router.add("GET", "/api/v1/projects", std::bind(&ProjectController::list, this, _1, _2, _3));
+    router.add("PUT", "/api/v1/projects/{project}/members/{login}",
+               std::bind(&ProjectController::putMember, this, _1, _2, _3));
+    router.add("DELETE", "/api/v1/projects/{project}/members/{login}",
+               std::bind(&ProjectController::deleteMember, this, _1, _2, _3));
+}
+
+void ProjectController::list(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+{
+    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "read");
+    if (!claims)
+        return ApiError::send(responder, claims.error());
+    if (!isAdmin(*claims)) {
+        m_accounts.membershipsOf(QByteArray::fromStdString(claims->user_id()), [responder](
+                                                                                   Result<QList<
+                                                                                       AccountStore::Member>>
+                                                                                       memberships) {
+            if (!memberships)
+                return ApiError::send(responder, memberships.error());
+            QJsonArray projects;
+            for (const AccountStore::Member& m : *memberships)
+                projects.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(m.project)},
+                                            {QStringLiteral("methods"), methodsJson(m.methods)}});
+            responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("projects"), projects}}));
+        });
+        return;
+    }
+    m_accounts.projects([this, responder](Result<QList<QByteArray>> names) {
+        if (!names)
+            return ApiError::send(responder, names.error());
+        if (names->isEmpty())
+            return responder.sendJson(200, QByteArrayLiteral("{\"projects\":[]}"));
+        auto projects = std::make_shared<QList<QJsonObject>>(names->size());
+        auto remaining = std::make_shared<qsizetype>(names->size());
+        auto failed = std::make_shared<bool>(false);
+        for (qsizetype i = 0; i < names->size(); ++i) {
+            const QByteArray name = names->at(i);
+            m_accounts.members(name, [=](Result<QList<AccountStore::Member>> members) {
+                if (*failed)
+                    return;
+                if (!members) {
+                    *failed = true;
+                    return ApiError::send(responder, members.error());
+                }
+                QJsonArray list;
+                for (const AccountStore::Member& m : *members)
+                    list.append(memberJson(m));
+                (*projects)[i] = QJsonObject{{QStringLiteral("name"), QString::fromLatin1(name)},
+                                             {QStringLiteral("members"), list}};
+                if (--*remaining == 0) {
+                    QJsonArray out;
+                    for (const QJsonObject& project : *projects)
+                        out.append(project);
+                    responder.sendJson(200,
+                                       JsonBody::compact(QJsonObject{{QStringLiteral("projects"), out}}));
+                }
+            });
+        }
+    });
+}
+
+void ProjectController::putMember(HttpRequest& request, const HttpResponder& responder,
+                                  const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "admin");
+    if (!claims)
+        return ApiError::send(responder, claims.error());
+    const QByteArray project = params.value("project");
+    const QByteArray login = params.value("login");
+    if (Result<void> ok = AccountPolicy::checkProject(project); !ok)
+        return ApiError::send(responder, ok.error());
+    if (Result<void> ok = AccountPolicy::checkLogin(login); !ok)
+        return ApiError::send(responder, ok.error());
+    Result<QJsonObject> body = JsonBody::parseObject(request.body);
+    if (!body)
+        return ApiError::send(responder, body.error());
+    const QJsonValue methodsValue = body->value(QStringLiteral("methods"));
+    if (!methodsValue.isArray())
+        return ApiError::send(responder, Error::invalidArgument(QStringLiteral("methods must be an array of "
+                                                                               "strings"),
+                                                                QStringLiteral("methods")));
+    QList<QByteArray> requested;
+    for (const QJsonValue& method : methodsValue.toArray()) {
+        if (!method.isString())
+            return ApiError::send(responder,
+                                  Error::invalidArgument(QStringLiteral("methods must be an array of "
+                                                                        "strings"),
+                                                         QStringLiteral("methods")));
+        requested.append(method.toString().toUtf8());
+    }
+    Result<QList<QByteArray>> methods = AccountPolicy::checkMethods(requested);
+    if (!methods)
+        return ApiError::send(responder, methods.error());
+    m_accounts.setMembership(login, project, *methods, [responder](Result<AccountStore::Member> member) {
+        if (!member)
+            return ApiError::send(responder, member.error());
+        QJsonObject out = memberJson(*member);
+        out.insert(QStringLiteral("project"), QString::fromLatin1(member->project));
+        responder.sendJson(200, JsonBody::compact(out));
+    });
+}
+
+void ProjectController::deleteMember(HttpRequest& request, const HttpResponder& responder,
+                                     const RouteParams& params)
+{
+    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "admin");
+    if (!claims)
+        return ApiError::send(responder, claims.error());
+    m_accounts.removeMembership(params.value("login"), params.value("project"),
+                                [responder](Result<void> done) {
+                                    if (!done)
+                                        return ApiError::send(responder, done.error());
+                                    responder.send(204, {}, {});
+                                });
+}
+
+} // namespace mmf

@@ -1,0 +1,245 @@
+// The account service on a real Redis: the password policy, one hash per sign-in whatever the login,
+// throttling before any hash, and refresh rotation with retry and reuse detection.
+#include "RedisServerFixture.h"
+
+#include "accounts/AccountService.h"
+#include "accounts/PasswordHasher.h"
+#include "auth/SigningKey.h"
+#include "auth/TokenCodec.h"
+#include "core/Clock.h"
+#include "redis/RedisClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <atomic>
+#include <optional>
+#include <sodium.h>
+
+using namespace mmf;
+
+namespace {
+
+// Argon2id at its cheapest (the test is about the calls, not the cost), counting verifications.
+class CountingHasher : public IPasswordHasher
+{
+public:
+    QByteArray hash(QByteArrayView password) const override { return m_real.hash(password); }
+    bool verify(const QByteArray& hash, QByteArrayView password) const override
+    {
+        ++verifications;
+        return m_real.verify(hash, password);
+    }
+    mutable std::atomic<int> verifications{0};
+
+private:
+    Argon2PasswordHasher m_real{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+};
+
+} // namespace
+
+class TestAccountService : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+    void registrationPolicy_data();
+    void registrationPolicy();
+    void duplicateLoginIgnoresCase();
+    void unknownLoginAndWrongPasswordCostOneVerificationEach();
+    void throttledLoginsHashNothing();
+    void refreshRotatesRetriesAndDetectsReuse();
+
+private:
+    Result<QByteArray> registerUser(const QByteArray& login, const QByteArray& password);
+    Result<QByteArray> login(const QByteArray& login, const QByteArray& password, const QByteArray& address);
+    Result<QByteArray> refresh(const QByteArray& token);
+
+    RedisServerFixture m_redisServer;
+    std::unique_ptr<RedisClient> m_redis;
+    SystemClock m_clock;
+    SigningKey m_key = SigningKey::generate();
+    CountingHasher m_hasher;
+    std::unique_ptr<AccountService> m_accounts;
+};
+
+void TestAccountService::initTestCase()
+{
+    QVERIFY2(m_redisServer.start(), qPrintable(m_redisServer.errorString()));
+    m_redis = std::make_unique<RedisClient>(m_redisServer.config());
+    QSignalSpy connected(m_redis.get(), &RedisClient::connected);
+    m_redis->start();
+    QVERIFY(connected.wait(10000));
+    AccountSettings settings;
+    settings.maxFailuresPerLogin = 3;
+    settings.maxFailuresPerAddress = 1000;
+    m_accounts = std::make_unique<AccountService>(*m_redis, m_hasher, m_key, m_clock, settings);
+}
+
+void TestAccountService::cleanupTestCase()
+{
+    m_accounts.reset();
+    m_redis.reset();
+}
+
+Result<QByteArray> TestAccountService::registerUser(const QByteArray& login, const QByteArray& password)
+{
+    std::optional<Result<QByteArray>> out;
+    m_accounts->registerUser(login, password, [&out](Result<QByteArray> r) { out = std::move(r); });
+    QDeadlineTimer deadline(10000);
+    while (!out && !deadline.hasExpired())
+        QTest::qWait(5);
+    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+}
+
+Result<QByteArray> TestAccountService::login(const QByteArray& login, const QByteArray& password,
+                                             const QByteArray& address)
+{
+    std::optional<Result<QByteArray>> out;
+    m_accounts->login(login, password, {}, address, [&out](Result<QByteArray> r) { out = std::move(r); });
+    QDeadlineTimer deadline(10000);
+    while (!out && !deadline.hasExpired())
+        QTest::qWait(5);
+    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+}
+
+Result<QByteArray> TestAccountService::refresh(const QByteArray& token)
+{
+    std::optional<Result<QByteArray>> out;
+    m_accounts->refresh(token, [&out](Result<QByteArray> r) { out = std::move(r); });
+    QDeadlineTimer deadline(10000);
+    while (!out && !deadline.hasExpired())
+        QTest::qWait(5);
+    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+}
+
+void TestAccountService::registrationPolicy_data()
+{
+    QTest::addColumn<QByteArray>("login");
+    QTest::addColumn<QByteArray>("password");
+    QTest::addColumn<QString>("badField"); // empty: accepted
+
+    QTest::newRow("ok") << QByteArray("policy.ok_1") << QByteArray("0123456789") << QString();
+    QTest::newRow("login too short") << QByteArray("ab") << QByteArray("0123456789") << "login";
+    QTest::newRow("login too long") << QByteArray(65, 'a') << QByteArray("0123456789") << "login";
+    QTest::newRow("login with a space") << QByteArray("bad login") << QByteArray("0123456789") << "login";
+    QTest::newRow("login with a slash") << QByteArray("a/b/c") << QByteArray("0123456789") << "login";
+    QTest::newRow("password too short") << QByteArray("policy2") << QByteArray("012345678") << "password";
+    QTest::newRow("password too long") << QByteArray("policy3") << QByteArray(1025, 'x') << "password";
+    QTest::newRow("longest password") << QByteArray("policy4") << QByteArray(1024, 'x') << QString();
+}
+
+void TestAccountService::registrationPolicy()
+{
+    QFETCH(QByteArray, login);
+    QFETCH(QByteArray, password);
+    QFETCH(QString, badField);
+    const Result<QByteArray> result = registerUser(login, password);
+    if (badField.isEmpty()) {
+        QVERIFY2(result, qPrintable(result ? QString() : result.error().message));
+        QVERIFY(result->startsWith('u'));
+    } else {
+        QVERIFY(!result);
+        QCOMPARE(result.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(result.error().field, badField);
+    }
+}
+
+void TestAccountService::duplicateLoginIgnoresCase()
+{
+    QVERIFY(registerUser("Dupe", "0123456789"));
+    const Result<QByteArray> again = registerUser("dUPE", "abcdefghijk");
+    QVERIFY(!again);
+    QCOMPARE(again.error().code, ErrorCode::Conflict);
+}
+
+void TestAccountService::unknownLoginAndWrongPasswordCostOneVerificationEach()
+{
+    QVERIFY(registerUser("known", "right password"));
+    int before = m_hasher.verifications;
+    const Result<QByteArray> wrong = login("known", "wrong password", "10.0.0.1");
+    QCOMPARE(m_hasher.verifications - before, 1);
+    before = m_hasher.verifications;
+    const Result<QByteArray> unknown = login("nobody-here", "wrong password", "10.0.0.1");
+    QCOMPARE(m_hasher.verifications - before, 1);
+    QVERIFY(!wrong && !unknown);
+    QCOMPARE(wrong.error().code, ErrorCode::Unauthenticated);
+    QCOMPARE(unknown.error().code, wrong.error().code);
+    QCOMPARE(unknown.error().message, wrong.error().message);
+
+    before = m_hasher.verifications;
+    const Result<QByteArray> right = login("known", "right password", "10.0.0.1");
+    QVERIFY2(right, qPrintable(right ? QString() : right.error().message));
+    QCOMPARE(m_hasher.verifications - before, 1);
+    const QJsonObject pair = QJsonDocument::fromJson(*right).object();
+    TokenVerifier verifier(m_clock);
+    verifier.setTrustedKey(m_key.keyId(), m_key.publicKey());
+    const Result<v1::TokenClaims> claims =
+        verifier.verify(pair.value(QStringLiteral("access_token")).toString().toLatin1());
+    QVERIFY(claims);
+    QCOMPARE(claims->project_id(), std::string("default"));
+    QVERIFY(hasMethod(*claims, "score"));
+    QVERIFY(!hasMethod(*claims, "admin"));
+    QCOMPARE(pair.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+}
+
+void TestAccountService::throttledLoginsHashNothing()
+{
+    QVERIFY(registerUser("target", "right password"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(login("target", "wrong password", "10.0.0.2").error().code, ErrorCode::Unauthenticated);
+    const int before = m_hasher.verifications;
+    const Result<QByteArray> limited = login("target", "right password", "10.0.0.2");
+    QVERIFY(!limited);
+    QCOMPARE(limited.error().code, ErrorCode::RateLimited);
+    QVERIFY(limited.error().retryAfterSecs > 0);
+    QCOMPARE(m_hasher.verifications - before, 0);
+    // Another login from the same address is not affected by this login's count.
+    QVERIFY(registerUser("bystander", "right password"));
+    QVERIFY(login("bystander", "right password", "10.0.0.2"));
+}
+
+void TestAccountService::refreshRotatesRetriesAndDetectsReuse()
+{
+    QVERIFY(registerUser("refresher", "right password"));
+    const Result<QByteArray> first = login("refresher", "right password", "10.0.0.3");
+    QVERIFY(first);
+    const QByteArray r0 =
+        QJsonDocument::fromJson(*first).object().value(QStringLiteral("refresh_token")).toString().toLatin1();
+
+    const Result<QByteArray> second = refresh(r0);
+    QVERIFY(second);
+    const QByteArray r1 = QJsonDocument::fromJson(*second)
+                              .object()
+                              .value(QStringLiteral("refresh_token"))
+                              .toString()
+                              .toLatin1();
+    QVERIFY(r1 != r0);
+    // A retry right away (the answer was lost): the same pair.
+    const Result<QByteArray> retried = refresh(r0);
+    QVERIFY(retried);
+    QCOMPARE(*retried, *second);
+
+    const Result<QByteArray> third = refresh(r1);
+    QVERIFY(third);
+    const QByteArray r2 =
+        QJsonDocument::fromJson(*third).object().value(QStringLiteral("refresh_token")).toString().toLatin1();
+    // r0 is two rotations old: reuse. The whole session goes, r2 included.
+    const Result<QByteArray> reused = refresh(r0);
+    QVERIFY(!reused);
+    QCOMPARE(reused.error().code, ErrorCode::Unauthenticated);
+    QVERIFY(reused.error().message.contains(QStringLiteral("revoked")));
+    QCOMPARE(refresh(r2).error().code, ErrorCode::Unauthenticated);
+
+    // Malformed and forged tokens.
+    QCOMPARE(refresh("garbage").error().code, ErrorCode::Unauthenticated);
+    QByteArray forged = r2;
+    forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
+    QCOMPARE(refresh(forged).error().code, ErrorCode::Unauthenticated);
+}
+
+QTEST_GUILESS_MAIN(TestAccountService)
+#include "tst_accountservice.moc"
