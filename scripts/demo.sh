@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine: install the packages, build, and run MMF on the embedded default —
 # a private Redis, the server, the sample models — then a headless demo through the public API (mmfctl).
-# The server keeps running until Ctrl-C (or pass --once to stop after the demo).
+# The server keeps running until Ctrl-C (or pass --once to stop after the demo); --studio also opens the desktop
+# app (sign in with the demo account printed at the end).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${MMF_BUILD_DIR:-$ROOT/build}"
 ONCE=0
-[ "${1:-}" = "--once" ] && ONCE=1
+STUDIO=0
+for arg in "$@"; do
+  case "$arg" in
+    --once) ONCE=1 ;;
+    --studio) STUDIO=1 ;;
+    *) echo "usage: $0 [--once] [--studio]"; exit 2 ;;
+  esac
+done
 
 "$ROOT/scripts/setup-debian.sh"
 "$ROOT/scripts/build.sh"
@@ -36,6 +44,13 @@ for _ in $(seq 300); do
 done
 URL="$(sed -n 's/^listening on //p' "$LOGS/server.out")"
 [ -n "$URL" ] || { echo "the server did not start; see $LOGS/server.err"; exit 1; }
+
+# A sign-in for the studio and mmfctl (made once): admin "demo" with a random password kept in the demo dir (0600).
+if [ ! -s "$DATA/demo-password" ]; then
+  (umask 077; head -c 18 /dev/urandom | base64 > "$DATA/demo-password.new")
+  "$SERVER" admin create --data-dir "$DATA/server" --login demo < "$DATA/demo-password.new" >/dev/null
+  mv "$DATA/demo-password.new" "$DATA/demo-password"
+fi
 
 TOKEN="$("$SERVER" token issue --data-dir "$DATA/server" --user demo --project default \
           --methods score,read,serve,admin --ttl 86400 | tail -n 1)"
@@ -96,8 +111,17 @@ cat <<INFO
   curl -s -H "Authorization: Bearer \$MMF_TOKEN" -H 'Content-Type: application/json' \\
        -d '{"expression": "2+2*2"}' "$URL/api/v1/models/calc/tasks?wait=10"
   $CTL submit echo '{"text": "hi", "log_lines": 5, "delay_ms": 1000}' --watch
+  $CTL login demo < "$DATA/demo-password"     # a session instead of a token
+
+== The studio
+  $BUILD/app/mmf-studio    (server $URL, login demo, password in $DATA/demo-password)
 Logs are in $LOGS.
 INFO
+
+if [ "$STUDIO" = 1 ] && [ -x "$BUILD/app/mmf-studio" ]; then
+  "$BUILD/app/mmf-studio" >"$LOGS/studio.log" 2>&1 &
+  PIDS+=($!)
+fi
 
 if [ "$ONCE" = 1 ]; then exit 0; fi
 echo "Press Ctrl-C to stop MMF."

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "core/ApiClient.h"
+
+#include <QString>
+
+namespace mmf::studio {
+
+// The server never translates: these turn error codes into the studio's own tr() text ("The server cannot be
+// reached.", "Your session has expired. Please sign in again.", …), followed by the server's detail and the
+// field at fault when there is one.
+namespace ErrorText {
+
+QString forCode(ErrorCode code);
+QString forResult(const ApiResult& result);
+QString forError(const Error& error);
+
+} // namespace ErrorText
+} // namespace mmf::studio

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core/FormModel.h"
+#include "core/Result.h"
+
+#include <QJsonObject>
+#include <QWidget>
+
+namespace mmf::studio {
+
+// An editor of one field of a message (a scalar with optional None, a list, a map, a oneof group, a nested
+// message). collect() writes its JSON into the parent object (nothing for an empty or None field); load()
+// reads it back. Errors name the field's path. Made by FieldEditor::create.
+class FieldEditor : public QWidget
+{
+    Q_OBJECT
+public:
+    static FieldEditor* create(const FormField& field, const QString& path, QWidget* parent);
+    // The editor with the field's comment under it and a "Dictionary" link (href "field:<path>") that asks
+    // the enclosing RequestForm to show the field in the glossary; the editor itself when the field has no
+    // comment.
+    static QWidget* withHelp(const FormField& field, const QString& path, QWidget* editor, QWidget* host);
+
+    virtual Result<void> collect(QJsonObject& into) const = 0;
+    virtual void load(const QJsonObject& from) = 0;
+    const FormField& field() const { return m_field; }
+    const QString& path() const { return m_path; }
+
+    // Marks a widget invalid (red frame, tooltip with the reason) or valid again.
+    static void flag(QWidget* widget, const QString& message);
+    static void unflag(QWidget* widget);
+
+signals:
+    void edited();
+
+protected:
+    FieldEditor(FormField field, QString path, QWidget* parent);
+
+    FormField m_field;
+    QString m_path;
+};
+
+} // namespace mmf::studio

@@ -1,0 +1,89 @@
+#include "gui/RequestForm.h"
+
+#include "gui/FieldEditor.h"
+
+#include <QFormLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace mmf::studio {
+
+RequestForm::RequestForm(QWidget* parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("requestForm"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+}
+
+void RequestForm::setMessage(std::vector<FormField> fields)
+{
+    delete m_body;
+    m_editors.clear();
+    m_fields = std::move(fields);
+    m_body = new QWidget(this);
+    auto* form = new QFormLayout(m_body);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    form->setVerticalSpacing(10);
+    form->setHorizontalSpacing(12);
+    for (const FormField& field : m_fields) {
+        FieldEditor* editor = FieldEditor::create(field, field.name, m_body);
+        m_editors.append(editor);
+        connect(editor, &FieldEditor::edited, this, &RequestForm::edited);
+        auto* label = new QLabel(field.label + QLatin1Char(':'), m_body);
+        label->setToolTip(field.help);
+        label->setObjectName(QStringLiteral("label_") + field.name);
+        form->addRow(label, FieldEditor::withHelp(field, field.name, editor, m_body));
+    }
+    if (m_fields.empty())
+        form->addRow(new QLabel(tr("This request has no fields."), m_body));
+    layout()->addWidget(m_body);
+}
+
+Result<QJsonObject> RequestForm::value() const
+{
+    QJsonObject object;
+    std::optional<Error> first;
+    for (FieldEditor* editor : m_editors) {
+        Result<void> done = editor->collect(object);
+        if (!done && !first)
+            first = done.error();
+    }
+    if (first)
+        return *first;
+    return object;
+}
+
+void RequestForm::setValue(const QJsonObject& json)
+{
+    for (FieldEditor* editor : m_editors)
+        editor->load(json);
+}
+
+void RequestForm::clear()
+{
+    setValue({});
+}
+
+bool RequestForm::flagField(const QString& path, const QString& message)
+{
+    QWidget* widget = findChild<QWidget*>(QStringLiteral("field_") + path);
+    if (!widget)
+        return false;
+    FieldEditor::flag(widget, message);
+    return true;
+}
+
+QStringList RequestForm::invalidPaths() const
+{
+    QStringList paths;
+    const auto widgets = findChildren<QWidget*>();
+    for (QWidget* widget : widgets) {
+        if (widget->property("invalid").toBool() && widget->objectName().startsWith(QLatin1String("field_")))
+            paths.append(widget->objectName().mid(6));
+    }
+    return paths;
+}
+
+} // namespace mmf::studio

@@ -1,0 +1,309 @@
+#include "gui/TasksPage.h"
+
+#include "core/ApiClient.h"
+#include "core/ErrorText.h"
+#include "core/ModelListModel.h"
+#include "core/ModelSchema.h"
+#include "core/StudioContext.h"
+#include "core/TaskListModel.h"
+#include "gui/LogView.h"
+#include "gui/ResultView.h"
+
+#include <QComboBox>
+#include <QEvent>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace mmf::studio {
+
+namespace {
+
+// Colours the status column by status.
+class StatusDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const QString status = index.data(TaskListModel::StatusRole).toString();
+        QColor colour;
+        if (status == QLatin1String("succeeded"))
+            colour = QColor(0x2e, 0x7d, 0x32);
+        else if (status == QLatin1String("failed") || status == QLatin1String("dead_lettered"))
+            colour = QColor(0xc6, 0x28, 0x28);
+        else if (status == QLatin1String("running"))
+            colour = QColor(0x15, 0x65, 0xc0);
+        if (colour.isValid())
+            option->palette.setColor(QPalette::Text, colour);
+    }
+};
+
+} // namespace
+
+TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListModel& models, QWidget* parent)
+    : QWidget(parent)
+    , m_context(context)
+    , m_tasks(tasks)
+    , m_models(models)
+{
+    setObjectName(QStringLiteral("tasksPage"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->setSpacing(8);
+
+    auto* bar = new QHBoxLayout;
+    auto* title = new QLabel(this);
+    bindText([=] { title->setText(tr("<h3>My tasks</h3>")); });
+    bar->addWidget(title);
+    bar->addStretch();
+    m_busy = new QProgressBar(this);
+    m_busy->setRange(0, 0);
+    m_busy->setMaximumWidth(100);
+    m_busy->setMaximumHeight(10);
+    m_busy->setTextVisible(false);
+    m_busy->hide();
+    bar->addWidget(m_busy);
+    auto* modelLabel = new QLabel(this);
+    bindText([=] { modelLabel->setText(tr("Model:")); });
+    bar->addWidget(modelLabel);
+    m_modelFilter = new QComboBox(this);
+    m_modelFilter->setObjectName(QStringLiteral("taskModelFilter"));
+    m_modelFilter->setEditable(true);
+    m_modelFilter->setMinimumWidth(140);
+    m_modelFilter->addItem(QString(), QString());
+    bindText([this] { m_modelFilter->setItemText(0, tr("All models")); });
+    bar->addWidget(m_modelFilter);
+    auto* statusLabel = new QLabel(this);
+    bindText([=] { statusLabel->setText(tr("Status:")); });
+    bar->addWidget(statusLabel);
+    m_statusFilter = new QComboBox(this);
+    m_statusFilter->setObjectName(QStringLiteral("taskStatusFilter"));
+    for (const char* status : {"", "queued", "running", "succeeded", "failed", "cancelled", "dead_lettered"})
+        m_statusFilter->addItem(QString(), QLatin1String(status));
+    bindText([this] {
+        m_statusFilter->setItemText(0, tr("Any status"));
+        for (int i = 1; i < m_statusFilter->count(); ++i)
+            m_statusFilter->setItemText(i, TaskListModel::statusText(m_statusFilter->itemData(i).toString()));
+    });
+    bar->addWidget(m_statusFilter);
+    m_refresh = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), QString(), this);
+    bindText([this] { m_refresh->setText(tr("Refresh")); });
+    m_refresh->setObjectName(QStringLiteral("refreshTasksButton"));
+    bar->addWidget(m_refresh);
+    layout->addLayout(bar);
+
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    m_stack = new QStackedWidget(splitter);
+    m_empty = new QLabel(m_stack);
+    bindText([this] { m_empty->setText(tr("No tasks yet. Submit one from the Submit page.")); });
+    m_empty->setObjectName(QStringLiteral("tasksEmptyLabel"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_empty->setForegroundRole(QPalette::PlaceholderText);
+    m_stack->addWidget(m_empty);
+    m_table = new QTableView(m_stack);
+    m_table->setObjectName(QStringLiteral("tasksTable"));
+    m_table->setModel(&m_tasks);
+    m_table->setItemDelegateForColumn(TaskListModel::StatusColumn, new StatusDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_stack->addWidget(m_table);
+
+    auto* detail = new QGroupBox(splitter);
+    bindText([=] { detail->setTitle(tr("Task")); });
+    auto* detailLayout = new QVBoxLayout(detail);
+    auto* detailBar = new QHBoxLayout;
+    m_taskTitle = new QLabel(detail);
+    bindText([this] {
+        if (m_openTaskId.isEmpty())
+            m_taskTitle->setText(tr("Select a task to see its log and result."));
+    });
+    m_taskTitle->setObjectName(QStringLiteral("taskTitle"));
+    m_taskTitle->setWordWrap(true);
+    m_taskTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    detailBar->addWidget(m_taskTitle, 1);
+    m_resubmit = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), QString(), detail);
+    bindText([this] { m_resubmit->setText(tr("Resubmit…")); });
+    m_resubmit->setObjectName(QStringLiteral("resubmitButton"));
+    m_resubmit->setEnabled(false);
+    detailBar->addWidget(m_resubmit);
+    detailLayout->addLayout(detailBar);
+    auto* detailSplitter = new QSplitter(Qt::Horizontal, detail);
+    m_log = new LogView(detailSplitter);
+    m_log->setObjectName(QStringLiteral("taskLogView"));
+    m_result = new ResultView(detailSplitter);
+    m_result->setObjectName(QStringLiteral("taskResultView"));
+    detailSplitter->addWidget(m_log);
+    detailSplitter->addWidget(m_result);
+    detailLayout->addWidget(detailSplitter, 1);
+    splitter->addWidget(m_stack);
+    splitter->addWidget(detail);
+    layout->addWidget(splitter, 1);
+
+    connect(m_refresh, &QPushButton::clicked, this, &TasksPage::refresh);
+    connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &TasksPage::applyFilter);
+    connect(m_modelFilter, &QComboBox::currentIndexChanged, this, &TasksPage::applyFilter);
+    connect(&m_models, &ModelListModel::refreshed, this, [this] {
+        const QString current = m_modelFilter->currentData().toString();
+        const QSignalBlocker block(m_modelFilter);
+        while (m_modelFilter->count() > 1)
+            m_modelFilter->removeItem(1);
+        for (const QString& name : m_models.names())
+            m_modelFilter->addItem(name, name);
+        m_modelFilter->setCurrentIndex(std::max(0, m_modelFilter->findData(current)));
+    });
+    connect(&m_tasks, &TaskListModel::loadingChanged, this, [this](bool loading) {
+        m_busy->setVisible(loading);
+        m_refresh->setEnabled(!loading);
+    });
+    connect(&m_tasks, &TaskListModel::modelReset, this, &TasksPage::updateState);
+    connect(&m_tasks, &TaskListModel::rowsInserted, this, &TasksPage::updateState);
+    connect(&m_tasks, &TaskListModel::loadFailed, this, [this](const ApiResult& result) {
+        m_empty->setText(tr("The tasks cannot be listed.\n%1").arg(ErrorText::forResult(result)));
+        m_stack->setCurrentWidget(m_empty);
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& index) {
+                if (index.isValid())
+                    openTask(index.data(TaskListModel::TaskIdRole).toString());
+            });
+    connect(m_resubmit, &QPushButton::clicked, this, [this] {
+        emit resubmitRequested(m_openTask.value(QLatin1String("model")).toString(),
+                               m_openTask.value(QLatin1String("request")).toObject());
+    });
+    updateState();
+}
+
+void TasksPage::bindText(std::function<void()> apply)
+{
+    apply();
+    m_texts.push_back(std::move(apply));
+}
+
+void TasksPage::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        for (const auto& apply : m_texts)
+            apply();
+        emit m_tasks.headerDataChanged(Qt::Horizontal, 0, TaskListModel::ColumnCount - 1);
+        if (!m_openTask.isEmpty())
+            showTask(m_openTask);
+    }
+    QWidget::changeEvent(event);
+}
+
+void TasksPage::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void TasksPage::refresh()
+{
+    applyFilter();
+}
+
+void TasksPage::applyFilter()
+{
+    QString model = m_modelFilter->currentData().toString();
+    if (m_modelFilter->currentIndex() <= 0 && m_modelFilter->currentText() != m_modelFilter->itemText(0))
+        model = m_modelFilter->currentText().trimmed();
+    m_tasks.setFilter(model, m_statusFilter->currentData().toString());
+    m_tasks.refresh();
+}
+
+void TasksPage::updateState()
+{
+    m_stack->setCurrentWidget(m_tasks.rowCount() > 0 ? static_cast<QWidget*>(m_table) : m_empty);
+}
+
+void TasksPage::openTask(const QString& taskId)
+{
+    m_openTaskId = taskId;
+    m_taskTitle->setText(tr("Loading task %1…").arg(taskId));
+    m_log->clearLog();
+    m_result->clear();
+    m_resubmit->setEnabled(false);
+    m_context.api.get(
+        QStringLiteral("/api/v1/tasks/") + taskId, this, [this, taskId](const ApiResult& result) {
+            if (taskId != m_openTaskId)
+                return;
+            if (!result.ok()) {
+                m_taskTitle->setText(result.httpStatus == 404
+                                         ? tr("Task %1 no longer exists (past its retention).").arg(taskId)
+                                         : ErrorText::forResult(result));
+                return;
+            }
+            showTask(result.json);
+        });
+    m_context.api.get(
+        QStringLiteral("/api/v1/tasks/%1/logs").arg(taskId), this, [this, taskId](const ApiResult& result) {
+            if (taskId != m_openTaskId || !result.ok())
+                return;
+            for (const QJsonValue& value : result.json.value(QLatin1String("lines")).toArray()) {
+                const QJsonObject line = value.toObject();
+                m_log->addLine(
+                    qint64(line.value(QLatin1String("seq")).toDouble()),
+                    QDateTime::fromString(line.value(QLatin1String("ts")).toString(), Qt::ISODateWithMs),
+                    line.value(QLatin1String("level")).toString(),
+                    line.value(QLatin1String("text")).toString());
+            }
+            if (m_log->lineCount() == 0)
+                m_log->addNote(tr("This task logged nothing."));
+        });
+}
+
+void TasksPage::showTask(const QJsonObject& task)
+{
+    m_openTask = task;
+    const QString status = task.value(QLatin1String("status")).toString();
+    m_taskTitle->setText(tr("<b>%1</b> on <b>%2</b>: %3, attempt %4")
+                             .arg(task.value(QLatin1String("task_id")).toString(),
+                                  task.value(QLatin1String("model")).toString(),
+                                  TaskListModel::statusText(status))
+                             .arg(task.value(QLatin1String("attempts")).toInt()));
+    m_tasks.upsert(task);
+    m_resubmit->setEnabled(task.value(QLatin1String("request")).isObject());
+    const QString model = task.value(QLatin1String("model")).toString();
+    const QString taskId = task.value(QLatin1String("task_id")).toString();
+    auto render = [this, task, status, taskId](const std::vector<FormField>& fields) {
+        if (taskId != m_openTaskId)
+            return;
+        m_result->setResponseType(fields);
+        if (status == QLatin1String("succeeded"))
+            m_result->showResult(task.value(QLatin1String("result")).toObject());
+        else if (TaskListModel::isFinal(status))
+            m_result->showError(status, task.value(QLatin1String("error")).toObject());
+        else
+            m_result->showPending(TaskListModel::statusText(status));
+    };
+    // Render from the response descriptor when the model is still known; else as plain JSON.
+    ModelSchema::fetch(m_context.api, model, this,
+                       [render](Result<std::shared_ptr<const ModelSchema>> schema, const ApiResult&) {
+                           render(schema ? FormModel::describe((*schema)->response())
+                                         : std::vector<FormField>{});
+                       });
+}
+
+} // namespace mmf::studio
