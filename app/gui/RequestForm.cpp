@@ -2,6 +2,7 @@
 
 #include "gui/FieldEditor.h"
 
+#include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -39,6 +40,25 @@ void RequestForm::setMessage(std::vector<FormField> fields)
     if (m_fields.empty())
         form->addRow(new QLabel(tr("This request has no fields."), m_body));
     layout()->addWidget(m_body);
+}
+
+void RequestForm::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::LanguageChange || m_fields.empty())
+        return;
+    // After the event has reached every child: the editors are replaced, not retranslated one by one.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            const Result<QJsonObject> held = value();
+            if (!held)
+                return;
+            std::vector<FormField> fields = m_fields;
+            setMessage(std::move(fields));
+            setValue(*held);
+        },
+        Qt::QueuedConnection);
 }
 
 Result<QJsonObject> RequestForm::value() const

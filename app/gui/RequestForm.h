@@ -40,6 +40,11 @@ signals:
     void edited();
     void helpRequested(const QString& path);
 
+protected:
+    // The editors' own texts (placeholders, "Set", "local time", …) follow a language switch: the form is
+    // rebuilt with the values it holds. A form holding invalid text keeps its editors (and that text).
+    void changeEvent(QEvent* event) override;
+
 private:
     std::vector<FormField> m_fields;
     QList<FieldEditor*> m_editors;

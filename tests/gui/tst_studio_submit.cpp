@@ -5,6 +5,7 @@
 #include "core/ApiClient.h"
 #include "core/DictionaryModel.h"
 #include "core/EventStream.h"
+#include "core/LanguageManager.h"
 #include "core/ModelListModel.h"
 #include "core/Session.h"
 #include "core/StudioContext.h"
@@ -57,6 +58,7 @@ private slots:
     void badInputIsFlaggedBeforeSending();
     void jsonViewCopiesAndAppliesTheRequest();
     void helpLinkOpensTheFieldInTheDictionary();
+    void formFollowsALanguageSwitchKeepingItsValues();
     void submitShowsLogLinesAndResult();
     void runningTaskCanBeCancelled();
     void historyShowsLogAndResultAgainAndResubmits();
@@ -361,6 +363,39 @@ void TestStudioSubmit::helpLinkOpensTheFieldInTheDictionary()
     QCOMPARE(current.siblingAtColumn(DictionaryModel::PathColumn).data().toString(),
              QStringLiteral("delay_ms"));
     m_window->showPage(QStringLiteral("submit"));
+}
+
+void TestStudioSubmit::formFollowsALanguageSwitchKeepingItsValues()
+{
+    resetForm();
+    auto* delay = m_page->form()->findChild<QSpinBox*>(QStringLiteral("field_delay_ms"));
+    QVERIFY(delay);
+    delay->setValue(1234);
+    auto* help = m_page->form()->findChild<QLabel*>(QStringLiteral("help_delay_ms"));
+    QVERIFY(help && help->text().contains(QLatin1String(">Dictionary<")));
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("lang.ini")), QSettings::IniFormat);
+    {
+        LanguageManager languages(settings);
+        QVERIFY(languages.setLanguage(QStringLiteral("ru")));
+        // The editors are made again in Russian, holding what was typed.
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->form()->findChild<QLabel*>(QStringLiteral("help_delay_ms")) &&
+                                     m_page->form()
+                                         ->findChild<QLabel*>(QStringLiteral("help_delay_ms"))
+                                         ->text()
+                                         .contains(QStringLiteral(">Словарь<")),
+                                 5000);
+        QCOMPARE(m_page->form()->findChild<QSpinBox*>(QStringLiteral("field_delay_ms"))->value(), 1234);
+        QVERIFY(languages.setLanguage(QStringLiteral("en")));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->form()->findChild<QLabel*>(QStringLiteral("help_delay_ms")) &&
+                                 m_page->form()
+                                     ->findChild<QLabel*>(QStringLiteral("help_delay_ms"))
+                                     ->text()
+                                     .contains(QLatin1String(">Dictionary<")),
+                             5000);
+    QCOMPARE(m_page->form()->findChild<QSpinBox*>(QStringLiteral("field_delay_ms"))->value(), 1234);
+    resetForm();
 }
 
 void TestStudioSubmit::submitShowsLogLinesAndResult()
