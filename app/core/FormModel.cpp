@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -330,6 +331,34 @@ Result<QJsonValue> FormModel::parseScalar(const FormField& field, const QString&
         break;
     }
     return fieldError(field, tr("%1 cannot be entered as text.").arg(field.label));
+}
+
+QJsonValue FormModel::defaultValue(const FormField& field)
+{
+    switch (field.kind) {
+    case FormField::Bool:
+        return false;
+    case FormField::Int64:
+    case FormField::UInt64:
+        return QStringLiteral("0");
+    case FormField::Int32:
+    case FormField::UInt32:
+    case FormField::Float:
+    case FormField::Double:
+        return 0;
+    case FormField::Enum:
+        return field.enumValues.value(0);
+    case FormField::Message:
+        return QJsonObject();
+    case FormField::Timestamp:
+        return QStringLiteral("1970-01-01T00:00:00Z");
+    case FormField::Duration:
+        return QStringLiteral("0s");
+    case FormField::Json:
+        return QJsonValue::Null;
+    default:
+        return QString();
+    }
 }
 
 } // namespace mmf::studio

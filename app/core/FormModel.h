@@ -93,6 +93,10 @@ public:
     // has presence). invalid_argument with a message a user can read and Error::field = field.name.
     static Result<QJsonValue> parseScalar(const FormField& field, const QString& text);
     // Inclusive limits of an integer kind (as text, exact for 64-bit kinds).
+    // The protobuf JSON of a field's default (0, "0" for 64-bit, false, the first enum value, {} for a
+    // message, the epoch for a Timestamp, "" for text and bytes): what a chosen but empty field sends and
+    // what an absent number shows.
+    static QJsonValue defaultValue(const FormField& field);
     static QString minimumOf(const FormField& field);
     static QString maximumOf(const FormField& field);
 };

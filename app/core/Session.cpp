@@ -181,6 +181,18 @@ void Session::refresh(std::function<void(bool)> done)
 
 void Session::signOut()
 {
+    if (!m_refreshToken.isEmpty()) {
+        // Best effort: the server ends the session; signing out here does not wait for it.
+        ApiCall call;
+        call.method = "POST";
+        call.path = QStringLiteral("/api/v1/auth/logout");
+        call.body =
+            QJsonDocument(QJsonObject{{QStringLiteral("refresh_token"), QString::fromUtf8(m_refreshToken)}})
+                .toJson(QJsonDocument::Compact);
+        call.authenticated = false;
+        call.retryOnUnauthenticated = false;
+        m_api.send(call, &m_api, [](const ApiResult&) {});
+    }
     m_refreshTimer.stop();
     m_refreshToken.clear();
     m_expiresAt = {};

@@ -58,35 +58,6 @@ protected:
 
 ValueEditor* createValueEditor(const FormField& field, const QString& path, QWidget* parent);
 
-// The JSON of a chosen field left empty: its default, written explicitly (a oneof member or a set optional).
-QJsonValue defaultFor(const FormField& field)
-{
-    switch (field.kind) {
-    case FormField::Bool:
-        return false;
-    case FormField::Int64:
-    case FormField::UInt64:
-        return QStringLiteral("0");
-    case FormField::Int32:
-    case FormField::UInt32:
-    case FormField::Float:
-    case FormField::Double:
-        return 0;
-    case FormField::Enum:
-        return field.enumValues.value(0);
-    case FormField::Message:
-        return QJsonObject();
-    case FormField::Timestamp:
-        return QStringLiteral("1970-01-01T00:00:00Z");
-    case FormField::Duration:
-        return QStringLiteral("0s");
-    case FormField::Json:
-        return QJsonValue::Null;
-    default:
-        return QString();
-    }
-}
-
 QString textOf(const QJsonValue& value)
 {
     if (value.isString())
@@ -578,7 +549,7 @@ public:
             return value.error();
         if (value->isUndefined()) {
             if (m_set)
-                into.insert(m_field.name, defaultFor(m_field));
+                into.insert(m_field.name, FormModel::defaultValue(m_field));
             return {};
         }
         into.insert(m_field.name, *value);
@@ -647,7 +618,8 @@ public:
                 continue;
             }
             const QJsonValue element =
-                value->isUndefined() ? defaultFor(m_field.isMap ? m_field.children[1] : m_field) : *value;
+                value->isUndefined() ? FormModel::defaultValue(m_field.isMap ? m_field.children[1] : m_field)
+                                     : *value;
             if (!m_field.isMap) {
                 list.append(element);
                 continue;
@@ -658,7 +630,8 @@ public:
                     first = key.error();
                 continue;
             }
-            QString keyText = key->isUndefined() ? textOf(defaultFor(m_field.children[0])) : textOf(*key);
+            QString keyText =
+                key->isUndefined() ? textOf(FormModel::defaultValue(m_field.children[0])) : textOf(*key);
             map.insert(keyText, element);
         }
         if (first)
@@ -835,7 +808,7 @@ public:
         Result<QJsonValue> value = m_editors[index - 1]->value();
         if (!value)
             return value.error();
-        into.insert(member.name, value->isUndefined() ? defaultFor(member) : *value);
+        into.insert(member.name, value->isUndefined() ? FormModel::defaultValue(member) : *value);
         return {};
     }
 

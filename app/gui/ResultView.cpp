@@ -43,29 +43,6 @@ QString numberText(const FormField& field, const QJsonValue& value)
     return text;
 }
 
-QJsonValue defaultShown(const FormField& field)
-{
-    switch (field.kind) {
-    case FormField::Bool:
-        return false;
-    case FormField::Int64:
-    case FormField::UInt64:
-        return QStringLiteral("0");
-    case FormField::Int32:
-    case FormField::UInt32:
-    case FormField::Float:
-    case FormField::Double:
-        return 0;
-    case FormField::Enum:
-        return field.enumValues.value(0);
-    case FormField::String:
-    case FormField::Bytes:
-        return QString();
-    default:
-        return QJsonValue::Undefined;
-    }
-}
-
 } // namespace
 
 ResultView::ResultView(QWidget* parent)
@@ -387,7 +364,7 @@ QWidget* ResultView::renderValue(const FormField& field, const QJsonValue& given
     if (field.isNumber()) {
         if (absent && field.hasPresence)
             return makeLabel(tr("None"), true);
-        return makeLabel(numberText(field, absent ? defaultShown(field) : value), absent);
+        return makeLabel(numberText(field, absent ? FormModel::defaultValue(field) : value), absent);
     }
     return makeLabel(value.toString(), absent);
 }

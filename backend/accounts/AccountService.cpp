@@ -203,6 +203,15 @@ QByteArray AccountService::pairJson(const AccountStore::Member& member, const QB
     return QJsonDocument(answer).toJson(QJsonDocument::Compact);
 }
 
+void AccountService::logout(const QByteArray& refreshToken, std::function<void(Result<void>)> done)
+{
+    m_sessions.end(refreshToken, [done = std::move(done)](Result<bool> ended) {
+        if (!ended)
+            return done(ended.error());
+        done(Result<void>());
+    });
+}
+
 void AccountService::refresh(const QByteArray& refreshToken, std::function<void(Result<QByteArray>)> done)
 {
     const Error invalid = Error::unauthenticated(QStringLiteral("the refresh token is not valid"));

@@ -41,6 +41,9 @@ public:
                const QByteArray& clientAddress, std::function<void(Result<QByteArray>)> done);
     // A new pair for a refresh token (see SessionStore for reuse and retries). unauthenticated otherwise.
     void refresh(const QByteArray& refreshToken, std::function<void(Result<QByteArray>)> done);
+    // Sign-out: the session of that refresh token ends (its access tokens live out their short life).
+    // Unknown or already-ended sessions are not an error.
+    void logout(const QByteArray& refreshToken, std::function<void(Result<void>)> done);
     // The operator's first admin: a member of the default project with every method.
     void createAdmin(const QByteArray& login, const QByteArray& password,
                      std::function<void(Result<QByteArray>)> done);

@@ -32,6 +32,14 @@ redis.call('DEL', KEYS[1], KEYS[2])
 return {'revoked'}
 )lua";
 
+// KEYS: session, retry; ARGV: presented hash
+const char kEndScript[] = R"lua(
+local held = redis.call('HMGET', KEYS[1], 'cur', 'prev')
+if held[1] ~= ARGV[1] and held[2] ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+return 1
+)lua";
+
 QByteArray randomBytes(int n)
 {
     detail::ensureSodium();
@@ -52,6 +60,7 @@ SessionStore::SessionStore(RedisClient& redis, qint64 sessionTtlSecs, qint64 ret
     , m_sessionTtlSecs(sessionTtlSecs)
     , m_retryWindowSecs(retryWindowSecs)
     , m_rotateScript(kRotateScript)
+    , m_endScript(kEndScript)
 {}
 
 QByteArray SessionStore::sessionKey(QByteArrayView id)
@@ -137,6 +146,19 @@ void SessionStore::rotate(const QByteArray& presented, const QByteArray& next, c
                      if (what == "retry" && reply.size() == 2)
                          return done(Rotation{Outcome::Retry, reply.at(1).toByteArray()});
                      done(Rotation{Outcome::Revoked, {}});
+                 });
+}
+
+void SessionStore::end(const QByteArray& refreshToken, std::function<void(Result<bool>)> done)
+{
+    const QByteArray id = sessionIdOf(refreshToken);
+    if (id.isEmpty())
+        return done(false);
+    m_redis.eval(m_endScript, {sessionKey(id), retryKey(id)}, {secretHash(refreshToken)},
+                 [done = std::move(done)](const RedisReply& reply) {
+                     if (reply.isError())
+                         return done(redisError(reply));
+                     done(reply.integer() == 1);
                  });
 }
 

@@ -50,6 +50,9 @@ public:
     void rotate(const QByteArray& presented, const QByteArray& next, const QByteArray& answer,
                 std::function<void(Result<Rotation>)> done);
     void revoke(const QByteArray& sessionId);
+    // Sign-out: ends the session a current (or just-replaced) refresh token belongs to; a token that does not
+    // match its session changes nothing. `done` gets whether a session ended.
+    void end(const QByteArray& refreshToken, std::function<void(Result<bool>)> done);
 
     // "<id>.<secret>" → id, or empty when malformed.
     static QByteArray sessionIdOf(QByteArrayView refreshToken);
@@ -63,6 +66,7 @@ private:
     qint64 m_sessionTtlSecs;
     qint64 m_retryWindowSecs;
     RedisScript m_rotateScript;
+    RedisScript m_endScript;
 };
 
 } // namespace mmf

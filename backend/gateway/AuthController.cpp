@@ -45,6 +45,15 @@ Result<Credentials> credentials(const HttpRequest& request)
     return Credentials{*login, *password, *body};
 }
 
+// The body's refresh_token.
+Result<QByteArray> refreshTokenOf(const HttpRequest& request)
+{
+    Result<QJsonObject> body = JsonBody::parseObject(request.body);
+    if (!body)
+        return body.error();
+    return stringField(*body, QStringLiteral("refresh_token"));
+}
+
 } // namespace
 
 AuthController::AuthController(AccountService& accounts)
@@ -57,6 +66,7 @@ void AuthController::registerRoutes(Router& router)
     router.add("POST", "/api/v1/auth/register", std::bind(&AuthController::registerUser, this, _1, _2, _3));
     router.add("POST", "/api/v1/auth/login", std::bind(&AuthController::login, this, _1, _2, _3));
     router.add("POST", "/api/v1/auth/refresh", std::bind(&AuthController::refresh, this, _1, _2, _3));
+    router.add("POST", "/api/v1/auth/logout", std::bind(&AuthController::logout, this, _1, _2, _3));
 }
 
 void AuthController::registerUser(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
@@ -92,16 +102,25 @@ void AuthController::login(HttpRequest& request, const HttpResponder& responder,
 
 void AuthController::refresh(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
 {
-    Result<QJsonObject> body = JsonBody::parseObject(request.body);
-    if (!body)
-        return ApiError::send(responder, body.error());
-    Result<QByteArray> token = stringField(*body, QStringLiteral("refresh_token"));
+    Result<QByteArray> token = refreshTokenOf(request);
     if (!token)
         return ApiError::send(responder, token.error());
     m_accounts.refresh(*token, [responder](Result<QByteArray> answer) {
         if (!answer)
             return ApiError::send(responder, answer.error());
         responder.sendJson(200, *answer, {{"Cache-Control", "no-store"}});
+    });
+}
+
+void AuthController::logout(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+{
+    Result<QByteArray> token = refreshTokenOf(request);
+    if (!token)
+        return ApiError::send(responder, token.error());
+    m_accounts.logout(*token, [responder](Result<void> done) {
+        if (!done)
+            return ApiError::send(responder, done.error());
+        responder.send(204, {}, {});
     });
 }
 

@@ -6,7 +6,8 @@ namespace mmf {
 
 class AccountService;
 
-// POST /api/v1/auth/register, /login, /refresh: no bearer token needed. Field types are checked here; the
+// POST /api/v1/auth/register, /login, /refresh, /logout: no bearer token needed (logout proves itself with
+// the refresh token). Field types are checked here; the
 // policy (login and password shape) and the answers come from the account service.
 class AuthController
 {
@@ -18,6 +19,7 @@ private:
     void registerUser(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void login(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void refresh(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void logout(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
 
     AccountService& m_accounts;
 };

@@ -85,6 +85,8 @@ const Operation kOperations[] = {
     {"post", "/api/v1/auth/refresh", "refresh",
      "A new pair for a refresh token (single use; reuse revokes the session)", "auth", false, 200,
      "the tokens", "TokenPair", "RefreshRequest"},
+    {"post", "/api/v1/auth/logout", "logout", "Sign out: end the session of a refresh token", "auth", false, 204,
+     "signed out", nullptr, "RefreshRequest"},
     {"get", "/api/v1/projects", "listProjects",
      "The caller's projects (admin: every project with its members)", "projects", true, 200, "the projects",
      "ProjectList", nullptr},

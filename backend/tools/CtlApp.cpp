@@ -180,13 +180,29 @@ void CtlApp::runLogin()
 
 void CtlApp::runLogout()
 {
-    if (Result<void> removed = SessionFile(m_sessionPath).remove();
-        !removed && removed.error().code != ErrorCode::NotFound) {
-        fail({QStringLiteral("internal"), removed.error().message, {}, CtlExit::Failure});
+    auto forget = [this] {
+        if (Result<void> removed = SessionFile(m_sessionPath).remove();
+            !removed && removed.error().code != ErrorCode::NotFound) {
+            fail({QStringLiteral("internal"), removed.error().message, {}, CtlExit::Failure});
+            return;
+        }
+        *m_out << "signed out\n";
+        finish(CtlExit::Ok);
+    };
+    if (!m_session || m_session->refreshToken.isEmpty()) {
+        forget();
         return;
     }
-    *m_out << "signed out\n";
-    finish(CtlExit::Ok);
+    // The server ends the session first; an unreachable server still lets the local session go.
+    ApiRequest request;
+    request.method = "POST";
+    request.path = QStringLiteral("/api/v1/auth/logout");
+    request.body = QJsonDocument(QJsonObject{{QStringLiteral("refresh_token"), m_session->refreshToken}})
+                       .toJson(QJsonDocument::Compact);
+    request.timeoutMs = 10000;
+    QUrl server(m_session->server);
+    ApiClient* client = server.isValid() && !server.isEmpty() ? new ApiClient(server, {}, this) : &m_api;
+    client->send(request, this, [forget](const ApiResponse&) { forget(); });
 }
 
 void CtlApp::start()

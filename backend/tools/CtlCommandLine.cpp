@@ -190,7 +190,13 @@ const std::vector<CommandSpec>& commandSpecs()
          "Reads the password from stdin (asked for without echo on a terminal), signs in to --server and\n"
          "saves the session (mode 0600) to $MMF_SESSION_FILE or ~/.config/mmf/mmfctl-session.json. Later\n"
          "commands use it and refresh it silently when the access token has expired."},
-        {"logout", "", 0, 0, {}, "forget the saved session", "Deletes the session file."},
+        {"logout",
+         "",
+         0,
+         0,
+         {},
+         "sign out: end the saved session",
+         "Ends the session on the server (when it answers) and deletes the session file."},
         {"help", "[COMMAND]", 0, 2, {}, "show help", "Shows the global help or a command's help."},
     };
     return specs;

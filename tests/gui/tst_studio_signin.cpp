@@ -2,6 +2,7 @@
 // differ), the server URL and session remembered in settings, a silent refresh on an expired access token,
 // and signing out.
 #include "ServerFixture.h"
+#include "TestHttpClient.h"
 #include "core/ApiClient.h"
 #include "core/EventStream.h"
 #include "core/Session.h"
@@ -217,7 +218,16 @@ void TestStudioSignIn::signOutForgetsTheSession()
     QTRY_VERIFY_WITH_TIMEOUT(window.connectionText().contains(QStringLiteral("Connected")), 10000);
     auto* signOut = window.findChild<QAction*>(QStringLiteral("signOutAction"));
     QVERIFY(signOut && signOut->isEnabled());
+    const QByteArray refreshToken = m_settings->value(QStringLiteral("session/refresh_token")).toByteArray();
+    QVERIFY(!refreshToken.isEmpty());
     signOut->trigger();
+    // The server ended the session too: once the sign-out call is answered, the refresh token is dead.
+    QTRY_VERIFY_WITH_TIMEOUT(!api.isBusy(), 10000);
+    TestHttpClient http(m_server->url());
+    QCOMPARE(http.postJson(QStringLiteral("/api/v1/auth/refresh"),
+                           QJsonObject{{QStringLiteral("refresh_token"), QString::fromLatin1(refreshToken)}})
+                 .status,
+             401);
     QVERIFY(!session.isSignedIn());
     QVERIFY(api.accessToken().isEmpty());
     QVERIFY(!session.canResume());

@@ -150,7 +150,25 @@ void TestAccounts::registerLoginRefresh()
                 .contains(QStringLiteral("revoked")));
     QCOMPARE(refresh(r2).status, 401);
     // Other sessions of the user live on.
-    QVERIFY(!login(QStringLiteral("alice"), "alice password").isEmpty());
+    const QJsonObject other = login(QStringLiteral("alice"), "alice password");
+    QVERIFY(!other.isEmpty());
+    // Sign-out ends a session: its refresh token no longer works. A forged or unknown token changes nothing.
+    const QByteArray otherRefresh = other.value(QStringLiteral("refresh_token")).toString().toLatin1();
+    QByteArray forged = otherRefresh;
+    forged[forged.size() - 2] = forged[forged.size() - 2] == 'A' ? 'B' : 'A';
+    auto logout = [this](const QByteArray& token) {
+        return m_anonymous->postJson(
+            QStringLiteral("/api/v1/auth/logout"),
+            QJsonObject{{QStringLiteral("refresh_token"), QString::fromLatin1(token)}});
+    };
+    QCOMPARE(logout(forged).status, 204);
+    const auto stillThere = refresh(otherRefresh);
+    QCOMPARE(stillThere.status, 200);
+    const QByteArray latest = stillThere.json().value(QStringLiteral("refresh_token")).toString().toLatin1();
+    QCOMPARE(logout(latest).status, 204);
+    QCOMPARE(refresh(latest).status, 401);
+    QCOMPARE(logout(latest).status, 204);
+    QCOMPARE(m_anonymous->post(QStringLiteral("/api/v1/auth/logout"), "{}").status, 400);
 }
 
 void TestAccounts::badRegistrationsNameTheField_data()
@@ -409,8 +427,15 @@ void TestAccounts::ctlLoginKeepsAndRefreshesASession()
     QVERIFY(QDateTime::fromString(after.value(QStringLiteral("expires_at")).toString(), Qt::ISODate) >
             QDateTime::currentDateTimeUtc());
 
+    const QString lastRefresh = after.value(QStringLiteral("refresh_token")).toString();
     QCOMPARE(ctl({QStringLiteral("logout")}).first, 0);
     QVERIFY(!QFile::exists(sessionPath));
+    // The server ended the session as well.
+    QCOMPARE(m_anonymous
+                 ->postJson(QStringLiteral("/api/v1/auth/refresh"),
+                            QJsonObject{{QStringLiteral("refresh_token"), lastRefresh}})
+                 .status,
+             401);
 }
 
 void TestAccounts::keyRotationKeepsOldTokensForTheGrace()
