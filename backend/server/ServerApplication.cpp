@@ -66,6 +66,9 @@ AccountSettings accountSettingsFrom(const ServerConfig& config)
     settings.accessTtlSecs = qMax<qint64>(1, config.accessTtlMs / 1000);
     settings.refreshTtlSecs = qMax<qint64>(1, config.refreshTtlMs / 1000);
     settings.defaultProject = config.defaultProject.toUtf8();
+    settings.maxFailuresPerLogin = config.maxFailuresPerLogin;
+    settings.maxFailuresPerAddress = config.maxFailuresPerAddress;
+    settings.failureWindowSecs = qMax<qint64>(1, config.failureWindowMs / 1000);
     settings.defaultMethods.clear();
     for (const QString& method : config.defaultMethods)
         settings.defaultMethods.append(method.toUtf8());

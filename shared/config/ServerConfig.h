@@ -77,6 +77,9 @@ struct ServerConfig
     qint64 refreshTtlMs = 30LL * 86400 * 1000;
     QString defaultProject = QStringLiteral("default");
     QStringList defaultMethods{QStringLiteral("score"), QStringLiteral("read")};
+    int maxFailuresPerLogin = 5;
+    int maxFailuresPerAddress = 20;
+    qint64 failureWindowMs = 300LL * 1000;
 
     // [log]
     QtMsgType logLevel = QtInfoMsg; // the lowest level written

@@ -468,6 +468,16 @@ QList<Setting> buildTable()
              "Project that registration makes a new user a member of.", projectName());
     t << row("new users' methods", "auth", "default_methods", "default-methods", "LIST", "score,read",
              "Methods a new user gets in that project (score, read, serve, admin, train).", methods());
+    t << row("failed sign-ins per login", "auth", "max_failures_per_login", "max-failures-per-login", "N",
+             "5", "Failed sign-ins for one login within the window before its sign-ins get 429.",
+             whole(&C::maxFailuresPerLogin, 1, kIntMax));
+    t << row("failed sign-ins per address", "auth", "max_failures_per_address", "max-failures-per-address",
+             "N", "20",
+             "Failed sign-ins from one client address within the window before its sign-ins get 429.",
+             whole(&C::maxFailuresPerAddress, 1, kIntMax));
+    t << row("sign-in failure window", "auth", "failure_window", "failure-window", "SECONDS", "300",
+             "How long failed sign-ins are counted (and 429 lasts at most).",
+             seconds(&C::failureWindowMs, 1000, kMsPerDay), "5 minutes");
     // [log]
     t << row("log level", "log", "level", "log-level", "LEVEL", "info",
              "Lowest level written: debug, info, warning or error.", logLevel());

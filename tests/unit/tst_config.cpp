@@ -69,6 +69,9 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"refresh-ttl", {"86400", "86400"}},
         {"default-project", {"research", "research"}},
         {"default-methods", {"read, serve", "read,serve"}},
+        {"max-failures-per-login", {"3", "3"}},
+        {"max-failures-per-address", {"7", "7"}},
+        {"failure-window", {"90", "90"}},
         {"log-level", {"debug", "debug"}},
     };
     return map;
