@@ -8,8 +8,8 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonObject>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 #include <cfloat>
