@@ -7,6 +7,9 @@
 #include "models/vision/DigitsPreprocessor.h"
 #include "models/vision/DigitsTrainer.h"
 
+#include "FakeTaskContext.h"
+#include "TestImages.h"
+
 #include <QBuffer>
 #include <QCryptographicHash>
 #include <QFile>
@@ -17,30 +20,10 @@
 #include <numeric>
 
 using namespace mmf;
+using mmf::TestImages::encode;
+using mmf::TestImages::pngClaiming;
 
 namespace {
-
-// A TaskContext that records what the model reports.
-class FakeContext final : public TaskContext
-{
-public:
-    QString taskId() const override { return QStringLiteral("t-1"); }
-    int attempt() const override { return 1; }
-    QString instanceName() const override { return QStringLiteral("test"); }
-    void log(Level, const QString& text) override { lines << text; }
-    void progress(double fraction, const QString&) override { lastProgress = fraction; }
-    bool isCancelled() const override { return false; }
-    bool sleepFor(int) override { return true; }
-    CallHandle call(const QString&, const google::protobuf::Message&) override
-    {
-        CallHandle handle(std::make_shared<CallHandle::Notifier>());
-        handle.finish(Error::unavailable(QStringLiteral("no calls in unit tests")));
-        return handle;
-    }
-
-    QStringList lines;
-    double lastProgress = 0;
-};
 
 // Draws a dataset row as a dark-on-light picture, `cell` pixels per value, with a paper margin.
 QImage render(const DigitsNetwork::Pixels& pixels, int cell, int margin = 0)
@@ -55,40 +38,6 @@ QImage render(const DigitsNetwork::Pixels& pixels, int cell, int margin = 0)
         }
     }
     return image;
-}
-
-QByteArray encode(const QImage& image, const char* format, int quality = -1)
-{
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, format, quality);
-    return bytes;
-}
-
-quint32 crc32(const QByteArray& data)
-{
-    quint32 crc = 0xffffffffu;
-    for (char ch : data) {
-        crc ^= quint8(ch);
-        for (int k = 0; k < 8; ++k)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-// A valid PNG header that claims width x height, with no pixel data worth decoding.
-QByteArray pngClaiming(quint32 width, quint32 height)
-{
-    QImage tiny(1, 1, QImage::Format_RGB32);
-    tiny.fill(Qt::white);
-    QByteArray png = encode(tiny, "png");
-    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4), ...; the CRC covers type + 13 data
-    // bytes.
-    qToBigEndian(width, png.data() + 16);
-    qToBigEndian(height, png.data() + 20);
-    qToBigEndian(crc32(png.mid(12, 17)), png.data() + 29);
-    return png;
 }
 
 models::DigitsRequest pixelsRequest(const DigitsNetwork::Pixels& pixels)
@@ -318,7 +267,7 @@ void TestDigits::classifiesDatasetPixels()
 {
     int correct = 0;
     for (const DigitSample& sample : m_split.heldOut) {
-        FakeContext context;
+        FakeTaskContext context;
         Outcome<models::DigitsResponse> outcome = m_model.process(pixelsRequest(sample.pixels), context);
         QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
         const auto& response = std::get<models::DigitsResponse>(outcome);
@@ -330,7 +279,8 @@ void TestDigits::classifiesDatasetPixels()
         QCOMPARE(response.label(), int(top - response.probabilities().begin()));
         QCOMPARE(response.pixels_size(), 64);
         QCOMPARE(int(response.pixels(10)), int(sample.pixels[10]));
-        QCOMPARE(context.lastProgress, 1.0);
+        QVERIFY(!context.fractions.isEmpty());
+        QCOMPARE(context.fractions.last(), 1.0);
         if (response.label() == sample.label)
             ++correct;
     }
@@ -343,7 +293,7 @@ void TestDigits::classifiesPicturesOfDatasetRows()
     int correct = 0;
     for (size_t i = 0; i < 100; ++i) {
         const DigitSample& sample = m_split.heldOut[i * m_split.heldOut.size() / 100];
-        FakeContext context;
+        FakeTaskContext context;
         Outcome<models::DigitsResponse> outcome =
             m_model.process(imageRequest(encode(render(sample.pixels, 8), "png")), context);
         QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
@@ -397,7 +347,7 @@ void TestDigits::acceptsJpeg()
     int correct = 0;
     for (size_t i = 0; i < 20; ++i) {
         const DigitSample& sample = m_split.heldOut[i * 7];
-        FakeContext context;
+        FakeTaskContext context;
         Outcome<models::DigitsResponse> outcome =
             m_model.process(imageRequest(encode(render(sample.pixels, 12, 10), "jpeg", 90)), context);
         QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
@@ -410,7 +360,7 @@ void TestDigits::readsTheShippedSamplePicture()
 {
     QFile file(QStringLiteral(MMF_SOURCE_DIR "/resources/data/digit-7.png"));
     QVERIFY(file.open(QIODevice::ReadOnly));
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::DigitsResponse> outcome = m_model.process(imageRequest(file.readAll()), context);
     QVERIFY(std::holds_alternative<models::DigitsResponse>(outcome));
     QCOMPARE(std::get<models::DigitsResponse>(outcome).label(), 7);
@@ -477,7 +427,7 @@ void TestDigits::rejectsBadInput()
     QFETCH(QByteArray, request);
     QFETCH(QString, code);
     QFETCH(QString, expected);
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<QByteArray> outcome = m_model.processBytes(request, context);
     QVERIFY(std::holds_alternative<TaskError>(outcome));
     const TaskError& error = std::get<TaskError>(outcome);
@@ -488,7 +438,7 @@ void TestDigits::rejectsBadInput()
 void TestDigits::failsClearlyWithoutWeights()
 {
     DigitsModel model{DigitsNetwork()};
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::DigitsResponse> outcome = model.process(pixelsRequest(DigitsNetwork::Pixels{}), context);
     QVERIFY(std::holds_alternative<TaskError>(outcome));
     QCOMPARE(std::get<TaskError>(outcome).code, QStringLiteral("internal"));

@@ -3,6 +3,9 @@
 #include "models/vision/ImageFilters.h"
 #include "models/vision/ImageModel.h"
 
+#include "FakeTaskContext.h"
+#include "TestImages.h"
+
 #include <QBuffer>
 #include <QFile>
 #include <QImage>
@@ -12,62 +15,10 @@
 #include <atomic>
 
 using namespace mmf;
+using mmf::TestImages::encode;
+using mmf::TestImages::pngClaiming;
 
 namespace {
-
-class FakeContext final : public TaskContext
-{
-public:
-    QString taskId() const override { return QStringLiteral("t-1"); }
-    int attempt() const override { return 1; }
-    QString instanceName() const override { return QStringLiteral("test"); }
-    void log(Level, const QString& text) override { lines << text; }
-    void progress(double fraction, const QString&) override { fractions << fraction; }
-    bool isCancelled() const override { return cancelled; }
-    bool sleepFor(int) override { return !cancelled; }
-    CallHandle call(const QString&, const google::protobuf::Message&) override
-    {
-        CallHandle handle(std::make_shared<CallHandle::Notifier>());
-        handle.finish(Error::unavailable(QStringLiteral("no calls in unit tests")));
-        return handle;
-    }
-
-    QStringList lines;
-    QList<double> fractions;
-    bool cancelled = false;
-};
-
-QByteArray encode(const QImage& image, const char* format)
-{
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, format);
-    return bytes;
-}
-
-quint32 crc32(const QByteArray& data)
-{
-    quint32 crc = 0xffffffffu;
-    for (char ch : data) {
-        crc ^= quint8(ch);
-        for (int k = 0; k < 8; ++k)
-            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
-// A valid PNG header that claims width x height, with no pixel data worth decoding.
-QByteArray pngClaiming(quint32 width, quint32 height)
-{
-    QImage tiny(1, 1, QImage::Format_RGB32);
-    tiny.fill(Qt::white);
-    QByteArray png = encode(tiny, "png");
-    qToBigEndian(width, png.data() + 16);
-    qToBigEndian(height, png.data() + 20);
-    qToBigEndian(crc32(png.mid(12, 17)), png.data() + 29);
-    return png;
-}
 
 models::ImageRequest request(const QByteArray& bytes, models::ImageRequest::Operation operation,
                              int width = 0, int height = 0)
@@ -159,7 +110,7 @@ void TestImageModel::operationsKeepOrSetTheSize()
     QFETCH(int, operation);
     QFETCH(QSize, asked);
     QFETCH(QSize, expected);
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(m_flower, models::ImageRequest::Operation(operation),
                                 std::max(0, asked.width()), std::max(0, asked.height())),
@@ -181,7 +132,7 @@ void TestImageModel::grayscaleIsGreyAndKeepsAlpha()
         for (int x = 0; x < 40; ++x)
             colour.setPixel(x, y, qRgba(x * 6, y * 8, 200, y < 15 ? 255 : 60));
     }
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(encode(colour, "png"), models::ImageRequest::GRAYSCALE), context);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
@@ -197,7 +148,7 @@ void TestImageModel::grayscaleIsGreyAndKeepsAlpha()
         }
     }
     // The photo: every pixel grey.
-    FakeContext photoContext;
+    FakeTaskContext photoContext;
     outcome = m_model.process(request(m_flower, models::ImageRequest::GRAYSCALE), photoContext);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
     QVERIFY(decodePng(std::get<models::ImageResponse>(outcome)).isGrayscale());
@@ -206,7 +157,7 @@ void TestImageModel::grayscaleIsGreyAndKeepsAlpha()
 void TestImageModel::blurSmoothsAStep()
 {
     const QImage step = halves(64, 16);
-    FakeContext context;
+    FakeTaskContext context;
     models::ImageRequest r = request(encode(step, "png"), models::ImageRequest::BLUR);
     r.set_blur_radius(4);
     Outcome<models::ImageResponse> outcome = m_model.process(r, context);
@@ -235,7 +186,7 @@ void TestImageModel::edgesFindAStep()
 
 void TestImageModel::logsEachStage()
 {
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
@@ -253,7 +204,7 @@ void TestImageModel::logsEachStage()
 void TestImageModel::jpegWithDataAfterTheEndDecodes()
 {
     // Some cameras append data after the end-of-image marker; the truncation check must not refuse it.
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(m_flower + QByteArray(5000, 'x'), models::ImageRequest::GRAYSCALE), context);
     QVERIFY(std::holds_alternative<models::ImageResponse>(outcome));
@@ -327,7 +278,7 @@ void TestImageModel::rejectsBadInput()
     QFETCH(QByteArray, request);
     QFETCH(QString, code);
     QFETCH(QString, expected);
-    FakeContext context;
+    FakeTaskContext context;
     Outcome<QByteArray> outcome = m_model.processBytes(request, context);
     QVERIFY(std::holds_alternative<TaskError>(outcome));
     const TaskError& error = std::get<TaskError>(outcome);
@@ -337,7 +288,7 @@ void TestImageModel::rejectsBadInput()
 
 void TestImageModel::stopsWhenCancelled()
 {
-    FakeContext context;
+    FakeTaskContext context;
     context.cancelled = true;
     Outcome<models::ImageResponse> outcome =
         m_model.process(request(m_flower, models::ImageRequest::BLUR), context);
