@@ -38,6 +38,17 @@ private:
     Argon2PasswordHasher m_real{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 };
 
+// Starts an asynchronous call and runs the event loop until it answers (or 10 s pass: an internal error).
+template<class Start> Result<QByteArray> await(Start start)
+{
+    std::optional<Result<QByteArray>> out;
+    start(std::function<void(Result<QByteArray>)>([&out](Result<QByteArray> r) { out = std::move(r); }));
+    QDeadlineTimer deadline(10000);
+    while (!out && !deadline.hasExpired())
+        QTest::qWait(5);
+    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+}
+
 } // namespace
 
 class TestAccountService : public QObject
@@ -87,33 +98,18 @@ void TestAccountService::cleanupTestCase()
 
 Result<QByteArray> TestAccountService::registerUser(const QByteArray& login, const QByteArray& password)
 {
-    std::optional<Result<QByteArray>> out;
-    m_accounts->registerUser(login, password, [&out](Result<QByteArray> r) { out = std::move(r); });
-    QDeadlineTimer deadline(10000);
-    while (!out && !deadline.hasExpired())
-        QTest::qWait(5);
-    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+    return await([&](auto done) { m_accounts->registerUser(login, password, done); });
 }
 
 Result<QByteArray> TestAccountService::login(const QByteArray& login, const QByteArray& password,
                                              const QByteArray& address)
 {
-    std::optional<Result<QByteArray>> out;
-    m_accounts->login(login, password, {}, address, [&out](Result<QByteArray> r) { out = std::move(r); });
-    QDeadlineTimer deadline(10000);
-    while (!out && !deadline.hasExpired())
-        QTest::qWait(5);
-    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+    return await([&](auto done) { m_accounts->login(login, password, {}, address, done); });
 }
 
 Result<QByteArray> TestAccountService::refresh(const QByteArray& token)
 {
-    std::optional<Result<QByteArray>> out;
-    m_accounts->refresh(token, [&out](Result<QByteArray> r) { out = std::move(r); });
-    QDeadlineTimer deadline(10000);
-    while (!out && !deadline.hasExpired())
-        QTest::qWait(5);
-    return out ? *out : Result<QByteArray>(Error::internal(QStringLiteral("no answer")));
+    return await([&](auto done) { m_accounts->refresh(token, done); });
 }
 
 void TestAccountService::registrationPolicy_data()

@@ -2,6 +2,7 @@
 // against a real redis-server, the way the gateway and the worker runtime call it, and the Redis state after
 // it is checked key by key.
 #include "RedisServerFixture.h"
+#include "RedisWait.h"
 
 #include "broker/BrokerKeys.h"
 #include "broker/BrokerScripts.h"
@@ -89,15 +90,7 @@ private:
     // Sends a command and waits (with a deadline) for its reply; `inspect` sees the live reply.
     bool send(const std::vector<QByteArray>& args, const std::function<void(const RedisReply&)>& inspect)
     {
-        bool done = false;
-        m_redis->command(args, [&](const RedisReply& reply) {
-            inspect(reply);
-            done = true;
-        });
-        QDeadlineTimer deadline(10000);
-        while (!done && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        return done;
+        return sendAndWait(*m_redis, args, inspect);
     }
 
     Value cmd(const std::vector<QByteArray>& args)

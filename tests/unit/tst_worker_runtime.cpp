@@ -2,6 +2,7 @@
 // gateway does), a test model runs them, and the Redis state shows what the runtime did. A small HTTP server
 // of the test plays the server's GET /api/v1/keys and the gateway routes that TaskContext::call() uses.
 #include "RedisServerFixture.h"
+#include "RedisWait.h"
 
 #include "auth/SigningKey.h"
 #include "auth/TokenCodec.h"
@@ -204,15 +205,7 @@ private:
 
     bool send(const std::vector<QByteArray>& args, const std::function<void(const RedisReply&)>& inspect)
     {
-        bool done = false;
-        m_redis->command(args, [&](const RedisReply& reply) {
-            inspect(reply);
-            done = true;
-        });
-        QDeadlineTimer deadline(10000);
-        while (!done && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        return done;
+        return sendAndWait(*m_redis, args, inspect);
     }
     QByteArray text(const std::vector<QByteArray>& args)
     {

@@ -1,0 +1,29 @@
+#include "RedisWait.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+
+#include <memory>
+
+namespace mmf {
+
+bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
+                 const std::function<void(const RedisReply&)>& inspect, int timeoutMs)
+{
+    // Shared with the callback, which may outlive this call when the deadline passes first.
+    auto done = std::make_shared<bool>(false);
+    redis.command(args, [done, inspect](const RedisReply& reply) {
+        if (*done)
+            return;
+        inspect(reply);
+        *done = true;
+    });
+    QDeadlineTimer deadline(timeoutMs);
+    while (!*done && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    const bool answered = *done;
+    *done = true; // a late reply must not reach `inspect`, whose captures may be gone
+    return answered;
+}
+
+} // namespace mmf

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "redis/RedisClient.h"
+
+#include <functional>
+#include <vector>
+
+namespace mmf {
+
+// For tests: sends one command and runs the event loop until its reply (`inspect` sees the live reply) or the
+// deadline; false on the deadline.
+bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
+                 const std::function<void(const RedisReply&)>& inspect, int timeoutMs = 10000);
+
+} // namespace mmf
