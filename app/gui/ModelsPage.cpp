@@ -5,6 +5,7 @@
 #include "core/ModelListModel.h"
 #include "core/ModelSchema.h"
 #include "core/StudioContext.h"
+#include "gui/BusyBar.h"
 
 #include <QEvent>
 #include <QGroupBox>
@@ -126,12 +127,7 @@ ModelsPage::ModelsPage(StudioContext& context, ModelListModel& models, QWidget* 
     bindText([=] { title->setText(tr("<h3>Live models</h3>")); });
     bar->addWidget(title);
     bar->addStretch();
-    m_busy = new QProgressBar(this);
-    m_busy->setRange(0, 0);
-    m_busy->setMaximumWidth(100);
-    m_busy->setMaximumHeight(10);
-    m_busy->setTextVisible(false);
-    m_busy->hide();
+    m_busy = new BusyBar(this);
     bar->addWidget(m_busy);
     m_filter = new QLineEdit(this);
     m_filter->setObjectName(QStringLiteral("modelFilter"));

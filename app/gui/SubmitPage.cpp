@@ -7,6 +7,7 @@
 #include "core/ModelListModel.h"
 #include "core/StudioContext.h"
 #include "core/TaskListModel.h"
+#include "gui/BusyBar.h"
 #include "gui/LogView.h"
 #include "gui/RequestForm.h"
 #include "gui/ResultView.h"
@@ -57,13 +58,8 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
     m_modelInfo->setForegroundRole(QPalette::PlaceholderText);
     top->addWidget(m_modelInfo, 1);
-    m_busy = new QProgressBar(this);
+    m_busy = new BusyBar(this, 120);
     m_busy->setObjectName(QStringLiteral("busyBar"));
-    m_busy->setRange(0, 0);
-    m_busy->setMaximumWidth(120);
-    m_busy->setMaximumHeight(10);
-    m_busy->setTextVisible(false);
-    m_busy->hide();
     top->addWidget(m_busy);
     layout->addLayout(top);
 

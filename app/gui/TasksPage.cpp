@@ -6,6 +6,7 @@
 #include "core/ModelSchema.h"
 #include "core/StudioContext.h"
 #include "core/TaskListModel.h"
+#include "gui/BusyBar.h"
 #include "gui/LogView.h"
 #include "gui/ResultView.h"
 
@@ -72,12 +73,7 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     bindText([=] { title->setText(tr("<h3>My tasks</h3>")); });
     bar->addWidget(title);
     bar->addStretch();
-    m_busy = new QProgressBar(this);
-    m_busy->setRange(0, 0);
-    m_busy->setMaximumWidth(100);
-    m_busy->setMaximumHeight(10);
-    m_busy->setTextVisible(false);
-    m_busy->hide();
+    m_busy = new BusyBar(this);
     bar->addWidget(m_busy);
     auto* modelLabel = new QLabel(this);
     bindText([=] { modelLabel->setText(tr("Model:")); });
