@@ -4,7 +4,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libgl-dev
+  qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
   libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler libhttp-parser-dev zlib1g-dev
   redis-server fonts-dejavu-core curl
 )
