@@ -1,44 +1,19 @@
 #include "broker/TaskIdGenerator.h"
 
+#include "broker/BrokerKeys.h"
 #include "core/Clock.h"
 
-#include <QRandomGenerator>
+#include <sodium.h>
 
 namespace mmf {
 
 namespace {
 const char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-}
+constexpr qsizetype kStampLength = 26;
 
-TaskIdGenerator::TaskIdGenerator(const Clock& clock)
-    : m_clock(clock)
+bool isStamp(QByteArrayView id)
 {
-    std::seed_seq seed{QRandomGenerator::system()->generate(), QRandomGenerator::system()->generate(),
-                       QRandomGenerator::system()->generate(), QRandomGenerator::system()->generate()};
-    m_random.seed(seed);
-}
-
-QByteArray TaskIdGenerator::next()
-{
-    QByteArray id(26, Qt::Uninitialized);
-    quint64 time = quint64(m_clock.nowMs());
-    for (int i = 9; i >= 0; --i) {
-        id[i] = kAlphabet[time & 31];
-        time >>= 5;
-    }
-    quint64 a = m_random();
-    quint64 b = m_random();
-    for (int i = 10; i < 26; ++i) {
-        quint64& source = i < 22 ? a : b;
-        id[i] = kAlphabet[source & 31];
-        source >>= 5;
-    }
-    return id;
-}
-
-bool TaskIdGenerator::isValid(QByteArrayView id)
-{
-    if (id.size() != 26)
+    if (id.size() != kStampLength)
         return false;
     for (char c : id) {
         if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) || c == 'I' || c == 'L' || c == 'O' ||
@@ -46,6 +21,45 @@ bool TaskIdGenerator::isValid(QByteArrayView id)
             return false;
     }
     return true;
+}
+} // namespace
+
+TaskIdGenerator::TaskIdGenerator(const Clock& clock)
+    : m_clock(clock)
+{
+    if (sodium_init() < 0)
+        qFatal("libsodium could not be initialised");
+}
+
+QByteArray TaskIdGenerator::next(QByteArrayView model)
+{
+    QByteArray id(kStampLength + 1 + model.size(), Qt::Uninitialized);
+    quint64 time = quint64(m_clock.nowMs());
+    for (int i = 9; i >= 0; --i) {
+        id[i] = kAlphabet[time & 31];
+        time >>= 5;
+    }
+    unsigned char random[16];
+    randombytes_buf(random, sizeof random);
+    for (int i = 10; i < kStampLength; ++i)
+        id[i] = kAlphabet[random[i - 10] & 31];
+    id[kStampLength] = '.';
+    std::copy(model.begin(), model.end(), id.begin() + kStampLength + 1);
+    return id;
+}
+
+bool TaskIdGenerator::isValid(QByteArrayView id)
+{
+    if (id.size() == kStampLength)
+        return isStamp(id);
+    return id.size() > kStampLength + 1 && id[kStampLength] == '.' && isStamp(id.first(kStampLength)) &&
+           BrokerKeys::isValidModelName(id.sliced(kStampLength + 1));
+}
+
+QByteArray TaskIdGenerator::modelOf(QByteArrayView id)
+{
+    return id.size() > kStampLength + 1 && id[kStampLength] == '.' ? id.sliced(kStampLength + 1).toByteArray()
+                                                                   : QByteArray();
 }
 
 } // namespace mmf

@@ -1,26 +1,28 @@
 #pragma once
 
 #include <QByteArray>
-
-#include <random>
+#include <QByteArrayView>
 
 namespace mmf {
 
 class Clock;
 
-// Task ids: 26 characters of Crockford base32 — 48 bits of milliseconds then 80 random bits — so ids sort by
-// creation time and cannot be guessed. Not thread-safe: one generator per thread.
+// Task ids: 26 characters of Crockford base32 — 48 bits of milliseconds then 80 random bits from the system's
+// CSPRNG — so ids sort by creation time and cannot be guessed, then "." and the model's name, so an id names
+// the keys of its task without a lookup (ids of 26 characters alone, made before, are still valid: their
+// model is found through mmf:taskidx:<id>).
 class TaskIdGenerator
 {
 public:
     explicit TaskIdGenerator(const Clock& clock);
-    QByteArray next();
+    QByteArray next(QByteArrayView model);
     // True for a string shaped like an id (checked before it reaches a Redis key).
     static bool isValid(QByteArrayView id);
+    // The model an id names; empty for an id of the old form.
+    static QByteArray modelOf(QByteArrayView id);
 
 private:
     const Clock& m_clock;
-    std::mt19937_64 m_random;
 };
 
 } // namespace mmf

@@ -2,6 +2,7 @@
 
 #include "broker/BrokerKeys.h"
 #include "broker/StreamEntry.h"
+#include "broker/TaskIdGenerator.h"
 #include "gateway/ApiError.h"
 #include "gateway/AuthGuard.h"
 #include "gateway/GatewaySettings.h"
@@ -35,12 +36,13 @@ Error unavailable(const RedisReply& reply)
     return Error::unavailable(QStringLiteral("the task store is unavailable: %1").arg(reply.toString()));
 }
 
+// Looser than TaskIdGenerator::isValid on purpose: a dead letter forged with any id must still be removable.
 bool plausibleTaskId(const QByteArray& id)
 {
-    if (id.isEmpty() || id.size() > 64)
+    if (id.isEmpty() || id.size() > 96)
         return false;
     for (char c : id) {
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
             return false;
     }
     return true;
@@ -280,25 +282,22 @@ void DeadLetterController::replayTasks(const QByteArray& model, const QList<QByt
                     finishOne(index, 0, &reply);
                     return;
                 }
+                const auto replay = [&](const QByteArray& envelope) {
+                    m_context.redis.command(
+                        settings.brokerCalls(model).replay(id, envelope, m_context.clock.nowMs()).argv(),
+                        [index, finishOne](const RedisReply& r) {
+                            if (r.isError())
+                                finishOne(index, 0, &r);
+                            else
+                                finishOne(index, r.view() == "ok" ? 1 : 2, nullptr);
+                        });
+                };
                 v1::TaskEnvelope envelope;
                 const QByteArray stored = reply.at(3).toByteArray();
                 if (reply.at(0).view() != "dead_lettered" || stored.isEmpty() ||
                     !envelope.ParseFromArray(stored.constData(), int(stored.size()))) {
-                    // Not replayable here; the script still tidies a stale dead-list entry.
-                    m_context.redis.eval(m_scripts.replay,
-                                         {BrokerKeys::task(model, id), BrokerKeys::tasks(model),
-                                          BrokerKeys::events(model), BrokerKeys::inflight(model),
-                                          BrokerKeys::dead(model), BrokerKeys::deadIndex(model),
-                                          BrokerKeys::delayed(model)},
-                                         {id, QByteArray(), QByteArray::number(m_context.clock.nowMs()),
-                                          QByteArray::number(settings.retentionSecs),
-                                          QByteArray::number(settings.eventsMaxLen)},
-                                         [index, finishOne](const RedisReply& r) {
-                                             if (r.isError())
-                                                 finishOne(index, 0, &r);
-                                             else
-                                                 finishOne(index, r.view() == "ok" ? 1 : 2, nullptr);
-                                         });
+                    // Not replayable here; the function still tidies a stale dead-list entry.
+                    replay(QByteArray(""));
                     return;
                 }
                 v1::TokenClaims owner;
@@ -308,22 +307,12 @@ void DeadLetterController::replayTasks(const QByteArray& model, const QList<QByt
                 envelope.set_task_token(token.constData(), size_t(token.size()));
                 QByteArray fresh(qsizetype(envelope.ByteSizeLong()), Qt::Uninitialized);
                 envelope.SerializeToArray(fresh.data(), int(fresh.size()));
-                // The id → model index expires with the task's first retention; a replay lives one more.
-                m_context.redis.command({"SET", BrokerKeys::taskIndex(id), model, "EX",
-                                         QByteArray::number(settings.retentionSecs)});
-                m_context.redis.eval(
-                    m_scripts.replay,
-                    {BrokerKeys::task(model, id), BrokerKeys::tasks(model), BrokerKeys::events(model),
-                     BrokerKeys::inflight(model), BrokerKeys::dead(model), BrokerKeys::deadIndex(model),
-                     BrokerKeys::delayed(model)},
-                    {id, fresh, QByteArray::number(m_context.clock.nowMs()),
-                     QByteArray::number(settings.retentionSecs), QByteArray::number(settings.eventsMaxLen)},
-                    [index, finishOne](const RedisReply& r) {
-                        if (r.isError())
-                            finishOne(index, 0, &r);
-                        else
-                            finishOne(index, r.view() == "ok" ? 1 : 2, nullptr);
-                    });
+                // An id of the old form finds its model through an index that expires with the task's first
+                // retention; a replay lives one more.
+                if (TaskIdGenerator::modelOf(id).isEmpty())
+                    m_context.redis.command({"SET", BrokerKeys::taskIndex(id), model, "EX",
+                                             QByteArray::number(settings.retentionSecs)});
+                replay(fresh);
             });
     }
 }
@@ -337,8 +326,8 @@ void DeadLetterController::discard(HttpRequest& request, const HttpResponder& re
             ApiError::send(responder, Error::notFound(QStringLiteral("no dead letter for that task")));
             return;
         }
-        m_context.redis.eval(
-            m_scripts.discardDead, {BrokerKeys::dead(model), BrokerKeys::deadIndex(model)}, {taskId},
+        m_context.redis.command(
+            m_context.settings.brokerCalls(model).discardDead(taskId).argv(),
             [responder, taskId](const RedisReply& reply) {
                 if (reply.isError()) {
                     ApiError::send(responder, unavailable(reply));

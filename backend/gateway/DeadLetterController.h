@@ -4,8 +4,6 @@
 #include "gateway/TaskTokenMinter.h"
 #include "http/Router.h"
 
-#include "broker/BrokerScripts.h"
-
 namespace mmf {
 
 // A model's dead letters, all routes `admin`:
@@ -31,7 +29,6 @@ private:
                      const HttpResponder& responder);
 
     GatewayContext& m_context;
-    BrokerScripts m_scripts;
     // Replays get a fresh task token for the task's user and project (the stored one may be near expiry).
     TaskTokenMinter m_minter;
 };

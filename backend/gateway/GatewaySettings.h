@@ -1,5 +1,9 @@
 #pragma once
 
+#include "broker/BrokerCalls.h"
+
+#include "mmf/v1/registry.pb.h"
+
 #include <QByteArray>
 
 namespace mmf {
@@ -24,6 +28,17 @@ struct GatewaySettings
     QByteArray workerRedisHost;
     quint16 workerRedisPort = 0;
     int workerRedisDb = 0;
+
+    BrokerLimits brokerLimits() const { return {retentionSecs, eventsMaxLen, inlineResultLimit}; }
+    BrokerCalls brokerCalls(QByteArrayView model) const { return BrokerCalls(model, brokerLimits()); }
+    // A model's own policy (set with PATCH) when it has one, else the server's defaults.
+    RetryPolicy retryPolicy(const v1::RetryPolicy& own) const
+    {
+        if (own.max_attempts() > 0)
+            return {int(own.max_attempts()), own.backoff_initial_ms(), own.backoff_factor(),
+                    own.backoff_max_ms()};
+        return {retryMaxAttempts, retryBackoffInitialMs, retryBackoffFactor, retryBackoffMaxMs};
+    }
 };
 
 } // namespace mmf

@@ -52,30 +52,32 @@ QByteArray ModelRedisUsers::passwordKey(QByteArrayView model)
 
 const QByteArrayList& ModelRedisUsers::commandRules()
 {
-    // Every command a worker sends (backend/worker, shared/redis/RedisClient) and every command its scripts
-    // (BrokerScripts start, log, finish, failAttempt, release, deadLetter) call: scripts run with the
-    // caller's ACL. AUTH needs no rule. Keep docs/ARCHITECTURE.md ("Per-model Redis users") in step.
+    // Every command a worker sends (backend/worker, shared/redis/RedisClient) and every command the library
+    // functions it calls (BrokerLibrary mmf_start, mmf_log, mmf_finish, mmf_fail_attempt, mmf_release,
+    // mmf_dead_letter) run: functions run with the caller's ACL. FCALL only, never EVAL/EVALSHA: a model must
+    // not run Lua of its own (an endless script blocks every server). AUTH needs no rule. Keep
+    // docs/ARCHITECTURE.md
+    // ("Per-model Redis users") in step.
     static const QByteArrayList rules = {
         "+ping",           // connection handshake when nothing else is sent
         "+select",         // handshake, db != 0
         "+client|setname", // handshake: the instance's name in CLIENT LIST
-        "+evalsha",        // the scripts
-        "+eval",           // the scripts, after NOSCRIPT
+        "+fcall",          // the broker library
         "+xgroup|create",  // the consumer group (MKSTREAM) if the server has not made it
         "+xreadgroup",     // taking tasks
         "+xclaim",         // renewing the claims of tasks in hand (JUSTID)
-        "+hget",           // cancellation polling; scripts
-        "+hmget",          // checking an earlier finish; scripts
-        "+hset",           // scripts: task state
-        "+hdel",           // scripts: task fields, inflight
-        "+hincrby",        // scripts: attempts, log sequence
-        "+xadd",           // scripts: events, log lines, dead letters, re-queue on release
-        "+xack",           // scripts
-        "+xdel",           // scripts
-        "+xpending",       // scripts: the finishing fence
-        "+zadd",           // scripts: delayed retries
-        "+set",            // scripts: the result
-        "+expire",         // scripts: retention of task hash and log
+        "+hget",           // cancellation polling; functions: entries queued by older servers
+        "+hmget",          // checking an earlier finish; functions
+        "+hset",           // functions: task state
+        "+hdel",           // functions: task fields
+        "+hincrby",        // functions: log sequence
+        "+xadd",           // functions: events, log lines, dead letters, re-queue on release
+        "+xack",           // functions
+        "+xdel",           // functions
+        "+xpending",       // functions: the finishing fence
+        "+zadd",           // functions: delayed retries
+        "+set",            // functions: the result
+        "+expire",         // functions: retention of the log
     };
     return rules;
 }

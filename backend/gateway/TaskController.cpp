@@ -134,7 +134,7 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
                   submission.request = *bytes;
                   submission.caller = claims;
                   submission.parentTaskId = parent;
-                  submission.taskId = m_context.tasks.newTaskId();
+                  submission.taskId = m_context.tasks.newTaskId(model->name);
                   if (!idempotencyKey.isEmpty()) {
                       submission.idempotencyKey = idempotencyKey;
                       submission.bodyHash =

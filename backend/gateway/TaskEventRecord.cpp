@@ -24,6 +24,9 @@ bool TaskEventRecord::fromStreamEntry(const QByteArray& model, const StreamEntry
             case 'n':
                 event.nextAttemptAtMs = value.toLongLong();
                 break;
+            case 'c':
+                event.createdMs = value.toLongLong();
+                break;
             }
         } else if (field == "id") {
             event.taskId = value;

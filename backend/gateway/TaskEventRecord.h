@@ -33,6 +33,7 @@ struct TaskEventRecord
     QByteArray errorCode;
     QByteArray errorMessage;
     qint64 nextAttemptAtMs = 0;
+    qint64 createdMs = 0; // on running events
 
     bool isFinal() const { return kind == Kind::Result; }
     // False for an entry that is not a task event.

@@ -114,14 +114,16 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
                     m_registry.add("mmf_redeliveries_total", model);
                 TaskTimes* known = times(event.taskId);
                 if (!known) {
-                    remember(event.taskId, TaskTimes{0, event.tsMs});
-                } else {
-                    if (known->startedMs == 0 && known->createdMs > 0)
-                        m_registry.observe("mmf_task_duration_seconds",
-                                           {{"model", event.model}, {"stage", "queue"}},
-                                           double(qMax<qint64>(0, event.tsMs - known->createdMs)) / 1000.0);
-                    known->startedMs = event.tsMs;
+                    remember(event.taskId, TaskTimes{event.createdMs, 0});
+                    known = times(event.taskId);
                 }
+                if (known->createdMs == 0)
+                    known->createdMs = event.createdMs;
+                if (known->startedMs == 0 && known->createdMs > 0)
+                    m_registry.observe("mmf_task_duration_seconds",
+                                       {{"model", event.model}, {"stage", "queue"}},
+                                       double(qMax<qint64>(0, event.tsMs - known->createdMs)) / 1000.0);
+                known->startedMs = event.tsMs;
             }
             continue;
         }

@@ -2,6 +2,7 @@
 
 #include "broker/BrokerKeys.h"
 #include "broker/StreamEntry.h"
+#include "broker/TaskIdGenerator.h"
 #include "core/Clock.h"
 #include "gateway/AuthGuard.h"
 #include "gateway/ModelCatalog.h"
@@ -59,60 +60,155 @@ TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMin
     , m_ids(clock)
 {}
 
+Error TaskService::queueFull(const ModelInfoPtr& model, qint64 depth) const
+{
+    return Error{ErrorCode::RateLimited,
+                 QStringLiteral("the queue of model %1 is full (%2 tasks); try again later")
+                     .arg(QString::fromUtf8(model->name))
+                     .arg(depth),
+                 {}};
+}
+
+QByteArray TaskService::envelope(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
+                                 const QByteArray& request, const QByteArray& parent,
+                                 const v1::TokenClaims& caller, qint64 nowMs) const
+{
+    v1::TaskEnvelope envelope;
+    envelope.set_task_id(taskId.constData(), size_t(taskId.size()));
+    envelope.set_model(model->name.constData(), size_t(model->name.size()));
+    envelope.set_task_token(token.constData(), size_t(token.size()));
+    envelope.set_request(request.constData(), size_t(request.size()));
+    envelope.set_parent_task_id(parent.constData(), size_t(parent.size()));
+    envelope.set_created_at_ms(nowMs);
+    envelope.set_user_id(caller.user_id());
+    return serializeEnvelope(envelope);
+}
+
 void TaskService::submit(Submission submission, std::function<void(Result<Submitted>)> done)
 {
     const ModelInfoPtr& model = submission.model;
     const ModelStats stats = m_catalog.stats(model->name);
     if (stats.queueDepth >= m_settings.queueLimit) {
-        done(Error{ErrorCode::RateLimited,
-                   QStringLiteral("the queue of model %1 is full (%2 tasks); try again later")
-                       .arg(QString::fromUtf8(model->name))
-                       .arg(stats.queueDepth),
-                   {}});
+        done(queueFull(model, stats.queueDepth));
         return;
     }
-    const QByteArray taskId = submission.taskId.isEmpty() ? m_ids.next() : submission.taskId;
+    const QByteArray taskId = submission.taskId.isEmpty() ? m_ids.next(model->name) : submission.taskId;
     const qint64 now = m_clock.nowMs();
-    const QByteArray userId = QByteArray::fromStdString(submission.caller.user_id());
-
-    v1::TaskEnvelope envelope;
-    envelope.set_task_id(taskId.constData(), size_t(taskId.size()));
-    envelope.set_model(model->name.constData(), size_t(model->name.size()));
     const QByteArray token = m_minter.tokenFor(submission.caller, model->name);
-    envelope.set_task_token(token.constData(), size_t(token.size()));
-    envelope.set_request(submission.request.constData(), size_t(submission.request.size()));
-    envelope.set_parent_task_id(submission.parentTaskId.constData(), size_t(submission.parentTaskId.size()));
-    envelope.set_created_at_ms(now);
-    envelope.set_user_id(submission.caller.user_id());
-
-    const bool idempotent = !submission.idempotencyKey.isEmpty();
-    const QByteArray idemKey = idempotent ? BrokerKeys::idempotency(userId, submission.idempotencyKey)
-                                          : BrokerKeys::idempotency(userId, "-");
-    const QByteArray idemValue = idempotent ? taskId + ' ' + submission.bodyHash : QByteArray("");
-    m_redis.eval(
-        m_scripts.submit,
-        {BrokerKeys::task(model->name, taskId), BrokerKeys::tasks(model->name),
-         BrokerKeys::events(model->name), BrokerKeys::inflight(model->name), BrokerKeys::taskIndex(taskId),
-         BrokerKeys::userTasks(userId), idemKey},
-        {taskId, serializeEnvelope(envelope), userId,
-         QByteArray::fromStdString(submission.caller.project_id()), model->name, QByteArray::number(now),
-         QByteArray::number(m_settings.retentionSecs), submission.parentTaskId, idemValue,
-         QByteArray::number(m_settings.eventsMaxLen), submission.bodyHash},
-        [done = std::move(done)](const RedisReply& reply) {
-            if (reply.isError()) {
-                done(unavailable(reply));
-                return;
-            }
-            const QByteArray outcome = reply.at(0).toByteArray();
-            const QByteArray id = reply.at(1).toByteArray();
-            if (outcome == "conflict") {
-                done(
+    Pending pending;
+    pending.task.id = taskId;
+    pending.task.envelope =
+        envelope(model, taskId, token, submission.request, submission.parentTaskId, submission.caller, now);
+    pending.task.user = QByteArray::fromStdString(submission.caller.user_id());
+    pending.task.project = QByteArray::fromStdString(submission.caller.project_id());
+    pending.task.parent = submission.parentTaskId;
+    pending.done = std::move(done);
+    if (submission.idempotencyKey.isEmpty()) {
+        enqueue(model->name, std::move(pending));
+        return;
+    }
+    // The key (the user's slot) is claimed before the task is made (the model's slot): a server that dies in
+    // between leaves a key whose retry makes the task under the id the key names, once.
+    // Built before the callback takes `submission` (argument evaluation order is unspecified).
+    const std::vector<QByteArray> claim{"SET",
+                                        BrokerKeys::idempotency(pending.task.user, submission.idempotencyKey),
+                                        taskId + ' ' + submission.bodyHash,
+                                        "NX",
+                                        "GET",
+                                        "EX",
+                                        QByteArray::number(m_settings.retentionSecs)};
+    m_redis.command(claim, [this, model, submission = std::move(submission), token, now,
+                            pending = std::move(pending)](const RedisReply& reply) mutable {
+        if (reply.isError()) {
+            pending.done(unavailable(reply));
+            return;
+        }
+        if (!reply.isNil()) {
+            const QByteArray value = reply.toByteArray();
+            const qsizetype space = value.indexOf(' ');
+            const QByteArray earlier = value.left(space);
+            if (space < 0 || value.mid(space + 1) != submission.bodyHash) {
+                pending.done(
                     Error::conflict(QStringLiteral("the Idempotency-Key was used with another body (task %1)")
-                                        .arg(QString::fromLatin1(id))));
+                                        .arg(QString::fromLatin1(earlier))));
                 return;
             }
-            done(Submitted{id, outcome == "existing"});
-        });
+            if (TaskIdGenerator::modelOf(earlier) != model->name) {
+                // Made for another model, or before ids named their model: it exists as it is.
+                pending.done(Submitted{earlier, true});
+                return;
+            }
+            pending.task.id = earlier;
+            pending.task.envelope = envelope(model, earlier, token, submission.request,
+                                             submission.parentTaskId, submission.caller, now);
+            pending.task.ifAbsent = true;
+            pending.existing = true;
+        }
+        enqueue(model->name, std::move(pending));
+    });
+}
+
+void TaskService::enqueue(const QByteArray& model, Pending pending)
+{
+    m_batches[model].push_back(std::move(pending));
+    if (m_flushQueued)
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(
+        &m_flushContext,
+        [this] {
+            m_flushQueued = false;
+            QHash<QByteArray, std::vector<Pending>> batches;
+            batches.swap(m_batches);
+            for (auto it = batches.begin(); it != batches.end(); ++it)
+                commit(it.key(), std::move(it.value()), {});
+        },
+        Qt::QueuedConnection);
+}
+
+void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
+                         std::function<void(const RedisReply&)> whole)
+{
+    const qint64 now = m_clock.nowMs();
+    const QByteArray retention = QByteArray::number(m_settings.retentionSecs);
+    const QByteArray createdScore = QByteArray::number(now);
+    // The users' task lists first (their own slots), then the tasks; pipelined, so the answer to the tasks
+    // comes after both.
+    QHash<QByteArray, std::vector<QByteArray>> lists;
+    for (const Pending& pending : submits) {
+        std::vector<QByteArray>& args = lists[pending.task.user];
+        if (args.empty())
+            args.insert(args.end(), {"ZADD", BrokerKeys::userTasks(pending.task.user)});
+        args.push_back(createdScore);
+        args.push_back(pending.task.id);
+    }
+    const QByteArray oldest = "(" + QByteArray::number(now - m_settings.retentionSecs * 1000);
+    for (auto it = lists.cbegin(); it != lists.cend(); ++it) {
+        m_redis.command(it.value());
+        m_redis.command({"ZREMRANGEBYSCORE", it.value()[1], "-inf", oldest});
+        m_redis.command({"EXPIRE", it.value()[1], retention});
+    }
+    std::vector<BrokerCalls::NewTask> tasks;
+    tasks.reserve(submits.size());
+    for (const Pending& pending : submits)
+        tasks.push_back(pending.task);
+    m_redis.command(m_settings.brokerCalls(model).submit(now, tasks).argv(),
+                    [submits = std::move(submits), whole = std::move(whole)](const RedisReply& reply) {
+                        const bool failed =
+                            reply.isError() || !reply.isArray() || reply.size() != qsizetype(submits.size());
+                        for (qsizetype i = 0; i < qsizetype(submits.size()); ++i) {
+                            const Pending& pending = submits[size_t(i)];
+                            if (!pending.done)
+                                continue;
+                            if (failed)
+                                pending.done(unavailable(reply));
+                            else
+                                pending.done(Submitted{pending.task.id,
+                                                       pending.existing || reply.at(i).view() == "existing"});
+                        }
+                        if (whole)
+                            whole(reply);
+                    });
 }
 
 void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByteArray>& requests,
@@ -121,50 +217,32 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
 {
     const ModelStats stats = m_catalog.stats(model->name);
     if (stats.queueDepth + qint64(requests.size()) > m_settings.queueLimit) {
-        done(Error{ErrorCode::RateLimited,
-                   QStringLiteral("the queue of model %1 is full (%2 tasks); try again later")
-                       .arg(QString::fromUtf8(model->name))
-                       .arg(stats.queueDepth),
-                   {}});
+        done(queueFull(model, stats.queueDepth));
         return;
     }
     const qint64 now = m_clock.nowMs();
-    const QByteArray userId = QByteArray::fromStdString(caller.user_id());
     const QByteArray token = m_minter.tokenFor(caller, model->name);
-
-    std::vector<QByteArray> keys;
-    std::vector<QByteArray> args;
-    keys.reserve(4 + 2 * requests.size());
-    args.reserve(7 + 2 * requests.size());
-    keys.insert(keys.end(), {BrokerKeys::tasks(model->name), BrokerKeys::events(model->name),
-                             BrokerKeys::inflight(model->name), BrokerKeys::userTasks(userId)});
-    args.insert(args.end(), {userId, QByteArray::fromStdString(caller.project_id()), model->name,
-                             QByteArray::number(now), QByteArray::number(m_settings.retentionSecs),
-                             QByteArray::number(m_settings.eventsMaxLen), parentTaskId});
+    const QByteArray user = QByteArray::fromStdString(caller.user_id());
+    const QByteArray project = QByteArray::fromStdString(caller.project_id());
+    std::vector<Pending> submits;
+    submits.reserve(requests.size());
     QList<QByteArray> ids;
     ids.reserve(qsizetype(requests.size()));
-    v1::TaskEnvelope envelope;
-    envelope.set_model(model->name.constData(), size_t(model->name.size()));
-    envelope.set_task_token(token.constData(), size_t(token.size()));
-    envelope.set_parent_task_id(parentTaskId.constData(), size_t(parentTaskId.size()));
-    envelope.set_created_at_ms(now);
-    envelope.set_user_id(caller.user_id());
     for (const QByteArray& request : requests) {
-        const QByteArray id = m_ids.next();
-        ids.append(id);
-        envelope.set_task_id(id.constData(), size_t(id.size()));
-        envelope.set_request(request.constData(), size_t(request.size()));
-        keys.push_back(BrokerKeys::task(model->name, id));
-        keys.push_back(BrokerKeys::taskIndex(id));
-        args.push_back(id);
-        args.push_back(serializeEnvelope(envelope));
+        Pending pending;
+        pending.task.id = m_ids.next(model->name);
+        pending.task.envelope = envelope(model, pending.task.id, token, request, parentTaskId, caller, now);
+        pending.task.user = user;
+        pending.task.project = project;
+        pending.task.parent = parentTaskId;
+        ids.append(pending.task.id);
+        submits.push_back(std::move(pending));
     }
-    m_redis.eval(m_scripts.submitBatch, keys, args, [ids, done = std::move(done)](const RedisReply& reply) {
-        if (reply.isError()) {
+    commit(model->name, std::move(submits), [ids, done = std::move(done)](const RedisReply& reply) {
+        if (reply.isError())
             done(unavailable(reply));
-            return;
-        }
-        done(ids);
+        else
+            done(ids);
     });
 }
 
@@ -191,15 +269,37 @@ void TaskService::fetchRecords(const QList<QByteArray>& taskIds, bool withResult
         done(QList<TaskRecord>());
         return;
     }
-    // First the model of each task, then its hash (and result), all pipelined.
-    std::vector<QByteArray> args{"MGET"};
-    for (const QByteArray& id : taskIds)
-        args.push_back(BrokerKeys::taskIndex(id));
-    m_redis.command(args, [this, taskIds, withResults, done = std::move(done)](const RedisReply& models) {
+    // An id names its model; ids of the old form find it through mmf:taskidx (one MGET).
+    QList<QByteArray> modelNames;
+    std::vector<QByteArray> legacy{"MGET"};
+    for (const QByteArray& id : taskIds) {
+        modelNames.append(TaskIdGenerator::modelOf(id));
+        if (modelNames.last().isEmpty())
+            legacy.push_back(BrokerKeys::taskIndex(id));
+    }
+    if (legacy.size() == 1) {
+        readRecords(taskIds, modelNames, withResults, std::move(done));
+        return;
+    }
+    m_redis.command(legacy, [this, taskIds, modelNames, withResults,
+                             done = std::move(done)](const RedisReply& models) mutable {
         if (models.isError()) {
             done(unavailable(models));
             return;
         }
+        qsizetype next = 0;
+        for (QByteArray& name : modelNames) {
+            if (name.isEmpty())
+                name = models.at(next++).toByteArray();
+        }
+        readRecords(taskIds, modelNames, withResults, std::move(done));
+    });
+}
+
+void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByteArray>& modelNames,
+                              bool withResults, std::function<void(Result<QList<TaskRecord>>)> done)
+{
+    {
         struct State
         {
             QList<TaskRecord> records;
@@ -211,9 +311,6 @@ void TaskService::fetchRecords(const QList<QByteArray>& taskIds, bool withResult
         auto state = std::make_shared<State>();
         state->records.resize(taskIds.size());
         state->present.resize(taskIds.size());
-        QList<QByteArray> modelNames;
-        for (qsizetype i = 0; i < taskIds.size(); ++i)
-            modelNames.append(models.at(i).toByteArray());
         for (qsizetype i = 0; i < taskIds.size(); ++i)
             state->remaining += modelNames[i].isEmpty() ? 0 : (withResults ? 2 : 1);
         auto finish = [state, done] {
@@ -263,7 +360,7 @@ void TaskService::fetchRecords(const QList<QByteArray>& taskIds, bool withResult
                     finish();
             });
         }
-    });
+    }
 }
 
 void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
@@ -313,22 +410,19 @@ void TaskService::cancel(const QByteArray& taskId, const v1::TokenClaims& caller
             return;
         }
         const QByteArray model = record->model;
-        m_redis.eval(
-            m_scripts.cancel,
-            {BrokerKeys::task(model, taskId), BrokerKeys::events(model), BrokerKeys::delayed(model)},
-            {taskId, QByteArray::number(m_clock.nowMs()), QByteArray::number(m_settings.eventsMaxLen)},
-            [taskId, done](const RedisReply& reply) {
-                if (reply.isError()) {
-                    done(unavailable(reply));
-                    return;
-                }
-                const QByteArray outcome = reply.toByteArray();
-                if (outcome == "gone") {
-                    done(taskNotFound(taskId));
-                    return;
-                }
-                done(outcome == "cancelled_running" ? QByteArray("cancelled") : outcome);
-            });
+        m_redis.command(m_settings.brokerCalls(model).cancel(taskId, m_clock.nowMs()).argv(),
+                        [taskId, done](const RedisReply& reply) {
+                            if (reply.isError()) {
+                                done(unavailable(reply));
+                                return;
+                            }
+                            const QByteArray outcome = reply.toByteArray();
+                            if (outcome == "gone") {
+                                done(taskNotFound(taskId));
+                                return;
+                            }
+                            done(outcome == "cancelled_running" ? QByteArray("cancelled") : outcome);
+                        });
     });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "broker/BrokerScripts.h"
+#include "broker/BrokerCalls.h"
 #include "broker/TaskIdGenerator.h"
 #include "core/Result.h"
 #include "gateway/GatewaySettings.h"
@@ -10,7 +10,9 @@
 #include "mmf/v1/token.pb.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
+#include <QObject>
 
 #include <functional>
 #include <vector>
@@ -20,10 +22,13 @@ namespace mmf {
 class Clock;
 class ModelCatalog;
 class RedisClient;
+class RedisReply;
 class TaskTokenMinter;
 
 // The task operations of API v1 on Redis: submit (single and batch, idempotent), read, list, cancel, logs.
 // Everything is asynchronous and pipelined; a Redis that does not answer becomes `unavailable`.
+// Submits are group-committed: those made in one event-loop turn go to Redis as one mmf_submit call per model
+// (plus one ZADD per user for the task lists), and each caller is answered once Redis has its task.
 class TaskService
 {
 public:
@@ -60,7 +65,7 @@ public:
     TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMinter& minter,
                 const GatewaySettings& settings, const Clock& clock);
 
-    QByteArray newTaskId() { return m_ids.next(); }
+    QByteArray newTaskId(QByteArrayView model) { return m_ids.next(model); }
 
     void submit(Submission submission, std::function<void(Result<Submitted>)> done);
     void submitBatch(const ModelInfoPtr& model, const std::vector<QByteArray>& requests,
@@ -81,17 +86,37 @@ public:
                  std::function<void(Result<QList<LogLine>>)> done);
 
 private:
+    struct Pending
+    {
+        BrokerCalls::NewTask task;
+        bool existing = false; // an Idempotency-Key retry: answered as the earlier task
+        std::function<void(Result<Submitted>)> done;
+    };
+    Error queueFull(const ModelInfoPtr& model, qint64 depth) const;
+    QByteArray envelope(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
+                        const QByteArray& request, const QByteArray& parent, const v1::TokenClaims& caller,
+                        qint64 nowMs) const;
+    // Queues a submit for this turn's group commit.
+    void enqueue(const QByteArray& model, Pending pending);
+    // One mmf_submit call for `submits`; each gets its answer, then `whole` (if any) the call's reply.
+    void commit(const QByteArray& model, std::vector<Pending> submits,
+                std::function<void(const RedisReply&)> whole);
+
     // Records of the tasks that exist, in order; results only when asked (lists do not show them).
     void fetchRecords(const QList<QByteArray>& taskIds, bool withResults,
                       std::function<void(Result<QList<TaskRecord>>)> done);
+    void readRecords(const QList<QByteArray>& taskIds, const QList<QByteArray>& modelNames, bool withResults,
+                     std::function<void(Result<QList<TaskRecord>>)> done);
 
     RedisClient& m_redis;
     ModelCatalog& m_catalog;
     TaskTokenMinter& m_minter;
     const GatewaySettings& m_settings;
     const Clock& m_clock;
-    BrokerScripts m_scripts;
     TaskIdGenerator m_ids;
+    QHash<QByteArray, std::vector<Pending>> m_batches; // by model: submits of this event-loop turn
+    bool m_flushQueued = false;
+    QObject m_flushContext;
 };
 
 } // namespace mmf

@@ -311,7 +311,11 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
     for (const TaskEventRecord& event : events) {
         QString rendered;
         ModelInfoPtr model;
-        for (int pass = 0; pass < 2; ++pass) {
+        // A task's events come from its own model's stream only: an id names its model, and another model
+        // writing that id into its own stream reaches nobody subscribed to the task.
+        const QByteArray named = TaskIdGenerator::modelOf(event.taskId);
+        const bool fromItsModel = named.isEmpty() || named == event.model;
+        for (int pass = fromItsModel ? 0 : 1; pass < 2; ++pass) {
             topic = (pass == 0 ? QByteArrayLiteral("task/") + event.taskId
                                : QByteArrayLiteral("model/") + event.model);
             auto it = m_topicIndex.constFind(topic);

@@ -46,46 +46,35 @@ void Maintenance::stop()
 
 void Maintenance::promoteDue()
 {
-    const QByteArray now = QByteArray::number(m_clock.nowMs());
     for (const ModelInfoPtr& model : m_catalog.all()) {
-        m_redis.eval(m_scripts.promote,
-                     {BrokerKeys::delayed(model->name), BrokerKeys::tasks(model->name),
-                      BrokerKeys::inflight(model->name)},
-                     {model->name, now, QByteArray::number(kBatch)},
-                     [name = model->name](const RedisReply& reply) {
-                         if (reply.isError() && !reply.isUnavailable())
-                             qCWarning(lcMaintenance) << "promote" << name << reply.toString();
-                     });
+        m_redis.command(m_settings.brokerCalls(model->name).promote(m_clock.nowMs(), kBatch).argv(),
+                        [name = model->name](const RedisReply& reply) {
+                            if (reply.isError() && !reply.isUnavailable())
+                                qCWarning(lcMaintenance) << "promote" << name << reply.toString();
+                        });
     }
 }
 
 void Maintenance::reclaimIdle(const QByteArray& model)
 {
     const ModelInfoPtr info = m_catalog.find(model);
-    const v1::RetryPolicy& own = info ? info->retry : v1::RetryPolicy();
-    const bool custom = own.max_attempts() > 0;
-    m_redis.eval(m_scripts.reclaim,
-                 {BrokerKeys::tasks(model), BrokerKeys::events(model), BrokerKeys::delayed(model),
-                  BrokerKeys::dead(model), BrokerKeys::inflight(model)},
-                 {model, QByteArray::number(m_settings.claimTimeoutMs), QByteArray::number(m_clock.nowMs()),
-                  QByteArray::number(custom ? own.max_attempts() : m_settings.retryMaxAttempts),
-                  QByteArray::number(custom ? own.backoff_initial_ms() : m_settings.retryBackoffInitialMs),
-                  QByteArray::number(custom ? own.backoff_factor() : m_settings.retryBackoffFactor),
-                  QByteArray::number(custom ? own.backoff_max_ms() : m_settings.retryBackoffMaxMs),
-                  QByteArray::number(m_settings.eventsMaxLen), QByteArray::number(kBatch)},
-                 [model](const RedisReply& reply) {
-                     if (reply.isError()) {
-                         // NOGROUP: no instance created the group yet; nothing to reclaim.
-                         if (!reply.isUnavailable() && !reply.view().startsWith("NOGROUP"))
-                             qCWarning(lcMaintenance) << "reclaim" << model << reply.toString();
-                         return;
-                     }
-                     const int reclaimed = int(reply.at(0).integer()) + int(reply.at(1).integer());
-                     if (reclaimed > 0) {
-                         qCInfo(lcMaintenance)
-                             << "reclaimed" << reclaimed << "task(s) of" << model << "from dead instances";
-                     }
-                 });
+    const RetryPolicy policy = m_settings.retryPolicy(info ? info->retry : v1::RetryPolicy());
+    m_redis.command(m_settings.brokerCalls(model)
+                        .reclaim(m_settings.claimTimeoutMs, m_clock.nowMs(), policy, kBatch)
+                        .argv(),
+                    [model](const RedisReply& reply) {
+                        if (reply.isError()) {
+                            // NOGROUP: no instance created the group yet; nothing to reclaim.
+                            if (!reply.isUnavailable() && !reply.view().startsWith("NOGROUP"))
+                                qCWarning(lcMaintenance) << "reclaim" << model << reply.toString();
+                            return;
+                        }
+                        const int reclaimed = int(reply.at(0).integer()) + int(reply.at(1).integer());
+                        if (reclaimed > 0) {
+                            qCInfo(lcMaintenance)
+                                << "reclaimed" << reclaimed << "task(s) of" << model << "from dead instances";
+                        }
+                    });
 }
 
 } // namespace mmf

@@ -1,7 +1,5 @@
 #pragma once
 
-#include "broker/BrokerScripts.h"
-
 #include <QObject>
 #include <QTimer>
 
@@ -33,7 +31,6 @@ private:
     ModelCatalog& m_catalog;
     const GatewaySettings& m_settings;
     const Clock& m_clock;
-    BrokerScripts m_scripts;
     QTimer m_promoteTimer;
     QTimer m_reclaimTimer;
 };

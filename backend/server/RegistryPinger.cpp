@@ -164,32 +164,24 @@ void RegistryPinger::evict(const Target& target)
                 return;
             }
             const ModelInfoPtr info = m_catalog.find(target.model);
-            const v1::RetryPolicy own = info ? info->retry : v1::RetryPolicy();
-            const bool custom = own.max_attempts() > 0;
-            const QByteArray& m = target.model;
-            m_redis.eval(
-                m_scripts.reclaimConsumer,
-                {BrokerKeys::tasks(m), BrokerKeys::events(m), BrokerKeys::delayed(m), BrokerKeys::dead(m),
-                 BrokerKeys::inflight(m)},
-                {m, target.consumer, QByteArray::number(m_clock.nowMs()),
-                 QByteArray::number(custom ? own.max_attempts() : m_settings.retryMaxAttempts),
-                 QByteArray::number(custom ? own.backoff_initial_ms() : m_settings.retryBackoffInitialMs),
-                 QByteArray::number(custom ? own.backoff_factor() : m_settings.retryBackoffFactor),
-                 QByteArray::number(custom ? own.backoff_max_ms() : m_settings.retryBackoffMaxMs),
-                 QByteArray::number(m_settings.eventsMaxLen), QByteArray::number(kReclaimBatch)},
-                [this, target](const RedisReply& reclaimed) {
-                    int count = 0;
-                    if (reclaimed.isError()) {
-                        if (!reclaimed.view().startsWith("NOGROUP"))
-                            qCWarning(lcPinger) << "reclaim of" << target.consumer << reclaimed.toString();
-                    } else {
-                        count = int(reclaimed.integer());
-                        if (count > 0)
-                            qCInfo(lcPinger)
-                                << "re-queued" << count << "task(s) of evicted instance" << target.consumer;
-                    }
-                    emit evicted(target.model, target.instanceId, count);
-                });
+            const RetryPolicy policy = m_settings.retryPolicy(info ? info->retry : v1::RetryPolicy());
+            m_redis.command(m_settings.brokerCalls(target.model)
+                                .reclaimConsumer(target.consumer, m_clock.nowMs(), policy, kReclaimBatch)
+                                .argv(),
+                            [this, target](const RedisReply& reclaimed) {
+                                int count = 0;
+                                if (reclaimed.isError()) {
+                                    if (!reclaimed.view().startsWith("NOGROUP"))
+                                        qCWarning(lcPinger)
+                                            << "reclaim of" << target.consumer << reclaimed.toString();
+                                } else {
+                                    count = int(reclaimed.integer());
+                                    if (count > 0)
+                                        qCInfo(lcPinger) << "re-queued" << count
+                                                         << "task(s) of evicted instance" << target.consumer;
+                                }
+                                emit evicted(target.model, target.instanceId, count);
+                            });
         });
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "broker/BrokerScripts.h"
 #include "redis/RedisScript.h"
 
 #include <QHash>
@@ -58,7 +57,6 @@ private:
     const Clock& m_clock;
     int m_intervalMs;
     int m_timeoutMs;
-    BrokerScripts m_scripts;
     RedisScript m_recordPing;
     QNetworkAccessManager m_network;
     QTimer m_timer;

@@ -3,6 +3,7 @@
 #include "accounts/AccountService.h"
 #include "accounts/PasswordHasher.h"
 #include "auth/TokenCodec.h"
+#include "broker/BrokerLibrary.h"
 #include "gateway/AuthController.h"
 #include "gateway/AuthGuard.h"
 #include "gateway/EventTailer.h"
@@ -165,6 +166,14 @@ Result<void> ServerApplication::start()
     m_settings.workerRedisDb = redisConfig.db;
 
     m_redis = std::make_unique<RedisClient>(redisConfig);
+    // The broker library first on every (re)connect: commands are answered in order, so nothing this server
+    // sends after it can meet a Redis without it (a restarted Redis without persistence has lost it).
+    connect(m_redis.get(), &RedisClient::connected, this, [this] {
+        BrokerLibrary::load(*m_redis, [](const RedisReply& reply) {
+            if (reply.isError() && !reply.isUnavailable())
+                qCCritical(lcServer).noquote() << "loading the broker functions failed:" << reply.toString();
+        });
+    });
     RedisConfig blockingConfig = redisConfig;
     blockingConfig.clientName = QStringLiteral("mmf-server-events");
     m_blockingRedis = std::make_unique<RedisClient>(blockingConfig);

@@ -1,7 +1,6 @@
 #include "worker/RedisWriteQueue.h"
 
 #include "redis/RedisClient.h"
-#include "redis/RedisScript.h"
 #include "worker/WorkerLog.h"
 
 namespace mmf {
@@ -9,6 +8,13 @@ namespace mmf {
 namespace {
 constexpr int kRetryMinMs = 100;
 constexpr int kRetryMaxMs = 5000;
+
+// Worth another try later: Redis is away, or it has no broker library yet (a restarted Redis without
+// persistence, before a server has connected and loaded it again).
+bool isTransient(const RedisReply& reply)
+{
+    return reply.isUnavailable() || (reply.isError() && reply.view().contains("Function not found"));
+}
 } // namespace
 
 RedisWriteQueue::RedisWriteQueue(RedisClient& redis, QObject* parent)
@@ -24,14 +30,11 @@ RedisWriteQueue::~RedisWriteQueue()
     *m_alive = false;
 }
 
-void RedisWriteQueue::eval(const RedisScript& script, std::vector<QByteArray> keys,
-                           std::vector<QByteArray> args, Done done)
+void RedisWriteQueue::call(BrokerCall call, Done done)
 {
     auto write = std::make_shared<Write>();
     write->seq = ++m_nextSeq;
-    write->script = &script;
-    write->keys = std::move(keys);
-    write->args = std::move(args);
+    write->argv = call.argv();
     write->done = std::move(done);
     if (m_blocked) {
         // Keep the order: nothing overtakes a call that waits for Redis.
@@ -46,11 +49,11 @@ void RedisWriteQueue::send(std::shared_ptr<Write> write)
     ++m_inFlight;
     ++write->tries;
     std::weak_ptr<bool> alive = m_alive;
-    m_redis.eval(*write->script, write->keys, write->args, [this, alive, write](const RedisReply& reply) {
+    m_redis.command(write->argv, [this, alive, write](const RedisReply& reply) {
         if (alive.expired())
             return;
         --m_inFlight;
-        if (reply.isUnavailable()) {
+        if (isTransient(reply)) {
             m_backlog.emplace(write->seq, write);
             if (!m_blocked) {
                 m_blocked = true;

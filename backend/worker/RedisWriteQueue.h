@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/BrokerCall.h"
 #include "redis/RedisReply.h"
 
 #include <QByteArray>
@@ -14,12 +15,12 @@
 namespace mmf {
 
 class RedisClient;
-class RedisScript;
 
-// Script calls that must not be lost while Redis is away (starts, log lines, finishes, releases), sent in
-// order and pipelined. A call answered UNAVAILABLE is kept and, with every call made after it, sent again in
-// the original order once a retry timer (backoff) fires; its callback runs only with a real answer (a reply
-// or a Redis error). The fenced scripts make a repeated call harmless. Scripts must outlive the queue.
+// Broker calls that must not be lost while Redis is away (starts, log lines, finishes, releases), sent in
+// order and pipelined. A call answered UNAVAILABLE (or "Function not found": a Redis that lost the library
+// until a server loads it again) is kept and, with every call made after it, sent again in the original order
+// once a retry timer (backoff) fires; its callback runs only with a real answer (a reply or a Redis error).
+// The fenced functions make a repeated call harmless.
 class RedisWriteQueue : public QObject
 {
     Q_OBJECT
@@ -31,8 +32,7 @@ public:
     explicit RedisWriteQueue(RedisClient& redis, QObject* parent = nullptr);
     ~RedisWriteQueue() override;
 
-    void eval(const RedisScript& script, std::vector<QByteArray> keys, std::vector<QByteArray> args,
-              Done done = {});
+    void call(BrokerCall call, Done done = {});
 
     // Calls not yet answered (queued for a retry or in flight).
     int pendingCount() const { return m_inFlight + int(m_backlog.size()); }
@@ -47,10 +47,8 @@ private:
     struct Write
     {
         quint64 seq = 0;
-        const RedisScript* script = nullptr;
         int tries = 0;
-        std::vector<QByteArray> keys;
-        std::vector<QByteArray> args;
+        std::vector<QByteArray> argv;
         Done done;
     };
     void send(std::shared_ptr<Write> write);

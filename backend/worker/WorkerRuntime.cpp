@@ -1,30 +1,22 @@
 #include "worker/WorkerRuntime.h"
 
-#include "auth/Base64Url.h"
-#include "auth/TokenCodec.h"
 #include "broker/BrokerKeys.h"
 #include "core/Clock.h"
 #include "worker/Model.h"
-#include "worker/RegistryClient.h"
 #include "worker/TaskExecutor.h"
 #include "worker/WorkerLog.h"
 #include "worker/WorkerTaskContext.h"
 
 #include "mmf/v1/task.pb.h"
-#include "mmf/v1/token.pb.h"
-
-#include <QPointer>
 
 #include <exception>
-#include <optional>
 
 namespace mmf {
 
 namespace {
 
-constexpr int kReadRetryMinMs = 100;
-constexpr int kReadRetryMaxMs = 5000;
 constexpr size_t kPruneCallsAt = 64;
+constexpr qsizetype kMaxTaskIdBytes = 128;
 
 const char* levelName(TaskContext::Level level)
 {
@@ -41,32 +33,6 @@ const char* levelName(TaskContext::Level level)
     return "info";
 }
 
-// A token's claims, not verified.
-std::optional<v1::TokenClaims> unverifiedClaims(QByteArrayView token)
-{
-    const qsizetype dot = token.indexOf('.');
-    if (dot <= 0 || token.size() > TokenVerifier::kMaxTokenBytes)
-        return std::nullopt;
-    const auto claimsBytes = Base64Url::decode(token.first(dot));
-    if (!claimsBytes)
-        return std::nullopt;
-    v1::TokenClaims claims;
-    if (!claims.ParseFromArray(claimsBytes->constData(), int(claimsBytes->size())))
-        return std::nullopt;
-    return claims;
-}
-
-// The key id a token claims, read without verifying (to tell "unknown key" from "bad token"). Null when the
-// token is not "<base64url claims>.<base64url signature>".
-QByteArray tokenKeyId(QByteArrayView token)
-{
-    const std::optional<v1::TokenClaims> claims = unverifiedClaims(token);
-    if (!claims)
-        return {};
-    QByteArray id = QByteArray::fromStdString(claims->key_id());
-    return id.isNull() ? QByteArray("") : id;
-}
-
 // "succeeded in 12 ms", "failed (bad_input) in 3 ms"
 QString outcomeText(const QByteArray& status, const QString& code, qint64 tookMs)
 {
@@ -80,22 +46,28 @@ QByteArray num(qint64 value)
     return QByteArray::number(value);
 }
 
+RedisConfig named(RedisConfig config, QString name)
+{
+    config.clientName = std::move(name);
+    return config;
+}
+
 } // namespace
 
 struct WorkerRuntime::InHand
 {
     enum class State
     {
+        Starting,
         Verifying,
         WaitingKeys,
-        Starting,
         Running,
         Finishing,
         Releasing
     };
 
     quint64 serial = 0;
-    State state = State::Verifying;
+    State state = State::Starting;
     QByteArray entryId;
     QByteArray taskId;
     QByteArray userId;
@@ -103,9 +75,7 @@ struct WorkerRuntime::InHand
     QByteArray request;
     QByteArray taskKey;
     int attempt = 0;
-    QString denial; // why the task token was refused (the attempt then fails with permission_denied)
-    qint64 keyWaitSinceMs = 0;
-    quint64 keyGeneration = 0;
+    TaskTokenCheck::Wait keyWait;
     qint64 startedMs = 0;
     std::shared_ptr<WorkerTaskContext> context;
     std::vector<quint64> calls;
@@ -118,72 +88,60 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_model(model)
-    , m_verifier(verifier)
-    , m_registry(registry)
     , m_clock(clock)
     , m_model8(m_settings.modelName.toUtf8())
     , m_consumer8(m_settings.consumer.toUtf8())
     , m_tasksKey(BrokerKeys::tasks(m_model8))
-    , m_eventsKey(BrokerKeys::events(m_model8))
-    , m_inflightKey(BrokerKeys::inflight(m_model8))
-    , m_delayedKey(BrokerKeys::delayed(m_model8))
-    , m_deadKey(BrokerKeys::dead(m_model8))
+    , m_tokens({m_settings.modelName, m_settings.project, m_settings.keyRefreshMs, m_settings.keyRefetchMinMs,
+                m_settings.keyWaitMaxMs},
+               verifier, registry, clock)
+    , m_shutdown(m_settings.writeGraceMs)
     , m_caller(m_settings.server)
     , m_outbox([this] {
         QMetaObject::invokeMethod(
             this, [this] { drainOutbox(); }, Qt::QueuedConnection);
     })
     , m_executor(std::make_unique<TaskExecutor>(m_settings.concurrency))
-    , m_redis([&] {
-        RedisConfig config = redis;
-        config.clientName = m_settings.consumer;
-        return config;
-    }())
-    , m_reader([&] {
-        RedisConfig config = redis;
-        config.clientName = m_settings.consumer + QStringLiteral("-read");
-        return config;
-    }())
-    , m_writes(m_redis)
+    , m_redis(named(redis, m_settings.consumer))
+    , m_reader({m_tasksKey, m_consumer8, m_settings.blockMs}, m_redis,
+               named(redis, m_settings.consumer + QStringLiteral("-read")),
+               [this](std::vector<StreamEntry>&& entries) {
+                   for (StreamEntry& entry : entries)
+                       accept(std::move(entry));
+                   startPending();
+               })
+    , m_outcomes(m_redis,
+                 BrokerCalls(m_model8, {m_settings.retentionSecs, m_settings.eventsMaxLen,
+                                        m_settings.inlineResultLimit}),
+                 m_consumer8,
+                 RetryPolicy{m_settings.maxAttempts, m_settings.backoffInitialMs, m_settings.backoffFactor,
+                             m_settings.backoffMaxMs},
+                 clock)
 {
-    m_readRetryTimer.setSingleShot(true);
-    connect(&m_readRetryTimer, &QTimer::timeout, this, [this] {
-        if (!m_groupReady)
-            createGroup();
+    connect(&m_claimTimer, &QTimer::timeout, this, &WorkerRuntime::renewClaims);
+    connect(&m_cancelTimer, &QTimer::timeout, this, &WorkerRuntime::pollCancellations);
+    connect(&m_tokens, &TaskTokenCheck::keysFetched, this, &WorkerRuntime::recheckWaiting);
+    connect(&m_reader, &TaskStreamReader::readFinished, this, [this] {
+        if (m_shutdown.isStopping())
+            maybeFinishShutdown();
         else
             readMore();
     });
-    connect(&m_claimTimer, &QTimer::timeout, this, &WorkerRuntime::renewClaims);
-    connect(&m_cancelTimer, &QTimer::timeout, this, &WorkerRuntime::pollCancellations);
-    connect(&m_keyRefreshTimer, &QTimer::timeout, this, &WorkerRuntime::requestKeyRefresh);
-    m_keyRetryTimer.setSingleShot(true);
-    connect(&m_keyRetryTimer, &QTimer::timeout, this, &WorkerRuntime::requestKeyRefresh);
-    m_drainTimer.setSingleShot(true);
-    connect(&m_drainTimer, &QTimer::timeout, this, &WorkerRuntime::giveBack);
-    m_giveUpTimer.setSingleShot(true);
-    connect(&m_giveUpTimer, &QTimer::timeout, this, [this] {
+    connect(&m_outcomes, &TaskOutcomeWriter::finishesAnswered, this, &WorkerRuntime::readMore);
+    connect(&m_outcomes, &TaskOutcomeWriter::drained, this, &WorkerRuntime::maybeFinishShutdown);
+    connect(&m_shutdown, &WorkerShutdown::giveBack, this, &WorkerRuntime::giveBack);
+    connect(&m_shutdown, &WorkerShutdown::giveUp, this, [this] {
         for (const auto& [serial, task] : m_inHand)
             qCCritical(lcWorker).noquote()
                 << "shutting down without storing the outcome of task" << task->taskId
                 << "(Redis did not answer); the server will retry it after the claim"
                 << "timeout";
-        if (m_writes.pendingCount() > 0)
-            qCCritical(lcWorker) << "shutting down with" << m_writes.pendingCount()
+        if (m_outcomes.pendingCount() > 0)
+            qCCritical(lcWorker) << "shutting down with" << m_outcomes.pendingCount()
                                  << "Redis writes (log lines, outcomes) that could not be made";
         finishShutdown();
     });
-    connect(&m_redis, &RedisClient::connected, this, [this] {
-        if (!m_groupReady && !m_readRetryTimer.isActive())
-            createGroup();
-    });
-    connect(&m_reader, &RedisClient::connected, this, [this] {
-        // A read that failed while Redis was away may retry at once.
-        if (m_readRetryTimer.isActive() && m_groupReady) {
-            m_readRetryTimer.stop();
-            readMore();
-        }
-    });
-    connect(&m_writes, &RedisWriteQueue::drained, this, &WorkerRuntime::maybeFinishShutdown);
+    connect(&m_shutdown, &WorkerShutdown::completed, this, &WorkerRuntime::stopped);
 }
 
 WorkerRuntime::~WorkerRuntime()
@@ -214,16 +172,15 @@ void WorkerRuntime::start()
                                << m_settings.consumer << "from" << m_redis.config().toDisplayUrl() << "with"
                                << m_settings.concurrency << "slot(s)";
     m_redis.start();
-    m_reader.start();
     m_claimTimer.start(qMax(100, m_settings.claimTimeoutMs / 3));
     m_cancelTimer.start(qMax(10, m_settings.cancelPollMs));
-    m_keyRefreshTimer.start(qMax(1000, m_settings.keyRefreshMs));
-    createGroup();
+    m_tokens.start();
+    m_reader.start();
 }
 
 QByteArray WorkerRuntime::claimedProject(QByteArrayView token)
 {
-    const std::optional<v1::TokenClaims> claims = unverifiedClaims(token);
+    const std::optional<v1::TokenClaims> claims = TaskTokenCheck::unverifiedClaims(token);
     return claims ? QByteArray::fromStdString(claims->project_id()) : QByteArray();
 }
 
@@ -233,8 +190,8 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
     stats.succeeded = m_succeeded;
     stats.failed = m_failed;
     stats.inHand = int(m_inHand.size());
-    stats.writesPending = m_writes.pendingCount();
-    stats.writesBlocked = m_writes.isBlocked();
+    stats.writesPending = m_outcomes.pendingCount();
+    stats.writesBlocked = m_outcomes.isBlocked();
     for (const auto& [serial, task] : m_inHand) {
         if (task->state == InHand::State::Running) {
             stats.currentTaskId = QString::fromUtf8(task->taskId);
@@ -244,71 +201,12 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
     return stats;
 }
 
-// ---- reading ----
-
-void WorkerRuntime::createGroup()
-{
-    if (m_stopping)
-        return;
-    m_redis.command({"XGROUP", "CREATE", m_tasksKey, BrokerKeys::kGroup, "0", "MKSTREAM"},
-                    [this](const RedisReply& reply) {
-                        if (reply.isUnavailable()) {
-                            scheduleReadRetry();
-                            return;
-                        }
-                        if (reply.isError() && !reply.view().startsWith("BUSYGROUP"))
-                            // The server may have made the group (and the ACL may not grant XGROUP): read
-                            // anyway.
-                            qCWarning(lcWorker).noquote()
-                                << "cannot create the consumer group:" << reply.toString();
-                        m_groupReady = true;
-                        m_readBackoffMs = 0;
-                        readMore();
-                    });
-}
-
-void WorkerRuntime::scheduleReadRetry()
-{
-    m_readBackoffMs = m_readBackoffMs == 0 ? kReadRetryMinMs : qMin(m_readBackoffMs * 2, kReadRetryMaxMs);
-    m_readRetryTimer.start(m_readBackoffMs);
-}
+// ---- taking tasks ----
 
 void WorkerRuntime::readMore()
 {
-    if (m_stopping || !m_groupReady || m_readInFlight || m_readRetryTimer.isActive())
-        return;
-    const int free = m_settings.concurrency - int(m_inHand.size());
-    if (free <= 0)
-        return;
-    m_readInFlight = true;
-    m_reader.command(
-        {"XREADGROUP", "GROUP", BrokerKeys::kGroup, m_consumer8, "COUNT", num(free), "BLOCK",
-         num(m_settings.blockMs), "STREAMS", m_tasksKey, ">"},
-        [this](const RedisReply& reply) { onRead(reply); }, m_settings.blockMs);
-}
-
-void WorkerRuntime::onRead(const RedisReply& reply)
-{
-    m_readInFlight = false;
-    if (reply.isError()) {
-        if (reply.view().startsWith("NOGROUP"))
-            m_groupReady = false; // the stream or group went away: make it again
-        if (!reply.isUnavailable() || m_readBackoffMs == 0)
-            qCWarning(lcWorker).noquote() << "reading tasks failed:" << reply.toString();
-        if (!m_stopping)
-            scheduleReadRetry();
-        maybeFinishShutdown();
-        return;
-    }
-    m_readBackoffMs = 0;
-    for (auto& [stream, entries] : StreamEntry::parseRead(reply)) {
-        for (StreamEntry& entry : entries)
-            accept(std::move(entry));
-    }
-    if (m_stopping)
-        maybeFinishShutdown();
-    else
-        readMore();
+    if (!m_shutdown.isStopping())
+        m_reader.readUpTo(m_settings.concurrency - int(m_inHand.size()));
 }
 
 void WorkerRuntime::accept(StreamEntry&& entry)
@@ -318,106 +216,117 @@ void WorkerRuntime::accept(StreamEntry&& entry)
     task->entryId = entry.id;
     m_inHand.emplace(task->serial, task);
 
-    const QByteArray env = entry.value("env");
-    v1::TaskEnvelope envelope;
-    if (env.isNull()) {
-        deadLetter(task, QStringLiteral("the stream entry has no env field"));
+    // An entry names its task; entries queued by older servers carry the whole envelope instead.
+    task->taskId = entry.value("id");
+    if (task->taskId.isNull()) {
+        const QByteArray env = entry.value("env");
+        v1::TaskEnvelope envelope;
+        if (!env.isNull() && envelope.ParseFromArray(env.constData(), int(env.size())))
+            task->taskId = QByteArray::fromStdString(envelope.task_id());
+    }
+    // Any id stays inside this model's keys (the library builds them); the bound keeps the key sane.
+    if (task->taskId.isEmpty() || task->taskId.size() > kMaxTaskIdBytes) {
+        task->taskId.clear();
+        deadLetter(task, QStringLiteral("the stream entry names no task"));
         return;
     }
-    if (!envelope.ParseFromArray(env.constData(), int(env.size())) || envelope.task_id().empty()) {
-        deadLetter(task, QStringLiteral("the envelope does not decode as mmf.v1.TaskEnvelope"));
-        return;
-    }
-    task->taskId = QByteArray::fromStdString(envelope.task_id());
-    task->userId = QByteArray::fromStdString(envelope.user_id());
-    task->taskToken = QByteArray::fromStdString(envelope.task_token());
-    task->request = QByteArray::fromStdString(envelope.request());
     task->taskKey = BrokerKeys::task(m_model8, task->taskId);
-    if (m_stopping) {
+    if (m_shutdown.isStopping()) {
         release(task);
         return;
     }
-    verifyAndStart(task);
+    m_toStart.push_back(task->serial);
 }
 
-void WorkerRuntime::verifyAndStart(const InHandPtr& task)
+void WorkerRuntime::startPending()
 {
-    task->state = InHand::State::Verifying;
-    const QByteArray keyId = tokenKeyId(task->taskToken);
-    if (keyId.isNull()) {
-        task->denial = QStringLiteral("the task token is malformed");
-    } else if (!m_verifier.knowsKey(keyId)) {
-        const qint64 now = m_clock.nowMs();
-        if (task->keyWaitSinceMs == 0) {
-            task->keyWaitSinceMs = now;
-            task->keyGeneration = m_keyFetchGeneration;
-        }
-        if (m_keyFetchGeneration > task->keyGeneration) {
-            task->denial = QStringLiteral("the task token was signed by an unknown key");
-        } else if (now - task->keyWaitSinceMs >= m_settings.keyWaitMaxMs) {
-            task->denial = QStringLiteral("the task token's key could not be fetched");
-        } else {
-            task->state = InHand::State::WaitingKeys;
-            requestKeyRefresh();
-            return;
-        }
-    } else {
-        const Result<std::shared_ptr<const v1::TokenClaims>> claims =
-            m_verifier.verifyShared(task->taskToken);
-        if (!claims)
-            task->denial = claims.error().message;
-        else if (!hasMethod(**claims, "score"))
-            task->denial = QStringLiteral("the task token does not grant score");
-        else if (QByteArray::fromStdString((*claims)->model()) != m_model8)
-            task->denial = QStringLiteral("the task token is for model '%1', not '%2'")
-                               .arg(QString::fromStdString((*claims)->model()), m_settings.modelName);
-        else if (QByteArrayView((*claims)->project_id()) != m_settings.project)
-            task->denial = QStringLiteral("the task token is for project '%1', not the model's project '%2'")
-                               .arg(QString::fromStdString((*claims)->project_id()),
-                                    QString::fromUtf8(m_settings.project));
+    if (m_toStart.empty())
+        return;
+    std::vector<quint64> serials;
+    serials.swap(m_toStart);
+    std::vector<BrokerCalls::StartEntry> entries;
+    entries.reserve(serials.size());
+    for (quint64 serial : serials) {
+        const InHandPtr task = find(serial);
+        entries.push_back({task->entryId, task->taskId});
     }
-    startAttempt(task);
+    m_outcomes.start(
+        entries,
+        [this, serials](size_t index, const RedisReply& reply, bool failed) {
+            onStarted(serials[index], reply, failed);
+        },
+        [this] { readMore(); });
 }
 
-void WorkerRuntime::startAttempt(const InHandPtr& task)
-{
-    task->state = InHand::State::Starting;
-    const quint64 serial = task->serial;
-    m_writes.eval(
-        m_scripts.start, {task->taskKey, m_eventsKey, m_tasksKey, m_inflightKey},
-        {task->entryId, m_consumer8, num(m_clock.nowMs()), task->taskId, num(m_settings.eventsMaxLen)},
-        [this, serial](const RedisReply& reply, bool) { onStarted(serial, reply); });
-}
-
-void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply)
+void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply, bool failed)
 {
     const InHandPtr task = find(serial);
     if (!task)
         return;
-    if (reply.isError() || !reply.isArray() || reply.size() < 1) {
+    if (failed || !reply.isArray() || reply.size() < 1) {
         // Leave the entry pending: the server reclaims it after the claim timeout.
         qCCritical(lcWorker).noquote() << "starting task" << task->taskId << "failed:" << reply.toString();
-        remove(serial);
+        remove(serial, false);
         return;
     }
     const QByteArray verdict = reply.at(0).toByteArray();
     if (verdict != "run") {
         qCInfo(lcWorker).noquote() << "task" << task->taskId << "not run:" << verdict
                                    << (reply.size() > 1 ? reply.at(1).toByteArray() : QByteArray());
-        remove(serial);
+        remove(serial, false);
         return;
     }
     task->attempt = int(reply.at(1).integer());
-    if (!task->denial.isEmpty()) {
-        qCWarning(lcWorker).noquote() << "refusing task" << task->taskId << "-" << task->denial;
-        finishTask(task, "failed", {}, QStringLiteral("permission_denied"), task->denial);
+    const QByteArray env = reply.at(2).toByteArray();
+    v1::TaskEnvelope envelope;
+    if (!envelope.ParseFromArray(env.constData(), int(env.size())) ||
+        QByteArrayView(envelope.task_id()) != task->taskId) {
+        deadLetter(task, QStringLiteral("the envelope does not decode as mmf.v1.TaskEnvelope of this task"));
         return;
     }
-    if (m_stopping) {
+    task->userId = QByteArray::fromStdString(envelope.user_id());
+    task->taskToken = QByteArray::fromStdString(envelope.task_token());
+    task->request = QByteArray::fromStdString(envelope.request());
+    if (m_shutdown.isStopping()) {
         release(task);
         return;
     }
-    run(task);
+    verify(task);
+}
+
+// The attempt has started: a task whose token does not hold fails at once as permission_denied, and the model
+// never sees it.
+void WorkerRuntime::verify(const InHandPtr& task)
+{
+    task->state = InHand::State::Verifying;
+    QString denial;
+    switch (m_tokens.check(task->taskToken, task->keyWait, &denial)) {
+    case TaskTokenCheck::Verdict::WaitForKeys:
+        task->state = InHand::State::WaitingKeys;
+        return;
+    case TaskTokenCheck::Verdict::Denied:
+        qCWarning(lcWorker).noquote() << "refusing task" << task->taskId << "-" << denial;
+        finishTask(task, "failed", {}, QStringLiteral("permission_denied"), denial);
+        return;
+    case TaskTokenCheck::Verdict::Accepted:
+        run(task);
+        return;
+    }
+}
+
+void WorkerRuntime::recheckWaiting()
+{
+    std::vector<InHandPtr> waiting;
+    for (const auto& [serial, task] : m_inHand) {
+        if (task->state == InHand::State::WaitingKeys)
+            waiting.push_back(task);
+    }
+    for (const InHandPtr& task : waiting) {
+        if (m_shutdown.isStopping())
+            release(task);
+        else
+            verify(task);
+    }
 }
 
 void WorkerRuntime::run(const InHandPtr& task)
@@ -457,6 +366,12 @@ void WorkerRuntime::run(const InHandPtr& task)
 void WorkerRuntime::drainOutbox()
 {
     std::vector<WorkerOutbox::Item> items = m_outbox.takeAll();
+    std::vector<BrokerCalls::LogLine> lines;
+    // Lines go out before the outcomes that follow them (one write queue, in order).
+    const auto flushLines = [&] {
+        m_outcomes.log(lines);
+        lines.clear();
+    };
     for (WorkerOutbox::Item& item : items) {
         const InHandPtr task = find(item.serial);
         const bool running = task && task->state == InHand::State::Running;
@@ -466,11 +381,10 @@ void WorkerRuntime::drainOutbox()
             if (!running)
                 break;
             const bool isLog = item.kind == WorkerOutbox::Item::Kind::Log;
-            m_writes.eval(
-                m_scripts.log, {task->taskKey, BrokerKeys::log(m_model8, task->taskId), m_eventsKey},
-                {task->taskId, task->userId, num(item.tsMs), isLog ? "l" : "p",
+            lines.push_back(
+                {task->taskId, task->userId, item.tsMs, !isLog,
                  isLog ? QByteArray(levelName(item.level)) : QByteArray::number(item.fraction, 'g', 6),
-                 item.text.toUtf8(), num(m_settings.retentionSecs), num(m_settings.eventsMaxLen)});
+                 item.text.toUtf8()});
             break;
         }
         case WorkerOutbox::Item::Kind::Call: {
@@ -499,6 +413,7 @@ void WorkerRuntime::drainOutbox()
         case WorkerOutbox::Item::Kind::Exception:
             if (!running)
                 break; // given back meanwhile: the answer is moot
+            flushLines();
             abortCalls(*task, QStringLiteral("cancelled"), QStringLiteral("the calling task has ended"));
             if (item.kind == WorkerOutbox::Item::Kind::Response)
                 finishTask(task, "succeeded", item.bytes, {}, {});
@@ -509,6 +424,7 @@ void WorkerRuntime::drainOutbox()
             break;
         }
     }
+    flushLines();
 }
 
 // ---- outcomes ----
@@ -518,42 +434,44 @@ void WorkerRuntime::finishTask(const InHandPtr& task, const QByteArray& status, 
 {
     task->state = InHand::State::Finishing;
     const quint64 serial = task->serial;
-    const qint64 now = m_clock.nowMs();
-    const qint64 tookMs = task->startedMs ? now - task->startedMs : 0;
-    m_writes.eval(
-        m_scripts.finish,
-        {task->taskKey, m_tasksKey, m_eventsKey, BrokerKeys::result(m_model8, task->taskId), m_inflightKey},
-        {task->entryId, m_consumer8, status, result, code.toUtf8(), message.toUtf8(), num(now),
-         num(m_settings.retentionSecs), num(m_settings.eventsMaxLen), num(m_settings.inlineResultLimit),
-         task->taskId},
-        [this, serial, status, code, tookMs](const RedisReply& reply, bool resent) {
-            const InHandPtr task = find(serial);
-            if (!task)
-                return;
-            const QByteArray answer = reply.toByteArray();
-            if (answer == "lost" && resent) {
-                // An earlier try may have gone through while its answer was lost: look.
-                checkEarlierFinish(serial, status, code, tookMs);
-                return;
-            }
-            if (reply.isError()) {
-                qCCritical(lcWorker).noquote()
-                    << "storing the outcome of task" << task->taskId << "failed:" << reply.toString();
-            } else if (answer == "ok") {
-                if (status == "succeeded")
-                    ++m_succeeded;
-                else
-                    ++m_failed;
-                qCInfo(lcWorker).noquote() << "task" << task->taskId << outcomeText(status, code, tookMs);
-            } else if (answer == "lost") {
-                qCWarning(lcWorker).noquote()
-                    << "task" << task->taskId << "was taken over meanwhile; this answer is dropped";
-            } else {
-                qCInfo(lcWorker).noquote()
-                    << "task" << task->taskId << "was" << answer << "meanwhile; this answer is dropped";
-            }
-            remove(serial);
+    const qint64 tookMs = task->startedMs ? m_clock.nowMs() - task->startedMs : 0;
+    m_outcomes.finish(
+        {task->entryId, task->taskId, status, result, code.toUtf8(), message.toUtf8()},
+        [this, serial, status, code, tookMs](const RedisReply& reply, bool failed, bool resent) {
+            onFinished(serial, status, code, tookMs, reply, failed, resent);
         });
+}
+
+void WorkerRuntime::onFinished(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs,
+                               const RedisReply& reply, bool failed, bool resent)
+{
+    const InHandPtr task = find(serial);
+    if (!task)
+        return;
+    const QByteArray answer = failed ? QByteArray() : reply.toByteArray();
+    if (answer == "lost" && resent) {
+        // An earlier try may have gone through while its answer was lost: look.
+        checkEarlierFinish(serial, status, code, tookMs);
+        return;
+    }
+    if (failed) {
+        qCCritical(lcWorker).noquote()
+            << "storing the outcome of task" << task->taskId << "failed:" << reply.toString();
+    } else if (answer == "ok") {
+        if (status == "succeeded")
+            ++m_succeeded;
+        else
+            ++m_failed;
+        qCDebug(lcWorker).noquote() << "task" << task->taskId << outcomeText(status, code, tookMs);
+    } else if (answer == "lost") {
+        qCWarning(lcWorker).noquote()
+            << "task" << task->taskId << "was taken over meanwhile; this answer is dropped";
+    } else {
+        qCInfo(lcWorker).noquote() << "task" << task->taskId << "was" << answer
+                                   << "meanwhile; this answer is dropped";
+    }
+    // The writer signals finishesAnswered() once the whole call is handled: one read for the freed slots.
+    remove(serial, false);
 }
 
 void WorkerRuntime::checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code,
@@ -596,47 +514,41 @@ void WorkerRuntime::failAttempt(const InHandPtr& task, const QString& code, cons
     const quint64 serial = task->serial;
     qCWarning(lcWorker).noquote() << "task" << task->taskId << "attempt" << task->attempt
                                   << "threw:" << message;
-    m_writes.eval(m_scripts.failAttempt,
-                  {task->taskKey, m_tasksKey, m_eventsKey, m_delayedKey, m_deadKey, m_inflightKey},
-                  {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), code.toUtf8(),
-                   message.toUtf8(), num(m_settings.maxAttempts), num(m_settings.backoffInitialMs),
-                   QByteArray::number(m_settings.backoffFactor, 'g', 10), num(m_settings.backoffMaxMs),
-                   num(m_settings.eventsMaxLen)},
-                  [this, serial](const RedisReply& reply, bool) {
-                      const InHandPtr task = find(serial);
-                      if (!task)
-                          return;
-                      if (reply.isError()) {
-                          qCCritical(lcWorker).noquote() << "recording the failed attempt of task"
-                                                         << task->taskId << "failed:" << reply.toString();
-                      } else {
-                          const QByteArray answer = reply.toByteArray();
-                          if (answer == "retry" || answer == "dead")
-                              ++m_failed;
-                          qCInfo(lcWorker).noquote() << "task" << task->taskId << "failed attempt:" << answer;
-                      }
-                      remove(serial);
-                  });
+    m_outcomes.failAttempt(task->entryId, task->taskId, code.toUtf8(), message.toUtf8(),
+                           [this, serial](const RedisReply& reply) {
+                               const InHandPtr task = find(serial);
+                               if (!task)
+                                   return;
+                               if (reply.isError()) {
+                                   qCCritical(lcWorker).noquote()
+                                       << "recording the failed attempt of task" << task->taskId
+                                       << "failed:" << reply.toString();
+                               } else {
+                                   const QByteArray answer = reply.toByteArray();
+                                   if (answer == "retry" || answer == "dead")
+                                       ++m_failed;
+                                   qCInfo(lcWorker).noquote()
+                                       << "task" << task->taskId << "failed attempt:" << answer;
+                               }
+                               remove(serial);
+                           });
 }
 
 void WorkerRuntime::release(const InHandPtr& task)
 {
     task->state = InHand::State::Releasing;
     const quint64 serial = task->serial;
-    m_writes.eval(
-        m_scripts.release, {task->taskKey, m_tasksKey, m_eventsKey, m_inflightKey},
-        {task->entryId, m_consumer8, task->taskId, num(m_clock.nowMs()), num(m_settings.eventsMaxLen)},
-        [this, serial](const RedisReply& reply, bool) {
-            const InHandPtr task = find(serial);
-            if (!task)
-                return;
-            if (reply.isError())
-                qCCritical(lcWorker).noquote()
-                    << "giving task" << task->taskId << "back failed:" << reply.toString();
-            else
-                qCInfo(lcWorker).noquote() << "task" << task->taskId << "given back:" << reply.toByteArray();
-            remove(serial);
-        });
+    m_outcomes.release(task->entryId, task->taskId, [this, serial](const RedisReply& reply) {
+        const InHandPtr task = find(serial);
+        if (!task)
+            return;
+        if (reply.isError())
+            qCCritical(lcWorker).noquote()
+                << "giving task" << task->taskId << "back failed:" << reply.toString();
+        else
+            qCInfo(lcWorker).noquote() << "task" << task->taskId << "given back:" << reply.toByteArray();
+        remove(serial);
+    });
 }
 
 void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
@@ -644,14 +556,12 @@ void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
     task->state = InHand::State::Finishing;
     const quint64 serial = task->serial;
     qCWarning(lcWorker).noquote() << "entry" << task->entryId << "goes to the dead letters:" << reason;
-    m_writes.eval(m_scripts.deadLetter, {m_tasksKey, m_deadKey, m_inflightKey, m_eventsKey},
-                  {task->entryId, m_consumer8, num(m_clock.nowMs()), "undecodable", reason.toUtf8(),
-                   num(m_settings.eventsMaxLen), m_model8},
-                  [this, serial](const RedisReply& reply, bool) {
-                      if (reply.isError())
-                          qCCritical(lcWorker).noquote() << "dead-lettering failed:" << reply.toString();
-                      remove(serial);
-                  });
+    m_outcomes.deadLetter(
+        task->entryId, task->taskId, reason.toUtf8(), [this, serial](const RedisReply& reply) {
+            if (reply.isError())
+                qCCritical(lcWorker).noquote() << "dead-lettering failed:" << reply.toString();
+            remove(serial);
+        });
 }
 
 void WorkerRuntime::cancelTask(InHand& task, const QString& why)
@@ -670,12 +580,12 @@ void WorkerRuntime::abortCalls(InHand& task, const QString& code, const QString&
     task.calls.clear();
 }
 
-void WorkerRuntime::remove(quint64 serial)
+void WorkerRuntime::remove(quint64 serial, bool readAfter)
 {
     m_inHand.erase(serial);
-    if (m_stopping)
+    if (m_shutdown.isStopping())
         maybeFinishShutdown();
-    else
+    else if (readAfter)
         readMore();
 }
 
@@ -726,87 +636,36 @@ void WorkerRuntime::pollCancellations()
     }
 }
 
-void WorkerRuntime::requestKeyRefresh()
-{
-    if (m_keyFetchInFlight || m_stopped)
-        return;
-    const qint64 wait = m_lastKeyFetchMs + m_settings.keyRefetchMinMs - m_clock.nowMs();
-    if (m_lastKeyFetchMs != 0 && wait > 0) {
-        if (!m_keyRetryTimer.isActive())
-            m_keyRetryTimer.start(int(wait));
-        return;
-    }
-    fetchKeys();
-}
-
-void WorkerRuntime::fetchKeys()
-{
-    m_keyFetchInFlight = true;
-    m_lastKeyFetchMs = m_clock.nowMs();
-    QPointer<WorkerRuntime> self(this);
-    m_registry.fetchKeys([this, self](Result<QList<RegistryClient::TrustedKey>> keys) {
-        if (!self)
-            return;
-        m_keyFetchInFlight = false;
-        if (!keys) {
-            qCWarning(lcWorker).noquote() << keys.error().message;
-        } else if (keys->isEmpty()) {
-            qCWarning(lcWorker) << "the server lists no keys; keeping the ones known";
-        } else {
-            RegistryClient::applyKeys(m_verifier, *keys, m_knownKeys, true);
-            ++m_keyFetchGeneration;
-        }
-        std::vector<InHandPtr> waiting;
-        for (const auto& [serial, task] : m_inHand) {
-            if (task->state == InHand::State::WaitingKeys)
-                waiting.push_back(task);
-        }
-        for (const InHandPtr& task : waiting) {
-            if (m_stopping)
-                release(task);
-            else
-                verifyAndStart(task);
-        }
-    });
-}
-
 // ---- shutdown ----
 
 void WorkerRuntime::shutdown(int drainMs)
 {
-    if (m_stopping) {
-        hurry();
+    if (m_shutdown.isStopping()) {
+        m_shutdown.hurry();
         return;
     }
-    m_stopping = true;
-    m_readRetryTimer.stop();
-    m_keyRefreshTimer.stop();
+    m_reader.stop();
+    m_tokens.stop();
     qCInfo(lcWorker).noquote() << "stopping:" << m_inHand.size() << "task(s) in hand, waiting up to"
                                << drainMs / 1000.0 << "s for them";
-    std::vector<InHandPtr> notStarted;
+    m_shutdown.begin(drainMs);
+    std::vector<InHandPtr> notRunning;
     for (const auto& [serial, task] : m_inHand) {
         if (task->state == InHand::State::WaitingKeys)
-            notStarted.push_back(task);
+            notRunning.push_back(task);
     }
-    for (const InHandPtr& task : notStarted)
+    for (const InHandPtr& task : notRunning)
         release(task);
-    m_drainTimer.start(qMax(0, drainMs));
-    m_giveUpTimer.start(qMax(0, drainMs) + m_settings.writeGraceMs);
     maybeFinishShutdown();
 }
 
 void WorkerRuntime::hurry()
 {
-    if (!m_stopping || m_givenBack)
-        return;
-    m_drainTimer.stop();
-    m_giveUpTimer.start(m_settings.writeGraceMs);
-    giveBack();
+    m_shutdown.hurry();
 }
 
 void WorkerRuntime::giveBack()
 {
-    m_givenBack = true;
     std::vector<InHandPtr> running;
     for (const auto& [serial, task] : m_inHand) {
         if (task->state == InHand::State::Running)
@@ -823,27 +682,23 @@ void WorkerRuntime::giveBack()
 
 void WorkerRuntime::maybeFinishShutdown()
 {
-    if (!m_stopping || m_stopped)
+    if (!m_shutdown.isStopping() || m_shutdown.isComplete())
         return;
-    if (m_readInFlight || !m_inHand.empty() || m_writes.pendingCount() > 0)
+    if (m_reader.isReading() || !m_inHand.empty() || m_outcomes.pendingCount() > 0)
         return;
     finishShutdown();
 }
 
 void WorkerRuntime::finishShutdown()
 {
-    if (m_stopped)
+    if (m_shutdown.isComplete())
         return;
-    m_stopped = true;
-    m_drainTimer.stop();
-    m_giveUpTimer.stop();
     m_claimTimer.stop();
     m_cancelTimer.stop();
-    m_keyRefreshTimer.stop();
-    m_keyRetryTimer.stop();
-    m_readRetryTimer.stop();
+    m_tokens.stop();
+    m_reader.stop();
     qCInfo(lcWorker) << "stopped:" << m_succeeded << "succeeded," << m_failed << "failed";
-    emit stopped();
+    m_shutdown.complete();
 }
 
 } // namespace mmf

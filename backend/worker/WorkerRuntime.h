@@ -1,12 +1,14 @@
 #pragma once
 
-#include "broker/BrokerScripts.h"
 #include "broker/StreamEntry.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
-#include "worker/RedisWriteQueue.h"
 #include "worker/SubTaskCaller.h"
+#include "worker/TaskOutcomeWriter.h"
+#include "worker/TaskStreamReader.h"
+#include "worker/TaskTokenCheck.h"
 #include "worker/WorkerOutbox.h"
+#include "worker/WorkerShutdown.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -24,7 +26,6 @@ class ModelBase;
 class RegistryClient;
 class TaskExecutor;
 class TokenVerifier;
-class WorkerTaskContext;
 
 // What the runtime needs to know after registration.
 struct WorkerRuntimeSettings
@@ -50,11 +51,12 @@ struct WorkerRuntimeSettings
     int writeGraceMs = 10000;   // on shutdown, after the drain: how long unsent Redis writes may still wait
 };
 
-// Takes the model's tasks from its stream and runs them: reads with the consumer group while it has free
-// slots, verifies each task token, starts the attempt (start script), runs the model on worker threads,
-// streams log lines, stores the outcome with the fenced scripts (finish / failAttempt), renews its claims and
-// polls for cancellation. Nothing computed is dropped silently: writes that meet an unavailable Redis are
-// retried in order. Lives on the event loop thread.
+// Runs the model's tasks: takes entries from its stream (TaskStreamReader) while it has free slots, starts
+// them (one call per read), checks each task token (TaskTokenCheck), runs the model on worker threads,
+// streams log lines, stores the outcomes with the fenced functions (TaskOutcomeWriter: one call per
+// event-loop turn), renews its claims and polls for cancellation, and stops gracefully (WorkerShutdown).
+// Nothing computed is dropped silently: writes that meet an unavailable Redis are retried in order. Lives on
+// the event loop thread.
 class WorkerRuntime : public QObject
 {
     Q_OBJECT
@@ -98,82 +100,60 @@ private:
     struct InHand;
     using InHandPtr = std::shared_ptr<InHand>;
 
-    void createGroup();
     void readMore();
-    void onRead(const RedisReply& reply);
-    void scheduleReadRetry();
     void accept(StreamEntry&& entry);
-    void verifyAndStart(const InHandPtr& task);
-    void startAttempt(const InHandPtr& task);
-    void onStarted(quint64 serial, const RedisReply& reply);
+    // One start call for the entries accepted from one read.
+    void startPending();
+    void onStarted(quint64 serial, const RedisReply& reply, bool failed);
+    void verify(const InHandPtr& task);
+    void recheckWaiting();
     void run(const InHandPtr& task);
     void drainOutbox();
     void finishTask(const InHandPtr& task, const QByteArray& status, const QByteArray& result,
                     const QString& code, const QString& message);
+    void onFinished(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs,
+                    const RedisReply& reply, bool failed, bool resent);
     void checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs);
     void failAttempt(const InHandPtr& task, const QString& code, const QString& message);
     void release(const InHandPtr& task);
     void deadLetter(const InHandPtr& task, const QString& reason);
     void cancelTask(InHand& task, const QString& why);
     void abortCalls(InHand& task, const QString& code, const QString& message);
-    void remove(quint64 serial);
+    void remove(quint64 serial, bool readAfter = true);
     InHandPtr find(quint64 serial) const;
 
     void renewClaims();
     void pollCancellations();
-    void requestKeyRefresh();
-    void fetchKeys();
     void giveBack();
     void maybeFinishShutdown();
     void finishShutdown();
 
     const WorkerRuntimeSettings m_settings;
     ModelBase& m_model;
-    TokenVerifier& m_verifier;
-    RegistryClient& m_registry;
     const Clock& m_clock;
     const QByteArray m_model8;    // model name, UTF-8
     const QByteArray m_consumer8; // consumer name, UTF-8
     const QByteArray m_tasksKey;
-    const QByteArray m_eventsKey;
-    const QByteArray m_inflightKey;
-    const QByteArray m_delayedKey;
-    const QByteArray m_deadKey;
-    const BrokerScripts m_scripts;
 
     std::map<quint64, InHandPtr> m_inHand; // by serial: oldest first
+    std::vector<quint64> m_toStart;        // accepted from the current read, to start in one call
     quint64 m_nextSerial = 0;
     qint64 m_succeeded = 0;
     qint64 m_failed = 0;
 
-    bool m_groupReady = false;
-    bool m_readInFlight = false;
-    int m_readBackoffMs = 0;
-    bool m_stopping = false;
-    bool m_givenBack = false;
-    bool m_stopped = false;
-
-    QList<QByteArray> m_knownKeys;
-    bool m_keyFetchInFlight = false;
-    qint64 m_lastKeyFetchMs = 0;
-    quint64 m_keyFetchGeneration = 0; // successful fetches so far
-
-    QTimer m_readRetryTimer;
+    TaskTokenCheck m_tokens;
+    WorkerShutdown m_shutdown;
     QTimer m_claimTimer;
     QTimer m_cancelTimer;
-    QTimer m_keyRefreshTimer;
-    QTimer m_keyRetryTimer;
-    QTimer m_drainTimer;
-    QTimer m_giveUpTimer;
 
     SubTaskCaller m_caller;
     WorkerOutbox m_outbox;
     // Worker threads use the outbox and the model: stopped (in the destructor) before either goes.
     std::unique_ptr<TaskExecutor> m_executor;
     // Declared last so they go first: no Redis callback reaches a half-destroyed runtime.
-    RedisClient m_redis;  // commands and scripts
-    RedisClient m_reader; // the blocking XREADGROUP
-    RedisWriteQueue m_writes;
+    RedisClient m_redis; // commands and the writer's calls
+    TaskStreamReader m_reader;
+    TaskOutcomeWriter m_outcomes;
 };
 
 } // namespace mmf

@@ -181,7 +181,8 @@ void TestTaskPath::submitAndPoll()
         QJsonObject{{QStringLiteral("text"), QStringLiteral("polled")}, {QStringLiteral("delay_ms"), 200}});
     QCOMPARE(submitted.status, 202);
     const QString taskId = submitted.json().value(QStringLiteral("task_id")).toString();
-    QCOMPARE(taskId.size(), 26);
+    QCOMPARE(taskId.size(), 26 + 5); // 26 characters, then "." and the model
+    QVERIFY(taskId.endsWith(".echo"));
     QCOMPARE(submitted.json().value(QStringLiteral("status")).toString(), QStringLiteral("queued"));
     const QJsonObject task = waitForTask(
         taskId, [](const QJsonObject& t) { return isFinal(t.value(QStringLiteral("status")).toString()); });

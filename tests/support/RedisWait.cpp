@@ -1,5 +1,7 @@
 #include "RedisWait.h"
 
+#include "broker/BrokerLibrary.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 
@@ -24,6 +26,14 @@ bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
     const bool answered = *done;
     *done = true; // a late reply must not reach `inspect`, whose captures may be gone
     return answered;
+}
+
+bool loadBrokerLibrary(RedisClient& redis)
+{
+    bool loaded = false;
+    sendAndWait(redis, {"FUNCTION", "LOAD", "REPLACE", BrokerLibrary::source()},
+                [&](const RedisReply& reply) { loaded = !reply.isError(); });
+    return loaded;
 }
 
 } // namespace mmf

@@ -11,5 +11,7 @@ namespace mmf {
 // deadline; false on the deadline.
 bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
                  const std::function<void(const RedisReply&)>& inspect, int timeoutMs = 10000);
+// Loads the broker library, as every server does when it connects; false when Redis refused it.
+bool loadBrokerLibrary(RedisClient& redis);
 
 } // namespace mmf

@@ -178,6 +178,23 @@ private slots:
         QVERIFY(registry.exposition().contains("# TYPE t_depth gauge\n"));
     }
 
+    void theRunningEventCarriesTheCreationTime()
+    {
+        // Tasks are no longer announced by a queued event: the first running event says when it was created.
+        ManualClock clock;
+        RedisClient redis(RedisConfig{});
+        ModelCatalog catalog(redis, clock);
+        MetricsRegistry registry;
+        TaskMetrics metrics(registry, catalog, redis, clock);
+        TaskEventRecord running = taskEvent(TaskEventRecord::Kind::Status, "t3", "running", 7000, 1);
+        running.createdMs = 6500;
+        metrics.onEvents({running, taskEvent(TaskEventRecord::Kind::Result, "t3", "succeeded", 8000, 1)});
+        const QByteArray text = registry.exposition();
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.5\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 1\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"total\"} 1.5\n"), text);
+    }
+
     void taskEventsFeedCountersAndDurations()
     {
         ManualClock clock;

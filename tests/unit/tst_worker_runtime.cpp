@@ -6,8 +6,9 @@
 
 #include "auth/SigningKey.h"
 #include "auth/TokenCodec.h"
+#include "broker/BrokerCalls.h"
 #include "broker/BrokerKeys.h"
-#include "broker/BrokerScripts.h"
+#include "broker/BrokerLibrary.h"
 #include "broker/StreamEntry.h"
 #include "core/Clock.h"
 #include "http/HttpServer.h"
@@ -190,7 +191,7 @@ class TestWorkerRuntime : public QObject
 private:
     RedisServerFixture m_server;
     std::unique_ptr<RedisClient> m_redis;
-    BrokerScripts m_scripts;
+    BrokerCalls m_calls{kModel, BrokerLimits{}};
     SystemClock m_clock;
     SigningKey m_key1 = SigningKey::fromSeed(QByteArray(32, 'a')).value();
     SigningKey m_key2 = SigningKey::fromSeed(QByteArray(32, 'b')).value();
@@ -270,16 +271,19 @@ private:
         envelope.set_user_id(kUser.toStdString());
         bool ok = false;
         bool done = false;
-        m_redis->eval(m_scripts.submit,
-                      {BrokerKeys::task(kModel, id), m_tasks, BrokerKeys::events(kModel),
-                       BrokerKeys::inflight(kModel), BrokerKeys::taskIndex(id), BrokerKeys::userTasks(kUser),
-                       BrokerKeys::idempotency(kUser, "x")},
-                      {id, QByteArray::fromStdString(envelope.SerializeAsString()), kUser, "default", kModel,
-                       QByteArray::number(m_clock.nowMs()), "86400", "", "", "100000", ""},
-                      [&](const RedisReply& reply) {
-                          ok = reply.isArray() && reply.at(0).toByteArray() == "ok";
-                          done = true;
-                      });
+        m_redis->command(
+            m_calls
+                .submit(m_clock.nowMs(), {{id,
+                                           QByteArray::fromStdString(envelope.SerializeAsString()),
+                                           kUser,
+                                           "default",
+                                           {},
+                                           false}})
+                .argv(),
+            [&](const RedisReply& reply) {
+                ok = reply.isArray() && reply.at(0).toByteArray() == "ok";
+                done = true;
+            });
         QDeadlineTimer deadline(10000);
         while (!done && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
@@ -315,6 +319,7 @@ private slots:
         QSignalSpy connected(m_redis.get(), &RedisClient::connected);
         m_redis->start();
         QVERIFY(connected.wait(10000));
+        QVERIFY(loadBrokerLibrary(*m_redis));
     }
 
     void init()
@@ -359,7 +364,7 @@ private slots:
         QByteArrayList kinds;
         for (const StreamEntry& e : range(BrokerKeys::events(kModel)))
             kinds.append(e.value("k") + (e.value("st").isEmpty() ? QByteArray() : ':' + e.value("st")));
-        QCOMPARE(kinds, (QByteArrayList{"s:queued", "s:running", "l", "p", "r:succeeded"}));
+        QCOMPARE(kinds, (QByteArrayList{"s:running", "l", "p", "r:succeeded"}));
     }
 
     void refusesBadTaskTokens_data()
@@ -435,10 +440,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
         QCOMPARE(runtime.stats().currentTaskId, QStringLiteral("t1"));
         bool done = false;
-        m_redis->eval(
-            m_scripts.cancel,
-            {BrokerKeys::task(kModel, "t1"), BrokerKeys::events(kModel), BrokerKeys::delayed(kModel)},
-            {"t1", QByteArray::number(m_clock.nowMs()), "100000"}, [&](const RedisReply&) { done = true; });
+        m_redis->command(m_calls.cancel("t1", m_clock.nowMs()).argv(),
+                         [&](const RedisReply&) { done = true; });
         QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(m_model->cancelledSeen.load(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 5000);

@@ -1,0 +1,89 @@
+#include "worker/TaskOutcomeWriter.h"
+
+#include "core/Clock.h"
+
+namespace mmf {
+
+TaskOutcomeWriter::TaskOutcomeWriter(RedisClient& redis, BrokerCalls calls, QByteArray consumer,
+                                     RetryPolicy policy, const Clock& clock, QObject* parent)
+    : QObject(parent)
+    , m_calls(std::move(calls))
+    , m_consumer(std::move(consumer))
+    , m_policy(policy)
+    , m_clock(clock)
+    , m_writes(redis)
+{
+    connect(&m_writes, &RedisWriteQueue::drained, this, [this] {
+        if (m_toFinish.empty())
+            emit drained();
+    });
+}
+
+void TaskOutcomeWriter::start(const std::vector<BrokerCalls::StartEntry>& entries, EntryAnswer answer,
+                              std::function<void()> after)
+{
+    const size_t count = entries.size();
+    m_writes.call(
+        m_calls.start(m_consumer, m_clock.nowMs(), entries),
+        [count, answer = std::move(answer), after = std::move(after)](const RedisReply& reply, bool) {
+            const bool failed = reply.isError() || !reply.isArray() || reply.size() != qsizetype(count);
+            for (size_t i = 0; i < count; ++i)
+                answer(i, failed ? reply : reply.at(qsizetype(i)), failed);
+            after();
+        });
+}
+
+void TaskOutcomeWriter::log(const std::vector<BrokerCalls::LogLine>& lines)
+{
+    if (!lines.empty())
+        m_writes.call(m_calls.log(lines));
+}
+
+void TaskOutcomeWriter::finish(BrokerCalls::Outcome outcome, OutcomeAnswer answer)
+{
+    m_toFinish.push_back({std::move(outcome), std::move(answer)});
+    if (m_toFinish.size() == 1)
+        QMetaObject::invokeMethod(this, &TaskOutcomeWriter::finishPending, Qt::QueuedConnection);
+}
+
+void TaskOutcomeWriter::finishPending()
+{
+    if (m_toFinish.empty())
+        return;
+    std::vector<Finishing> batch;
+    batch.swap(m_toFinish);
+    std::vector<BrokerCalls::Outcome> outcomes;
+    outcomes.reserve(batch.size());
+    for (const Finishing& finishing : batch)
+        outcomes.push_back(finishing.outcome);
+    m_writes.call(m_calls.finish(m_consumer, m_clock.nowMs(), outcomes),
+                  [this, batch = std::move(batch)](const RedisReply& reply, bool resent) {
+                      const bool failed =
+                          reply.isError() || !reply.isArray() || reply.size() != qsizetype(batch.size());
+                      for (size_t i = 0; i < batch.size(); ++i)
+                          batch[i].answer(failed ? reply : reply.at(qsizetype(i)), failed, resent);
+                      emit finishesAnswered();
+                  });
+}
+
+void TaskOutcomeWriter::failAttempt(QByteArrayView entry, QByteArrayView taskId, QByteArrayView code,
+                                    QByteArrayView message, Answer answer)
+{
+    m_writes.call(m_calls.failAttempt(m_consumer, m_clock.nowMs(), m_policy, entry, taskId, code, message),
+                  [answer = std::move(answer)](const RedisReply& reply, bool) { answer(reply); });
+}
+
+void TaskOutcomeWriter::release(QByteArrayView entry, QByteArrayView taskId, Answer answer)
+{
+    m_writes.call(m_calls.release(m_consumer, m_clock.nowMs(), entry, taskId),
+                  [answer = std::move(answer)](const RedisReply& reply, bool) { answer(reply); });
+}
+
+void TaskOutcomeWriter::deadLetter(QByteArrayView entry, QByteArrayView taskId, QByteArrayView reason,
+                                   Answer answer)
+{
+    m_writes.call(m_calls.deadLetter(m_consumer, m_clock.nowMs(), entry, "undecodable", reason, taskId),
+                  [answer = std::move(answer)](const RedisReply& reply, bool) { answer(reply); });
+}
+
+} // namespace mmf
