@@ -3,6 +3,7 @@
 #include "tools/BenchConfig.h"
 #include "tools/BenchConnection.h"
 #include "tools/BenchEvents.h"
+#include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
 #include "tools/LatencyStats.h"
 
@@ -12,6 +13,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mmf {
@@ -20,11 +22,17 @@ namespace mmf {
 // mode, and count completions from the pushes. Ends when every task has completed or been refused, when no
 // result arrives for stallTimeoutS (an error summary, never a hang), or when the event socket is lost. Emits
 // finished() once: 0 all succeeded, 1 failures or errors, 3 could not connect or subscribe.
+class RedisClient;
+struct RedisConfig;
+
 class BenchRunner : public QObject
 {
     Q_OBJECT
 public:
-    explicit BenchRunner(BenchConfig config, QObject* parent = nullptr);
+    // With a Redis config, the run resets INFO commandstats just before it starts and reads them at its end.
+    explicit BenchRunner(BenchConfig config, std::optional<RedisConfig> redis = std::nullopt,
+                         QObject* parent = nullptr);
+    ~BenchRunner() override;
 
     // Parses the arguments, runs one benchmark in a local event loop and prints its summary line (or the
     // usage error / help). Returns the exit code.
@@ -37,8 +45,11 @@ signals:
     void finished(int exitCode);
 
 private:
+    void openLoad();
     void openConnections();
     void begin();
+    void run();
+    void onWaitAnswer(const HttpResponseParser::Response& response, qint64 writtenNs);
     void fill(BenchConnection* connection);
     void onResponse(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks);
     void accept(const QByteArray& taskId, qint64 writtenNs);
@@ -86,7 +97,10 @@ private:
     int m_slips = 0;
     bool m_running = false;
     bool m_ended = false;
-    std::optional<ProcSample> m_before;
+    BenchProcesses m_processes;
+    bool m_measuring = false; // the processes' first sample was taken
+    std::unique_ptr<RedisClient> m_redis;
+    bool m_statsReset = false;
     QString m_firstError;
     BenchSummary m_summary;
 };
