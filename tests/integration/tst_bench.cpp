@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,9 +27,12 @@ BenchRun runBench(const QStringList& args)
     QProcess bench;
     bench.setProgram(QFileInfo(ServerFixture::ctlProgram()).dir().filePath(QStringLiteral("mmf-bench")));
     bench.setArguments(args);
+    QSignalSpy finished(&bench, &QProcess::finished);
     bench.start();
     BenchRun run;
-    if (!bench.waitForStarted(10'000) || !bench.waitForFinished(180'000)) {
+    // Waits in an event loop: the server's and the worker's output pipes must keep draining meanwhile (a
+    // full pipe would stall the worker).
+    if (!bench.waitForStarted(10'000) || !finished.wait(180'000)) {
         bench.kill();
         bench.waitForFinished(5000);
         run.output = QStringLiteral("mmf-bench did not start or finish: ") + bench.errorString();
