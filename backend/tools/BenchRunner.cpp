@@ -25,6 +25,18 @@ constexpr qint64 kMaxCatchUpNs = 10'000'000;
 // Commands printed on the redis_commands line.
 constexpr int kTopCommands = 20;
 
+// "429 rate_limited: queue full", or the start of a body that is not an API error.
+QString errorText(const HttpResponseParser::Response& response)
+{
+    const QJsonObject error =
+        QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
+    return QStringLiteral("%1 %2: %3")
+        .arg(response.status)
+        .arg(error.value(QLatin1String("code")).toString(),
+             error.isEmpty() ? QString::fromUtf8(response.body.left(120))
+                             : error.value(QLatin1String("message")).toString());
+}
+
 bool measuresProcesses(const BenchConfig& config)
 {
     return config.serverPid > 0 || !config.workerPids.isEmpty();
@@ -241,14 +253,7 @@ void BenchRunner::onResponse(const HttpResponseParser::Response& response, qint6
         return;
     }
     if (response.status < 200 || response.status >= 300) {
-        const QJsonObject error =
-            QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
-        recordError(QStringLiteral("%1 %2: %3")
-                        .arg(response.status)
-                        .arg(error.value(QLatin1String("code")).toString(),
-                             error.isEmpty() ? QString::fromUtf8(response.body.left(120))
-                                             : error.value(QLatin1String("message")).toString()),
-                    tasks);
+        recordError(errorText(response), tasks);
         checkDone();
         return;
     }
@@ -281,14 +286,7 @@ void BenchRunner::onWaitAnswer(const HttpResponseParser::Response& response, qin
     } else if (response.status == 202) {
         recordError(QStringLiteral("202: not finished within ?wait=%1").arg(m_config.waitS), 1);
     } else {
-        const QJsonObject error =
-            QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
-        recordError(QStringLiteral("%1 %2: %3")
-                        .arg(response.status)
-                        .arg(error.value(QLatin1String("code")).toString(),
-                             error.isEmpty() ? QString::fromUtf8(response.body.left(120))
-                                             : error.value(QLatin1String("message")).toString()),
-                    1);
+        recordError(errorText(response), 1);
     }
     checkDone();
 }

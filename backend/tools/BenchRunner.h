@@ -18,18 +18,19 @@
 
 namespace mmf {
 
-// One benchmark run: subscribe to model/<name>, open the connections, submit config.tasks tasks in the chosen
-// mode, and count completions from the pushes. Ends when every task has completed or been refused, when no
-// result arrives for stallTimeoutS (an error summary, never a hang), or when the event socket is lost. Emits
-// finished() once: 0 all succeeded, 1 failures or errors, 3 could not connect or subscribe.
 class RedisClient;
-struct RedisConfig;
 
+// One benchmark run: subscribe to model/<name>, open the connections, submit config.tasks tasks in the chosen
+// mode, and count completions from the pushes (wait mode: from the 200 answers, without a subscription).
+// Ends when every task has completed or been refused, when no result arrives for stallTimeoutS (an error
+// summary, never a hang), or when the event socket is lost. With --server-pid / --worker-pids it samples the
+// processes' CPU and RSS just before the first submit and at the end; with a Redis config it resets INFO
+// commandstats just before the first submit and reads them at the end. Emits finished() once: 0 all
+// succeeded, 1 failures or errors, 3 could not connect or subscribe (or reach Redis).
 class BenchRunner : public QObject
 {
     Q_OBJECT
 public:
-    // With a Redis config, the run resets INFO commandstats just before it starts and reads them at its end.
     explicit BenchRunner(BenchConfig config, std::optional<RedisConfig> redis = std::nullopt,
                          QObject* parent = nullptr);
     ~BenchRunner() override;
