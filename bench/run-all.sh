@@ -142,17 +142,17 @@ if ! wait_for '[[ "$(instances)" -ge "$WORKERS" ]] 2>/dev/null' 30; then
 fi
 
 # 4. What each run measures: the server and its children (the embedded redis-server), the workers, and the
-# embedded Redis's INFO commandstats (its socket or port from the redis.conf the server wrote; the password
-# is handed over as a file, never on a command line).
+# embedded Redis's INFO commandstats (its socket or port from the redis.conf the server wrote, as the
+# server's own Redis user; the password is handed over as a file, never on a command line).
 REDIS_ARGS=()
 REDIS_CONF="$WORK/data/redis/redis.conf"
 if [[ -f "$REDIS_CONF" ]]; then
     redis_socket="$(awk '$1 == "unixsocket" { print $2 }' "$REDIS_CONF")"
     redis_port="$(awk '$1 == "port" && $2 != "0" { print $2 }' "$REDIS_CONF")"
     if [[ -n "$redis_socket" ]]; then
-        REDIS_ARGS=(--redis "unix://$redis_socket" --redis-password-file "$WORK/data/redis/password")
+        REDIS_ARGS=(--redis "unix://mmf-server:@$redis_socket" --redis-password-file "$WORK/data/redis/password")
     elif [[ -n "$redis_port" ]]; then
-        REDIS_ARGS=(--redis "redis://127.0.0.1:$redis_port" --redis-password-file "$WORK/data/redis/password")
+        REDIS_ARGS=(--redis "redis://mmf-server:@127.0.0.1:$redis_port" --redis-password-file "$WORK/data/redis/password")
     fi
 fi
 REDIS_PID="$(pgrep -P "$SERVER_PID" redis-server | head -n 1 || true)"

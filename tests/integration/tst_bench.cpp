@@ -113,7 +113,7 @@ void TestBench::taskModes()
         runBench(commonArgs() + modeArgs +
                  QStringList{"--tasks", "200", "--server-pid", QString::number(m_server->pid()),
                              "--worker-pids", QString::number(m_worker->pid()), "--redis",
-                             QStringLiteral("unix://") + redisDir + QStringLiteral("/redis.sock"),
+                             QStringLiteral("unix://mmf-server:@") + redisDir + QStringLiteral("/redis.sock"),
                              "--redis-password-file", redisDir + QStringLiteral("/password")});
     qInfo().noquote() << run.output.trimmed();
     QCOMPARE(run.exitCode, 0);
