@@ -107,6 +107,7 @@ QString BenchReport::subscribersLine(const SubscribersSummary& s)
                  .arg(fixed(s.serverRssBeforeKb / 1024.0, 1), fixed(s.serverRssAfterKb / 1024.0, 1))
           << QStringLiteral("server_kb_per_subscriber=") +
                  (s.subscribed > 0 ? fixed(double(grownKb) / s.subscribed, 1) : QStringLiteral("0"))
+          << QStringLiteral("server_cpu_us_per_subscriber=") + perTaskUs(s.serverCpuS, s.subscribed)
           << QStringLiteral("client_rss_mb=") + fixed(s.clientRssAfterKb / 1024.0, 1);
     if (!s.firstError.isEmpty())
         parts << QStringLiteral("first_error=") + quoted(s.firstError);

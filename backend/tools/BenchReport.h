@@ -44,6 +44,7 @@ struct SubscribersSummary
     double elapsedS = 0; // first connection attempt → last subscription confirmed
     qint64 serverRssBeforeKb = 0;
     qint64 serverRssAfterKb = 0;
+    double serverCpuS = 0; // the server's CPU time while the subscribers connected and subscribed
     qint64 clientRssAfterKb = 0;
     QString firstError;
     QString error; // why the run ended early, if it did

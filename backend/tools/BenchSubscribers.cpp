@@ -57,6 +57,7 @@ void BenchSubscribers::start()
         return;
     }
     m_summary.serverRssBeforeKb = before->rssKb;
+    m_serverCpuBeforeS = before->cpuSeconds;
     m_sockets.reserve(size_t(m_config.subscribers));
     m_states.reserve(size_t(m_config.subscribers));
     m_watchdog.start(250);
@@ -161,8 +162,10 @@ void BenchSubscribers::end(const QString& error, int exitCode)
     m_ended = true;
     m_watchdog.stop();
     // Measured while every subscriber is still connected.
-    if (Result<ProcSample> after = ProcStats::sample(m_config.serverPid); after)
+    if (Result<ProcSample> after = ProcStats::sample(m_config.serverPid); after) {
         m_summary.serverRssAfterKb = after->rssKb;
+        m_summary.serverCpuS = after->cpuSeconds - m_serverCpuBeforeS;
+    }
     if (Result<ProcSample> client = ProcStats::sample(qint64(getpid())); client)
         m_summary.clientRssAfterKb = client->rssKb;
     m_summary.elapsedS = double(m_lastSubscribedMs) / 1000.0;

@@ -59,6 +59,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_lastProgressMs = 0;
     qint64 m_lastSubscribedMs = 0;
+    double m_serverCpuBeforeS = 0;
     QTimer m_watchdog;
     bool m_ended = false;
     SubscribersSummary m_summary;

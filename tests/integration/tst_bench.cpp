@@ -148,8 +148,8 @@ void TestBench::subscribersMode()
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.output.startsWith(QStringLiteral("mode=subscribers subscribers=300 ok=300 errors=0 ")),
              qPrintable(run.output));
-    static const QRegularExpression memory(
-        QStringLiteral(R"( server_rss_mb=[0-9.]+->[0-9.]+ server_kb_per_subscriber=-?[0-9.]+ )"));
+    static const QRegularExpression memory(QStringLiteral(
+        R"( server_rss_mb=[0-9.]+->[0-9.]+ server_kb_per_subscriber=-?[0-9.]+ server_cpu_us_per_subscriber=[0-9.]+ )"));
     QVERIFY2(memory.match(run.output).hasMatch(), qPrintable(run.output));
 
     // The server has let them all go again: a task still runs end to end.

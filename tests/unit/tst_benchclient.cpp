@@ -805,11 +805,14 @@ void TestBenchClient::subscribersLine()
     s.serverRssBeforeKb = 25 * 1024;
     s.serverRssAfterKb = 25 * 1024 + 99980;
     s.clientRssAfterKb = 300 * 1024;
+    s.serverCpuS = 4.999;
     s.firstError = QStringLiteral("closed (code 1008 too many)");
     QCOMPARE(BenchReport::subscribersLine(s),
-             QStringLiteral("mode=subscribers subscribers=10000 ok=9998 errors=2 elapsed_s=4.250 "
-                            "server_rss_mb=25.0->122.6 server_kb_per_subscriber=10.0 client_rss_mb=300.0 "
-                            "first_error=\"closed (code 1008 too many)\""));
+             QStringLiteral(
+                 "mode=subscribers subscribers=10000 ok=9998 errors=2 elapsed_s=4.250 "
+                 "server_rss_mb=25.0->122.6 server_kb_per_subscriber=10.0 server_cpu_us_per_subscriber=500.0 "
+                 "client_rss_mb=300.0 "
+                 "first_error=\"closed (code 1008 too many)\""));
 }
 
 QTEST_GUILESS_MAIN(TestBenchClient)
