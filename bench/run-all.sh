@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317,SC2016  # cleanup runs from a trap; wait_for evaluates its quoted conditions
 # The standard benchmark set: a fresh embedded mmf-server in a temporary data dir, two echo workers, then
-# mmf-bench in throughput, batch and latency mode. Prints the machine and one summary line per mode.
+# mmf-bench in throughput, batch, wait and latency mode, and a WebSocket subscribers run. Prints the machine,
+# the idle RSS, and per mode one summary line ("mode=...": tasks/s, p50/p99, CPU µs per task and RSS of
+# redis, server, each worker and the client) and one "redis_commands mode=..." line (INFO commandstats per
+# task). docs/PERFORMANCE.md says how to read them.
 #
 #   bench/run-all.sh [BUILD_DIR]        (default: $MMF_BUILD_DIR, else <repo>/build)
 #
 # Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
-# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100). Every process this script starts is stopped on
-# exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its tasks.
+# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode),
+# SUBSCRIBERS (10000; 0 skips that run), MODES (all: "throughput batch wait latency"). Every process this
+# script starts is stopped on exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its
+# tasks (and every subscriber subscribed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,6 +24,19 @@ CONCURRENCY="${CONCURRENCY:-64}"
 CONNECTIONS="${CONNECTIONS:-4}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
 PAYLOAD_BYTES="${PAYLOAD_BYTES:-100}"
+WAIT_CONNECTIONS="${WAIT_CONNECTIONS:-64}"
+SUBSCRIBERS="${SUBSCRIBERS:-10000}"
+MODES="${MODES:-throughput batch wait latency}"
+
+# Every subscriber is a socket on both sides; the server inherits this limit (it does not raise its own).
+# Raise the soft limit as far as the hard one allows.
+want_fds=$((SUBSCRIBERS + 4096))
+hard_fds="$(ulimit -Hn)"
+if [[ "$hard_fds" == unlimited ]] || ((hard_fds >= want_fds)); then
+    ulimit -n "$want_fds"
+else
+    ulimit -n "$hard_fds"
+fi
 
 find_binary() {
     local name="$1" dir
@@ -84,12 +102,12 @@ wait_for() {
     done
 }
 
-cpu_seconds() { # utime + stime of a pid, in seconds
-    awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / tck }' "/proc/$1/stat" 2>/dev/null || echo 0
+rss_mb() { # VmRSS of a pid, in MB
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0
 }
 
 echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
-     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY"
+     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY fd_limit=$(ulimit -n)"
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
 "$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
@@ -123,21 +141,50 @@ if ! wait_for '[[ "$(instances)" -ge "$WORKERS" ]] 2>/dev/null' 30; then
     exit 1
 fi
 
+# 4. What each run measures: the server and its children (the embedded redis-server), the workers, and the
+# embedded Redis's INFO commandstats (its socket or port from the redis.conf the server wrote, as the
+# server's own Redis user; the password is handed over as a file, never on a command line).
+REDIS_ARGS=()
+REDIS_CONF="$WORK/data/redis/redis.conf"
+if [[ -f "$REDIS_CONF" ]]; then
+    redis_socket="$(awk '$1 == "unixsocket" { print $2 }' "$REDIS_CONF")"
+    redis_port="$(awk '$1 == "port" && $2 != "0" { print $2 }' "$REDIS_CONF")"
+    if [[ -n "$redis_socket" ]]; then
+        REDIS_ARGS=(--redis "unix://mmf-server:@$redis_socket" --redis-password-file "$WORK/data/redis/password")
+    elif [[ -n "$redis_port" ]]; then
+        REDIS_ARGS=(--redis "redis://mmf-server:@127.0.0.1:$redis_port" --redis-password-file "$WORK/data/redis/password")
+    fi
+fi
+REDIS_PID="$(pgrep -P "$SERVER_PID" redis-server | head -n 1 || true)"
+worker_pid_list="$(IFS=,; echo "${WORKER_PIDS[*]}")"
+
 bench() {
-    "$BENCH_BIN" --server "$URL" --token "$BENCH_TOKEN" --model echo --payload-bytes "$PAYLOAD_BYTES" \
-        --server-pid "$SERVER_PID" "$@"
+    "$BENCH_BIN" --server "$URL" --token "$BENCH_TOKEN" --model echo --payload-bytes "$PAYLOAD_BYTES" "$@"
+}
+measured() {
+    bench --server-pid "$SERVER_PID" --worker-pids "$worker_pid_list" "${REDIS_ARGS[@]}" "$@"
 }
 
-# 4. A short warm-up (not reported), then the runs.
+worker_rss=""
+for pid in "${WORKER_PIDS[@]}"; do
+    worker_rss+="$(rss_mb "$pid"),"
+done
+echo "idle: server_rss_mb=$(rss_mb "$SERVER_PID") redis_rss_mb=$(rss_mb "${REDIS_PID:-0}")" \
+     "workers_rss_mb=${worker_rss%,}"
+
+# 5. A short warm-up (not reported), then the runs.
 bench --mode throughput --tasks 1000 --connections "$CONNECTIONS" >/dev/null || true
 failures=0
-bench --mode throughput --tasks "$TASKS" --connections "$CONNECTIONS" || failures=$((failures + 1))
-bench --mode batch --tasks "$TASKS" --connections "$CONNECTIONS" --batch-size "$BATCH_SIZE" || failures=$((failures + 1))
-bench --mode latency --tasks "$TASKS" --rate "$RATE" || failures=$((failures + 1))
-
-worker_cpu=""
-for pid in "${WORKER_PIDS[@]}"; do
-    worker_cpu+="$(cpu_seconds "$pid") "
+for mode in $MODES; do
+    case "$mode" in
+    throughput) measured --mode throughput --tasks "$TASKS" --connections "$CONNECTIONS" ;;
+    batch) measured --mode batch --tasks "$TASKS" --connections "$CONNECTIONS" --batch-size "$BATCH_SIZE" ;;
+    wait) measured --mode wait --tasks "$TASKS" --connections "$WAIT_CONNECTIONS" ;;
+    latency) measured --mode latency --tasks "$TASKS" --rate "$RATE" ;;
+    *) echo "run-all: unknown mode '$mode' in MODES" >&2; false ;;
+    esac || failures=$((failures + 1))
 done
-echo "totals: server_cpu_s=$(cpu_seconds "$SERVER_PID") workers_cpu_s=${worker_cpu% }"
+if ((SUBSCRIBERS > 0)); then
+    bench --mode subscribers --subscribers "$SUBSCRIBERS" --server-pid "$SERVER_PID" || failures=$((failures + 1))
+fi
 exit $((failures > 0 ? 1 : 0))

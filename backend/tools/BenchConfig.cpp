@@ -1,6 +1,10 @@
 #include "tools/BenchConfig.h"
 
+#include <QFile>
 #include <QHash>
+
+#include <algorithm>
+#include <iterator>
 
 #include <limits>
 
@@ -23,21 +27,17 @@ const IntOption kIntOptions[] = {
     {"batch-size", &BenchConfig::batchSize, 1, 100'000},
     {"payload-bytes", &BenchConfig::payloadBytes, 0, 64 * 1024 * 1024},
     {"stall-timeout", &BenchConfig::stallTimeoutS, 1, 86'400},
+    {"wait", &BenchConfig::waitS, 1, 60},
+    {"subscribers", &BenchConfig::subscribers, 1, 1'000'000},
 };
+
+const char* const kModeNames[] = {"throughput", "batch", "latency", "wait", "subscribers"};
 
 } // namespace
 
 QString BenchConfig::modeName(BenchMode mode)
 {
-    switch (mode) {
-    case BenchMode::Throughput:
-        return QStringLiteral("throughput");
-    case BenchMode::Batch:
-        return QStringLiteral("batch");
-    case BenchMode::Latency:
-        return QStringLiteral("latency");
-    }
-    return {};
+    return QLatin1String(kModeNames[int(mode)]);
 }
 
 Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEnvironment& env)
@@ -65,11 +65,23 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
         values.insert(name, value);
     }
 
-    static const QStringList known = {
-        QStringLiteral("server"),     QStringLiteral("token"),         QStringLiteral("model"),
-        QStringLiteral("mode"),       QStringLiteral("rate"),          QStringLiteral("server-pid"),
-        QStringLiteral("tasks"),      QStringLiteral("connections"),   QStringLiteral("window"),
-        QStringLiteral("batch-size"), QStringLiteral("payload-bytes"), QStringLiteral("stall-timeout")};
+    static const QStringList known = {QStringLiteral("server"),
+                                      QStringLiteral("token"),
+                                      QStringLiteral("model"),
+                                      QStringLiteral("mode"),
+                                      QStringLiteral("rate"),
+                                      QStringLiteral("server-pid"),
+                                      QStringLiteral("tasks"),
+                                      QStringLiteral("connections"),
+                                      QStringLiteral("window"),
+                                      QStringLiteral("batch-size"),
+                                      QStringLiteral("payload-bytes"),
+                                      QStringLiteral("stall-timeout"),
+                                      QStringLiteral("wait"),
+                                      QStringLiteral("subscribers"),
+                                      QStringLiteral("worker-pids"),
+                                      QStringLiteral("redis"),
+                                      QStringLiteral("redis-password-file")};
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
         if (!known.contains(it.key()))
             return Error::invalidArgument(QStringLiteral("unknown option --%1").arg(it.key()), it.key());
@@ -93,19 +105,22 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
         return Error::invalidArgument(QStringLiteral("--model must not be empty"), QStringLiteral("model"));
 
     const QString mode = values.value(QStringLiteral("mode"), QStringLiteral("throughput"));
-    if (mode == QLatin1String("throughput"))
-        config.mode = BenchMode::Throughput;
-    else if (mode == QLatin1String("batch"))
-        config.mode = BenchMode::Batch;
-    else if (mode == QLatin1String("latency"))
-        config.mode = BenchMode::Latency;
-    else
-        return Error::invalidArgument(QStringLiteral("--mode must be throughput, batch or latency"),
-                                      QStringLiteral("mode"));
+    const auto knownMode = std::find_if(std::begin(kModeNames), std::end(kModeNames),
+                                        [&mode](const char* name) { return mode == QLatin1String(name); });
+    if (knownMode == std::end(kModeNames))
+        return Error::invalidArgument(
+            QStringLiteral("--mode must be throughput, batch, latency, wait or subscribers"),
+            QStringLiteral("mode"));
+    config.mode = BenchMode(knownMode - std::begin(kModeNames));
     // A batch answer holds up to batch-size ids: fewer requests in flight keep the same number of tasks
     // moving.
     if (config.mode == BenchMode::Batch)
         config.window = 2;
+    // A closed loop: each connection waits for its answer (with the result) before it submits again.
+    if (config.mode == BenchMode::Wait) {
+        config.connections = 64;
+        config.window = 1;
+    }
 
     for (const IntOption& option : kIntOptions) {
         const QString name = QLatin1String(option.name);
@@ -134,6 +149,26 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
             return Error::invalidArgument(QStringLiteral("--server-pid must be a process id"),
                                           QStringLiteral("server-pid"));
     }
+    if (values.contains(QStringLiteral("worker-pids"))) {
+        for (const QString& item : values.value(QStringLiteral("worker-pids")).split(QLatin1Char(','))) {
+            bool ok = false;
+            const qint64 pid = item.trimmed().toLongLong(&ok);
+            if (!ok || pid <= 0)
+                return Error::invalidArgument(
+                    QStringLiteral("--worker-pids must be process ids separated by commas"),
+                    QStringLiteral("worker-pids"));
+            config.workerPids.append(pid);
+        }
+    }
+    config.redisUrl = values.value(QStringLiteral("redis"));
+    config.redisPasswordFile = values.value(QStringLiteral("redis-password-file"));
+    if (!config.redisPasswordFile.isEmpty() && config.redisUrl.isEmpty())
+        return Error::invalidArgument(QStringLiteral("--redis-password-file needs --redis"),
+                                      QStringLiteral("redis-password-file"));
+    if (config.mode == BenchMode::Subscribers && config.serverPid <= 0)
+        return Error::invalidArgument(
+            QStringLiteral("--mode subscribers needs --server-pid (it measures the server's memory)"),
+            QStringLiteral("server-pid"));
     if (config.mode == BenchMode::Latency) {
         config.connections = 1;
         config.window = std::numeric_limits<int>::max();
@@ -151,18 +186,49 @@ QString BenchConfig::helpText()
         "  --model NAME          model to load (default echo)\n"
         "  --tasks N             tasks to submit (default 1000)\n"
         "  --mode MODE           throughput (single submits over C connections), batch (tasks:batch),\n"
-        "                        latency (a fixed rate over one connection; reports p999 too)\n"
-        "  --connections C       connections (default 4; latency: 1)\n"
-        "  --window W            requests in flight per connection (default 16, batch 2)\n"
+        "                        latency (a fixed rate over one connection; reports p999 too),\n"
+        "                        wait (?wait=S submits in a closed loop; completion = the 200 answer),\n"
+        "                        subscribers (opens N WebSocket subscribers; reports the server's memory\n"
+        "                        per subscriber)\n"
+        "  --connections C       connections (default 4; wait 64; latency: 1)\n"
+        "  --window W            requests in flight per connection (default 16, batch 2, wait 1)\n"
         "  --batch-size B        inputs per tasks:batch request (default 100)\n"
         "  --rate R              latency mode: tasks per second (default 500)\n"
         "  --payload-bytes N     length of the echo text (default 100)\n"
-        "  --server-pid PID      also report the server's CPU seconds and RSS (and its children's)\n"
+        "  --wait S              wait mode: seconds each submit may wait for its result (default 10)\n"
+        "  --subscribers N       subscribers mode: WebSocket connections to open (default 10000)\n"
+        "  --server-pid PID      report CPU per task and RSS of the server and of its children (its\n"
+        "                        embedded redis-server: \"redis\")\n"
+        "  --worker-pids P,P,..  report CPU per task and RSS of these workers (worker1, worker2, ...)\n"
+        "  --redis URL           the server's Redis (redis://[USER:@]HOST:PORT or unix://[USER:@]/PATH):\n"
+        "                        reset its INFO commandstats before the run, print calls and usec per task\n"
+        "                        after it\n"
+        "  --redis-password-file FILE  the Redis password (never on the command line)\n"
         "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n\n"
         "A task is complete when its result (or a final status) arrives on the WebSocket subscription to\n"
-        "model/<name>; latency is that arrival minus the time its submit was written.\n"
+        "model/<name> (wait mode: when its 200 answer arrives); latency is that arrival minus the time its\n"
+        "submit was written. With --server-pid or --worker-pids the summary line also has CPU microseconds\n"
+        "per completed task and RSS after the run of each process, this one included (\"client\").\n"
         "Exit codes: 0 all tasks succeeded, 1 errors or failed tasks, 2 usage error, 3 server "
         "unreachable.\n");
+}
+
+Result<RedisConfig> BenchConfig::redisConfig() const
+{
+    Result<RedisConfig> config = RedisConfig::fromUrl(redisUrl);
+    if (!config)
+        return Error::invalidArgument(QStringLiteral("--redis: ") + config.error().message,
+                                      QStringLiteral("redis"));
+    config->clientName = QStringLiteral("mmf-bench");
+    if (!redisPasswordFile.isEmpty()) {
+        QFile file(redisPasswordFile);
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::invalidArgument(QStringLiteral("--redis-password-file: cannot read %1: %2")
+                                              .arg(redisPasswordFile, file.errorString()),
+                                          QStringLiteral("redis-password-file"));
+        config->password = QString::fromUtf8(file.readAll().trimmed());
+    }
+    return config;
 }
 
 QByteArray BenchConfig::requestBody() const

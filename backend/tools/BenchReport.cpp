@@ -17,6 +17,16 @@ QString quoted(QString text)
     return QLatin1Char('"') + text + QLatin1Char('"');
 }
 
+QString perTaskUs(double seconds, int tasks)
+{
+    return tasks > 0 ? fixed(seconds * 1e6 / tasks, 1) : QStringLiteral("0");
+}
+
+QString perTask(double total, int tasks, int decimals)
+{
+    return tasks > 0 ? fixed(total / tasks, decimals) : QStringLiteral("0");
+}
+
 } // namespace
 
 QString BenchReport::summaryLine(const BenchSummary& s)
@@ -37,21 +47,68 @@ QString BenchReport::summaryLine(const BenchSummary& s)
           << QStringLiteral("p50_ms=") + fixed(s.p50Ms, 2) << QStringLiteral("p99_ms=") + fixed(s.p99Ms, 2);
     if (s.showP999)
         parts << QStringLiteral("p999_ms=") + fixed(s.p999Ms, 2);
-    if (s.before && s.after) {
-        const double cpu = s.after->cpuSeconds - s.before->cpuSeconds;
+    if (!s.processes.isEmpty()) {
         const int done = s.succeeded + s.failed;
-        parts << QStringLiteral("server_cpu_s=%1->%2")
-                     .arg(fixed(s.before->cpuSeconds, 2), fixed(s.after->cpuSeconds, 2))
-              << QStringLiteral("server_cpu_us_per_task=") +
-                     (done > 0 ? fixed(cpu * 1e6 / done, 1) : QStringLiteral("0"))
-              << QStringLiteral("server_rss_mb=%1->%2")
-                     .arg(fixed(s.before->rssKb / 1024.0, 1), fixed(s.after->rssKb / 1024.0, 1))
-              << QStringLiteral("server_peak_rss_mb=") + fixed(s.after->peakRssKb / 1024.0, 1);
-        if (s.after->children > 0)
-            parts << QStringLiteral("children_cpu_s=%1->%2")
-                         .arg(fixed(s.before->childrenCpuSeconds, 2), fixed(s.after->childrenCpuSeconds, 2))
-                  << QStringLiteral("children_rss_mb=") + fixed(s.after->childrenRssKb / 1024.0, 1);
+        QStringList cpu;
+        QStringList rss;
+        double all = 0;
+        for (const ProcUsage& p : s.processes) {
+            const double used = p.cpuAfterS - p.cpuBeforeS;
+            all += used;
+            cpu << p.name + QLatin1Char(':') + perTaskUs(used, done);
+            rss << p.name + QLatin1Char(':') + fixed(p.rssAfterKb / 1024.0, 1) +
+                       (p.gone ? QStringLiteral("(gone)") : QString());
+        }
+        cpu << QStringLiteral("all:") + perTaskUs(all, done);
+        parts << QStringLiteral("cpu_us_per_task=") + cpu.join(QLatin1Char(','))
+              << QStringLiteral("rss_mb=") + rss.join(QLatin1Char(','));
     }
+    if (!s.firstError.isEmpty())
+        parts << QStringLiteral("first_error=") + quoted(s.firstError);
+    if (!s.error.isEmpty())
+        parts << QStringLiteral("error=") + quoted(s.error);
+    return parts.join(QLatin1Char(' '));
+}
+
+QString BenchReport::commandsLine(const BenchSummary& s, int maxCommands)
+{
+    if (!s.commands)
+        return {};
+    const int done = s.succeeded + s.failed;
+    qint64 calls = 0;
+    qint64 usec = 0;
+    for (const CommandStat& stat : *s.commands) {
+        calls += stat.calls;
+        usec += stat.usec;
+    }
+    QStringList parts;
+    parts << QStringLiteral("redis_commands mode=") + s.mode << QStringLiteral("tasks=%1").arg(done)
+          << QStringLiteral("calls_per_task=") + perTask(double(calls), done, 2)
+          << QStringLiteral("us_per_task=") + perTask(double(usec), done, 1);
+    const QList<CommandStat> sorted = RedisCommandStats::byTime(*s.commands);
+    for (qsizetype i = 0; i < sorted.size() && i < maxCommands; ++i) {
+        const CommandStat& stat = sorted.at(i);
+        parts << QString::fromUtf8(stat.name) + QLatin1Char('=') + perTask(double(stat.calls), done, 2) +
+                     QLatin1Char('/') + perTask(double(stat.usec), done, 1);
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+QString BenchReport::subscribersLine(const SubscribersSummary& s)
+{
+    QStringList parts;
+    const qint64 grownKb = s.serverRssAfterKb - s.serverRssBeforeKb;
+    parts << QStringLiteral("mode=subscribers subscribers=%1 ok=%2 errors=%3")
+                 .arg(s.wanted)
+                 .arg(s.subscribed)
+                 .arg(s.errors)
+          << QStringLiteral("elapsed_s=") + fixed(s.elapsedS, 3)
+          << QStringLiteral("server_rss_mb=%1->%2")
+                 .arg(fixed(s.serverRssBeforeKb / 1024.0, 1), fixed(s.serverRssAfterKb / 1024.0, 1))
+          << QStringLiteral("server_kb_per_subscriber=") +
+                 (s.subscribed > 0 ? fixed(double(grownKb) / s.subscribed, 1) : QStringLiteral("0"))
+          << QStringLiteral("server_cpu_us_per_subscriber=") + perTaskUs(s.serverCpuS, s.subscribed)
+          << QStringLiteral("client_rss_mb=") + fixed(s.clientRssAfterKb / 1024.0, 1);
     if (!s.firstError.isEmpty())
         parts << QStringLiteral("first_error=") + quoted(s.firstError);
     if (!s.error.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "tools/ProcStats.h"
+#include "tools/BenchProcesses.h"
+#include "tools/RedisCommandStats.h"
 
 #include <QString>
 
@@ -28,17 +29,38 @@ struct BenchSummary
     double p99Ms = 0;
     double p999Ms = 0;
     bool showP999 = false;
-    std::optional<ProcSample> before;
-    std::optional<ProcSample> after;
-    QString firstError; // e.g. "429 rate_limited: queue full"
-    QString error;      // why the run ended early, if it did
+    QList<ProcUsage> processes;                 // with --server-pid / --worker-pids
+    std::optional<QList<CommandStat>> commands; // with --redis: INFO commandstats after the run
+    QString firstError;                         // e.g. "429 rate_limited: queue full"
+    QString error;                              // why the run ended early, if it did
+};
+
+// The figures of a subscribers run.
+struct SubscribersSummary
+{
+    int wanted = 0;
+    int subscribed = 0;
+    int errors = 0;      // connections refused, lost or answered with an error before subscribing
+    double elapsedS = 0; // first connection attempt → last subscription confirmed
+    qint64 serverRssBeforeKb = 0;
+    qint64 serverRssAfterKb = 0;
+    double serverCpuS = 0; // the server's CPU time while the subscribers connected and subscribed
+    qint64 clientRssAfterKb = 0;
+    QString firstError;
+    QString error; // why the run ended early, if it did
 };
 
 class BenchReport
 {
 public:
     // One line of space-separated key=value pairs in a fixed order; strings with spaces are double-quoted.
+    // With processes: cpu_us_per_task=NAME:µs,…,all:µs (CPU time over the run / completed tasks) and
+    // rss_mb=NAME:MB,… (after the run).
     static QString summaryLine(const BenchSummary& summary);
+    // "redis_commands mode=M calls_per_task=C us_per_task=U NAME=calls/µs …": the maxCommands commands that
+    // took most time, per completed task. Empty without commands.
+    static QString commandsLine(const BenchSummary& summary, int maxCommands);
+    static QString subscribersLine(const SubscribersSummary& summary);
 };
 
 } // namespace mmf

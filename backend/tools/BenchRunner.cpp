@@ -1,13 +1,19 @@
 #include "tools/BenchRunner.h"
 
+#include "tools/BenchSubscribers.h"
 #include "tools/CtlRequests.h"
 #include "tools/JsonScan.h"
+#include "tools/RedisCommandStats.h"
+
+#include "redis/RedisClient.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
+
+#include <unistd.h>
 
 namespace mmf {
 
@@ -16,18 +22,46 @@ namespace {
 constexpr int kStartTimeoutMs = 10'000;
 // Latency mode: a stall longer than this rebases the schedule instead of bursting to catch up.
 constexpr qint64 kMaxCatchUpNs = 10'000'000;
+// Commands printed on the redis_commands line.
+constexpr int kTopCommands = 20;
+
+// "429 rate_limited: queue full", or the start of a body that is not an API error.
+QString errorText(const HttpResponseParser::Response& response)
+{
+    const QJsonObject error =
+        QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
+    return QStringLiteral("%1 %2: %3")
+        .arg(response.status)
+        .arg(error.value(QLatin1String("code")).toString(),
+             error.isEmpty() ? QString::fromUtf8(response.body.left(120))
+                             : error.value(QLatin1String("message")).toString());
+}
+
+bool measuresProcesses(const BenchConfig& config)
+{
+    return config.serverPid > 0 || !config.workerPids.isEmpty();
+}
 
 } // namespace
 
-BenchRunner::BenchRunner(BenchConfig config, QObject* parent)
+BenchRunner::BenchRunner(BenchConfig config, std::optional<RedisConfig> redis, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_events(m_clock, [this](const QByteArray& id, bool ok, qint64 ns) { onFinal(id, ok, ns); })
+    , m_processes(m_config.serverPid, m_config.workerPids, measuresProcesses(m_config) ? qint64(getpid()) : 0)
 {
     const QByteArray prefix =
         m_config.server.adjusted(QUrl::StripTrailingSlash).path(QUrl::FullyEncoded).toUtf8();
     const QByteArray model = QUrl::toPercentEncoding(m_config.model);
-    m_singleRequest = formatRequest(prefix + "/api/v1/models/" + model + "/tasks", m_config.requestBody());
+    const QByteArray query =
+        m_config.mode == BenchMode::Wait ? "?wait=" + QByteArray::number(m_config.waitS) : QByteArray();
+    m_singleRequest =
+        formatRequest(prefix + "/api/v1/models/" + model + "/tasks" + query, m_config.requestBody());
+    if (redis) {
+        m_redis = std::make_unique<RedisClient>(*redis);
+        connect(m_redis.get(), &RedisClient::connected, this, &BenchRunner::openLoad,
+                Qt::SingleShotConnection);
+    }
     m_batchPath = prefix + "/api/v1/models/" + model + "/tasks:batch";
     if (m_config.mode == BenchMode::Batch)
         m_fullBatchRequest = formatRequest(m_batchPath, m_config.batchBody(m_config.batchSize));
@@ -38,6 +72,14 @@ BenchRunner::BenchRunner(BenchConfig config, QObject* parent)
     m_pacer.setSingleShot(true);
     m_pacer.setTimerType(Qt::PreciseTimer);
     connect(&m_startDeadline, &QTimer::timeout, this, [this] {
+        if (m_redis && !m_redis->isConnected()) {
+            end(QStringLiteral("cannot reach Redis at %1 within %2 s: %3")
+                    .arg(m_redis->config().toDisplayUrl())
+                    .arg(kStartTimeoutMs / 1000)
+                    .arg(m_redis->lastError()),
+                3);
+            return;
+        }
         end(QStringLiteral("could not connect and subscribe within %1 s").arg(kStartTimeoutMs / 1000), 3);
     });
     connect(&m_watchdog, &QTimer::timeout, this, &BenchRunner::checkStall);
@@ -46,6 +88,8 @@ BenchRunner::BenchRunner(BenchConfig config, QObject* parent)
     connect(&m_events, &BenchEvents::lost, this,
             [this](const QString& reason) { end(reason, m_running ? 1 : 3); });
 }
+
+BenchRunner::~BenchRunner() = default;
 
 QByteArray BenchRunner::formatRequest(const QByteArray& path, const QByteArray& body) const
 {
@@ -63,7 +107,21 @@ void BenchRunner::start()
 {
     m_clock.start();
     m_startDeadline.start(kStartTimeoutMs);
-    m_events.open(CtlRequests::websocketUrl(m_config.server), m_config.token, m_config.model);
+    if (m_redis)
+        m_redis->start(); // openLoad() once connected
+    else
+        openLoad();
+}
+
+void BenchRunner::openLoad()
+{
+    if (m_ended)
+        return;
+    // Wait mode's completions are the answers themselves: no subscription (its pushes would cost the server).
+    if (m_config.mode == BenchMode::Wait)
+        openConnections();
+    else
+        m_events.open(CtlRequests::websocketUrl(m_config.server), m_config.token, m_config.model);
 }
 
 void BenchRunner::openConnections()
@@ -96,14 +154,31 @@ void BenchRunner::openConnections()
 void BenchRunner::begin()
 {
     m_startDeadline.stop();
-    if (m_config.serverPid > 0) {
-        const Result<ProcSample> before = ProcStats::sample(m_config.serverPid);
-        if (!before) {
+    if (measuresProcesses(m_config)) {
+        if (Result<void> before = m_processes.sampleBefore(); !before) {
             end(before.error().message, 1);
             return;
         }
-        m_before = *before;
+        m_measuring = true;
     }
+    if (!m_redis) {
+        run();
+        return;
+    }
+    m_redis->command({"CONFIG", "RESETSTAT"}, [this](const RedisReply& reply) {
+        if (m_ended)
+            return;
+        if (reply.isError()) {
+            end(QStringLiteral("CONFIG RESETSTAT: ") + QString::fromUtf8(reply.view()), 1);
+            return;
+        }
+        m_statsReset = true;
+        run();
+    });
+}
+
+void BenchRunner::run()
+{
     m_running = true;
     m_t0Ns = m_clock.nsecsElapsed();
     m_lastProgressNs = m_t0Ns;
@@ -173,15 +248,12 @@ void BenchRunner::onResponse(const HttpResponseParser::Response& response, qint6
 {
     if (m_ended)
         return;
+    if (m_config.mode == BenchMode::Wait) {
+        onWaitAnswer(response, writtenNs);
+        return;
+    }
     if (response.status < 200 || response.status >= 300) {
-        const QJsonObject error =
-            QJsonDocument::fromJson(response.body).object().value(QLatin1String("error")).toObject();
-        recordError(QStringLiteral("%1 %2: %3")
-                        .arg(response.status)
-                        .arg(error.value(QLatin1String("code")).toString(),
-                             error.isEmpty() ? QString::fromUtf8(response.body.left(120))
-                                             : error.value(QLatin1String("message")).toString()),
-                    tasks);
+        recordError(errorText(response), tasks);
         checkDone();
         return;
     }
@@ -200,6 +272,21 @@ void BenchRunner::onResponse(const HttpResponseParser::Response& response, qint6
             recordError(QStringLiteral("a %1 answer without task_id").arg(response.status), tasks);
         else
             accept(id, writtenNs);
+    }
+    checkDone();
+}
+
+void BenchRunner::onWaitAnswer(const HttpResponseParser::Response& response, qint64 writtenNs)
+{
+    if (response.status == 200) {
+        const qint64 now = m_clock.nsecsElapsed();
+        ++m_accepted;
+        m_lastAcceptNs = now;
+        complete(JsonScan::topLevelString(response.body, "status") == "succeeded", now - writtenNs, now);
+    } else if (response.status == 202) {
+        recordError(QStringLiteral("202: not finished within ?wait=%1").arg(m_config.waitS), 1);
+    } else {
+        recordError(errorText(response), 1);
     }
     checkDone();
 }
@@ -322,10 +409,9 @@ void BenchRunner::end(const QString& error, int exitCode)
     s.p99Ms = m_latency.percentileMs(99);
     s.p999Ms = m_latency.percentileMs(99.9);
     s.showP999 = m_config.mode == BenchMode::Latency;
-    if (m_before) {
-        s.before = m_before;
-        if (Result<ProcSample> after = ProcStats::sample(m_config.serverPid); after)
-            s.after = *after;
+    if (m_measuring) {
+        m_processes.sampleAfter();
+        s.processes = m_processes.usage();
     }
     s.firstError = m_firstError;
     s.error = error;
@@ -333,7 +419,23 @@ void BenchRunner::end(const QString& error, int exitCode)
     m_events.close();
     for (const auto& connection : m_connections)
         connection->disconnect(this);
-    emit finished(exitCode);
+    if (!m_statsReset) {
+        emit finished(exitCode);
+        return;
+    }
+    m_redis->command({"INFO", "commandstats"}, [this, exitCode](const RedisReply& reply) {
+        Result<QList<CommandStat>> stats =
+            reply.isError() ? Result<QList<CommandStat>>(Error::unavailable(QString::fromUtf8(reply.view())))
+                            : RedisCommandStats::parse(reply.view());
+        if (stats) {
+            m_summary.commands = *stats;
+            emit finished(exitCode);
+            return;
+        }
+        if (m_summary.error.isEmpty())
+            m_summary.error = QStringLiteral("INFO commandstats: ") + stats.error().message;
+        emit finished(1);
+    });
 }
 
 int BenchRunner::exec(const QStringList& args, const QProcessEnvironment& env)
@@ -349,7 +451,18 @@ int BenchRunner::exec(const QStringList& args, const QProcessEnvironment& env)
         out << BenchConfig::helpText();
         return 0;
     }
-    BenchRunner runner(*config);
+    if (config->mode == BenchMode::Subscribers)
+        return BenchSubscribers::exec(*config);
+    std::optional<RedisConfig> redis;
+    if (!config->redisUrl.isEmpty()) {
+        Result<RedisConfig> parsed = config->redisConfig();
+        if (!parsed) {
+            err << "error: usage: " << parsed.error().message << '\n';
+            return 2;
+        }
+        redis = *parsed;
+    }
+    BenchRunner runner(*config, redis);
     int exitCode = 0;
     QEventLoop loop;
     connect(&runner, &BenchRunner::finished, &loop, [&](int code) {
@@ -359,6 +472,9 @@ int BenchRunner::exec(const QStringList& args, const QProcessEnvironment& env)
     QTimer::singleShot(0, &runner, &BenchRunner::start);
     loop.exec();
     out << BenchReport::summaryLine(runner.summary()) << '\n';
+    if (const QString commands = BenchReport::commandsLine(runner.summary(), kTopCommands);
+        !commands.isEmpty())
+        out << commands << '\n';
     return exitCode;
 }
 

@@ -3,6 +3,7 @@
 #include "tools/BenchConfig.h"
 #include "tools/BenchConnection.h"
 #include "tools/BenchEvents.h"
+#include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
 #include "tools/LatencyStats.h"
 
@@ -12,19 +13,27 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mmf {
 
+class RedisClient;
+
 // One benchmark run: subscribe to model/<name>, open the connections, submit config.tasks tasks in the chosen
-// mode, and count completions from the pushes. Ends when every task has completed or been refused, when no
-// result arrives for stallTimeoutS (an error summary, never a hang), or when the event socket is lost. Emits
-// finished() once: 0 all succeeded, 1 failures or errors, 3 could not connect or subscribe.
+// mode, and count completions from the pushes (wait mode: from the 200 answers, without a subscription).
+// Ends when every task has completed or been refused, when no result arrives for stallTimeoutS (an error
+// summary, never a hang), or when the event socket is lost. With --server-pid / --worker-pids it samples the
+// processes' CPU and RSS just before the first submit and at the end; with a Redis config it resets INFO
+// commandstats just before the first submit and reads them at the end. Emits finished() once: 0 all
+// succeeded, 1 failures or errors, 3 could not connect or subscribe (or reach Redis).
 class BenchRunner : public QObject
 {
     Q_OBJECT
 public:
-    explicit BenchRunner(BenchConfig config, QObject* parent = nullptr);
+    explicit BenchRunner(BenchConfig config, std::optional<RedisConfig> redis = std::nullopt,
+                         QObject* parent = nullptr);
+    ~BenchRunner() override;
 
     // Parses the arguments, runs one benchmark in a local event loop and prints its summary line (or the
     // usage error / help). Returns the exit code.
@@ -37,8 +46,11 @@ signals:
     void finished(int exitCode);
 
 private:
+    void openLoad();
     void openConnections();
     void begin();
+    void run();
+    void onWaitAnswer(const HttpResponseParser::Response& response, qint64 writtenNs);
     void fill(BenchConnection* connection);
     void onResponse(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks);
     void accept(const QByteArray& taskId, qint64 writtenNs);
@@ -86,7 +98,10 @@ private:
     int m_slips = 0;
     bool m_running = false;
     bool m_ended = false;
-    std::optional<ProcSample> m_before;
+    BenchProcesses m_processes;
+    bool m_measuring = false; // the processes' first sample was taken
+    std::unique_ptr<RedisClient> m_redis;
+    bool m_statsReset = false;
     QString m_firstError;
     BenchSummary m_summary;
 };

@@ -63,6 +63,32 @@ Result<qint64> ProcStats::parseParentPid(QByteArrayView stat)
     return ppid;
 }
 
+Result<QByteArray> ProcStats::parseCommand(QByteArrayView stat)
+{
+    const qsizetype open = stat.indexOf('(');
+    const qsizetype close = stat.lastIndexOf(')');
+    if (open < 0 || close < open)
+        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
+    return stat.sliced(open + 1, close - open - 1).toByteArray();
+}
+
+QList<qint64> ProcStats::childPids(qint64 pid)
+{
+    QList<qint64> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& entry : entries) {
+        bool numeric = false;
+        const qint64 childPid = entry.toLongLong(&numeric);
+        if (!numeric || childPid == pid)
+            continue;
+        const Result<qint64> parent =
+            parseParentPid(readProcFile(QStringLiteral("/proc/%1/stat").arg(childPid)));
+        if (parent && *parent == pid)
+            children.append(childPid);
+    }
+    return children;
+}
+
 Result<qint64> ProcStats::parseStatusKb(QByteArrayView status, QByteArrayView key)
 {
     qsizetype pos = 0;
@@ -100,29 +126,12 @@ Result<ProcSample> ProcStats::sample(qint64 pid)
     const QByteArray status = readProcFile(base + QStringLiteral("status"));
     ProcSample sample;
     sample.cpuSeconds = *cpu;
+    if (Result<QByteArray> command = parseCommand(stat); command)
+        sample.command = *command;
     if (Result<qint64> rss = parseStatusKb(status, "VmRSS"); rss)
         sample.rssKb = *rss;
     if (Result<qint64> hwm = parseStatusKb(status, "VmHWM"); hwm)
         sample.peakRssKb = *hwm;
-
-    // Direct children: scanning /proc is a few hundred small reads, done only before and after a run.
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& entry : entries) {
-        bool numeric = false;
-        const qint64 childPid = entry.toLongLong(&numeric);
-        if (!numeric || childPid == pid)
-            continue;
-        const QByteArray childStat = readProcFile(QStringLiteral("/proc/%1/stat").arg(childPid));
-        const Result<qint64> parent = parseParentPid(childStat);
-        if (!parent || *parent != pid)
-            continue;
-        if (Result<double> childCpu = parseCpuSeconds(childStat, ticks); childCpu)
-            sample.childrenCpuSeconds += *childCpu;
-        const QByteArray childStatus = readProcFile(QStringLiteral("/proc/%1/status").arg(childPid));
-        if (Result<qint64> rss = parseStatusKb(childStatus, "VmRSS"); rss)
-            sample.childrenRssKb += *rss;
-        ++sample.children;
-    }
     return sample;
 }
 

@@ -3,19 +3,17 @@
 #include "core/Result.h"
 
 #include <QByteArrayView>
+#include <QList>
 
 namespace mmf {
 
-// CPU time and memory of a process (and its direct children, e.g. the server's embedded redis-server), read
-// from /proc on Linux.
+// CPU time and memory of one process, read from /proc on Linux.
 struct ProcSample
 {
-    double cpuSeconds = 0;         // utime + stime of the process
-    qint64 rssKb = 0;              // VmRSS
-    qint64 peakRssKb = 0;          // VmHWM
-    double childrenCpuSeconds = 0; // utime + stime of the live direct children
-    qint64 childrenRssKb = 0;
-    int children = 0;
+    double cpuSeconds = 0; // utime + stime of the process
+    qint64 rssKb = 0;      // VmRSS
+    qint64 peakRssKb = 0;  // VmHWM
+    QByteArray command;    // e.g. "redis-server"
 };
 
 class ProcStats
@@ -28,6 +26,10 @@ public:
     // parentheses).
     static Result<double> parseCpuSeconds(QByteArrayView stat, long ticksPerSecond);
     static Result<qint64> parseParentPid(QByteArrayView stat);
+    // The command name: the text between the first '(' and the last ')'.
+    static Result<QByteArray> parseCommand(QByteArrayView stat);
+    // The live direct children of a process, by scanning /proc (a few hundred small reads).
+    static QList<qint64> childPids(qint64 pid);
     // A "Key:   123 kB" line of /proc/PID/status, in kB.
     static Result<qint64> parseStatusKb(QByteArrayView status, QByteArrayView key);
 };

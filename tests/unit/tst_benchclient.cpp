@@ -1,17 +1,22 @@
 // mmf-bench's client pieces: the HTTP/1.1 response parser, the pipelined connection over a real socket, the
-// top-level JSON scanner, latency percentiles, /proc parsing, configuration and the summary line.
+// top-level JSON scanner, latency percentiles, /proc parsing, INFO commandstats parsing, configuration and
+// the report lines.
 #include "tools/BenchConfig.h"
 #include "tools/BenchConnection.h"
+#include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
 #include "tools/HttpResponseParser.h"
 #include "tools/JsonScan.h"
 #include "tools/LatencyStats.h"
 #include "tools/ProcStats.h"
+#include "tools/RedisCommandStats.h"
 
 #include <QCoreApplication>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <unistd.h>
@@ -50,12 +55,23 @@ private slots:
     void procStat();
     void procStatus();
     void procSampleOfThisProcess();
+    void childProcesses();
+    void childNames();
+
+    void commandStats();
+    void commandStatsRejects_data();
+    void commandStatsRejects();
 
     void configDefaultsAndModes();
     void configErrors_data();
     void configErrors();
+    void configNewModesAndOptions();
+    void redisConfigReadsPasswordFile();
     void requestBodies();
     void summaryLine();
+    void summaryLineWithProcesses();
+    void commandsLine();
+    void subscribersLine();
 };
 
 namespace {
@@ -442,6 +458,8 @@ void TestBenchClient::procStat()
     const Result<qint64> parent = ProcStats::parseParentPid(stat);
     QVERIFY(parent.ok());
     QCOMPARE(*parent, qint64(1));
+    QCOMPARE(*ProcStats::parseCommand(stat), QByteArray("mmf (srv) x"));
+    QVERIFY(!ProcStats::parseCommand("4242 no parentheses").ok());
     QVERIFY(!ProcStats::parseCpuSeconds("garbage", 100).ok());
     QVERIFY(!ProcStats::parseCpuSeconds("1 (x) S 1 2", 100).ok());
 }
@@ -464,7 +482,101 @@ void TestBenchClient::procSampleOfThisProcess()
     QVERIFY(sample->rssKb > 0);
     QVERIFY(sample->peakRssKb >= sample->rssKb);
     QVERIFY(sample->cpuSeconds >= 0);
+    QCOMPARE(sample->command, QByteArray("tst_benchclient"));
     QCOMPARE(ProcStats::sample(999'999'999).error().code, ErrorCode::NotFound);
+}
+
+void TestBenchClient::childProcesses()
+{
+    // This test process stands in for the server, a real child for its embedded Redis.
+    QProcess child;
+    child.start(QStringLiteral("sleep"), {QStringLiteral("30")});
+    QVERIFY(child.waitForStarted(5000));
+    QVERIFY(ProcStats::childPids(qint64(getpid())).contains(child.processId()));
+
+    BenchProcesses processes(qint64(getpid()), {child.processId()}, qint64(getpid()));
+    QVERIFY(processes.sampleBefore().ok());
+    processes.sampleAfter();
+    QStringList names;
+    for (const ProcUsage& usage : processes.usage())
+        names << usage.name;
+    // The server's children first, then the server, the workers and the client.
+    QCOMPARE(names, (QStringList{"sleep", "server", "worker1", "client"}));
+    const ProcUsage& client = processes.usage().last();
+    QVERIFY(client.cpuAfterS >= client.cpuBeforeS);
+    QVERIFY(client.rssAfterKb > 0);
+    QVERIFY(!client.gone);
+
+    child.kill();
+    QVERIFY(child.waitForFinished(5000));
+    processes.sampleAfter();
+    QVERIFY(processes.usage().at(0).gone);
+    QVERIFY(processes.usage().at(2).gone); // the same process as "worker1"
+    QVERIFY(!processes.usage().at(1).gone);
+
+    BenchProcesses missing(0, {999'999'999}, 0);
+    const Result<void> before = missing.sampleBefore();
+    QCOMPARE(before.error().code, ErrorCode::NotFound);
+    QVERIFY(before.error().message.contains(QStringLiteral("worker1")));
+}
+
+void TestBenchClient::childNames()
+{
+    QCOMPARE(BenchProcesses::childName("redis-server"), QStringLiteral("redis"));
+    // Redis retitles itself ("redis-server *:0"); comm keeps the first 15 bytes of that.
+    QCOMPARE(BenchProcesses::childName("redis-server *:"), QStringLiteral("redis"));
+    QCOMPARE(BenchProcesses::childName("mmf-worker"), QStringLiteral("mmf-worker"));
+}
+
+void TestBenchClient::commandStats()
+{
+    // As Redis 7.0 answers INFO commandstats: \r\n line ends, a section header, sub-commands with '|'.
+    const QByteArray info = "# Commandstats\r\n"
+                            "cmdstat_xadd:calls=4000,usec=20000,usec_per_call=5.00,rejected_calls=0,"
+                            "failed_calls=0\r\n"
+                            "cmdstat_evalsha:calls=3000,usec=75000,usec_per_call=25.00,rejected_calls=0,"
+                            "failed_calls=2\r\n"
+                            "cmdstat_client|setname:calls=3,usec=3,usec_per_call=1.00,rejected_calls=0,"
+                            "failed_calls=0\r\n"
+                            "cmdstat_FCALL:calls=1000,usec=20000,usec_per_call=20.00\r\n"
+                            "\r\n";
+    const Result<QList<CommandStat>> stats = RedisCommandStats::parse(info);
+    QVERIFY(stats.ok());
+    QCOMPARE(stats->size(), 4);
+    QCOMPARE(stats->at(0).name, QByteArray("xadd"));
+    QCOMPARE(stats->at(0).calls, qint64(4000));
+    QCOMPARE(stats->at(0).usec, qint64(20000));
+    QCOMPARE(stats->at(2).name, QByteArray("client|setname"));
+    QCOMPARE(stats->at(3).name, QByteArray("fcall"));
+
+    const QList<CommandStat> sorted = RedisCommandStats::byTime(*stats);
+    QList<QByteArray> order;
+    for (const CommandStat& stat : sorted)
+        order << stat.name;
+    // Equal time: more calls first.
+    QCOMPARE(order, (QList<QByteArray>{"evalsha", "xadd", "fcall", "client|setname"}));
+
+    QVERIFY(RedisCommandStats::parse("").ok());
+    QVERIFY(RedisCommandStats::parse("# Commandstats\r\n")->isEmpty());
+}
+
+void TestBenchClient::commandStatsRejects_data()
+{
+    QTest::addColumn<QByteArray>("info");
+    QTest::newRow("no calls") << QByteArray("cmdstat_get:usec=5\r\n");
+    QTest::newRow("no usec") << QByteArray("cmdstat_get:calls=5\r\n");
+    QTest::newRow("not a number") << QByteArray("cmdstat_get:calls=x,usec=5\r\n");
+    QTest::newRow("no colon") << QByteArray("cmdstat_get calls=1,usec=5\r\n");
+    QTest::newRow("no name") << QByteArray("cmdstat_:calls=1,usec=5\r\n");
+}
+
+void TestBenchClient::commandStatsRejects()
+{
+    QFETCH(QByteArray, info);
+    const Result<QList<CommandStat>> stats = RedisCommandStats::parse(info);
+    QVERIFY(!stats.ok());
+    QCOMPARE(stats.error().code, ErrorCode::InvalidArgument);
+    QVERIFY(stats.error().message.contains(QStringLiteral("cmdstat_")));
 }
 
 void TestBenchClient::configDefaultsAndModes()
@@ -512,6 +624,14 @@ void TestBenchClient::configErrors_data()
     QTest::newRow("unknown option") << QStringList{"--token", "t", "--turbo", "1"} << "turbo";
     QTest::newRow("missing value") << QStringList{"--token"} << "token";
     QTest::newRow("bad pid") << QStringList{"--token", "t", "--server-pid", "x"} << "server-pid";
+    QTest::newRow("wait too long") << QStringList{"--token", "t", "--mode", "wait", "--wait", "61"} << "wait";
+    QTest::newRow("subscribers without server pid")
+        << QStringList{"--token", "t", "--mode", "subscribers"} << "server-pid";
+    QTest::newRow("no subscribers") << QStringList{"--token", "t", "--subscribers", "0"} << "subscribers";
+    QTest::newRow("bad worker pids") << QStringList{"--token", "t", "--worker-pids", "1,x"} << "worker-pids";
+    QTest::newRow("empty worker pid") << QStringList{"--token", "t", "--worker-pids", "1,"} << "worker-pids";
+    QTest::newRow("password file without redis")
+        << QStringList{"--token", "t", "--redis-password-file", "/p"} << "redis-password-file";
 }
 
 void TestBenchClient::configErrors()
@@ -523,7 +643,65 @@ void TestBenchClient::configErrors()
     QCOMPARE(config.error().field, field);
 }
 
+void TestBenchClient::configNewModesAndOptions()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("MMF_TOKEN"), QStringLiteral("t"));
+    Result<BenchConfig> config = BenchConfig::parse({"--mode", "wait"}, env);
+    QVERIFY(config.ok());
+    QCOMPARE(config->mode, BenchMode::Wait);
+    QCOMPARE(config->connections, 64); // the closed loop of issue 15: 64 connections, one request each
+    QCOMPARE(config->window, 1);
+    QCOMPARE(config->waitS, 10);
+    QCOMPARE(BenchConfig::modeName(config->mode), QStringLiteral("wait"));
+    config = BenchConfig::parse({"--mode", "wait", "--connections", "8", "--wait", "3"}, env);
+    QCOMPARE(config->connections, 8);
+    QCOMPARE(config->waitS, 3);
+
+    config = BenchConfig::parse({"--mode", "subscribers", "--subscribers", "500", "--server-pid", "9"}, env);
+    QVERIFY(config.ok());
+    QCOMPARE(config->mode, BenchMode::Subscribers);
+    QCOMPARE(config->subscribers, 500);
+    QCOMPARE(BenchConfig::modeName(config->mode), QStringLiteral("subscribers"));
+
+    config = BenchConfig::parse({"--worker-pids", "11,12, 13", "--redis", "unix:///tmp/r.sock",
+                                 "--redis-password-file", "/nonexistent"},
+                                env);
+    QVERIFY(config.ok());
+    QCOMPARE(config->workerPids, (QList<qint64>{11, 12, 13}));
+    QCOMPARE(config->redisUrl, QStringLiteral("unix:///tmp/r.sock"));
+    QCOMPARE(config->redisPasswordFile, QStringLiteral("/nonexistent"));
+    QVERIFY(BenchConfig::helpText().contains(QStringLiteral("--redis-password-file")));
+}
+
+void TestBenchClient::redisConfigReadsPasswordFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("password"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("s3cret-value\n");
+    file.close();
+
+    BenchConfig config;
+    config.redisUrl = QStringLiteral("unix:///tmp/redis.sock");
+    config.redisPasswordFile = path;
+    Result<RedisConfig> redis = config.redisConfig();
+    QVERIFY(redis.ok());
+    QCOMPARE(redis->unixSocket, QStringLiteral("/tmp/redis.sock"));
+    QCOMPARE(redis->password, QStringLiteral("s3cret-value"));
+    QCOMPARE(redis->clientName, QStringLiteral("mmf-bench"));
+
+    config.redisPasswordFile = dir.filePath(QStringLiteral("missing"));
+    redis = config.redisConfig();
+    QCOMPARE(redis.error().field, QStringLiteral("redis-password-file"));
+    config.redisUrl = QStringLiteral("http://nope");
+    QCOMPARE(config.redisConfig().error().field, QStringLiteral("redis"));
+}
+
 void TestBenchClient::requestBodies()
+
 {
     BenchConfig config;
     config.payloadBytes = 5;
@@ -551,15 +729,11 @@ void TestBenchClient::summaryLine()
     s.p99Ms = 5.5;
     s.p999Ms = 12;
     s.showP999 = true;
-    s.before = ProcSample{10.0, 40 * 1024, 40 * 1024, 1.0, 8 * 1024, 1};
-    s.after = ProcSample{14.0, 52 * 1024, 60 * 1024, 2.5, 9 * 1024, 1};
     s.firstError = QStringLiteral("429 rate_limited: queue \"full\"");
     QCOMPARE(BenchReport::summaryLine(s),
              QStringLiteral("mode=latency tasks=20000 ok=19990 failed=4 errors=6 conns=1 rate=500 slips=2 "
                             "elapsed_s=40.012 tasks_per_s=499.8 submit_per_s=500.1 p50_ms=1.23 p99_ms=5.50 "
-                            "p999_ms=12.00 server_cpu_s=10.00->14.00 server_cpu_us_per_task=200.1 "
-                            "server_rss_mb=40.0->52.0 server_peak_rss_mb=60.0 children_cpu_s=1.00->2.50 "
-                            "children_rss_mb=9.0 first_error=\"429 rate_limited: queue 'full'\""));
+                            "p999_ms=12.00 first_error=\"429 rate_limited: queue 'full'\""));
 
     BenchSummary plain;
     plain.mode = QStringLiteral("throughput");
@@ -571,8 +745,74 @@ void TestBenchClient::summaryLine()
     QVERIFY(line.startsWith(
         QStringLiteral("mode=throughput tasks=10 ok=0 failed=0 errors=0 conns=4 window=16 ")));
     QVERIFY(!line.contains(QStringLiteral("p999_ms")));
-    QVERIFY(!line.contains(QStringLiteral("server_cpu_s")));
+    QVERIFY(!line.contains(QStringLiteral("cpu_us_per_task")));
     QVERIFY(line.endsWith(QStringLiteral("error=\"no result for 30 s\"")));
+}
+
+void TestBenchClient::summaryLineWithProcesses()
+{
+    BenchSummary s;
+    s.mode = QStringLiteral("wait");
+    s.tasks = 2000;
+    s.succeeded = 1990;
+    s.failed = 10;
+    s.connections = 64;
+    s.window = 1;
+    s.elapsedS = 1;
+    s.tasksPerS = 2000;
+    s.submitPerS = 2000;
+    // CPU per completed task: (after - before) / 2000 tasks, in µs.
+    s.processes = {{"redis", 10, 1.0, 1.212, 8 * 1024, 9 * 1024, false},
+                   {"server", 11, 5.0, 5.156, 30 * 1024, 31 * 1024 + 512, false},
+                   {"worker1", 12, 2.0, 2.05, 20 * 1024, 20 * 1024, false},
+                   {"worker2", 13, 2.0, 2.0, 20 * 1024, 21 * 1024, true},
+                   {"client", 14, 0.5, 0.536, 10 * 1024, 12 * 1024, false}};
+    QCOMPARE(
+        BenchReport::summaryLine(s),
+        QStringLiteral("mode=wait tasks=2000 ok=1990 failed=10 errors=0 conns=64 window=1 elapsed_s=1.000 "
+                       "tasks_per_s=2000.0 submit_per_s=2000.0 p50_ms=0.00 p99_ms=0.00 "
+                       "cpu_us_per_task=redis:106.0,server:78.0,worker1:25.0,worker2:0.0,client:18.0,"
+                       "all:227.0 rss_mb=redis:9.0,server:31.5,worker1:20.0,worker2:21.0(gone),client:12.0"));
+
+    s.succeeded = 0;
+    s.failed = 0;
+    QVERIFY(BenchReport::summaryLine(s).contains(QStringLiteral("cpu_us_per_task=redis:0,server:0,")));
+}
+
+void TestBenchClient::commandsLine()
+{
+    BenchSummary s;
+    s.mode = QStringLiteral("throughput");
+    s.succeeded = 1000;
+    QCOMPARE(BenchReport::commandsLine(s, 10), QString()); // no --redis
+    s.commands = QList<CommandStat>{{"xadd", 4000, 20000}, {"fcall", 3000, 75000}, {"get", 1, 2}};
+    QCOMPARE(BenchReport::commandsLine(s, 10),
+             QStringLiteral("redis_commands mode=throughput tasks=1000 calls_per_task=7.00 us_per_task=95.0 "
+                            "fcall=3.00/75.0 xadd=4.00/20.0 get=0.00/0.0"));
+    // Only the top ones are listed; the totals still count all.
+    QCOMPARE(BenchReport::commandsLine(s, 1),
+             QStringLiteral("redis_commands mode=throughput tasks=1000 calls_per_task=7.00 us_per_task=95.0 "
+                            "fcall=3.00/75.0"));
+}
+
+void TestBenchClient::subscribersLine()
+{
+    SubscribersSummary s;
+    s.wanted = 10000;
+    s.subscribed = 9998;
+    s.errors = 2;
+    s.elapsedS = 4.25;
+    s.serverRssBeforeKb = 25 * 1024;
+    s.serverRssAfterKb = 25 * 1024 + 99980;
+    s.clientRssAfterKb = 300 * 1024;
+    s.serverCpuS = 4.999;
+    s.firstError = QStringLiteral("closed (code 1008 too many)");
+    QCOMPARE(BenchReport::subscribersLine(s),
+             QStringLiteral(
+                 "mode=subscribers subscribers=10000 ok=9998 errors=2 elapsed_s=4.250 "
+                 "server_rss_mb=25.0->122.6 server_kb_per_subscriber=10.0 server_cpu_us_per_subscriber=500.0 "
+                 "client_rss_mb=300.0 "
+                 "first_error=\"closed (code 1008 too many)\""));
 }
 
 QTEST_GUILESS_MAIN(TestBenchClient)

@@ -1,0 +1,64 @@
+#include "tools/BenchProcesses.h"
+
+#include "tools/ProcStats.h"
+
+namespace mmf {
+
+BenchProcesses::BenchProcesses(qint64 serverPid, QList<qint64> workerPids, qint64 clientPid)
+    : m_serverPid(serverPid)
+    , m_workerPids(std::move(workerPids))
+    , m_clientPid(clientPid)
+{}
+
+QString BenchProcesses::childName(const QByteArray& command)
+{
+    if (command.startsWith("redis-server"))
+        return QStringLiteral("redis");
+    return QString::fromUtf8(command);
+}
+
+Result<void> BenchProcesses::sampleBefore()
+{
+    m_usage.clear();
+    auto add = [this](const QString& name, qint64 pid) -> Result<void> {
+        const Result<ProcSample> sample = ProcStats::sample(pid);
+        if (!sample)
+            return Error::notFound(QStringLiteral("%1 (pid %2) is not running").arg(name).arg(pid));
+        m_usage.append(
+            {name, pid, sample->cpuSeconds, sample->cpuSeconds, sample->rssKb, sample->rssKb, false});
+        return {};
+    };
+    if (m_serverPid > 0) {
+        // Children first: the embedded Redis is where most of the CPU goes, so it leads the line.
+        for (const qint64 child : ProcStats::childPids(m_serverPid)) {
+            const Result<ProcSample> sample = ProcStats::sample(child);
+            if (sample) {
+                m_usage.append({childName(sample->command), child, sample->cpuSeconds, sample->cpuSeconds,
+                                sample->rssKb, sample->rssKb, false});
+            }
+        }
+        if (Result<void> server = add(QStringLiteral("server"), m_serverPid); !server)
+            return server;
+    }
+    for (qsizetype i = 0; i < m_workerPids.size(); ++i) {
+        if (Result<void> worker = add(QStringLiteral("worker%1").arg(i + 1), m_workerPids.at(i)); !worker)
+            return worker;
+    }
+    if (m_clientPid > 0)
+        return add(QStringLiteral("client"), m_clientPid);
+    return {};
+}
+
+void BenchProcesses::sampleAfter()
+{
+    for (ProcUsage& usage : m_usage) {
+        const Result<ProcSample> sample = ProcStats::sample(usage.pid);
+        usage.gone = !sample;
+        if (sample) {
+            usage.cpuAfterS = sample->cpuSeconds;
+            usage.rssAfterKb = sample->rssKb;
+        }
+    }
+}
+
+} // namespace mmf

@@ -1,0 +1,57 @@
+#include "tools/RedisCommandStats.h"
+
+#include <algorithm>
+
+namespace mmf {
+
+Result<QList<CommandStat>> RedisCommandStats::parse(QByteArrayView info)
+{
+    QList<CommandStat> stats;
+    qsizetype pos = 0;
+    while (pos < info.size()) {
+        qsizetype end = info.indexOf('\n', pos);
+        if (end < 0)
+            end = info.size();
+        const QByteArrayView line = info.sliced(pos, end - pos).trimmed(); // INFO ends lines with \r\n
+        pos = end + 1;
+        if (!line.startsWith("cmdstat_"))
+            continue;
+        const qsizetype colon = line.indexOf(':');
+        CommandStat stat;
+        bool haveCalls = false;
+        bool haveUsec = false;
+        if (colon > 8) {
+            stat.name = line.sliced(8, colon - 8).toByteArray().toLower();
+            for (const QByteArray& field : line.sliced(colon + 1).toByteArray().split(',')) {
+                const qsizetype eq = field.indexOf('=');
+                if (eq < 0)
+                    continue;
+                const QByteArray key = field.first(eq);
+                if (key == "calls")
+                    stat.calls = field.sliced(eq + 1).toLongLong(&haveCalls);
+                else if (key == "usec")
+                    stat.usec = field.sliced(eq + 1).toLongLong(&haveUsec);
+            }
+        }
+        if (!haveCalls || !haveUsec)
+            return Error::invalidArgument(
+                QStringLiteral("not an INFO commandstats line: %1")
+                    .arg(QString::fromUtf8(line.first(qMin<qsizetype>(line.size(), 80)))));
+        stats.append(std::move(stat));
+    }
+    return stats;
+}
+
+QList<CommandStat> RedisCommandStats::byTime(QList<CommandStat> stats)
+{
+    std::sort(stats.begin(), stats.end(), [](const CommandStat& a, const CommandStat& b) {
+        if (a.usec != b.usec)
+            return a.usec > b.usec;
+        if (a.calls != b.calls)
+            return a.calls > b.calls;
+        return a.name < b.name;
+    });
+    return stats;
+}
+
+} // namespace mmf
