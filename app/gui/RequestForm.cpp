@@ -1,6 +1,7 @@
 #include "gui/RequestForm.h"
 
 #include "gui/FieldEditor.h"
+#include "gui/editors/EditorFactory.h"
 
 #include <QEvent>
 #include <QFormLayout>
@@ -21,6 +22,7 @@ void RequestForm::setMessage(std::vector<FormField> fields)
 {
     delete m_body;
     m_editors.clear();
+    m_index.clear();
     m_fields = std::move(fields);
     m_body = new QWidget(this);
     auto* form = new QFormLayout(m_body);
@@ -29,7 +31,7 @@ void RequestForm::setMessage(std::vector<FormField> fields)
     form->setVerticalSpacing(10);
     form->setHorizontalSpacing(12);
     for (const FormField& field : m_fields) {
-        FieldEditor* editor = FieldEditor::create(field, field.name, m_body);
+        FieldEditor* editor = EditorFactory::createField(field, field.name, m_index, m_body);
         m_editors.append(editor);
         connect(editor, &FieldEditor::edited, this, &RequestForm::edited);
         auto* label = new QLabel(field.label + QLatin1Char(':'), m_body);
@@ -88,7 +90,13 @@ void RequestForm::clear()
 
 bool RequestForm::flagField(const QString& path, const QString& message)
 {
-    QWidget* widget = findChild<QWidget*>(QStringLiteral("field_") + path);
+    // A path into a list or message the form has no input for ("values[3]" of a grid) flags its field.
+    QString known = path;
+    while (!known.isEmpty() && !m_index.input(known)) {
+        const int cut = std::max(known.lastIndexOf(QLatin1Char('.')), known.lastIndexOf(QLatin1Char('[')));
+        known = cut > 0 ? known.left(cut) : QString();
+    }
+    QWidget* widget = m_index.input(known);
     if (!widget)
         return false;
     FieldEditor::flag(widget, message);
@@ -97,13 +105,7 @@ bool RequestForm::flagField(const QString& path, const QString& message)
 
 QStringList RequestForm::invalidPaths() const
 {
-    QStringList paths;
-    const auto widgets = findChildren<QWidget*>();
-    for (QWidget* widget : widgets) {
-        if (widget->property("invalid").toBool() && widget->objectName().startsWith(QLatin1String("field_")))
-            paths.append(widget->objectName().mid(6));
-    }
-    return paths;
+    return m_index.invalidPaths();
 }
 
 } // namespace mmf::studio
