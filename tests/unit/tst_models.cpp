@@ -180,8 +180,6 @@ private:
     std::vector<std::thread> m_threads; // touched only by the thread running process()
 };
 
-};
-
 // Runs `work` on a thread of its own; on scope exit (also when a check failed and returned early) cancels the
 // context and joins, so a failing test never leaves a joinable thread behind.
 class Runner
