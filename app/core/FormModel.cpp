@@ -126,6 +126,7 @@ FormField describeField(const gp::FieldDescriptor* field, int depth)
     out.help = helpOf(field);
     out.repeated = field->is_repeated();
     out.hasPresence = field->has_optional_keyword();
+    out.ui.example = QJsonValue(QJsonValue::Undefined);
     if (const auto ui = uiOptionsOf(field)) {
         out.ui.widget = int(ui->widget());
         if (ui->has_min())
@@ -254,11 +255,13 @@ std::optional<Error> checkValue(const FormField& field, const QJsonValue& value,
         return std::nullopt;
     const double number = numberOf(value);
     if (field.ui.min && number < *field.ui.min)
-        return Error::invalidArgument(
-            FormModel::tr("%1 must be at least %2.").arg(field.label).arg(*field.ui.min), path);
+        return Error::invalidArgument(FormModel::tr("%1 must be at least %2.")
+                                          .arg(field.label, QString::number(*field.ui.min, 'g', 16)),
+                                      path);
     if (field.ui.max && number > *field.ui.max)
         return Error::invalidArgument(
-            FormModel::tr("%1 must be at most %2.").arg(field.label).arg(*field.ui.max), path);
+            FormModel::tr("%1 must be at most %2.").arg(field.label, QString::number(*field.ui.max, 'g', 16)),
+            path);
     return std::nullopt;
 }
 
@@ -281,7 +284,8 @@ QJsonObject FormModel::example(const std::vector<FormField>& fields)
                 out.insert(member.begin().key(), member.begin().value());
             continue;
         }
-        if (!field.ui.example.isUndefined()) {
+        // A default-constructed hint holds null: no example either.
+        if (!field.ui.example.isUndefined() && !field.ui.example.isNull()) {
             out.insert(field.name, field.ui.example);
         } else if (field.kind == FormField::Message && !field.repeated && !field.isMap) {
             const QJsonObject nested = example(field.children);
