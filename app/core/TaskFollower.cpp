@@ -28,9 +28,10 @@ TaskFollower::TaskFollower(ApiClient& api, EventStream& events, QObject* parent)
     connect(&events, &EventStream::logReceived, this,
             [this](const QString& taskId, qint64 seq, const QDateTime& ts, const QString& level,
                    const QString& text) {
-                if (taskId != m_taskId)
+                // A re-subscription replays the log: each line is reported once.
+                if (taskId != m_taskId || seq <= m_lastSeq)
                     return;
-                m_lastSeq = std::max(m_lastSeq, seq);
+                m_lastSeq = seq;
                 emit logLine(seq, ts, level, text);
             });
     connect(&events, &EventStream::statusReceived, this,
@@ -194,7 +195,9 @@ void TaskFollower::poll()
             for (const QJsonValue& value : result.json.value(QLatin1String("lines")).toArray()) {
                 const QJsonObject line = value.toObject();
                 const qint64 seq = qint64(line.value(QLatin1String("seq")).toDouble());
-                m_lastSeq = std::max(m_lastSeq, seq);
+                if (seq <= m_lastSeq)
+                    continue; // an earlier poll still in flight brought it already
+                m_lastSeq = seq;
                 emit logLine(
                     seq, QDateTime::fromString(line.value(QLatin1String("ts")).toString(), Qt::ISODateWithMs),
                     line.value(QLatin1String("level")).toString(),
