@@ -9,7 +9,7 @@
 
 namespace mmf::studio {
 
-class FieldEditor;
+class MessageValueEditor;
 
 // An editor for one request message, built at run time from its descriptor (FormModel::describe): every
 // scalar kind with its own editor and range, enums as combo boxes, messages as groups, repeated fields and
@@ -52,7 +52,7 @@ protected:
 private:
     std::vector<FormField> m_fields;
     EditorIndex m_index;
-    QList<FieldEditor*> m_editors;
+    MessageValueEditor* m_root = nullptr;
     QWidget* m_body = nullptr;
 };
 

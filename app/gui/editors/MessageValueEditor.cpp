@@ -30,6 +30,10 @@ MessageValueEditor::MessageValueEditor(const FormField& field, const QString& pa
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    if (path.isEmpty()) { // the request itself: more air between its rows
+        form->setVerticalSpacing(10);
+        form->setHorizontalSpacing(12);
+    }
     if (host == this)
         outer->addLayout(form);
     else
@@ -40,6 +44,7 @@ MessageValueEditor::MessageValueEditor(const FormField& field, const QString& pa
         m_editors.append(editor);
         connect(editor, &FieldEditor::edited, this, &ValueEditor::edited);
         auto* label = new QLabel(child.label + QLatin1Char(':'), host);
+        label->setObjectName(QStringLiteral("label_") + prefix + child.name);
         label->setToolTip(child.help);
         form->addRow(label, FieldEditor::withHelp(child, prefix + child.name, editor, host));
     }
