@@ -310,7 +310,7 @@ void DashboardPage::updateCharts()
             // dash pattern, so every one still shows.
             QPen pen(QColor::fromHsv((210 + l.colourIndex * 67) % 360, 200, 190));
             pen.setStyle(l.style == Qt::NoPen ? kStyles[i % std::size(kStyles)] : l.style);
-            pen.setWidthF(1.5 + 1.5 * double(count - 1 - i));
+            pen.setWidthF(std::min(6.0, 1.5 + 1.2 * double(count - 1 - i)));
             line->setPen(pen);
             const double last = l.points.isEmpty() ? 0 : l.points.last().y();
             line->setName(QStringLiteral("%1: %2%3").arg(l.model, QString::number(last, 'g', 4), unit));
