@@ -64,16 +64,98 @@
         <source>The server cannot be reached. Check the address and that the server is running.</source>
         <translation>The server cannot be reached. Check the address and that the server is running.</translation>
     </message>
+    <message>
+        <location line="+15" />
+        <source>an object is not closed: a '}' or a ',' is missing</source>
+        <translation>an object is not closed: a '}' or a ',' is missing</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>a ':' is missing after a member name</source>
+        <translation>a ':' is missing after a member name</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>a list is not closed: a ']' or a ',' is missing</source>
+        <translation>a list is not closed: a ']' or a ',' is missing</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>a ',' is missing between two values</source>
+        <translation>a ',' is missing between two values</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>this is not a JSON value (text needs double quotes; true, false and null are lower case)</source>
+        <translation>this is not a JSON value (text needs double quotes; true, false and null are lower case)</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>the text ends inside a number</source>
+        <translation>the text ends inside a number</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>this number is not valid</source>
+        <translation>this number is not valid</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>this escape sequence is not valid</source>
+        <translation>this escape sequence is not valid</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>the text is not valid UTF-8</source>
+        <translation>the text is not valid UTF-8</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>a string is not closed: a '"' is missing</source>
+        <translation>a string is not closed: a '"' is missing</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>an object ({…}) was expected</source>
+        <translation>an object ({…}) was expected</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>the JSON is nested too deeply</source>
+        <translation>the JSON is nested too deeply</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>the JSON is too large</source>
+        <translation>the JSON is too large</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>there is more text after the end of the JSON</source>
+        <translation>there is more text after the end of the JSON</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>the JSON is not valid</source>
+        <translation>the JSON is not valid</translation>
+    </message>
 </context>
 <context>
     <name>FormModel</name>
     <message>
-        <location filename="../app/core/FormModel.cpp" line="+241" />
+        <location filename="../app/core/FormModel.cpp" line="+224" />
+        <source>%1 is required.</source>
+        <translation>%1 is required.</translation>
+    </message>
+    <message>
+        <location line="+34" />
+        <location line="+93" />
         <source>%1 must be at least %2.</source>
         <translation>%1 must be at least %2.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="-90" />
+        <location line="+92" />
         <source>%1 must be at most %2.</source>
         <translation>%1 must be at most %2.</translation>
     </message>
@@ -131,7 +213,7 @@
 <context>
     <name>mmf::studio::DashboardPage</name>
     <message>
-        <location filename="../app/gui/DashboardPage.cpp" line="+142" />
+        <location filename="../app/gui/DashboardPage.cpp" line="+171" />
         <source>Live models</source>
         <translation>Live models</translation>
     </message>
@@ -147,6 +229,51 @@
     </message>
     <message>
         <location line="+1" />
+        <source>Throughput per model (tasks/s)</source>
+        <translation>Throughput per model (tasks/s)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Failures per model (tasks/s)</source>
+        <translation>Failures per model (tasks/s)</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Latency per model, end to end (ms): p50 solid, p99 dashed</source>
+        <translation>Latency per model, end to end (ms): p50 solid, p99 dashed</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Window:</source>
+        <translation>Window:</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>5 minutes</source>
+        <translation>5 minutes</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>1 hour</source>
+        <translation>1 hour</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>24 hours</source>
+        <translation>24 hours</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Per model</source>
+        <translation>Per model</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>Replicas per model: desired and current</source>
         <translation>Replicas per model: desired and current</translation>
     </message>
@@ -156,7 +283,23 @@
         <translation>Resource pool</translation>
     </message>
     <message>
-        <location line="+121" />
+        <location line="+155" />
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <location line="+1" />
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <location line="+30" />
         <source>%1: %2 of %3 used</source>
         <translation>%1: %2 of %3 used</translation>
     </message>
@@ -175,16 +318,21 @@
         <source>Waiting for the scaler…</source>
         <translation>Waiting for the scaler…</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+2" />
-        <source>%n model(s) under the scaler.</source>
+        <source>No model is under the scaler: the replica chart shows the instances that run.</source>
+        <translation>No model is under the scaler: the replica chart shows the instances that run.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3" />
+        <source>%n model(s) under the scaler; the others show the instances that run.</source>
         <translation>
-            <numerusform>%n model(s) under the scaler.</numerusform>
-            <numerusform>%n model(s) under the scaler.</numerusform>
+            <numerusform>%n model(s) under the scaler; the others show the instances that run.</numerusform>
+            <numerusform>%n model(s) under the scaler; the others show the instances that run.</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+13" />
         <source>Desired</source>
         <translation>Desired</translation>
     </message>
@@ -347,43 +495,43 @@
 <context>
     <name>mmf::studio::FieldEditor</name>
     <message>
-        <location filename="../app/gui/FieldEditor.cpp" line="+154" />
+        <location filename="../app/gui/editors/LineValueEditor.cpp" line="+16" />
         <source>a whole number from 0 to 4294967295</source>
         <translation>a whole number from 0 to 4294967295</translation>
     </message>
     <message>
-        <location line="+53" />
+        <location line="+3" />
         <source>a number, e.g. 3.14 or 1e-3</source>
         <translation>a number, e.g. 3.14 or 1e-3</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+2" />
         <source>a whole number (64-bit)</source>
         <translation>a whole number (64-bit)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+2" />
         <source>a whole number from 0 (64-bit)</source>
         <translation>a whole number from 0 (64-bit)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+2" />
         <source>seconds, e.g. 1.5s</source>
         <translation>seconds, e.g. 1.5s</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location filename="../app/gui/editors/TextValueEditor.cpp" line="+22" />
         <source>JSON, e.g. {"key": 1}</source>
         <translation>JSON, e.g. {"key": 1}</translation>
     </message>
     <message>
-        <location line="+105" />
-        <location line="+80" />
+        <location filename="../app/gui/editors/BytesValueEditor.cpp" line="+37" />
+        <location line="+79" />
         <source>No data</source>
         <translation>No data</translation>
     </message>
     <message>
-        <location line="-75" />
+        <location line="-74" />
         <source>Choose file…</source>
         <translation>Choose file…</translation>
     </message>
@@ -393,7 +541,7 @@
         <translation>Clear</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+12" />
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)</translation>
     </message>
@@ -403,7 +551,7 @@
         <translation>All files (*)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+1" />
         <source>Choose a file</source>
         <translation>Choose a file</translation>
     </message>
@@ -423,7 +571,7 @@
         <translation>Cannot read the file</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+27" />
         <source>%1 image, %2×%3, %4</source>
         <translation>%1 image, %2×%3, %4</translation>
     </message>
@@ -433,22 +581,22 @@
         <translation>An</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+9" />
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+0" />
         <source>Data</source>
         <translation>Data</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location filename="../app/gui/editors/TimestampValueEditor.cpp" line="+23" />
         <source>local time</source>
         <translation>local time</translation>
     </message>
     <message>
-        <location line="+114" />
+        <location filename="../app/gui/editors/SingleFieldEditor.cpp" line="+19" />
         <source>Set</source>
         <translation>Set</translation>
     </message>
@@ -463,7 +611,7 @@
         <translation>Leave unchecked to leave the field out (None).</translation>
     </message>
     <message>
-        <location line="+65" />
+        <location filename="../app/gui/editors/ListFieldEditor.cpp" line="+30" />
         <source>Add entry</source>
         <translation>Add entry</translation>
     </message>
@@ -473,7 +621,7 @@
         <translation>Add item</translation>
     </message>
     <message>
-        <location line="+87" />
+        <location line="+81" />
         <source>Key</source>
         <translation>Key</translation>
     </message>
@@ -493,7 +641,7 @@
         <translation>Remove</translation>
     </message>
     <message>
-        <location line="+55" />
+        <location line="+53" />
         <source>empty</source>
         <translation>empty</translation>
     </message>
@@ -506,20 +654,25 @@
         </translation>
     </message>
     <message>
-        <location line="+22" />
+        <location filename="../app/gui/editors/OneofFieldEditor.cpp" line="+23" />
         <source>(none)</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location line="+114" />
+        <location filename="../app/gui/FieldEditor.cpp" line="+35" />
         <source>Dictionary</source>
         <translation>Dictionary</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/editors/IntegerValueEditor.cpp" line="+62" />
+        <source>%1 is outside the allowed range %2 to %3: it was not taken.</source>
+        <translation>%1 is outside the allowed range %2 to %3: it was not taken.</translation>
     </message>
 </context>
 <context>
     <name>mmf::studio::LogView</name>
     <message>
-        <location filename="../app/gui/LogView.cpp" line="+16" />
+        <location filename="../app/gui/LogView.cpp" line="+20" />
         <location line="+7" />
         <source>The task's log appears here.</source>
         <translation>The task's log appears here.</translation>
@@ -608,7 +761,7 @@
         <translation>About &amp;Qt</translation>
     </message>
     <message>
-        <location line="+86" />
+        <location line="+102" />
         <source>Signing in to %1…</source>
         <translation>Signing in to %1…</translation>
     </message>
@@ -810,7 +963,7 @@
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+165" />
+        <location line="+178" />
         <source>Choose a model in the list to see its details.</source>
         <translation>Choose a model in the list to see its details.</translation>
     </message>
@@ -864,7 +1017,7 @@
         <translation>not yet</translation>
     </message>
     <message numerus="yes">
-        <location line="+68" />
+        <location line="+70" />
         <source>Replayed %n task(s); %1 no longer there.</source>
         <translation>
             <numerusform>Replayed %n task(s); %1 no longer there.</numerusform>
@@ -960,7 +1113,7 @@
 <context>
     <name>mmf::studio::ModelsPage</name>
     <message>
-        <location filename="../app/gui/ModelsPage.cpp" line="+205" />
+        <location filename="../app/gui/ModelsPage.cpp" line="+201" />
         <source>Field</source>
         <translation>Field</translation>
     </message>
@@ -975,12 +1128,12 @@
         <translation>Description</translation>
     </message>
     <message>
-        <location line="-79" />
+        <location line="-74" />
         <source>&lt;h3&gt;Live models&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Live models&lt;/h3&gt;</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+7" />
         <source>Filter by name or project</source>
         <translation>Filter by name or project</translation>
     </message>
@@ -1063,7 +1216,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::RequestForm</name>
     <message>
-        <location filename="../app/gui/RequestForm.cpp" line="+40" />
+        <location filename="../app/gui/RequestForm.cpp" line="+43" />
         <source>This request has no fields.</source>
         <translation>This request has no fields.</translation>
     </message>
@@ -1071,7 +1224,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::ResultView</name>
     <message>
-        <location filename="../app/gui/ResultView.cpp" line="+87" />
+        <location filename="../app/gui/ResultView.cpp" line="+123" />
         <location line="+13" />
         <source>Result</source>
         <translation>Result</translation>
@@ -1083,14 +1236,24 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>JSON</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+49" />
         <source>No result yet. Submit a task to see its result here.</source>
         <translation>No result yet. Submit a task to see its result here.</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+19" />
+        <source>The result appears here when the task has finished.</source>
+        <translation>The result appears here when the task has finished.</translation>
+    </message>
+    <message>
+        <location line="+17" />
         <source>The task was cancelled.</source>
         <translation>The task was cancelled.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>No result: the task was cancelled before it finished.</source>
+        <translation>No result: the task was cancelled before it finished.</translation>
     </message>
     <message>
         <location line="+3" />
@@ -1098,31 +1261,76 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>The task failed on every attempt and went to the dead letters: %1</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+1" />
+        <source>No result: every attempt failed. An admin can replay the task from the model's dead letters.</source>
+        <translation>No result: every attempt failed. An admin can replay the task from the model's dead letters.</translation>
+    </message>
+    <message>
+        <location line="+3" />
         <source>The task failed (%1): %2</source>
         <translation>The task failed (%1): %2</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+1" />
+        <source>No result: the task failed.</source>
+        <translation>No result: the task failed.</translation>
+    </message>
+    <message>
+        <location line="+20" />
         <source>Succeeded</source>
         <translation>Succeeded</translation>
     </message>
     <message>
-        <location line="+41" />
-        <location line="+120" />
-        <location line="+42" />
+        <location line="+25" />
+        <source>The result has no data at %1.</source>
+        <translation>The result has no data at %1.</translation>
+    </message>
+    <message>
+        <location line="+20" />
+        <source>%1 — %2×%3</source>
+        <translation>%1 — %2×%3</translation>
+    </message>
+    <message>
+        <location line="+44" />
+        <source>Enlarge</source>
+        <translation>Enlarge</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Save image…</source>
+        <translation>Save image…</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Save the picture</source>
+        <translation>Save the picture</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Pictures (*.png *.jpg);;All files (*)</source>
+        <translation>Pictures (*.png *.jpg);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Cannot save the picture: %1</source>
+        <translation>Cannot save the picture: %1</translation>
+    </message>
+    <message>
+        <location line="+37" />
+        <location line="+122" />
+        <location line="+31" />
         <location line="+13" />
         <location line="+13" />
         <source>None</source>
         <translation>None</translation>
     </message>
     <message>
-        <location line="-157" />
+        <location line="-148" />
         <source>(empty list)</source>
         <translation>(empty list)</translation>
     </message>
     <message>
-        <location line="+63" />
+        <location line="+65" />
         <source>(empty map)</source>
         <translation>(empty map)</translation>
     </message>
@@ -1137,12 +1345,33 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Value</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="-154" />
         <source>%1×%2, %3</source>
         <translation>%1×%2, %3</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="-233" />
+        <location line="+34" />
+        <source>Save result…</source>
+        <translation>Save result…</translation>
+    </message>
+    <message>
+        <location line="-25" />
+        <source>Save the result</source>
+        <translation>Save the result</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Cannot save the result: %1</source>
+        <translation>Cannot save the result: %1</translation>
+    </message>
+    <message>
+        <location line="+412" />
         <source>(no data)</source>
         <translation>(no data)</translation>
     </message>
@@ -1305,7 +1534,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::SubmitPage</name>
     <message>
-        <location filename="../app/gui/SubmitPage.cpp" line="+49" />
+        <location filename="../app/gui/SubmitPage.cpp" line="+57" />
         <source>&lt;b&gt;Model:&lt;/b&gt;</source>
         <translation>&lt;b&gt;Model:&lt;/b&gt;</translation>
     </message>
@@ -1315,7 +1544,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Choose a model</translation>
     </message>
     <message>
-        <location line="+21" />
+        <location line="+16" />
         <source>Request</source>
         <translation>Request</translation>
     </message>
@@ -1355,6 +1584,41 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>JSON</translation>
     </message>
     <message>
+        <location line="+33" />
+        <source>Example</source>
+        <translation>Example</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Fill the form with the model's example request</source>
+        <translation>Fill the form with the model's example request</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Recent</source>
+        <translation>Recent</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The last requests sent to this model</source>
+        <translation>The last requests sent to this model</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Copy as</source>
+        <translation>Copy as</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>curl command</source>
+        <translation>curl command</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>mmfctl command</source>
+        <translation>mmfctl command</translation>
+    </message>
+    <message>
         <location line="+15" />
         <source>Clear</source>
         <translation>Clear</translation>
@@ -1365,17 +1629,18 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Submit</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+14" />
         <source>Task</source>
         <translation>Task</translation>
     </message>
     <message>
         <location line="+6" />
+        <location line="+463" />
         <source>No task yet.</source>
         <translation>No task yet.</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="-449" />
         <source>Cancel task</source>
         <translation>Cancel task</translation>
     </message>
@@ -1390,27 +1655,52 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>&lt;b&gt;Result&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+25" />
         <source>The model %1 is no longer live.</source>
         <translation>The model %1 is no longer live.</translation>
     </message>
     <message>
-        <location line="+74" />
+        <location line="+55" />
+        <source>Attempt %1 failed (%2: %3); the task is queued again.</source>
+        <translation>Attempt %1 failed (%2: %3); the task is queued again.</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Attempt %1 failed (%2: %3); the next attempt is due at %4.</source>
+        <translation>Attempt %1 failed (%2: %3); the next attempt is due at %4.</translation>
+    </message>
+    <message>
+        <location line="+17" />
         <source>Live connection lost; reconnecting (the status is polled meanwhile)…</source>
         <translation>Live connection lost; reconnecting (the status is polled meanwhile)…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+364" />
+        <source>, attempt %1</source>
+        <translation>, attempt %1</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source> at %1</source>
+        <translation> at %1</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>&lt;br/&gt;Last error: %1</source>
+        <translation>&lt;br/&gt;Last error: %1</translation>
+    </message>
+    <message>
+        <location line="-373" />
         <source>Live connection restored.</source>
         <translation>Live connection restored.</translation>
     </message>
     <message>
-        <location line="+66" />
+        <location line="+126" />
         <source>Loading %1…</source>
         <translation>Loading %1…</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+21" />
         <source>The model %1 is gone: it has no live instance.</source>
         <translation>The model %1 is gone: it has no live instance.</translation>
     </message>
@@ -1420,43 +1710,42 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>The model's descriptors cannot be read: %1</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+9" />
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location line="+42" />
-        <source>Fix the form first: %1</source>
-        <translation>Fix the form first: %1</translation>
-    </message>
-    <message>
-        <location line="+10" />
-        <source>The JSON is not an object.</source>
-        <translation>The JSON is not an object.</translation>
-    </message>
-    <message>
-        <location line="+8" />
-        <source>The JSON does not fit the request: %1</source>
-        <translation>The JSON does not fit the request: %1</translation>
-    </message>
-    <message>
-        <location line="+16" />
-        <source>The JSON is not valid: %1</source>
-        <translation>The JSON is not valid: %1</translation>
-    </message>
-    <message>
-        <location line="+14" />
-        <location line="+11" />
+        <location line="+59" />
         <source>%1 (field %2)</source>
         <translation>%1 (field %2)</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="-205" />
         <source>The model %1 is gone.</source>
         <translation>The model %1 is gone.</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+228" />
+        <source>The form has an invalid field, so the JSON was not updated: %1</source>
+        <translation>The form has an invalid field, so the JSON was not updated: %1</translation>
+    </message>
+    <message>
+        <location line="+31" />
+        <source>The JSON is not valid at line %1, column %2: %3</source>
+        <translation>The JSON is not valid at line %1, column %2: %3</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>The JSON must be an object ({…}) holding the request's fields.</source>
+        <translation>The JSON must be an object ({…}) holding the request's fields.</translation>
+    </message>
+    <message>
+        <location line="+9" />
+        <source>Choose a model first.</source>
+        <translation>Choose a model first.</translation>
+    </message>
+    <message>
+        <location line="+52" />
         <source>Task %1 submitted to %2.</source>
         <translation>Task %1 submitted to %2.</translation>
     </message>
@@ -1471,12 +1760,12 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Task &lt;b&gt;%1&lt;/b&gt;: &lt;span style="color:%3"&gt;%2&lt;/span&gt;</translation>
     </message>
     <message>
-        <location line="+84" />
+        <location line="-354" />
         <source>Cancelling failed: %1</source>
         <translation>Cancelling failed: %1</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="-3" />
         <source>Cancellation requested.</source>
         <translation>Cancellation requested.</translation>
     </message>
@@ -1484,7 +1773,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::TaskListModel</name>
     <message>
-        <location filename="../app/core/TaskListModel.cpp" line="+65" />
+        <location filename="../app/core/TaskListModel.cpp" line="+122" />
         <source>Queued</source>
         <translation>Queued</translation>
     </message>
@@ -1513,8 +1802,16 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <source>Dead-lettered</source>
         <translation>Dead-lettered</translation>
     </message>
+    <message numerus="yes">
+        <location line="+28" />
+        <source>%1 (%n sub-task(s))</source>
+        <translation>
+            <numerusform>%1 (%n sub-task(s))</numerusform>
+            <numerusform>%1 (%n sub-task(s))</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+44" />
+        <location line="+20" />
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -1567,12 +1864,12 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::TasksPage</name>
     <message>
-        <location filename="../app/gui/TasksPage.cpp" line="+72" />
+        <location filename="../app/gui/TasksPage.cpp" line="+80" />
         <source>&lt;h3&gt;My tasks&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;My tasks&lt;/h3&gt;</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+6" />
         <source>Model:</source>
         <translation>Model:</translation>
     </message>
@@ -1587,7 +1884,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Status:</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+9" />
         <source>Any status</source>
         <translation>Any status</translation>
     </message>
@@ -1597,39 +1894,81 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+6" />
+        <source>Cancel selected</source>
+        <translation>Cancel selected</translation>
+    </message>
+    <message>
+        <location line="+7" />
         <source>No tasks yet. Submit one from the Submit page.</source>
         <translation>No tasks yet. Submit one from the Submit page.</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+21" />
         <source>Task</source>
         <translation>Task</translation>
     </message>
     <message>
         <location line="+6" />
+        <location line="+134" />
         <source>Select a task to see its log and result.</source>
         <translation>Select a task to see its log and result.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="-124" />
         <source>Resubmit…</source>
         <translation>Resubmit…</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+19" />
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Request</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The request the task was sent with.</source>
+        <translation>The request the task was sent with.</translation>
+    </message>
+    <message>
+        <location line="+28" />
         <source>The tasks cannot be listed.
 %1</source>
         <translation>The tasks cannot be listed.
 %1</translation>
     </message>
+    <message numerus="yes">
+        <location line="+109" />
+        <source>Cancelling %n task(s)…</source>
+        <translation>
+            <numerusform>Cancelling %n task(s)…</numerusform>
+            <numerusform>Cancelling %n task(s)…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15" />
+        <source>Cancellation requested for %n task(s).</source>
+        <translation>
+            <numerusform>Cancellation requested for %n task(s).</numerusform>
+            <numerusform>Cancellation requested for %n task(s).</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+61" />
+        <location line="+1" />
+        <source>%1 of %2 cancellations failed.</source>
+        <translation>%1 of %2 cancellations failed.</translation>
+    </message>
+    <message>
+        <location line="+9" />
         <source>Loading task %1…</source>
         <translation>Loading task %1…</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+11" />
         <source>Task %1 no longer exists (past its retention).</source>
         <translation>Task %1 no longer exists (past its retention).</translation>
     </message>

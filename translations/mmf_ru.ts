@@ -64,16 +64,98 @@
         <source>The server cannot be reached. Check the address and that the server is running.</source>
         <translation>Сервер недоступен. Проверьте адрес и то, что сервер запущен.</translation>
     </message>
+    <message>
+        <location line="+15"/>
+        <source>an object is not closed: a &apos;}&apos; or a &apos;,&apos; is missing</source>
+        <translation>объект не закрыт: не хватает «}» или «,»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a &apos;:&apos; is missing after a member name</source>
+        <translation>после имени поля не хватает «:»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a list is not closed: a &apos;]&apos; or a &apos;,&apos; is missing</source>
+        <translation>список не закрыт: не хватает «]» или «,»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a &apos;,&apos; is missing between two values</source>
+        <translation>между двумя значениями не хватает «,»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>this is not a JSON value (text needs double quotes; true, false and null are lower case)</source>
+        <translation>это не значение JSON (текст берётся в двойные кавычки; true, false и null пишутся строчными)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>the text ends inside a number</source>
+        <translation>текст обрывается внутри числа</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>this number is not valid</source>
+        <translation>неверное число</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>this escape sequence is not valid</source>
+        <translation>неверная escape-последовательность</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the text is not valid UTF-8</source>
+        <translation>текст не в кодировке UTF-8</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a string is not closed: a &apos;&quot;&apos; is missing</source>
+        <translation>строка не закрыта: не хватает «&quot;»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>an object ({…}) was expected</source>
+        <translation>ожидался объект ({…})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the JSON is nested too deeply</source>
+        <translation>слишком глубокая вложенность JSON</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the JSON is too large</source>
+        <translation>JSON слишком большой</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>there is more text after the end of the JSON</source>
+        <translation>после конца JSON есть ещё текст</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the JSON is not valid</source>
+        <translation>JSON неверен</translation>
+    </message>
 </context>
 <context>
     <name>FormModel</name>
     <message>
-        <location filename="../app/core/FormModel.cpp" line="+241"/>
+        <location filename="../app/core/FormModel.cpp" line="+224"/>
+        <source>%1 is required.</source>
+        <translation>Поле «%1» обязательно.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <location line="+93"/>
         <source>%1 must be at least %2.</source>
         <translation>%1: значение должно быть не меньше %2.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-90"/>
+        <location line="+92"/>
         <source>%1 must be at most %2.</source>
         <translation>%1: значение должно быть не больше %2.</translation>
     </message>
@@ -131,7 +213,7 @@
 <context>
     <name>mmf::studio::DashboardPage</name>
     <message>
-        <location filename="../app/gui/DashboardPage.cpp" line="+142"/>
+        <location filename="../app/gui/DashboardPage.cpp" line="+171"/>
         <source>Live models</source>
         <translation>Работающие модели</translation>
     </message>
@@ -147,6 +229,51 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Throughput per model (tasks/s)</source>
+        <translation>Пропускная способность по моделям (задач/с)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failures per model (tasks/s)</source>
+        <translation>Сбои по моделям (задач/с)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latency per model, end to end (ms): p50 solid, p99 dashed</source>
+        <translation>Задержка по моделям, от отправки до результата (мс): p50 — сплошная, p99 — пунктир</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Window:</source>
+        <translation>Период:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>5 minutes</source>
+        <translation>5 минут</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>1 hour</source>
+        <translation>1 час</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>24 hours</source>
+        <translation>24 часа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overview</source>
+        <translation>Обзор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Per model</source>
+        <translation>По моделям</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Replicas per model: desired and current</source>
         <translation>Реплики по моделям: нужные и текущие</translation>
     </message>
@@ -156,7 +283,23 @@
         <translation>Пул ресурсов</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+155"/>
+        <source>live</source>
+        <translation>активные</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+1"/>
+        <source>/s</source>
+        <translation>/с</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source> ms</source>
+        <translation> мс</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>%1: %2 of %3 used</source>
         <translation>%1: занято %2 из %3</translation>
     </message>
@@ -175,17 +318,22 @@
         <source>Waiting for the scaler…</source>
         <translation>Ожидание масштабировщика…</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+2"/>
-        <source>%n model(s) under the scaler.</source>
+        <source>No model is under the scaler: the replica chart shows the instances that run.</source>
+        <translation>Ни одна модель не управляется масштабировщиком: на графике реплик — работающие экземпляры.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n model(s) under the scaler; the others show the instances that run.</source>
         <translation>
-            <numerusform>%n модель под управлением масштабировщика.</numerusform>
-            <numerusform>%n модели под управлением масштабировщика.</numerusform>
-            <numerusform>%n моделей под управлением масштабировщика.</numerusform>
+            <numerusform>%n модель управляется масштабировщиком; для остальных показаны работающие экземпляры.</numerusform>
+            <numerusform>%n модели управляются масштабировщиком; для остальных показаны работающие экземпляры.</numerusform>
+            <numerusform>%n моделей управляются масштабировщиком; для остальных показаны работающие экземпляры.</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Desired</source>
         <translation>Нужно</translation>
     </message>
@@ -349,43 +497,43 @@
 <context>
     <name>mmf::studio::FieldEditor</name>
     <message>
-        <location filename="../app/gui/FieldEditor.cpp" line="+154"/>
+        <location filename="../app/gui/editors/LineValueEditor.cpp" line="+16"/>
         <source>a whole number from 0 to 4294967295</source>
         <translation>целое число от 0 до 4294967295</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+3"/>
         <source>a number, e.g. 3.14 or 1e-3</source>
         <translation>число, например 3.14 или 1e-3</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>a whole number (64-bit)</source>
         <translation>целое число (64 бита)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>a whole number from 0 (64-bit)</source>
         <translation>целое число от 0 (64 бита)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>seconds, e.g. 1.5s</source>
         <translation>секунды, например 1.5s</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../app/gui/editors/TextValueEditor.cpp" line="+22"/>
         <source>JSON, e.g. {&quot;key&quot;: 1}</source>
         <translation>JSON, например {&quot;key&quot;: 1}</translation>
     </message>
     <message>
-        <location line="+105"/>
-        <location line="+80"/>
+        <location filename="../app/gui/editors/BytesValueEditor.cpp" line="+37"/>
+        <location line="+79"/>
         <source>No data</source>
         <translation>Нет данных</translation>
     </message>
     <message>
-        <location line="-75"/>
+        <location line="-74"/>
         <source>Choose file…</source>
         <translation>Выбрать файл…</translation>
     </message>
@@ -395,7 +543,7 @@
         <translation>Очистить</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Images (*.png *.jpg *.jpeg *.bmp *.gif);;All files (*)</source>
         <translation>Изображения (*.png *.jpg *.jpeg *.bmp *.gif);;Все файлы (*)</translation>
     </message>
@@ -405,7 +553,7 @@
         <translation>Все файлы (*)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Choose a file</source>
         <translation>Выберите файл</translation>
     </message>
@@ -425,7 +573,7 @@
         <translation>Не удаётся прочитать файл</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+27"/>
         <source>%1 image, %2×%3, %4</source>
         <translation>Изображение «%1», %2×%3, %4</translation>
     </message>
@@ -435,22 +583,22 @@
         <translation>без имени</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Data</source>
         <translation>Данные</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location filename="../app/gui/editors/TimestampValueEditor.cpp" line="+23"/>
         <source>local time</source>
         <translation>местное время</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location filename="../app/gui/editors/SingleFieldEditor.cpp" line="+19"/>
         <source>Set</source>
         <translation>Задать</translation>
     </message>
@@ -465,7 +613,7 @@
         <translation>Оставьте флажок снятым, чтобы не передавать поле (None).</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location filename="../app/gui/editors/ListFieldEditor.cpp" line="+30"/>
         <source>Add entry</source>
         <translation>Добавить запись</translation>
     </message>
@@ -475,7 +623,7 @@
         <translation>Добавить элемент</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+81"/>
         <source>Key</source>
         <translation>Ключ</translation>
     </message>
@@ -495,7 +643,7 @@
         <translation>Удалить</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+53"/>
         <source>empty</source>
         <translation>пусто</translation>
     </message>
@@ -509,20 +657,25 @@
         </translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location filename="../app/gui/editors/OneofFieldEditor.cpp" line="+23"/>
         <source>(none)</source>
         <translation>(нет)</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location filename="../app/gui/FieldEditor.cpp" line="+35"/>
         <source>Dictionary</source>
         <translation>Словарь</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/editors/IntegerValueEditor.cpp" line="+62"/>
+        <source>%1 is outside the allowed range %2 to %3: it was not taken.</source>
+        <translation>%1 вне допустимого диапазона от %2 до %3: значение не принято.</translation>
     </message>
 </context>
 <context>
     <name>mmf::studio::LogView</name>
     <message>
-        <location filename="../app/gui/LogView.cpp" line="+16"/>
+        <location filename="../app/gui/LogView.cpp" line="+20"/>
         <location line="+7"/>
         <source>The task&apos;s log appears here.</source>
         <translation>Здесь появится журнал задачи.</translation>
@@ -611,7 +764,7 @@
         <translation>О &amp;Qt</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+102"/>
         <source>Signing in to %1…</source>
         <translation>Вход на %1…</translation>
     </message>
@@ -816,7 +969,7 @@
         <translation>Обновить</translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+178"/>
         <source>Choose a model in the list to see its details.</source>
         <translation>Выберите модель в списке, чтобы увидеть подробности.</translation>
     </message>
@@ -871,7 +1024,7 @@
         <translation>ещё не было</translation>
     </message>
     <message numerus="yes">
-        <location line="+68"/>
+        <location line="+70"/>
         <source>Replayed %n task(s); %1 no longer there.</source>
         <translation>
             <numerusform>Повторена %n задача; %1 уже не было.</numerusform>
@@ -970,7 +1123,7 @@
 <context>
     <name>mmf::studio::ModelsPage</name>
     <message>
-        <location filename="../app/gui/ModelsPage.cpp" line="+205"/>
+        <location filename="../app/gui/ModelsPage.cpp" line="+201"/>
         <source>Field</source>
         <translation>Поле</translation>
     </message>
@@ -985,12 +1138,12 @@
         <translation>Описание</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-74"/>
         <source>&lt;h3&gt;Live models&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Работающие модели&lt;/h3&gt;</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+7"/>
         <source>Filter by name or project</source>
         <translation>Фильтр по имени или проекту</translation>
     </message>
@@ -1073,7 +1226,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::RequestForm</name>
     <message>
-        <location filename="../app/gui/RequestForm.cpp" line="+40"/>
+        <location filename="../app/gui/RequestForm.cpp" line="+43"/>
         <source>This request has no fields.</source>
         <translation>У этого запроса нет полей.</translation>
     </message>
@@ -1081,7 +1234,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::ResultView</name>
     <message>
-        <location filename="../app/gui/ResultView.cpp" line="+87"/>
+        <location filename="../app/gui/ResultView.cpp" line="+123"/>
         <location line="+13"/>
         <source>Result</source>
         <translation>Результат</translation>
@@ -1093,14 +1246,24 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+49"/>
         <source>No result yet. Submit a task to see its result here.</source>
         <translation>Результата пока нет. Отправьте задачу, и её результат появится здесь.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+19"/>
+        <source>The result appears here when the task has finished.</source>
+        <translation>Результат появится здесь, когда задача завершится.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The task was cancelled.</source>
         <translation>Задача отменена.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No result: the task was cancelled before it finished.</source>
+        <translation>Результата нет: задача отменена до завершения.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1108,31 +1271,76 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Задача завершилась ошибкой во всех попытках и отложена как недоставленная: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>No result: every attempt failed. An admin can replay the task from the model&apos;s dead letters.</source>
+        <translation>Результата нет: все попытки завершились ошибкой. Администратор может повторить задачу из «мёртвых писем» модели.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The task failed (%1): %2</source>
         <translation>Задача завершилась ошибкой (%1): %2</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+1"/>
+        <source>No result: the task failed.</source>
+        <translation>Результата нет: задача завершилась ошибкой.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Succeeded</source>
         <translation>Успешно</translation>
     </message>
     <message>
-        <location line="+41"/>
-        <location line="+120"/>
-        <location line="+42"/>
+        <location line="+25"/>
+        <source>The result has no data at %1.</source>
+        <translation>В результате нет данных в %1.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1 — %2×%3</source>
+        <translation>%1 — %2×%3</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Enlarge</source>
+        <translation>Увеличить</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save image…</source>
+        <translation>Сохранить изображение…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Save the picture</source>
+        <translation>Сохранить изображение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pictures (*.png *.jpg);;All files (*)</source>
+        <translation>Изображения (*.png *.jpg);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot save the picture: %1</source>
+        <translation>Не удалось сохранить изображение: %1</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <location line="+122"/>
+        <location line="+31"/>
         <location line="+13"/>
         <location line="+13"/>
         <source>None</source>
         <translation>None</translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-148"/>
         <source>(empty list)</source>
         <translation>(пустой список)</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+65"/>
         <source>(empty map)</source>
         <translation>(пустой словарь)</translation>
     </message>
@@ -1147,12 +1355,33 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Значение</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="-154"/>
         <source>%1×%2, %3</source>
         <translation>%1×%2, %3</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-233"/>
+        <location line="+34"/>
+        <source>Save result…</source>
+        <translation>Сохранить результат…</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Save the result</source>
+        <translation>Сохранить результат</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot save the result: %1</source>
+        <translation>Не удалось сохранить результат: %1</translation>
+    </message>
+    <message>
+        <location line="+412"/>
         <source>(no data)</source>
         <translation>(нет данных)</translation>
     </message>
@@ -1315,7 +1544,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::SubmitPage</name>
     <message>
-        <location filename="../app/gui/SubmitPage.cpp" line="+49"/>
+        <location filename="../app/gui/SubmitPage.cpp" line="+57"/>
         <source>&lt;b&gt;Model:&lt;/b&gt;</source>
         <translation>&lt;b&gt;Модель:&lt;/b&gt;</translation>
     </message>
@@ -1325,7 +1554,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Выберите модель</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+16"/>
         <source>Request</source>
         <translation>Запрос</translation>
     </message>
@@ -1365,6 +1594,41 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>JSON</translation>
     </message>
     <message>
+        <location line="+33"/>
+        <source>Example</source>
+        <translation>Пример</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fill the form with the model&apos;s example request</source>
+        <translation>Заполнить форму примером запроса модели</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recent</source>
+        <translation>Недавние</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last requests sent to this model</source>
+        <translation>Последние запросы к этой модели</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy as</source>
+        <translation>Копировать как</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>curl command</source>
+        <translation>команду curl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>mmfctl command</source>
+        <translation>команду mmfctl</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Clear</source>
         <translation>Очистить</translation>
@@ -1375,17 +1639,18 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Отправить</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Task</source>
         <translation>Задача</translation>
     </message>
     <message>
         <location line="+6"/>
+        <location line="+463"/>
         <source>No task yet.</source>
         <translation>Задач пока нет.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-449"/>
         <source>Cancel task</source>
         <translation>Отменить задачу</translation>
     </message>
@@ -1400,27 +1665,52 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>&lt;b&gt;Результат&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+25"/>
         <source>The model %1 is no longer live.</source>
         <translation>Модель %1 больше не работает.</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+55"/>
+        <source>Attempt %1 failed (%2: %3); the task is queued again.</source>
+        <translation>Попытка %1 не удалась (%2: %3); задача снова в очереди.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Attempt %1 failed (%2: %3); the next attempt is due at %4.</source>
+        <translation>Попытка %1 не удалась (%2: %3); следующая попытка в %4.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Live connection lost; reconnecting (the status is polled meanwhile)…</source>
         <translation>Соединение в реальном времени потеряно; переподключение (пока состояние опрашивается)…</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+364"/>
+        <source>, attempt %1</source>
+        <translation>, попытка %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source> at %1</source>
+        <translation> в %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&lt;br/&gt;Last error: %1</source>
+        <translation>&lt;br/&gt;Последняя ошибка: %1</translation>
+    </message>
+    <message>
+        <location line="-373"/>
         <source>Live connection restored.</source>
         <translation>Соединение в реальном времени восстановлено.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+126"/>
         <source>Loading %1…</source>
         <translation>Загрузка %1…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+21"/>
         <source>The model %1 is gone: it has no live instance.</source>
         <translation>Модели %1 больше нет: у неё нет работающих экземпляров.</translation>
     </message>
@@ -1430,43 +1720,42 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Не удаётся прочитать дескрипторы модели: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location line="+42"/>
-        <source>Fix the form first: %1</source>
-        <translation>Сначала исправьте форму: %1</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>The JSON is not an object.</source>
-        <translation>JSON не является объектом.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>The JSON does not fit the request: %1</source>
-        <translation>JSON не подходит к запросу: %1</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>The JSON is not valid: %1</source>
-        <translation>Некорректный JSON: %1</translation>
-    </message>
-    <message>
-        <location line="+14"/>
-        <location line="+11"/>
+        <location line="+59"/>
         <source>%1 (field %2)</source>
         <translation>%1 (поле %2)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="-205"/>
         <source>The model %1 is gone.</source>
         <translation>Модели %1 больше нет.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+228"/>
+        <source>The form has an invalid field, so the JSON was not updated: %1</source>
+        <translation>В форме есть неверное поле, поэтому JSON не обновлён: %1</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>The JSON is not valid at line %1, column %2: %3</source>
+        <translation>JSON неверен в строке %1, столбце %2: %3</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The JSON must be an object ({…}) holding the request&apos;s fields.</source>
+        <translation>JSON должен быть объектом ({…}) с полями запроса.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Choose a model first.</source>
+        <translation>Сначала выберите модель.</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>Task %1 submitted to %2.</source>
         <translation>Задача %1 отправлена модели %2.</translation>
     </message>
@@ -1481,12 +1770,12 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Задача &lt;b&gt;%1&lt;/b&gt;: &lt;span style=&quot;color:%3&quot;&gt;%2&lt;/span&gt;</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="-354"/>
         <source>Cancelling failed: %1</source>
         <translation>Не удалось отменить: %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-3"/>
         <source>Cancellation requested.</source>
         <translation>Запрошена отмена.</translation>
     </message>
@@ -1494,7 +1783,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::TaskListModel</name>
     <message>
-        <location filename="../app/core/TaskListModel.cpp" line="+65"/>
+        <location filename="../app/core/TaskListModel.cpp" line="+122"/>
         <source>Queued</source>
         <translation>В очереди</translation>
     </message>
@@ -1523,8 +1812,17 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <source>Dead-lettered</source>
         <translation>Недоставлена</translation>
     </message>
+    <message numerus="yes">
+        <location line="+28"/>
+        <source>%1 (%n sub-task(s))</source>
+        <translation>
+            <numerusform>%1 (%n подзадача)</numerusform>
+            <numerusform>%1 (%n подзадачи)</numerusform>
+            <numerusform>%1 (%n подзадач)</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+44"/>
+        <location line="+20"/>
         <source>%1 ms</source>
         <translation>%1 мс</translation>
     </message>
@@ -1577,12 +1875,12 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::TasksPage</name>
     <message>
-        <location filename="../app/gui/TasksPage.cpp" line="+72"/>
+        <location filename="../app/gui/TasksPage.cpp" line="+80"/>
         <source>&lt;h3&gt;My tasks&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Мои задачи&lt;/h3&gt;</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+6"/>
         <source>Model:</source>
         <translation>Модель:</translation>
     </message>
@@ -1597,7 +1895,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Состояние:</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Any status</source>
         <translation>Любое состояние</translation>
     </message>
@@ -1607,39 +1905,83 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Обновить</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+6"/>
+        <source>Cancel selected</source>
+        <translation>Отменить выбранные</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No tasks yet. Submit one from the Submit page.</source>
         <translation>Задач пока нет. Отправьте задачу на странице «Отправить».</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Task</source>
         <translation>Задача</translation>
     </message>
     <message>
         <location line="+6"/>
+        <location line="+134"/>
         <source>Select a task to see its log and result.</source>
         <translation>Выберите задачу, чтобы увидеть её журнал и результат.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-124"/>
         <source>Resubmit…</source>
         <translation>Отправить повторно…</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+19"/>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Request</source>
+        <translation>Запрос</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The request the task was sent with.</source>
+        <translation>Запрос, с которым была отправлена задача.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>The tasks cannot be listed.
 %1</source>
         <translation>Не удаётся получить список задач.
 %1</translation>
     </message>
+    <message numerus="yes">
+        <location line="+109"/>
+        <source>Cancelling %n task(s)…</source>
+        <translation>
+            <numerusform>Отмена %n задачи…</numerusform>
+            <numerusform>Отмена %n задач…</numerusform>
+            <numerusform>Отмена %n задач…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>Cancellation requested for %n task(s).</source>
+        <translation>
+            <numerusform>Запрошена отмена %n задачи.</numerusform>
+            <numerusform>Запрошена отмена %n задач.</numerusform>
+            <numerusform>Запрошена отмена %n задач.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+61"/>
+        <location line="+1"/>
+        <source>%1 of %2 cancellations failed.</source>
+        <translation>Не удалось отменить %1 из %2.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Loading task %1…</source>
         <translation>Загрузка задачи %1…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Task %1 no longer exists (past its retention).</source>
         <translation>Задачи %1 больше нет (срок хранения истёк).</translation>
     </message>

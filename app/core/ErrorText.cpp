@@ -55,4 +55,43 @@ QString forResult(const ApiResult& result)
     return forError(*result.error);
 }
 
+QString forJsonParseError(QJsonParseError::ParseError error)
+{
+    switch (error) {
+    case QJsonParseError::NoError:
+        return {};
+    case QJsonParseError::UnterminatedObject:
+        return QCoreApplication::translate("ErrorText", "an object is not closed: a '}' or a ',' is missing");
+    case QJsonParseError::MissingNameSeparator:
+        return QCoreApplication::translate("ErrorText", "a ':' is missing after a member name");
+    case QJsonParseError::UnterminatedArray:
+        return QCoreApplication::translate("ErrorText", "a list is not closed: a ']' or a ',' is missing");
+    case QJsonParseError::MissingValueSeparator:
+        return QCoreApplication::translate("ErrorText", "a ',' is missing between two values");
+    case QJsonParseError::IllegalValue:
+        return QCoreApplication::translate(
+            "ErrorText",
+            "this is not a JSON value (text needs double quotes; true, false and null are lower case)");
+    case QJsonParseError::TerminationByNumber:
+        return QCoreApplication::translate("ErrorText", "the text ends inside a number");
+    case QJsonParseError::IllegalNumber:
+        return QCoreApplication::translate("ErrorText", "this number is not valid");
+    case QJsonParseError::IllegalEscapeSequence:
+        return QCoreApplication::translate("ErrorText", "this escape sequence is not valid");
+    case QJsonParseError::IllegalUTF8String:
+        return QCoreApplication::translate("ErrorText", "the text is not valid UTF-8");
+    case QJsonParseError::UnterminatedString:
+        return QCoreApplication::translate("ErrorText", "a string is not closed: a '\"' is missing");
+    case QJsonParseError::MissingObject:
+        return QCoreApplication::translate("ErrorText", "an object ({…}) was expected");
+    case QJsonParseError::DeepNesting:
+        return QCoreApplication::translate("ErrorText", "the JSON is nested too deeply");
+    case QJsonParseError::DocumentTooLarge:
+        return QCoreApplication::translate("ErrorText", "the JSON is too large");
+    case QJsonParseError::GarbageAtEnd:
+        return QCoreApplication::translate("ErrorText", "there is more text after the end of the JSON");
+    }
+    return QCoreApplication::translate("ErrorText", "the JSON is not valid");
+}
+
 } // namespace mmf::studio::ErrorText

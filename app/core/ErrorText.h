@@ -2,6 +2,7 @@
 
 #include "core/ApiClient.h"
 
+#include <QJsonParseError>
 #include <QString>
 
 namespace mmf::studio {
@@ -14,6 +15,8 @@ namespace ErrorText {
 QString forCode(ErrorCode code);
 QString forResult(const ApiResult& result);
 QString forError(const Error& error);
+// What a JSON syntax error is, in words (Qt's own parser messages are English only).
+QString forJsonParseError(QJsonParseError::ParseError error);
 
 } // namespace ErrorText
 } // namespace mmf::studio

@@ -126,6 +126,7 @@ FormField describeField(const gp::FieldDescriptor* field, int depth)
     out.help = helpOf(field);
     out.repeated = field->is_repeated();
     out.hasPresence = field->has_optional_keyword();
+    out.ui.example = QJsonValue(QJsonValue::Undefined);
     if (const auto ui = uiOptionsOf(field)) {
         out.ui.widget = int(ui->widget());
         if (ui->has_min())
@@ -135,6 +136,14 @@ FormField describeField(const gp::FieldDescriptor* field, int depth)
         out.ui.unit = QString::fromStdString(ui->unit());
         for (const std::string& label : ui->labels())
             out.ui.labels.append(QString::fromStdString(label));
+        out.ui.required = ui->required();
+        out.ui.columns = int(ui->columns());
+        if (!ui->example().empty()) {
+            const QJsonDocument parsed =
+                QJsonDocument::fromJson("[" + QByteArray::fromStdString(ui->example()) + "]");
+            if (parsed.isArray() && parsed.array().size() == 1)
+                out.ui.example = parsed.array().at(0);
+        }
     }
     out.kind = scalarKind(field);
     if (out.kind == FormField::Enum) {
@@ -181,7 +190,111 @@ Error fieldError(const FormField& field, QString message)
     return Error::invalidArgument(std::move(message), field.name);
 }
 
+// The member of a request object holding a field: protobuf JSON accepts the proto name and the JSON name.
+QJsonValue memberOf(const QJsonObject& object, const FormField& field)
+{
+    const QJsonValue value = object.value(field.name);
+    if (!value.isUndefined() || !field.descriptor)
+        return value;
+    return object.value(QString::fromStdString(field.descriptor->json_name()));
+}
+
+double numberOf(const QJsonValue& value)
+{
+    return value.isString() ? value.toString().toDouble() : value.toDouble();
+}
+
+std::optional<Error> checkValue(const FormField& field, const QJsonValue& value, const QString& path);
+
+std::optional<Error> checkFields(const std::vector<FormField>& fields, const QJsonObject& object,
+                                 const QString& prefix)
+{
+    for (const FormField& field : fields) {
+        if (field.kind == FormField::Oneof) {
+            if (auto error = checkFields(field.children, object, prefix))
+                return error;
+            continue;
+        }
+        const QString path = prefix + field.name;
+        const QJsonValue value = memberOf(object, field);
+        const bool empty = value.isUndefined() || value.isNull() ||
+                           (value.isString() && value.toString().isEmpty()) ||
+                           (value.isArray() && value.toArray().isEmpty()) ||
+                           (value.isObject() && field.isMap && value.toObject().isEmpty());
+        if (field.ui.required && empty) {
+            Error error = Error::invalidArgument(FormModel::tr("%1 is required.").arg(field.label), path);
+            return error;
+        }
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (field.isMap) {
+            const QJsonObject map = value.toObject();
+            for (auto it = map.begin(); it != map.end(); ++it) {
+                if (auto error = checkValue(field.children[1], it.value(),
+                                            path + QStringLiteral("[%1]").arg(it.key())))
+                    return error;
+            }
+        } else if (field.repeated) {
+            const QJsonArray list = value.toArray();
+            for (qsizetype i = 0; i < list.size(); ++i) {
+                if (auto error = checkValue(field, list.at(i), path + QStringLiteral("[%1]").arg(i)))
+                    return error;
+            }
+        } else if (auto error = checkValue(field, value, path)) {
+            return error;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> checkValue(const FormField& field, const QJsonValue& value, const QString& path)
+{
+    if (field.kind == FormField::Message && !field.isMap)
+        return checkFields(field.children, value.toObject(), path + QLatin1Char('.'));
+    if (!field.isNumber() || (!field.ui.min && !field.ui.max))
+        return std::nullopt;
+    const double number = numberOf(value);
+    if (field.ui.min && number < *field.ui.min)
+        return Error::invalidArgument(FormModel::tr("%1 must be at least %2.")
+                                          .arg(field.label, QString::number(*field.ui.min, 'g', 16)),
+                                      path);
+    if (field.ui.max && number > *field.ui.max)
+        return Error::invalidArgument(
+            FormModel::tr("%1 must be at most %2.").arg(field.label, QString::number(*field.ui.max, 'g', 16)),
+            path);
+    return std::nullopt;
+}
+
 } // namespace
+
+Result<void> FormModel::check(const std::vector<FormField>& fields, const QJsonObject& request)
+{
+    if (auto error = checkFields(fields, request, {}))
+        return *error;
+    return {};
+}
+
+QJsonObject FormModel::example(const std::vector<FormField>& fields)
+{
+    QJsonObject out;
+    for (const FormField& field : fields) {
+        if (field.kind == FormField::Oneof) {
+            const QJsonObject member = example(field.children);
+            if (!member.isEmpty()) // one member only
+                out.insert(member.begin().key(), member.begin().value());
+            continue;
+        }
+        // A default-constructed hint holds null: no example either.
+        if (!field.ui.example.isUndefined() && !field.ui.example.isNull()) {
+            out.insert(field.name, field.ui.example);
+        } else if (field.kind == FormField::Message && !field.repeated && !field.isMap) {
+            const QJsonObject nested = example(field.children);
+            if (!nested.isEmpty())
+                out.insert(field.name, nested);
+        }
+    }
+    return out;
+}
 
 std::vector<FormField> FormModel::describe(const gp::Descriptor* type, int maxDepth)
 {

@@ -28,12 +28,16 @@ struct UiHints
         Multiline = 3,
         Slider = 4,
         Secret = 5,
+        Grid = 6,
     };
     int widget = Default;
     std::optional<double> min;
     std::optional<double> max;
     QString unit;
     QStringList labels;
+    bool required = false;
+    int columns = 0;
+    QJsonValue example; // undefined when the field has none
 };
 
 // What one editor edits. A message field has `children`; a map has children {key, value}; a oneof group is a
@@ -99,6 +103,14 @@ public:
     static QJsonValue defaultValue(const FormField& field);
     static QString minimumOf(const FormField& field);
     static QString maximumOf(const FormField& field);
+    // The checks the descriptor's (mmf.ui) options ask for, on a whole request as protobuf JSON (what the
+    // Form tab built or the JSON tab holds): min/max of every number (elements of lists and map values too)
+    // and `required` fields. The first problem as invalid_argument with Error::field = its path
+    // ("points[1].x", "counts[apples]").
+    static Result<void> check(const std::vector<FormField>& fields, const QJsonObject& request);
+    // An example request built from the fields' (mmf.ui) examples (nested messages included); empty when
+    // no field has one.
+    static QJsonObject example(const std::vector<FormField>& fields);
 };
 
 } // namespace mmf::studio

@@ -10,13 +10,34 @@
 
 namespace mmf::studio {
 
+namespace {
+constexpr int kMinutesKept = 24 * 60;
+}
+
 StatsHistory::StatsHistory(const Clock& clock, int capacity, QObject* parent)
     : QObject(parent)
     , m_clock(clock)
-    , m_live(capacity)
-    , m_instances(capacity)
-    , m_queue(capacity)
-{}
+{
+    for (int metric = 0; metric < MetricCount; ++metric) {
+        m_seconds[metric] = TimeSeriesBuffer(capacity);
+        m_minutes[metric] = TimeSeriesBuffer(kMinutesKept);
+    }
+}
+
+void StatsHistory::append(Metric metric, const QString& series, qint64 ts, double value)
+{
+    m_seconds[metric].append(series, ts, value);
+    MinuteAverage& average = m_averages[metric][series];
+    const qint64 minute = ts / 60000;
+    if (average.count > 0 && average.minute != minute) {
+        // Stamped at the middle of its minute.
+        m_minutes[metric].append(series, average.minute * 60000 + 30000, average.sum / average.count);
+        average = {};
+    }
+    average.minute = minute;
+    average.sum += value;
+    ++average.count;
+}
 
 void StatsHistory::ingestStats(const QJsonObject& push)
 {
@@ -44,8 +65,12 @@ void StatsHistory::ingestStats(const QJsonObject& push)
         const QString status = model.value(QStringLiteral("status")).toString();
         if (status.isEmpty() ? instances > 0 : status == QLatin1String("live"))
             ++live;
-        m_instances.append(name, ts, instances);
-        m_queue.append(name, ts, model.value(QStringLiteral("queue_depth")).toDouble());
+        append(Instances, name, ts, instances);
+        append(QueueDepth, name, ts, model.value(QStringLiteral("queue_depth")).toDouble());
+        append(Throughput, name, ts, model.value(QStringLiteral("tasks_per_s")).toDouble());
+        append(Failures, name, ts, model.value(QStringLiteral("failed_per_s")).toDouble());
+        append(LatencyP50, name, ts, model.value(QStringLiteral("p50_ms")).toDouble());
+        append(LatencyP99, name, ts, model.value(QStringLiteral("p99_ms")).toDouble());
         if (model.contains(QStringLiteral("desired")) || model.contains(QStringLiteral("current"))) {
             ScalerModel& scaled = scalerModel(name);
             scaled.desired = model.value(QStringLiteral("desired")).toInt(scaled.desired);
@@ -54,13 +79,13 @@ void StatsHistory::ingestStats(const QJsonObject& push)
         }
     }
     // Models that went away drop to zero rather than freezing at their last value.
-    for (const QString& name : m_instances.seriesNames()) {
+    for (const QString& name : m_seconds[Instances].seriesNames()) {
         if (!seen.contains(name)) {
-            m_instances.append(name, ts, 0);
-            m_queue.append(name, ts, 0);
+            for (Metric metric : {Instances, QueueDepth, Throughput, Failures})
+                append(metric, name, ts, 0);
         }
     }
-    m_live.append(liveSeries(), ts, live);
+    append(LiveModels, liveSeries(), ts, live);
 
     const QJsonObject pool = push.value(QStringLiteral("pool")).toObject();
     if (!pool.isEmpty()) {
@@ -129,9 +154,11 @@ void StatsHistory::setScalerUnavailable()
 
 void StatsHistory::clear()
 {
-    m_live.clear();
-    m_instances.clear();
-    m_queue.clear();
+    for (int metric = 0; metric < MetricCount; ++metric) {
+        m_seconds[metric].clear();
+        m_minutes[metric].clear();
+        m_averages[metric].clear();
+    }
     m_scaler = {};
     m_samples = 0;
     emit sampled();

@@ -23,18 +23,18 @@ QString shownTime(const QDateTime& time)
 } // namespace
 
 TaskListModel::TaskListModel(ApiClient& api, EventStream& events, QObject* parent)
-    : QAbstractTableModel(parent)
+    : QAbstractItemModel(parent)
     , m_api(api)
 {
     connect(&events, &EventStream::statusReceived, this,
             [this](const QString& taskId, const QString& model, const QString& status, int attempts) {
-                if (rowOf(taskId) < 0)
+                if (!contains(taskId))
                     return;
                 QJsonObject update{{QStringLiteral("task_id"), taskId},
                                    {QStringLiteral("status"), status},
                                    {QStringLiteral("attempts"), attempts}};
                 const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-                const QJsonObject current = taskAt(rowOf(taskId));
+                const QJsonObject current = task(taskId);
                 if (status == QLatin1String("running") && !current.contains(QLatin1String("started_at")))
                     update.insert(QStringLiteral("started_at"), now);
                 if (isFinal(status) && current.value(QLatin1String("finished_at")).toString().isEmpty())
@@ -44,19 +44,76 @@ TaskListModel::TaskListModel(ApiClient& api, EventStream& events, QObject* paren
             });
     connect(&events, &EventStream::resultReceived, this,
             [this](const QString& taskId, const QString& status, const QJsonValue&, const QJsonObject&) {
-                if (rowOf(taskId) >= 0)
+                if (contains(taskId))
                     upsert({{QStringLiteral("task_id"), taskId}, {QStringLiteral("status"), status}});
             });
 }
 
+const TaskListModel::Node* TaskListModel::nodeAt(const QModelIndex& index) const
+{
+    const quintptr serial = serialAt(index);
+    const auto it = m_bySerial.constFind(serial);
+    return it == m_bySerial.cend() ? nullptr : &it.value();
+}
+
+quintptr TaskListModel::serialAt(const QModelIndex& index) const
+{
+    if (!index.isValid() || index.model() != this)
+        return 0;
+    if (index.internalId() == 0)
+        return m_roots.value(index.row());
+    const auto parent = m_bySerial.constFind(index.internalId());
+    return parent == m_bySerial.cend() ? 0 : parent->children.value(index.row());
+}
+
+QModelIndex TaskListModel::indexOfSerial(quintptr serial, int column) const
+{
+    const auto it = m_bySerial.constFind(serial);
+    if (it == m_bySerial.cend())
+        return {};
+    if (it->parent == 0) {
+        const int row = int(m_roots.indexOf(serial));
+        return row < 0 ? QModelIndex() : createIndex(row, column, quintptr(0));
+    }
+    const int row = int(m_bySerial.value(it->parent).children.indexOf(serial));
+    return row < 0 ? QModelIndex() : createIndex(row, column, it->parent);
+}
+
+QModelIndex TaskListModel::index(int row, int column, const QModelIndex& parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    if (!parent.isValid())
+        return row < m_roots.size() ? createIndex(row, column, quintptr(0)) : QModelIndex();
+    if (parent.internalId() != 0 || parent.column() != 0)
+        return {}; // two levels only
+    const quintptr top = m_roots.value(parent.row());
+    if (top == 0 || row >= m_bySerial.value(top).children.size())
+        return {};
+    return createIndex(row, column, top);
+}
+
+QModelIndex TaskListModel::parent(const QModelIndex& child) const
+{
+    if (!child.isValid() || child.internalId() == 0)
+        return {};
+    const int row = int(m_roots.indexOf(child.internalId()));
+    return row < 0 ? QModelIndex() : createIndex(row, 0, quintptr(0));
+}
+
 int TaskListModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : int(m_tasks.size());
+    if (!parent.isValid())
+        return int(m_roots.size());
+    if (parent.internalId() != 0 || parent.column() != 0)
+        return 0;
+    return int(m_bySerial.value(m_roots.value(parent.row())).children.size());
 }
 
 int TaskListModel::columnCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    Q_UNUSED(parent);
+    return ColumnCount;
 }
 
 QString TaskListModel::statusText(const QString& status)
@@ -84,9 +141,10 @@ bool TaskListModel::isFinal(const QString& status)
 
 QVariant TaskListModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid() || index.row() >= m_tasks.size())
+    const Node* node = nodeAt(index);
+    if (!node)
         return {};
-    const QJsonObject& task = m_tasks.at(index.row());
+    const QJsonObject& task = node->task;
     const QString status = task.value(QLatin1String("status")).toString();
     switch (role) {
     case TaskIdRole:
@@ -98,6 +156,9 @@ QVariant TaskListModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case IdColumn:
+            if (!node->children.isEmpty())
+                return tr("%1 (%n sub-task(s))", nullptr, int(node->children.size()))
+                    .arg(task.value(QLatin1String("task_id")).toString());
             return task.value(QLatin1String("task_id")).toString();
         case ModelColumn:
             return task.value(QLatin1String("model")).toString();
@@ -181,49 +242,115 @@ void TaskListModel::refresh()
                 emit loadFailed(result);
                 return;
             }
-            beginResetModel();
-            m_tasks.clear();
+            QList<QJsonObject> tasks;
             for (const QJsonValue& task : result.json.value(QLatin1String("tasks")).toArray())
-                m_tasks.append(task.toObject());
-            endResetModel();
+                tasks.append(task.toObject());
+            rebuild(tasks);
             emit refreshed();
         },
         query);
 }
 
+void TaskListModel::rebuild(const QList<QJsonObject>& tasks)
+{
+    beginResetModel();
+    m_bySerial.clear();
+    m_byId.clear();
+    m_roots.clear();
+    for (const QJsonObject& task : tasks) {
+        const quintptr serial = m_nextSerial++;
+        m_bySerial.insert(serial, Node{task, 0, {}});
+        m_byId.insert(task.value(QLatin1String("task_id")).toString(), serial);
+    }
+    // Newest first: a parent is older than its sub-tasks, so children are collected oldest first by walking
+    // the list backwards.
+    for (qsizetype i = tasks.size() - 1; i >= 0; --i) {
+        const QString id = tasks.at(i).value(QLatin1String("task_id")).toString();
+        const quintptr serial = m_byId.value(id);
+        quintptr parent = m_byId.value(tasks.at(i).value(QLatin1String("parent_task_id")).toString());
+        while (parent != 0 && m_bySerial.value(parent).parent != 0)
+            parent = m_bySerial.value(parent).parent; // a sub-task's sub-task joins the top task
+        if (parent == 0 || parent == serial)
+            continue;
+        m_bySerial[serial].parent = parent;
+        m_bySerial[parent].children.append(serial);
+    }
+    for (const QJsonObject& task : tasks) {
+        const quintptr serial = m_byId.value(task.value(QLatin1String("task_id")).toString());
+        if (m_bySerial.value(serial).parent == 0)
+            m_roots.append(serial);
+    }
+    endResetModel();
+}
+
 QJsonObject TaskListModel::taskAt(int row) const
 {
-    return row >= 0 && row < m_tasks.size() ? m_tasks.at(row) : QJsonObject();
+    return m_bySerial.value(m_roots.value(row)).task;
 }
 
 int TaskListModel::rowOf(const QString& taskId) const
 {
-    for (int row = 0; row < m_tasks.size(); ++row) {
-        if (m_tasks.at(row).value(QLatin1String("task_id")).toString() == taskId)
-            return row;
-    }
-    return -1;
+    const quintptr serial = m_byId.value(taskId);
+    return serial == 0 ? -1 : int(m_roots.indexOf(serial));
+}
+
+QModelIndex TaskListModel::indexOf(const QString& taskId) const
+{
+    return indexOfSerial(m_byId.value(taskId));
+}
+
+QJsonObject TaskListModel::task(const QString& taskId) const
+{
+    return m_bySerial.value(m_byId.value(taskId)).task;
+}
+
+QStringList TaskListModel::subTasksOf(const QString& taskId) const
+{
+    QStringList ids;
+    for (quintptr child : m_bySerial.value(m_byId.value(taskId)).children)
+        ids.append(m_bySerial.value(child).task.value(QLatin1String("task_id")).toString());
+    return ids;
 }
 
 void TaskListModel::upsert(const QJsonObject& task)
 {
-    const int row = rowOf(task.value(QLatin1String("task_id")).toString());
-    if (row < 0) {
-        beginInsertRows({}, 0, 0);
-        m_tasks.prepend(task);
-        endInsertRows();
+    const QString id = task.value(QLatin1String("task_id")).toString();
+    const quintptr known = m_byId.value(id);
+    if (known != 0 && m_bySerial.contains(known)) {
+        QJsonObject& current = m_bySerial[known].task;
+        for (auto it = task.begin(); it != task.end(); ++it)
+            current.insert(it.key(), it.value());
+        const QModelIndex first = indexOfSerial(known, 0);
+        emit dataChanged(first, indexOfSerial(known, ColumnCount - 1));
         return;
     }
-    QJsonObject& current = m_tasks[row];
-    for (auto it = task.begin(); it != task.end(); ++it)
-        current.insert(it.key(), it.value());
-    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    const quintptr serial = m_nextSerial++;
+    quintptr parent = m_byId.value(task.value(QLatin1String("parent_task_id")).toString());
+    while (parent != 0 && m_bySerial.value(parent).parent != 0)
+        parent = m_bySerial.value(parent).parent;
+    m_byId.insert(id, serial);
+    if (parent != 0 && m_bySerial.contains(parent)) {
+        const QModelIndex parentIndex = indexOfSerial(parent);
+        const int row = int(m_bySerial.value(parent).children.size());
+        beginInsertRows(parentIndex, row, row);
+        m_bySerial.insert(serial, Node{task, parent, {}});
+        m_bySerial[parent].children.append(serial);
+        endInsertRows();
+        emit dataChanged(parentIndex, parentIndex); // its sub-task count
+        return;
+    }
+    beginInsertRows({}, 0, 0);
+    m_bySerial.insert(serial, Node{task, 0, {}});
+    m_roots.prepend(serial);
+    endInsertRows();
 }
 
 void TaskListModel::clear()
 {
     beginResetModel();
-    m_tasks.clear();
+    m_bySerial.clear();
+    m_byId.clear();
+    m_roots.clear();
     endResetModel();
 }
 

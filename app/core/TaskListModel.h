@@ -2,16 +2,20 @@
 
 #include "core/ApiClient.h"
 
-#include <QAbstractTableModel>
+#include <QAbstractItemModel>
+#include <QHash>
 #include <QJsonObject>
 
 namespace mmf::studio {
 
 class EventStream;
 
-// The caller's tasks, newest first, from GET /api/v1/tasks?model=&status=&limit=. Status pushes from the
-// EventStream update rows already listed; upsert() adds a task the studio just submitted.
-class TaskListModel : public QAbstractTableModel
+// The caller's tasks, newest first, from GET /api/v1/tasks?model=&status=&limit=, as a two-level tree:
+// a task whose parent_task_id is listed (calc's arith operations) is a child row of that parent (of its top
+// task when the parent is itself a sub-task), the others are top-level rows. Status pushes from the
+// EventStream update rows already listed; upsert() adds a task the studio just submitted. Top-level rows are
+// what rowCount(), rowOf() and taskAt() count.
+class TaskListModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
@@ -35,6 +39,8 @@ public:
 
     TaskListModel(ApiClient& api, EventStream& events, QObject* parent = nullptr);
 
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -45,8 +51,15 @@ public:
     void setLimit(int limit) { m_limit = limit; }
     void refresh();
     bool isLoading() const { return m_loading; }
+    // A top-level row's task, and the top-level row of a task (-1 for a sub-task or an unknown one).
     QJsonObject taskAt(int row) const;
     int rowOf(const QString& taskId) const;
+    // Any listed task, sub-tasks included.
+    QModelIndex indexOf(const QString& taskId) const;
+    QJsonObject task(const QString& taskId) const;
+    bool contains(const QString& taskId) const { return m_bySerial.contains(m_byId.value(taskId)); }
+    // The listed sub-tasks of a top-level task, oldest first.
+    QStringList subTasksOf(const QString& taskId) const;
     // Adds the task at the top or updates its row (merging the given fields).
     void upsert(const QJsonObject& task);
     void clear();
@@ -61,8 +74,23 @@ signals:
     void loadFailed(const mmf::studio::ApiResult& result);
 
 private:
+    struct Node
+    {
+        QJsonObject task;
+        quintptr parent = 0; // the top-level node's serial; 0 for a top-level node
+        QList<quintptr> children;
+    };
+    // Builds the tree from a list, newest first.
+    void rebuild(const QList<QJsonObject>& tasks);
+    const Node* nodeAt(const QModelIndex& index) const;
+    quintptr serialAt(const QModelIndex& index) const;
+    QModelIndex indexOfSerial(quintptr serial, int column = 0) const;
+
     ApiClient& m_api;
-    QList<QJsonObject> m_tasks;
+    QHash<quintptr, Node> m_bySerial;
+    QHash<QString, quintptr> m_byId;
+    QList<quintptr> m_roots;
+    quintptr m_nextSerial = 1;
     QString m_model;
     QString m_status;
     int m_limit = 200;

@@ -10,15 +10,18 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QEvent>
 #include <QGraphicsLayout>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QProgressBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -29,8 +32,9 @@ namespace mmf::studio {
 
 namespace {
 
-constexpr qint64 kWindowMs = 10 * 60 * 1000;
 constexpr qint64 kMinSpanMs = 60 * 1000;
+const Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine,
+                                Qt::DashDotDotLine};
 
 void tidy(QChart* chart)
 {
@@ -57,7 +61,7 @@ double niceMax(double value)
 DashboardPage::DashboardPage(StudioContext& context, QWidget* parent)
     : QWidget(parent)
     , m_context(context)
-    , m_history(new StatsHistory(m_clock, 600, this))
+    , m_history(new StatsHistory(m_clock, 3600, this))
     , m_replicasView(new QChartView(this))
     , m_replicasChart(new QChart)
     , m_poolBox(new QGroupBox(this))
@@ -68,6 +72,9 @@ DashboardPage::DashboardPage(StudioContext& context, QWidget* parent)
     m_live = makeTimeChart(QStringLiteral("liveModelsChart"));
     m_instances = makeTimeChart(QStringLiteral("instancesChart"));
     m_queue = makeTimeChart(QStringLiteral("queueChart"));
+    m_throughput = makeTimeChart(QStringLiteral("throughputChart"), QStringLiteral("%.1f"));
+    m_failures = makeTimeChart(QStringLiteral("failuresChart"), QStringLiteral("%.1f"));
+    m_latency = makeTimeChart(QStringLiteral("latencyChart"));
 
     m_replicasView->setObjectName(QStringLiteral("replicasChart"));
     tidy(m_replicasChart);
@@ -78,11 +85,6 @@ DashboardPage::DashboardPage(StudioContext& context, QWidget* parent)
     m_scalerNote->setObjectName(QStringLiteral("scalerNote"));
     m_scalerNote->setWordWrap(true);
 
-    auto* live = new QLineSeries;
-    live->setName(StatsHistory::liveSeries());
-    m_live.chart->addSeries(live);
-    live->attachAxis(m_live.x);
-    live->attachAxis(m_live.y);
     m_live.chart->legend()->hide();
 
     auto* scalerColumn = new QVBoxLayout;
@@ -90,13 +92,40 @@ DashboardPage::DashboardPage(StudioContext& context, QWidget* parent)
     scalerColumn->addWidget(m_scalerNote);
     scalerColumn->addWidget(m_replicasView, 1);
 
-    auto* grid = new QGridLayout(this);
+    m_window = new QComboBox(this);
+    m_window->setObjectName(QStringLiteral("dashboardWindow"));
+    m_window->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (int minutes : {5, 60, 24 * 60})
+        m_window->addItem(QString(), minutes);
+    m_window->setCurrentIndex(0);
+    m_windowLabel = new QLabel(this);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_windowLabel);
+    bar->addWidget(m_window);
+    bar->addStretch();
+
+    auto* overview = new QWidget(this);
+    auto* grid = new QGridLayout(overview);
     grid->addWidget(m_live.view, 0, 0);
     grid->addLayout(scalerColumn, 0, 1);
     grid->addWidget(m_instances.view, 1, 0);
     grid->addWidget(m_queue.view, 1, 1);
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
+    auto* perModel = new QWidget(this);
+    auto* perModelGrid = new QGridLayout(perModel);
+    perModelGrid->addWidget(m_throughput.view, 0, 0);
+    perModelGrid->addWidget(m_failures.view, 0, 1);
+    perModelGrid->addWidget(m_latency.view, 1, 0, 1, 2);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("dashboardTabs"));
+    m_tabs->addTab(overview, QString());
+    m_tabs->addTab(perModel, QString());
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_tabs, 1);
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { updateCharts(); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { updateCharts(); });
 
     connect(m_history, &StatsHistory::sampled, this, &DashboardPage::updateCharts);
     connect(m_history, &StatsHistory::scalerChanged, this, &DashboardPage::updateScaler);
@@ -114,7 +143,7 @@ DashboardPage::~DashboardPage()
     m_context.events.unsubscribe(QStringLiteral("stats"));
 }
 
-DashboardPage::TimeChart DashboardPage::makeTimeChart(const QString& name)
+DashboardPage::TimeChart DashboardPage::makeTimeChart(const QString& name, const QString& format)
 {
     TimeChart c;
     c.chart = new QChart;
@@ -123,7 +152,7 @@ DashboardPage::TimeChart DashboardPage::makeTimeChart(const QString& name)
     c.x->setFormat(QStringLiteral("HH:mm:ss"));
     c.x->setTickCount(6);
     c.y = new QValueAxis;
-    c.y->setLabelFormat(QStringLiteral("%d"));
+    c.y->setLabelFormat(format);
     c.y->setRange(0, 4);
     c.y->setTickCount(5);
     c.chart->addAxis(c.x, Qt::AlignBottom);
@@ -142,6 +171,15 @@ void DashboardPage::retranslateUi()
     m_live.chart->setTitle(tr("Live models"));
     m_instances.chart->setTitle(tr("Instances per model"));
     m_queue.chart->setTitle(tr("Queue depth per model"));
+    m_throughput.chart->setTitle(tr("Throughput per model (tasks/s)"));
+    m_failures.chart->setTitle(tr("Failures per model (tasks/s)"));
+    m_latency.chart->setTitle(tr("Latency per model, end to end (ms): p50 solid, p99 dashed"));
+    m_windowLabel->setText(tr("Window:"));
+    m_window->setItemText(0, tr("5 minutes"));
+    m_window->setItemText(1, tr("1 hour"));
+    m_window->setItemText(2, tr("24 hours"));
+    m_tabs->setTabText(0, tr("Overview"));
+    m_tabs->setTabText(1, tr("Per model"));
     m_replicasChart->setTitle(tr("Replicas per model: desired and current"));
     m_poolBox->setTitle(tr("Resource pool"));
     m_replicaSignature.clear(); // the bar set names are translated
@@ -194,6 +232,18 @@ void DashboardPage::refreshScaler()
     });
 }
 
+int DashboardPage::windowMinutes() const
+{
+    return m_window->currentData().toInt();
+}
+
+void DashboardPage::setWindowMinutes(int minutes)
+{
+    const int index = m_window->findData(minutes);
+    if (index >= 0)
+        m_window->setCurrentIndex(index);
+}
+
 void DashboardPage::updateCharts()
 {
     // Samples keep coming while the page is hidden; drawing waits until it is shown.
@@ -202,40 +252,108 @@ void DashboardPage::updateCharts()
         return;
     }
     m_chartsStale = false;
-    const qint64 latest = m_history->liveModels().latestTimestamp();
+    const qint64 windowMs = qint64(windowMinutes()) * 60 * 1000;
+    // Up to an hour from the per-push samples, 24 hours from the minute averages.
+    const auto resolution =
+        windowMs > 60 * 60 * 1000 ? StatsHistory::Resolution::Minutes : StatsHistory::Resolution::Seconds;
+    const TimeSeriesBuffer& liveBuffer =
+        m_history->series(StatsHistory::LiveModels, StatsHistory::Resolution::Seconds);
+    const qint64 latest = liveBuffer.latestTimestamp();
     const qint64 end = latest > 0 ? latest : m_clock.nowMs();
-    // The axis spans what was sampled, growing to the last 10 minutes (at least one minute).
-    const QList<QPointF> live = m_history->liveModels().points(StatsHistory::liveSeries());
+    // The axis spans what was sampled, growing to the window (at least one minute).
+    const QList<QPointF> live = liveBuffer.points(StatsHistory::liveSeries());
     const qint64 first = live.isEmpty() ? end : qint64(live.first().x());
-    const qint64 span = std::clamp<qint64>(end - first, kMinSpanMs, kWindowMs);
+    const qint64 span = std::clamp<qint64>(end - first, kMinSpanMs, windowMs);
     const QDateTime to = QDateTime::fromMSecsSinceEpoch(end);
     const QDateTime from = to.addMSecs(-span);
-    const QString format = span <= 3 * 60 * 1000 ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
+    const QString format = span <= 3 * 60 * 1000     ? QStringLiteral("HH:mm:ss")
+                           : span <= 6 * 3600 * 1000 ? QStringLiteral("HH:mm")
+                                                     : QStringLiteral("dd HH:mm");
 
-    auto fill = [&](TimeChart& c, const TimeSeriesBuffer& buffer) {
+    // One line per (model, metric); `key` names it, the legend shows the model and its latest value.
+    struct Line
+    {
+        QString key;
+        QString model;
+        QList<QPointF> points;
+        Qt::PenStyle style = Qt::NoPen; // NoPen: the next of kStyles
+        int colourIndex = 0;
+    };
+    auto within = [&](QList<QPointF> points) {
+        points.erase(
+            std::remove_if(points.begin(), points.end(),
+                           [&](const QPointF& p) { return qint64(p.x()) < from.toMSecsSinceEpoch(); }),
+            points.end());
+        return points;
+    };
+    auto draw = [&](TimeChart& c, const QList<Line>& lines, const QString& unit) {
         QMap<QString, QLineSeries*> existing;
         for (QAbstractSeries* series : c.chart->series())
             if (auto* line = qobject_cast<QLineSeries*>(series))
-                existing.insert(line->name(), line);
-        for (const QString& name : buffer.seriesNames()) {
-            QLineSeries* line = existing.value(name);
+                existing.insert(line->property("key").toString(), line);
+        double top = 0;
+        const int count = int(lines.size());
+        for (int i = 0; i < count; ++i) {
+            const Line& l = lines[i];
+            QLineSeries* line = existing.take(l.key);
             if (!line) {
                 line = new QLineSeries;
-                line->setName(name);
+                line->setProperty("key", l.key);
                 c.chart->addSeries(line);
                 line->attachAxis(c.x);
                 line->attachAxis(c.y);
             }
-            line->replace(buffer.points(name));
+            line->replace(l.points);
+            for (const QPointF& p : l.points)
+                top = std::max(top, p.y());
+            // Equal values draw on top of each other: the first lines are wider and each has its own
+            // dash pattern, so every one still shows.
+            QPen pen(QColor::fromHsv((210 + l.colourIndex * 67) % 360, 200, 190));
+            pen.setStyle(l.style == Qt::NoPen ? kStyles[i % std::size(kStyles)] : l.style);
+            pen.setWidthF(std::min(6.0, 1.5 + 1.2 * double(count - 1 - i)));
+            line->setPen(pen);
+            const double last = l.points.isEmpty() ? 0 : l.points.last().y();
+            line->setName(QStringLiteral("%1: %2%3").arg(l.model, QString::number(last, 'g', 4), unit));
+        }
+        for (QLineSeries* gone : std::as_const(existing)) {
+            c.chart->removeSeries(gone);
+            delete gone;
         }
         c.x->setRange(from, to);
         c.x->setFormat(format);
-        c.y->setRange(0, niceMax(buffer.maxValue()));
+        c.y->setRange(0, niceMax(top));
         c.y->applyNiceNumbers();
     };
-    fill(m_live, m_history->liveModels());
-    fill(m_instances, m_history->instances());
-    fill(m_queue, m_history->queueDepth());
+    auto perModel = [&](StatsHistory::Metric metric, Qt::PenStyle style, const QString& suffix) {
+        QList<Line> lines;
+        const TimeSeriesBuffer& buffer = m_history->series(metric, resolution);
+        const QStringList names =
+            m_history->series(StatsHistory::Instances, StatsHistory::Resolution::Seconds).seriesNames();
+        for (int i = 0; i < names.size(); ++i)
+            lines.append({names[i] + suffix, names[i] + suffix, within(buffer.points(names[i])), style, i});
+        return lines;
+    };
+    // The live count on its own chart keeps its single, unlabelled series.
+    {
+        QList<Line> lines{
+            {StatsHistory::liveSeries(), tr("live"),
+             within(
+                 m_history->series(StatsHistory::LiveModels, resolution).points(StatsHistory::liveSeries())),
+             Qt::SolidLine, 0}};
+        draw(m_live, lines, {});
+    }
+    draw(m_instances, perModel(StatsHistory::Instances, Qt::NoPen, {}), {});
+    draw(m_queue, perModel(StatsHistory::QueueDepth, Qt::NoPen, {}), {});
+    if (m_tabs->currentIndex() == 1) {
+        draw(m_throughput, perModel(StatsHistory::Throughput, Qt::NoPen, {}), tr("/s"));
+        draw(m_failures, perModel(StatsHistory::Failures, Qt::NoPen, {}), tr("/s"));
+        QList<Line> latency;
+        const QList<Line> p50 = perModel(StatsHistory::LatencyP50, Qt::SolidLine, QStringLiteral(" p50"));
+        const QList<Line> p99 = perModel(StatsHistory::LatencyP99, Qt::DashLine, QStringLiteral(" p99"));
+        for (int i = 0; i < p50.size(); ++i)
+            latency << p50[i] << p99[i];
+        draw(m_latency, latency, tr(" ms"));
+    }
 }
 
 void DashboardPage::updateScaler()
@@ -274,8 +392,12 @@ void DashboardPage::updateScaler()
         m_scalerNote->setText(tr("This server has no scaler: replicas follow the instances that run."));
     else if (!view.available)
         m_scalerNote->setText(tr("Waiting for the scaler…"));
+    else if (m_history->scaledModelCount() == 0)
+        m_scalerNote->setText(tr("No model is under the scaler: the replica chart shows the instances that "
+                                 "run."));
     else
-        m_scalerNote->setText(tr("%n model(s) under the scaler.", nullptr, m_history->scaledModelCount()));
+        m_scalerNote->setText(tr("%n model(s) under the scaler; the others show the instances that run.",
+                                 nullptr, m_history->scaledModelCount()));
 
     // Replicas: rebuilt only when the figures change, so the chart does not flicker every second.
     QString signature;

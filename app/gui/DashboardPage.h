@@ -12,7 +12,9 @@ class QBarSeries;
 class QChart;
 class QChartView;
 class QDateTimeAxis;
+class QComboBox;
 class QGroupBox;
+class QTabWidget;
 class QLabel;
 class QProgressBar;
 class QValueAxis;
@@ -22,8 +24,11 @@ namespace mmf::studio {
 
 class StatsHistory;
 
-// Charts of up to the last 10 minutes, one sample a second from the `stats` pushes: live models, instances
-// per model, queue depth per model; and the scaler: pool use and desired/current replicas per model (GET
+// Charts over a chosen window (5 minutes, 1 hour, 24 hours; "dashboardWindow"), from the `stats` pushes the
+// studio kept (one a second; minute averages for 24 hours): live models, instances per model, queue depth
+// per model; on a second tab throughput, failures and latency (p50 solid, p99 dashed) per model. Series that
+// overlap stay apart: each has its own dash pattern and width (the first drawn widest, underneath) and its
+// legend entry carries its latest value. And the scaler: pool use and desired/current replicas per model (GET
 // /api/v1/scaler every 10 s while shown, plus what the pushes carry). A server without a scaler (404) shows a
 // note instead of the pool; the replica chart then follows the pushes alone.
 class DashboardPage : public QWidget
@@ -34,6 +39,9 @@ public:
     ~DashboardPage() override;
 
     StatsHistory& history() { return *m_history; }
+    // The window in minutes (5, 60 or 1440).
+    int windowMinutes() const;
+    void setWindowMinutes(int minutes);
 
 public slots:
     void refreshScaler();
@@ -54,7 +62,7 @@ private:
         QDateTimeAxis* x = nullptr;
         QValueAxis* y = nullptr;
     };
-    TimeChart makeTimeChart(const QString& name);
+    TimeChart makeTimeChart(const QString& name, const QString& format = QStringLiteral("%d"));
     void retranslateUi();
     void updateCharts();
     void updateScaler();
@@ -70,6 +78,12 @@ private:
     TimeChart m_live;
     TimeChart m_instances;
     TimeChart m_queue;
+    TimeChart m_throughput;
+    TimeChart m_failures;
+    TimeChart m_latency;
+    QComboBox* m_window = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QLabel* m_windowLabel = nullptr;
     QChartView* m_replicasView;
     QChart* m_replicasChart;
     QGroupBox* m_poolBox;

@@ -8,14 +8,14 @@
 
 namespace mmf::studio {
 
-// An editor of one field of a message (a scalar with optional None, a list, a map, a oneof group, a nested
-// message). collect() writes its JSON into the parent object (nothing for an empty or None field); load()
-// reads it back. Errors name the field's path. Made by FieldEditor::create.
+// The editor of one field of a message, one class per kind (gui/editors: SingleFieldEditor, ListFieldEditor,
+// GridFieldEditor, OneofFieldEditor, MessageFieldEditor), made by EditorFactory::createField. collect()
+// writes its JSON into the parent object (nothing for an empty or None field); load() reads it back. Errors
+// name the field's path.
 class FieldEditor : public QWidget
 {
     Q_OBJECT
 public:
-    static FieldEditor* create(const FormField& field, const QString& path, QWidget* parent);
     // The editor with the field's comment under it and a "Dictionary" link (href "field:<path>") that asks
     // the enclosing RequestForm to show the field in the glossary; the editor itself when the field has no
     // comment.
@@ -26,7 +26,8 @@ public:
     const FormField& field() const { return m_field; }
     const QString& path() const { return m_path; }
 
-    // Marks a widget invalid (red frame, tooltip with the reason) or valid again.
+    // Marks a widget invalid (red frame, tooltip with the reason) or valid again. The frame replaces the
+    // widget's own border without changing its size, so the form does not move.
     static void flag(QWidget* widget, const QString& message);
     static void unflag(QWidget* widget);
 

@@ -233,9 +233,23 @@ void MainWindow::showSignIn()
     m_signIn->open();
 }
 
+void MainWindow::forgetUserData()
+{
+    m_submitPage->reset();
+    m_tasksPage->reset();
+    m_detailsPage->reset();
+}
+
 void MainWindow::onSignedIn()
 {
+    // Another account (or the same one again after signing out): nothing of the previous session stays.
+    const QString login = m_context.session.login();
+    if (login != m_lastLogin)
+        forgetUserData();
+    m_lastLogin = login;
     m_context.events.open();
+    if (!m_detailsPage->model().isEmpty())
+        m_detailsPage->refresh();
     if (!m_statsSubscribed) {
         m_context.events.subscribe(QStringLiteral("stats"));
         m_statsSubscribed = true;
@@ -250,6 +264,8 @@ void MainWindow::onSignedOut()
     m_context.events.close();
     m_models->clear();
     m_tasks->clear();
+    forgetUserData();
+    m_lastLogin.clear();
     updateConnection();
     if (m_prompts)
         showSignIn();

@@ -58,6 +58,8 @@ private:
     void retranslate();
     void onSignedIn();
     void onSignedOut();
+    // Clears what pages hold of the signed-in user (task panes, form values, dead letters).
+    void forgetUserData();
     void updateConnection();
     void about();
 
@@ -84,6 +86,7 @@ private:
     QPointer<SignInDialog> m_signIn;
     bool m_prompts = true;
     bool m_statsSubscribed = false;
+    QString m_lastLogin; // whose data the pages hold
 };
 
 } // namespace mmf::studio

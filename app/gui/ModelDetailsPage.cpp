@@ -301,6 +301,19 @@ void ModelDetailsPage::showModel(const QString& name)
         m_refreshTimer.start();
 }
 
+void ModelDetailsPage::reset()
+{
+    ++m_generation; // answers still on their way were for the previous user
+    m_details = {};
+    m_instances = {};
+    m_deadLetters = {};
+    m_deadLettersAllowed = true;
+    fillDetails();
+    fillInstances();
+    fillDeadLetters();
+    setStatus({});
+}
+
 void ModelDetailsPage::refresh()
 {
     if (m_model.isEmpty())
@@ -510,7 +523,9 @@ void ModelDetailsPage::fillDeadLetters()
                                                      e.value(QStringLiteral("message")).toString());
         }
         const QStringList cells = {d.value(QStringLiteral("task_id")).toString(),
-                                   d.value(QStringLiteral("user_id")).toString(),
+                                   d.value(QStringLiteral("login")).toString().isEmpty()
+                                       ? d.value(QStringLiteral("user_id")).toString()
+                                       : d.value(QStringLiteral("login")).toString(),
                                    numberText(d.value(QStringLiteral("attempts"))), errorText,
                                    localTime(d.value(QStringLiteral("dead_lettered_at")))};
         for (int column = 0; column < DeadColumns; ++column)

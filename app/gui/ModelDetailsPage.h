@@ -38,6 +38,9 @@ public:
 public slots:
     void showModel(const QString& name);
     void refresh();
+    // Forgets what was loaded for the signed-in user (dead letters, instances, details); refresh() loads
+    // them again for the next one.
+    void reset();
     void replaySelected();
     void replayAll();
     void discardSelected();

@@ -1,9 +1,9 @@
 #include "gui/RequestForm.h"
 
 #include "gui/FieldEditor.h"
+#include "gui/editors/MessageValueEditor.h"
 
 #include <QEvent>
-#include <QFormLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -15,31 +15,25 @@ RequestForm::RequestForm(QWidget* parent)
     setObjectName(QStringLiteral("requestForm"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    // Room the fields do not need stays below them: rows (a picture picker) never spread over the page.
+    layout->addStretch(1);
 }
 
 void RequestForm::setMessage(std::vector<FormField> fields)
 {
     delete m_body;
-    m_editors.clear();
+    m_index.clear();
     m_fields = std::move(fields);
-    m_body = new QWidget(this);
-    auto* form = new QFormLayout(m_body);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
-    form->setVerticalSpacing(10);
-    form->setHorizontalSpacing(12);
-    for (const FormField& field : m_fields) {
-        FieldEditor* editor = FieldEditor::create(field, field.name, m_body);
-        m_editors.append(editor);
-        connect(editor, &FieldEditor::edited, this, &RequestForm::edited);
-        auto* label = new QLabel(field.label + QLatin1Char(':'), m_body);
-        label->setToolTip(field.help);
-        label->setObjectName(QStringLiteral("label_") + field.name);
-        form->addRow(label, FieldEditor::withHelp(field, field.name, editor, m_body));
-    }
+    // The request is a message like any nested one, without a frame.
+    FormField root;
+    root.kind = FormField::Message;
+    root.children = m_fields;
+    m_root = new MessageValueEditor(root, QString(), m_index, this, false);
+    m_body = m_root;
+    connect(m_root, &ValueEditor::edited, this, &RequestForm::edited);
     if (m_fields.empty())
-        form->addRow(new QLabel(tr("This request has no fields."), m_body));
-    layout()->addWidget(m_body);
+        m_root->layout()->addWidget(new QLabel(tr("This request has no fields."), m_root));
+    static_cast<QVBoxLayout*>(layout())->insertWidget(0, m_body);
 }
 
 void RequestForm::changeEvent(QEvent* event)
@@ -63,22 +57,18 @@ void RequestForm::changeEvent(QEvent* event)
 
 Result<QJsonObject> RequestForm::value() const
 {
-    QJsonObject object;
-    std::optional<Error> first;
-    for (FieldEditor* editor : m_editors) {
-        Result<void> done = editor->collect(object);
-        if (!done && !first)
-            first = done.error();
-    }
-    if (first)
-        return *first;
-    return object;
+    if (!m_root)
+        return QJsonObject();
+    Result<QJsonValue> value = m_root->value();
+    if (!value)
+        return value.error();
+    return value->toObject(); // undefined (nothing set) is {}
 }
 
 void RequestForm::setValue(const QJsonObject& json)
 {
-    for (FieldEditor* editor : m_editors)
-        editor->load(json);
+    if (m_root)
+        m_root->setValue(json);
 }
 
 void RequestForm::clear()
@@ -88,7 +78,13 @@ void RequestForm::clear()
 
 bool RequestForm::flagField(const QString& path, const QString& message)
 {
-    QWidget* widget = findChild<QWidget*>(QStringLiteral("field_") + path);
+    // A path into a list or message the form has no input for ("values[3]" of a grid) flags its field.
+    QString known = path;
+    while (!known.isEmpty() && !m_index.input(known)) {
+        const int cut = std::max(known.lastIndexOf(QLatin1Char('.')), known.lastIndexOf(QLatin1Char('[')));
+        known = cut > 0 ? known.left(cut) : QString();
+    }
+    QWidget* widget = m_index.input(known);
     if (!widget)
         return false;
     FieldEditor::flag(widget, message);
@@ -97,13 +93,7 @@ bool RequestForm::flagField(const QString& path, const QString& message)
 
 QStringList RequestForm::invalidPaths() const
 {
-    QStringList paths;
-    const auto widgets = findChildren<QWidget*>();
-    for (QWidget* widget : widgets) {
-        if (widget->property("invalid").toBool() && widget->objectName().startsWith(QLatin1String("field_")))
-            paths.append(widget->objectName().mid(6));
-    }
-    return paths;
+    return m_index.invalidPaths();
 }
 
 } // namespace mmf::studio

@@ -2,20 +2,22 @@
 
 #include "core/FormModel.h"
 #include "core/Result.h"
+#include "gui/editors/EditorIndex.h"
 
 #include <QJsonObject>
 #include <QWidget>
 
 namespace mmf::studio {
 
-class FieldEditor;
+class MessageValueEditor;
 
 // An editor for one request message, built at run time from its descriptor (FormModel::describe): every
 // scalar kind with its own editor and range, enums as combo boxes, messages as groups, repeated fields and
 // maps with add/remove, a oneof as a choice, optional fields that may be left as None, bytes from a file with
-// an image preview, Timestamp as a date-time editor; field comments become help text. Editors are named
-// "field_<path>" (e.g. field_delay_ms, field_point.x, field_tags[0], field_counts[0].key) and add buttons
-// "add_<path>". Invalid text is flagged on the spot (red frame, tooltip) and by value().
+// an image preview, Timestamp as a date-time editor, a GRID list as a table of cells; field comments become
+// help text. Inputs are named "field_<path>" (e.g. field_delay_ms, field_point.x, field_tags[0],
+// field_counts[0].key) and add buttons "add_<path>"; the form finds them through its EditorIndex. Invalid
+// text is flagged on the spot (tinted, tooltip) and by value().
 class RequestForm : public QWidget
 {
     Q_OBJECT
@@ -32,6 +34,8 @@ public:
     // Flags the editor of a path (e.g. from a server error); false when there is none.
     bool flagField(const QString& path, const QString& message);
     QStringList invalidPaths() const;
+    // The input that edits a path (nullptr when there is none).
+    QWidget* editorWidget(const QString& path) const { return m_index.input(path); }
     bool isEmpty() const { return m_fields.empty(); }
     // A field's "Dictionary" link was followed (the path as the editors name it, e.g. "point.x").
     void showHelp(const QString& path) { emit helpRequested(path); }
@@ -47,7 +51,8 @@ protected:
 
 private:
     std::vector<FormField> m_fields;
-    QList<FieldEditor*> m_editors;
+    EditorIndex m_index;
+    MessageValueEditor* m_root = nullptr;
     QWidget* m_body = nullptr;
 };
 

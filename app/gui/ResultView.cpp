@@ -5,10 +5,15 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QDialog>
 #include <QEvent>
+#include <QFile>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QImage>
 #include <QJsonArray>
@@ -16,12 +21,16 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScreen>
 #include <QScrollArea>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
 
 #include <cmath>
 
@@ -43,6 +52,43 @@ QString numberText(const FormField& field, const QJsonValue& value)
     return text;
 }
 
+// A GRID field as a picture: one cell per value, row by row, dark for high values (ink), each cell 16 px.
+QLabel* gridPicture(const FormField& field, const QJsonArray& values, QWidget* host, const QString& path)
+{
+    const int columns = field.ui.columns;
+    const int rows = int((values.size() + columns - 1) / columns);
+    const double low = field.ui.min.value_or(0);
+    double high = field.ui.max.value_or(0);
+    for (const QJsonValue& v : values)
+        high = std::max(high, v.isString() ? v.toString().toDouble() : v.toDouble());
+    QImage image(columns, rows, QImage::Format_Grayscale8);
+    image.fill(Qt::white);
+    QStringList lines;
+    for (int row = 0; row < rows; ++row) {
+        QStringList cells;
+        for (int column = 0; column < columns; ++column) {
+            const qsizetype i = qsizetype(row) * columns + column;
+            if (i >= values.size())
+                break;
+            const double v =
+                values.at(i).isString() ? values.at(i).toString().toDouble() : values.at(i).toDouble();
+            const double share = high > low ? std::clamp((v - low) / (high - low), 0.0, 1.0) : 0.0;
+            image.setPixel(column, row,
+                           qRgb(255 - int(share * 255), 255 - int(share * 255), 255 - int(share * 255)));
+            cells.append(QString::number(v));
+        }
+        lines.append(cells.join(QLatin1Char(' ')));
+    }
+    auto* label = new QLabel(host);
+    label->setObjectName(QStringLiteral("grid_") + path);
+    label->setPixmap(QPixmap::fromImage(
+        image.scaled(columns * 16, rows * 16, Qt::IgnoreAspectRatio, Qt::FastTransformation)));
+    label->setFrameShape(QFrame::Box);
+    label->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    label->setToolTip(lines.join(QLatin1Char('\n')));
+    return label;
+}
+
 } // namespace
 
 ResultView::ResultView(QWidget* parent)
@@ -55,7 +101,20 @@ ResultView::ResultView(QWidget* parent)
     m_status->setObjectName(QStringLiteral("resultStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_status);
+    m_save = new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Save result…"), this);
+    m_save->setObjectName(QStringLiteral("saveResultButton"));
+    m_save->setEnabled(false);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_save, 0, Qt::AlignTop);
+    layout->addLayout(statusRow);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getSaveFileName(
+            this, tr("Save the result"), QStringLiteral("result.json"), tr("JSON (*.json);;All files (*)"));
+        QString error;
+        if (!file.isEmpty() && !saveResult(file, &error))
+            m_status->setText(tr("Cannot save the result: %1").arg(error));
+    });
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("resultTabs"));
     m_scroll = new QScrollArea(m_tabs);
@@ -76,8 +135,21 @@ void ResultView::changeEvent(QEvent* event)
     if (event->type() == QEvent::LanguageChange) {
         m_tabs->setTabText(0, tr("Result"));
         m_tabs->setTabText(1, tr("JSON"));
-        if (!m_hasResult && m_status->isHidden())
-            clear(); // the empty state's text
+        m_save->setText(tr("Save result…"));
+        switch (m_state) {
+        case State::Empty:
+            clear();
+            break;
+        case State::Pending:
+            showPending(m_pendingText);
+            break;
+        case State::Result:
+            showResult(m_result);
+            break;
+        case State::Error:
+            showError(m_errorStatus, m_error);
+            break;
+        }
     }
     QWidget::changeEvent(event);
 }
@@ -92,47 +164,89 @@ QString ResultView::statusText() const
     return m_status->text();
 }
 
+QString ResultView::bodyText() const
+{
+    return m_bodyLabel ? m_bodyLabel->text() : QString();
+}
+
+void ResultView::setBody(QWidget* body)
+{
+    m_bodyLabel = qobject_cast<QLabel*>(body);
+    m_scroll->setWidget(body);
+}
+
 void ResultView::clear()
 {
+    m_state = State::Empty;
     m_result = {};
     m_hasResult = false;
+    m_bytes.clear();
+    m_save->setEnabled(false);
     m_json->clear();
     auto* empty = new QLabel(tr("No result yet. Submit a task to see its result here."));
+    empty->setObjectName(QStringLiteral("resultPlaceholder"));
     empty->setAlignment(Qt::AlignCenter);
+    empty->setWordWrap(true);
     empty->setForegroundRole(QPalette::PlaceholderText);
-    m_scroll->setWidget(empty);
+    setBody(empty);
     m_status->clear();
     m_status->hide();
 }
 
-void ResultView::showPending(const QString& text)
+void ResultView::showPending(std::function<QString()> text)
 {
+    if (m_state != State::Pending || !m_bodyLabel)
+        clear();
+    m_state = State::Pending;
+    m_pendingText = std::move(text);
     m_status->setStyleSheet(QStringLiteral("color: #1565c0;"));
-    m_status->setText(text);
+    m_status->setText(m_pendingText ? m_pendingText() : QString());
     m_status->show();
+    m_bodyLabel->setText(tr("The result appears here when the task has finished."));
 }
 
 void ResultView::showError(const QString& status, const QJsonObject& error)
 {
+    m_state = State::Error;
+    m_errorStatus = status;
+    m_error = error;
     m_hasResult = false;
+    m_result = {};
+    m_bytes.clear();
+    m_save->setEnabled(false);
     m_status->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold;"));
     const QString code = error.value(QLatin1String("code")).toString();
     const QString message = error.value(QLatin1String("message")).toString();
-    if (status == QLatin1String("cancelled"))
+    QString body;
+    if (status == QLatin1String("cancelled")) {
         m_status->setText(tr("The task was cancelled."));
-    else if (status == QLatin1String("dead_lettered"))
+        body = tr("No result: the task was cancelled before it finished.");
+    } else if (status == QLatin1String("dead_lettered")) {
         m_status->setText(
             tr("The task failed on every attempt and went to the dead letters: %1").arg(message));
-    else
+        body = tr("No result: every attempt failed. An admin can replay the task from the model's dead "
+                  "letters.");
+    } else {
         m_status->setText(tr("The task failed (%1): %2").arg(code, message));
+        body = tr("No result: the task failed.");
+    }
     m_status->show();
+    auto* label = new QLabel(body);
+    label->setObjectName(QStringLiteral("resultErrorBody"));
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    setBody(label);
     m_json->setPlainText(QString::fromUtf8(QJsonDocument(error).toJson(QJsonDocument::Indented)));
 }
 
 void ResultView::showResult(const QJsonObject& result)
 {
+    m_state = State::Result;
     m_result = result;
     m_hasResult = true;
+    m_bytes.clear();
+    m_save->setEnabled(true);
     m_status->setStyleSheet(QStringLiteral("color: #2e7d32; font-weight: bold;"));
     m_status->setText(tr("Succeeded"));
     m_status->show();
@@ -140,7 +254,107 @@ void ResultView::showResult(const QJsonObject& result)
     auto* body = new QWidget;
     body->setObjectName(QStringLiteral("resultBody"));
     render(m_fields, result, body, {});
-    m_scroll->setWidget(body);
+    setBody(body);
+}
+
+bool ResultView::saveResult(const QString& fileName, QString* error) const
+{
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(m_result).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+bool ResultView::saveBytes(const QString& path, const QString& fileName, QString* error) const
+{
+    if (!m_bytes.contains(path)) {
+        if (error)
+            *error = tr("The result has no data at %1.").arg(path);
+        return false;
+    }
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_bytes.value(path)) < 0 || !file.commit()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+QWidget* ResultView::enlargeImage(const QString& path)
+{
+    QImage image;
+    if (!image.loadFromData(m_bytes.value(path)))
+        return nullptr;
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("imageDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("%1 — %2×%3").arg(path).arg(image.width()).arg(image.height()));
+    QSize room(1024, 768);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        room = screen->availableSize() * 0.85;
+    // Small pictures (an 8x8 digit) grow by whole steps without smoothing, so each pixel stays sharp.
+    QImage shown = image;
+    if (image.width() < room.width() / 2 && image.height() < room.height() / 2) {
+        const int factor = std::max(1, std::min(room.width() / std::max(1, image.width()),
+                                                room.height() / std::max(1, image.height())) /
+                                           2);
+        shown = image.scaled(image.size() * factor, Qt::KeepAspectRatio, Qt::FastTransformation);
+    } else if (image.width() > room.width() || image.height() > room.height()) {
+        shown = image.scaled(room, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    }
+    auto* scroll = new QScrollArea(dialog);
+    auto* picture = new QLabel;
+    picture->setObjectName(QStringLiteral("enlargedImage"));
+    picture->setPixmap(QPixmap::fromImage(shown));
+    scroll->setWidget(picture);
+    scroll->setAlignment(Qt::AlignCenter);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(scroll);
+    dialog->resize(std::min(room.width(), shown.width() + 40), std::min(room.height(), shown.height() + 40));
+    dialog->show();
+    return dialog;
+}
+
+QWidget* ResultView::imageWidget(const QImage& image, qsizetype bytes, QWidget* host, const QString& path)
+{
+    auto* box = new QWidget(host);
+    auto* column = new QVBoxLayout(box);
+    column->setContentsMargins(0, 0, 0, 0);
+    auto* picture = new QLabel(box);
+    picture->setObjectName(QStringLiteral("image_") + path);
+    QImage shown = image.width() > 320 || image.height() > 320
+                       ? image.scaled(320, 320, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                       : image;
+    if (shown.width() < 64)
+        shown = image.scaled(128, 128, Qt::KeepAspectRatio, Qt::FastTransformation);
+    picture->setPixmap(QPixmap::fromImage(shown));
+    picture->setToolTip(
+        tr("%1×%2, %3").arg(image.width()).arg(image.height()).arg(QLocale().formattedDataSize(bytes)));
+    column->addWidget(picture, 0, Qt::AlignLeft);
+    auto* buttons = new QHBoxLayout;
+    auto* enlarge = new QPushButton(style()->standardIcon(QStyle::SP_TitleBarMaxButton), tr("Enlarge"), box);
+    enlarge->setObjectName(QStringLiteral("enlargeImage_") + path);
+    auto* save = new QPushButton(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("Save image…"), box);
+    save->setObjectName(QStringLiteral("saveImage_") + path);
+    buttons->addWidget(enlarge);
+    buttons->addWidget(save);
+    buttons->addStretch();
+    column->addLayout(buttons);
+    connect(enlarge, &QPushButton::clicked, this, [this, path] { enlargeImage(path); });
+    connect(save, &QPushButton::clicked, this, [this, path] {
+        const QString file =
+            QFileDialog::getSaveFileName(this, tr("Save the picture"), path + QStringLiteral(".png"),
+                                         tr("Pictures (*.png *.jpg);;All files (*)"));
+        QString error;
+        if (!file.isEmpty() && !saveBytes(path, file, &error))
+            m_status->setText(tr("Cannot save the picture: %1").arg(error));
+    });
+    return box;
 }
 
 void ResultView::render(const std::vector<FormField>& fields, const QJsonObject& object, QWidget* host,
@@ -207,6 +421,8 @@ QWidget* ResultView::renderValue(const FormField& field, const QJsonValue& given
         const QJsonArray array = value.toArray();
         if (array.isEmpty())
             return makeLabel(tr("(empty list)"), true);
+        if (field.isNumber() && field.ui.widget == UiHints::Grid && field.ui.columns > 0)
+            return gridPicture(field, array, host, path);
         if (field.isNumber() && (field.ui.widget == UiHints::BarChart || !field.ui.labels.isEmpty())) {
             auto* set = new QBarSet(field.label);
             auto* axisX = new QBarCategoryAxis;
@@ -303,23 +519,12 @@ QWidget* ResultView::renderValue(const FormField& field, const QJsonValue& given
     }
     case FormField::Bytes: {
         const QByteArray data = QByteArray::fromBase64(value.toString().toLatin1());
+        if (!data.isEmpty())
+            m_bytes.insert(path, data);
         QImage image;
         if (!data.isEmpty() && (field.ui.widget == UiHints::Image || field.ui.widget == UiHints::Default) &&
-            image.loadFromData(data)) {
-            auto* picture = new QLabel(host);
-            picture->setObjectName(QStringLiteral("image_") + path);
-            QImage shown = image.width() > 320 || image.height() > 320
-                               ? image.scaled(320, 320, Qt::KeepAspectRatio, Qt::SmoothTransformation)
-                               : image;
-            if (shown.width() < 64)
-                shown = image.scaled(128, 128, Qt::KeepAspectRatio, Qt::FastTransformation);
-            picture->setPixmap(QPixmap::fromImage(shown));
-            picture->setToolTip(tr("%1×%2, %3")
-                                    .arg(image.width())
-                                    .arg(image.height())
-                                    .arg(QLocale().formattedDataSize(data.size())));
-            return picture;
-        }
+            image.loadFromData(data))
+            return imageWidget(image, data.size(), host, path);
         return makeLabel(data.isEmpty() ? tr("(no data)")
                                         : tr("%1 of data").arg(QLocale().formattedDataSize(data.size())),
                          data.isEmpty());

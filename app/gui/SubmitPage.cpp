@@ -5,7 +5,11 @@
 #include "core/EventStream.h"
 #include "core/FormModel.h"
 #include "core/ModelListModel.h"
+#include "core/RecentRequests.h"
+#include "core/RequestCommands.h"
+#include "core/Session.h"
 #include "core/StudioContext.h"
+#include "core/TaskFollower.h"
 #include "core/TaskListModel.h"
 #include "gui/BusyBar.h"
 #include "gui/LogView.h"
@@ -22,6 +26,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -30,6 +35,8 @@
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTextCursor>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace mmf::studio {
@@ -135,6 +142,45 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     auto* actions = new QHBoxLayout;
     m_clear = new QPushButton(style()->standardIcon(QStyle::SP_DialogResetButton), QString(), requestBox);
     m_clear->setObjectName(QStringLiteral("clearButton"));
+    m_example = new QPushButton(style()->standardIcon(QStyle::SP_FileDialogInfoView), QString(), requestBox);
+    m_example->setObjectName(QStringLiteral("exampleButton"));
+    m_recent = new QToolButton(requestBox);
+    m_recent->setObjectName(QStringLiteral("recentButton"));
+    m_recent->setPopupMode(QToolButton::InstantPopup);
+    m_recent->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_recent->setIcon(style()->standardIcon(QStyle::SP_FileDialogBack));
+    m_recent->setMenu(new QMenu(m_recent));
+    m_copyAs = new QToolButton(requestBox);
+    m_copyAs->setObjectName(QStringLiteral("copyAsButton"));
+    m_copyAs->setPopupMode(QToolButton::InstantPopup);
+    m_copyAs->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_copyAs->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+    auto* copyMenu = new QMenu(m_copyAs);
+    QAction* copyCurl = copyMenu->addAction(QString());
+    copyCurl->setObjectName(QStringLiteral("copyCurlAction"));
+    QAction* copyCtl = copyMenu->addAction(QString());
+    copyCtl->setObjectName(QStringLiteral("copyMmfctlAction"));
+    m_copyAs->setMenu(copyMenu);
+    bindText([=] {
+        m_example->setText(tr("Example"));
+        m_example->setToolTip(tr("Fill the form with the model's example request"));
+        m_recent->setText(tr("Recent"));
+        m_recent->setToolTip(tr("The last requests sent to this model"));
+        m_copyAs->setText(tr("Copy as"));
+        copyCurl->setText(tr("curl command"));
+        copyCtl->setText(tr("mmfctl command"));
+    });
+    connect(copyCurl, &QAction::triggered, this, [this] {
+        const QString command = curlCommand();
+        if (!command.isEmpty())
+            QApplication::clipboard()->setText(command);
+    });
+    connect(copyCtl, &QAction::triggered, this, [this] {
+        const QString command = mmfctlCommand();
+        if (!command.isEmpty())
+            QApplication::clipboard()->setText(command);
+    });
+    m_recentRequests = std::make_unique<RecentRequests>(m_context.settings);
     m_submit = new QPushButton(style()->standardIcon(QStyle::SP_MediaPlay), QString(), requestBox);
     bindText([this] {
         m_clear->setText(tr("Clear"));
@@ -143,6 +189,9 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     m_submit->setObjectName(QStringLiteral("submitButton"));
     m_submit->setDefault(true);
     actions->addWidget(m_clear);
+    actions->addWidget(m_example);
+    actions->addWidget(m_recent);
+    actions->addWidget(m_copyAs);
     actions->addStretch();
     actions->addWidget(m_submit);
     requestLayout->addLayout(actions);
@@ -154,7 +203,7 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     auto* statusRow = new QHBoxLayout;
     m_taskStatus = new QLabel(taskBox);
     bindText([this] {
-        if (m_taskId.isEmpty())
+        if (m_shownTaskId.isEmpty())
             m_taskStatus->setText(tr("No task yet."));
         else
             setTaskStatus(m_taskStatusName);
@@ -203,9 +252,6 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     splitter->setStretchFactor(1, 1);
     layout->addWidget(splitter, 1);
 
-    m_pollTimer.setInterval(2000);
-    connect(&m_pollTimer, &QTimer::timeout, this, &SubmitPage::poll);
-
     connect(&m_models, &ModelListModel::refreshed, this, [this] {
         const QString current = currentModel().isEmpty() ? m_pendingModel : currentModel();
         const QSignalBlocker block(m_modelCombo);
@@ -233,13 +279,20 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
         m_jsonEdit->clear();
         m_validation->hide();
     });
+    connect(m_example, &QPushButton::clicked, this, &SubmitPage::loadExample);
     connect(m_form, &RequestForm::helpRequested, this,
             [this](const QString& path) { emit helpRequested(currentModel(), path); });
     connect(m_form, &RequestForm::edited, this, [this] {
-        if (m_validation->isVisible() && m_form->value().ok())
+        if (m_validation->isVisible() && m_requestTabs->currentIndex() == 0 && m_form->value().ok())
+            m_validation->hide();
+    });
+    connect(m_jsonEdit, &QPlainTextEdit::textChanged, this, [this] {
+        if (m_requestTabs->currentIndex() == 1)
             m_validation->hide();
     });
     connect(m_requestTabs, &QTabWidget::currentChanged, this, [this](int index) {
+        // A message belongs to the tab it was made for.
+        m_validation->hide();
         if (index == 1)
             syncJsonFromForm();
     });
@@ -252,49 +305,75 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
             m_requestTabs->setCurrentIndex(0);
     });
 
-    EventStream& events = m_context.events;
-    connect(&events, &EventStream::logReceived, this,
-            [this](const QString& taskId, qint64 seq, const QDateTime& ts, const QString& level,
-                   const QString& text) {
-                if (taskId != m_taskId)
-                    return;
-                m_lastSeq = std::max(m_lastSeq, seq);
-                m_log->addLine(seq, ts, level, text);
+    m_follower = new TaskFollower(m_context.api, m_context.events, this);
+    connect(m_follower, &TaskFollower::logLine, m_log, &LogView::addLine);
+    connect(m_follower, &TaskFollower::statusChanged, this,
+            [this](const QString& status, int) { setTaskStatus(status); });
+    connect(m_follower, &TaskFollower::retryScheduled, this,
+            [this](int attempt, const QJsonObject& error, const QDateTime& next) {
+                const QString code = error.value(QLatin1String("code")).toString();
+                const QString message = error.value(QLatin1String("message")).toString();
+                const QString at =
+                    next.isValid() ? next.toLocalTime().toString(QStringLiteral("HH:mm:ss")) : QString();
+                m_log->addNote([=] {
+                    return at.isEmpty() ? tr("Attempt %1 failed (%2: %3); the task is queued again.")
+                                              .arg(attempt)
+                                              .arg(code, message)
+                                        : tr("Attempt %1 failed (%2: %3); the next attempt is due at %4.")
+                                              .arg(attempt)
+                                              .arg(code, message, at);
+                });
+                setTaskStatus(m_follower->status());
             });
-    connect(&events, &EventStream::statusReceived, this,
-            [this](const QString& taskId, const QString&, const QString& status, int) {
-                if (taskId == m_taskId && !m_taskFinal)
-                    setTaskStatus(status);
-            });
-    connect(&events, &EventStream::progressReceived, this,
-            [this](const QString& taskId, double fraction, const QString& text) {
-                if (taskId != m_taskId || m_taskFinal)
-                    return;
-                m_taskProgress->show();
-                m_taskProgress->setValue(int(fraction * 100));
-                m_taskProgress->setFormat(text.isEmpty() ? QStringLiteral("%p%") : text);
-            });
-    connect(&events, &EventStream::resultReceived, this,
-            [this](const QString& taskId, const QString& status, const QJsonValue& result,
-                   const QJsonObject& error) {
-                if (taskId == m_taskId && !m_taskFinal)
-                    finishTask(status, result, error);
-            });
-    connect(&events, &EventStream::subscribed, this, [this](const QString& topic) {
-        // A task that ended before the subscription took hold: read its state once.
-        if (!m_taskFinal && topic == QStringLiteral("task/") + m_taskId)
-            fetchTask();
+    connect(m_follower, &TaskFollower::progress, this, [this](double fraction, const QString& text) {
+        m_taskProgress->show();
+        m_taskProgress->setValue(int(fraction * 100));
+        m_taskProgress->setFormat(text.isEmpty() ? QStringLiteral("%p%") : text);
     });
-    connect(&events, &EventStream::stateChanged, this, [this](EventStream::State state) {
-        if (m_taskFinal || m_taskId.isEmpty())
-            return;
-        if (state == EventStream::State::Reconnecting)
-            m_log->addNote(tr("Live connection lost; reconnecting (the status is polled meanwhile)…"));
-        else if (state == EventStream::State::Open)
-            m_log->addNote(tr("Live connection restored."));
+    connect(m_follower, &TaskFollower::finished, this, &SubmitPage::finishTask);
+    connect(m_follower, &TaskFollower::liveChanged, this, [this](bool live) {
+        if (live)
+            m_log->addNote([] { return tr("Live connection restored."); });
+        else
+            m_log->addNote(
+                [] { return tr("Live connection lost; reconnecting (the status is polled meanwhile)…"); });
+    });
+    connect(m_follower, &TaskFollower::cancelRequested, this,
+            [this] { m_log->addNote([] { return tr("Cancellation requested."); }); });
+    connect(m_follower, &TaskFollower::cancelFailed, this, [this](const ApiResult& result) {
+        const QString text = ErrorText::forResult(result);
+        m_log->addNote([text] { return tr("Cancelling failed: %1").arg(text); });
+        updateButtons();
+    });
+    connect(m_follower, &TaskFollower::submitFailed, this, [this](const ApiResult& result) {
+        setBusy(false);
+        const Error& error = *result.error;
+        if (result.httpStatus == 404) {
+            showValidation(tr("The model %1 is gone.").arg(currentModel()));
+            m_models.refresh();
+        } else {
+            showRequestError(Error{error.code, ErrorText::forResult(result), error.field});
+        }
+        updateButtons();
+    });
+    connect(m_follower, &TaskFollower::submitted, this, [this](const QString& taskId, const QString& model) {
+        setBusy(false);
+        const QJsonObject request = m_lastSent;
+        m_tasks.upsert(
+            {{QStringLiteral("task_id"), taskId},
+             {QStringLiteral("model"), model},
+             {QStringLiteral("status"), QStringLiteral("queued")},
+             {QStringLiteral("created_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+             {QStringLiteral("request"), request}});
+        m_recentRequests->add(m_context.session.login(), model, request, QDateTime::currentDateTimeUtc());
+        updateRecentMenu();
+        showTaskPane(taskId);
+        emit taskSubmitted(taskId);
     });
     updateButtons();
 }
+
+SubmitPage::~SubmitPage() = default;
 
 void SubmitPage::bindText(std::function<void()> apply)
 {
@@ -316,6 +395,11 @@ QString SubmitPage::currentModel() const
     return m_modelCombo->currentText();
 }
 
+QString SubmitPage::currentTaskId() const
+{
+    return m_shownTaskId;
+}
+
 void SubmitPage::selectModel(const QString& name)
 {
     m_pendingModel = name;
@@ -333,11 +417,26 @@ void SubmitPage::loadRequest(const QString& model, const QJsonObject& request)
     if (m_schema && m_schema->name() == model && currentModel() == model) {
         m_form->setValue(request);
         m_hasPendingRequest = false;
+        if (m_requestTabs->currentIndex() == 1)
+            syncJsonFromForm();
         return;
     }
     selectModel(model);
     if (m_modelCombo->findText(model) < 0)
         loadSchema(model); // not in the list (yet): try it directly
+}
+
+void SubmitPage::reset()
+{
+    m_follower->stop();
+    clearTaskPane();
+    m_valuesByModel.clear();
+    m_hasPendingRequest = false;
+    m_form->clear();
+    m_jsonEdit->clear();
+    m_validation->hide();
+    updateRecentMenu();
+    updateButtons();
 }
 
 void SubmitPage::setBusy(bool busy, const QString& text)
@@ -350,8 +449,11 @@ void SubmitPage::setBusy(bool busy, const QString& text)
 
 void SubmitPage::updateButtons()
 {
-    m_submit->setEnabled(m_schema != nullptr && !m_submitting);
-    m_cancel->setEnabled(!m_taskId.isEmpty() && !m_taskFinal);
+    m_submit->setEnabled(m_schema != nullptr && !m_follower->isSubmitting());
+    m_cancel->setEnabled(m_follower->isActive() && m_follower->taskId() == m_shownTaskId);
+    m_example->setEnabled(m_schema &&
+                          !FormModel::example(FormModel::describe(m_schema->request())).isEmpty());
+    m_copyAs->setEnabled(m_schema != nullptr);
 }
 
 void SubmitPage::loadSchema(const QString& name)
@@ -364,8 +466,18 @@ void SubmitPage::loadSchema(const QString& name)
             if (name != m_pendingModel)
                 return; // the user moved on
             setBusy(false);
+            // The previous model's values stay with it; its task leaves the pane.
+            if (!m_formModel.isEmpty() && m_formModel != name) {
+                if (const Result<QJsonObject> held = m_form->value())
+                    m_valuesByModel.insert(m_formModel, *held);
+            }
+            if (m_follower->model() != name && !m_shownTaskId.isEmpty()) {
+                m_follower->stop();
+                clearTaskPane();
+            }
             if (!schema) {
                 m_schema.reset();
+                m_formModel.clear();
                 m_formStack->setCurrentIndex(0);
                 if (result.httpStatus == 404) {
                     m_formMessage->setText(tr("The model %1 is gone: it has no live instance.").arg(name));
@@ -380,20 +492,31 @@ void SubmitPage::loadSchema(const QString& name)
                 updateButtons();
                 return;
             }
+            const bool sameModel = m_formModel == name;
             m_schema = *schema;
             m_modelInfo->setText(
                 tr("%1 → %2").arg(m_schema->json().value(QLatin1String("request_type")).toString(),
                                   m_schema->json().value(QLatin1String("response_type")).toString()));
+            QJsonObject keep;
+            if (sameModel) {
+                if (const Result<QJsonObject> held = m_form->value())
+                    keep = *held;
+            } else {
+                keep = m_valuesByModel.value(name);
+            }
             m_form->setMessage(FormModel::describe(m_schema->request()));
+            m_formModel = name;
             m_result->setResponseType(FormModel::describe(m_schema->response()));
             m_formStack->setCurrentIndex(1);
             m_validation->hide();
+            m_form->setValue(keep);
             if (m_hasPendingRequest) {
                 m_form->setValue(m_pendingRequest);
                 m_hasPendingRequest = false;
             }
             if (m_requestTabs->currentIndex() == 1)
                 syncJsonFromForm();
+            updateRecentMenu();
             updateButtons();
             emit schemaLoaded(name);
         });
@@ -401,11 +524,10 @@ void SubmitPage::loadSchema(const QString& name)
 
 void SubmitPage::revealField(const QString& path)
 {
-    QWidget* widget = path.isEmpty() ? nullptr : m_form->findChild<QWidget*>(QStringLiteral("field_") + path);
+    QWidget* widget = path.isEmpty() ? nullptr : m_form->editorWidget(path);
     if (!widget) {
         const QStringList invalid = m_form->invalidPaths();
-        widget = invalid.isEmpty() ? nullptr
-                                   : m_form->findChild<QWidget*>(QStringLiteral("field_") + invalid.first());
+        widget = invalid.isEmpty() ? nullptr : m_form->editorWidget(invalid.first());
     }
     if (!widget)
         return;
@@ -414,39 +536,61 @@ void SubmitPage::revealField(const QString& path)
     widget->setFocus(Qt::OtherFocusReason);
 }
 
+void SubmitPage::revealJsonOffset(int offset)
+{
+    QTextCursor cursor = m_jsonEdit->textCursor();
+    cursor.setPosition(std::clamp(offset, 0, int(m_jsonEdit->toPlainText().size())));
+    m_jsonEdit->setTextCursor(cursor);
+    m_jsonEdit->ensureCursorVisible();
+    m_jsonEdit->setFocus(Qt::OtherFocusReason);
+}
+
 void SubmitPage::showValidation(const QString& text)
 {
     m_validation->setText(text);
     m_validation->setVisible(!text.isEmpty());
 }
 
+void SubmitPage::showRequestError(const Error& error, const QString& jsonText)
+{
+    showValidation(error.field.isEmpty() ? error.message
+                                         : tr("%1 (field %2)").arg(error.message, error.field));
+    if (m_requestTabs->currentIndex() == 1) {
+        // The JSON tab keeps its text: put the cursor on the member at fault, when it can be found.
+        if (!error.field.isEmpty()) {
+            QString key = error.field.section(QLatin1Char('.'), -1);
+            key = key.left(key.indexOf(QLatin1Char('[')));
+            const int at = (jsonText.isEmpty() ? m_jsonEdit->toPlainText() : jsonText)
+                               .indexOf(QLatin1Char('"') + key + QLatin1Char('"'));
+            if (at >= 0)
+                revealJsonOffset(at + 1);
+        }
+        return;
+    }
+    if (!error.field.isEmpty())
+        m_form->flagField(error.field, error.message);
+    revealField(error.field);
+}
+
 void SubmitPage::syncJsonFromForm()
 {
     const Result<QJsonObject> request = m_form->value();
     if (!request) {
-        showValidation(tr("Fix the form first: %1").arg(request.error().message));
+        // The JSON keeps what it held; the message names the form's field.
+        showValidation(tr("The form has an invalid field, so the JSON was not updated: %1")
+                           .arg(request.error().message));
         return;
     }
     m_jsonEdit->setPlainText(QString::fromUtf8(QJsonDocument(*request).toJson(QJsonDocument::Indented)));
+    m_validation->hide();
 }
 
 bool SubmitPage::applyJsonToForm()
 {
-    const QJsonDocument document = QJsonDocument::fromJson(m_jsonEdit->toPlainText().toUtf8());
-    if (!document.isObject()) {
-        showValidation(tr("The JSON is not an object."));
+    const Result<QByteArray> json = checkedRequest();
+    if (!json)
         return false;
-    }
-    if (m_schema) {
-        const auto binary =
-            ProtoJson::jsonToBinary(m_schema->descriptors(), m_schema->request(),
-                                    QJsonDocument(document.object()).toJson(QJsonDocument::Compact));
-        if (!binary) {
-            showValidation(tr("The JSON does not fit the request: %1").arg(binary.error().message));
-            return false;
-        }
-    }
-    m_form->setValue(document.object());
+    m_form->setValue(QJsonDocument::fromJson(*json).object());
     showValidation({});
     return true;
 }
@@ -454,96 +598,97 @@ bool SubmitPage::applyJsonToForm()
 Result<QJsonObject> SubmitPage::currentRequest()
 {
     if (m_requestTabs->currentIndex() == 1) {
+        const QString text = m_jsonEdit->toPlainText();
         QJsonParseError parseError;
-        const QJsonDocument document =
-            QJsonDocument::fromJson(m_jsonEdit->toPlainText().toUtf8(), &parseError);
-        if (parseError.error != QJsonParseError::NoError || !document.isObject())
-            return Error::invalidArgument(tr("The JSON is not valid: %1").arg(parseError.errorString()));
+        const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            // The parser counts UTF-8 bytes; the editor counts characters.
+            const int offset = int(QString::fromUtf8(text.toUtf8().left(parseError.offset)).size());
+            const QString before = text.left(offset);
+            const int line = int(before.count(QLatin1Char('\n'))) + 1;
+            const int column = int(offset - (before.lastIndexOf(QLatin1Char('\n')) + 1)) + 1;
+            revealJsonOffset(offset);
+            return Error::invalidArgument(tr("The JSON is not valid at line %1, column %2: %3")
+                                              .arg(line)
+                                              .arg(column)
+                                              .arg(ErrorText::forJsonParseError(parseError.error)));
+        }
+        if (!document.isObject())
+            return Error::invalidArgument(
+                tr("The JSON must be an object ({…}) holding the request's fields."));
         return document.object();
     }
     return m_form->value();
 }
 
-void SubmitPage::submit()
+Result<QByteArray> SubmitPage::checkedRequest()
 {
-    if (!m_schema || m_submitting)
-        return;
+    if (!m_schema)
+        return Error::invalidArgument(tr("Choose a model first."));
+    const QString text = m_jsonEdit->toPlainText();
     Result<QJsonObject> request = currentRequest();
     if (!request) {
-        const Error& error = request.error();
-        showValidation(error.field.isEmpty() ? error.message
-                                             : tr("%1 (field %2)").arg(error.message, error.field));
-        revealField(error.field);
-        return;
+        showRequestError(request.error(), text);
+        return request.error();
     }
-    // The same check the server makes, before anything is sent.
+    // The same check the server makes, then the descriptor's (mmf.ui) ranges and required fields, which the
+    // server leaves to the model.
     const QByteArray json = QJsonDocument(*request).toJson(QJsonDocument::Compact);
     const auto binary = ProtoJson::jsonToBinary(m_schema->descriptors(), m_schema->request(), json);
     if (!binary) {
-        const Error& error = binary.error();
-        m_form->flagField(error.field, error.message);
-        showValidation(error.field.isEmpty() ? error.message
-                                             : tr("%1 (field %2)").arg(error.message, error.field));
-        revealField(error.field);
-        return;
+        showRequestError(binary.error(), text);
+        return binary.error();
     }
-    showValidation({});
-    m_submitting = true;
-    setBusy(true);
-    const QString model = m_schema->name();
-    ApiCall call;
-    call.method = "POST";
-    call.path = QStringLiteral("/api/v1/models/%1/tasks").arg(model);
-    call.body = json;
-    m_context.api.send(std::move(call), this, [this, model, request = *request](const ApiResult& result) {
-        m_submitting = false;
-        setBusy(false);
-        if (!result.ok()) {
-            const Error& error = *result.error;
-            if (!error.field.isEmpty())
-                m_form->flagField(error.field, error.message);
-            if (result.httpStatus == 404) {
-                showValidation(tr("The model %1 is gone.").arg(model));
-                m_models.refresh();
-            } else {
-                showValidation(ErrorText::forResult(result));
-            }
-            updateButtons();
-            return;
-        }
-        const QString taskId = result.json.value(QLatin1String("task_id")).toString();
-        m_tasks.upsert(
-            {{QStringLiteral("task_id"), taskId},
-             {QStringLiteral("model"), model},
-             {QStringLiteral("status"), result.json.value(QLatin1String("status")).toString()},
-             {QStringLiteral("created_at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-             {QStringLiteral("request"), request}});
-        followTask(taskId);
-        emit taskSubmitted(taskId);
-    });
+    const Result<void> checked = FormModel::check(FormModel::describe(m_schema->request()), *request);
+    if (!checked) {
+        showRequestError(checked.error(), text);
+        return checked.error();
+    }
+    return json;
 }
 
-void SubmitPage::followTask(const QString& taskId)
+void SubmitPage::submit()
 {
-    if (!m_taskId.isEmpty())
-        m_context.events.unsubscribe(QStringLiteral("task/") + m_taskId);
-    m_taskId = taskId;
-    m_taskFinal = false;
-    m_lastSeq = 0;
+    if (!m_schema || m_follower->isSubmitting())
+        return;
+    const Result<QByteArray> json = checkedRequest();
+    if (!json)
+        return;
+    showValidation({});
+    m_lastSent = QJsonDocument::fromJson(*json).object();
+    m_follower->submit(m_schema->name(), *json);
+    setBusy(true);
+}
+
+void SubmitPage::clearTaskPane()
+{
+    m_shownTaskId.clear();
+    m_taskStatusName.clear();
     m_log->clearLog();
-    m_log->addNote(tr("Task %1 submitted to %2.").arg(taskId, currentModel()));
     m_result->clear();
-    m_result->showPending(tr("Waiting for the result…"));
     m_taskProgress->hide();
-    setTaskStatus(QStringLiteral("queued"));
-    m_context.events.subscribe(QStringLiteral("task/") + taskId);
-    m_pollTimer.start();
+    m_taskStatus->setText(tr("No task yet."));
+    updateButtons();
+}
+
+void SubmitPage::showTaskPane(const QString& taskId)
+{
+    m_shownTaskId = taskId;
+    m_log->clearLog();
+    const QString model = m_follower->model();
+    m_log->addNote([taskId, model] { return tr("Task %1 submitted to %2.").arg(taskId, model); });
+    m_result->clear();
+    m_result->showPending([] { return tr("Waiting for the result…"); });
+    m_taskProgress->hide();
+    setTaskStatus(m_follower->status());
     updateButtons();
 }
 
 void SubmitPage::setTaskStatus(const QString& status)
 {
     m_taskStatusName = status;
+    if (m_shownTaskId.isEmpty())
+        return;
     QString colour = QStringLiteral("#1565c0");
     if (status == QLatin1String("succeeded"))
         colour = QStringLiteral("#2e7d32");
@@ -551,97 +696,105 @@ void SubmitPage::setTaskStatus(const QString& status)
         colour = QStringLiteral("#c62828");
     else if (status == QLatin1String("cancelled"))
         colour = QStringLiteral("#6d4c41");
-    m_taskStatus->setText(tr("Task <b>%1</b>: <span style=\"color:%3\">%2</span>")
-                              .arg(m_taskId, TaskListModel::statusText(status), colour));
+    QString text = tr("Task <b>%1</b>: <span style=\"color:%3\">%2</span>")
+                       .arg(m_shownTaskId, TaskListModel::statusText(status), colour);
+    const int attempts = m_follower->taskId() == m_shownTaskId ? m_follower->attempts() : 0;
+    if (attempts > 1 || (attempts == 1 && status == QLatin1String("queued")))
+        text += tr(", attempt %1").arg(status == QLatin1String("queued") ? attempts + 1 : attempts);
+    const QDateTime next = m_follower->nextAttemptAt();
+    if (status == QLatin1String("queued") && next.isValid())
+        text += tr(" at %1").arg(next.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    const QJsonObject error = m_follower->lastError();
+    if (!error.isEmpty() && !TaskListModel::isFinal(status))
+        text += tr("<br/>Last error: %1")
+                    .arg(QStringLiteral("%1: %2")
+                             .arg(error.value(QLatin1String("code")).toString(),
+                                  error.value(QLatin1String("message")).toString())
+                             .toHtmlEscaped());
+    m_taskStatus->setText(text);
 }
 
 void SubmitPage::finishTask(const QString& status, const QJsonValue& result, const QJsonObject& error)
 {
-    if (status == QLatin1String("succeeded") && !result.isObject()) {
-        fetchTask(); // the push left a large result out
-        return;
-    }
-    m_taskFinal = true;
-    m_pollTimer.stop();
     setTaskStatus(status);
     m_taskProgress->hide();
     if (status == QLatin1String("succeeded"))
         m_result->showResult(result.toObject());
     else
         m_result->showError(status, error);
-    m_context.events.unsubscribe(QStringLiteral("task/") + m_taskId);
-    // Log lines written just before the end may still be in flight on a poll-only connection.
-    if (!m_context.events.isOpen())
-        poll();
     updateButtons();
-    emit taskFinished(m_taskId, status);
-}
-
-void SubmitPage::fetchTask()
-{
-    const QString taskId = m_taskId;
-    m_context.api.get(QStringLiteral("/api/v1/tasks/") + taskId, this,
-                      [this, taskId](const ApiResult& result) {
-                          if (taskId != m_taskId || m_taskFinal || !result.ok())
-                              return;
-                          const QString status = result.json.value(QLatin1String("status")).toString();
-                          if (TaskListModel::isFinal(status))
-                              finishTask(status, result.json.value(QLatin1String("result")),
-                                         result.json.value(QLatin1String("error")).toObject());
-                          else if (!status.isEmpty())
-                              setTaskStatus(status);
-                      });
-}
-
-void SubmitPage::poll()
-{
-    if (m_taskId.isEmpty())
-        return;
-    if (m_context.events.isOpen() && !m_taskFinal)
-        return; // pushes arrive live
-    const QString taskId = m_taskId;
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("from"), QString::number(m_lastSeq + 1));
-    m_context.api.get(
-        QStringLiteral("/api/v1/tasks/%1/logs").arg(taskId), this,
-        [this, taskId](const ApiResult& result) {
-            if (taskId != m_taskId || !result.ok())
-                return;
-            for (const QJsonValue& value : result.json.value(QLatin1String("lines")).toArray()) {
-                const QJsonObject line = value.toObject();
-                const qint64 seq = qint64(line.value(QLatin1String("seq")).toDouble());
-                m_lastSeq = std::max(m_lastSeq, seq);
-                m_log->addLine(
-                    seq, QDateTime::fromString(line.value(QLatin1String("ts")).toString(), Qt::ISODateWithMs),
-                    line.value(QLatin1String("level")).toString(),
-                    line.value(QLatin1String("text")).toString());
-            }
-        },
-        query);
-    if (!m_taskFinal)
-        fetchTask();
+    emit taskFinished(m_shownTaskId, status);
 }
 
 void SubmitPage::cancelTask()
 {
-    if (m_taskId.isEmpty() || m_taskFinal)
+    if (!m_follower->isActive())
         return;
     m_cancel->setEnabled(false);
-    const QString taskId = m_taskId;
-    ApiCall call;
-    call.method = "POST";
-    call.path = QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId);
-    m_context.api.send(std::move(call), this, [this, taskId](const ApiResult& result) {
-        if (taskId != m_taskId)
-            return;
-        if (!result.ok()) {
-            m_log->addNote(tr("Cancelling failed: %1").arg(ErrorText::forResult(result)));
-            updateButtons();
-            return;
-        }
-        m_log->addNote(tr("Cancellation requested."));
-        fetchTask();
-    });
+    m_follower->cancel();
+}
+
+QString SubmitPage::curlCommand()
+{
+    const Result<QJsonObject> request = currentRequest();
+    if (!m_schema || !request)
+        return {};
+    return RequestCommands::curl(m_context.api.baseUrl(), m_schema->name(),
+                                 QJsonDocument(*request).toJson(QJsonDocument::Compact));
+}
+
+QString SubmitPage::mmfctlCommand()
+{
+    const Result<QJsonObject> request = currentRequest();
+    if (!m_schema || !request)
+        return {};
+    return RequestCommands::mmfctl(m_context.api.baseUrl(), m_schema->name(),
+                                   QJsonDocument(*request).toJson(QJsonDocument::Compact));
+}
+
+bool SubmitPage::loadExample()
+{
+    if (!m_schema)
+        return false;
+    const QJsonObject example = FormModel::example(FormModel::describe(m_schema->request()));
+    if (example.isEmpty())
+        return false;
+    m_form->clear();
+    m_form->setValue(example);
+    if (m_requestTabs->currentIndex() == 1)
+        syncJsonFromForm();
+    return true;
+}
+
+QList<QJsonObject> SubmitPage::recentRequests() const
+{
+    QList<QJsonObject> out;
+    for (const RecentRequests::Entry& entry : m_recentRequests->of(m_context.session.login(), currentModel()))
+        out.append(entry.request);
+    return out;
+}
+
+void SubmitPage::updateRecentMenu()
+{
+    QMenu* menu = m_recent->menu();
+    menu->clear();
+    const QList<RecentRequests::Entry> entries =
+        m_recentRequests->of(m_context.session.login(), currentModel());
+    for (const RecentRequests::Entry& entry : entries) {
+        QString text = QString::fromUtf8(QJsonDocument(entry.request).toJson(QJsonDocument::Compact));
+        if (text.size() > 70)
+            text = text.left(69) + QChar(0x2026);
+        QAction* action = menu->addAction(QStringLiteral("%1  %2").arg(
+            entry.sentAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")), text));
+        const QJsonObject request = entry.request;
+        connect(action, &QAction::triggered, this, [this, request] {
+            m_form->clear();
+            m_form->setValue(request);
+            if (m_requestTabs->currentIndex() == 1)
+                syncJsonFromForm();
+        });
+    }
+    m_recent->setEnabled(!entries.isEmpty());
 }
 
 } // namespace mmf::studio

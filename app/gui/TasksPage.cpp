@@ -12,12 +12,16 @@
 
 #include <QComboBox>
 #include <QEvent>
+#include <QFontDatabase>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -25,8 +29,11 @@
 #include <QStackedWidget>
 #include <QStyle>
 #include <QStyledItemDelegate>
-#include <QTableView>
+#include <QTabWidget>
+#include <QTreeView>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace mmf::studio {
 
@@ -90,6 +97,8 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     bar->addWidget(statusLabel);
     m_statusFilter = new QComboBox(this);
     m_statusFilter->setObjectName(QStringLiteral("taskStatusFilter"));
+    // Its items are translated: the box follows their width in every language.
+    m_statusFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     for (const char* status : {"", "queued", "running", "succeeded", "failed", "cancelled", "dead_lettered"})
         m_statusFilter->addItem(QString(), QLatin1String(status));
     bindText([this] {
@@ -102,6 +111,11 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     bindText([this] { m_refresh->setText(tr("Refresh")); });
     m_refresh->setObjectName(QStringLiteral("refreshTasksButton"));
     bar->addWidget(m_refresh);
+    m_cancelSelected = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), QString(), this);
+    m_cancelSelected->setObjectName(QStringLiteral("cancelSelectedButton"));
+    m_cancelSelected->setEnabled(false);
+    bindText([this] { m_cancelSelected->setText(tr("Cancel selected")); });
+    bar->addWidget(m_cancelSelected);
     layout->addLayout(bar);
 
     auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -113,17 +127,18 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     m_empty->setWordWrap(true);
     m_empty->setForegroundRole(QPalette::PlaceholderText);
     m_stack->addWidget(m_empty);
-    m_table = new QTableView(m_stack);
+    m_table = new QTreeView(m_stack);
     m_table->setObjectName(QStringLiteral("tasksTable"));
     m_table->setModel(&m_tasks);
     m_table->setItemDelegateForColumn(TaskListModel::StatusColumn, new StatusDelegate(m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setRootIsDecorated(true);
+    m_table->setUniformRowHeights(true);
+    m_table->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->header()->setStretchLastSection(true);
     m_stack->addWidget(m_table);
 
     auto* detail = new QGroupBox(splitter);
@@ -139,6 +154,9 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     m_taskTitle->setWordWrap(true);
     m_taskTitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
     detailBar->addWidget(m_taskTitle, 1);
+    m_actionStatus = new QLabel(detail);
+    m_actionStatus->setObjectName(QStringLiteral("tasksActionStatus"));
+    detailBar->addWidget(m_actionStatus);
     m_resubmit = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), QString(), detail);
     bindText([this] { m_resubmit->setText(tr("Resubmit…")); });
     m_resubmit->setObjectName(QStringLiteral("resubmitButton"));
@@ -148,10 +166,23 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     auto* detailSplitter = new QSplitter(Qt::Horizontal, detail);
     m_log = new LogView(detailSplitter);
     m_log->setObjectName(QStringLiteral("taskLogView"));
-    m_result = new ResultView(detailSplitter);
+    m_detailTabs = new QTabWidget(detailSplitter);
+    m_detailTabs->setObjectName(QStringLiteral("taskDetailTabs"));
+    m_result = new ResultView(m_detailTabs);
     m_result->setObjectName(QStringLiteral("taskResultView"));
+    m_request = new QPlainTextEdit(m_detailTabs);
+    m_request->setObjectName(QStringLiteral("taskRequestView"));
+    m_request->setReadOnly(true);
+    m_request->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_detailTabs->addTab(m_result, QString());
+    m_detailTabs->addTab(m_request, QString());
+    bindText([this] {
+        m_detailTabs->setTabText(0, tr("Result"));
+        m_detailTabs->setTabText(1, tr("Request"));
+        m_request->setPlaceholderText(tr("The request the task was sent with."));
+    });
     detailSplitter->addWidget(m_log);
-    detailSplitter->addWidget(m_result);
+    detailSplitter->addWidget(m_detailTabs);
     detailLayout->addWidget(detailSplitter, 1);
     splitter->addWidget(m_stack);
     splitter->addWidget(detail);
@@ -184,6 +215,13 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
                 if (index.isValid())
                     openTask(index.data(TaskListModel::TaskIdRole).toString());
             });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        bool any = false;
+        for (const QString& id : selectedTaskIds())
+            any = any || !TaskListModel::isFinal(m_tasks.task(id).value(QLatin1String("status")).toString());
+        m_cancelSelected->setEnabled(any);
+    });
+    connect(m_cancelSelected, &QPushButton::clicked, this, &TasksPage::cancelSelected);
     connect(m_resubmit, &QPushButton::clicked, this, [this] {
         emit resubmitRequested(m_openTask.value(QLatin1String("model")).toString(),
                                m_openTask.value(QLatin1String("request")).toObject());
@@ -234,12 +272,79 @@ void TasksPage::updateState()
     m_stack->setCurrentWidget(m_tasks.rowCount() > 0 ? static_cast<QWidget*>(m_table) : m_empty);
 }
 
+void TasksPage::reset()
+{
+    m_openTaskId.clear();
+    m_openTask = {};
+    m_log->clearLog();
+    m_result->clear();
+    m_request->clear();
+    m_resubmit->setEnabled(false);
+    m_actionStatus->clear();
+    m_table->clearSelection();
+    m_taskTitle->setText(tr("Select a task to see its log and result."));
+}
+
+QStringList TasksPage::selectedTaskIds() const
+{
+    QStringList ids;
+    for (const QModelIndex& index : m_table->selectionModel()->selectedRows())
+        ids.append(index.data(TaskListModel::TaskIdRole).toString());
+    return ids;
+}
+
+void TasksPage::selectTasks(const QStringList& taskIds)
+{
+    QItemSelection selection;
+    for (const QString& id : taskIds) {
+        const QModelIndex index = m_tasks.indexOf(id);
+        if (index.isValid())
+            selection.select(index, index.siblingAtColumn(TaskListModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void TasksPage::cancelSelected()
+{
+    QStringList ids;
+    for (const QString& id : selectedTaskIds())
+        if (!TaskListModel::isFinal(m_tasks.task(id).value(QLatin1String("status")).toString()))
+            ids.append(id);
+    if (ids.isEmpty())
+        return;
+    m_cancelSelected->setEnabled(false);
+    auto remaining = std::make_shared<int>(int(ids.size()));
+    auto failed = std::make_shared<int>(0);
+    const int total = int(ids.size());
+    m_actionStatus->setText(tr("Cancelling %n task(s)…", nullptr, total));
+    for (const QString& id : std::as_const(ids)) {
+        ApiCall call;
+        call.method = "POST";
+        call.path = QStringLiteral("/api/v1/tasks/%1/cancel").arg(id);
+        m_context.api.send(
+            std::move(call), this, [this, id, remaining, failed, total](const ApiResult& result) {
+                if (!result.ok())
+                    ++*failed;
+                else if (const QString status = result.json.value(QLatin1String("status")).toString();
+                         !status.isEmpty())
+                    m_tasks.upsert({{QStringLiteral("task_id"), id}, {QStringLiteral("status"), status}});
+                if (--*remaining > 0)
+                    return;
+                m_actionStatus->setText(*failed == 0
+                                            ? tr("Cancellation requested for %n task(s).", nullptr, total)
+                                            : tr("%1 of %2 cancellations failed.").arg(*failed).arg(total));
+                emit cancelFinished(total, *failed);
+            });
+    }
+}
+
 void TasksPage::openTask(const QString& taskId)
 {
     m_openTaskId = taskId;
     m_taskTitle->setText(tr("Loading task %1…").arg(taskId));
     m_log->clearLog();
     m_result->clear();
+    m_request->clear();
     m_resubmit->setEnabled(false);
     m_context.api.get(
         QStringLiteral("/api/v1/tasks/") + taskId, this, [this, taskId](const ApiResult& result) {
@@ -266,7 +371,7 @@ void TasksPage::openTask(const QString& taskId)
                     line.value(QLatin1String("text")).toString());
             }
             if (m_log->lineCount() == 0)
-                m_log->addNote(tr("This task logged nothing."));
+                m_log->addNote([] { return tr("This task logged nothing."); });
         });
 }
 
@@ -281,6 +386,11 @@ void TasksPage::showTask(const QJsonObject& task)
                              .arg(task.value(QLatin1String("attempts")).toInt()));
     m_tasks.upsert(task);
     m_resubmit->setEnabled(task.value(QLatin1String("request")).isObject());
+    const QJsonValue request = task.value(QLatin1String("request"));
+    m_request->setPlainText(
+        request.isObject()
+            ? QString::fromUtf8(QJsonDocument(request.toObject()).toJson(QJsonDocument::Indented))
+            : QString());
     const QString model = task.value(QLatin1String("model")).toString();
     const QString taskId = task.value(QLatin1String("task_id")).toString();
     auto render = [this, task, status, taskId](const std::vector<FormField>& fields) {
@@ -292,7 +402,7 @@ void TasksPage::showTask(const QJsonObject& task)
         else if (TaskListModel::isFinal(status))
             m_result->showError(status, task.value(QLatin1String("error")).toObject());
         else
-            m_result->showPending(TaskListModel::statusText(status));
+            m_result->showPending([status] { return TaskListModel::statusText(status); });
     };
     // Render from the response descriptor when the model is still known; else as plain JSON.
     ModelSchema::fetch(m_context.api, model, this,

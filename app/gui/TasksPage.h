@@ -14,7 +14,9 @@ class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
 class QStackedWidget;
-class QTableView;
+class QPlainTextEdit;
+class QTabWidget;
+class QTreeView;
 
 namespace mmf::studio {
 
@@ -24,8 +26,9 @@ class ModelListModel;
 class ResultView;
 class TaskListModel;
 
-// The user's task history: status, model, times; filters by model and status; the selected task's log and
-// result again; resubmit its request.
+// The user's task history: status, model, times, sub-tasks grouped under their parent; filters by model
+// and status; the selected task's log, result and the request it was sent with; resubmit its request;
+// cancel the selected tasks at once.
 class TasksPage : public QWidget
 {
     Q_OBJECT
@@ -36,10 +39,17 @@ public:
     void refresh();
     void openTask(const QString& taskId);
     QString openedTaskId() const { return m_openTaskId; }
-    QTableView* table() const { return m_table; }
+    QTreeView* table() const { return m_table; }
+    // Selects these tasks (top-level or sub-tasks) in the list.
+    void selectTasks(const QStringList& taskIds);
+    // Asks the server to cancel every selected task that has not ended; cancelFinished(requested, failed).
+    void cancelSelected();
+    // Forgets the open task and the selection (an account switch).
+    void reset();
 
 signals:
     void resubmitRequested(const QString& model, const QJsonObject& request);
+    void cancelFinished(int requested, int failed);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -51,6 +61,7 @@ private:
     void applyFilter();
     void showTask(const QJsonObject& task);
     void updateState();
+    QStringList selectedTaskIds() const;
 
     StudioContext& m_context;
     TaskListModel& m_tasks;
@@ -61,11 +72,15 @@ private:
     QProgressBar* m_busy = nullptr;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_empty = nullptr;
-    QTableView* m_table = nullptr;
+    QTreeView* m_table = nullptr;
     QLabel* m_taskTitle = nullptr;
+    QLabel* m_actionStatus = nullptr;
     QPushButton* m_resubmit = nullptr;
+    QPushButton* m_cancelSelected = nullptr;
     LogView* m_log = nullptr;
+    QTabWidget* m_detailTabs = nullptr;
     ResultView* m_result = nullptr;
+    QPlainTextEdit* m_request = nullptr;
     QString m_openTaskId;
     QJsonObject m_openTask;
     std::vector<std::function<void()>> m_texts;

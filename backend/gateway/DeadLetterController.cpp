@@ -1,5 +1,6 @@
 #include "gateway/DeadLetterController.h"
 
+#include "accounts/AccountStore.h"
 #include "broker/BrokerKeys.h"
 #include "broker/StreamEntry.h"
 #include "broker/TaskIdGenerator.h"
@@ -132,29 +133,56 @@ void DeadLetterController::list(HttpRequest& request, const HttpResponder& respo
     withModel(request, responder, params, [this, responder, end, limit](const QByteArray& model) {
         m_context.redis.command(
             {"XREVRANGE", BrokerKeys::dead(model), end, "-", "COUNT", QByteArray::number(limit)},
-            [responder, limit](const RedisReply& reply) {
+            [this, responder, limit](const RedisReply& reply) {
                 if (reply.isError()) {
                     ApiError::send(responder, unavailable(reply));
                     return;
                 }
-                QJsonArray out;
-                qint64 lastMs = 0;
-                for (const StreamEntry& entry : StreamEntry::parseEntries(reply)) {
-                    const qint64 ts = entry.value("ts").toLongLong();
-                    lastMs = entry.id.left(entry.id.indexOf('-')).toLongLong();
-                    out.append(QJsonObject{
-                        {QStringLiteral("task_id"), QString::fromLatin1(entry.value("id"))},
-                        {QStringLiteral("user_id"), QString::fromUtf8(entry.value("u"))},
-                        {QStringLiteral("attempts"), entry.value("a").toInt()},
-                        {QStringLiteral("error"),
-                         QJsonObject{{QStringLiteral("code"), QString::fromUtf8(entry.value("ec"))},
-                                     {QStringLiteral("message"), QString::fromUtf8(entry.value("em"))}}},
-                        {QStringLiteral("dead_lettered_at"), TaskJson::isoTime(ts > 0 ? ts : lastMs)}});
+                auto entries = std::make_shared<std::vector<StreamEntry>>(StreamEntry::parseEntries(reply));
+                // The login of each user next to the id (an admin reads names, not ids): one HGET per user.
+                QList<QByteArray> users;
+                for (const StreamEntry& entry : *entries)
+                    if (const QByteArray u = entry.value("u"); !u.isEmpty() && !users.contains(u))
+                        users.append(u);
+                auto logins = std::make_shared<QHash<QByteArray, QString>>();
+                auto answer = [responder, limit, entries, logins] {
+                    QJsonArray out;
+                    qint64 lastMs = 0;
+                    for (const StreamEntry& entry : *entries) {
+                        const qint64 ts = entry.value("ts").toLongLong();
+                        lastMs = entry.id.left(entry.id.indexOf('-')).toLongLong();
+                        QJsonObject letter{
+                            {QStringLiteral("task_id"), QString::fromLatin1(entry.value("id"))},
+                            {QStringLiteral("user_id"), QString::fromUtf8(entry.value("u"))},
+                            {QStringLiteral("attempts"), entry.value("a").toInt()},
+                            {QStringLiteral("error"),
+                             QJsonObject{{QStringLiteral("code"), QString::fromUtf8(entry.value("ec"))},
+                                         {QStringLiteral("message"), QString::fromUtf8(entry.value("em"))}}},
+                            {QStringLiteral("dead_lettered_at"), TaskJson::isoTime(ts > 0 ? ts : lastMs)}};
+                        if (const QString login = logins->value(entry.value("u")); !login.isEmpty())
+                            letter.insert(QStringLiteral("login"), login);
+                        out.append(letter);
+                    }
+                    QJsonObject body{{QStringLiteral("dead_letters"), out}};
+                    if (out.size() == limit && lastMs > 0)
+                        body.insert(QStringLiteral("next_before"), TaskJson::isoTime(lastMs));
+                    responder.sendJson(200, JsonBody::compact(body));
+                };
+                if (users.isEmpty()) {
+                    answer();
+                    return;
                 }
-                QJsonObject body{{QStringLiteral("dead_letters"), out}};
-                if (out.size() == limit && lastMs > 0)
-                    body.insert(QStringLiteral("next_before"), TaskJson::isoTime(lastMs));
-                responder.sendJson(200, JsonBody::compact(body));
+                auto remaining = std::make_shared<int>(int(users.size()));
+                for (const QByteArray& user : std::as_const(users)) {
+                    // A user id that is no account (a token issued for a bare name) keeps its id only.
+                    m_context.redis.command({"HGET", AccountStore::accountKey(user), "login"},
+                                            [user, logins, remaining, answer](const RedisReply& r) {
+                                                if (!r.isError() && !r.isNil())
+                                                    logins->insert(user, QString::fromUtf8(r.toByteArray()));
+                                                if (--*remaining == 0)
+                                                    answer();
+                                            });
+                }
             });
     });
 }

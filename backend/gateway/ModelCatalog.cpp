@@ -143,11 +143,19 @@ ModelStats ModelCatalog::stats(QByteArrayView name) const
     return m_stats.value(name.toByteArray());
 }
 
+int ModelCatalog::concurrencyOf(const QByteArray& instanceJson)
+{
+    return qMax(1,
+                QJsonDocument::fromJson(instanceJson).object().value(QLatin1String("concurrency")).toInt(1));
+}
+
 qint64 ModelCatalog::estimatedWaitMs(QByteArrayView name) const
 {
     const QByteArray key = name.toByteArray();
     const ModelStats stats = m_stats.value(key);
-    return qint64(double(stats.queueDepth) * m_meanServiceMs.value(key) / double(qMax(1, stats.instances)));
+    // Every instance runs up to its --concurrency tasks at once: the queue drains through all those slots.
+    const int taskSlots = qMax(1, qMax(stats.taskSlots, stats.instances));
+    return qint64(double(stats.queueDepth) * m_meanServiceMs.value(key) / double(taskSlots));
 }
 
 QList<ModelInfoPtr> ModelCatalog::all() const
@@ -285,12 +293,21 @@ void ModelCatalog::refresh(std::function<void()> done)
         };
         for (const QByteArray& name : names) {
             loadModel(name, [finishOne](const Result<ModelInfoPtr>&) { finishOne(); });
-            m_redis.command({"HKEYS", BrokerKeys::instances(name)},
+            m_redis.command({"HGETALL", BrokerKeys::instances(name)},
                             [this, name, finishOne](const RedisReply& r) {
                                 if (r.isArray()) {
-                                    m_stats[name].instances = int(r.size());
-                                    for (qsizetype i = 0; i < r.size(); ++i)
-                                        m_instanceModels.insert(r.at(i).toByteArray(), name);
+                                    int instances = 0;
+                                    int taskSlots = 0;
+                                    for (qsizetype i = 0; i + 1 < r.size(); i += 2) {
+                                        const QByteArray id = r.at(i).toByteArray();
+                                        const int concurrency = concurrencyOf(r.at(i + 1).toByteArray());
+                                        m_instanceModels.insert(id, name);
+                                        m_instanceSlots.insert(id, concurrency);
+                                        ++instances;
+                                        taskSlots += concurrency;
+                                    }
+                                    m_stats[name].instances = instances;
+                                    m_stats[name].taskSlots = taskSlots;
                                 }
                                 finishOne();
                             });
@@ -435,7 +452,10 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
                     return;
                 }
                 m_instanceModels.insert(instanceId, name);
+                const int concurrency = qMax(1, int(request.concurrency()));
+                m_instanceSlots.insert(instanceId, concurrency);
                 m_stats[name].instances += 1;
+                m_stats[name].taskSlots += concurrency;
                 loadModel(name, [=](Result<ModelInfoPtr> model) {
                     if (!model) {
                         done(model.error());
@@ -464,6 +484,7 @@ void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenC
             m_instanceModels.remove(instanceId);
             ModelStats& stats = m_stats[model];
             stats.instances = qMax(0, stats.instances - 1);
+            stats.taskSlots = qMax(0, stats.taskSlots - m_instanceSlots.take(instanceId));
             done(Result<void>());
         });
     };

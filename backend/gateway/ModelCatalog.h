@@ -79,7 +79,8 @@ public:
 
     // Recent mean run time of a model's tasks (fed by the metrics from result events).
     void setMeanServiceMs(const QByteArray& name, double meanMs) { m_meanServiceMs.insert(name, meanMs); }
-    // A new task's expected wait: queue depth × recent mean run time ÷ instances (0 with no run seen yet).
+    // A new task's expected wait: queue depth (queued + running) × recent mean run time ÷ task slots (the
+    // sum of the instances' --concurrency); 0 with no run seen yet.
     qint64 estimatedWaitMs(QByteArrayView name) const;
 
     // Refreshes every known model now; `done` runs when the answers are in.
@@ -92,6 +93,8 @@ signals:
 private:
     void loadModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
     void loadWholeModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done);
+    // An instance record's concurrency (at least 1).
+    static int concurrencyOf(const QByteArray& instanceJson);
     static Result<ModelInfoPtr> parseModel(const QByteArray& name,
                                            const QHash<QByteArray, QByteArray>& fields);
     void publish(const ModelInfoPtr& model);
@@ -104,6 +107,7 @@ private:
     QHash<QByteArray, ModelInfoPtr> m_models;
     QHash<QByteArray, ModelStats> m_stats;
     QHash<QByteArray, QByteArray> m_instanceModels; // instance id → model, for logout
+    QHash<QByteArray, int> m_instanceSlots;         // instance id → its concurrency
     QHash<QByteArray, double> m_meanServiceMs;
     QTimer m_refreshTimer;
     bool m_refreshing = false;

@@ -37,6 +37,7 @@ using ModelInfoPtr = std::shared_ptr<const ModelInfo>;
 struct ModelStats
 {
     int instances = 0;
+    int taskSlots = 0;     // tasks the instances can run at once: the sum of their --concurrency
     qint64 queueDepth = 0; // lag + pending of the consumer group
     qint64 pending = 0;    // delivered, not acknowledged (running)
     qint64 delayed = 0;    // waiting for a retry

@@ -273,6 +273,7 @@ QJsonObject staticSchemas()
         "DeadLetterList",
         object({{"dead_letters", arrayOf(object({{"task_id", str},
                                                  {"user_id", str},
+                                                 {"login", str},
                                                  {"attempts", integer},
                                                  {"error", object({{"code", str}, {"message", str}},
                                                                   QStringLiteral("last error"))},

@@ -130,6 +130,8 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
         // A final result.
         ModelFigures& figures = m_models[event.model];
         ++figures.finished;
+        if (event.status == "failed" || event.status == "dead_lettered")
+            ++figures.failed;
         if (const TaskTimes* known = times(event.taskId)) {
             if (known->startedMs > 0) {
                 const double runMs = double(qMax<qint64>(0, event.tsMs - known->startedMs));
@@ -191,10 +193,14 @@ void TaskMetrics::poll()
         m_registry.set("mmf_estimated_wait_seconds", model, double(m_catalog.estimatedWaitMs(name)) / 1000.0);
 
         ModelFigures& figures = m_models[name];
-        if (figures.lastPollMs > 0 && now > figures.lastPollMs)
+        if (figures.lastPollMs > 0 && now > figures.lastPollMs) {
             figures.tasksPerS = double(figures.finished - figures.finishedAtLastPoll) * 1000.0 /
                                 double(now - figures.lastPollMs);
+            figures.failedPerS =
+                double(figures.failed - figures.failedAtLastPoll) * 1000.0 / double(now - figures.lastPollMs);
+        }
         figures.finishedAtLastPoll = figures.finished;
+        figures.failedAtLastPoll = figures.failed;
         figures.lastPollMs = now;
 
         // The stream holds only queued and running entries (acknowledged ones are deleted): its first entry
@@ -232,6 +238,7 @@ QJsonArray TaskMetrics::statsJson() const
                         {QStringLiteral("running"), double(stats.pending)},
                         {QStringLiteral("estimated_wait_ms"), double(m_catalog.estimatedWaitMs(info->name))},
                         {QStringLiteral("tasks_per_s"), figures.tasksPerS},
+                        {QStringLiteral("failed_per_s"), figures.failedPerS},
                         {QStringLiteral("p50_ms"), percentile(figures.recentTotalMs, 0.5)},
                         {QStringLiteral("p99_ms"), percentile(figures.recentTotalMs, 0.99)},
                         {QStringLiteral("desired"), stats.instances},

@@ -51,6 +51,9 @@ private:
         quint64 finishedAtLastPoll = 0;
         qint64 lastPollMs = 0;
         double tasksPerS = 0;
+        quint64 failed = 0; // failed or dead-lettered
+        quint64 failedAtLastPoll = 0;
+        double failedPerS = 0;
         std::vector<double> recentTotalMs; // ring of recent end-to-end times, for p50/p99
         size_t ringNext = 0;
     };

@@ -1,6 +1,7 @@
 // The dashboard: TimeSeriesBuffer's ring, StatsHistory's sampling of `stats` pushes and scaler replies, and
 // DashboardPage getting points from a real server's pushes (and coping with a server with or without a
 // scaler).
+#include "ManualClock.h"
 #include "ServerFixture.h"
 
 #include "core/ApiClient.h"
@@ -15,10 +16,13 @@
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineSeries>
+#include <QSet>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,13 +30,6 @@ using namespace mmf;
 using namespace mmf::studio;
 
 namespace {
-
-class ManualClock final : public Clock
-{
-public:
-    qint64 nowMs() const override { return now; }
-    qint64 now = 1'700'000'000'000;
-};
 
 QJsonObject push(const QString& ts, const QList<QPair<QString, int>>& instances, int queue = 0)
 {
@@ -52,7 +49,7 @@ QJsonObject push(const QString& ts, const QList<QPair<QString, int>>& instances,
 QLineSeries* seriesNamed(QChartView* view, const QString& name)
 {
     for (QAbstractSeries* series : view->chart()->series())
-        if (series->name() == name)
+        if (series->property("key").toString() == name)
             return qobject_cast<QLineSeries*>(series);
     return nullptr;
 }
@@ -69,6 +66,8 @@ private slots:
     void historyFromPushes();
     void scalerReply();
     void pageGetsPoints();
+    void overlappingSeriesStayApart();
+    void minuteAveragesKeepTheDay();
 };
 
 void TestStudioDashboard::ring_data()
@@ -133,7 +132,7 @@ void TestStudioDashboard::historyFromPushes()
         history.ingestStats(push({}, {{"echo", i}}));
     QCOMPARE(history.instances().size("echo"), 3);
     // Without "ts" the clock stamps the sample.
-    QCOMPARE(qint64(history.instances().points("echo").last().x()), clock.now);
+    QCOMPARE(qint64(history.instances().points("echo").last().x()), clock.nowMs());
     QCOMPARE(history.instances().last("echo"), 9.0);
 }
 
@@ -225,6 +224,86 @@ void TestStudioDashboard::pageGetsPoints()
     QVERIFY(!note->text().isEmpty());
     QVERIFY2(!note->text().startsWith("Scaler:"), qPrintable(note->text())); // no error shown
     QVERIFY(page.findChild<QChartView*>("replicasChart")->chart()->series().size() == 1);
+}
+
+// Five models with the same instance count drew as two visible lines (issue 20): each series now has its
+// own dash pattern and width, and its legend entry says its latest value; the scaler note does not say
+// "0 model(s)" beside a chart of five.
+void TestStudioDashboard::overlappingSeriesStayApart()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("studio.ini"), QSettings::IniFormat);
+    ApiClient api; // no server: the page runs on the pushes it is given
+    Session session(api, settings);
+    EventStream events(api);
+    StudioContext context{api, session, events, settings};
+    DashboardPage page(context);
+    page.resize(1100, 750);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    const QStringList names{"arith", "calc", "digits", "echo", "image"};
+    for (int second = 0; second < 5; ++second) {
+        QList<QPair<QString, int>> counts;
+        for (const QString& name : names)
+            counts.append({name, 1});
+        page.history().ingestStats(push(QStringLiteral("2026-11-26T10:00:0%1.000Z").arg(second), counts));
+    }
+    page.history().ingestScaler(QJsonObject{{"models", QJsonArray{}}});
+    auto* instances = page.findChild<QChartView*>("instancesChart");
+    QVERIFY(instances);
+    QSet<QPair<int, int>> looks; // (pen style, width in tenths)
+    for (const QString& name : names) {
+        QLineSeries* line = seriesNamed(instances, name);
+        QVERIFY2(line, qPrintable(name));
+        QCOMPARE(line->points().last().y(), 1.0);
+        looks.insert({int(line->pen().style()), qRound(line->pen().widthF() * 10)});
+        QVERIFY2(line->name().startsWith(name) && line->name().contains("1"), qPrintable(line->name()));
+    }
+    QCOMPARE(looks.size(), names.size());
+    // The widest line is drawn first, underneath: every narrower one stays visible on top of it.
+    QVERIFY(seriesNamed(instances, "arith")->pen().widthF() >
+            seriesNamed(instances, "image")->pen().widthF());
+    auto* note = page.findChild<QLabel*>("scalerNote");
+    QVERIFY2(!note->text().startsWith("0 "), qPrintable(note->text()));
+    QCOMPARE(page.findChild<QChartView*>("replicasChart")->chart()->series().size(), 1);
+    if (const QString out = qEnvironmentVariable("MMF_SCREENSHOT_DIR"); !out.isEmpty())
+        page.grab().save(out + "/dashboard-overlap.png");
+
+    // The window is a choice; the per-model tab draws throughput, failures and latency.
+    auto* window = page.findChild<QComboBox*>("dashboardWindow");
+    QVERIFY(window);
+    QCOMPARE(window->count(), 3);
+    page.setWindowMinutes(60);
+    QCOMPARE(page.windowMinutes(), 60);
+    page.findChild<QTabWidget*>("dashboardTabs")->setCurrentIndex(1);
+    auto* latency = page.findChild<QChartView*>("latencyChart");
+    QVERIFY(latency);
+    QTRY_VERIFY(seriesNamed(latency, "echo p50") && seriesNamed(latency, "echo p99"));
+    QCOMPARE(seriesNamed(latency, "echo p99")->pen().style(), Qt::DashLine);
+    QCOMPARE(seriesNamed(latency, "echo p50")->pen().color(),
+             seriesNamed(latency, "echo p99")->pen().color());
+    QVERIFY(seriesNamed(page.findChild<QChartView*>("throughputChart"), "echo"));
+    QVERIFY(seriesNamed(page.findChild<QChartView*>("failuresChart"), "echo"));
+}
+
+// A day at one sample a second would be 86,400 points per series: the history keeps minute averages for it.
+void TestStudioDashboard::minuteAveragesKeepTheDay()
+{
+    ManualClock clock;
+    StatsHistory history(clock, 60);
+    const qint64 start = 1'700'000'040'000; // a minute boundary
+    for (int second = 0; second < 3 * 60; ++second) {
+        clock.setMs(start + second * 1000LL);
+        history.ingestStats(push({}, {{"echo", second < 60 ? 2 : 4}}));
+    }
+    const TimeSeriesBuffer& minutes =
+        history.series(StatsHistory::Instances, StatsHistory::Resolution::Minutes);
+    // Two whole minutes are rolled up (the third is still open), each the mean of its samples.
+    QCOMPARE(minutes.size("echo"), 2);
+    QCOMPARE(minutes.points("echo").at(0).y(), 2.0);
+    QCOMPARE(minutes.points("echo").at(1).y(), 4.0);
+    QCOMPARE(qint64(minutes.points("echo").at(0).x()), start + 30000);
+    QCOMPARE(history.instances().size("echo"), 60); // the per-push samples stay bounded
 }
 
 int main(int argc, char** argv)

@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QAbstractItemModelTester>
 #include <QTest>
 #include <QTextBrowser>
 
@@ -150,6 +151,7 @@ void TestStudioDictionary::rejectsBadDescriptors()
 void TestStudioDictionary::filter()
 {
     DictionaryModel model;
+    QAbstractItemModelTester modelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QVERIFY(model.setModelFromJson(echoJson()).ok());
     QJsonObject other = echoJson();
     other.insert("name", "zecho");
@@ -158,6 +160,7 @@ void TestStudioDictionary::filter()
 
     DictionaryFilterModel filter;
     filter.setSourceModel(&model);
+    QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(filter.rowCount(), model.rowCount());
     filter.setModelName("echo");
     QCOMPARE(filter.rowCount(), model.rowCount() / 2);

@@ -16,16 +16,19 @@
 #include "gui/MainWindow.h"
 #include "gui/ModelDetailsPage.h"
 #include "gui/ModelsPage.h"
+#include "gui/ResultView.h"
 #include "gui/SettingsPage.h"
 #include "gui/SubmitPage.h"
 #include "gui/TasksPage.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QDir>
 #include <QImage>
 #include <QJsonArray>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -63,8 +66,12 @@ void TestStudioScreenshots::initTestCase()
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     m_token = m_server->issueToken("demo", "default", "score,read,serve,admin", 7200);
     QVERIFY(!m_token.isEmpty());
-    const QList<QPair<QString, QStringList>> workers = {
-        {"echo", {"--concurrency", "2"}}, {"calc", {"--concurrency", "4"}}, {"arith", {}}, {"arith", {}}};
+    const QList<QPair<QString, QStringList>> workers = {{"echo", {"--concurrency", "2"}},
+                                                        {"calc", {"--concurrency", "4"}},
+                                                        {"arith", {}},
+                                                        {"arith", {}},
+                                                        {"digits", {}},
+                                                        {"image", {}}};
     for (const auto& [model, args] : workers) {
         m_workers.push_back(std::make_unique<WorkerFixture>(model, m_server->url(), m_token, args));
         QVERIFY(m_workers.back()->start());
@@ -140,6 +147,11 @@ void TestStudioScreenshots::mainScreens()
                   R"({"expression": "((1+2)*(3+4))/(5-6)+7*8", "op_delay_ms": 300})");
     QTRY_VERIFY_WITH_TIMEOUT(dashboard->history().sampleCount() >= 50, 60000);
     grab("dashboard");
+    auto* dashboardTabs = dashboard->findChild<QTabWidget*>("dashboardTabs");
+    QVERIFY(dashboardTabs);
+    dashboardTabs->setCurrentIndex(1);
+    grab("dashboard-per-model");
+    dashboardTabs->setCurrentIndex(0);
 
     // Models.
     window.showPage("models");
@@ -163,13 +175,44 @@ void TestStudioScreenshots::mainScreens()
     window.submitPage()->submit();
     QVERIFY(finished.wait(30000));
     grab("submit");
+    const QString submitted = window.submitPage()->currentTaskId();
+
+    // Digits: the model's example (an 8x8 zero) in the grid editor, its answer with the pixels as a picture.
+    QSignalSpy schema(window.submitPage(), &SubmitPage::schemaLoaded);
+    window.submitPage()->selectModel("digits");
+    QTRY_VERIFY_WITH_TIMEOUT(schema.count() > 0 && schema.last().at(0).toString() == "digits", 10000);
+    QVERIFY(window.submitPage()->loadExample());
+    finished.clear();
+    window.submitPage()->submit();
+    QVERIFY(finished.wait(30000));
+    QTRY_VERIFY2(window.submitPage()->resultView()->findChild<QLabel*>("grid_pixels"),
+                 qPrintable(window.submitPage()->resultView()->statusText()));
+    grab("digits");
+
+    // Image: a picture in, its edges out.
+    window.submitPage()->selectModel("image");
+    QTRY_VERIFY_WITH_TIMEOUT(schema.count() > 0 && schema.last().at(0).toString() == "image", 10000);
+    QImage picture(160, 120, QImage::Format_RGB32);
+    for (int y = 0; y < picture.height(); ++y)
+        for (int x = 0; x < picture.width(); ++x)
+            picture.setPixel(x, y, qRgb(x * 255 / 160, y * 255 / 120, (x / 20 + y / 20) % 2 ? 220 : 40));
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    QVERIFY(picture.save(&buffer, "PNG"));
+    window.submitPage()->loadRequest(
+        "image", QJsonObject{{"image", QString::fromLatin1(png.toBase64())}, {"operation", "EDGES"}});
+    finished.clear();
+    window.submitPage()->submit();
+    QVERIFY(finished.wait(30000));
+    QTRY_VERIFY(window.submitPage()->resultView()->findChild<QLabel*>("image_image"));
+    grab("image");
 
     // Tasks.
     window.showPage("tasks");
     window.tasksPage()->refresh();
     QTRY_VERIFY_WITH_TIMEOUT(window.tasks().rowCount() >= 5, 10000);
-    // The studio's own task, opened with its log and result.
-    const QString submitted = window.submitPage()->currentTaskId();
+    // The studio's own echo task, opened with its log and result.
     QVERIFY(!submitted.isEmpty());
     window.tasksPage()->openTask(submitted);
     auto* taskTitle = window.tasksPage()->findChild<QLabel*>("taskTitle");

@@ -1,5 +1,6 @@
 // MetricsRegistry's Prometheus text exposition, TaskMetrics' figures from task events, and the OpenAPI
 // document's structure (every operation documented, one submit path per live model with its request schema).
+#include "ManualClock.h"
 #include "core/Clock.h"
 #include "gateway/MetricsRegistry.h"
 #include "gateway/ModelCatalog.h"
@@ -16,13 +17,6 @@
 using namespace mmf;
 
 namespace {
-
-class ManualClock final : public Clock
-{
-public:
-    qint64 nowMs() const override { return now; }
-    qint64 now = 1'700'000'000'000;
-};
 
 // The text format's grammar, line by line (what promtool's parser insists on): HELP and TYPE once per family,
 // before its samples; sample names belong to the family (with _bucket/_sum/_count for histograms); label

@@ -1,5 +1,6 @@
 // The sample models echo, arith and calc, driven through a fake TaskContext (a unit test of their pure logic
 // and of calc's scheduling; the runs through Redis and real workers are integration tests).
+#include "ManualClock.h"
 #include "models/ArithModel.h"
 #include "models/BuiltinModels.h"
 #include "models/CalcModel.h"
@@ -177,16 +178,6 @@ private:
     QList<double> m_progress;
     QList<int> m_sleeps;
     std::vector<std::thread> m_threads; // touched only by the thread running process()
-};
-
-class ManualClock final : public Clock
-{
-public:
-    qint64 nowMs() const override { return m_nowMs.load(); }
-    void set(qint64 ms) { m_nowMs.store(ms); }
-
-private:
-    std::atomic<qint64> m_nowMs{1'700'000'000'000};
 };
 
 // Runs `work` on a thread of its own; on scope exit (also when a check failed and returned early) cancels the
@@ -402,9 +393,9 @@ void TestModels::echoFailUntil()
     request.mutable_fail_until()->set_nanos(int(untilMs % 1000) * 1'000'000);
 
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, echo.process(request, context));
-    clock->set(untilMs - 1);
+    clock->setMs(untilMs - 1);
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, echo.process(request, context));
-    clock->set(untilMs);
+    clock->setMs(untilMs);
     const auto outcome = echo.process(request, context);
     QVERIFY2(std::holds_alternative<models::EchoResponse>(outcome), qPrintable(errorText(outcome)));
     // A moment in the past does not fail at all.

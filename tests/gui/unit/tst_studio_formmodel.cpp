@@ -4,6 +4,8 @@
 #include "core/FormModel.h"
 #include "schema/DescriptorSet.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace mmf;
@@ -47,6 +49,9 @@ private slots:
     void parseScalar();
     void errorCodeNames_data();
     void errorCodeNames();
+    void checkAppliesRangesAndRequired_data();
+    void checkAppliesRangesAndRequired();
+    void examplesBuildARequest();
 
 private:
     std::vector<FormField> m_echo;
@@ -237,6 +242,85 @@ void TestStudioFormModel::errorCodeNames()
     QFETCH(QString, name);
     QFETCH(int, code);
     QCOMPARE(int(errorCodeFromName(name)), code);
+}
+
+void TestStudioFormModel::checkAppliesRangesAndRequired_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<QString>("field"); // empty: accepted
+    QTest::newRow("in range") << "mmf.models.EchoRequest"
+                              << R"({"delay_ms": 3600000})"
+                              << "";
+    QTest::newRow("over the max") << "mmf.models.EchoRequest"
+                                  << R"({"delay_ms": 99999999})"
+                                  << "delay_ms";
+    QTest::newRow("under the min") << "mmf.models.EchoRequest"
+                                   << R"({"log_lines": -1})"
+                                   << "log_lines";
+    QTest::newRow("JSON name") << "mmf.models.EchoRequest"
+                               << R"({"delayMs": 3600001})"
+                               << "delay_ms";
+    QTest::newRow("required missing") << "mmf.models.CalcRequest"
+                                      << R"({"op_delay_ms": 5})"
+                                      << "expression";
+    QTest::newRow("required empty") << "mmf.models.CalcRequest"
+                                    << R"({"expression": ""})"
+                                    << "expression";
+    QTest::newRow("required given") << "mmf.models.CalcRequest"
+                                    << R"({"expression": "1+1"})"
+                                    << "";
+    QTest::newRow("list element, in a oneof member") << "mmf.models.DigitsRequest"
+                                                     << R"({"pixels": {"values": [0, 16, 17]}})"
+                                                     << "pixels.values[2]";
+    QTest::newRow("required list in a chosen member") << "mmf.models.DigitsRequest"
+                                                      << R"({"pixels": {}})"
+                                                      << "pixels.values";
+    QTest::newRow("other member chosen") << "mmf.models.DigitsRequest"
+                                         << R"({"image": "iVBO"})"
+                                         << "";
+}
+
+void TestStudioFormModel::checkAppliesRangesAndRequired()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, request);
+    QFETCH(QString, field);
+    const auto set = DescriptorSet::builtin();
+    const auto* message = set->findMessage(type);
+    QVERIFY(message);
+    const Result<void> checked =
+        FormModel::check(FormModel::describe(message), QJsonDocument::fromJson(request.toUtf8()).object());
+    if (field.isEmpty()) {
+        QVERIFY2(checked.ok(), checked.ok() ? "" : qPrintable(checked.error().message));
+        return;
+    }
+    QVERIFY(!checked.ok());
+    QCOMPARE(checked.error().field, field);
+    QCOMPARE(checked.error().code, ErrorCode::InvalidArgument);
+}
+
+void TestStudioFormModel::examplesBuildARequest()
+{
+    const auto set = DescriptorSet::builtin();
+    const QJsonObject calc =
+        FormModel::example(FormModel::describe(set->findMessage(u"mmf.models.CalcRequest")));
+    QCOMPARE(calc.value(QLatin1String("expression")).toString(), QStringLiteral("(1+2)*(3+4)"));
+    QCOMPARE(calc.value(QLatin1String("op_delay_ms")).toInt(), 200);
+    const QJsonObject digits =
+        FormModel::example(FormModel::describe(set->findMessage(u"mmf.models.DigitsRequest")));
+    QCOMPARE(digits.value(QLatin1String("pixels")).toObject().value(QLatin1String("values")).toArray().size(),
+             64);
+    QVERIFY(!digits.contains(QLatin1String("image"))); // one member of the oneof
+    // What the examples build passes the checks.
+    QVERIFY(
+        FormModel::check(FormModel::describe(set->findMessage(u"mmf.models.DigitsRequest")), digits).ok());
+    const std::vector<FormField> response =
+        FormModel::describe(set->findMessage(u"mmf.models.DigitsResponse"));
+    const FormField* pixels = find(response, QStringLiteral("pixels"));
+    QVERIFY(pixels);
+    QCOMPARE(pixels->ui.widget, int(UiHints::Grid));
+    QCOMPARE(pixels->ui.columns, 8);
 }
 
 QTEST_GUILESS_MAIN(TestStudioFormModel)
