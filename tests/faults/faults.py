@@ -11,7 +11,7 @@ change.
 
 The ledger of a scenario:
   submitted   submit requests sent (every answer is counted: 202, a clear error, or no answer)
-  accepted    answered 202 with a task id
+  accepted    answered 202 with a task id (or 200 with it: an Idempotency-Key retry of a finished task)
   succeeded / failed / cancelled / dead_lettered   final states of the accepted tasks (GET /api/v1/tasks/{id})
   lost        accepted and never reaching a final state before the settle deadline (or gone: 404)
   executions  sum of the accepted tasks' `attempts` (each attempt is one start of the model's process())
@@ -501,14 +501,15 @@ class Load:
             headers = dict(self.headers)
             if self.idempotent:
                 headers["Idempotency-Key"] = "k-%d" % i
+            body = self.body(i)  # a retry sends the very same body (else the key answers 409)
             for attempt in range(20):
-                status, answer = self.api.request("POST", "/api/v1/models/%s/tasks" % self.model, self.body(i),
-                                                  headers)
+                status, answer = self.api.request("POST", "/api/v1/models/%s/tasks" % self.model, body, headers)
                 retry = (status == 0 and self.idempotent and self.on_transport_error is not None
                          and self.on_transport_error(i))
                 with self.lock:
                     self.answers[status] = self.answers.get(status, 0) + 1
-                    if status == 202 and answer and answer.get("task_id"):
+                    # 200: a retry with the same Idempotency-Key found the task already finished.
+                    if status in (200, 202) and answer and answer.get("task_id"):
                         previous = self.accepted.get(i)
                         if previous and previous != answer["task_id"]:
                             self.unclear.append("key k-%d gave two tasks %s %s" % (i, previous,
@@ -517,7 +518,7 @@ class Load:
                     elif status != 0 and not (isinstance(answer, dict) and "error" in answer
                                               and answer["error"].get("code")):
                         self.unclear.append("%d %s" % (status, str(answer)[:200]))
-                    elif status != 202:
+                    else:
                         error = (answer or {}).get("error") or {}
                         text = error.get("message") or (answer or {}).get("transport_error") or ""
                         what = "%s %s: %s" % (status, error.get("code", ""), " ".join(text.split()[:6]))
@@ -583,7 +584,8 @@ class Ledger:
         for l in loads:
             for k, v in l.answers.items():
                 answers[k] = answers.get(k, 0) + v
-        refused = ",".join("%s:%d" % ("none" if k == 0 else k, v) for k, v in sorted(answers.items()) if k != 202)
+        refused = ",".join("%s:%d" % ("none" if k == 0 else k, v) for k, v in sorted(answers.items())
+                           if k not in (200, 202))
         self.fields.update(submitted=submitted, accepted=len(ids), succeeded=counts["succeeded"],
                            failed=counts["failed"], dead_lettered=counts["dead_lettered"],
                            cancelled=counts["cancelled"], lost=lost, executions=executions,
