@@ -373,8 +373,8 @@ QList<Setting> buildTable()
         "Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
         "everysec",
         "fsync policy of the embedded Redis: with `everysec` a machine crash can lose the last ~1-2 s of "
-        "accepted tasks (a crash of redis-server alone loses none: the server restarts it); `always` "
-        "makes a 202 mean fsynced. See docs/RELIABILITY.md.",
+        "accepted tasks, a killed redis-server only writes it had postponed (rare); `always` makes a 202 "
+        "mean fsynced. See docs/RELIABILITY.md.",
         choice(&C::redisAppendfsync,
                {QStringLiteral("always"), QStringLiteral("everysec"), QStringLiteral("no")}));
     // [registry]
