@@ -7,6 +7,7 @@ PACKAGES=(
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
   libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler libhttp-parser-dev zlib1g-dev
   redis-server fonts-dejavu-core curl
+  python3 # the fault suite (tests/faults)
 )
 # npm runs the OpenAPI linter in the tests; a machine that has node and npm already keeps its own.
 if ! command -v npm >/dev/null 2>&1; then

@@ -11,8 +11,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QTimer>
 #include <QWebSocket>
+
+Q_LOGGING_CATEGORY(lcWebSocketHub, "mmf.gateway.websocket")
 
 namespace mmf {
 
@@ -389,8 +392,16 @@ void WebSocketHub::send(Connection* connection, const QString& text)
     if (connection->closing)
         return;
     connection->socket->sendTextMessage(text);
-    if (connection->socket->bytesToWrite() > m_maxSendBufferBytes)
+    if (connection->socket->bytesToWrite() > m_maxSendBufferBytes) {
+        // Logged: the operator learns why a client lost its pushes (the close frame itself waits behind the
+        // backlog the client does not read, and is cut off if the client never reads again).
+        qCWarning(lcWebSocketHub).noquote()
+            << QStringLiteral("closing a WebSocket subscriber from %1 with 1008: it does not keep up "
+                              "(over %2 bytes queued)")
+                   .arg(connection->socket->peerAddress().toString())
+                   .arg(m_maxSendBufferBytes);
         closeConnection(connection, 1008, QStringLiteral("subscriber too slow: send buffer over its bound"));
+    }
 }
 
 void WebSocketHub::sendJson(Connection* connection, const QJsonObject& object)

@@ -25,6 +25,9 @@ namespace {
 constexpr int kStartDeadlineMs = 15000;
 constexpr qsizetype kMaxUnixPath = 100; // sun_path is 108 bytes on Linux
 constexpr const char* kServerUser = "mmf-server";
+constexpr int kMinRestartDelayMs = 200;
+constexpr int kMaxRestartDelayMs = 30000;
+constexpr qint64 kHealthyRunMs = 60000; // a Redis up this long resets the restart delay
 
 bool answersPing(const RedisConfig& config)
 {
@@ -72,15 +75,55 @@ EmbeddedRedis::EmbeddedRedis(QString dataDir, QString appendfsync, QObject* pare
     : QObject(parent)
     , m_dataDir(std::move(dataDir))
     , m_appendfsync(std::move(appendfsync))
+    , m_restartDelayMs(kMinRestartDelayMs)
 {
     m_process.setChildProcessModifier([] {
         // The Redis dies with its server, even when the server is SIGKILLed.
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     });
-    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
-        if (!m_stopping)
-            emit crashed(QStringLiteral("the embedded redis-server exited with code %1").arg(code));
+    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+        onExited(status == QProcess::CrashExit
+                     ? QStringLiteral("the embedded redis-server was killed by a signal")
+                     : QStringLiteral("the embedded redis-server exited with code %1").arg(code));
     });
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            onExited(QStringLiteral("cannot start redis-server: %1").arg(m_process.errorString()));
+    });
+    connect(&m_process, &QProcess::started, this, [this] {
+        m_upSince.start();
+        if (m_supervising) {
+            qCInfo(lcEmbeddedRedis) << "embedded redis-server restarted, pid" << m_process.processId();
+            emit restarted(m_process.processId());
+        }
+    });
+    m_restartTimer.setSingleShot(true);
+    connect(&m_restartTimer, &QTimer::timeout, this, &EmbeddedRedis::relaunch);
+}
+
+void EmbeddedRedis::onExited(const QString& message)
+{
+    if (m_stopping || !m_supervising)
+        return;
+    if (m_upSince.isValid() && m_upSince.elapsed() >= kHealthyRunMs)
+        m_restartDelayMs = kMinRestartDelayMs;
+    const int delay = m_restartDelayMs;
+    m_restartDelayMs = qMin(m_restartDelayMs * 2, kMaxRestartDelayMs);
+    qCCritical(lcEmbeddedRedis).noquote()
+        << message
+        << QStringLiteral("(see %1/redis/redis.log); restarting in %2 ms").arg(m_dataDir).arg(delay);
+    m_restartTimer.start(delay);
+    emit crashed(message, delay);
+}
+
+void EmbeddedRedis::relaunch()
+{
+    if (m_stopping || m_process.state() != QProcess::NotRunning)
+        return;
+    if (!m_socketPath.isEmpty())
+        QFile::remove(m_socketPath);
+    // Asynchronous: started() or errorOccurred() follows; the clients reconnect once it listens.
+    m_process.start();
 }
 
 EmbeddedRedis::~EmbeddedRedis()
@@ -196,8 +239,9 @@ Result<RedisConfig> EmbeddedRedis::start()
     confFile.write(conf.toUtf8());
     if (!confFile.commit())
         return Error::internal(QStringLiteral("cannot write %1").arg(confPath));
-    if (!config.unixSocket.isEmpty())
-        QFile::remove(config.unixSocket);
+    m_socketPath = config.unixSocket;
+    if (!m_socketPath.isEmpty())
+        QFile::remove(m_socketPath);
 
     m_stopping = false;
     m_process.setProgram(program);
@@ -217,6 +261,7 @@ Result<RedisConfig> EmbeddedRedis::start()
                 QStringLiteral("redis-server exited at start; see %1/redis.log").arg(dir));
         if (answersPing(config)) {
             qCInfo(lcEmbeddedRedis) << "embedded redis-server ready, pid" << m_process.processId();
+            m_supervising = true;
             return config;
         }
         QThread::msleep(10);
@@ -229,6 +274,8 @@ Result<RedisConfig> EmbeddedRedis::start()
 
 void EmbeddedRedis::stop()
 {
+    m_supervising = false;
+    m_restartTimer.stop();
     if (m_process.state() == QProcess::NotRunning)
         return;
     m_stopping = true;

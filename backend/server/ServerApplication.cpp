@@ -150,9 +150,9 @@ Result<void> ServerApplication::start()
         Result<RedisConfig> started = m_embeddedRedis->start();
         if (!started)
             return started.error();
+        // It restarts itself after a crash; m_redis and m_blockingRedis reconnect on their own (every
+        // component shares them), and the `connected` handler below restores what a Redis may have lost.
         redisConfig = *started;
-        connect(m_embeddedRedis.get(), &EmbeddedRedis::crashed, this,
-                [](const QString& message) { qCCritical(lcServer) << message; });
     } else {
         Result<RedisConfig> parsed = RedisConfig::fromUrl(m_config.redisUrl);
         if (!parsed)

@@ -369,13 +369,14 @@ QList<Setting> buildTable()
     t << row("external Redis", "redis", "url", "redis", "URL", "",
              "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`.", redisUrl(),
              "empty: an embedded redis-server under the data dir");
-    t << row("Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
-             "everysec",
-             "fsync policy of the embedded Redis: with `everysec` a Redis crash can lose the last ~1-2 s of "
-             "accepted "
-             "tasks; `always` makes a 202 mean fsynced.",
-             choice(&C::redisAppendfsync,
-                    {QStringLiteral("always"), QStringLiteral("everysec"), QStringLiteral("no")}));
+    t << row(
+        "Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
+        "everysec",
+        "fsync policy of the embedded Redis: with `everysec` a machine crash can lose the last ~1-2 s of "
+        "accepted tasks, a killed redis-server only writes it had postponed (rare); `always` makes a 202 "
+        "mean fsynced. See docs/RELIABILITY.md.",
+        choice(&C::redisAppendfsync,
+               {QStringLiteral("always"), QStringLiteral("everysec"), QStringLiteral("no")}));
     // [registry]
     t << row("registry ping interval", "registry", "ping_interval", "ping-interval", "SECONDS", "10",
              "How often the registry pings every instance (decimals allowed).",

@@ -389,8 +389,10 @@ struct RedisClient::Private
         redisAsyncSetConnectCallback(ac, &Private::onConnect);
         redisAsyncSetDisconnectCallback(ac, &Private::onDisconnect);
 
-        // AUTH, SELECT and CLIENT SETNAME go first in the pipeline; PING when there is nothing else, so
-        // connected() always means Redis answered. They share the connect deadline.
+        // AUTH, SELECT and CLIENT SETNAME go first in the pipeline, PING last: connected() means Redis serves
+        // commands. A Redis still loading its data set accepts AUTH and CLIENT but answers PING with LOADING,
+        // so the attempt fails and is retried (else the owner's on-connect work would fail and be lost, e.g.
+        // the server re-creating its models' Redis users after a restart). They share the connect deadline.
         handshakeDeadline = clock.elapsed() + qMax(1, config.connectTimeoutMs);
         handshakeCount = 0;
         handshakeDone = 0;
@@ -406,7 +408,7 @@ struct RedisClient::Private
             ok = handshake("SELECT", {"SELECT", QByteArray::number(config.db)});
         if (ok && !config.clientName.isEmpty())
             ok = handshake("CLIENT SETNAME", {"CLIENT", "SETNAME", config.clientName.toUtf8()});
-        if (ok && handshakeCount == 0)
+        if (ok)
             ok = handshake("PING", {"PING"});
         if (!ok) {
             if (redisAsyncContext* stale = detach())

@@ -35,9 +35,9 @@ public:
     explicit RedisClient(RedisConfig config, QObject* parent = nullptr);
     ~RedisClient() override;
 
-    // Starts connecting (AUTH, SELECT, CLIENT SETNAME are sent first); emits connected() or, after a failed
-    // attempt, schedules a retry with backoff and emits connectionError(). Keeps reconnecting until
-    // destroyed.
+    // Starts connecting (AUTH, SELECT, CLIENT SETNAME, then PING are sent first); emits connected() once
+    // Redis serves commands (not while it is still loading its data) or, after a failed attempt, schedules a
+    // retry with backoff and emits connectionError(). Keeps reconnecting until destroyed.
     void start();
     bool isConnected() const;
     // Why the last attempt failed or the connection was lost (password-free); empty while connected.

@@ -1,9 +1,11 @@
 // The embedded default: with no Redis configured the server runs a private, password-protected redis-server
-// under its data dir, keeps its signing key there, and the Redis goes when the server goes.
+// under its data dir, keeps its signing key there, restarts it when it dies, and the Redis goes when the
+// server goes.
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,6 +45,7 @@ private slots:
     void runsATaskOnThePrivateRedis();
     void stopsCleanlyWithSubscribersConnected();
     void dataSurvivesARestart();
+    void aKilledRedisIsRestartedUnderLoad();
     void redisStopsWithTheServer_data();
     void redisStopsWithTheServer();
 };
@@ -151,6 +154,68 @@ void TestEmbeddedDefault::dataSurvivesARestart()
     QFile redisLog(QDir(server.dataDir()).filePath(QStringLiteral("redis/redis.log")));
     QVERIFY(redisLog.open(QIODevice::ReadOnly));
     QVERIFY(!redisLog.readAll().contains("NOPERM"));
+}
+
+void TestEmbeddedDefault::aKilledRedisIsRestartedUnderLoad()
+{
+    // The server supervises its private Redis: SIGKILLed while tasks are submitted and run, it is started
+    // again on the same files, every connection (task path, events tail, lease, the worker's model user)
+    // comes back, and with appendfsync always no accepted task is lost; mmf-server itself keeps running.
+    ServerFixture server({QStringLiteral("--appendfsync"), QStringLiteral("always"),
+                          QStringLiteral("--claim-timeout-ms"), QStringLiteral("2000"),
+                          QStringLiteral("--ping-interval"), QStringLiteral("0.5")});
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QByteArray token = server.issueToken(QStringLiteral("alice"));
+    WorkerFixture worker(QStringLiteral("echo"), server.url(), token,
+                         {QStringLiteral("--concurrency"), QStringLiteral("4")});
+    QVERIFY(worker.start());
+    QVERIFY2(worker.waitForReady(), worker.output().constData());
+    TestHttpClient client(server.url(), token);
+    const qint64 firstRedis = redisPidOf(server);
+    QVERIFY(processAlive(firstRedis));
+
+    QStringList accepted;
+    int refused = 0;
+    QDeadlineTimer deadline(120000);
+    for (int i = 0; accepted.size() < 60 && !deadline.hasExpired(); ++i) {
+        if (i == 20)
+            QCOMPARE(::kill(pid_t(firstRedis), SIGKILL), 0);
+        const auto submit =
+            client.postJson(QStringLiteral("/api/v1/models/echo/tasks"),
+                            QJsonObject{{QStringLiteral("text"), QStringLiteral("n%1").arg(i)},
+                                        {QStringLiteral("delay_ms"), 20}},
+                            {}, 30000);
+        if (submit.status == 202) {
+            accepted << submit.json().value(QStringLiteral("task_id")).toString();
+            continue;
+        }
+        // While Redis is down: a clear 503, never a hang or a 202 that is not kept.
+        QCOMPARE(submit.status, 503);
+        QCOMPARE(submit.errorCode(), QStringLiteral("unavailable"));
+        ++refused;
+        QTest::qWait(20);
+    }
+    QCOMPARE(accepted.size(), 60);
+    QTRY_VERIFY_WITH_TIMEOUT(processAlive(redisPidOf(server)) && redisPidOf(server) != firstRedis, 30000);
+    QVERIFY(server.isRunning());
+    QCOMPARE(client
+                 .pollUntil(QStringLiteral("/readyz"),
+                            [](const TestHttpClient::Response& r) { return r.status == 200; })
+                 .status,
+             200);
+    for (const QString& id : accepted) {
+        const auto task =
+            client.pollUntil(QStringLiteral("/api/v1/tasks/") + id, [](const TestHttpClient::Response& r) {
+                return r.json().value(QStringLiteral("status")).toString() == QLatin1String("succeeded");
+            });
+        QVERIFY2(task.json().value(QStringLiteral("status")).toString() == QLatin1String("succeeded"),
+                 task.body.constData());
+    }
+    const auto after = client.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=20"),
+                                       QJsonObject{{QStringLiteral("text"), QStringLiteral("after")}});
+    QCOMPARE(after.json().value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QVERIFY(server.output().contains("embedded redis-server restarted"));
+    qInfo() << "submits refused while Redis was down:" << refused;
 }
 
 void TestEmbeddedDefault::redisStopsWithTheServer_data()

@@ -8,11 +8,15 @@
 #include "redis/RedisScript.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
 #include <memory>
+#include <sys/prctl.h>
 
 using namespace mmf;
 
@@ -489,6 +493,58 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(disconnected.count(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(connected.count(), 1, 5000);
         QCOMPARE(call(client, {"CLIENT", "GETNAME"}).text, QByteArray("to-be-killed"));
+    }
+
+    // A restarted Redis that is still loading its data accepts AUTH and CLIENT but answers other commands
+    // with LOADING: connected() waits for the end of the load, so what an owner runs on connect (the server
+    // re-creating its models' Redis users) does not fail and get lost.
+    void notConnectedWhileRedisLoads()
+    {
+        // Started by hand, not by RedisServerFixture (which waits until loading is over): 10,000 commands in
+        // the AOF, 100 µs each to load, and Redis answers clients between batches of 1,024 meanwhile.
+        QTemporaryDir dir;
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        const QStringList args{
+            QStringLiteral("--port"),           QString::number(port),    QStringLiteral("--bind"),
+            QStringLiteral("127.0.0.1"),        QStringLiteral("--save"), QString(),
+            QStringLiteral("--appendonly"),     QStringLiteral("yes"),    QStringLiteral("--appendfsync"),
+            QStringLiteral("always"),           QStringLiteral("--dir"),  dir.path(),
+            QStringLiteral("--key-load-delay"), QStringLiteral("100")};
+        const auto launch = [&args](QProcess& process) {
+            process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+            process.start(QStringLiteral("redis-server"), args);
+            return process.waitForStarted(5000);
+        };
+        QProcess first;
+        QVERIFY(launch(first));
+        RedisConfig config;
+        config.port = port;
+        config.clientName = QStringLiteral("loader"); // CLIENT SETNAME is answered while loading, like AUTH
+        config.connectTimeoutMs = 5000; // longer than a loading batch: the handshake is answered meanwhile
+        config.commandTimeoutMs = 5000;
+        config.reconnectMinMs = 20;
+        config.reconnectMaxMs = 200;
+        RedisClient client(config);
+        QVERIFY(waitConnected(client, 10000));
+        auto stored = std::make_shared<int>(0);
+        for (int i = 0; i < 10000; ++i)
+            client.command({"SET", "k" + QByteArray::number(i), "v"},
+                           [stored](const RedisReply&) { ++*stored; });
+        QTRY_COMPARE_WITH_TIMEOUT(*stored, 10000, 30000);
+        first.kill();
+        QVERIFY(first.waitForFinished(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!client.isConnected(), 5000);
+
+        QProcess second;
+        QVERIFY(launch(second));
+        QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), 60000);
+        const Got got = call(client, {"GET", "k9999"});
+        QVERIFY2(got.text == "v", got.text.constData());
+        second.kill();
+        second.waitForFinished(10000);
     }
 
     void destroyedClientCallsNothing()
