@@ -42,17 +42,6 @@ bool isToken(QByteArrayView s)
     return true;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 QByteArrayView trimOws(QByteArrayView v)
 {
     while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
@@ -444,7 +433,7 @@ bool HttpRequestParser::onChunkSize(QByteArrayView line)
     quint64 size = 0;
     qsizetype i = 0;
     for (; i < line.size(); ++i) {
-        const int digit = hexValue(line[i]);
+        const int digit = http::hexValue(line[i]);
         if (digit < 0)
             break;
         if (size >> 59)

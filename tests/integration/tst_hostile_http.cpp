@@ -8,6 +8,7 @@
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
+#include "WebSocketFrames.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -91,32 +92,6 @@ QByteArray exchange(quint16 port, const QByteArray& bytes, bool* closed)
     *closed = QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, kWaitMs);
     received += socket.readAll();
     return received;
-}
-
-// A client frame, masked unless told otherwise; `length` overrides the announced length.
-QByteArray wsFrame(unsigned first, const QByteArray& payload, bool masked = true)
-{
-    QByteArray out;
-    out.append(char(first));
-    const char maskBit = masked ? char(0x80) : char(0);
-    if (payload.size() < 126) {
-        out.append(char(maskBit | char(payload.size())));
-    } else if (payload.size() <= 0xFFFF) {
-        out.append(char(maskBit | 126));
-        out.append(char(payload.size() >> 8));
-        out.append(char(payload.size() & 0xFF));
-    } else {
-        out.append(char(maskBit | 127));
-        for (int i = 7; i >= 0; --i)
-            out.append(char((quint64(payload.size()) >> (8 * i)) & 0xFF));
-    }
-    if (!masked)
-        return out + payload;
-    const char key[4] = {0x11, 0x22, 0x33, 0x44};
-    out.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        out.append(char(payload[i] ^ key[i % 4]));
-    return out;
 }
 
 // A WebSocket client on a raw socket: it never answers pings, and sends whatever bytes it is told.
@@ -381,15 +356,15 @@ void TestHostileHttp::webSocketFrames_data()
     QTest::addColumn<QByteArray>("frames");
     QTest::addColumn<int>("closeCode");
 
-    QTest::newRow("unmasked text frame") << wsFrame(0x81, "{\"op\":\"ping\"}", false) << 1002;
-    QTest::newRow("bad UTF-8 text") << wsFrame(0x81, QByteArray("{\"op\":\"\xc3\x28\"}")) << 1007;
-    QTest::newRow("message over the limit") << wsFrame(0x82, QByteArray(70000, 'a')) << 1009;
+    QTest::newRow("unmasked text frame") << clientFrame(0x81, "{\"op\":\"ping\"}", false) << 1002;
+    QTest::newRow("bad UTF-8 text") << clientFrame(0x81, QByteArray("{\"op\":\"\xc3\x28\"}")) << 1007;
+    QTest::newRow("message over the limit") << clientFrame(0x82, QByteArray(70000, 'a')) << 1009;
     QTest::newRow("fragments over the limit")
-        << wsFrame(0x01, QByteArray(40000, 'a')) + wsFrame(0x80, QByteArray(40000, 'b')) << 1009;
+        << clientFrame(0x01, QByteArray(40000, 'a')) + clientFrame(0x80, QByteArray(40000, 'b')) << 1009;
     QTest::newRow("2^63 length") << QByteArray("\x82\xff\x80\x00\x00\x00\x00\x00\x00\x00\x11\x22\x33\x44", 14)
                                  << 1002;
     QTest::newRow("126-byte ping") << QByteArray("\x89\xfe\x00\x7e", 4) + QByteArray(4 + 126, 'p') << 1002;
-    QTest::newRow("reserved opcode") << wsFrame(0x83, "x") << 1002;
+    QTest::newRow("reserved opcode") << clientFrame(0x83, "x") << 1002;
 }
 
 void TestHostileHttp::webSocketFrames()

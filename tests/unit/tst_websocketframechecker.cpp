@@ -3,33 +3,13 @@
 // a 2^63 length, lengths not in shortest form; 1009 over the limit).
 #include "http/WebSocketFrameChecker.h"
 
+#include "WebSocketFrames.h"
+
 #include <QTest>
 
 using namespace mmf;
 
 namespace {
-
-// A client frame: FIN + opcode, masked unless told otherwise, length in its shortest form.
-QByteArray frame(unsigned first, const QByteArray& payload, bool masked = true)
-{
-    QByteArray out;
-    out.append(char(first));
-    const char maskBit = masked ? char(0x80) : char(0);
-    if (payload.size() < 126) {
-        out.append(char(maskBit | char(payload.size())));
-    } else if (payload.size() <= 0xFFFF) {
-        out.append(char(maskBit | 126));
-        out.append(char(payload.size() >> 8));
-        out.append(char(payload.size() & 0xFF));
-    } else {
-        out.append(char(maskBit | 127));
-        for (int i = 7; i >= 0; --i)
-            out.append(char((quint64(payload.size()) >> (8 * i)) & 0xFF));
-    }
-    if (masked)
-        out.append("\x01\x02\x03\x04", 4);
-    return out + payload; // the payload's bytes do not matter to the checker
-}
 
 QByteArray header(const char* bytes, int size)
 {
@@ -66,12 +46,13 @@ private slots:
         QTest::addColumn<int>("frames");
 
         QTest::newRow("text, ping, fragmented binary, close")
-            << frame(0x81, "hello") + frame(0x89, "p") + frame(0x02, QByteArray(300, 'a')) +
-                   frame(0x80, QByteArray(66000, 'b')) + frame(0x88, "\x03\xe8")
+            << clientFrame(0x81, "hello") + clientFrame(0x89, "p") + clientFrame(0x02, QByteArray(300, 'a')) +
+                   clientFrame(0x80, QByteArray(66000, 'b')) + clientFrame(0x88, "\x03\xe8")
             << 0 << 5;
-        QTest::newRow("unmasked text") << frame(0x81, "hi") + frame(0x81, "hi", false) << 1002 << 1;
+        QTest::newRow("unmasked text")
+            << clientFrame(0x81, "hi") + clientFrame(0x81, "hi", false) << 1002 << 1;
         QTest::newRow("126-byte ping") << header("\x89\xfe\x00\x7e", 4) << 1002 << 0;
-        QTest::newRow("fragmented ping") << frame(0x09, "x") << 1002 << 0;
+        QTest::newRow("fragmented ping") << clientFrame(0x09, "x") << 1002 << 0;
         QTest::newRow("2^63 length") << header("\x82\xff\x80\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04", 14)
                                      << 1002 << 0;
         QTest::newRow("16-bit length under 126") << header("\x82\xfe\x00\x05", 4) << 1002 << 0;
@@ -79,9 +60,9 @@ private slots:
             << header("\x82\xff\x00\x00\x00\x00\x00\x00\x01\x00", 10) << 1002 << 0;
         QTest::newRow("over the limit")
             << header("\x82\xff\x00\x00\x00\x00\x00\x01\x86\xa0", 10) << 1009 << 0;
-        QTest::newRow("reserved bit") << frame(0xC1, "x") << 1002 << 0;
-        QTest::newRow("reserved opcode") << frame(0x83, "x") << 1002 << 0;
-        QTest::newRow("reserved control opcode") << frame(0x8B, "x") << 1002 << 0;
+        QTest::newRow("reserved bit") << clientFrame(0xC1, "x") << 1002 << 0;
+        QTest::newRow("reserved opcode") << clientFrame(0x83, "x") << 1002 << 0;
+        QTest::newRow("reserved control opcode") << clientFrame(0x8B, "x") << 1002 << 0;
     }
 
     void streams()
