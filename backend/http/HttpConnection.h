@@ -115,8 +115,6 @@ private:
     HttpRequestParser m_parser;
     HttpAnswerQueue m_answers;
     QHostAddress m_peer;
-    bool m_wsUpgrade = false;
-    int m_wsReject = 0;
 
     // the socket's transaction (kept so an upgrade request can be given back unread); offsets from its start
     qint64 m_txRead = 0;
