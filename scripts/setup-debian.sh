@@ -5,9 +5,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
-  libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler libhttp-parser-dev zlib1g-dev
+  libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   redis-server fonts-dejavu-core curl
   python3 # the fault suite (tests/faults)
+  clang-14 libclang-rt-14-dev slowhttptest  # fuzzing (scripts/fuzz.sh) and tst_hostile_http
 )
 # npm runs the OpenAPI linter in the tests; a machine that has node and npm already keeps its own.
 if ! command -v npm >/dev/null 2>&1; then

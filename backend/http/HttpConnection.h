@@ -1,18 +1,16 @@
 #pragma once
 
+#include "http/HttpAnswerQueue.h"
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
+#include "http/HttpRequestParser.h"
 #include "http/HttpResponder.h"
 
 #include <QByteArray>
 #include <QHostAddress>
 #include <QObject>
 
-#include <memory>
-#include <vector>
-
 class QTcpSocket;
-struct http_parser;
 
 namespace mmf {
 
@@ -41,14 +39,16 @@ protected:
     ~HttpConnectionHost() = default;
 };
 
-// One client connection: parses requests with http_parser while enforcing the limits, hands complete ones to
-// the host, and writes answers strictly in request order (out-of-order answers wait in their slot). Closes
-// after an error answer or `Connection: close`, lingering briefly so the client can read the answer.
-class HttpConnection : public QObject
+// One client connection, the socket side only: feeds what it reads to an HttpRequestParser, hands complete
+// requests to the host, writes their answers through an HttpAnswerQueue (request order), stops reading when
+// too many answers are due (back-pressure), enforces the header/body/idle deadlines, hands upgrade requests
+// over unread, and closes after an error answer or `Connection: close`, lingering briefly so the client can
+// read the answer.
+class HttpConnection : public QObject, private HttpAnswerQueue::Output
 {
     Q_OBJECT
 public:
-    using Headers = QList<QPair<QByteArray, QByteArray>>;
+    using Headers = HttpAnswerQueue::Headers;
 
     // Takes ownership of the connected socket.
     HttpConnection(QTcpSocket* socket, HttpConnectionHost& host);
@@ -69,19 +69,11 @@ public:
     int hostIndex = -1; // position in the host's list, kept by the host
 
 private:
-    friend struct HttpParserCallbacks;
-
     enum class State
     {
         Open,
         Lingering,
         Done
-    };
-    enum class Phase
-    {
-        Idle,
-        Headers,
-        Body
     };
     enum class Deadline
     {
@@ -93,48 +85,20 @@ private:
         Linger
     };
 
-    struct Slot
-    {
-        QByteArray data;      // serialized head (+ body when small) once answered out of turn
-        QByteArray largeBody; // a body too big to copy, written after `data`
-        bool ready = false;
-        bool close = false; // close the connection after this answer
-        bool head = false;  // HEAD request: no body on the wire
-        bool http10KeepAlive = false;
-    };
-
-    // parser callbacks
-    int onMessageBegin();
-    int onUrl(const char* at, size_t length);
-    int onHeaderField(const char* at, size_t length);
-    int onHeaderValue(const char* at, size_t length);
-    int onHeadersComplete();
-    int onBody(const char* at, size_t length);
-    int onChunkHeader();
-    int fail(int status, const char* code, const char* message);
-    int checkHeaderSize();
-    void commitHeader();
-    void splitTarget();
+    // HttpAnswerQueue::Output
+    void write(const char* data, qsizetype size) override;
+    void write(const QByteArray& shared) override;
 
     void onReadyRead();
     void onBytesWritten();
     void onDisconnected();
     void processInput();
     void settleTransaction(qint64 consumedEnd);
+    bool headersComplete();
     void messageComplete(qint64 messageStart);
-    void parseError(int parserErrno);
     void enqueueError(int status, const char* code, const QByteArray& message);
-    quint64 pushSlot(bool close, bool head, bool http10KeepAlive);
-    Slot* slotFor(quint64 sequence);
-    void popFront();
-    bool slotsEmpty() const { return m_slotHead == m_slots.size(); }
-    size_t outstanding() const { return m_slots.size() - m_slotHead; }
-    void serialize(QByteArray& out, const Slot& slot, int status, const QByteArray& contentType,
-                   const QByteArray& body, const Headers& extraHeaders, bool close, bool inlineBody) const;
-    void writeFront(int status, const QByteArray& contentType, const QByteArray& body,
-                    const Headers& extraHeaders);
-    void writeReadySlots();
-    void afterWrite(bool close);
+    void afterWrite(HttpAnswerQueue::Outcome outcome);
+    bool idle() const { return m_parser.phase() == HttpRequestParser::Phase::Idle; }
     bool shouldPauseReading() const;
     void queueResume();
     void queueHandOver();
@@ -142,43 +106,21 @@ private:
     void closeAfterFlush();
     void startLinger();
     void discardInput();
-    void squeezeScratch();
     void closeNow();
     void setDeadline(Deadline kind, qint64 afterMs);
     void clearDeadline();
 
     HttpConnectionHost& m_host;
     QTcpSocket* m_socket = nullptr;
-    std::unique_ptr<http_parser> m_parser;
+    HttpRequestParser m_parser;
+    HttpAnswerQueue m_answers;
     QHostAddress m_peer;
-
-    // the request being parsed
-    HttpRequest m_request;
-    QByteArray m_url;
-    QByteArray m_field;
-    QByteArray m_value;
-    int m_headerState = 0; // 0 none, 1 in a name, 2 in a value
-    int m_headerCount = 0;
-    qint64 m_headerBytes = 0;
-    int m_methodLength = 0;
-    Phase m_phase = Phase::Idle;
-    bool m_wsUpgrade = false;
-    int m_wsReject = 0;
-    int m_errorStatus = 0;
-    const char* m_errorCode = nullptr;
-    const char* m_errorMessage = nullptr;
 
     // the socket's transaction (kept so an upgrade request can be given back unread); offsets from its start
     qint64 m_txRead = 0;
     qint64 m_messageStart = 0;
     qint64 m_upgradeAt = 0;
     bool m_upgradePending = false;
-
-    // answers in request order: m_slots[m_slotHead] belongs to sequence m_headSequence
-    std::vector<Slot> m_slots;
-    size_t m_slotHead = 0;
-    quint64 m_headSequence = 0;
-    quint64 m_nextSequence = 0;
 
     State m_state = State::Open;
     bool m_noMoreInput = false;

@@ -18,6 +18,7 @@ struct HttpLimits
     int maxConnections = 10000;             // further connections are closed at once
     qint64 wsMaxMessageBytes = 1024 * 1024; // 1009
     qint64 wsMaxSendBufferBytes = 8 * 1024 * 1024; // 1008
+    int wsPingIntervalMs = 30 * 1000;              // a peer silent for two intervals is dropped
 };
 
 } // namespace mmf

@@ -1,6 +1,7 @@
 #include "http/HttpServer.h"
 
 #include "http/HttpConnection.h"
+#include "http/WebSocketGuard.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -9,8 +10,6 @@
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
-
-#include <http_parser.h>
 
 #include <algorithm>
 
@@ -72,13 +71,6 @@ struct HttpServer::Private final : HttpConnectionHost
         , readChunk(new char[kReadChunk])
     {
         clock.start();
-        // http_parser has its own process-wide cap on the header block (80 KiB); only ever raise it, so that
-        // our limits (431/414) are the ones that apply.
-        const qint64 headerBlock =
-            qint64(l.maxRequestLine) + l.maxHeadersTotal + 4 * qint64(l.maxHeaderCount) + 1024;
-        if (headerBlock > HTTP_MAX_HEADER_SIZE)
-            http_parser_set_max_header_size(uint32_t(std::min<qint64>(headerBlock, UINT32_MAX)));
-
         listener = new Listener([this](qintptr fd) { accept(fd); }, q);
         listener->setListenBacklogSize(kListenBacklog);
         sweeper = new QTimer(q);
@@ -123,7 +115,11 @@ struct HttpServer::Private final : HttpConnectionHost
             socket->deleteLater();
             return;
         }
-        PendingUpgrade pending{socket, socket->peerAddress(), socket->peerPort(), std::move(request), {}};
+        // Before QWebSocketServer sees the socket, so that the guard reads each chunk ahead of QWebSocket.
+        auto* guard =
+            new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes), m_limits.wsPingIntervalMs);
+        PendingUpgrade pending{socket, guard, socket->peerAddress(), socket->peerPort(), std::move(request),
+                               {}};
         pending.watch =
             QObject::connect(socket, &QObject::destroyed, q, [this](QObject* gone) { forget(gone); });
         pendingUpgrades.push_back(std::move(pending));
@@ -206,10 +202,12 @@ struct HttpServer::Private final : HttpConnectionHost
                 continue;
             }
             QTcpSocket* transport = it->socket;
+            WebSocketGuard* guard = it->guard;
             QObject::disconnect(it->watch);
             const HttpRequest request = std::move(it->request);
             pendingUpgrades.erase(it);
             transport->setParent(socket); // dies with its WebSocket
+            guard->attach(socket);
             wsHandler(socket, request);
         }
     }
@@ -217,6 +215,7 @@ struct HttpServer::Private final : HttpConnectionHost
     struct PendingUpgrade
     {
         QTcpSocket* socket = nullptr;
+        WebSocketGuard* guard = nullptr;
         QHostAddress peer;
         quint16 port = 0;
         HttpRequest request;

@@ -14,10 +14,11 @@ class QWebSocket;
 
 namespace mmf {
 
-// A small HTTP/1.1 server on QTcpServer + http_parser: keep-alive, pipelining (answers in order), deferred
-// answers, limits enforced while reading (a too-large Content-Length is refused with 413 before any body byte
-// is read; a chunked body is cut at the limit), and WebSocket upgrades handed to QWebSocketServer on one
-// path. Error answers it makes itself use the API's error object: {"error":{"code":...,"message":...}}.
+// A small HTTP/1.1 server on QTcpServer and a strict parser of its own (HttpRequestParser): keep-alive,
+// pipelining (answers in order), deferred answers, limits enforced while reading (a too-large Content-Length
+// is refused with 413 before any body byte is read; a chunked body is cut at the limit), and WebSocket
+// upgrades handed to QWebSocketServer on one path. Error answers it makes itself use the API's error object:
+// {"error":{"code":...,"message":...}}.
 class HttpServer : public QObject
 {
     Q_OBJECT

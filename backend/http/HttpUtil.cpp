@@ -5,8 +5,6 @@
 
 namespace mmf::http {
 
-namespace {
-
 int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
@@ -17,6 +15,8 @@ int hexValue(char c)
         return c - 'A' + 10;
     return -1;
 }
+
+namespace {
 
 char lowerAscii(char c)
 {

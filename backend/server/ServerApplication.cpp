@@ -89,6 +89,7 @@ HttpLimits limitsFrom(const ServerConfig& config)
     limits.maxConnections = config.maxConnections;
     limits.wsMaxMessageBytes = config.wsMaxMessageBytes;
     limits.wsMaxSendBufferBytes = config.wsMaxSendBufferBytes;
+    limits.wsPingIntervalMs = config.wsPingIntervalMs;
     return limits;
 }
 

@@ -50,6 +50,7 @@ struct ServerConfig
     // [ws]
     qint64 wsMaxMessageBytes = 1024 * 1024;
     qint64 wsMaxSendBufferBytes = 8 * 1024 * 1024;
+    int wsPingIntervalMs = 30 * 1000;
 
     // [tasks]
     int queueLimit = 100000;

@@ -408,6 +408,10 @@ QList<Setting> buildTable()
     t << row("WebSocket send buffer limit", "ws", "max_send_buffer_bytes", "ws-max-send-buffer-bytes", "N",
              "8388608", "Bytes queued to one subscriber before it is closed (1008).",
              whole(&C::wsMaxSendBufferBytes, 1024, std::numeric_limits<qint64>::max() / 2), "8 MiB");
+    t << row("WebSocket ping interval", "ws", "ping_interval", "ws-ping-interval", "SECONDS", "30",
+             "How often the server pings each WebSocket client; one that sends nothing, not even a pong, for "
+             "two intervals is dropped (a half-open peer).",
+             seconds(&C::wsPingIntervalMs, 100, kIntMax));
     // [tasks]
     t << row("queue limit", "tasks", "queue_limit", "queue-limit", "N", "100000",
              "Queued tasks per model before submissions get 429.", whole(&C::queueLimit, 1, kIntMax));

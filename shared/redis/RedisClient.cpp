@@ -1,5 +1,6 @@
 #include "redis/RedisClient.h"
 
+#include "redis/RedisReplyLimits.h"
 #include "redis/RedisScript.h"
 
 #include <hiredis/async.h>
@@ -385,6 +386,7 @@ struct RedisClient::Private
         }
         ctx = ac;
         ac->data = this;
+        limitReplySize(ac->c.reader);
         EventAdapter::attach(ac);
         redisAsyncSetConnectCallback(ac, &Private::onConnect);
         redisAsyncSetDisconnectCallback(ac, &Private::onDisconnect);

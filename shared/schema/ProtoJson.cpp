@@ -199,6 +199,8 @@ struct Shape
     bool tooDeep = false;
     bool nestedList = false;        // a list as an element of a list
     std::string_view nestedListKey; // the last object key before it, for the message
+    bool duplicate = false;         // a key appears twice in one object (protobuf would keep the last)
+    std::string_view duplicateKey;
 };
 
 Shape scan(QByteArrayView json)
@@ -207,6 +209,8 @@ Shape scan(QByteArrayView json)
     int depth = 0;
     std::array<char, kMaxJsonDepth> open; // the bracket of each enclosing container
     std::string_view lastString, lastKey;
+    // The keys of each open object (a hash set, so that an object of 100,000 keys stays linear).
+    std::vector<std::unordered_set<std::string_view>> keys;
     const char* data = json.data();
     const qsizetype size = json.size();
     for (qsizetype i = 0; i < size; ++i) {
@@ -226,6 +230,11 @@ Shape scan(QByteArrayView json)
         }
         case ':':
             lastKey = lastString;
+            if (depth > 0 && open[depth - 1] == '{' && !keys.empty() && !keys.back().insert(lastKey).second) {
+                shape.duplicate = true;
+                shape.duplicateKey = lastKey;
+                return shape;
+            }
             break;
         case '[':
         case '{':
@@ -238,11 +247,16 @@ Shape scan(QByteArrayView json)
                 shape.nestedListKey = lastKey;
             }
             open[depth++] = c;
+            if (c == '{')
+                keys.emplace_back();
             break;
         case ']':
         case '}':
-            if (depth > 0)
+            if (depth > 0) {
                 --depth;
+                if (open[depth] == '{' && !keys.empty())
+                    keys.pop_back();
+            }
             break;
         default:
             break;
@@ -291,6 +305,9 @@ Result<QByteArray> jsonToBinary(const DescriptorSet& set, const gp::Descriptor* 
     if (shape.tooDeep)
         return Error::invalidArgument(
             QStringLiteral("JSON nested too deeply (over %1 levels)").arg(kMaxJsonDepth));
+    if (shape.duplicate)
+        return Error::invalidArgument(
+            QStringLiteral("duplicate key \"%1\" in a JSON object").arg(clip(shape.duplicateKey)));
     if (!shape.first)
         return Error::invalidArgument(QStringLiteral("malformed JSON: empty body"));
     if (mustBeObject(type) && shape.first != '{')

@@ -52,6 +52,7 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"max-connections", {"100", "100"}},
         {"ws-max-message-bytes", {"65536", "65536"}},
         {"ws-max-send-buffer-bytes", {"1048576", "1048576"}},
+        {"ws-ping-interval", {"0.5", "0.5"}},
         {"queue-limit", {"42", "42"}},
         {"retention", {"3600", "3600"}},
         {"claim-timeout-ms", {"5000", "5000"}},

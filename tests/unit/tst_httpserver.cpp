@@ -1,8 +1,8 @@
 // HttpServer over real sockets on 127.0.0.1: GET/POST (length and chunked), keep-alive, pipelined answers in
 // order when answered out of order, deferred answers after the client left, every limit (413 before any body
-// byte, chunked 413, 414, 431, 408, 400/501), idle close, the connection cap, HEAD, 100-continue, WebSocket
-// upgrades (real QWebSocket client, Authorization seen, 1009 on an oversized message), 426, and an upgrade
-// pipelined behind a deferred request.
+// byte, chunked 413, 414, 431, 408, 400 for an invalid request line or framing, 501 for an unknown method),
+// idle close, the connection cap, HEAD, 100-continue, WebSocket upgrades (real QWebSocket client,
+// Authorization seen, 1009 on an oversized message), 426, and an upgrade pipelined behind a deferred request.
 #include "http/HttpServer.h"
 
 #include <QElapsedTimer>
@@ -329,6 +329,12 @@ private slots:
                    "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
                    "3\r\nabc\r\n0\r\n\r\n")
             << 400 << "invalid_argument";
+        QTest::newRow("400 request line without target and version")
+            << QByteArray("HELLO\r\n\r\n") << 400 << "invalid_argument";
+        QTest::newRow("400 no Host") << QByteArray("GET / HTTP/1.1\r\n\r\n") << 400 << "invalid_argument";
+        QTest::newRow("400 space before the colon")
+            << QByteArray("POST / HTTP/1.1\r\nHost: t\r\nContent-Length : 3\r\n\r\nabc") << 400
+            << "invalid_argument";
         QTest::newRow("501 unknown method")
             << QByteArray("BREW /pot HTTP/1.1\r\nHost: t\r\n\r\n") << 501 << "invalid_argument";
     }

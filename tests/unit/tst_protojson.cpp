@@ -284,6 +284,12 @@ private slots:
         QTest::newRow("oneof set twice, nested order")
             << QByteArray(R"({"choice_point": {}, "choice_text": "a"})") << "choice_text"
             << "at most one";
+        QTest::newRow("duplicate key") << QByteArray(R"({"text": "a", "text": "b"})") << ""
+                                       << "duplicate key \"text\"";
+        QTest::newRow("duplicate nested key") << QByteArray(R"({"point": {"x": 1, "y": 2, "x": 3}})") << ""
+                                              << "duplicate key \"x\"";
+        QTest::newRow("duplicate map key") << QByteArray(R"({"counts": {"a": 1, "a": 2}})") << ""
+                                           << "duplicate key \"a\"";
         QTest::newRow("top-level array") << QByteArray("[1, 2]") << ""
                                          << "JSON object";
         QTest::newRow("top-level string") << QByteArray(R"("x")") << ""

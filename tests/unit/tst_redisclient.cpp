@@ -5,6 +5,7 @@
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
 #include "redis/RedisReply.h"
+#include "redis/RedisReplyLimits.h"
 #include "redis/RedisScript.h"
 
 #include <QElapsedTimer>
@@ -13,6 +14,8 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <hiredis/hiredis.h>
 
 #include <csignal>
 #include <memory>
@@ -81,6 +84,24 @@ private:
 
 private slots:
     void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString())); }
+
+    // Found by fuzz_redis_reply: hiredis 0.14 allocated what "*66666663" announced (500 MB) at once.
+    void hugeArrayReplyIsRefused()
+    {
+        redisReader* reader = redisReaderCreate();
+        limitReplySize(reader);
+        void* reply = nullptr;
+        const QByteArray normal = "*2\r\n:1\r\n$2\r\nab\r\n";
+        QCOMPARE(redisReaderFeed(reader, normal.constData(), size_t(normal.size())), REDIS_OK);
+        QCOMPARE(redisReaderGetReply(reader, &reply), REDIS_OK);
+        QVERIFY(reply);
+        QCOMPARE(RedisReply(static_cast<redisReply*>(reply)).at(1).toByteArray(), QByteArray("ab"));
+        freeReplyObject(reply);
+        const QByteArray huge = "*" + QByteArray::number(kMaxRedisReplyElements + 1) + "\r\n";
+        QCOMPARE(redisReaderFeed(reader, huge.constData(), size_t(huge.size())), REDIS_OK);
+        QCOMPARE(redisReaderGetReply(reader, &reply), REDIS_ERR);
+        redisReaderFree(reader);
+    }
 
     void binarySafeSetGet()
     {
