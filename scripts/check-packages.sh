@@ -28,7 +28,7 @@ DEBS=("$BUILD"/packages/*.deb)
 echo "==> built: ${DEBS[*]##*/}"
 
 echo "==> lintian"
-lintian --fail-on error,warning --no-tag-display-limit "${DEBS[@]}"
+lintian --fail-on error,warning --tag-display-limit 0 "${DEBS[@]}"
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"
@@ -56,7 +56,7 @@ fi
 
 # The unit's ExecStart, with systemd's specifiers and variables replaced as systemd would.
 exec_start() { # UNIT INSTANCE CREDENTIALS_DIRECTORY
-  sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1" | sed -e "s/%i/$2/g" -e "s|\${CREDENTIALS_DIRECTORY}|$3|g"
+  sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1" | sed -e "s/%i/${2:-}/g" -e "s|\${CREDENTIALS_DIRECTORY}|${3:-}|g"
 }
 as_mmf() { runuser -u mmf -- "$@"; }
 wait_for() { # FILE PATTERN PID
