@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Debian packages and proves them: lintian (installer/debian/lintian-overrides/ holds the few
-# documented overrides), install with apt, nothing started by the install, mmf-server started from the installed
+# Builds the Debian packages and proves them: lintian with no error or warning (the info tags left are listed in
+# docs/PACKAGING.md), install with apt, nothing started by the install, mmf-server started from the installed
 # files with the unit's own ExecStart line as the `mmf` user (there is no systemd in CI), a task through an
 # installed mmf-worker started with its unit's ExecStart line (the token handed over as a credential file), the
 # SDK example built against libmmf-worker-dev and serving a task, then purge and a check that nothing is left but
@@ -58,7 +58,8 @@ fi
 exec_start() { # UNIT INSTANCE CREDENTIALS_DIRECTORY
   sed -n 's/^ExecStart=//p' "/lib/systemd/system/$1" | sed -e "s/%i/${2:-}/g" -e "s|\${CREDENTIALS_DIRECTORY}|${3:-}|g"
 }
-as_mmf() { runuser -u mmf -- "$@"; }
+# setpriv execs (no parent left behind as runuser would), so $! is the program itself and `kill` reaches it.
+AS_MMF=(setpriv --reuid=mmf --regid=mmf --init-groups)
 wait_for() { # FILE PATTERN PID
   local i
   for i in $(seq 300); do
@@ -72,11 +73,11 @@ wait_for() { # FILE PATTERN PID
 echo "==> mmf-server from the unit: $(exec_start mmf-server.service)"
 read -r -a SERVER_CMD <<<"$(exec_start mmf-server.service)"
 # A free port instead of the conffile's 8080 (the environment beats the INI file); the rest is the packaged set-up.
-as_mmf env MMF_SERVER_LISTEN=127.0.0.1:0 "${SERVER_CMD[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
+"${AS_MMF[@]}" env MMF_SERVER_LISTEN=127.0.0.1:0 "${SERVER_CMD[@]}" >"$WORK/server.out" 2>"$WORK/server.err" &
 PIDS+=($!)
 wait_for "$WORK/server.out" '^listening on ' "${PIDS[0]}" || { cat "$WORK/server.err"; exit 1; }
 URL="$(sed -n 's/^listening on //p' "$WORK/server.out")"
-TOKEN="$(as_mmf mmf-server --config /etc/mmf/server.ini token issue --user ci --methods score,read,serve,admin \
+TOKEN="$("${AS_MMF[@]}" mmf-server --config /etc/mmf/server.ini token issue --user ci --methods score,read,serve,admin \
           --ttl 600 | tail -n 1)"
 
 # What the admin does for mmf-worker@echo: a 0600 root file; systemd copies it to a credentials dir only the unit's
@@ -87,7 +88,7 @@ install -d -o mmf -g mmf -m 0500 "$CREDS"
 install -o mmf -g mmf -m 0400 /etc/mmf/workers/echo.token "$CREDS/token"
 read -r -a WORKER_CMD <<<"$(exec_start mmf-worker@.service echo "$CREDS")"
 echo "==> mmf-worker@echo from the unit: ${WORKER_CMD[*]}"
-as_mmf env MMF_SERVER="$URL" "${WORKER_CMD[@]}" >"$WORK/worker.out" 2>&1 &
+"${AS_MMF[@]}" env MMF_SERVER="$URL" "${WORKER_CMD[@]}" >"$WORK/worker.out" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/worker.out" 'ready' "${PIDS[1]}"
 
@@ -111,6 +112,10 @@ echo "$RESULT" | grep -q 'OUT OF TREE' || { echo "FAIL: $RESULT"; exit 1; }
 for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 PIDS=()
+# The server stops its embedded redis-server on SIGTERM: nothing of the mmf user may be left running.
+if pgrep -u mmf >/dev/null; then
+  echo "FAIL: processes of mmf left after SIGTERM:"; pgrep -a -u mmf; exit 1
+fi
 
 echo "==> apt-get purge"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${PACKAGES[@]}" >/dev/null
