@@ -84,6 +84,7 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
     WorkerOptions options;
     bool serverGiven = false;
     bool tokenGiven = false;
+    bool tokenFileGiven = false;
     bool nameGiven = false;
 
     // Options that take a value; the rest are flags.
@@ -148,21 +149,23 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
         } else if (option == u"--token") {
             if (value.trimmed().isEmpty())
                 return bad(option, QStringLiteral("must not be empty"));
-            if (tokenGiven)
+            if (tokenFileGiven)
                 return bad(option, QStringLiteral("give either --token or --token-file, not both"));
             options.token = value.trimmed().toUtf8();
             tokenGiven = true;
         } else if (option == u"--token-file") {
             // The token stays off the command line and out of the environment (systemd's LoadCredential).
             if (tokenGiven)
-                return bad(option, QStringLiteral("give either --token or --token-file, not both"));
+                return bad(option, tokenFileGiven
+                                       ? QStringLiteral("is given twice")
+                                       : QStringLiteral("give either --token or --token-file, not both"));
             QFile file(value);
             if (!file.open(QIODevice::ReadOnly))
                 return bad(option, QStringLiteral("cannot read '%1': %2").arg(value, file.errorString()));
             options.token = file.read(64 * 1024).trimmed();
             if (options.token.isEmpty())
                 return bad(option, QStringLiteral("'%1' holds no token").arg(value));
-            tokenGiven = true;
+            tokenGiven = tokenFileGiven = true;
         } else if (option == u"--concurrency") {
             bool ok = false;
             const int n = value.toInt(&ok);

@@ -117,6 +117,14 @@ private slots:
         const auto both = WorkerOptions::parse(argv(kRequired + QStringList{"--token-file", path}), {});
         QVERIFY(!both.ok());
         QVERIFY(both.error().message.contains(QStringLiteral("not both")));
+        const auto fileThenToken =
+            WorkerOptions::parse(argv(QStringList{"--token-file", path} + kRequired), {});
+        QVERIFY(!fileThenToken.ok());
+        QCOMPARE(fileThenToken.error().field, QStringLiteral("--token"));
+        // A repeated --token still means the last one, as before.
+        const auto twice = WorkerOptions::parse(argv(kRequired + QStringList{"--token", "second"}), {});
+        QVERIFY(twice.ok());
+        QCOMPARE(twice->token, QByteArray("second"));
     }
 
     void describeNeedsOnlyTheModel()
