@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Installs what MMF needs to build, test and run on Debian 12 (idempotent). Uses sudo when not root.
+# Installs what MMF needs to build and run on Debian 12 (idempotent). Uses sudo when not root.
+# --test also installs what the test suites and CI checks use (scripts/test.sh passes it): headless Chromium
+# for the /docs page test, lintian for the packages, mmdebstrap for the fresh-root check.
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git file help2man
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
   libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler zlib1g-dev
   redis-server fonts-dejavu-core curl
   python3 # the fault suite (tests/faults)
   clang-14 libclang-rt-14-dev slowhttptest  # fuzzing (scripts/fuzz.sh) and tst_hostile_http
 )
-# npm runs the OpenAPI linter in the tests; a machine that has node and npm already keeps its own.
+for arg in "$@"; do
+  case "$arg" in
+    --test) PACKAGES+=(chromium lintian mmdebstrap) ;;
+    *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+  esac
+done
+# npm fetches Swagger UI for /docs at build time and runs the OpenAPI linter in the tests; a machine that has
+# node and npm already keeps its own.
 if ! command -v npm >/dev/null 2>&1; then
   PACKAGES+=(nodejs npm)
 fi

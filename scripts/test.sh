@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${MMF_BUILD_DIR:-$ROOT/build}"
-"$ROOT/scripts/setup-debian.sh"
+"$ROOT/scripts/setup-debian.sh" --test
 "$ROOT/scripts/build.sh"
 "$ROOT/scripts/fetch-test-tools.sh" "$BUILD"
 cd "$BUILD"

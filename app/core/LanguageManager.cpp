@@ -1,15 +1,24 @@
 #include "core/LanguageManager.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QLibraryInfo>
 #include <QLocale>
 
 namespace mmf::studio {
 
-LanguageManager::LanguageManager(QSettings& settings, QObject* parent)
+LanguageManager::LanguageManager(QSettings& settings, QObject* parent, QString translationsDir)
     : QObject(parent)
     , m_settings(settings)
+    , m_translationsDir(std::move(translationsDir))
 {}
+
+QString LanguageManager::defaultTranslationsDir()
+{
+    return QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                           QStringLiteral("/../share/mmf-studio/translations"));
+}
 
 LanguageManager::~LanguageManager()
 {
@@ -40,8 +49,14 @@ bool LanguageManager::setLanguage(const QString& code)
     if (code == m_language)
         return true;
     auto translator = std::make_unique<QTranslator>();
-    if (!translator->load(QStringLiteral(":/i18n/mmf_%1.qm").arg(code)))
-        return false;
+    const QString installed = QDir(m_translationsDir).filePath(QStringLiteral("mmf_%1.qm").arg(code));
+    const QString builtIn = QStringLiteral(":/i18n/mmf_%1.qm").arg(code);
+    QString from = installed;
+    if (!QFileInfo::exists(installed) || !translator->load(installed)) {
+        from = builtIn;
+        if (!translator->load(builtIn))
+            return false;
+    }
     // Qt's own strings (standard buttons, file dialogs); optional: English needs none.
     std::unique_ptr<QTranslator> qtTranslator;
     if (code != QLatin1String("en")) {
@@ -61,6 +76,7 @@ bool LanguageManager::setLanguage(const QString& code)
     // Installing sends QEvent::LanguageChange to every widget.
     QCoreApplication::installTranslator(m_translator.get());
     m_language = code;
+    m_loadedFrom = from;
     m_settings.setValue(QStringLiteral("ui/language"), code);
     emit languageChanged(code);
     return true;

@@ -21,6 +21,7 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
     m_catalogRoutes.registerRoutes(m_router);
     m_deadLetters.registerRoutes(m_router);
     m_system.registerRoutes(m_router);
+    m_apiDocs.registerRoutes(m_router);
     m_server.setHandler([this](HttpRequest& request, const HttpResponder& responder) {
         if (!m_observer) {
             m_router.dispatch(request, responder);

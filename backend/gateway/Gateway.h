@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "gateway/ApiDocsController.h"
 #include "gateway/CatalogController.h"
 #include "gateway/DeadLetterController.h"
 #include "gateway/GatewayContext.h"
@@ -45,6 +46,7 @@ private:
     CatalogController m_catalogRoutes;
     DeadLetterController m_deadLetters;
     SystemController m_system;
+    ApiDocsController m_apiDocs;
     RequestObserver m_observer;
 };
 

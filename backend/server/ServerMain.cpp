@@ -9,6 +9,7 @@
 #include "server/DataDir.h"
 #include "server/EmbeddedRedis.h"
 #include "server/ServerApplication.h"
+#include "server/SystemdNotifier.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -233,16 +234,21 @@ int issueTokenCommand(const LoadedConfig& loaded)
 
 int runServer(const LoadedConfig& loaded)
 {
+    // Taken before the embedded Redis starts, so it does not inherit the socket.
+    const SystemdNotifier systemd = SystemdNotifier::takeFromEnvironment();
     ServerApplication server(loaded.config);
     Result<void> started = server.start();
     if (!started) {
         printError(started.error().message);
         return 1;
     }
+    systemd.notify("READY=1");
     UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
     int exitCode = 0;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &server,
-                     [&server](int) { server.shutdown(); });
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &server, [&server, &systemd](int) {
+        systemd.notify("STOPPING=1");
+        server.shutdown();
+    });
     QObject::connect(&server, &ServerApplication::finished, qApp, [&exitCode](int code) {
         exitCode = code;
         QCoreApplication::quit();

@@ -2,6 +2,8 @@
 
 #include "broker/BrokerKeys.h"
 
+#include <QFile>
+
 #include <cmath>
 
 namespace mmf {
@@ -82,13 +84,15 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
     WorkerOptions options;
     bool serverGiven = false;
     bool tokenGiven = false;
+    bool tokenFileGiven = false;
     bool nameGiven = false;
 
     // Options that take a value; the rest are flags.
     static const QStringList kValued = {
-        QStringLiteral("--model"),  QStringLiteral("--server"),        QStringLiteral("--token"),
-        QStringLiteral("--name"),   QStringLiteral("--concurrency"),   QStringLiteral("--listen"),
-        QStringLiteral("--option"), QStringLiteral("--drain-timeout"), QStringLiteral("--advertise-host"),
+        QStringLiteral("--model"),      QStringLiteral("--server"),        QStringLiteral("--token"),
+        QStringLiteral("--name"),       QStringLiteral("--concurrency"),   QStringLiteral("--listen"),
+        QStringLiteral("--option"),     QStringLiteral("--drain-timeout"), QStringLiteral("--advertise-host"),
+        QStringLiteral("--token-file"),
     };
 
     for (qsizetype i = 1; i < arguments.size(); ++i) {
@@ -145,8 +149,23 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
         } else if (option == u"--token") {
             if (value.trimmed().isEmpty())
                 return bad(option, QStringLiteral("must not be empty"));
+            if (tokenFileGiven)
+                return bad(option, QStringLiteral("give either --token or --token-file, not both"));
             options.token = value.trimmed().toUtf8();
             tokenGiven = true;
+        } else if (option == u"--token-file") {
+            // The token stays off the command line and out of the environment (systemd's LoadCredential).
+            if (tokenGiven)
+                return bad(option, tokenFileGiven
+                                       ? QStringLiteral("is given twice")
+                                       : QStringLiteral("give either --token or --token-file, not both"));
+            QFile file(value);
+            if (!file.open(QIODevice::ReadOnly))
+                return bad(option, QStringLiteral("cannot read '%1': %2").arg(value, file.errorString()));
+            options.token = file.read(64 * 1024).trimmed();
+            if (options.token.isEmpty())
+                return bad(option, QStringLiteral("'%1' holds no token").arg(value));
+            tokenGiven = tokenFileGiven = true;
         } else if (option == u"--concurrency") {
             bool ok = false;
             const int n = value.toInt(&ok);
@@ -214,7 +233,8 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
     if (!serverGiven)
         return bad(QStringLiteral("--server"), QStringLiteral("is required (or set MMF_SERVER)"));
     if (!tokenGiven)
-        return bad(QStringLiteral("--token"), QStringLiteral("is required (or set MMF_TOKEN)"));
+        return bad(QStringLiteral("--token"),
+                   QStringLiteral("is required (or --token-file PATH, or set MMF_TOKEN)"));
     return options;
 }
 
@@ -227,6 +247,7 @@ QString WorkerOptions::usage()
         "  --model NAME            the built-in model to host\n"
         "  --server URL            the server, e.g. http://127.0.0.1:8080 (env MMF_SERVER)\n"
         "  --token TOKEN           a token with the serve method (env MMF_TOKEN)\n"
+        "  --token-file PATH       read the token from a file instead (e.g. a systemd credential)\n"
         "  --name N                the model name to register under (default: --model)\n"
         "  --concurrency N         tasks worked on at once, 1..1024 (default 1)\n"
         "  --listen ADDR:PORT      the ping endpoint (default 127.0.0.1:0)\n"

@@ -12,7 +12,7 @@
 
 namespace mmf {
 
-// mmf-worker's command line: `--model NAME --server URL --token TOKEN [--name N] [--concurrency N]
+// mmf-worker's command line: `--model NAME --server URL (--token TOKEN | --token-file PATH) [--name N] [--concurrency N]
 // [--listen ADDR:PORT] [--option key=value]... [--drain-timeout SECONDS] [--advertise-host HOST]
 // [--describe]`. Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and MMF_TOKEN fill --server
 // and --token when they are not given (a token in the environment does not show up in `ps`).

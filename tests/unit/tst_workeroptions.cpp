@@ -84,6 +84,49 @@ private slots:
         QCOMPARE(options->token, QByteArray("tok.sig"));
     }
 
+    void tokenFromAFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("echo.token"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("file.tok\n");
+        file.close();
+        const auto options =
+            WorkerOptions::parse(argv({"--model", "echo", "--server", "http://h:1", "--token-file", path}),
+                                 {{QStringLiteral("MMF_TOKEN"), QStringLiteral("envtok")}});
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QCOMPARE(options->token, QByteArray("file.tok")); // the file beats the environment, newline trimmed
+
+        QFile empty(dir.filePath(QStringLiteral("empty.token")));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.close();
+        const auto refusedEmpty = WorkerOptions::parse(
+            argv({"--model", "echo", "--server", "http://h:1", "--token-file", empty.fileName()}), {});
+        QVERIFY(!refusedEmpty.ok());
+        QCOMPARE(refusedEmpty.error().field, QStringLiteral("--token-file"));
+        QVERIFY(refusedEmpty.error().message.contains(QStringLiteral("holds no token")));
+
+        const auto missing = WorkerOptions::parse(
+            argv({"--model", "echo", "--server", "http://h:1", "--token-file", dir.filePath("nope")}), {});
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().field, QStringLiteral("--token-file"));
+        QVERIFY2(missing.error().message.contains(QStringLiteral("cannot read")),
+                 qPrintable(missing.error().message));
+
+        const auto both = WorkerOptions::parse(argv(kRequired + QStringList{"--token-file", path}), {});
+        QVERIFY(!both.ok());
+        QVERIFY(both.error().message.contains(QStringLiteral("not both")));
+        const auto fileThenToken =
+            WorkerOptions::parse(argv(QStringList{"--token-file", path} + kRequired), {});
+        QVERIFY(!fileThenToken.ok());
+        QCOMPARE(fileThenToken.error().field, QStringLiteral("--token"));
+        // A repeated --token still means the last one, as before.
+        const auto twice = WorkerOptions::parse(argv(kRequired + QStringList{"--token", "second"}), {});
+        QVERIFY(twice.ok());
+        QCOMPARE(twice->token, QByteArray("second"));
+    }
+
     void describeNeedsOnlyTheModel()
     {
         const auto options =
