@@ -6,6 +6,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
   libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler libhttp-parser-dev zlib1g-dev
+  libprotoc-dev python3 python3-sklearn
   redis-server fonts-dejavu-core curl
 )
 # npm runs the OpenAPI linter in the tests; a machine that has node and npm already keeps its own.

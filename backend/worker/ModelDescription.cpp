@@ -53,8 +53,10 @@ Result<ModelDescription> ModelDescription::of(const ModelBase& model)
     description.responseType = QString::fromStdString(response->full_name());
 
     const std::shared_ptr<const DescriptorSet> builtin = DescriptorSet::builtin();
-    if (builtin && builtin->findMessage(description.requestType) &&
-        builtin->findMessage(description.responseType)) {
+    if (QByteArray own = model.descriptorSet(); !own.isEmpty()) {
+        description.descriptorSet = std::move(own);
+    } else if (builtin && builtin->findMessage(description.requestType) &&
+               builtin->findMessage(description.responseType)) {
         Result<QByteArray> subset = builtin->subsetFor({description.requestType, description.responseType});
         if (!subset)
             return subset.error();
