@@ -6,7 +6,8 @@
 #   bench/run-all.sh [BUILD_DIR]        (default: $MMF_BUILD_DIR, else <repo>/build)
 #
 # Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
-# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100). Every process this script starts is stopped on
+# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), EXEC (empty: the built-in C++ echo; "lines":
+# the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under --exec-per-task). Every process this script starts is stopped on
 # exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its tasks.
 set -euo pipefail
 
@@ -89,7 +90,7 @@ cpu_seconds() { # utime + stime of a pid, in seconds
 }
 
 echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
-     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY"
+     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY exec=${EXEC:-builtin}"
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
 "$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
@@ -109,9 +110,19 @@ WORKER_TOKEN="$(issue bench-worker serve,read)"
 BENCH_TOKEN="$(issue bench score,read)"
 
 # 3. The workers, and wait until the model is live with all of them.
+MODEL_ARGS=()
+EXEC_ECHO="${PYTHON:-python3} $ROOT/bench/exec_echo.py"
+EXEC_TYPES=(--proto "$ROOT/proto/mmf/models/echo.proto" --proto-path "$ROOT/proto"
+            --request mmf.models.EchoRequest --response mmf.models.EchoResponse)
+case "${EXEC:-}" in
+    "") ;;
+    lines) MODEL_ARGS=(--exec "$EXEC_ECHO" "${EXEC_TYPES[@]}") ;;
+    per-task) MODEL_ARGS=(--exec-per-task "$EXEC_ECHO once" "${EXEC_TYPES[@]}") ;;
+    *) echo "run-all: EXEC must be empty, lines or per-task" >&2; exit 2 ;;
+esac
 WORKER_PIDS=()
 for i in $(seq 1 "$WORKERS"); do
-    "$WORKER_BIN" --model echo --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
+    "$WORKER_BIN" --model echo "${MODEL_ARGS[@]}" --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
         >"$WORK/worker$i.log" 2>&1 &
     PIDS+=("$!")
     WORKER_PIDS+=("$!")
