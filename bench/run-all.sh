@@ -146,9 +146,20 @@ bench --mode throughput --tasks "$TASKS" --connections "$CONNECTIONS" || failure
 bench --mode batch --tasks "$TASKS" --connections "$CONNECTIONS" --batch-size "$BATCH_SIZE" || failures=$((failures + 1))
 bench --mode latency --tasks "$TASKS" --rate "$RATE" || failures=$((failures + 1))
 
+descendants_cpu() { # CPU seconds of a pid's live descendants (an --exec model's processes)
+    local child total=0
+    for child in $(pgrep -P "$1"); do
+        total="$(awk -v a="$total" -v b="$(cpu_seconds "$child")" -v c="$(descendants_cpu "$child")" \
+                 'BEGIN { printf "%.2f", a + b + c }')"
+    done
+    echo "$total"
+}
 worker_cpu=""
+model_cpu=""
 for pid in "${WORKER_PIDS[@]}"; do
     worker_cpu+="$(cpu_seconds "$pid") "
+    model_cpu+="$(descendants_cpu "$pid") "
 done
-echo "totals: server_cpu_s=$(cpu_seconds "$SERVER_PID") workers_cpu_s=${worker_cpu% }"
+echo "totals: server_cpu_s=$(cpu_seconds "$SERVER_PID") workers_cpu_s=${worker_cpu% }" \
+     "model_processes_cpu_s=${model_cpu% }"
 exit $((failures > 0 ? 1 : 0))
