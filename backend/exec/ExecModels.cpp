@@ -1,6 +1,7 @@
 #include "exec/ExecModels.h"
 
 #include "exec/ExecModel.h"
+#include "exec/ExecPerTaskModel.h"
 #include "exec/ExecSchema.h"
 #include "worker/WorkerOptions.h"
 

@@ -35,6 +35,26 @@ QString ExecProtocol::excerpt(QByteArrayView line)
     return text;
 }
 
+QList<QByteArray> ExecProtocol::takeLines(QByteArray& buffer, bool flush, qsizetype maxPartial)
+{
+    QList<QByteArray> lines;
+    const auto add = [&](QByteArray line) {
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (!line.trimmed().isEmpty())
+            lines.append(std::move(line));
+    };
+    qsizetype start = 0;
+    for (qsizetype newline; (newline = buffer.indexOf('\n', start)) >= 0; start = newline + 1)
+        add(buffer.mid(start, newline - start));
+    buffer.remove(0, start);
+    if (flush || buffer.size() > maxPartial) {
+        add(buffer);
+        buffer.clear();
+    }
+    return lines;
+}
+
 Result<ExecProtocol::Message> ExecProtocol::parseLine(QByteArrayView line)
 {
     QJsonParseError parseError;

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QList>
 #include <QString>
 
 namespace mmf {
@@ -45,6 +46,10 @@ QByteArray requestLine(const QString& id, const QByteArray& requestJson);
 QByteArray cancelLine(const QString& id);
 // A line cut to a length that fits a log or error message.
 QString excerpt(QByteArrayView line);
+// Removes the complete lines from the front of `buffer` and returns them without "\n" or "\r\n", blank ones
+// dropped. With `flush` (the stream ended) or once the rest exceeds `maxPartial` bytes, the rest is a line
+// too.
+QList<QByteArray> takeLines(QByteArray& buffer, bool flush, qsizetype maxPartial = 64 * 1024);
 
 } // namespace ExecProtocol
 } // namespace mmf

@@ -229,38 +229,20 @@ bool ExecSlot::startProcess()
 void ExecSlot::handleStderr(const QByteArray& bytes, bool flush)
 {
     m_errBuffer += bytes;
-    qsizetype newline;
-    const auto emitLine = [&](QByteArray line) {
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.isEmpty())
-            return;
+    for (const QByteArray& line : ExecProtocol::takeLines(m_errBuffer, flush)) {
         m_lastStderr = ExecProtocol::excerpt(line);
-        qCInfo(lcWorker).noquote() << QStringLiteral("model process %1: %2")
-                                          .arg(m_index)
-                                          .arg(QString::fromUtf8(line.left(m_settings.maxLineBytes)));
-    };
-    while ((newline = m_errBuffer.indexOf('\n')) >= 0) {
-        emitLine(m_errBuffer.left(newline));
-        m_errBuffer.remove(0, newline + 1);
-    }
-    if (flush || m_errBuffer.size() > 64 * 1024) {
-        emitLine(m_errBuffer);
-        m_errBuffer.clear();
+        qCInfo(lcWorker).noquote()
+            << QStringLiteral("model process %1: %2").arg(m_index).arg(QString::fromUtf8(line));
     }
 }
 
 void ExecSlot::handleStdout(const QByteArray& bytes)
 {
     m_outBuffer += bytes;
-    qsizetype newline;
-    while (m_child && (newline = m_outBuffer.indexOf('\n')) >= 0) {
-        QByteArray line = m_outBuffer.left(newline);
-        m_outBuffer.remove(0, newline + 1);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.trimmed().isEmpty())
-            continue;
+    const QList<QByteArray> lines = ExecProtocol::takeLines(m_outBuffer, false, m_settings.maxLineBytes);
+    for (const QByteArray& line : lines) {
+        if (!m_child)
+            return; // an earlier line broke the protocol
         Result<ExecProtocol::Message> message = ExecProtocol::parseLine(line);
         if (!message) {
             protocolBroken(message.error().message);
@@ -297,8 +279,6 @@ void ExecSlot::handleStdout(const QByteArray& bytes)
         }
         finishJob(std::move(outcome));
     }
-    if (m_child && m_outBuffer.size() > m_settings.maxLineBytes)
-        protocolBroken(QStringLiteral("a line longer than %1 bytes").arg(m_settings.maxLineBytes));
 }
 
 void ExecSlot::protocolBroken(const QString& why)

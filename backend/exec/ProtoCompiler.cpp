@@ -1,5 +1,6 @@
 #include "exec/ProtoCompiler.h"
 
+#include "schema/DescriptorFiles.h"
 #include "schema/DescriptorSet.h"
 
 #include <google/protobuf/compiler/importer.h>
@@ -9,7 +10,6 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QSet>
 
 #include <memory>
 
@@ -37,20 +37,6 @@ public:
     }
     QStringList m_lines;
 };
-
-// Dependencies first, each file once, comments kept.
-void addFile(const gp::FileDescriptor* file, QSet<QByteArray>& seen, gp::FileDescriptorSet& set)
-{
-    const QByteArray name = QByteArray::fromStdString(file->name());
-    if (seen.contains(name))
-        return;
-    seen.insert(name);
-    for (int i = 0; i < file->dependency_count(); ++i)
-        addFile(file->dependency(i), seen, set);
-    gp::FileDescriptorProto* proto = set.add_file();
-    file->CopyTo(proto);
-    file->CopySourceCodeInfoTo(proto);
-}
 
 } // namespace
 
@@ -100,10 +86,7 @@ Result<QByteArray> ProtoCompiler::compile(const QString& protoFile, const QStrin
         return Error::invalidArgument(errors.m_lines.join(u'\n'), QStringLiteral("--proto"));
     }
 
-    gp::FileDescriptorSet set;
-    QSet<QByteArray> seen;
-    addFile(file, seen, set);
-    return QByteArray::fromStdString(set.SerializeAsString());
+    return DescriptorFiles::collect({file}, true);
 }
 
 } // namespace mmf

@@ -23,6 +23,7 @@ private slots:
     void refusesWhatIsNotTheProtocol_data();
     void refusesWhatIsNotTheProtocol();
     void writesRequestAndCancelLines();
+    void splitsLines();
     void compilesWithCommentsAndOptions();
     void importsFromProtoPath();
 
@@ -111,6 +112,20 @@ void TestExecProtocol::writesRequestAndCancelLines()
     QCOMPARE(ExecProtocol::requestLine(QStringLiteral("t\"1"), R"({"x":1})"),
              QByteArray("{\"id\":\"t\\\"1\",\"request\":{\"x\":1}}\n"));
     QCOMPARE(ExecProtocol::cancelLine(QStringLiteral("t1")), QByteArray("{\"id\":\"t1\",\"cancel\":true}\n"));
+}
+
+void TestExecProtocol::splitsLines()
+{
+    QByteArray buffer("one\r\n\n  \ntwo\npart");
+    QCOMPARE(ExecProtocol::takeLines(buffer, false), (QList<QByteArray>{"one", "two"}));
+    QCOMPARE(buffer, QByteArray("part"));
+    buffer += "ial";
+    QCOMPARE(ExecProtocol::takeLines(buffer, true), (QList<QByteArray>{"partial"}));
+    QVERIFY(buffer.isEmpty());
+    // A partial line over the bound is given out as one, so a process that never writes a newline cannot grow
+    // the buffer without end.
+    buffer = QByteArray(10, 'x');
+    QCOMPARE(ExecProtocol::takeLines(buffer, false, 8), (QList<QByteArray>{QByteArray(10, 'x')}));
 }
 
 void TestExecProtocol::compilesWithCommentsAndOptions()
