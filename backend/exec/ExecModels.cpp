@@ -37,8 +37,9 @@ Result<std::unique_ptr<ModelBase>> ExecModels::create(const WorkerOptions& optio
         settings.environment.insert(QStringLiteral("PYTHONPATH"),
                                     path.isEmpty() ? helper : helper + u':' + path);
     }
-    if (settings.environment.isEmpty())
-        settings.environment.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    // No __pycache__ folders written beside the model's files (or into the source tree, in a build).
+    if (!settings.environment.contains(QStringLiteral("PYTHONDONTWRITEBYTECODE")))
+        settings.environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
 
     if (!options.execCommand.isEmpty())
         return std::unique_ptr<ModelBase>(

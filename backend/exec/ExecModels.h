@@ -17,7 +17,8 @@ namespace ExecModels {
 
 // Compiles --proto and prepares the processes' environment: `environment` (the worker's) without MMF_TOKEN
 // (model code never sees the worker's token), with the folder of the Python helper (mmf_model.py) first on
-// PYTHONPATH. invalid_argument naming the file and line of a .proto error, or the missing type.
+// PYTHONPATH, and PYTHONDONTWRITEBYTECODE=1 unless set. invalid_argument naming the file and line of a .proto
+// error, or the missing type.
 Result<std::unique_ptr<ModelBase>> create(const WorkerOptions& options,
                                           const QHash<QString, QString>& environment);
 
