@@ -1,6 +1,6 @@
 // The Python example models in the studio (issue 17): the descriptors a real `mmf-worker --exec --describe`
-// compiles from iris.proto give a form whose inputs are optional (may be left empty) with their help and units,
-// and a real answer of the real Python model renders its probabilities and contributions as charts.
+// compiles from iris.proto give a form whose inputs are optional (may be left empty) with their help and
+// units, and a real answer of the real Python model renders its probabilities and contributions as charts.
 #include "ServerFixture.h"
 #include "core/FormModel.h"
 #include "gui/ResultView.h"
@@ -83,10 +83,13 @@ void TestStudioPythonModels::answerRendersAsCharts()
     QProcess python;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("PYTHONPATH"), QStringLiteral(MMF_SOURCE_DIR "/backend/exec/python"));
+    environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"),
+                       QStringLiteral("1")); // no __pycache__ in the tree
     python.setProcessEnvironment(environment);
     python.start(QStringLiteral(MMF_PYTHON3), {kIris + QStringLiteral("/iris_model.py")});
     QVERIFY(python.waitForStarted());
-    python.write(R"({"id":"t1","request":{"petal_length":4.5,"petal_width":1.4}})" "\n");
+    python.write(R"({"id":"t1","request":{"petal_length":4.5,"petal_width":1.4}})"
+                 "\n");
     python.closeWriteChannel();
     QVERIFY(python.waitForFinished(60000));
     QJsonObject result;
