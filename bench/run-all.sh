@@ -10,9 +10,10 @@
 #
 # Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
 # worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode),
-# SUBSCRIBERS (10000; 0 skips that run), MODES (all: "throughput batch wait latency"). Every process this
-# script starts is stopped on exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its
-# tasks (and every subscriber subscribed).
+# SUBSCRIBERS (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in
+# C++ echo; "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
+# --exec-per-task). Every process this script starts is stopped on exit, also on Ctrl-C or an error. Exit status:
+# 0 when every run completed all its tasks (and every subscriber subscribed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -107,7 +108,8 @@ rss_mb() { # VmRSS of a pid, in MB
 }
 
 echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
-     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY fd_limit=$(ulimit -n)"
+     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY exec=${EXEC:-builtin}" \
+     "fd_limit=$(ulimit -n)"
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
 "$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
@@ -127,9 +129,19 @@ WORKER_TOKEN="$(issue bench-worker serve,read)"
 BENCH_TOKEN="$(issue bench score,read)"
 
 # 3. The workers, and wait until the model is live with all of them.
+MODEL_ARGS=()
+EXEC_ECHO="${PYTHON:-python3} $ROOT/bench/exec_echo.py"
+EXEC_TYPES=(--proto "$ROOT/proto/mmf/models/echo.proto" --proto-path "$ROOT/proto"
+            --request mmf.models.EchoRequest --response mmf.models.EchoResponse)
+case "${EXEC:-}" in
+    "") ;;
+    lines) MODEL_ARGS=(--exec "$EXEC_ECHO" "${EXEC_TYPES[@]}") ;;
+    per-task) MODEL_ARGS=(--exec-per-task "$EXEC_ECHO once" "${EXEC_TYPES[@]}") ;;
+    *) echo "run-all: EXEC must be empty, lines or per-task" >&2; exit 2 ;;
+esac
 WORKER_PIDS=()
 for i in $(seq 1 "$WORKERS"); do
-    "$WORKER_BIN" --model echo --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
+    "$WORKER_BIN" --model echo "${MODEL_ARGS[@]}" --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
         >"$WORK/worker$i.log" 2>&1 &
     PIDS+=("$!")
     WORKER_PIDS+=("$!")
@@ -186,5 +198,21 @@ for mode in $MODES; do
 done
 if ((SUBSCRIBERS > 0)); then
     bench --mode subscribers --subscribers "$SUBSCRIBERS" --server-pid "$SERVER_PID" || failures=$((failures + 1))
+fi
+if [[ -n "${EXEC:-}" ]]; then
+    # An --exec model's own processes: their CPU beside the worker's (utime + stime of the live descendants).
+    descendants_cpu_ticks() {
+        local child total=0
+        for child in $(pgrep -P "$1"); do
+            total=$((total + $(awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || echo 0) \
+                     + $(descendants_cpu_ticks "$child")))
+        done
+        echo "$total"
+    }
+    model_cpu=""
+    for pid in "${WORKER_PIDS[@]}"; do
+        model_cpu+="$(awk -v t="$(descendants_cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') "
+    done
+    echo "exec: model_processes_cpu_s=${model_cpu% }"
 fi
 exit $((failures > 0 ? 1 : 0))

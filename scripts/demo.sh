@@ -72,6 +72,14 @@ start_worker arith
 for extra in digits image; do
   if "$WORKER" --model "$extra" --describe >/dev/null 2>&1; then start_worker "$extra"; MODELS+=("$extra"); fi
 done
+# Two models in Python (Debian's python3 with python3-sklearn): iris as a long-running process, wordcount per task.
+PY="$ROOT/backend/models/python"
+PYTHON=/usr/bin/python3; [ -x "$PYTHON" ] || PYTHON=python3
+start_worker iris --exec "'$PYTHON' '$PY/iris/iris_model.py'" --proto "$PY/iris/iris.proto" \
+  --request mmf.examples.iris.IrisRequest --response mmf.examples.iris.IrisResponse
+start_worker wordcount --exec-per-task "'$PYTHON' '$PY/wordcount/wordcount.py'" --proto "$PY/wordcount/wordcount.proto" \
+  --request mmf.examples.wordcount.WordCountRequest --response mmf.examples.wordcount.WordCountResponse
+MODELS+=(iris wordcount)
 
 # Wait until every model has registered.
 for _ in $(seq 300); do
@@ -105,6 +113,12 @@ if echo "$live" | grep -q '"image"' && [ -f "$ROOT/resources/data/flower.jpg" ];
   "$CTL" submit image "@$DATA/image-request.json" --wait 30 --json > "$DATA/image-result.json" && \
     echo "result (with the PNG as base64) written to $DATA/image-result.json"
 fi
+echo
+echo "== iris (Python, --exec): two measurements left empty; the model fills them in and explains its answer"
+"$CTL" submit iris '{"petal_length": 5.1, "sepal_width": 3.0}' --wait 30
+echo
+echo "== wordcount (Python, a script per task)"
+"$CTL" submit wordcount '{"text": "the cat and the hat\nthe end", "top": 3}' --wait 30
 
 cat <<INFO
 

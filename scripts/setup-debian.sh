@@ -8,13 +8,13 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git file help2man
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
   libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler zlib1g-dev
+  libprotoc-dev python3 python3-sklearn  # --exec models and the Python examples
   redis-server fonts-dejavu-core curl
-  python3 # the fault suite (tests/faults)
-  clang-14 libclang-rt-14-dev slowhttptest  # fuzzing (scripts/fuzz.sh) and tst_hostile_http
 )
 for arg in "$@"; do
   case "$arg" in
-    --test) PACKAGES+=(chromium lintian mmdebstrap) ;;
+    # the API page test, packages, the fresh-root check, fuzzing (scripts/fuzz.sh), tst_hostile_http
+    --test) PACKAGES+=(chromium lintian mmdebstrap clang-14 libclang-rt-14-dev slowhttptest) ;;
     *) echo "usage: $0 [--test]" >&2; exit 2 ;;
   esac
 done

@@ -134,6 +134,7 @@ void CatalogController::listInstances(HttpRequest& request, const HttpResponder&
                 const QJsonObject stored = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
                 const qint64 lastPing = qint64(stored.value(QStringLiteral("last_ping_at")).toDouble());
                 const QString current = stored.value(QStringLiteral("current_task_id")).toString();
+                const QString problem = stored.value(QStringLiteral("problem")).toString();
                 rows.append(QJsonObject{
                     {QStringLiteral("instance_id"), reply.at(i).toString()},
                     {QStringLiteral("name"), stored.value(QStringLiteral("name"))},
@@ -148,7 +149,13 @@ void CatalogController::listInstances(HttpRequest& request, const HttpResponder&
                      stored.value(QStringLiteral("tasks_succeeded")).toDouble()},
                     {QStringLiteral("tasks_failed"), stored.value(QStringLiteral("tasks_failed")).toDouble()},
                     {QStringLiteral("current_task_id"),
-                     current.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(current)}});
+                     current.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(current)},
+                    // "degraded" with a "problem" when the instance reports one (e.g. its model process
+                    // keeps exiting).
+                    {QStringLiteral("status"),
+                     stored.value(QStringLiteral("status")).toString(QStringLiteral("ok"))},
+                    {QStringLiteral("problem"),
+                     problem.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(problem)}});
             }
             std::sort(rows.begin(), rows.end(), [](const QJsonObject& a, const QJsonObject& b) {
                 return a.value(QStringLiteral("started_at")).toString() <

@@ -266,7 +266,9 @@ QJsonObject staticSchemas()
                                                                                   QStringLiteral("null")}}}},
                                  {"tasks_succeeded", integer},
                                  {"tasks_failed", integer},
-                                 {"current_task_id", nullableString}},
+                                 {"current_task_id", nullableString},
+                                 {"status", str},
+                                 {"problem", nullableString}},
                                 QStringLiteral("A live instance")))}},
                QStringLiteral("A model's instances")));
     schemas.insert(

@@ -24,7 +24,8 @@ constexpr int kReclaimBatch = 10000;
 
 // Updates the instance's JSON only while it is still registered: a late answer must not bring back an
 // instance that logged out or was evicted meanwhile. The figures the instance reports in its answer
-// (counters, current task) ride along; the model's last_seen_at moves too (KEYS[2], the catalogue hash).
+// (counters, current task, status and problem) ride along; the model's last_seen_at moves too (KEYS[2], the
+// catalogue hash).
 const char* const kRecordPing = R"LUA(
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if not v then return 0 end
@@ -35,6 +36,8 @@ if ARGV[4] ~= '' then
   o['tasks_succeeded'] = tonumber(ARGV[4])
   o['tasks_failed'] = tonumber(ARGV[5])
   o['current_task_id'] = ARGV[6]
+  o['status'] = ARGV[7]
+  o['problem'] = ARGV[8]
 end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(o))
 redis.call('HSET', KEYS[2], 'last_seen_at', ARGV[2])
@@ -138,7 +141,9 @@ void RegistryPinger::onAnswer(const Target& target, bool ok, qint64 rttMs, const
                                        qint64(figures.value(QStringLiteral("tasks_succeeded")).toDouble()))
                                  : QByteArray(),
                       QByteArray::number(qint64(figures.value(QStringLiteral("tasks_failed")).toDouble())),
-                      figures.value(QStringLiteral("current_task_id")).toString().toUtf8()});
+                      figures.value(QStringLiteral("current_task_id")).toString().toUtf8(),
+                      figures.value(QStringLiteral("status")).toString(QStringLiteral("ok")).toUtf8(),
+                      figures.value(QStringLiteral("problem")).toString().left(1000).toUtf8()});
         return;
     }
     const int misses = ++m_misses[target.instanceId];

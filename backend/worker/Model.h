@@ -33,6 +33,15 @@ public:
         return options.isEmpty() ? QString() : QStringLiteral("this model takes no options");
     }
 
+    // A serialized FileDescriptorSet defining the two types, for a model whose types are built at run time
+    // (e.g. compiled from a .proto at start); registration sends it as is, so its comments and options must
+    // be in it. Empty (the default): the runtime finds the types in the project's embedded set or the
+    // compiled-in descriptors.
+    virtual QByteArray descriptorSet() const { return {}; }
+    // Empty while the model is healthy; else what is wrong (e.g. its process keeps exiting), reported in the
+    // instance's status. Called from the event loop thread: must not block.
+    virtual QString problem() const { return {}; }
+
     // Decodes the request, runs the model, encodes the response. Throws when the model throws.
     virtual Outcome<QByteArray> processBytes(const QByteArray& request, TaskContext& context) = 0;
 };

@@ -17,9 +17,9 @@ struct ModelDescription
     QString responseType;
     QByteArray descriptorSet; // serialized FileDescriptorSet, dependencies first
 
-    // Takes the subset of the project's embedded set (which keeps field comments); for types the embedded set
-    // does not hold (an author's own protos) falls back to the compiled-in descriptors, which carry no
-    // comments.
+    // Takes the model's own set when it has one (ModelBase::descriptorSet()); else the subset of the
+    // project's embedded set (which keeps field comments); for types the embedded set does not hold (an
+    // author's own protos) falls back to the compiled-in descriptors, which carry no comments.
     static Result<ModelDescription> of(const ModelBase& model);
 
     // {"model"?, "request_type", "response_type", "descriptor_set" (base64)}; "model" is left out when empty.

@@ -116,9 +116,13 @@ Result<void> WorkerApplication::start()
     connect(m_signals.get(), &UnixSignalWatcher::unixSignal, this, &WorkerApplication::onSignal);
 
     m_registry = std::make_unique<RegistryClient>(m_options.server, m_options.token);
-    qCInfo(lcWorker).noquote() << QStringLiteral(
-                                      "instance %1 of model %2 (built-in %3) answers pings on port %4")
-                                      .arg(m_instanceName, m_options.name, m_options.model)
+    const QString hosted =
+        m_options.isExec()
+            ? QStringLiteral("process '%1'")
+                  .arg(m_options.execCommand.isEmpty() ? m_options.execPerTaskCommand : m_options.execCommand)
+            : QStringLiteral("built-in %1").arg(m_options.model);
+    qCInfo(lcWorker).noquote() << QStringLiteral("instance %1 of model %2 (%3) answers pings on port %4")
+                                      .arg(m_instanceName, m_options.name, hosted)
                                       .arg(m_pingPort);
     registerNow();
     return {};
@@ -139,8 +143,11 @@ QByteArray WorkerApplication::pingJson() const
 {
     QJsonObject object;
     // Still "ok" while draining: the registry must not evict (and reclaim from) an instance finishing its
-    // tasks.
-    object.insert(QStringLiteral("status"), QStringLiteral("ok"));
+    // tasks. "degraded" when the model reports a problem (e.g. its process keeps exiting), said in "problem".
+    const QString problem = m_model ? m_model->problem() : QString();
+    object.insert(QStringLiteral("status"),
+                  problem.isEmpty() ? QStringLiteral("ok") : QStringLiteral("degraded"));
+    object.insert(QStringLiteral("problem"), problem);
     object.insert(QStringLiteral("stopping"), m_stopping);
     object.insert(QStringLiteral("instance_id"), m_instanceId);
     object.insert(QStringLiteral("name"), m_instanceName);

@@ -5,6 +5,7 @@
 #include <QFile>
 
 #include <cmath>
+#include <utility>
 
 namespace mmf {
 
@@ -92,8 +93,17 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
         QStringLiteral("--model"),      QStringLiteral("--server"),        QStringLiteral("--token"),
         QStringLiteral("--name"),       QStringLiteral("--concurrency"),   QStringLiteral("--listen"),
         QStringLiteral("--option"),     QStringLiteral("--drain-timeout"), QStringLiteral("--advertise-host"),
-        QStringLiteral("--token-file"),
+        QStringLiteral("--token-file"), QStringLiteral("--exec"),          QStringLiteral("--exec-per-task"),
+        QStringLiteral("--proto"),      QStringLiteral("--proto-path"),    QStringLiteral("--request"),
+        QStringLiteral("--response"),   QStringLiteral("--cancel-grace"),  QStringLiteral("--task-timeout"),
     };
+    // Options that only make sense for a model run as a process.
+    static const QStringList kExecOnly = {
+        QStringLiteral("--proto"),    QStringLiteral("--proto-path"),   QStringLiteral("--request"),
+        QStringLiteral("--response"), QStringLiteral("--cancel-grace"), QStringLiteral("--task-timeout"),
+    };
+    QString execOnlyGiven;
+    bool timeoutGiven = false;
 
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         QString option = arguments[i];
@@ -129,7 +139,50 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
             value = arguments[++i];
         }
 
-        if (option == u"--model") {
+        if (kExecOnly.contains(option) && execOnlyGiven.isEmpty())
+            execOnlyGiven = option;
+        const auto seconds = [&](double max) -> Result<double> {
+            bool ok = false;
+            const double secs = value.toDouble(&ok);
+            if (!ok || !std::isfinite(secs) || secs < 0 || secs > max)
+                return bad(option,
+                           QStringLiteral("expected seconds from 0 to %1, got '%2'").arg(max).arg(value));
+            return secs;
+        };
+        const auto nonEmpty = [&]() -> Result<void> {
+            if (value.trimmed().isEmpty())
+                return bad(option, QStringLiteral("must not be empty"));
+            return {};
+        };
+
+        if (option == u"--exec" || option == u"--exec-per-task") {
+            if (Result<void> r = nonEmpty(); !r)
+                return r.error();
+            if (!options.execCommand.isEmpty() || !options.execPerTaskCommand.isEmpty())
+                return bad(option, QStringLiteral("--exec and --exec-per-task are given once, one of them"));
+            (option == u"--exec" ? options.execCommand : options.execPerTaskCommand) = value;
+        } else if (option == u"--proto" || option == u"--request" || option == u"--response") {
+            if (Result<void> r = nonEmpty(); !r)
+                return r.error();
+            (option == u"--proto"     ? options.protoFile
+             : option == u"--request" ? options.requestType
+                                      : options.responseType) = value;
+        } else if (option == u"--proto-path") {
+            if (Result<void> r = nonEmpty(); !r)
+                return r.error();
+            options.protoPaths.append(value);
+        } else if (option == u"--cancel-grace") {
+            Result<double> secs = seconds(3600);
+            if (!secs)
+                return secs.error();
+            options.cancelGraceSecs = *secs;
+        } else if (option == u"--task-timeout") {
+            Result<double> secs = seconds(7 * 86400);
+            if (!secs)
+                return secs.error();
+            options.taskTimeoutSecs = *secs;
+            timeoutGiven = true;
+        } else if (option == u"--model") {
             if (!isModelName(value))
                 return bad(option,
                            QStringLiteral("'%1' is not a model name ([a-z][a-z0-9_-]{0,62})").arg(value));
@@ -226,6 +279,19 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
 
     if (options.model.isEmpty())
         return bad(QStringLiteral("--model"), QStringLiteral("is required"));
+    if (options.isExec()) {
+        for (const auto& [option, value] : {std::pair{QStringLiteral("--proto"), options.protoFile},
+                                            std::pair{QStringLiteral("--request"), options.requestType},
+                                            std::pair{QStringLiteral("--response"), options.responseType}})
+            if (value.isEmpty())
+                return bad(option, QStringLiteral("is required with --exec and --exec-per-task"));
+        if (!options.modelOptions.isEmpty())
+            return bad(QStringLiteral("--option"), QStringLiteral("is for built-in models, not with --exec"));
+        if (!timeoutGiven && !options.execPerTaskCommand.isEmpty())
+            options.taskTimeoutSecs = 600;
+    } else if (!execOnlyGiven.isEmpty()) {
+        return bad(execOnlyGiven, QStringLiteral("only with --exec or --exec-per-task"));
+    }
     if (!nameGiven)
         options.name = options.model;
     if (options.describe)
@@ -242,6 +308,7 @@ QString WorkerOptions::usage()
 {
     return QStringLiteral(
         "Usage: mmf-worker --model NAME --server URL --token TOKEN [options]\n"
+        "       mmf-worker --model NAME --exec CMD --proto FILE --request TYPE --response TYPE ...\n"
         "Hosts one model: registers with the server, takes its tasks from Redis, answers pings.\n"
         "\n"
         "  --model NAME            the built-in model to host\n"
@@ -255,6 +322,16 @@ QString WorkerOptions::usage()
         "  --option key=value      a run-time setting of the model (repeatable)\n"
         "  --drain-timeout SECONDS on SIGTERM, how long running tasks may finish (default 30)\n"
         "  --describe              print the model's types and descriptor set as JSON and exit\n"
+        "\n"
+        "A model run as a process (any language; --model is the name it registers under):\n"
+        "  --exec CMD              run CMD (with /bin/sh -c) once per slot; it speaks JSON lines\n"
+        "  --exec-per-task CMD     run CMD once per task: request JSON on stdin, response JSON on stdout\n"
+        "  --proto FILE            the .proto defining the request and response (compiled at start)\n"
+        "  --proto-path DIR        an import root, as protoc's -I (repeatable; default: the folder of FILE)\n"
+        "  --request TYPE          the request message, e.g. pkg.Request\n"
+        "  --response TYPE         the response message\n"
+        "  --cancel-grace SECONDS  after a cancel, how long before the process is killed (default 5)\n"
+        "  --task-timeout SECONDS  a task's time limit, 0 = none (default: 0, 600 with --exec-per-task)\n"
         "  --help                  this text\n"
         "\n"
         "Exit codes: 0 done, 1 failure, 2 bad usage, 3 registration refused by the server.\n");

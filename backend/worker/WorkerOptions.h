@@ -14,8 +14,10 @@ namespace mmf {
 
 // mmf-worker's command line: `--model NAME --server URL (--token TOKEN | --token-file PATH) [--name N] [--concurrency N]
 // [--listen ADDR:PORT] [--option key=value]... [--drain-timeout SECONDS] [--advertise-host HOST]
-// [--describe]`. Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and MMF_TOKEN fill --server
-// and --token when they are not given (a token in the environment does not show up in `ps`).
+// [--describe]`, and for a model run as a process `--exec CMD | --exec-per-task CMD --proto FILE
+// [--proto-path DIR]... --request TYPE --response TYPE [--cancel-grace SECONDS] [--task-timeout SECONDS]`.
+// Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and MMF_TOKEN fill --server and --token when
+// they are not given; --token-file FILE reads the token from a file (neither shows up in `ps`).
 struct WorkerOptions
 {
     QString model;       // the built-in model to host
@@ -29,9 +31,20 @@ struct WorkerOptions
     QMap<QString, QString> modelOptions; // --option key=value, for ModelBase::configure()
     double drainTimeoutSecs = 30;        // on SIGTERM: how long running tasks may finish
     bool describe = false;               // print the model's types and descriptors as JSON and exit
+    // A model run as a process (--exec or --exec-per-task); --model is then the name it registers under.
+    QString execCommand;        // --exec: one long-running process per slot, JSON lines
+    QString execPerTaskCommand; // --exec-per-task: one process per task
+    QString protoFile;          // --proto: the .proto defining the request and response
+    QStringList protoPaths;     // --proto-path: import roots (default: the folder of --proto)
+    QString requestType;        // --request: full name, e.g. pkg.Request
+    QString responseType;       // --response
+    double cancelGraceSecs = 5; // after a cancel, how long the process has before it is killed
+    double taskTimeoutSecs = 0; // per task; 0: no limit (--exec-per-task defaults to 600)
     bool help = false;
 
     static constexpr int kMaxConcurrency = 1024;
+
+    bool isExec() const { return !execCommand.isEmpty() || !execPerTaskCommand.isEmpty(); }
 
     // `arguments` as QCoreApplication::arguments() gives them (the program name first). Every failure is
     // invalid_argument with a message naming the option and what was expected; Error::field is the option.

@@ -1,6 +1,7 @@
 // The digits and image models through the real stack: a real redis-server, mmf-server and mmf-worker
 // processes, tasks submitted as JSON over HTTP (pixels, PNG pictures drawn from dataset rows, the sample
 // photo), results and clean failures read back from the public API.
+#include "LiveModels.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -128,16 +129,7 @@ void TestVisionModels::cleanupTestCase()
 
 bool TestVisionModels::waitForInstances(const QString& model)
 {
-    auto live = [&](const TestHttpClient::Response& r) {
-        for (const QJsonValue& entry : r.json().value(QStringLiteral("models")).toArray()) {
-            const QJsonObject m = entry.toObject();
-            if (m.value(QStringLiteral("name")).toString() == model &&
-                m.value(QStringLiteral("instances")).toInt() >= 1)
-                return true;
-        }
-        return false;
-    };
-    if (live(m_alice->pollUntil(QStringLiteral("/api/v1/models"), live)))
+    if (waitForLiveModel(*m_alice, model))
         return true;
     for (const auto& worker : m_workers)
         qWarning().noquote() << worker->output().right(2000);

@@ -145,6 +145,42 @@ private slots:
         QVERIFY(WorkerOptions::usage().contains(QStringLiteral("--model NAME")));
     }
 
+    void execModel()
+    {
+        QTemporaryFile tokenFile;
+        QVERIFY(tokenFile.open());
+        tokenFile.write("tok.from.file\n");
+        tokenFile.close();
+        const auto options =
+            WorkerOptions::parse(argv({"--model",        "iris",
+                                       "--server",       "http://127.0.0.1:8080",
+                                       "--token-file",   tokenFile.fileName(),
+                                       "--exec",         "python3 iris_model.py",
+                                       "--proto",        "iris.proto",
+                                       "--proto-path",   "a",
+                                       "--proto-path",   "b",
+                                       "--request",      "p.Req",
+                                       "--response",     "p.Res",
+                                       "--cancel-grace", "2.5",
+                                       "--concurrency",  "3"}),
+                                 {{QStringLiteral("MMF_TOKEN"), QStringLiteral("from.env")}});
+        QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
+        QVERIFY(options->isExec());
+        QCOMPARE(options->token, QByteArray("tok.from.file"));
+        QCOMPARE(options->execCommand, QStringLiteral("python3 iris_model.py"));
+        QCOMPARE(options->protoPaths, (QStringList{"a", "b"}));
+        QCOMPARE(options->requestType, QStringLiteral("p.Req"));
+        QCOMPARE(options->cancelGraceSecs, 2.5);
+        QCOMPARE(options->taskTimeoutSecs, 0.0);
+
+        const auto perTask = WorkerOptions::parse(
+            argv(kRequired + QStringList{"--exec-per-task", "./run", "--proto", "m.proto", "--request",
+                                         "p.Req", "--response", "p.Res"}),
+            {});
+        QVERIFY(perTask.ok());
+        QCOMPARE(perTask->taskTimeoutSecs, 600.0); // scripts get a time limit unless told otherwise
+    }
+
     void refused_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -217,6 +253,34 @@ private slots:
                                     << "got 'soon'";
         QTest::newRow("flag with value") << (kRequired + QStringList{"--describe=yes"}) << "--describe"
                                          << "takes no value";
+        const QStringList exec = kRequired + QStringList{"--exec",    "python3 m.py", "--proto",    "m.proto",
+                                                         "--request", "p.Req",        "--response", "p.Res"};
+        QTest::newRow("exec without proto") << (kRequired + QStringList{"--exec", "python3 m.py", "--request",
+                                                                        "p.Req", "--response", "p.Res"})
+                                            << "--proto"
+                                            << "is required with --exec";
+        QTest::newRow("exec without response")
+            << (kRequired + QStringList{"--exec", "x", "--proto", "m.proto", "--request", "p.Req"})
+            << "--response"
+            << "is required";
+        QTest::newRow("exec and per-task")
+            << (exec + QStringList{"--exec-per-task", "y"}) << "--exec-per-task"
+            << "one of them";
+        QTest::newRow("empty exec") << (kRequired + QStringList{"--exec", " "}) << "--exec"
+                                    << "must not be empty";
+        QTest::newRow("proto without exec") << (kRequired + QStringList{"--proto", "m.proto"}) << "--proto"
+                                            << "only with --exec";
+        QTest::newRow("exec with --option") << (exec + QStringList{"--option", "a=1"}) << "--option"
+                                            << "built-in";
+        QTest::newRow("negative grace") << (exec + QStringList{"--cancel-grace", "-1"}) << "--cancel-grace"
+                                        << "seconds";
+        QTest::newRow("token file missing")
+            << QStringList{"--model", "echo", "--server", "http://h:1", "--token-file", "/nonexistent/token"}
+            << "--token-file"
+            << "cannot read";
+        QTest::newRow("token and token file")
+            << (kRequired + QStringList{"--token-file", "/nonexistent/token"}) << "--token-file"
+            << "once";
         QTest::newRow("bad env server") << QStringList{"--model", "echo", "--token", "t"} << "MMF_SERVER"
                                         << "expected a URL";
     }

@@ -1,5 +1,6 @@
-// mmf-worker: hosts one built-in model. See WorkerOptions.h for the command line, WorkerApplication.h for
-// what the process does.
+// mmf-worker: hosts one built-in model, or a model run as a process (--exec, --exec-per-task). See
+// WorkerOptions.h for the command line, WorkerApplication.h for what the process does.
+#include "exec/ExecModels.h"
 #include "models/BuiltinModels.h"
 #include "worker/WorkerApplication.h"
 #include "worker/WorkerOptions.h"
@@ -7,6 +8,7 @@
 #include <QCoreApplication>
 #include <QProcessEnvironment>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -31,7 +33,19 @@ int main(int argc, char* argv[])
         return mmf::WorkerApplication::Ok;
     }
 
-    mmf::WorkerApplication worker(*options, &mmf::BuiltinModels::create, mmf::BuiltinModels::names());
+    mmf::WorkerApplication::ModelFactory factory = &mmf::BuiltinModels::create;
+    if (options->isExec()) {
+        // A model process that dies while we write to it must fail a task, not end the worker.
+        std::signal(SIGPIPE, SIG_IGN);
+        mmf::Result<std::unique_ptr<mmf::ModelBase>> model = mmf::ExecModels::create(*options, environment);
+        if (!model) {
+            std::fprintf(stderr, "error: %s\n", qPrintable(model.error().message));
+            return mmf::WorkerApplication::Failure;
+        }
+        auto built = std::make_shared<std::unique_ptr<mmf::ModelBase>>(std::move(model).value());
+        factory = [built](QStringView) { return std::move(*built); };
+    }
+    mmf::WorkerApplication worker(*options, std::move(factory), mmf::BuiltinModels::names());
     QObject::connect(&worker, &mmf::WorkerApplication::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
     if (const mmf::Result<void> started = worker.start(); !started) {

@@ -1,0 +1,581 @@
+// Models run as processes (issue 17) through the real stack: a real redis-server, mmf-server and mmf-worker
+// --exec / --exec-per-task processes running real Python (the probe model of tests/data/exec, the iris and
+// wordcount examples), tasks submitted over HTTP, outcomes read back from the public API.
+#include "LiveModels.h"
+#include "RedisServerFixture.h"
+#include "ServerFixture.h"
+#include "TestHttpClient.h"
+#include "TestWebSocket.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace mmf;
+
+namespace {
+
+const QString kPython = QStringLiteral(MMF_PYTHON3);
+const QString kProbeDir = QStringLiteral(MMF_SOURCE_DIR "/tests/data/exec");
+const QString kExamples = QStringLiteral(MMF_SOURCE_DIR "/backend/models/python");
+
+QStringList execArgs(const QString& mode, const QString& command, const QString& proto,
+                     const QString& package, const QString& request, const QString& response)
+{
+    return {mode,
+            command,
+            QStringLiteral("--proto"),
+            proto,
+            QStringLiteral("--request"),
+            package + u'.' + request,
+            QStringLiteral("--response"),
+            package + u'.' + response};
+}
+
+QStringList probeArgs(const QString& mode, const QString& command)
+{
+    return execArgs(mode, command, kProbeDir + QStringLiteral("/probe.proto"),
+                    QStringLiteral("mmf.tests.exec"), QStringLiteral("ProbeRequest"),
+                    QStringLiteral("ProbeResponse"));
+}
+
+bool isFinal(const QJsonObject& task)
+{
+    const QString status = task.value(QStringLiteral("status")).toString();
+    return status == u"succeeded" || status == u"failed" || status == u"cancelled" ||
+           status == u"dead_lettered";
+}
+
+// Runs `mmf-worker --describe` with `args`; returns the exit code, stdout and stderr in `output`.
+int describe(const QStringList& args, QByteArray& out, QByteArray& err)
+{
+    QProcess process;
+    process.start(
+        ServerFixture::workerProgram(),
+        QStringList{QStringLiteral("--model"), QStringLiteral("probe"), QStringLiteral("--describe")} + args);
+    if (!process.waitForFinished(30000))
+        return -1;
+    out = process.readAllStandardOutput();
+    err = process.readAllStandardError();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+} // namespace
+
+class TestExecModels : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void protoSyntaxErrorNamesFileAndLine();
+    void protoUnknownTypeNamesFileAndLine();
+    void missingMessageTypeIsNamed();
+    void descriptorsCarryCommentsAndOptions();
+
+    void logsProgressAndResult();
+    void finalErrorIsNotRetried();
+    void retryableErrorIsRetried();
+    void badResultFailsTheAttempt();
+    void crashMidTaskIsRetriedOnFreshProcess();
+    void hangIsCancelledThenKilledAndRestarted();
+    void cooperativeCancelKeepsTheProcess();
+    void garbageOnStdoutFailsTheAttempt();
+    void keepsDyingIsReportedNotLooped();
+
+    void perTaskWordcount();
+    void perTaskNonZeroExitFailsWithLastStderrLine();
+    void irisFillsEmptyFieldsAndExplains();
+    void irisFullRequest();
+
+private:
+    WorkerFixture& startWorker(const QString& name, const QStringList& args);
+    bool waitForInstances(const QString& model);
+    QJsonObject submit(const QString& model, const QJsonObject& request, int waitSecs = 30);
+    QJsonObject waitForTask(const QString& taskId, int timeoutMs = 60000);
+    QJsonObject waitForRunning(const QString& taskId);
+    QJsonArray logLines(const QString& taskId);
+    // `mmf-worker --describe --exec` on a .proto with `text`: the exit code (-2 if it printed a description
+    // anyway), its stderr in `err`.
+    int describeProto(const QString& name, const QByteArray& text, QByteArray& err);
+    int echoPid();
+
+    std::unique_ptr<RedisServerFixture> m_redis;
+    std::unique_ptr<ServerFixture> m_server;
+    std::unique_ptr<TestHttpClient> m_alice;
+    QByteArray m_workerToken;
+    QByteArray m_aliceToken;
+    std::vector<std::unique_ptr<WorkerFixture>> m_workers;
+    WorkerFixture* m_dying = nullptr;
+    QTemporaryDir m_temp;
+};
+
+void TestExecModels::initTestCase()
+{
+    QVERIFY2(QFile::exists(kPython), qPrintable(kPython));
+    m_redis = std::make_unique<RedisServerFixture>(
+        QStringLiteral("exec-secret-%1").arg(QCoreApplication::applicationPid()));
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
+    m_server = std::make_unique<ServerFixture>(
+        QStringList{QStringLiteral("--ping-interval"), QStringLiteral("0.5")});
+    QVERIFY2(m_server->start(
+                 QStringLiteral("redis://:%1@127.0.0.1:%2").arg(m_redis->password()).arg(m_redis->port())),
+             qPrintable(m_server->errorString()));
+    const QByteArray alice = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
+                                                  QStringLiteral("score,read"));
+    m_workerToken =
+        m_server->issueToken(QStringLiteral("worker"), QStringLiteral("default"), QStringLiteral("serve"));
+    QVERIFY(!alice.isEmpty() && !m_workerToken.isEmpty());
+    m_aliceToken = alice;
+    m_alice = std::make_unique<TestHttpClient>(m_server->url(), alice);
+
+    const QString probe = QStringLiteral("'%1' '%2/probe_model.py'").arg(kPython, kProbeDir);
+    startWorker(QStringLiteral("probe"),
+                probeArgs(QStringLiteral("--exec"), probe) +
+                    QStringList{QStringLiteral("--cancel-grace"), QStringLiteral("1")});
+    startWorker(QStringLiteral("iris"),
+                execArgs(QStringLiteral("--exec"),
+                         QStringLiteral("'%1' '%2/iris/iris_model.py'").arg(kPython, kExamples),
+                         kExamples + QStringLiteral("/iris/iris.proto"), QStringLiteral("mmf.examples.iris"),
+                         QStringLiteral("IrisRequest"), QStringLiteral("IrisResponse")));
+    startWorker(QStringLiteral("wordcount"),
+                execArgs(QStringLiteral("--exec-per-task"),
+                         QStringLiteral("'%1' '%2/wordcount/wordcount.py'").arg(kPython, kExamples),
+                         kExamples + QStringLiteral("/wordcount/wordcount.proto"),
+                         QStringLiteral("mmf.examples.wordcount"), QStringLiteral("WordCountRequest"),
+                         QStringLiteral("WordCountResponse")));
+    startWorker(
+        QStringLiteral("failing"),
+        probeArgs(QStringLiteral("--exec-per-task"),
+                  QStringLiteral("cat >/dev/null; echo first words >&2; echo the last words >&2; exit 4")));
+    m_dying =
+        &startWorker(QStringLiteral("dying"),
+                     probeArgs(QStringLiteral("--exec"), QStringLiteral("echo about to exit >&2; exit 3")));
+    for (const char* model : {"probe", "iris", "wordcount", "failing", "dying"})
+        QVERIFY2(waitForInstances(QString::fromLatin1(model)), model);
+}
+
+void TestExecModels::cleanupTestCase()
+{
+    m_workers.clear();
+    if (m_server)
+        QCOMPARE(m_server->stop(), 0);
+}
+
+WorkerFixture& TestExecModels::startWorker(const QString& name, const QStringList& args)
+{
+    auto worker = std::make_unique<WorkerFixture>(name, m_server->url(), m_workerToken, args);
+    worker->start();
+    m_workers.push_back(std::move(worker));
+    return *m_workers.back();
+}
+
+bool TestExecModels::waitForInstances(const QString& model)
+{
+    if (waitForLiveModel(*m_alice, model))
+        return true;
+    for (const auto& worker : m_workers)
+        qWarning().noquote() << worker->output().right(2000);
+    return false;
+}
+
+QJsonObject TestExecModels::submit(const QString& model, const QJsonObject& request, int waitSecs)
+{
+    const auto response = m_alice->postJson(
+        QStringLiteral("/api/v1/models/%1/tasks?wait=%2").arg(model).arg(waitSecs), request);
+    if (response.status != 200 && response.status != 202) {
+        qWarning() << "submit to" << model << "answered" << response.status << response.body.left(500);
+        return {};
+    }
+    return response.json();
+}
+
+QJsonObject TestExecModels::waitForTask(const QString& taskId, int timeoutMs)
+{
+    return m_alice
+        ->pollUntil(
+            QStringLiteral("/api/v1/tasks/") + taskId,
+            [](const TestHttpClient::Response& r) { return isFinal(r.json()); }, timeoutMs)
+        .json();
+}
+
+QJsonObject TestExecModels::waitForRunning(const QString& taskId)
+{
+    return m_alice
+        ->pollUntil(QStringLiteral("/api/v1/tasks/") + taskId,
+                    [](const TestHttpClient::Response& r) {
+                        return r.json().value(QStringLiteral("status")).toString() == u"running";
+                    })
+        .json();
+}
+
+QJsonArray TestExecModels::logLines(const QString& taskId)
+{
+    return m_alice->get(QStringLiteral("/api/v1/tasks/%1/logs").arg(taskId))
+        .json()
+        .value(QStringLiteral("lines"))
+        .toArray();
+}
+
+int TestExecModels::echoPid()
+{
+    const QJsonObject task =
+        submit(QStringLiteral("probe"), {{QStringLiteral("text"), QStringLiteral("ping")}});
+    if (task.value(QStringLiteral("status")).toString() != u"succeeded") {
+        qWarning() << "echo did not succeed:" << task;
+        return 0;
+    }
+    return task.value(QStringLiteral("result")).toObject().value(QStringLiteral("pid")).toInt();
+}
+
+int TestExecModels::describeProto(const QString& name, const QByteArray& text, QByteArray& err)
+{
+    const QString path = m_temp.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return -1;
+    file.write(text);
+    file.close();
+    QByteArray out;
+    const int code = describe({QStringLiteral("--exec"), QStringLiteral("true"), QStringLiteral("--proto"),
+                               path, QStringLiteral("--request"), QStringLiteral("p.Request"),
+                               QStringLiteral("--response"), QStringLiteral("p.Response")},
+                              out, err);
+    return code == 0 || out.isEmpty() ? code : -2;
+}
+
+void TestExecModels::protoSyntaxErrorNamesFileAndLine()
+{
+    QByteArray err;
+    const int code = describeProto(
+        QStringLiteral("broken.proto"),
+        "syntax = \"proto3\";\npackage p;\n\nmessage Request {\n  string text = 1\n}\nmessage Response {}\n",
+        err);
+    QVERIFY2(code > 0, err.constData());
+    // The missing ';' is noticed at the '}' on line 6.
+    QVERIFY2(err.contains("broken.proto:6:"), err.constData());
+}
+
+void TestExecModels::protoUnknownTypeNamesFileAndLine()
+{
+    QByteArray err;
+    const int code = describeProto(
+        QStringLiteral("unknown.proto"),
+        "syntax = \"proto3\";\npackage p;\nmessage Request {\n  Nowhere where = 1;\n}\nmessage Response {}\n",
+        err);
+    QVERIFY2(code > 0, err.constData());
+    QVERIFY2(err.contains("unknown.proto:4:") && err.contains("Nowhere"), err.constData());
+}
+
+void TestExecModels::missingMessageTypeIsNamed()
+{
+    QByteArray out, err;
+    const int code =
+        describe(execArgs(QStringLiteral("--exec"), QStringLiteral("true"),
+                          kProbeDir + QStringLiteral("/probe.proto"), QStringLiteral("mmf.tests.exec"),
+                          QStringLiteral("NoSuchRequest"), QStringLiteral("ProbeResponse")),
+                 out, err);
+    QVERIFY2(code != 0, err.constData());
+    QVERIFY2(err.contains("--request") && err.contains("probe.proto") &&
+                 err.contains("mmf.tests.exec.NoSuchRequest") && err.contains("mmf.tests.exec.ProbeRequest"),
+             err.constData());
+}
+
+void TestExecModels::descriptorsCarryCommentsAndOptions()
+{
+    const auto probe = m_alice->get(QStringLiteral("/api/v1/models/probe"));
+    QCOMPARE(probe.status, 200);
+    QCOMPARE(probe.json().value(QStringLiteral("request_type")).toString(),
+             QStringLiteral("mmf.tests.exec.ProbeRequest"));
+    const QByteArray request =
+        QJsonDocument(probe.json().value(QStringLiteral("request_schema")).toObject()).toJson();
+    QVERIFY2(request.contains("Echoed back"), request.constData()); // a field comment
+    QVERIFY2(request.contains("MULTILINE"), request.constData());   // an (mmf.ui) option
+
+    const auto iris = m_alice->get(QStringLiteral("/api/v1/models/iris"));
+    QCOMPARE(iris.status, 200);
+    const QByteArray response =
+        QJsonDocument(iris.json().value(QStringLiteral("response_schema")).toObject()).toJson();
+    QVERIFY2(response.contains("BAR_CHART"), response.constData());
+    QVERIFY(response.contains("Probability of each species"));
+    QVERIFY(response.contains("versicolor"));
+}
+
+void TestExecModels::logsProgressAndResult()
+{
+    TestWebSocket socket(m_server->url(), m_aliceToken);
+    QVERIFY(socket.open());
+    socket.subscribe(QStringLiteral("model/probe"));
+    QVERIFY(!socket
+                 .waitFor([](const QJsonObject& m) {
+                     return m.value(QStringLiteral("type")).toString() == u"subscribed";
+                 })
+                 .isEmpty());
+    // 2^53 + 1: survives only as canonical JSON's string form.
+    const QJsonObject task =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("log")},
+                                         {QStringLiteral("text"), QStringLiteral("héllo\nworld")},
+                                         {QStringLiteral("big"), QStringLiteral("9007199254740993")}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("text")).toString(), QStringLiteral("héllo\nworld"));
+    QCOMPARE(result.value(QStringLiteral("big")).toString(), QStringLiteral("9007199254740993"));
+    QVERIFY(result.value(QStringLiteral("pid")).toInt() > 0);
+
+    QStringList seen;
+    for (const QJsonValue& value : logLines(task.value(QStringLiteral("task_id")).toString())) {
+        const QJsonObject line = value.toObject();
+        seen.append(line.value(QStringLiteral("level")).toString() + u' ' +
+                    line.value(QStringLiteral("text")).toString());
+    }
+    for (const char* expected :
+         {"debug debug line", "info info line", "warning warning line", "error error line"})
+        QVERIFY2(seen.contains(QString::fromUtf8(expected)), qPrintable(seen.join(u'|')));
+
+    const QJsonObject progress = socket.waitFor([](const QJsonObject& m) {
+        return m.value(QStringLiteral("type")).toString() == u"progress" &&
+               m.value(QStringLiteral("text")).toString() == u"a quarter";
+    });
+    QCOMPARE(progress.value(QStringLiteral("fraction")).toDouble(), 0.25);
+}
+
+void TestExecModels::finalErrorIsNotRetried()
+{
+    const QJsonObject task =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("error")}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 1);
+    const QJsonObject error = task.value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("bad_probe"));
+    QCOMPARE(error.value(QStringLiteral("message")).toString(),
+             QStringLiteral("a final error from the probe"));
+}
+
+void TestExecModels::retryableErrorIsRetried()
+{
+    const QJsonObject submitted =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("retry_error")}}, 0);
+    const QJsonObject task = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QVERIFY2(task.value(QStringLiteral("attempts")).toInt() > 1, qPrintable(QJsonDocument(task).toJson()));
+    QVERIFY(task.value(QStringLiteral("status")).toString() != u"succeeded");
+    QVERIFY2(task.value(QStringLiteral("error"))
+                 .toObject()
+                 .value(QStringLiteral("message"))
+                 .toString()
+                 .contains(QStringLiteral("a passing problem")),
+             qPrintable(QJsonDocument(task).toJson()));
+}
+
+void TestExecModels::badResultFailsTheAttempt()
+{
+    const QJsonObject submitted =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("bad_result")}}, 0);
+    const QJsonObject task = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QVERIFY(task.value(QStringLiteral("status")).toString() != u"succeeded");
+    const QString message =
+        task.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("not a valid mmf.tests.exec.ProbeResponse")),
+             qPrintable(message));
+}
+
+void TestExecModels::crashMidTaskIsRetriedOnFreshProcess()
+{
+    const QString marker = m_temp.filePath(QStringLiteral("crashed-once"));
+    const QJsonObject submitted = submit(
+        QStringLiteral("probe"),
+        {{QStringLiteral("action"), QStringLiteral("crash_once")}, {QStringLiteral("text"), marker}}, 0);
+    const QJsonObject task = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 2);
+    QFile file(marker);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const int crashedPid = file.readAll().trimmed().toInt();
+    QVERIFY(crashedPid > 0);
+    QVERIFY(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("pid")).toInt() !=
+            crashedPid);
+}
+
+void TestExecModels::hangIsCancelledThenKilledAndRestarted()
+{
+    const int before = echoPid();
+    QVERIFY(before > 0);
+    const QJsonObject submitted =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("hang")}}, 0);
+    const QString taskId = submitted.value(QStringLiteral("task_id")).toString();
+    QCOMPARE(waitForRunning(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+    QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 200);
+    QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    // The process ignored the cancel: after the grace it was killed, and a fresh one answers.
+    const int after = echoPid();
+    QVERIFY(after > 0);
+    QVERIFY(after != before);
+}
+
+void TestExecModels::cooperativeCancelKeepsTheProcess()
+{
+    const int before = echoPid();
+    QVERIFY(before > 0);
+    const QJsonObject submitted =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("hang_cooperative")}}, 0);
+    const QString taskId = submitted.value(QStringLiteral("task_id")).toString();
+    QCOMPARE(waitForRunning(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+    QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 200);
+    QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(echoPid(), before);
+}
+
+void TestExecModels::garbageOnStdoutFailsTheAttempt()
+{
+    const QJsonObject submitted =
+        submit(QStringLiteral("probe"), {{QStringLiteral("action"), QStringLiteral("garbage")}}, 0);
+    const QJsonObject task = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QVERIFY(task.value(QStringLiteral("status")).toString() != u"succeeded");
+    QVERIFY(task.value(QStringLiteral("attempts")).toInt() > 1);
+    const QString message =
+        task.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("not the protocol")) &&
+                 message.contains(QStringLiteral("this is not json")),
+             qPrintable(message));
+    // The model is usable again afterwards.
+    QVERIFY(echoPid() > 0);
+}
+
+void TestExecModels::keepsDyingIsReportedNotLooped()
+{
+    // The dying model's process exits at once, every time: after a few restarts its instance says so.
+    const QRegularExpression ping(QStringLiteral("ping=(http://[0-9.]+:[0-9]+)"));
+    const QRegularExpressionMatch match = ping.match(QString::fromUtf8(m_dying->output()));
+    QVERIFY2(match.hasMatch(), m_dying->output().constData());
+    TestHttpClient instance{QUrl(match.captured(1))};
+    const auto degraded = instance.pollUntil(QStringLiteral("/ping"), [](const TestHttpClient::Response& r) {
+        return r.json().value(QStringLiteral("status")).toString() == u"degraded";
+    });
+    QCOMPARE(degraded.json().value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+    const QString problem = degraded.json().value(QStringLiteral("problem")).toString();
+    QVERIFY2(problem.contains(QStringLiteral("keeps exiting")) &&
+                 problem.contains(QStringLiteral("exited with code 3")),
+             qPrintable(problem));
+    // The registry stores it from the pings: the instance list shows it.
+    const auto listed = m_alice->pollUntil(
+        QStringLiteral("/api/v1/models/dying/instances"), [](const TestHttpClient::Response& r) {
+            const QJsonArray list = r.json().value(QStringLiteral("instances")).toArray();
+            return !list.isEmpty() &&
+                   list.at(0).toObject().value(QStringLiteral("status")).toString() == u"degraded";
+        });
+    const QJsonObject row = listed.json().value(QStringLiteral("instances")).toArray().at(0).toObject();
+    QCOMPARE(row.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
+    QVERIFY(row.value(QStringLiteral("problem")).toString().contains(QStringLiteral("keeps exiting")));
+    // Restarts back off: the log shows growing delays, not a hot loop.
+    QVERIFY2(m_dying->output().contains("restarting in 500 ms"), m_dying->output().right(3000).constData());
+    QVERIFY(m_dying->output().count("model process 1 started") < 20);
+
+    // A task fails fast with the reason instead of waiting on a process that is not there.
+    const QJsonObject submitted =
+        submit(QStringLiteral("dying"), {{QStringLiteral("text"), QStringLiteral("x")}}, 0);
+    const QJsonObject task = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QVERIFY(task.value(QStringLiteral("status")).toString() != u"succeeded");
+    QVERIFY2(task.value(QStringLiteral("error"))
+                 .toObject()
+                 .value(QStringLiteral("message"))
+                 .toString()
+                 .contains(QStringLiteral("exited with code 3")),
+             qPrintable(QJsonDocument(task).toJson()));
+}
+
+void TestExecModels::perTaskWordcount()
+{
+    const QJsonObject task = submit(QStringLiteral("wordcount"),
+                                    {{QStringLiteral("text"), QStringLiteral("the cat and the hat\nthe end")},
+                                     {QStringLiteral("top"), 2}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("words")).toInt(), 7);
+    QCOMPARE(result.value(QStringLiteral("distinct")).toInt(), 5);
+    QCOMPARE(result.value(QStringLiteral("lines")).toInt(), 2);
+    const QJsonArray top = result.value(QStringLiteral("top")).toArray();
+    QCOMPARE(top.size(), 2);
+    QCOMPARE(top.at(0).toObject().value(QStringLiteral("word")).toString(), QStringLiteral("the"));
+    QCOMPARE(top.at(0).toObject().value(QStringLiteral("count")).toInt(), 3);
+    bool logged = false;
+    for (const QJsonValue& line : logLines(task.value(QStringLiteral("task_id")).toString()))
+        logged = logged ||
+                 line.toObject().value(QStringLiteral("text")).toString() == u"counted 7 words, 5 distinct";
+    QVERIFY(logged);
+}
+
+void TestExecModels::perTaskNonZeroExitFailsWithLastStderrLine()
+{
+    const QJsonObject submitted =
+        submit(QStringLiteral("failing"), {{QStringLiteral("text"), QStringLiteral("x")}}, 0);
+    const QString taskId = submitted.value(QStringLiteral("task_id")).toString();
+    const QJsonObject task = waitForTask(taskId);
+    QVERIFY(task.value(QStringLiteral("status")).toString() != u"succeeded");
+    QVERIFY(task.value(QStringLiteral("attempts")).toInt() > 1);
+    QCOMPARE(task.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("the last words"));
+    QStringList texts;
+    for (const QJsonValue& line : logLines(taskId))
+        texts.append(line.toObject().value(QStringLiteral("text")).toString());
+    QVERIFY2(texts.contains(QStringLiteral("first words")), qPrintable(texts.join(u'|')));
+}
+
+void TestExecModels::irisFillsEmptyFieldsAndExplains()
+{
+    const QJsonObject task = submit(QStringLiteral("iris"), {{QStringLiteral("petal_length"), 5.1},
+                                                             {QStringLiteral("sepal_width"), 3.0}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    const QJsonArray probabilities = result.value(QStringLiteral("probabilities")).toArray();
+    QCOMPARE(probabilities.size(), 3);
+    double sum = 0;
+    for (const QJsonValue& p : probabilities)
+        sum += p.toDouble();
+    QVERIFY(qAbs(sum - 1) < 1e-6);
+    QCOMPARE(result.value(QStringLiteral("contributions")).toArray().size(), 4);
+    const QJsonArray inputs = result.value(QStringLiteral("inputs")).toArray();
+    QCOMPARE(inputs.size(), 4);
+    QMap<QString, QString> sources;
+    for (const QJsonValue& input : inputs)
+        sources.insert(input.toObject().value(QStringLiteral("feature")).toString(),
+                       input.toObject().value(QStringLiteral("source")).toString());
+    QCOMPARE(sources.value(QStringLiteral("petal_length")), QStringLiteral("given"));
+    QCOMPARE(sources.value(QStringLiteral("sepal_width")), QStringLiteral("given"));
+    QVERIFY2(sources.value(QStringLiteral("petal_width")).contains(QStringLiteral("estimated from")),
+             qPrintable(sources.value(QStringLiteral("petal_width"))));
+    QVERIFY(result.value(QStringLiteral("explanation")).toString().contains(QStringLiteral("Empty:")));
+    bool logged = false;
+    for (const QJsonValue& line : logLines(task.value(QStringLiteral("task_id")).toString()))
+        logged =
+            logged ||
+            line.toObject().value(QStringLiteral("text")).toString().startsWith(u"petal_width was empty");
+    QVERIFY(logged);
+}
+
+void TestExecModels::irisFullRequest()
+{
+    // The first row of the iris data: a setosa.
+    const QJsonObject task = submit(QStringLiteral("iris"), {{QStringLiteral("sepal_length"), 5.1},
+                                                             {QStringLiteral("sepal_width"), 3.5},
+                                                             {QStringLiteral("petal_length"), 1.4},
+                                                             {QStringLiteral("petal_width"), 0.2}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("species")).toString(), QStringLiteral("setosa"));
+    QVERIFY(!result.value(QStringLiteral("explanation")).toString().contains(QStringLiteral("Empty:")));
+    // An out-of-range value is a final error, not retried.
+    const QJsonObject bad = submit(QStringLiteral("iris"), {{QStringLiteral("petal_length"), -1.0}});
+    QCOMPARE(bad.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(bad.value(QStringLiteral("attempts")).toInt(), 1);
+    QCOMPARE(bad.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("invalid_argument"));
+}
+
+QTEST_GUILESS_MAIN(TestExecModels)
+#include "tst_execmodels.moc"
