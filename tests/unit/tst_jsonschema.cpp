@@ -313,11 +313,13 @@ private slots:
     {
         QTest::addColumn<QString>("field");
         QTest::addColumn<QByteArray>("ui");
-        QTest::newRow("multiline text") << "text" << QByteArray(R"({"widget": "MULTILINE"})");
+        // echo's fields carry an example request ((mmf.ui) example, JSON text) beside their widget hints.
+        QTest::newRow("multiline text")
+            << "text" << QByteArray("{\"widget\": \"MULTILINE\", \"example\": \"\\\"hello\\\"\"}");
         QTest::newRow("image bytes") << "f_bytes" << QByteArray(R"({"widget": "IMAGE"})");
         QTest::newRow("bar chart") << "values" << QByteArray(R"({"widget": "BAR_CHART"})");
         QTest::newRow("bounds and unit")
-            << "delay_ms" << QByteArray(R"({"min": 0, "max": 3600000, "unit": "ms"})");
+            << "delay_ms" << QByteArray(R"({"min": 0, "max": 3600000, "unit": "ms", "example": "500"})");
         QTest::newRow("no hint") << "f_int32" << QByteArray();
     }
     void uiHints()

@@ -280,7 +280,7 @@ private slots:
             << "cannot read";
         QTest::newRow("token and token file")
             << (kRequired + QStringList{"--token-file", "/nonexistent/token"}) << "--token-file"
-            << "once";
+            << "not both";
         QTest::newRow("bad env server") << QStringList{"--model", "echo", "--token", "t"} << "MMF_SERVER"
                                         << "expected a URL";
     }
