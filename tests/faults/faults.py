@@ -939,6 +939,31 @@ def scenario_worker_sigterm(ctx):
     return ledger
 
 
+def scenario_stale_worker(ctx):
+    """A worker SIGSTOPped with tasks in hand, past the claim timeout and its pings: another instance takes the
+    tasks; after SIGCONT the stale one's answers are fenced out. One result each, nothing lost."""
+    c = Cluster(ctx, workers=2, concurrency=4)
+    watcher = ResultWatcher(c.servers[0].port, c.user_token)
+    load = Load(c.api, ctx.size(24, 120), 0, echo_body(800), threads=4).start()
+    load.join()
+    time.sleep(1)  # both workers hold four running tasks each
+    victim = c.workers[0]
+    victim.proc.signal(signal.SIGSTOP)
+    # The fault itself: stopped for longer than the claim timeout (3 s) and two ping intervals (0.5 s).
+    time.sleep(4)
+    victim.proc.signal(signal.SIGCONT)
+    tasks = audit(c.api, load.ids(), 120)
+    time.sleep(1)  # the last pushes, and the stale worker's late answers
+    ledger = Ledger(ctx.name).fill(load, tasks, watcher)
+    ledger.check(ledger.fields["succeeded"] == ledger.fields["accepted"], "not every task succeeded")
+    # The stopped worker's tasks ran again elsewhere: the fault happened with tasks in hand.
+    ledger.check(ledger.fields["executions"] > ledger.fields["accepted"],
+                 "no task was taken over from the stopped worker")
+    ledger.total_queue_rule()
+    c.close()
+    return ledger
+
+
 def scenario_cancel_race(ctx):
     """Cancel racing completion on 500 tasks: each ends cancelled xor succeeded, at most one result."""
     c = Cluster(ctx, workers=2, concurrency=8)
@@ -1040,6 +1065,7 @@ SCENARIOS = [
     ("idempotency_50", scenario_idempotency_50),
     ("garbage_entry", scenario_garbage_entry),
     ("worker_sigterm", scenario_worker_sigterm),
+    ("stale_worker", scenario_stale_worker),
     ("cancel_race", scenario_cancel_race),
     ("slow_ws_reader", scenario_slow_ws_reader),
 ]
