@@ -12,7 +12,8 @@
 
 namespace mmf {
 
-// mmf-worker's command line: `--model NAME --server URL (--token TOKEN | --token-file PATH) [--name N] [--concurrency N]
+// mmf-worker's command line: `--model NAME --server URL (--token TOKEN | --token-file PATH) [--name N]
+// [--concurrency N]
 // [--listen ADDR:PORT] [--option key=value]... [--drain-timeout SECONDS] [--advertise-host HOST]
 // [--describe]`, and for a model run as a process `--exec CMD | --exec-per-task CMD --proto FILE
 // [--proto-path DIR]... --request TYPE --response TYPE [--cancel-grace SECONDS] [--task-timeout SECONDS]`.
