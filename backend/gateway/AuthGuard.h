@@ -26,5 +26,4 @@ private:
     const TokenVerifier& m_verifier;
 };
 
-
 } // namespace mmf

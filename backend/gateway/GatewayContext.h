@@ -9,6 +9,7 @@ class ModelCatalog;
 class ModelRedisUsers;
 class RedisClient;
 class ScalingView;
+class ServeRevocation;
 class SigningKey;
 class TaskService;
 class TaskTokenMinter;
@@ -30,6 +31,7 @@ struct GatewayContext
     const SigningKey& signingKey;
     WebSocketHub& webSockets;
     ModelRedisUsers& redisUsers; // the per-model Redis users handed to instances
+    ServeRevocation& revocation; // whether a serve token's user still serves
     // The scaler's view (set by the server after construction): managed models, cold start. May be null.
     const ScalingView* scaling = nullptr;
 };

@@ -502,20 +502,19 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
         });
 }
 
-void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
-                                  std::function<void(Result<void>)> done)
+void ModelCatalog::ownedInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
+                                 std::function<void(Result<QByteArray>)> done)
 {
     const auto noInstance = [instanceId] {
         return Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId)));
     };
-    // Only whoever registered the instance (its serve token's user) or an admin of the model's project may
-    // take it out: another project's token learns nothing (404), the same project's another user gets 403.
-    auto removeFrom = [=, this](const QByteArray& model) {
+    // Whoever registered the instance (its serve token's user) or an admin of the model's project: another
+    // project's token learns nothing (404), the same project's other users get 403.
+    auto check = [=, this](const QByteArray& model) {
         const ModelInfoPtr info = find(model);
         if (!info || !AccessPolicy::reachesProject(claims, info->project))
             return done(noInstance());
-        m_redis.command({"HGET", BrokerKeys::instances(model), instanceId}, [=,
-                                                                             this](const RedisReply& stored) {
+        m_redis.command({"HGET", BrokerKeys::instances(model), instanceId}, [=](const RedisReply& stored) {
             if (stored.isError())
                 return done(unavailable(stored));
             if (stored.isNil())
@@ -529,31 +528,40 @@ void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenC
                 return done(
                     Error::permissionDenied(QStringLiteral("instance %1 was registered by another user")
                                                 .arg(QString::fromLatin1(instanceId))));
-            m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId},
-                            [=, this](const RedisReply& reply) {
-                                if (reply.isError())
-                                    return done(unavailable(reply));
-                                if (reply.integer() == 0)
-                                    return done(noInstance());
-                                m_instanceModels.remove(instanceId);
-                                ModelStats& stats = m_stats[model];
-                                stats.instances = qMax(0, stats.instances - 1);
-                                stats.taskSlots = qMax(0, stats.taskSlots - m_instanceSlots.take(instanceId));
-                                done(Result<void>());
-                            });
+            done(model);
         });
     };
     const QByteArray known = m_instanceModels.value(instanceId);
-    if (!known.isEmpty()) {
-        removeFrom(known);
-        return;
-    }
+    if (!known.isEmpty())
+        return check(known);
     // Registered through another server: find it.
     refresh([=, this] {
         const QByteArray model = m_instanceModels.value(instanceId);
         if (model.isEmpty())
             return done(noInstance());
-        removeFrom(model);
+        check(model);
+    });
+}
+
+void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
+                                  std::function<void(Result<void>)> done)
+{
+    ownedInstance(instanceId, claims, [=, this](Result<QByteArray> model) {
+        if (!model)
+            return done(model.error());
+        m_redis.command({"HDEL", BrokerKeys::instances(*model), instanceId},
+                        [=, this](const RedisReply& reply) {
+                            if (reply.isError())
+                                return done(unavailable(reply));
+                            if (reply.integer() == 0)
+                                return done(Error::notFound(
+                                    QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId))));
+                            m_instanceModels.remove(instanceId);
+                            ModelStats& stats = m_stats[*model];
+                            stats.instances = qMax(0, stats.instances - 1);
+                            stats.taskSlots = qMax(0, stats.taskSlots - m_instanceSlots.take(instanceId));
+                            done(Result<void>());
+                        });
     });
 }
 

@@ -74,6 +74,10 @@ public:
     void registerInstance(const v1::RegisterInstanceRequest& request, const v1::TokenClaims& claims,
                           std::function<void(Result<Registration>)> done);
     // Logout: removes the instance (404 when unknown).
+    // The model of an instance the caller may act on (its registering user, or an admin of the model's
+    // project); not_found / permission_denied otherwise.
+    void ownedInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
+                       std::function<void(Result<QByteArray>)> done);
     void removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
                         std::function<void(Result<void>)> done);
 

@@ -130,6 +130,35 @@ void ModelRedisUsers::setUser(const QByteArray& model, const QByteArray& passwor
     });
 }
 
+void ModelRedisUsers::rotate(const QByteArray& model, std::function<void(Result<void>)> done)
+{
+    const QByteArray fresh = randomPassword();
+    m_redis.command({"SET", passwordKey(model), fresh}, [this, model, fresh, done,
+                                                         known = std::weak_ptr(m_known)](
+                                                            const RedisReply& stored) {
+        if (stored.isError())
+            return done(Error::unavailable(QStringLiteral("cannot rotate the Redis password of model %1: %2")
+                                               .arg(QString::fromUtf8(model), stored.toString())));
+        if (known.expired())
+            return;
+        setUser(model, fresh, [this, model, done, known](Result<Credentials> set) {
+            if (!set)
+                return done(set.error());
+            if (known.expired())
+                return;
+            m_redis.command(
+                {"CLIENT", "KILL", "USER", userName(model)}, [model, done](const RedisReply& killed) {
+                    if (killed.isError())
+                        return done(
+                            Error::unavailable(QStringLiteral("cannot close the Redis connections of model "
+                                                              "%1: %2")
+                                                   .arg(QString::fromUtf8(model), killed.toString())));
+                    done(Result<void>());
+                });
+        });
+    });
+}
+
 void ModelRedisUsers::reapply()
 {
     const auto logError = [](Result<Credentials> done) {

@@ -40,6 +40,9 @@ public:
 
     // `model` must satisfy BrokerKeys::isValidModelName (no glob characters reach the ACL patterns).
     void ensure(const QByteArray& model, Done done);
+    // A new password for the model's user, and every connection made with the old one closed (Redis keeps an
+    // authenticated connection after a password change). Instances still entitled fetch the new one.
+    void rotate(const QByteArray& model, std::function<void(Result<void>)> done);
     // ensure() for every model this object set up; and for every other known model (mmf:models) whose
     // password is stored, SETUSER with it. Call on each (re)connect. Errors are logged.
     void reapply();

@@ -86,8 +86,8 @@ const Operation kOperations[] = {
     {"post", "/api/v1/auth/logout", "logout", "Sign out: end the session of a refresh token", "auth", false,
      204, "signed out", nullptr, "RefreshRequest"},
     {"get", "/api/v1/projects", "listProjects",
-     "The caller's projects (a superuser: every project with its members)", "projects", true, 200, "the projects",
-     "ProjectList", nullptr},
+     "The caller's projects (a superuser: every project with its members)", "projects", true, 200,
+     "the projects", "ProjectList", nullptr},
     {"put", "/api/v1/projects/{project}/members/{login}", "putMember",
      "Add a user to a project or change their methods (admin)", "projects", true, 200, "the membership",
      "Membership", "MemberRequest"},
@@ -133,6 +133,9 @@ const Operation kOperations[] = {
      "registry", true, 201, "registered", "Registration", "RegisterInstance"},
     {"delete", "/api/v1/registry/instances/{id}", "removeInstance", "Log an instance out before it stops",
      "registry", true, 204, "removed", nullptr, nullptr},
+    {"get", "/api/v1/registry/instances/{id}/credentials", "instanceCredentials",
+     "The model's current Redis user and password, after the server rotated it (serve; the instance's owner)",
+     "registry", true, 200, "the credentials", nullptr, nullptr},
     {"get", "/api/v1/openapi.json", "getOpenApi", "This document", "system", true, 200, "OpenAPI 3.1",
      "OpenApiDocument", nullptr},
     {"get", "/healthz", "healthz", "Alive", "system", false, 200, "alive", "Health", nullptr},
@@ -284,9 +287,11 @@ QJsonObject staticSchemas()
                QStringLiteral("Dead letters, newest first")));
     schemas.insert("ReplayRequest", object({{"task_ids", arrayOf(str)}, {"all", type("boolean")}},
                                            QStringLiteral("Either task_ids or all: true")));
-    schemas.insert("ReplayResult",
-                   object({{"replayed", arrayOf(str)}, {"not_found", arrayOf(str)}, {"refused", arrayOf(str)}},
-                          QStringLiteral("Tasks queued again, ids not in the dead letters, and dead letters whose owner the server cannot confirm")));
+    schemas.insert(
+        "ReplayResult",
+        object({{"replayed", arrayOf(str)}, {"not_found", arrayOf(str)}, {"refused", arrayOf(str)}},
+               QStringLiteral("Tasks queued again, ids not in the dead letters, and dead letters whose owner "
+                              "the server cannot confirm")));
     schemas.insert("ModelSummary", object(summary, QStringLiteral("A model")));
     schemas.insert("ModelList", object({{"models", arrayOf(ref(QStringLiteral("ModelSummary")))}},
                                        QStringLiteral("The live models")));

@@ -4,6 +4,7 @@
 #include "accounts/AccountStore.h"
 #include "gateway/ApiError.h"
 #include "gateway/JsonBody.h"
+#include "gateway/ServeRevocation.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponder.h"
 
@@ -33,8 +34,9 @@ QJsonObject memberJson(const AccountStore::Member& member)
 
 } // namespace
 
-ProjectController::ProjectController(AccountStore& accounts)
+ProjectController::ProjectController(AccountStore& accounts, ServeRevocation& revocation)
     : m_accounts(accounts)
+    , m_revocation(revocation)
 {}
 
 void ProjectController::registerRoutes(ApiRoutes& routes)
@@ -163,23 +165,69 @@ void ProjectController::putMember(HttpRequest& request, const HttpResponder& res
     Result<QList<QByteArray>> methods = AccountPolicy::checkMethods(requested);
     if (!methods)
         return ApiError::send(responder, methods.error());
-    m_accounts.setMembership(login, project, *methods, [responder](Result<AccountStore::Member> member) {
-        if (!member)
-            return ApiError::send(responder, member.error());
-        QJsonObject out = memberJson(*member);
-        out.insert(QStringLiteral("project"), QString::fromLatin1(member->project));
-        responder.sendJson(200, JsonBody::compact(out));
+    const QList<QByteArray> granted = *methods;
+    withPreviousMethods(login, project, responder, [=, this](const QList<QByteArray>& before) {
+        m_accounts.setMembership(login, project, granted, [=, this](Result<AccountStore::Member> member) {
+            if (!member)
+                return ApiError::send(responder, member.error());
+            QJsonObject out = memberJson(*member);
+            out.insert(QStringLiteral("project"), QString::fromLatin1(member->project));
+            afterChange(project, member->userId, before, granted, responder,
+                        [responder, out] { responder.sendJson(200, JsonBody::compact(out)); });
+        });
     });
 }
 
 void ProjectController::deleteMember(const HttpResponder& responder, const RouteParams& params)
 {
-    m_accounts.removeMembership(params.value("login"), params.value("project"),
-                                [responder](Result<void> done) {
-                                    if (!done)
-                                        return ApiError::send(responder, done.error());
-                                    responder.send(204, {}, {});
-                                });
+    const QByteArray login = params.value("login");
+    const QByteArray project = params.value("project");
+    withPreviousMethods(login, project, responder, [=, this](const QList<QByteArray>& before) {
+        m_accounts.findByLogin(login, [=, this](Result<std::optional<AccountStore::Account>> account) {
+            const QByteArray userId = account && *account ? (*account)->userId : QByteArray();
+            m_accounts.removeMembership(login, project, [=, this](Result<void> done) {
+                if (!done)
+                    return ApiError::send(responder, done.error());
+                afterChange(project, userId, before, {}, responder,
+                            [responder] { responder.send(204, {}, {}); });
+            });
+        });
+    });
+}
+
+void ProjectController::withPreviousMethods(const QByteArray& login, const QByteArray& project,
+                                            const HttpResponder& responder,
+                                            std::function<void(const QList<QByteArray>&)> next)
+{
+    m_accounts.findByLogin(login, [=, this](Result<std::optional<AccountStore::Account>> account) {
+        if (!account)
+            return ApiError::send(responder, account.error());
+        if (!*account)
+            return next({}); // the store answers the unknown login
+        m_accounts.membership((*account)->userId, project,
+                              [responder, next](Result<std::optional<AccountStore::Member>> member) {
+                                  if (!member)
+                                      return ApiError::send(responder, member.error());
+                                  next(*member ? (*member)->methods : QList<QByteArray>());
+                              });
+    });
+}
+
+void ProjectController::afterChange(const QByteArray& project, const QByteArray& userId,
+                                    const QList<QByteArray>& before, const QList<QByteArray>& after,
+                                    const HttpResponder& responder, std::function<void()> answer)
+{
+    const auto serves = [](const QList<QByteArray>& methods) {
+        return methods.contains("serve") || methods.contains("admin");
+    };
+    if (userId.isEmpty() || !serves(before) || serves(after))
+        return answer();
+    // The membership changed already; a failed rotation is reported so the admin can retry it.
+    m_revocation.revoke(project, userId, [responder, answer](Result<void> revoked) {
+        if (!revoked)
+            return ApiError::send(responder, revoked.error());
+        answer();
+    });
 }
 
 } // namespace mmf

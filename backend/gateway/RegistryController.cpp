@@ -9,6 +9,7 @@
 #include "gateway/KeyRing.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelRedisUsers.h"
+#include "gateway/ServeRevocation.h"
 #include "gateway/ScalingView.h"
 #include "gateway/TaskJson.h"
 #include "schema/DescriptorSet.h"
@@ -49,6 +50,9 @@ void RegistryController::registerRoutes(ApiRoutes& routes)
     routes.add("DELETE", "/api/v1/registry/instances/{id}", RouteAccess::method("serve"),
                [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
                       const Caller& caller) { removeInstance(responder, params, caller); });
+    routes.add("GET", "/api/v1/registry/instances/{id}/credentials", RouteAccess::method("serve"),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { sendCredentials(responder, params.value("id"), caller); });
     routes.add("GET", "/api/v1/models", RouteAccess::method("read"),
                [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
                       const Caller& caller) { listModels(request, responder, caller); });
@@ -71,9 +75,20 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         ApiError::send(responder, protobufJsonError(std::string(status.message())));
         return;
     }
+    m_context.revocation.stillServes(
+        caller.claims, [this, responder, registration, claims = caller.claims](Result<void> serves) {
+            if (!serves)
+                return ApiError::send(responder, serves.error());
+            completeRegistration(responder, registration, claims);
+        });
+}
+
+void RegistryController::completeRegistration(const HttpResponder& responder,
+                                              const v1::RegisterInstanceRequest& registration,
+                                              const v1::TokenClaims& claims)
+{
     m_context.catalog.registerInstance(
-        registration, caller.claims,
-        [this, responder, claims = caller.claims](Result<ModelCatalog::Registration> registered) {
+        registration, claims, [this, responder, claims](Result<ModelCatalog::Registration> registered) {
             if (!registered) {
                 ApiError::send(responder, registered.error());
                 return;
@@ -147,6 +162,31 @@ void RegistryController::removeInstance(const HttpResponder& responder, const Ro
             return;
         }
         responder.send(204, {}, {});
+    });
+}
+
+void RegistryController::sendCredentials(const HttpResponder& responder, const QByteArray& instanceId,
+                                         const Caller& caller)
+{
+    if (instanceId.isEmpty() || instanceId.size() > 64)
+        return ApiError::send(responder, Error::notFound(QStringLiteral("no such instance")));
+    m_context.revocation.stillServes(caller.claims, [this, responder, instanceId,
+                                                     claims = caller.claims](Result<void> serves) {
+        if (!serves)
+            return ApiError::send(responder, serves.error());
+        m_context.catalog.ownedInstance(instanceId, claims, [this, responder](Result<QByteArray> model) {
+            if (!model)
+                return ApiError::send(responder, model.error());
+            m_context.redisUsers.ensure(*model, [responder](Result<ModelRedisUsers::Credentials> user) {
+                if (!user)
+                    return ApiError::send(responder, user.error());
+                responder.sendJson(200,
+                                   JsonBody::compact(QJsonObject{
+                                       {QStringLiteral("user"), QString::fromLatin1(user->user)},
+                                       {QStringLiteral("password"), QString::fromLatin1(user->password)}}),
+                                   {{"Cache-Control", "no-store"}});
+            });
+        });
     });
 }
 

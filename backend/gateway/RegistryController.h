@@ -29,7 +29,12 @@ public:
 
 private:
     void registerInstance(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void completeRegistration(const HttpResponder& responder, const v1::RegisterInstanceRequest& registration,
+                              const v1::TokenClaims& claims);
     void removeInstance(const HttpResponder& responder, const RouteParams& params, const Caller& caller);
+    // GET /api/v1/registry/instances/{id}/credentials (serve; the instance's owner): the model's Redis user
+    // and its current password, for an instance whose password was rotated (ServeRevocation).
+    void sendCredentials(const HttpResponder& responder, const QByteArray& instanceId, const Caller& caller);
     // The 201 answer of a registration: instance id, the model's Redis user, keys, settings.
     void sendRegistration(const HttpResponder& responder, const ModelCatalog::Registration& done,
                           const ModelRedisUsers::Credentials& user);

@@ -16,6 +16,7 @@
 #include "gateway/ModelRedisUsers.h"
 #include "gateway/OpenApiController.h"
 #include "gateway/ProjectController.h"
+#include "gateway/ServeRevocation.h"
 #include "gateway/TaskJson.h"
 #include "gateway/TaskMetrics.h"
 #include "gateway/TaskService.h"
@@ -128,6 +129,7 @@ ServerApplication::~ServerApplication()
     m_waiters.reset();
     m_tasks.reset();
     m_minter.reset();
+    m_revocation.reset();
     m_redisUsers.reset();
     m_catalog.reset();
     m_keyRing.reset();
@@ -184,15 +186,16 @@ Result<void> ServerApplication::start()
     m_keyRing = std::make_unique<KeyRing>(*m_redis, *m_verifier, m_clock);
     m_catalog = std::make_unique<ModelCatalog>(*m_redis, m_clock);
     m_redisUsers = std::make_unique<ModelRedisUsers>(*m_redis);
+    m_revocation = std::make_unique<ServeRevocation>(*m_redis, *m_catalog, *m_redisUsers);
     m_minter = std::make_unique<TaskTokenMinter>(m_signingKey, m_clock, m_settings.retentionSecs);
     m_tasks = std::make_unique<TaskService>(*m_redis, *m_catalog, *m_minter, m_settings, m_clock);
     m_waiters = std::make_unique<TaskWaiters>();
     m_webSockets =
         std::make_unique<WebSocketHub>(*m_auth, *m_tasks, *m_catalog, m_config.wsMaxSendBufferBytes);
     m_tailer = std::make_unique<EventTailer>(*m_blockingRedis, m_clock);
-    m_context = std::make_unique<GatewayContext>(GatewayContext{m_settings, m_clock, *m_redis, *m_catalog,
-                                                                *m_tasks, *m_waiters, *m_auth, *m_keyRing,
-                                                                m_signingKey, *m_webSockets, *m_redisUsers});
+    m_context = std::make_unique<GatewayContext>(
+        GatewayContext{m_settings, m_clock, *m_redis, *m_catalog, *m_tasks, *m_waiters, *m_auth, *m_keyRing,
+                       m_signingKey, *m_webSockets, *m_redisUsers, *m_revocation});
     m_gateway = std::make_unique<Gateway>(*m_context, limitsFrom(m_config));
     m_maintenance = std::make_unique<Maintenance>(*m_redis, *m_catalog, m_settings, m_clock);
     m_metricsRegistry = std::make_unique<MetricsRegistry>();
@@ -206,7 +209,7 @@ Result<void> ServerApplication::start()
                                                   accountSettingsFrom(m_config));
     m_authController = std::make_unique<AuthController>(*m_accounts);
     m_authController->registerRoutes(m_gateway->routes());
-    m_projectController = std::make_unique<ProjectController>(m_accounts->store());
+    m_projectController = std::make_unique<ProjectController>(m_accounts->store(), *m_revocation);
     m_projectController->registerRoutes(m_gateway->routes());
     // The scaler: specs and figures in Redis (every server), decisions on the leader only.
     m_scalingStore = std::make_unique<ScalingStore>(*m_redis, m_config.pool);

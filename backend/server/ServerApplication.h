@@ -35,6 +35,7 @@ class ModelDescriber;
 class Scaler;
 class ScalerController;
 class ScalingStore;
+class ServeRevocation;
 class TaskMetrics;
 class TaskService;
 class TaskTokenMinter;
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<KeyRing> m_keyRing;
     std::unique_ptr<ModelCatalog> m_catalog;
     std::unique_ptr<ModelRedisUsers> m_redisUsers;
+    std::unique_ptr<ServeRevocation> m_revocation;
     std::unique_ptr<TaskTokenMinter> m_minter;
     std::unique_ptr<TaskService> m_tasks;
     std::unique_ptr<TaskWaiters> m_waiters;

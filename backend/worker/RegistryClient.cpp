@@ -244,4 +244,26 @@ void RegistryClient::unregister(const QString& instanceId, int timeoutMs, std::f
     });
 }
 
+void RegistryClient::fetchCredentials(const QString& instanceId,
+                                      std::function<void(Result<QPair<QString, QString>>)> done)
+{
+    const QString path = QStringLiteral("/api/v1/registry/instances/%1/credentials").arg(instanceId);
+    QNetworkRequest request = jsonRequest(endpoint(path), m_authorization, 10000);
+    QNetworkReply* reply = m_network.get(request);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+        if (status != 200) {
+            const Error error{status == 403 || status == 404 ? ErrorCode::PermissionDenied
+                                                             : ErrorCode::Unavailable,
+                              status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString(),
+                              {}};
+            return done(error);
+        }
+        done(QPair<QString, QString>(body.value(QStringLiteral("user")).toString(),
+                                     body.value(QStringLiteral("password")).toString()));
+    });
+}
+
 } // namespace mmf

@@ -53,6 +53,9 @@ public:
     void fetchKeys(std::function<void(Result<QList<TrustedKey>>)> done);
     // DELETE /api/v1/registry/instances/{id}; best effort within `timeoutMs`.
     void unregister(const QString& instanceId, int timeoutMs, std::function<void(bool ok)> done);
+    // The model's current Redis user and password (after the server rotated it); an error names the status.
+    void fetchCredentials(const QString& instanceId,
+                          std::function<void(Result<QPair<QString, QString>>)> done);
 
     // Pure parts, for tests.
     static QByteArray registrationJson(const v1::RegisterInstanceRequest& request);

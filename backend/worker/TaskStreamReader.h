@@ -43,6 +43,8 @@ public:
         m_retryTimer.stop();
     }
     bool isReading() const { return m_inFlight; }
+    // Its own connection (blocking reads): for credentials and connection errors.
+    RedisClient& client() { return m_reader; }
 
 signals:
     // A read finished (with entries or not): the caller may ask for more.

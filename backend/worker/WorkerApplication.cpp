@@ -257,6 +257,8 @@ void WorkerApplication::registerNow()
         m_runtime =
             std::make_unique<WorkerRuntime>(settings, redis, *m_model, m_verifier, *m_registry, m_clock);
         connect(m_runtime.get(), &WorkerRuntime::stopped, this, &WorkerApplication::onRuntimeStopped);
+        connect(m_runtime.get(), &WorkerRuntime::redisCredentialsRejected, this,
+                &WorkerApplication::refreshRedisCredentials);
         m_runtime->start();
         qCInfo(lcWorker).noquote() << "registered as instance" << m_instanceId;
         // One line on stdout for whoever started the process (scripts, tests, the scaler's local driver).
@@ -266,6 +268,32 @@ void WorkerApplication::registerNow()
                                        ? u'[' + m_options.listenAddress.toString() + u']'
                                        : m_options.listenAddress.toString())
                               .arg(m_pingPort));
+    });
+}
+
+void WorkerApplication::refreshRedisCredentials()
+{
+    // Both connections fail at once and keep retrying: one fetch at a time is enough.
+    if (m_fetchingCredentials || m_stopping || !m_runtime)
+        return;
+    m_fetchingCredentials = true;
+    m_registry->fetchCredentials(m_instanceId, [this](Result<QPair<QString, QString>> credentials) {
+        m_fetchingCredentials = false;
+        if (m_stopping || !m_runtime)
+            return;
+        if (!credentials) {
+            if (credentials.error().code == ErrorCode::PermissionDenied) {
+                // serve was taken away: this instance may not reach the model's Redis any more.
+                printLine(stderr,
+                          QStringLiteral("error: the server refused this instance's Redis credentials "
+                                         "(%1): stopping")
+                              .arg(credentials.error().message));
+                onSignal(SIGTERM);
+            }
+            return; // unavailable: the next failed connection attempt asks again
+        }
+        qCInfo(lcWorker) << "the model's Redis password was rotated; reconnecting with the new one";
+        m_runtime->setRedisCredentials(credentials->first, credentials->second);
     });
 }
 

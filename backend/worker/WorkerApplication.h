@@ -69,6 +69,9 @@ private:
     void registerNow();
     void onSignal(int signalNumber);
     void onRuntimeStopped();
+    // After the server rotated the model's Redis password (serve revoked from someone): fetch the current
+    // one.
+    void refreshRedisCredentials();
     void finish(int exitCode);
     QByteArray pingJson() const;
 
@@ -92,6 +95,7 @@ private:
     QTimer m_registerRetry;
     int m_registerBackoffMs = 0;
     bool m_stopping = false;
+    bool m_fetchingCredentials = false;
     bool m_done = false;
     bool m_hardExit = false;
     int m_exitCode = Ok;

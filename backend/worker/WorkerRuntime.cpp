@@ -142,6 +142,18 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
         finishShutdown();
     });
     connect(&m_shutdown, &WorkerShutdown::completed, this, &WorkerRuntime::stopped);
+    const auto onConnectionError = [this](const QString& message) {
+        if (message.contains(QLatin1String("WRONGPASS")) || message.contains(QLatin1String("NOAUTH")))
+            emit redisCredentialsRejected();
+    };
+    connect(&m_redis, &RedisClient::connectionError, this, onConnectionError);
+    connect(&m_reader.client(), &RedisClient::connectionError, this, onConnectionError);
+}
+
+void WorkerRuntime::setRedisCredentials(const QString& user, const QString& password)
+{
+    m_redis.setCredentials(user, password);
+    m_reader.client().setCredentials(user, password);
 }
 
 WorkerRuntime::~WorkerRuntime()

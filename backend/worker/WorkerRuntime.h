@@ -92,9 +92,13 @@ public:
 
     Stats stats() const;
     const WorkerRuntimeSettings& settings() const { return m_settings; }
+    // The model's Redis password was rotated: both connections use these from their next attempt.
+    void setRedisCredentials(const QString& user, const QString& password);
 
 signals:
     void stopped();
+    // Redis refused the model's credentials (the server rotated the password): fetch the current ones.
+    void redisCredentialsRejected();
 
 private:
     struct InHand;

@@ -43,6 +43,12 @@ public:
     // Why the last attempt failed or the connection was lost (password-free); empty while connected.
     QString lastError() const;
     const RedisConfig& config() const { return m_config; }
+    // Credentials for the next connection attempt (a model's Redis password rotated by the server).
+    void setCredentials(const QString& user, const QString& password)
+    {
+        m_config.user = user;
+        m_config.password = password;
+    }
 
     // Sends one command, binary-safe. `extraTimeoutMs` lengthens this command's deadline (blocking reads).
     void command(std::initializer_list<QByteArrayView> args, Callback callback = {}, int extraTimeoutMs = 0);

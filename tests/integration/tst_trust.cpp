@@ -34,6 +34,7 @@ private slots:
     void instanceNamesAreCheckedAndUnique();
     void taskTokensReachTheirSubTasksOnly();
     void invalidModelNameIsTheSameAnswerEverywhere();
+    void revokedServeLosesTheModelsRedis(); // last: it rotates echo's password
 
 private:
     QJsonObject login(const QString& login, const QByteArray& password, const QString& project = {});
@@ -42,6 +43,8 @@ private:
     // Registers an instance of echo the way a worker does (descriptors from the catalogue); the 201 body.
     TestHttpClient::Response registerEchoInstance(const QByteArray& serveToken, const QString& name);
     QByteArray signTaskToken(const QString& userId, const QString& model) const;
+    // A client of the model's Redis user with the credentials of a registration's answer; connected or not.
+    static std::unique_ptr<RedisClient> modelRedis(const QJsonObject& registration);
 
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<TestHttpClient> m_anonymous;
@@ -132,6 +135,22 @@ QByteArray TestTrust::signTaskToken(const QString& userId, const QString& model)
     return issueToken(*key, claims);
 }
 
+std::unique_ptr<RedisClient> TestTrust::modelRedis(const QJsonObject& registration)
+{
+    const QJsonObject credentials = registration.value(QStringLiteral("redis")).toObject();
+    RedisConfig config;
+    const QString host = credentials.value(QStringLiteral("host")).toString();
+    if (host.startsWith(QLatin1Char('/')))
+        config.unixSocket = host;
+    else
+        config.host = host;
+    config.port = quint16(credentials.value(QStringLiteral("port")).toInt());
+    config.user = credentials.value(QStringLiteral("user")).toString();
+    config.password = credentials.value(QStringLiteral("password")).toString();
+    config.reconnectMaxMs = 200;
+    return std::make_unique<RedisClient>(config);
+}
+
 void TestTrust::superuserComesFromAdminCreate()
 {
     QCOMPARE(login(QStringLiteral("root"), "root password 1").value(QStringLiteral("superuser")).toBool(),
@@ -172,17 +191,8 @@ void TestTrust::forgedDeadLetterIsNotReplayed()
     // The model's own Redis user, as an instance gets it at registration.
     const auto registered = registerEchoInstance(m_operatorServe, QStringLiteral("forger-1"));
     QCOMPARE(registered.status, 201);
-    const QJsonObject credentials = registered.json().value(QStringLiteral("redis")).toObject();
-    RedisConfig config;
-    const QString host = credentials.value(QStringLiteral("host")).toString();
-    if (host.startsWith(QLatin1Char('/')))
-        config.unixSocket = host;
-    else
-        config.host = host;
-    config.port = quint16(credentials.value(QStringLiteral("port")).toInt());
-    config.user = credentials.value(QStringLiteral("user")).toString();
-    config.password = credentials.value(QStringLiteral("password")).toString();
-    RedisClient model(config);
+    const std::unique_ptr<RedisClient> modelClient = modelRedis(registered.json());
+    RedisClient& model = *modelClient;
     QSignalSpy connected(&model, &RedisClient::connected);
     model.start();
     QVERIFY(connected.wait(10000));
@@ -385,6 +395,52 @@ void TestTrust::invalidModelNameIsTheSameAnswerEverywhere()
                                 .arg(r.status)
                                 .arg(QString::fromUtf8(r.body))));
     }
+}
+
+void TestTrust::revokedServeLosesTheModelsRedis()
+{
+    // bob serves echo with his own account's token and holds the model's Redis password.
+    QVERIFY(!registerUser(QStringLiteral("bob"), "bob password").isEmpty());
+    QCOMPARE(m_root
+                 ->send("PUT", QStringLiteral("/api/v1/projects/default/members/bob"),
+                        R"({"methods":["score","read","serve"]})", {}, 10000)
+                 .status,
+             200);
+    const QByteArray bobServe = accessToken(QStringLiteral("bob"), "bob password");
+    const auto registered = registerEchoInstance(bobServe, QStringLiteral("bob-1"));
+    QCOMPARE(registered.status, 201);
+    const std::unique_ptr<RedisClient> bobRedis = modelRedis(registered.json());
+    QSignalSpy connected(bobRedis.get(), &RedisClient::connected);
+    bobRedis->start();
+    QVERIFY(connected.wait(10000));
+
+    // serve is taken away: his connection is closed and the password he holds opens nothing any more.
+    QSignalSpy lost(bobRedis.get(), &RedisClient::disconnected);
+    QCOMPARE(m_root
+                 ->send("PUT", QStringLiteral("/api/v1/projects/default/members/bob"),
+                        R"({"methods":["read"]})", {}, 10000)
+                 .status,
+             200);
+    QVERIFY(lost.count() > 0 || lost.wait(10000));
+    QSignalSpy refused(bobRedis.get(), &RedisClient::connectionError);
+    QVERIFY(refused.wait(10000));
+    QVERIFY2(refused.last().at(0).toString().contains(QLatin1String("WRONGPASS")),
+             qPrintable(refused.last().at(0).toString()));
+    QVERIFY(!bobRedis->isConnected());
+    // His token (still within its life) no longer registers, nor fetches the new password.
+    QCOMPARE(registerEchoInstance(bobServe, QStringLiteral("bob-2")).status, 403);
+    TestHttpClient bob(m_server->url(), bobServe);
+    QCOMPARE(bob.get(QStringLiteral("/api/v1/registry/instances/") +
+                     registered.json().value("instance_id").toString() + QStringLiteral("/credentials"))
+                 .status,
+             403);
+
+    // The operator's worker fetched the new password and still completes tasks.
+    TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    const auto after = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                       QJsonObject{{"text", "after the rotation"}});
+    QCOMPARE(after.json().value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QVERIFY2(m_echo->output().contains("Redis password was rotated"), m_echo->output().constData());
 }
 
 QTEST_MAIN(TestTrust)
