@@ -9,6 +9,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 
 namespace mmf {
 
@@ -18,7 +19,7 @@ KeyRing::KeyRing(RedisClient& redis, TokenVerifier& verifier, const Clock& clock
     , m_verifier(verifier)
     , m_clock(clock)
 {
-    connect(&m_timer, &QTimer::timeout, this, &KeyRing::reload);
+    connect(&m_timer, &QTimer::timeout, this, [this] { reload(); });
 }
 
 void KeyRing::publish(const SigningKey& key)
@@ -57,39 +58,44 @@ void KeyRing::start(int intervalMs)
     reload();
 }
 
-void KeyRing::reload()
+void KeyRing::reload(std::function<void()> done)
 {
-    m_redis.command({"HGETALL", BrokerKeys::publicKeys()}, [this](const RedisReply& reply) {
-        if (!reply.isArray())
-            return;
-        QList<PublicKeyEntry> keys;
-        const qint64 now = m_clock.nowSecs();
-        for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
-            const QJsonObject value = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
-            std::optional<QByteArray> publicKey =
-                Base64Url::decode(value.value(QStringLiteral("public_key")).toString().toLatin1());
-            if (!publicKey || publicKey->size() != 32)
-                continue;
-            const qint64 notAfter = qint64(value.value(QStringLiteral("not_after")).toDouble());
-            if (notAfter > 0 && notAfter <= now) {
-                m_redis.command({"HDEL", BrokerKeys::publicKeys(), reply.at(i).toByteArray()});
-                continue;
+    m_redis.command(
+        {"HGETALL", BrokerKeys::publicKeys()}, [this, done = std::move(done)](const RedisReply& reply) {
+            const auto finally = qScopeGuard([&done] {
+                if (done)
+                    done();
+            });
+            if (!reply.isArray())
+                return;
+            QList<PublicKeyEntry> keys;
+            const qint64 now = m_clock.nowSecs();
+            for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+                const QJsonObject value = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
+                std::optional<QByteArray> publicKey =
+                    Base64Url::decode(value.value(QStringLiteral("public_key")).toString().toLatin1());
+                if (!publicKey || publicKey->size() != 32)
+                    continue;
+                const qint64 notAfter = qint64(value.value(QStringLiteral("not_after")).toDouble());
+                if (notAfter > 0 && notAfter <= now) {
+                    m_redis.command({"HDEL", BrokerKeys::publicKeys(), reply.at(i).toByteArray()});
+                    continue;
+                }
+                keys.append({reply.at(i).toByteArray(), *publicKey, notAfter});
             }
-            keys.append({reply.at(i).toByteArray(), *publicKey, notAfter});
-        }
-        if (keys.isEmpty())
-            return;
-        for (const PublicKeyEntry& old : std::as_const(m_keys)) {
-            bool still = false;
+            if (keys.isEmpty())
+                return;
+            for (const PublicKeyEntry& old : std::as_const(m_keys)) {
+                bool still = false;
+                for (const PublicKeyEntry& entry : std::as_const(keys))
+                    still = still || entry.keyId == old.keyId;
+                if (!still)
+                    m_verifier.removeTrustedKey(old.keyId);
+            }
             for (const PublicKeyEntry& entry : std::as_const(keys))
-                still = still || entry.keyId == old.keyId;
-            if (!still)
-                m_verifier.removeTrustedKey(old.keyId);
-        }
-        for (const PublicKeyEntry& entry : std::as_const(keys))
-            m_verifier.setTrustedKey(entry.keyId, entry.publicKey, entry.notAfterSecs);
-        m_keys = keys;
-    });
+                m_verifier.setTrustedKey(entry.keyId, entry.publicKey, entry.notAfterSecs);
+            m_keys = keys;
+        });
 }
 
 } // namespace mmf

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace mmf {
 
 class Clock;
@@ -34,7 +36,8 @@ public:
     void publishRetired(const PublicKeyEntry& entry);
     // Loads mmf:keys now and every `intervalMs`.
     void start(int intervalMs = 10000);
-    void reload();
+    // Loads mmf:keys now; `done` runs once that is over (whether or not Redis answered).
+    void reload(std::function<void()> done = {});
 
     const QList<PublicKeyEntry>& keys() const { return m_keys; }
 

@@ -60,16 +60,20 @@ void SystemController::readyz(const HttpResponder& responder)
 
 void SystemController::keys(const HttpResponder& responder)
 {
-    QJsonArray keys;
-    for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
-        keys.append(
-            QJsonObject{{QStringLiteral("key_id"), QString::fromLatin1(key.keyId)},
-                        {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey))},
-                        {QStringLiteral("not_after"),
-                         key.notAfterSecs > 0 ? QJsonValue(TaskJson::isoTime(key.notAfterSecs * 1000))
-                                              : QJsonValue(QJsonValue::Null)}});
-    }
-    responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("keys"), keys}}));
+    // Read fresh from Redis: a worker asks when a task token names a key it does not know, which may be the
+    // key of a server that started a moment ago on the same Redis (the periodic reload would come too late).
+    m_context.keyRing.reload([this, responder] {
+        QJsonArray keys;
+        for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
+            keys.append(QJsonObject{
+                {QStringLiteral("key_id"), QString::fromLatin1(key.keyId)},
+                {QStringLiteral("public_key"), QString::fromLatin1(Base64Url::encode(key.publicKey))},
+                {QStringLiteral("not_after"), key.notAfterSecs > 0
+                                                  ? QJsonValue(TaskJson::isoTime(key.notAfterSecs * 1000))
+                                                  : QJsonValue(QJsonValue::Null)}});
+        }
+        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("keys"), keys}}));
+    });
 }
 
 void SystemController::issueToken(HttpRequest& request, const HttpResponder& responder, const Caller& caller)

@@ -11,6 +11,10 @@
 #include "gateway/TaskTokenMinter.h"
 #include "redis/RedisClient.h"
 
+#ifdef MMF_FAULT_HOOKS
+#include "core/FaultHook.h"
+#endif
+
 #include "mmf/v1/task.pb.h"
 
 #include <memory>
@@ -193,6 +197,16 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
                     [submits = std::move(submits), whole = std::move(whole)](const RedisReply& reply) {
                         const bool failed =
                             reply.isError() || !reply.isArray() || reply.size() != qsizetype(submits.size());
+#ifdef MMF_FAULT_HOOKS
+                        // The tasks are in Redis; no client hears of it (an Idempotency-Key retry must find
+                        // them).
+                        if (!failed && fault::armed("die-after-commit")) {
+                            QByteArray ids;
+                            for (const Pending& pending : submits)
+                                ids += (ids.isEmpty() ? "committed tasks: " : ",") + pending.task.id;
+                            fault::die("die-after-commit", ids);
+                        }
+#endif
                         for (qsizetype i = 0; i < qsizetype(submits.size()); ++i) {
                             const Pending& pending = submits[size_t(i)];
                             if (!pending.done)

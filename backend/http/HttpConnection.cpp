@@ -21,8 +21,19 @@ Q_LOGGING_CATEGORY(lcHttp, "mmf.http")
 
 constexpr size_t kMaxPipelined = 64;                 // unanswered requests before we stop reading more
 constexpr qint64 kMaxWriteBacklog = 4 * 1024 * 1024; // queued answer bytes before we stop reading more
-constexpr int kLingerMs = 2000;                      // after our FIN, how long we drain the client's bytes
-constexpr qint64 kLingerMaxBytes = 1024 * 1024;
+// After our FIN we drain the client's bytes while it keeps sending, until it has been silent this long...
+constexpr int kLingerMs = 2000;
+// ...or this long in all (nginx's lingering_timeout and lingering_time are 5 s and 30 s).
+constexpr int kLingerMaxMs = 30 * 1000;
+
+// How much a lingering connection drains before it gives up with a reset. A client that sends a body over the
+// limit whole before it reads the answer (most do without `Expect: 100-continue`) must be drained to its end:
+// a reset makes its next send fail, and clients (Qt's among them) then drop the connection with the 413 still
+// unread. Over twice the limit is a flood, not a mistake.
+qint64 lingerMaxBytes(const HttpLimits& limits)
+{
+    return std::max<qint64>(1024 * 1024, 2 * limits.maxBodyBytes);
+}
 
 bool isWebSocketUpgrade(const HttpRequest& request)
 {
@@ -392,6 +403,7 @@ void HttpConnection::startLinger()
     if (m_state != State::Open)
         return;
     m_state = State::Lingering;
+    m_lingerEndMs = m_host.nowMs() + kLingerMaxMs;
     setDeadline(Deadline::Linger, kLingerMs);
 #ifdef Q_OS_UNIX
     const qintptr fd = m_socket->socketDescriptor();
@@ -423,10 +435,13 @@ void HttpConnection::discardInput()
         if (n <= 0)
             return;
         m_lingerBytes += n;
-        if (m_lingerBytes > kLingerMaxBytes) {
+        // A client still sending (a loaded machine, a slow link) keeps the linger going, up to its caps.
+        const qint64 left = m_lingerEndMs - m_host.nowMs();
+        if (m_lingerBytes > lingerMaxBytes(m_host.limits()) || left <= 0) {
             m_socket->abort();
             return;
         }
+        setDeadline(Deadline::Linger, std::min<qint64>(kLingerMs, left));
     }
 }
 

@@ -131,6 +131,7 @@ private:
     bool m_discardQueued = false;
     bool m_inReadLoop = false;
     qint64 m_lingerBytes = 0;
+    qint64 m_lingerEndMs = 0;
 
     qint64 m_deadline = 0;
     Deadline m_deadlineKind = Deadline::None;

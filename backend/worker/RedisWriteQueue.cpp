@@ -75,6 +75,11 @@ void RedisWriteQueue::send(std::shared_ptr<Write> write)
     });
 }
 
+bool RedisWriteQueue::writeOutNow()
+{
+    return !m_blocked && m_redis.writeOutNow();
+}
+
 void RedisWriteQueue::retry()
 {
     m_blocked = false;

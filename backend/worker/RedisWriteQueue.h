@@ -38,6 +38,9 @@ public:
     int pendingCount() const { return m_inFlight + int(m_backlog.size()); }
     // True while calls wait for Redis to come back.
     bool isBlocked() const { return m_blocked; }
+    // Hands the calls sent so far to the kernel now (RedisClient::writeOutNow); false while calls wait for
+    // Redis. Only for a process about to end on purpose.
+    bool writeOutNow();
 
 signals:
     // pendingCount() dropped to 0.

@@ -2,7 +2,24 @@
 
 #include "core/Clock.h"
 
+#ifdef MMF_FAULT_HOOKS
+#include "core/FaultHook.h"
+#endif
+
 namespace mmf {
+
+#ifdef MMF_FAULT_HOOKS
+namespace {
+// What a fault hook prints: the tasks whose outcomes the dying worker leaves behind.
+template<class Items, class TaskId> QByteArray finishedTasks(const Items& items, TaskId taskId)
+{
+    QByteArray ids;
+    for (const auto& item : items)
+        ids += (ids.isEmpty() ? "finished tasks: " : ",") + taskId(item);
+    return ids;
+}
+} // namespace
+#endif
 
 TaskOutcomeWriter::TaskOutcomeWriter(RedisClient& redis, BrokerCalls calls, QByteArray consumer,
                                      RetryPolicy policy, const Clock& clock, QObject* parent)
@@ -60,10 +77,25 @@ void TaskOutcomeWriter::finishPending()
                   [this, batch = std::move(batch)](const RedisReply& reply, bool resent) {
                       const bool failed =
                           reply.isError() || !reply.isArray() || reply.size() != qsizetype(batch.size());
+#ifdef MMF_FAULT_HOOKS
+                      // Redis has stored the outcomes and acknowledged their entries; nobody here is told.
+                      if (!failed && fault::armed("die-after-finish-reply"))
+                          fault::die("die-after-finish-reply", finishedTasks(batch, [](const Finishing& f) {
+                                         return f.outcome.taskId;
+                                     }));
+#endif
                       for (size_t i = 0; i < batch.size(); ++i)
                           batch[i].answer(failed ? reply : reply.at(qsizetype(i)), failed, resent);
                       emit finishesAnswered();
                   });
+#ifdef MMF_FAULT_HOOKS
+    // The call is written to the socket, so Redis carries it out; the worker is gone before the answer. Both
+    // hooks leave stored, acknowledged outcomes behind a worker that never learns of them: the window between
+    // storing a result and acknowledging its entry, which mmf_finish closes by doing both in one call.
+    if (fault::armed("die-after-finish-sent") && m_writes.writeOutNow())
+        fault::die("die-after-finish-sent",
+                   finishedTasks(outcomes, [](const BrokerCalls::Outcome& o) { return o.taskId; }));
+#endif
 }
 
 void TaskOutcomeWriter::failAttempt(QByteArrayView entry, QByteArrayView taskId, QByteArrayView code,

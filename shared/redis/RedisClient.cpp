@@ -622,4 +622,19 @@ int RedisClient::pendingCount() const
     return d->state == Private::State::Connected ? int(d->pending.size()) : 0;
 }
 
+bool RedisClient::writeOutNow()
+{
+    if (d->state != Private::State::Connected || !d->ctx)
+        return false;
+    // The socket is non-blocking: a full send buffer gives "not done" until Redis reads (or the deadline).
+    QElapsedTimer waited;
+    waited.start();
+    int done = 0;
+    while (!done) {
+        if (redisBufferWrite(&d->ctx->c, &done) != REDIS_OK || waited.elapsed() > d->config.commandTimeoutMs)
+            return false;
+    }
+    return true;
+}
+
 } // namespace mmf

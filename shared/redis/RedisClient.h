@@ -59,6 +59,10 @@ public:
 
     // Commands sent but not yet answered.
     int pendingCount() const;
+    // Hands what is queued for Redis to the kernel now, blocking until it is taken; false when not connected
+    // or the write failed. Only for a process about to end on purpose (the fault hooks of test builds): the
+    // event loop would otherwise write it on its next turn.
+    bool writeOutNow();
 
 signals:
     void connected();

@@ -21,8 +21,12 @@ The total-queue rule, checked for every scenario: lost = 0 and duplicate_results
 kill reports what it lost instead: that loss is the documented window).
 
 Adding a scenario: write `def scenario_NAME(ctx)` that builds a Cluster, drives load, injects its fault and
-returns ctx.ledger(...); list it in SCENARIOS. Fault hooks compiled into a test build of the worker (die after
-storing a result, stale worker past the claim timeout) slot in as Worker(extra_args=[...]) plus a few lines.
+returns ctx.ledger(...); list it in SCENARIOS.
+
+Fault hooks: a test build (CMake MMF_FAULT_HOOKS=ON, as scripts/build.sh builds) has a few points where a
+process dies on purpose when the environment variable MMF_FAULT names them (core/FaultHook.h): it prints
+"MMF_FAULT <point>: exiting now; <detail>" to stderr and exits with status 86. A scenario that needs them
+reports SKIPPED on a build without them.
 """
 
 import argparse
@@ -178,13 +182,13 @@ def free_port():
 
 
 class Server:
-    def __init__(self, build, work, name, redis_url=None, args=(), data_dir=None):
+    def __init__(self, build, work, name, redis_url=None, args=(), data_dir=None, env=None):
         self.build = build
         self.name = name
         self.data_dir = data_dir or tempfile.mkdtemp(prefix=name + "-", dir=work)
         self.program = os.path.join(build, "backend/server/mmf-server")
         argv = [self.program, "--data-dir", self.data_dir, "--listen", "127.0.0.1:0"]
-        env = {}
+        env = dict(env or {})
         if redis_url:
             env["MMF_REDIS_URL"] = redis_url  # the password stays off the command line
         self.proc = Proc(name, argv + list(args), work, env=env, stdout_lines=True)
@@ -239,13 +243,13 @@ def read_cmdline(pid):
 class Worker:
     counter = 0
 
-    def __init__(self, build, work, server, token, model="echo", concurrency=4, args=()):
+    def __init__(self, build, work, server, token, model="echo", concurrency=4, args=(), env=None):
         Worker.counter += 1
         self.name = "worker-%s-%d" % (model, Worker.counter)
         argv = [os.path.join(build, "backend/worker/mmf-worker"), "--model", model, "--concurrency",
                 str(concurrency)] + list(args)
         self.proc = Proc(self.name, argv, work,
-                         env={"MMF_SERVER": "http://127.0.0.1:%d" % server.port, "MMF_TOKEN": token})
+                         env=dict(env or {}, MMF_SERVER="http://127.0.0.1:%d" % server.port, MMF_TOKEN=token))
 
     def wait_ready(self, timeout=60):
         if not wait_until(lambda: "ready instance_id=" in self.proc.output() or not self.proc.alive(), timeout):
@@ -531,6 +535,14 @@ class Load:
         with self.lock:
             return list(self.accepted.values())
 
+    def stop(self):
+        """No new submits after those already taken."""
+        with self.lock:
+            self.count = self.next
+
+    def running(self):
+        return any(t.is_alive() for t in self.threads)
+
 
 def audit(api, ids, settle_timeout, threads=8):
     """Polls GET /api/v1/tasks/{id} until every task is final or the deadline passes. Returns id -> task|None."""
@@ -564,6 +576,7 @@ class Ledger:
         self.fields = {}
         self.notes = []
         self.failures = []
+        self.skipped = ""
 
     def fill(self, load_or_loads, tasks, watcher=None, extra_submitted=0):
         loads = load_or_loads if isinstance(load_or_loads, list) else [load_or_loads]
@@ -614,6 +627,8 @@ class Ledger:
         parts = ["%s=%s" % (k, self.fields[k]) for k in order if k in self.fields]
         parts += ["%s=%s" % (k, v) for k, v in self.fields.items() if k not in order]
         verdict = "PASS" if not self.failures else "FAIL(" + "; ".join(self.failures) + ")"
+        if self.skipped and not self.failures:
+            verdict = "SKIPPED(%s)" % self.skipped
         return "LEDGER %-26s %s %s %s" % (self.name, " ".join(parts), " ".join(self.notes), verdict)
 
 
@@ -691,6 +706,42 @@ def echo_body(delay_ms=20, text_bytes=0):
         b = {"text": "t%d" % i + ("x" * text_bytes), "delay_ms": delay_ms(i) if callable(delay_ms) else delay_ms}
         return b
     return body
+
+
+FAULT_EXIT = 86  # core/FaultHook.h: the exit status of a process ended by a fault hook
+
+
+def fault_hooks_built(build):
+    """True when the programs have the fault hooks compiled in: they read MMF_FAULT from the environment."""
+    for program in ("backend/server/mmf-server", "backend/worker/mmf-worker"):
+        with open(os.path.join(build, program), "rb") as f:
+            if b"MMF_FAULT" not in f.read():
+                return False
+    return True
+
+
+def skipped_without_hooks(ctx):
+    """A Ledger marked SKIPPED when this build has no fault hooks, else None."""
+    if fault_hooks_built(ctx.build):
+        return None
+    ledger = Ledger(ctx.name)
+    ledger.skipped = "a build without the fault hooks: configure with -DMMF_FAULT_HOOKS=ON"
+    return ledger
+
+
+def fault_detail(proc, point):
+    """What a fault hook printed when it ended `proc` (the text after "exiting now; "), or None."""
+    marker = "MMF_FAULT %s: exiting now; " % point
+    for line in proc.output().splitlines():
+        if line.startswith(marker):
+            return line[len(marker):]
+    return None
+
+
+def fault_ids(detail, label):
+    """The task ids of a hook's detail "<label>: id,id,..."."""
+    prefix = label + ": "
+    return detail[len(prefix):].split(",") if detail and detail.startswith(prefix) else []
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -897,6 +948,147 @@ def scenario_idempotency_50(ctx):
     return ledger
 
 
+def scenario_worker_dies_after_finish(ctx):
+    """Workers that die right after their finish call went out, or after its answer came and before the
+    runtime heard of it (fault hooks of the test build): what they finished is stored once, never run again."""
+    skipped = skipped_without_hooks(ctx)
+    if skipped:
+        return skipped
+    c = Cluster(ctx, workers=2, concurrency=4)
+    watcher = ResultWatcher(c.servers[0].port, c.user_token)
+    load = Load(c.api, ctx.size(1500, 6000), ctx.size(40, 100), echo_body(50)).start()
+    points = ["die-after-finish-sent", "die-after-finish-reply"]
+    rounds = ctx.size(4, 12)
+    hooked = {}  # task id -> (hook, its attempts and status read just after the worker died)
+    fired = {p: 0 for p in points}
+    exits = []
+    for r in range(rounds):
+        point = points[r % 2]
+        # One task of 50 ms at a time, so that it dies with only the task it finished in hand most of the time.
+        w = Worker(ctx.build, ctx.work, c.worker_server, c.serve_token, "echo", 1, env={"MMF_FAULT": point})
+        code = w.proc.wait(90)
+        exits.append(code)
+        ids = fault_ids(fault_detail(w.proc, point), "finished tasks")
+        if code != FAULT_EXIT or not ids:
+            continue
+        fired[point] += 1
+        for tid in ids:
+            status, task = c.api.request("GET", "/api/v1/tasks/" + tid)
+            hooked[tid] = (point, (task or {}).get("attempts"), (task or {}).get("status"))
+    load.stop()
+    load.join()
+    tasks = audit(c.api, load.ids(), 120)
+    time.sleep(1)  # the last pushes
+    ledger = Ledger(ctx.name).fill(load, tasks, watcher)
+    ledger.fields["hooks_fired"] = "sent:%d,reply:%d" % (fired[points[0]], fired[points[1]])
+    ledger.fields["outcomes_left_by_dead_workers"] = len(hooked)
+    ledger.check(exits == [FAULT_EXIT] * rounds, "hooked workers' exit codes %s" % exits)
+    ledger.check(all(fired.values()), "a hook never fired: %s" % fired)
+    for tid, (point, attempts, status) in sorted(hooked.items()):
+        final = tasks.get(tid) or {}
+        ledger.check(status == "succeeded", "%s (%s): %s right after the worker died, not stored" % (tid, point, status))
+        ledger.check(final.get("status") == "succeeded" and final.get("attempts") == attempts,
+                     "%s (%s): ran again after its outcome was stored (attempts %s then %s)"
+                     % (tid, point, attempts, final.get("attempts")))
+        ledger.check(watcher.counts.get(tid) == 1, "%s (%s): %s result pushes" % (tid, point, watcher.counts.get(tid)))
+    ledger.check(ledger.fields["succeeded"] == ledger.fields["accepted"], "not every task succeeded")
+    ledger.total_queue_rule()
+    c.close()
+    return ledger
+
+
+def scenario_idempotency_server_crash(ctx):
+    """An Idempotency-Key submit whose server dies after Redis answered the commit and before the HTTP answer (a
+    test-build hook); the client retries the key on a second server (concurrently) and on the restarted
+    one: the same task every time, one execution."""
+    skipped = skipped_without_hooks(ctx)
+    if skipped:
+        return skipped
+    c = Cluster(ctx, workers=2, concurrency=4)
+    other = c.servers[0]
+    watcher = ResultWatcher(other.port, c.user_token)
+    rounds = ctx.size(3, 10)
+    concurrent = ctx.size(10, 50)
+    answers = {}  # status -> count
+    keys = {}  # key -> set of task ids answered
+    committed = {}  # key -> the task id the dying server committed
+    crash_answers = []
+    data_dir = None
+    lock = threading.Lock()
+
+    early_401 = [0]
+
+    def trusted(server):
+        # A server that has just started knows the other servers' signing keys only once its key ring has read
+        # them from Redis: until then a valid token gets 401 (counted; a client would retry).
+        api = Api(server.port, c.user_token)
+        first = api.request("GET", "/api/v1/tasks?limit=1")[0]
+        if first == 401:
+            early_401[0] += 1
+        return wait_until(lambda: api.request("GET", "/api/v1/tasks?limit=1")[0] == 200, 15)
+
+    def submit(api, key, body):
+        status, answer = api.request("POST", "/api/v1/models/echo/tasks", body, {"Idempotency-Key": key})
+        with lock:
+            answers[status] = answers.get(status, 0) + 1
+            if status in (200, 202):
+                keys.setdefault(key, set()).add((answer or {}).get("task_id"))
+        return status
+
+    for r in range(rounds):
+        key, body = "crash-%d" % r, {"text": "crash %d" % r, "delay_ms": 50}
+        # The server that dies, started again on the same data dir each round (its first commit is this one).
+        dying = Server(ctx.build, ctx.work, "%s-dying%d" % (ctx.name, r), c.redis.url(), SERVER_ARGS,
+                       data_dir=data_dir, env={"MMF_FAULT": "die-after-commit"})
+        data_dir = dying.data_dir
+        trusted(dying)
+        crash_answers.append(submit(Api(dying.port, c.user_token), key, body))
+        code = dying.proc.wait(30)
+        ids = fault_ids(fault_detail(dying.proc, "die-after-commit"), "committed tasks")
+        if code == FAULT_EXIT and len(ids) == 1:
+            committed[key] = ids[0]
+        # The client's retries: several at once on the other server, then one on the restarted server.
+        barrier = threading.Barrier(concurrent)
+
+        def retry():
+            barrier.wait()
+            submit(Api(other.port, c.user_token), key, body)
+
+        threads = [threading.Thread(target=retry) for _ in range(concurrent)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        restarted = Server(ctx.build, ctx.work, "%s-restarted%d" % (ctx.name, r), c.redis.url(), SERVER_ARGS,
+                           data_dir=data_dir)
+        trusted(restarted)
+        submit(Api(restarted.port, c.user_token), key, body)
+        restarted.proc.stop()
+    ids = {tid for answered in keys.values() for tid in answered}
+    tasks = audit(c.api, list(ids), 60)
+    time.sleep(1)  # the last pushes
+    ledger = Ledger(ctx.name)
+    counts = {s: sum(1 for t in tasks.values() if (t or {}).get("status") == s) for s in FINAL}
+    ledger.fields.update(submitted=sum(answers.values()), accepted=answers.get(200, 0) + answers.get(202, 0),
+                         succeeded=counts["succeeded"], failed=counts["failed"],
+                         lost=sum(1 for t in tasks.values() if (t or {}).get("status") not in FINAL),
+                         executions=sum(int((t or {}).get("attempts") or 0) for t in tasks.values()),
+                         duplicate_results=watcher.duplicates(ids), keys=rounds, distinct_tasks=len(ids),
+                         crashed_commits=len(committed), early_401=early_401[0],
+                         answers=",".join("%s:%d" % ("none" if k == 0 else k, v) for k, v in sorted(answers.items())))
+    ledger.check(crash_answers == [0] * rounds, "the dying server answered: %s" % crash_answers)
+    ledger.check(len(committed) == rounds, "the hook fired in %d of %d rounds" % (len(committed), rounds))
+    for key, tid in sorted(committed.items()):
+        ledger.check(keys.get(key) == {tid}, "key %s: committed %s, retries answered %s" % (key, tid, keys.get(key)))
+    ledger.check(ledger.fields["accepted"] == rounds * (concurrent + 1),
+                 "answers %s (every retry should get its task)" % ledger.fields["answers"])
+    ledger.check(ledger.fields["executions"] == rounds and counts["succeeded"] == rounds,
+                 "%s executions, %d succeeded for %d keys" % (ledger.fields["executions"], counts["succeeded"], rounds))
+    ledger.total_queue_rule()
+    c.close()
+    return ledger
+
+
 def scenario_garbage_entry(ctx):
     """A garbage entry written to the model's stream with a raw XADD among real tasks: one dead letter."""
     c = Cluster(ctx, workers=2, concurrency=4)
@@ -1063,9 +1255,11 @@ SCENARIOS = [
     ("redis_pause_client_kill", scenario_redis_pause_client_kill),
     ("two_servers_server_sigkill", scenario_two_servers_server_sigkill),
     ("idempotency_50", scenario_idempotency_50),
+    ("idempotency_server_crash", scenario_idempotency_server_crash),
     ("garbage_entry", scenario_garbage_entry),
     ("worker_sigterm", scenario_worker_sigterm),
     ("stale_worker", scenario_stale_worker),
+    ("worker_dies_after_finish", scenario_worker_dies_after_finish),
     ("cancel_race", scenario_cancel_race),
     ("slow_ws_reader", scenario_slow_ws_reader),
 ]

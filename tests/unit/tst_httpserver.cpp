@@ -14,8 +14,19 @@
 #include <QTest>
 #include <QWebSocket>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <vector>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace mmf;
 
@@ -468,6 +479,79 @@ private slots:
         client.send("data");
         QTRY_COMPARE_WITH_TIMEOUT(client.responses().size(), 2, kWaitMs);
         QCOMPARE(client.responses()[1].body, QByteArray("POST /e q= body=data x="));
+    }
+
+    void bodyOverTheLimitIsDrainedNotReset()
+    {
+        // A client that sends its whole body before it reads (no Expect: 100-continue) must still get the
+        // 413. The server refuses after the headers and drains the rest; a reset while the client still sends
+        // (it used to give up after 1 MiB, whatever the limit) fails the client's send, and the answer is
+        // lost.
+        HttpLimits limits;
+        limits.maxBodyBytes = 1024 * 1024;
+        start(limits);
+        const qsizetype bodySize = limits.maxBodyBytes + 900 * 1024; // under twice the limit
+        const QByteArray request =
+            "POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: " + QByteArray::number(bodySize) + "\r\n\r\n" +
+            QByteArray(bodySize, 'x');
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(m_port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+        // Plain non-blocking I/O, so that a reset shows as the error it is (Qt reports it like a close). The
+        // body goes in pieces, each once the server has taken the last, like a client slower than the server:
+        // a server that gives up draining resets the connection while the client still sends.
+        qsizetype sent = 0;
+        int error = 0;
+        const auto unacknowledged = [fd] {
+            int n = 0;
+            return ::ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
+        };
+        const auto pendingError = [fd] {
+            int e = 0;
+            socklen_t size = sizeof e;
+            return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &size) == 0 ? e : errno;
+        };
+        while (sent < request.size() && !error) {
+            QVERIFY(QTest::qWaitFor([&] { return (error = pendingError()) != 0 || unacknowledged() == 0; },
+                                    kWaitMs));
+            if (error)
+                break;
+            const ssize_t n =
+                ::send(fd, request.constData() + sent,
+                       size_t(std::min<qsizetype>(64 * 1024, request.size() - sent)), MSG_NOSIGNAL);
+            if (n > 0)
+                sent += n;
+            else if (errno != EAGAIN && errno != EWOULDBLOCK)
+                error = errno;
+        }
+        ::shutdown(fd, SHUT_WR);
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                char buffer[16384];
+                for (;;) {
+                    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+                    if (n > 0) {
+                        received.append(buffer, n);
+                        continue;
+                    }
+                    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                        return false;
+                    if (n < 0 && !error)
+                        error = errno;
+                    return true; // end of stream, or the reset
+                }
+            },
+            kWaitMs));
+        ::close(fd);
+        QVERIFY2(error == 0, std::strerror(error));
+        QVERIFY2(received.startsWith("HTTP/1.1 413"), received.left(200).constData());
+        QTRY_COMPARE_WITH_TIMEOUT(m_server->connectionCount(), 0, kWaitMs);
     }
 
     void closeStopsAccepting()

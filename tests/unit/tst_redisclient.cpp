@@ -8,6 +8,7 @@
 #include "redis/RedisReplyLimits.h"
 #include "redis/RedisScript.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QSignalSpy>
@@ -121,6 +122,36 @@ private slots:
         QCOMPARE(get.type, RedisReply::Type::String);
         QCOMPARE(get.text, value);
         QCOMPARE(call(client, {"STRLEN", key}).integer, qint64(13));
+    }
+
+    void writeOutNowSendsWithoutTheEventLoop()
+    {
+        // What a fault hook relies on: the command reaches Redis although the process ends before its next
+        // turn.
+        RedisClient client(m_redis.config());
+        QVERIFY(waitConnected(client));
+        QCOMPARE(call(client, {"DEL", "wo:key"}).type, RedisReply::Type::Integer);
+        const RedisConfig config = m_redis.config();
+        redisContext* other = redisConnect(config.host.toLatin1().constData(), config.port);
+        QVERIFY(other && !other->err);
+        const auto valueSeen = [other] {
+            auto* reply = static_cast<redisReply*>(redisCommand(other, "GET wo:key"));
+            const bool seen = reply && reply->type == REDIS_REPLY_STRING;
+            freeReplyObject(reply);
+            return seen;
+        };
+        if (!config.password.isEmpty())
+            freeReplyObject(redisCommand(other, "AUTH %s", config.password.toLatin1().constData()));
+        client.command({"SET", "wo:key", "v"});
+        QVERIFY(!valueSeen()); // queued in the client: no event-loop turn has written it
+        QVERIFY(client.writeOutNow());
+        // No event loop from here on: only the blocking connection's round trips, until a deadline.
+        QDeadlineTimer deadline(5000);
+        bool seen = false;
+        while (!seen && !deadline.hasExpired())
+            seen = valueSeen();
+        redisFree(other);
+        QVERIFY(seen);
     }
 
     void pipelinedIncrsAnsweredInOrder()

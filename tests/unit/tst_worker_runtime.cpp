@@ -43,7 +43,8 @@ const QByteArray kUser = "u1";
 // What the test model does is chosen by the request's `a`:
 //   1 throws, 2 returns a TaskError, 3 sleeps until cancelled, 5 sleeps delay_ms then adds,
 //   6 calls model "arith" and adds its answer, 7 calls model "fails" and passes its error on,
-//   anything else logs, reports progress and adds.
+//   8 runs until the test opens the gate, then adds (a task that is surely still running, however slow the
+//   machine), anything else logs, reports progress and adds.
 class TestModel final : public Model<models::ArithRequest, models::ArithResponse>
 {
 public:
@@ -51,6 +52,7 @@ public:
     std::atomic<int> maxRunning{0};
     std::atomic<int> returned{0};
     std::atomic<int> cancelledSeen{0};
+    std::atomic<bool> gateOpen{false};
 
     Outcome<models::ArithResponse> process(const models::ArithRequest& request, TaskContext& context) override
     {
@@ -85,6 +87,12 @@ public:
         case 5:
             if (!context.sleepFor(request.delay_ms()))
                 return TaskError{QStringLiteral("cancelled"), QStringLiteral("noticed the cancel")};
+            break;
+        case 8:
+            while (!gateOpen.load()) {
+                if (!context.sleepFor(5))
+                    return TaskError{QStringLiteral("cancelled"), QStringLiteral("noticed the cancel")};
+            }
             break;
         case 6:
         case 7: {
@@ -468,11 +476,14 @@ private slots:
     {
         WorkerRuntime& runtime = startRuntime(2);
         for (const QByteArray id : {"t1", "t2", "t3"})
-            QVERIFY(submit(id, 5, 1, token(m_key1), 500));
+            QVERIFY(submit(id, 8, 1, token(m_key1)));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 2, 10000);
+        // The two stay running until the gate opens (a task of fixed length could end before these reads on
+        // a loaded machine, and the third would be taken).
         QCOMPARE(pendingCount(), qint64(2)); // the third stays in the stream for another instance
         QCOMPARE(status("t3"), QByteArray("queued"));
         QCOMPARE(runtime.stats().inHand, 2);
+        m_model->gateOpen = true;
         for (const QByteArray id : {"t1", "t2", "t3"})
             QTRY_COMPARE_WITH_TIMEOUT(status(id), QByteArray("succeeded"), 10000);
         QCOMPARE(m_model->maxRunning.load(), 2);
@@ -566,10 +577,12 @@ private slots:
     void anOutcomeWaitsForRedisToComeBack()
     {
         WorkerRuntime& runtime = startRuntime(1, 300);
-        QVERIFY(submit("t1", 5, 1, token(m_key1), 300));
+        QVERIFY(submit("t1", 8, 1, token(m_key1)));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
         QVERIFY(m_server.kill(SIGSTOP));
-        // The model finishes while Redis hangs: the finish meets the deadline and waits.
+        // The model finishes while Redis hangs (only now: a task of fixed length could have ended before the
+        // stop on a loaded machine): the finish meets the deadline and waits.
+        m_model->gateOpen = true;
         QTRY_VERIFY_WITH_TIMEOUT(runtime.stats().writesBlocked, 10000);
         QCOMPARE(m_model->returned.load(), 1);
         QCOMPARE(runtime.stats().inHand, 1); // still in hand: nothing is dropped
