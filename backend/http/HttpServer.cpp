@@ -4,6 +4,8 @@
 #include "http/WebSocketGuard.h"
 
 #include <QElapsedTimer>
+#include <QHash>
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -21,8 +23,14 @@ namespace mmf {
 
 namespace {
 
+Q_LOGGING_CATEGORY(lcServer, "mmf.http.server")
+
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kListenBacklog = 1024;
+// After an accept error (EMFILE: out of descriptors), QTcpServer pauses accepting; it is resumed after this,
+// doubling up to the maximum while the error lasts.
+constexpr int kAcceptRetryMinMs = 50;
+constexpr int kAcceptRetryMaxMs = 1000;
 
 // Takes over accepting so that a connection over the limit is closed before any Qt object is made for it.
 class Listener final : public QTcpServer
@@ -73,6 +81,11 @@ struct HttpServer::Private final : HttpConnectionHost
         clock.start();
         listener = new Listener([this](qintptr fd) { accept(fd); }, q);
         listener->setListenBacklogSize(kListenBacklog);
+        QObject::connect(listener, &QTcpServer::acceptError, q,
+                         [this](QAbstractSocket::SocketError) { onAcceptError(); });
+        acceptRetry = new QTimer(q);
+        acceptRetry->setSingleShot(true);
+        QObject::connect(acceptRetry, &QTimer::timeout, q, [this] { listener->resumeAccepting(); });
         sweeper = new QTimer(q);
         sweeper->setInterval(sweepIntervalMs(l));
         QObject::connect(sweeper, &QTimer::timeout, q, [this] { sweep(); });
@@ -99,6 +112,7 @@ struct HttpServer::Private final : HttpConnectionHost
     qsizetype readBufferSize() const override { return kReadChunk; }
     QByteArray& writeBuffer() override { return writeScratch; }
     bool isWebSocketPath(const QByteArray& path) const override { return wsHandler && path == wsPath; }
+    bool canUpgrade() const override { return webSockets < m_limits.wsMaxConnections; }
 
     void dispatch(HttpRequest& request, const HttpResponder& responder) override
     {
@@ -116,8 +130,18 @@ struct HttpServer::Private final : HttpConnectionHost
             return;
         }
         // Before QWebSocketServer sees the socket, so that the guard reads each chunk ahead of QWebSocket.
-        auto* guard =
-            new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes), m_limits.wsPingIntervalMs);
+        auto* guard = new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes),
+                                         m_limits.wsPingIntervalMs, m_limits.wsMaxSendBufferBytes);
+        // The socket counts as a WebSocket, and for its address, until it is gone (with its QWebSocket).
+        const QHostAddress peer = socket->peerAddress();
+        ++webSockets;
+        ++perAddress[peer];
+        QObject::connect(socket, &QObject::destroyed, q, [this, peer] {
+            if (!q->d)
+                return; // the server is going away
+            --webSockets;
+            release(peer);
+        });
         PendingUpgrade pending{socket, guard, socket->peerAddress(), socket->peerPort(), std::move(request),
                                {}};
         pending.watch =
@@ -135,6 +159,10 @@ struct HttpServer::Private final : HttpConnectionHost
             connections.pop_back();
         }
         connection->hostIndex = -1;
+        if (connection->countedAddress) {
+            connection->countedAddress = false;
+            release(connection->peer());
+        }
         connection->deleteLater();
         if (connections.empty())
             sweeper->stop();
@@ -142,6 +170,7 @@ struct HttpServer::Private final : HttpConnectionHost
 
     void accept(qintptr fd)
     {
+        acceptRetryMs = 0;
         if (int(connections.size()) >= m_limits.maxConnections) {
             closeDescriptor(fd);
             return;
@@ -157,6 +186,35 @@ struct HttpServer::Private final : HttpConnectionHost
         connections.push_back(connection);
         if (!sweeper->isActive())
             sweeper->start();
+        int& fromPeer = perAddress[connection->peer()];
+        if (fromPeer >= m_limits.maxConnectionsPerAddress) {
+            // Answered rather than dropped, so a client behind a shared address learns why; the answer
+            // lingers a moment only (and counts towards max_connections meanwhile).
+            connection->refuse(429, "rate_limited",
+                               QByteArrayLiteral("too many connections from this address (at most ") +
+                                   QByteArray::number(m_limits.maxConnectionsPerAddress) + ")");
+            return;
+        }
+        ++fromPeer;
+        connection->countedAddress = true;
+    }
+
+    void release(const QHostAddress& peer)
+    {
+        auto it = perAddress.find(peer);
+        if (it != perAddress.end() && --it.value() <= 0)
+            perAddress.erase(it);
+    }
+
+    // Out of descriptors (or another accept failure): QTcpServer has paused accepting and nothing else would
+    // resume it. Pending connections wait in the backlog meanwhile.
+    void onAcceptError()
+    {
+        if (acceptRetryMs == 0)
+            qCWarning(lcServer).noquote()
+                << "cannot accept connections:" << listener->errorString() << "- retrying";
+        acceptRetryMs = std::clamp(acceptRetryMs * 2, kAcceptRetryMinMs, kAcceptRetryMaxMs);
+        acceptRetry->start(acceptRetryMs);
     }
 
     void sweep()
@@ -230,6 +288,10 @@ struct HttpServer::Private final : HttpConnectionHost
     Listener* listener = nullptr;
     QWebSocketServer* ws = nullptr;
     QTimer* sweeper = nullptr;
+    QTimer* acceptRetry = nullptr;
+    int acceptRetryMs = 0;               // 0: accepting normally
+    int webSockets = 0;                  // upgraded (or upgrading) sockets alive
+    QHash<QHostAddress, int> perAddress; // counted connections and WebSockets per peer address
     QElapsedTimer clock;
     std::vector<HttpConnection*> connections;
     std::vector<HttpConnection*> expired;
@@ -276,6 +338,7 @@ Result<quint16> HttpServer::listen(const QHostAddress& address, quint16 port)
 
 void HttpServer::close()
 {
+    d->acceptRetry->stop();
     d->listener->close();
     const std::vector<HttpConnection*> live = d->connections; // stopping may finish some of them
     for (HttpConnection* c : live)
