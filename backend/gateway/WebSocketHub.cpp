@@ -94,6 +94,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     auto* connection = new Connection;
     connection->socket = socket;
     connection->lastHeardMs = m_clock.nowMs();
+    connection->serial = m_nextSerial++;
     socket->setParent(this);
     m_connections.insert(connection);
     if (!m_sweepTimer->isActive())
@@ -211,21 +212,21 @@ void WebSocketHub::withValidClaims(Connection* connection, const QByteArray& top
         closeConnection(connection, 1008, QStringLiteral("token expired"));
         return;
     }
-    m_access.check(*connection->claims,
-                   [this, connection, topic, then = std::move(then)](Result<QString> held) {
-                       if (!alive(connection) || connection->closing)
-                           return;
-                       if (!held) {
-                           sendError(connection, QString::fromLatin1(errorCodeName(held.error().code)),
-                                     held.error().message, topic);
-                           return;
-                       }
-                       if (!held->isEmpty()) {
-                           closeConnection(connection, 1008, *held);
-                           return;
-                       }
-                       then();
-                   });
+    m_access.check(*connection->claims, [this, connection, serial = connection->serial, topic,
+                                         then = std::move(then)](Result<QString> held) {
+        if (!alive(connection, serial) || connection->closing)
+            return;
+        if (!held) {
+            sendError(connection, QString::fromLatin1(errorCodeName(held.error().code)), held.error().message,
+                      topic);
+            return;
+        }
+        if (!held->isEmpty()) {
+            closeConnection(connection, 1008, *held);
+            return;
+        }
+        then();
+    });
 }
 
 void WebSocketHub::sweep()
@@ -255,14 +256,15 @@ void WebSocketHub::sweep()
         }
         if (recheck && !connection->checking) {
             connection->checking = true;
-            m_access.check(*connection->claims, [this, connection](Result<QString> held) {
-                if (!alive(connection))
-                    return;
-                connection->checking = false;
-                // A Redis failure keeps the socket: it is checked again at the next round.
-                if (held && !held->isEmpty())
-                    closeConnection(connection, 1008, *held);
-            });
+            m_access.check(*connection->claims,
+                           [this, connection, serial = connection->serial](Result<QString> held) {
+                               if (!alive(connection, serial))
+                                   return;
+                               connection->checking = false;
+                               // A Redis failure keeps the socket: it is checked again at the next round.
+                               if (held && !held->isEmpty())
+                                   closeConnection(connection, 1008, *held);
+                           });
         }
     }
 }

@@ -80,6 +80,7 @@ private:
         qint64 lastHeardMs = 0; // the last message from the client
         bool closing = false;
         bool checking = false; // an access check is under way
+        quint64 serial = 0;    // tells a connection from a later one at the same address
     };
 
     void onMessage(Connection* connection, const QString& text);
@@ -101,6 +102,10 @@ private:
     void closeConnection(Connection* connection, int code, const QString& reason);
     void drop(Connection* connection);
     bool alive(Connection* connection) const { return m_connections.contains(connection); }
+    bool alive(Connection* connection, quint64 serial) const
+    {
+        return alive(connection) && connection->serial == serial;
+    }
 
     const AuthGuard& m_auth;
     TaskService& m_tasks;
@@ -109,6 +114,7 @@ private:
     WebSocketAccess m_access;
     WebSocketHubLimits m_limits;
     QTimer* m_sweepTimer = nullptr;
+    quint64 m_nextSerial = 1;
     qint64 m_lastRecheckMs = 0;
     QSet<Connection*> m_connections;
     QHash<QByteArray, int> m_perUser; // authenticated sockets per user id
