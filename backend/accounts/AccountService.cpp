@@ -90,7 +90,33 @@ void AccountService::registerUser(const QByteArray& login, const QByteArray& pas
 void AccountService::createAdmin(const QByteArray& login, const QByteArray& password,
                                  std::function<void(Result<QByteArray>)> done)
 {
-    createUser(login, password, "default", AccountPolicy::allMethods(), std::move(done));
+    createUser(login, password, "default", AccountPolicy::allMethods(),
+               [this, done = std::move(done)](Result<QByteArray> userId) {
+                   if (!userId)
+                       return done(userId);
+                   m_store.makeSuperuser(*userId, [userId, done](Result<void> made) {
+                       if (!made)
+                           return done(made.error());
+                       done(userId);
+                   });
+               });
+}
+
+void AccountService::promoteToSuperuser(const QByteArray& login, std::function<void(Result<QByteArray>)> done)
+{
+    m_store.findByLogin(
+        login, [this, login, done = std::move(done)](Result<std::optional<AccountStore::Account>> found) {
+            if (!found)
+                return done(found.error());
+            if (!*found)
+                return done(Error::notFound(QStringLiteral("no user %1").arg(QString::fromUtf8(login))));
+            const QByteArray userId = (*found)->userId;
+            m_store.makeSuperuser(userId, [userId, done](Result<void> made) {
+                if (!made)
+                    return done(made.error());
+                done(userId);
+            });
+        });
 }
 
 void AccountService::createUser(const QByteArray& login, const QByteArray& password,
@@ -179,6 +205,7 @@ QByteArray AccountService::accessToken(const AccountStore::Member& member, qint6
     claims.set_project_id(member.project.toStdString());
     for (const QByteArray& method : member.methods)
         claims.add_methods(method.toStdString());
+    claims.set_superuser(member.superuser);
     claims.set_iat(nowSecs);
     claims.set_exp(nowSecs + m_settings.accessTtlSecs);
     return issueToken(m_signingKey, claims);
@@ -197,6 +224,7 @@ QByteArray AccountService::pairJson(const AccountStore::Member& member, const QB
         {QStringLiteral("expires_at"), isoTime((now + m_settings.accessTtlSecs) * 1000)},
         {QStringLiteral("refresh_expires_at"), isoTime((now + m_settings.refreshTtlSecs) * 1000)},
         {QStringLiteral("user_id"), QString::fromLatin1(member.userId)},
+        {QStringLiteral("superuser"), member.superuser},
         {QStringLiteral("project"), QString::fromLatin1(member.project)},
         {QStringLiteral("methods"), methods},
     };

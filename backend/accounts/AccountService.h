@@ -44,9 +44,13 @@ public:
     // Sign-out: the session of that refresh token ends (its access tokens live out their short life).
     // Unknown or already-ended sessions are not an error.
     void logout(const QByteArray& refreshToken, std::function<void(Result<void>)> done);
-    // The operator's first admin: a member of the default project with every method.
+    // The operator's first admin: a superuser (admin in every project), member of the default project with
+    // every method.
     void createAdmin(const QByteArray& login, const QByteArray& password,
                      std::function<void(Result<QByteArray>)> done);
+    // `mmf-server admin promote`: an existing user becomes a superuser (for admins made before superusers
+    // existed). The user id, or not_found.
+    void promoteToSuperuser(const QByteArray& login, std::function<void(Result<QByteArray>)> done);
 
     AccountStore& store() { return m_store; }
     const AccountSettings& settings() const { return m_settings; }

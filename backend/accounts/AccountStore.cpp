@@ -85,6 +85,11 @@ QByteArray AccountStore::projectsKey()
     return QByteArrayLiteral("mmf:projects");
 }
 
+QByteArray AccountStore::superusersKey()
+{
+    return QByteArrayLiteral("mmf:superusers");
+}
+
 QList<QByteArray> AccountStore::splitMethods(QByteArrayView csv)
 {
     QList<QByteArray> out;
@@ -139,14 +144,21 @@ void AccountStore::membership(const QByteArray& userId, const QByteArray& projec
 {
     auto lookup = [this, userId](const QByteArray& chosen,
                                  std::function<void(Result<std::optional<Member>>)> done) {
-        m_redis.command({"HGET", membersKey(chosen), userId}, [userId, chosen, done = std::move(done)](
-                                                                  const RedisReply& reply) {
-            if (reply.isError())
-                return done(redisError(reply));
-            if (reply.isNil())
-                return done(std::optional<Member>());
-            done(std::optional<Member>(Member{userId, {}, chosen, splitMethods(reply.view())}));
-        });
+        m_redis.command({"HGET", membersKey(chosen), userId},
+                        [this, userId, chosen, done = std::move(done)](const RedisReply& reply) {
+                            if (reply.isError())
+                                return done(redisError(reply));
+                            if (reply.isNil())
+                                return done(std::optional<Member>());
+                            Member member{userId, {}, chosen, splitMethods(reply.view())};
+                            m_redis.command({"SISMEMBER", superusersKey(), userId},
+                                            [member, done = std::move(done)](const RedisReply& flag) mutable {
+                                                if (flag.isError())
+                                                    return done(redisError(flag));
+                                                member.superuser = flag.integer() == 1;
+                                                done(std::optional<Member>(member));
+                                            });
+                        });
     };
     if (!project.isEmpty())
         return lookup(project, std::move(done));
@@ -158,6 +170,15 @@ void AccountStore::membership(const QByteArray& userId, const QByteArray& projec
                             return done(std::optional<Member>());
                         lookup(reply.at(0).toByteArray(), std::move(done));
                     });
+}
+
+void AccountStore::makeSuperuser(const QByteArray& userId, std::function<void(Result<void>)> done)
+{
+    m_redis.command({"SADD", superusersKey(), userId}, [done = std::move(done)](const RedisReply& reply) {
+        if (reply.isError())
+            return done(redisError(reply));
+        done(Result<void>());
+    });
 }
 
 void AccountStore::membershipsOf(const QByteArray& userId, std::function<void(Result<QList<Member>>)> done)

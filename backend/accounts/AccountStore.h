@@ -17,7 +17,7 @@ class RedisClient;
 // Users, projects and memberships in Redis (global keys, written by servers only):
 //   mmf:login:<lower-case login> → user id        mmf:account:<user id> hash: login, password, created_at
 //   mmf:members:<project> hash: user id → "m1,m2" mmf:userprojects:<user id> zset: project by join time
-//   mmf:projects set of project names
+//   mmf:projects set of project names             mmf:superusers set of user ids (server-wide admins)
 // Every call is asynchronous; Redis failures come back as unavailable.
 class AccountStore
 {
@@ -34,6 +34,7 @@ public:
         QByteArray login;
         QByteArray project;
         QList<QByteArray> methods;
+        bool superuser = false; // admin in every project (mmf-server admin create)
     };
 
     AccountStore(RedisClient& redis, const Clock& clock);
@@ -43,7 +44,10 @@ public:
                 const QList<QByteArray>& methods, std::function<void(Result<QByteArray>)> done);
     // std::nullopt for an unknown login.
     void findByLogin(const QByteArray& login, std::function<void(Result<std::optional<Account>>)> done);
-    // The user's membership of `project` (empty: the first project they joined); nullopt when none.
+    // Makes an existing user a superuser.
+    void makeSuperuser(const QByteArray& userId, std::function<void(Result<void>)> done);
+    // The user's membership of `project` (empty: the first project they joined), with whether the user is a
+    // superuser; nullopt when none.
     void membership(const QByteArray& userId, const QByteArray& project,
                     std::function<void(Result<std::optional<Member>>)> done);
     // Every project the user belongs to, in joining order, with their methods.
@@ -65,6 +69,7 @@ public:
     static QByteArray membersKey(QByteArrayView project);
     static QByteArray userProjectsKey(QByteArrayView userId);
     static QByteArray projectsKey();
+    static QByteArray superusersKey();
     static QList<QByteArray> splitMethods(QByteArrayView csv);
 
 private:

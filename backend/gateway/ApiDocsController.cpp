@@ -25,11 +25,11 @@ constexpr Asset kAssets[] = {
 
 } // namespace
 
-void ApiDocsController::registerRoutes(Router& router)
+void ApiDocsController::registerRoutes(ApiRoutes& routes)
 {
     using namespace std::placeholders;
-    router.add("GET", "/docs", std::bind(&ApiDocsController::page, this, _1, _2, _3));
-    router.add("GET", "/docs/{file}", std::bind(&ApiDocsController::asset, this, _1, _2, _3));
+    routes.addOpen("GET", "/docs", std::bind(&ApiDocsController::page, this, _1, _2, _3));
+    routes.addOpen("GET", "/docs/{file}", std::bind(&ApiDocsController::asset, this, _1, _2, _3));
 }
 
 void ApiDocsController::page(HttpRequest&, const HttpResponder& responder, const RouteParams&)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/Router.h"
+#include "gateway/ApiRoutes.h"
 
 namespace mmf {
 
@@ -10,7 +10,7 @@ namespace mmf {
 class ApiDocsController
 {
 public:
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
     void page(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);

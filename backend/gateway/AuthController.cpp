@@ -60,13 +60,14 @@ AuthController::AuthController(AccountService& accounts)
     : m_accounts(accounts)
 {}
 
-void AuthController::registerRoutes(Router& router)
+void AuthController::registerRoutes(ApiRoutes& routes)
 {
     using namespace std::placeholders;
-    router.add("POST", "/api/v1/auth/register", std::bind(&AuthController::registerUser, this, _1, _2, _3));
-    router.add("POST", "/api/v1/auth/login", std::bind(&AuthController::login, this, _1, _2, _3));
-    router.add("POST", "/api/v1/auth/refresh", std::bind(&AuthController::refresh, this, _1, _2, _3));
-    router.add("POST", "/api/v1/auth/logout", std::bind(&AuthController::logout, this, _1, _2, _3));
+    routes.addOpen("POST", "/api/v1/auth/register",
+                   std::bind(&AuthController::registerUser, this, _1, _2, _3));
+    routes.addOpen("POST", "/api/v1/auth/login", std::bind(&AuthController::login, this, _1, _2, _3));
+    routes.addOpen("POST", "/api/v1/auth/refresh", std::bind(&AuthController::refresh, this, _1, _2, _3));
+    routes.addOpen("POST", "/api/v1/auth/logout", std::bind(&AuthController::logout, this, _1, _2, _3));
 }
 
 void AuthController::registerUser(HttpRequest& request, const HttpResponder& responder, const RouteParams&)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/Router.h"
+#include "gateway/ApiRoutes.h"
 
 namespace mmf {
 
@@ -13,7 +13,7 @@ class AuthController
 {
 public:
     explicit AuthController(AccountService& accounts);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
     void registerUser(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);

@@ -43,14 +43,4 @@ Result<v1::TokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayV
     return claims;
 }
 
-bool isTaskToken(const v1::TokenClaims& claims)
-{
-    return !claims.model().empty();
-}
-
-bool isAdmin(const v1::TokenClaims& claims)
-{
-    return !isTaskToken(claims) && hasMethod(claims, "admin");
-}
-
 } // namespace mmf

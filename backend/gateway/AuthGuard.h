@@ -26,8 +26,5 @@ private:
     const TokenVerifier& m_verifier;
 };
 
-// True for a task token (minted by the gateway for model code); those are score-only in their project.
-bool isTaskToken(const v1::TokenClaims& claims);
-bool isAdmin(const v1::TokenClaims& claims);
 
 } // namespace mmf

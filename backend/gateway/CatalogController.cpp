@@ -2,7 +2,6 @@
 
 #include "broker/BrokerKeys.h"
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelPatch.h"
@@ -36,27 +35,19 @@ CatalogController::CatalogController(GatewayContext& context, const RegistryCont
     , m_registry(registry)
 {}
 
-void CatalogController::registerRoutes(Router& router)
+void CatalogController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("PATCH", "/api/v1/models/{name}", std::bind(&CatalogController::patchModel, this, _1, _2, _3));
-    router.add("GET", "/api/v1/models/{name}/instances",
-               std::bind(&CatalogController::listInstances, this, _1, _2, _3));
+    routes.add("PATCH", "/api/v1/models/{name}", RouteAccess::method("admin").onModel(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { patchModel(request, responder, caller); });
+    routes.add("GET", "/api/v1/models/{name}/instances", RouteAccess::method("read").onModel(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { listInstances(responder, caller); });
 }
 
-void CatalogController::patchModel(HttpRequest& request, const HttpResponder& responder,
-                                   const RouteParams& params)
+void CatalogController::patchModel(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, noModel(name));
-        return;
-    }
+    const QByteArray name = caller.model->name;
     Result<ModelPatch> patch = ModelPatch::parse(request.body);
     if (!patch) {
         ApiError::send(responder, patch.error());
@@ -92,80 +83,52 @@ void CatalogController::patchModel(HttpRequest& request, const HttpResponder& re
     });
 }
 
-void CatalogController::listInstances(HttpRequest& request, const HttpResponder& responder,
-                                      const RouteParams& params)
+void CatalogController::listInstances(const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, noModel(name));
-        return;
-    }
-    m_context.catalog.lookup(name, [this, responder, name, claims = *claims](Result<ModelInfoPtr> found) {
-        if (!found) {
-            ApiError::send(responder, found.error());
-            return;
-        }
-        if (!*found) {
-            ApiError::send(responder, noModel(name));
-            return;
-        }
-        if (!isAdmin(claims) && (*found)->project != QByteArrayView(claims.project_id())) {
+    const QByteArray name = caller.model->name;
+    m_context.redis.command({"HGETALL", BrokerKeys::instances(name)}, [responder](const RedisReply& reply) {
+        if (reply.isError()) {
             ApiError::send(
                 responder,
-                Error::permissionDenied(
-                    QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
+                Error::unavailable(QStringLiteral("the registry is unavailable: %1").arg(reply.toString())));
             return;
         }
-        m_context.redis.command({"HGETALL", BrokerKeys::instances(name)}, [responder](
-                                                                              const RedisReply& reply) {
-            if (reply.isError()) {
-                ApiError::send(responder,
-                               Error::unavailable(
-                                   QStringLiteral("the registry is unavailable: %1").arg(reply.toString())));
-                return;
-            }
-            QList<QJsonObject> rows;
-            for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
-                const QJsonObject stored = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
-                const qint64 lastPing = qint64(stored.value(QStringLiteral("last_ping_at")).toDouble());
-                const QString current = stored.value(QStringLiteral("current_task_id")).toString();
-                const QString problem = stored.value(QStringLiteral("problem")).toString();
-                rows.append(QJsonObject{
-                    {QStringLiteral("instance_id"), reply.at(i).toString()},
-                    {QStringLiteral("name"), stored.value(QStringLiteral("name"))},
-                    {QStringLiteral("host"), stored.value(QStringLiteral("host"))},
-                    {QStringLiteral("port"), stored.value(QStringLiteral("port"))},
-                    {QStringLiteral("concurrency"), stored.value(QStringLiteral("concurrency"))},
-                    {QStringLiteral("started_at"), orNull(stored.value(QStringLiteral("started_at")))},
-                    {QStringLiteral("last_ping_at"),
-                     lastPing > 0 ? QJsonValue(TaskJson::isoTime(lastPing)) : QJsonValue(QJsonValue::Null)},
-                    {QStringLiteral("ping_rtt_ms"), orNull(stored.value(QStringLiteral("ping_rtt_ms")))},
-                    {QStringLiteral("tasks_succeeded"),
-                     stored.value(QStringLiteral("tasks_succeeded")).toDouble()},
-                    {QStringLiteral("tasks_failed"), stored.value(QStringLiteral("tasks_failed")).toDouble()},
-                    {QStringLiteral("current_task_id"),
-                     current.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(current)},
-                    // "degraded" with a "problem" when the instance reports one (e.g. its model process
-                    // keeps exiting).
-                    {QStringLiteral("status"),
-                     stored.value(QStringLiteral("status")).toString(QStringLiteral("ok"))},
-                    {QStringLiteral("problem"),
-                     problem.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(problem)}});
-            }
-            std::sort(rows.begin(), rows.end(), [](const QJsonObject& a, const QJsonObject& b) {
-                return a.value(QStringLiteral("started_at")).toString() <
-                       b.value(QStringLiteral("started_at")).toString();
-            });
-            QJsonArray out;
-            for (const QJsonObject& row : std::as_const(rows))
-                out.append(row);
-            responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("instances"), out}}));
+        QList<QJsonObject> rows;
+        for (qsizetype i = 0; i + 1 < reply.size(); i += 2) {
+            const QJsonObject stored = QJsonDocument::fromJson(reply.at(i + 1).toByteArray()).object();
+            const qint64 lastPing = qint64(stored.value(QStringLiteral("last_ping_at")).toDouble());
+            const QString current = stored.value(QStringLiteral("current_task_id")).toString();
+            const QString problem = stored.value(QStringLiteral("problem")).toString();
+            rows.append(QJsonObject{
+                {QStringLiteral("instance_id"), reply.at(i).toString()},
+                {QStringLiteral("name"), stored.value(QStringLiteral("name"))},
+                {QStringLiteral("host"), stored.value(QStringLiteral("host"))},
+                {QStringLiteral("port"), stored.value(QStringLiteral("port"))},
+                {QStringLiteral("concurrency"), stored.value(QStringLiteral("concurrency"))},
+                {QStringLiteral("started_at"), orNull(stored.value(QStringLiteral("started_at")))},
+                {QStringLiteral("last_ping_at"),
+                 lastPing > 0 ? QJsonValue(TaskJson::isoTime(lastPing)) : QJsonValue(QJsonValue::Null)},
+                {QStringLiteral("ping_rtt_ms"), orNull(stored.value(QStringLiteral("ping_rtt_ms")))},
+                {QStringLiteral("tasks_succeeded"),
+                 stored.value(QStringLiteral("tasks_succeeded")).toDouble()},
+                {QStringLiteral("tasks_failed"), stored.value(QStringLiteral("tasks_failed")).toDouble()},
+                {QStringLiteral("current_task_id"),
+                 current.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(current)},
+                // "degraded" with a "problem" when the instance reports one (e.g. its model process
+                // keeps exiting).
+                {QStringLiteral("status"),
+                 stored.value(QStringLiteral("status")).toString(QStringLiteral("ok"))},
+                {QStringLiteral("problem"),
+                 problem.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(problem)}});
+        }
+        std::sort(rows.begin(), rows.end(), [](const QJsonObject& a, const QJsonObject& b) {
+            return a.value(QStringLiteral("started_at")).toString() <
+                   b.value(QStringLiteral("started_at")).toString();
         });
+        QJsonArray out;
+        for (const QJsonObject& row : std::as_const(rows))
+            out.append(row);
+        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("instances"), out}}));
     });
 }
 

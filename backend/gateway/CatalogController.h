@@ -1,7 +1,7 @@
 #pragma once
 
+#include "gateway/ApiRoutes.h"
 #include "gateway/GatewayContext.h"
-#include "http/Router.h"
 
 namespace mmf {
 
@@ -10,16 +10,16 @@ class RegistryController;
 // The catalogue's admin and detail routes: PATCH /api/v1/models/{name} (admin: metadata and retry policy, a
 // partial update, 200 with the model as GET shows it, 400 naming the bad field) and
 // GET /api/v1/models/{name}/instances (read: the live instances with their ping figures). Both answer 404 for
-// an unknown model and 403 for another project's model (unless admin).
+// an unknown model and 403 for another project's model (the AccessResolver decides).
 class CatalogController
 {
 public:
     CatalogController(GatewayContext& context, const RegistryController& registry);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
-    void patchModel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void listInstances(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void patchModel(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void listInstances(const HttpResponder& responder, const Caller& caller);
 
     GatewayContext& m_context;
     const RegistryController& m_registry;

@@ -5,7 +5,6 @@
 #include "broker/StreamEntry.h"
 #include "broker/TaskIdGenerator.h"
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/GatewaySettings.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
@@ -56,56 +55,23 @@ DeadLetterController::DeadLetterController(GatewayContext& context)
     , m_minter(context.signingKey, context.clock, context.settings.retentionSecs)
 {}
 
-void DeadLetterController::registerRoutes(Router& router)
+void DeadLetterController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("GET", "/api/v1/models/{name}/dead-letters",
-               std::bind(&DeadLetterController::list, this, _1, _2, _3));
-    router.add("POST", "/api/v1/models/{name}/dead-letters:replay",
-               std::bind(&DeadLetterController::replay, this, _1, _2, _3));
-    router.add("DELETE", "/api/v1/models/{name}/dead-letters/{task_id}",
-               std::bind(&DeadLetterController::discard, this, _1, _2, _3));
+    const RouteAccess access = RouteAccess::method("admin").onModel();
+    routes.add("GET", "/api/v1/models/{name}/dead-letters", access,
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { list(request, responder, caller.model->name); });
+    routes.add("POST", "/api/v1/models/{name}/dead-letters:replay", access,
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { replay(request, responder, *caller.model); });
+    routes.add(
+        "DELETE", "/api/v1/models/{name}/dead-letters/{task_id}", access,
+        [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+               const Caller& caller) { discard(responder, caller.model->name, params.value("task_id")); });
 }
 
-void DeadLetterController::withModel(HttpRequest& request, const HttpResponder& responder,
-                                     const RouteParams& params,
-                                     std::function<void(const QByteArray& model)> next)
+void DeadLetterController::list(HttpRequest& request, const HttpResponder& responder, const QByteArray& model)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    const QByteArray name = params.value("name");
-    auto noModel = [name] {
-        return Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name)));
-    };
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder, noModel());
-        return;
-    }
-    m_context.catalog.lookup(name,
-                             [responder, name, noModel, next = std::move(next)](Result<ModelInfoPtr> found) {
-                                 if (!found) {
-                                     ApiError::send(responder, found.error());
-                                     return;
-                                 }
-                                 if (!*found) {
-                                     ApiError::send(responder, noModel());
-                                     return;
-                                 }
-                                 next(name);
-                             });
-}
-
-void DeadLetterController::list(HttpRequest& request, const HttpResponder& responder,
-                                const RouteParams& params)
-{
-    // Who asks comes before what is asked: a non-admin learns nothing from the validation of its request.
-    if (Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin"); !claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     bool found = false;
     int limit = kDefaultLimit;
     const QByteArray limitText = request.queryParam("limit", &found);
@@ -130,7 +96,7 @@ void DeadLetterController::list(HttpRequest& request, const HttpResponder& respo
         }
         end = "(" + QByteArray::number(time.toMSecsSinceEpoch()) + "-0";
     }
-    withModel(request, responder, params, [this, responder, end, limit](const QByteArray& model) {
+    {
         m_context.redis.command(
             {"XREVRANGE", BrokerKeys::dead(model), end, "-", "COUNT", QByteArray::number(limit)},
             [this, responder, limit](const RedisReply& reply) {
@@ -184,17 +150,12 @@ void DeadLetterController::list(HttpRequest& request, const HttpResponder& respo
                                             });
                 }
             });
-    });
+    }
 }
 
 void DeadLetterController::replay(HttpRequest& request, const HttpResponder& responder,
-                                  const RouteParams& params)
+                                  const ModelInfo& model)
 {
-    // Who asks comes before what is asked: a non-admin learns nothing from the validation of its request.
-    if (Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin"); !claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     Result<QJsonObject> body = JsonBody::parseObject(request.body);
     if (!body) {
         ApiError::send(responder, body.error());
@@ -232,14 +193,17 @@ void DeadLetterController::replay(HttpRequest& request, const HttpResponder& res
                                                          QStringLiteral("task_ids")));
         return;
     }
-    withModel(request, responder, params, [this, responder, all, taskIds](const QByteArray& model) {
-        if (!all) {
-            replayTasks(model, taskIds, responder);
-            return;
-        }
+    ModelInfoPtr shared = m_context.catalog.find(model.name);
+    if (!shared)
+        shared = std::make_shared<const ModelInfo>(model);
+    if (!all) {
+        replayTasks(shared, taskIds, responder);
+        return;
+    }
+    {
         m_context.redis.command(
-            {"XRANGE", BrokerKeys::dead(model), "-", "+", "COUNT", QByteArray::number(kMaxReplay)},
-            [this, responder, model](const RedisReply& reply) {
+            {"XRANGE", BrokerKeys::dead(model.name), "-", "+", "COUNT", QByteArray::number(kMaxReplay)},
+            [this, responder, model = shared](const RedisReply& reply) {
                 if (reply.isError()) {
                     ApiError::send(responder, unavailable(reply));
                     return;
@@ -252,16 +216,23 @@ void DeadLetterController::replay(HttpRequest& request, const HttpResponder& res
                 }
                 replayTasks(model, listed, responder);
             });
-    });
+    }
 }
 
-void DeadLetterController::replayTasks(const QByteArray& model, const QList<QByteArray>& taskIds,
+void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QList<QByteArray>& taskIds,
                                        const HttpResponder& responder)
 {
+    enum Outcome
+    {
+        Pending,
+        Replayed,
+        NotFound,
+        Refused
+    };
     struct State
     {
         QList<QByteArray> ids;
-        std::vector<int> outcome; // 0 pending, 1 replayed, 2 not found
+        std::vector<Outcome> outcome;
         int remaining = 0;
         bool failed = false;
     };
@@ -273,9 +244,9 @@ void DeadLetterController::replayTasks(const QByteArray& model, const QList<QByt
             state->ids.append(id);
         }
     }
-    state->outcome.assign(size_t(state->ids.size()), 0);
+    state->outcome.assign(size_t(state->ids.size()), Pending);
     state->remaining = int(state->ids.size());
-    auto finishOne = [state, responder](int index, int outcome, const RedisReply* error) {
+    auto finishOne = [state, responder](int index, Outcome outcome, const RedisReply* error) {
         if (state->failed)
             return;
         if (error) {
@@ -286,70 +257,100 @@ void DeadLetterController::replayTasks(const QByteArray& model, const QList<QByt
         state->outcome[size_t(index)] = outcome;
         if (--state->remaining > 0)
             return;
-        QJsonArray replayed;
-        QJsonArray notFound;
+        QJsonArray lists[3];
         for (qsizetype i = 0; i < state->ids.size(); ++i)
-            (state->outcome[size_t(i)] == 1 ? replayed : notFound)
-                .append(QString::fromLatin1(state->ids.at(i)));
-        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("replayed"), replayed},
-                                                              {QStringLiteral("not_found"), notFound}}));
+            lists[state->outcome[size_t(i)] - 1].append(QString::fromLatin1(state->ids.at(i)));
+        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("replayed"), lists[0]},
+                                                              {QStringLiteral("not_found"), lists[1]},
+                                                              {QStringLiteral("refused"), lists[2]}}));
     };
     if (state->ids.isEmpty()) {
         responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("replayed"), QJsonArray()},
-                                                              {QStringLiteral("not_found"), QJsonArray()}}));
+                                                              {QStringLiteral("not_found"), QJsonArray()},
+                                                              {QStringLiteral("refused"), QJsonArray()}}));
         return;
     }
+    const QByteArray model = modelInfo->name;
     for (qsizetype i = 0; i < state->ids.size(); ++i) {
         const QByteArray id = state->ids.at(i);
         const int index = int(i);
         m_context.redis.command(
-            {"HMGET", BrokerKeys::task(model, id), "st", "u", "p", "env"},
-            [this, model, id, index, finishOne](const RedisReply& reply) {
-                const GatewaySettings& settings = m_context.settings;
+            {"HMGET", BrokerKeys::task(model, id), "st", "u", "env"},
+            [this, modelInfo, model, id, index, finishOne](const RedisReply& reply) {
                 if (reply.isError()) {
-                    finishOne(index, 0, &reply);
+                    finishOne(index, Pending, &reply);
                     return;
                 }
-                const auto replay = [&](const QByteArray& envelope) {
-                    m_context.redis.command(
-                        settings.brokerCalls(model).replay(id, envelope, m_context.clock.nowMs()).argv(),
-                        [index, finishOne](const RedisReply& r) {
-                            if (r.isError())
-                                finishOne(index, 0, &r);
-                            else
-                                finishOne(index, r.view() == "ok" ? 1 : 2, nullptr);
-                        });
+                const auto replay = [this, model, id, index, finishOne](const QByteArray& envelope) {
+                    m_context.redis.command(m_context.settings.brokerCalls(model)
+                                                .replay(id, envelope, m_context.clock.nowMs())
+                                                .argv(),
+                                            [index, finishOne](const RedisReply& r) {
+                                                if (r.isError())
+                                                    finishOne(index, Pending, &r);
+                                                else
+                                                    finishOne(index, r.view() == "ok" ? Replayed : NotFound,
+                                                              nullptr);
+                                            });
                 };
-                v1::TaskEnvelope envelope;
-                const QByteArray stored = reply.at(3).toByteArray();
+                auto envelope = std::make_shared<v1::TaskEnvelope>();
+                const QByteArray stored = reply.at(2).toByteArray();
                 if (reply.at(0).view() != "dead_lettered" || stored.isEmpty() ||
-                    !envelope.ParseFromArray(stored.constData(), int(stored.size()))) {
+                    !envelope->ParseFromArray(stored.constData(), int(stored.size()))) {
                     // Not replayable here; the function still tidies a stale dead-list entry.
                     replay(QByteArray(""));
                     return;
                 }
-                v1::TokenClaims owner;
-                owner.set_user_id(reply.at(1).toByteArray().toStdString());
-                owner.set_project_id(reply.at(2).toByteArray().toStdString());
-                const QByteArray token = m_minter.tokenFor(owner, model);
-                envelope.set_task_token(token.constData(), size_t(token.size()));
-                QByteArray fresh(qsizetype(envelope.ByteSizeLong()), Qt::Uninitialized);
-                envelope.SerializeToArray(fresh.data(), int(fresh.size()));
-                // An id of the old form finds its model through an index that expires with the task's first
-                // retention; a replay lives one more.
-                if (TaskIdGenerator::modelOf(id).isEmpty())
-                    m_context.redis.command({"SET", BrokerKeys::taskIndex(id), model, "EX",
-                                             QByteArray::number(settings.retentionSecs)});
-                replay(fresh);
+                // The owner named in the model-written hash must be backed by the server's own record: the
+                // user's task list (written by servers only) holds the id. An id of the old form names no
+                // model, so its server-written index must already point here.
+                const QByteArray user = reply.at(1).toByteArray();
+                const bool legacyId = TaskIdGenerator::modelOf(id).isEmpty();
+                if (user.isEmpty() || (!legacyId && TaskIdGenerator::modelOf(id) != model)) {
+                    finishOne(index, Refused, nullptr);
+                    return;
+                }
+                auto grant = [this, modelInfo, model, id, user, legacyId, envelope, replay] {
+                    v1::TokenClaims owner;
+                    owner.set_user_id(user.toStdString());
+                    owner.set_project_id(modelInfo->project.toStdString());
+                    const QByteArray token = m_minter.tokenFor(owner, model);
+                    envelope->set_task_token(token.constData(), size_t(token.size()));
+                    QByteArray fresh(qsizetype(envelope->ByteSizeLong()), Qt::Uninitialized);
+                    envelope->SerializeToArray(fresh.data(), int(fresh.size()));
+                    // An old-form id finds its model through an index that expires with the task's first
+                    // retention; a replay lives one more.
+                    if (legacyId)
+                        m_context.redis.command({"EXPIRE", BrokerKeys::taskIndex(id),
+                                                 QByteArray::number(m_context.settings.retentionSecs)});
+                    replay(fresh);
+                };
+                m_context.redis.command(
+                    {"ZSCORE", BrokerKeys::userTasks(user), id},
+                    [this, model, id, legacyId, index, finishOne, grant](const RedisReply& listed) {
+                        if (listed.isError())
+                            return finishOne(index, Pending, &listed);
+                        if (listed.isNil())
+                            return finishOne(index, Refused, nullptr);
+                        if (!legacyId)
+                            return grant();
+                        m_context.redis.command({"GET", BrokerKeys::taskIndex(id)},
+                                                [model, index, finishOne, grant](const RedisReply& indexed) {
+                                                    if (indexed.isError())
+                                                        return finishOne(index, Pending, &indexed);
+                                                    if (indexed.toByteArray() != model)
+                                                        return finishOne(index, Refused, nullptr);
+                                                    grant();
+                                                });
+                    });
             });
     }
 }
 
-void DeadLetterController::discard(HttpRequest& request, const HttpResponder& responder,
-                                   const RouteParams& params)
+void DeadLetterController::discard(const HttpResponder& responder, const QByteArray& model,
+                                   const QByteArray& taskId)
 {
-    const QByteArray taskId = params.value("task_id");
-    withModel(request, responder, params, [this, responder, taskId](const QByteArray& model) {
+    {
         if (!plausibleTaskId(taskId)) {
             ApiError::send(responder, Error::notFound(QStringLiteral("no dead letter for that task")));
             return;
@@ -370,7 +371,7 @@ void DeadLetterController::discard(HttpRequest& request, const HttpResponder& re
                 }
                 responder.send(204, {}, {});
             });
-    });
+    }
 }
 
 } // namespace mmf

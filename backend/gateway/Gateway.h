@@ -1,7 +1,9 @@
 #pragma once
 
 #include "core/Result.h"
+#include "gateway/AccessResolver.h"
 #include "gateway/ApiDocsController.h"
+#include "gateway/ApiRoutes.h"
 #include "gateway/CatalogController.h"
 #include "gateway/DeadLetterController.h"
 #include "gateway/GatewayContext.h"
@@ -31,7 +33,7 @@ public:
 
     Result<quint16> listen(const QHostAddress& address, quint16 port);
     // More routes (metrics, OpenAPI) from controllers the server owns.
-    Router& router() { return m_router; }
+    ApiRoutes& routes() { return m_routes; }
     void setRequestObserver(RequestObserver observer) { m_observer = std::move(observer); }
     void close();
     HttpServer& httpServer() { return m_server; }
@@ -41,6 +43,8 @@ private:
     GatewayContext& m_context;
     HttpServer m_server;
     Router m_router;
+    AccessResolver m_resolver;
+    ApiRoutes m_routes;
     TaskController m_tasks;
     RegistryController m_registry;
     CatalogController m_catalogRoutes;

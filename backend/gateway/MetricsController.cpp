@@ -8,10 +8,10 @@ MetricsController::MetricsController(TaskMetrics& metrics)
     : m_metrics(metrics)
 {}
 
-void MetricsController::registerRoutes(Router& router)
+void MetricsController::registerRoutes(ApiRoutes& routes)
 {
     using namespace std::placeholders;
-    router.add("GET", "/metrics", std::bind(&MetricsController::metrics, this, _1, _2, _3));
+    routes.addOpen("GET", "/metrics", std::bind(&MetricsController::metrics, this, _1, _2, _3));
 }
 
 void MetricsController::metrics(HttpRequest&, const HttpResponder& responder, const RouteParams&)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/Router.h"
+#include "gateway/ApiRoutes.h"
 
 namespace mmf {
 
@@ -12,7 +12,7 @@ class MetricsController
 {
 public:
     explicit MetricsController(TaskMetrics& metrics);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
     void metrics(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);

@@ -1,5 +1,7 @@
 #include "gateway/ModelCatalog.h"
 
+#include "gateway/AccessPolicy.h"
+
 #include "auth/TokenCodec.h"
 #include "broker/BrokerKeys.h"
 #include "core/Clock.h"
@@ -19,6 +21,19 @@
 namespace mmf {
 
 namespace {
+
+bool validConsumerName(const QByteArray& name)
+{
+    if (name.isEmpty() || name.size() > 128)
+        return false;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '.' || c == '_' || c == ':' || c == '-';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
 
 QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
 {
@@ -369,6 +384,14 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
                                     QStringLiteral("model")));
         return;
     }
+    // The name is the instance's consumer in the model's group: on eviction its entries are reclaimed, so it
+    // must be a plain name and not one a live instance of the model already uses (checked below).
+    const QByteArray consumer = QByteArray::fromStdString(request.name());
+    if (!validConsumerName(consumer)) {
+        done(Error::invalidArgument(QStringLiteral("an instance name is 1 to 128 of A-Z a-z 0-9 . _ : -"),
+                                    QStringLiteral("name")));
+        return;
+    }
     const QByteArray setBytes = QByteArray::fromStdString(request.descriptor_set());
     Result<std::shared_ptr<const DescriptorSet>> set = DescriptorSet::fromSerialized(setBytes);
     if (!set) {
@@ -431,37 +454,49 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
                              QString::fromLatin1(hash.left(12)))));
                 return;
             }
-            const QByteArray instanceId = randomHex(16);
-            QJsonObject instance{
-                {QStringLiteral("instance_id"), QString::fromLatin1(instanceId)},
-                {QStringLiteral("name"), QString::fromStdString(request.name())},
-                {QStringLiteral("host"), QString::fromStdString(request.host())},
-                {QStringLiteral("port"), int(request.port())},
-                {QStringLiteral("concurrency"), int(request.concurrency())},
-                {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())},
-                {QStringLiteral("started_at"),
-                 QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).toString(Qt::ISODateWithMs)}};
-            m_redis.command(
-                {"XGROUP", "CREATE", BrokerKeys::tasks(name), BrokerKeys::kGroup, "0", "MKSTREAM"});
-            m_redis.command({"HSET", BrokerKeys::instances(name), instanceId,
-                             QJsonDocument(instance).toJson(QJsonDocument::Compact)});
-            m_redis.command({"HSET", key, "last_seen_at", QByteArray::number(m_clock.nowMs())});
-            m_redis.command({"SADD", BrokerKeys::modelSet(), name}, [=, this](const RedisReply& added) {
-                if (added.isError()) {
-                    done(unavailable(added));
-                    return;
+            m_redis.command({"HVALS", BrokerKeys::instances(name)}, [=, this](const RedisReply& live) {
+                if (live.isError())
+                    return done(unavailable(live));
+                for (qsizetype i = 0; i < live.size(); ++i) {
+                    if (QJsonDocument::fromJson(live.at(i).toByteArray())
+                            .object()
+                            .value(QStringLiteral("name")) == QString::fromUtf8(consumer))
+                        return done(Error::conflict(
+                            QStringLiteral("instance name %1 is in use by a live instance of model %2")
+                                .arg(QString::fromUtf8(consumer), QString::fromUtf8(name))));
                 }
-                m_instanceModels.insert(instanceId, name);
-                const int concurrency = qMax(1, int(request.concurrency()));
-                m_instanceSlots.insert(instanceId, concurrency);
-                m_stats[name].instances += 1;
-                m_stats[name].taskSlots += concurrency;
-                loadModel(name, [=](Result<ModelInfoPtr> model) {
-                    if (!model) {
-                        done(model.error());
+                const QByteArray instanceId = randomHex(16);
+                QJsonObject instance{
+                    {QStringLiteral("instance_id"), QString::fromLatin1(instanceId)},
+                    {QStringLiteral("name"), QString::fromStdString(request.name())},
+                    {QStringLiteral("host"), QString::fromStdString(request.host())},
+                    {QStringLiteral("port"), int(request.port())},
+                    {QStringLiteral("concurrency"), int(request.concurrency())},
+                    {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())},
+                    {QStringLiteral("started_at"),
+                     QDateTime::fromMSecsSinceEpoch(m_clock.nowMs(), Qt::UTC).toString(Qt::ISODateWithMs)}};
+                m_redis.command(
+                    {"XGROUP", "CREATE", BrokerKeys::tasks(name), BrokerKeys::kGroup, "0", "MKSTREAM"});
+                m_redis.command({"HSET", BrokerKeys::instances(name), instanceId,
+                                 QJsonDocument(instance).toJson(QJsonDocument::Compact)});
+                m_redis.command({"HSET", key, "last_seen_at", QByteArray::number(m_clock.nowMs())});
+                m_redis.command({"SADD", BrokerKeys::modelSet(), name}, [=, this](const RedisReply& added) {
+                    if (added.isError()) {
+                        done(unavailable(added));
                         return;
                     }
-                    done(Registration{instanceId, *model, newModel});
+                    m_instanceModels.insert(instanceId, name);
+                    const int concurrency = qMax(1, int(request.concurrency()));
+                    m_instanceSlots.insert(instanceId, concurrency);
+                    m_stats[name].instances += 1;
+                    m_stats[name].taskSlots += concurrency;
+                    loadModel(name, [=](Result<ModelInfoPtr> model) {
+                        if (!model) {
+                            done(model.error());
+                            return;
+                        }
+                        done(Registration{instanceId, *model, newModel});
+                    });
                 });
             });
         });
@@ -470,22 +505,42 @@ void ModelCatalog::registerInstance(const v1::RegisterInstanceRequest& request, 
 void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenClaims& claims,
                                   std::function<void(Result<void>)> done)
 {
+    const auto noInstance = [instanceId] {
+        return Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId)));
+    };
+    // Only whoever registered the instance (its serve token's user) or an admin of the model's project may
+    // take it out: another project's token learns nothing (404), the same project's another user gets 403.
     auto removeFrom = [=, this](const QByteArray& model) {
-        m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId}, [=,
-                                                                             this](const RedisReply& reply) {
-            if (reply.isError()) {
-                done(unavailable(reply));
-                return;
-            }
-            if (reply.integer() == 0) {
-                done(Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId))));
-                return;
-            }
-            m_instanceModels.remove(instanceId);
-            ModelStats& stats = m_stats[model];
-            stats.instances = qMax(0, stats.instances - 1);
-            stats.taskSlots = qMax(0, stats.taskSlots - m_instanceSlots.take(instanceId));
-            done(Result<void>());
+        const ModelInfoPtr info = find(model);
+        if (!info || !AccessPolicy::reachesProject(claims, info->project))
+            return done(noInstance());
+        m_redis.command({"HGET", BrokerKeys::instances(model), instanceId}, [=,
+                                                                             this](const RedisReply& stored) {
+            if (stored.isError())
+                return done(unavailable(stored));
+            if (stored.isNil())
+                return done(noInstance());
+            const QString owner = QJsonDocument::fromJson(stored.toByteArray())
+                                      .object()
+                                      .value(QStringLiteral("user_id"))
+                                      .toString();
+            if (!AccessPolicy::administers(claims, info->project) &&
+                owner != QString::fromStdString(claims.user_id()))
+                return done(
+                    Error::permissionDenied(QStringLiteral("instance %1 was registered by another user")
+                                                .arg(QString::fromLatin1(instanceId))));
+            m_redis.command({"HDEL", BrokerKeys::instances(model), instanceId},
+                            [=, this](const RedisReply& reply) {
+                                if (reply.isError())
+                                    return done(unavailable(reply));
+                                if (reply.integer() == 0)
+                                    return done(noInstance());
+                                m_instanceModels.remove(instanceId);
+                                ModelStats& stats = m_stats[model];
+                                stats.instances = qMax(0, stats.instances - 1);
+                                stats.taskSlots = qMax(0, stats.taskSlots - m_instanceSlots.take(instanceId));
+                                done(Result<void>());
+                            });
         });
     };
     const QByteArray known = m_instanceModels.value(instanceId);
@@ -496,13 +551,10 @@ void ModelCatalog::removeInstance(const QByteArray& instanceId, const v1::TokenC
     // Registered through another server: find it.
     refresh([=, this] {
         const QByteArray model = m_instanceModels.value(instanceId);
-        if (model.isEmpty()) {
-            done(Error::notFound(QStringLiteral("no instance %1").arg(QString::fromLatin1(instanceId))));
-            return;
-        }
+        if (model.isEmpty())
+            return done(noInstance());
         removeFrom(model);
     });
-    Q_UNUSED(claims);
 }
 
 } // namespace mmf

@@ -1,10 +1,8 @@
 #include "gateway/OpenApiController.h"
 
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
-#include "scaler/ScalingView.h"
 #include "schema/JsonSchema.h"
 
 #include <QJsonArray>
@@ -458,10 +456,11 @@ OpenApiController::OpenApiController(GatewayContext& context)
     : m_context(context)
 {}
 
-void OpenApiController::registerRoutes(Router& router)
+void OpenApiController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("GET", "/api/v1/openapi.json", std::bind(&OpenApiController::openApi, this, _1, _2, _3));
+    routes.add("GET", "/api/v1/openapi.json", RouteAccess::method("read"),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { openApi(request, responder, caller); });
 }
 
 QJsonObject OpenApiController::document(const QList<ModelInfoPtr>& models, const QString& serverUrl)
@@ -546,21 +545,11 @@ QJsonObject OpenApiController::document(const QList<ModelInfoPtr>& models, const
     };
 }
 
-void OpenApiController::openApi(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void OpenApiController::openApi(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     QList<ModelInfoPtr> models;
     for (const ModelInfoPtr& model : m_context.catalog.all()) {
-        // Live: an instance, or a scaler that cold-starts one.
-        const std::optional<ModelScaling> scaling =
-            m_context.scaling ? m_context.scaling->scalingOf(model->name) : std::nullopt;
-        if (!m_context.catalog.isLive(model->name) && !(scaling && scaling->coldStarts))
-            continue;
-        if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
+        if (!m_context.catalog.isLive(model->name) || !caller.reachesProject(model->project))
             continue;
         models.append(model);
     }

@@ -3,7 +3,6 @@
 #include "accounts/AccountPolicy.h"
 #include "accounts/AccountStore.h"
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/JsonBody.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponder.h"
@@ -34,41 +33,73 @@ QJsonObject memberJson(const AccountStore::Member& member)
 
 } // namespace
 
-ProjectController::ProjectController(AccountStore& accounts, const AuthGuard& auth)
+ProjectController::ProjectController(AccountStore& accounts)
     : m_accounts(accounts)
-    , m_auth(auth)
 {}
 
-void ProjectController::registerRoutes(Router& router)
+void ProjectController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("GET", "/api/v1/projects", std::bind(&ProjectController::list, this, _1, _2, _3));
-    router.add("PUT", "/api/v1/projects/{project}/members/{login}",
-               std::bind(&ProjectController::putMember, this, _1, _2, _3));
-    router.add("DELETE", "/api/v1/projects/{project}/members/{login}",
-               std::bind(&ProjectController::deleteMember, this, _1, _2, _3));
+    routes.add(
+        "GET", "/api/v1/projects", RouteAccess::method("read"),
+        [this](HttpRequest&, const HttpResponder& responder, const RouteParams&, const Caller& caller) {
+            if (caller.isSuperuser())
+                listAll(responder);
+            else
+                listOwn(responder, caller);
+        });
+    routes.add("PUT", "/api/v1/projects/{project}/members/{login}", RouteAccess::method("admin").inProject(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                      const Caller&) { putMember(request, responder, params); });
+    routes.add("DELETE", "/api/v1/projects/{project}/members/{login}",
+               RouteAccess::method("admin").inProject(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+                      const Caller&) { deleteMember(responder, params); });
 }
 
-void ProjectController::list(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void ProjectController::listOwn(const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "read");
-    if (!claims)
-        return ApiError::send(responder, claims.error());
-    if (!isAdmin(*claims)) {
-        m_accounts.membershipsOf(QByteArray::fromStdString(claims->user_id()), [responder](
-                                                                                   Result<QList<
-                                                                                       AccountStore::Member>>
-                                                                                       memberships) {
-            if (!memberships)
-                return ApiError::send(responder, memberships.error());
-            QJsonArray projects;
-            for (const AccountStore::Member& m : *memberships)
-                projects.append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(m.project)},
-                                            {QStringLiteral("methods"), methodsJson(m.methods)}});
-            responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("projects"), projects}}));
+    // The admin of the token's project also sees who belongs to it.
+    const QByteArray administered = caller.administers(QByteArray::fromStdString(caller.claims.project_id()))
+                                        ? QByteArray::fromStdString(caller.claims.project_id())
+                                        : QByteArray();
+    m_accounts.membershipsOf(QByteArray::fromStdString(caller.claims.user_id()), [this, responder,
+                                                                                  administered](
+                                                                                     Result<
+                                                                                         QList<AccountStore::
+                                                                                                   Member>>
+                                                                                         memberships) {
+        if (!memberships)
+            return ApiError::send(responder, memberships.error());
+        auto projects = std::make_shared<QJsonArray>();
+        qsizetype administeredAt = -1;
+        for (const AccountStore::Member& m : *memberships) {
+            if (m.project == administered)
+                administeredAt = projects->size();
+            projects->append(QJsonObject{{QStringLiteral("name"), QString::fromLatin1(m.project)},
+                                         {QStringLiteral("methods"), methodsJson(m.methods)}});
+        }
+        auto send = [responder, projects] {
+            responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("projects"), *projects}}));
+        };
+        if (administeredAt < 0)
+            return send();
+        m_accounts.members(administered, [responder, projects, administeredAt,
+                                          send](Result<QList<AccountStore::Member>> members) {
+            if (!members)
+                return ApiError::send(responder, members.error());
+            QJsonArray list;
+            for (const AccountStore::Member& m : *members)
+                list.append(memberJson(m));
+            QJsonObject entry = projects->at(administeredAt).toObject();
+            entry.insert(QStringLiteral("members"), list);
+            projects->replace(administeredAt, entry);
+            send();
         });
-        return;
-    }
+    });
+}
+
+void ProjectController::listAll(const HttpResponder& responder)
+{
     m_accounts.projects([this, responder](Result<QList<QByteArray>> names) {
         if (!names)
             return ApiError::send(responder, names.error());
@@ -106,9 +137,6 @@ void ProjectController::list(HttpRequest& request, const HttpResponder& responde
 void ProjectController::putMember(HttpRequest& request, const HttpResponder& responder,
                                   const RouteParams& params)
 {
-    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "admin");
-    if (!claims)
-        return ApiError::send(responder, claims.error());
     const QByteArray project = params.value("project");
     const QByteArray login = params.value("login");
     if (Result<void> ok = AccountPolicy::checkProject(project); !ok)
@@ -144,12 +172,8 @@ void ProjectController::putMember(HttpRequest& request, const HttpResponder& res
     });
 }
 
-void ProjectController::deleteMember(HttpRequest& request, const HttpResponder& responder,
-                                     const RouteParams& params)
+void ProjectController::deleteMember(const HttpResponder& responder, const RouteParams& params)
 {
-    Result<v1::TokenClaims> claims = m_auth.authenticate(request, "admin");
-    if (!claims)
-        return ApiError::send(responder, claims.error());
     m_accounts.removeMembership(params.value("login"), params.value("project"),
                                 [responder](Result<void> done) {
                                     if (!done)

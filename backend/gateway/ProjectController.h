@@ -1,27 +1,27 @@
 #pragma once
 
-#include "http/Router.h"
+#include "gateway/ApiRoutes.h"
 
 namespace mmf {
 
 class AccountStore;
-class AuthGuard;
 
-// Projects and memberships: GET /api/v1/projects (`read`: one's own projects; `admin`: every project with
-// its members), PUT and DELETE /api/v1/projects/{p}/members/{login} (`admin`).
+// Projects and memberships: GET /api/v1/projects (`read`: one's own projects, with the members of the one the
+// token administers; a superuser: every project with its members), PUT and DELETE
+// /api/v1/projects/{p}/members/{login} (`admin` of that project, or a superuser).
 class ProjectController
 {
 public:
-    ProjectController(AccountStore& accounts, const AuthGuard& auth);
-    void registerRoutes(Router& router);
+    explicit ProjectController(AccountStore& accounts);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
-    void list(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void listOwn(const HttpResponder& responder, const Caller& caller);
+    void listAll(const HttpResponder& responder);
     void putMember(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void deleteMember(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void deleteMember(const HttpResponder& responder, const RouteParams& params);
 
     AccountStore& m_accounts;
-    const AuthGuard& m_auth;
 };
 
 } // namespace mmf

@@ -9,8 +9,8 @@
 #include "gateway/KeyRing.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelRedisUsers.h"
+#include "gateway/ScalingView.h"
 #include "gateway/TaskJson.h"
-#include "scaler/ScalingView.h"
 #include "schema/DescriptorSet.h"
 #include "schema/JsonSchema.h"
 
@@ -41,30 +41,27 @@ RegistryController::RegistryController(GatewayContext& context)
     : m_context(context)
 {}
 
-void RegistryController::registerRoutes(Router& router)
+void RegistryController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("POST", "/api/v1/registry/instances",
-               std::bind(&RegistryController::registerInstance, this, _1, _2, _3));
-    router.add("DELETE", "/api/v1/registry/instances/{id}",
-               std::bind(&RegistryController::removeInstance, this, _1, _2, _3));
-    router.add("GET", "/api/v1/models", std::bind(&RegistryController::listModels, this, _1, _2, _3));
-    router.add("GET", "/api/v1/models/{name}", std::bind(&RegistryController::getModel, this, _1, _2, _3));
+    routes.add("POST", "/api/v1/registry/instances", RouteAccess::method("serve"),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { registerInstance(request, responder, caller); });
+    routes.add("DELETE", "/api/v1/registry/instances/{id}", RouteAccess::method("serve"),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { removeInstance(responder, params, caller); });
+    routes.add("GET", "/api/v1/models", RouteAccess::method("read"),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { listModels(request, responder, caller); });
+    routes.add(
+        "GET", "/api/v1/models/{name}", RouteAccess::method("read").onModel(),
+        [this](HttpRequest&, const HttpResponder& responder, const RouteParams&, const Caller& caller) {
+            responder.sendJson(200, JsonBody::compact(modelDetail(caller.model)));
+        });
 }
 
 void RegistryController::registerInstance(HttpRequest& request, const HttpResponder& responder,
-                                          const RouteParams&)
+                                          const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "serve");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    if (isTaskToken(*claims)) {
-        ApiError::send(responder,
-                       Error::permissionDenied(QStringLiteral("task tokens cannot register instances")));
-        return;
-    }
     v1::RegisterInstanceRequest registration;
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
@@ -75,8 +72,8 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         return;
     }
     m_context.catalog.registerInstance(
-        registration, *claims,
-        [this, responder, claims = *claims](Result<ModelCatalog::Registration> registered) {
+        registration, caller.claims,
+        [this, responder, claims = caller.claims](Result<ModelCatalog::Registration> registered) {
             if (!registered) {
                 ApiError::send(responder, registered.error());
                 return;
@@ -136,20 +133,15 @@ void RegistryController::sendRegistration(const HttpResponder& responder,
     responder.sendJson(201, QByteArray::fromStdString(json));
 }
 
-void RegistryController::removeInstance(HttpRequest& request, const HttpResponder& responder,
-                                        const RouteParams& params)
+void RegistryController::removeInstance(const HttpResponder& responder, const RouteParams& params,
+                                        const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "serve");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     const QByteArray id = params.value("id");
     if (id.isEmpty() || id.size() > 64) {
         ApiError::send(responder, Error::notFound(QStringLiteral("no such instance")));
         return;
     }
-    m_context.catalog.removeInstance(id, *claims, [responder](Result<void> done) {
+    m_context.catalog.removeInstance(id, caller.claims, [responder](Result<void> done) {
         if (!done) {
             ApiError::send(responder, done.error());
             return;
@@ -173,11 +165,7 @@ v1::RetryPolicy RegistryController::effectiveRetry(const ModelInfo& model) const
 
 bool RegistryController::canTakeTasks(const QByteArray& name) const
 {
-    if (m_context.catalog.isLive(name))
-        return true;
-    const std::optional<ModelScaling> scaling =
-        m_context.scaling ? m_context.scaling->scalingOf(name) : std::nullopt;
-    return scaling && scaling->coldStarts;
+    return m_context.catalog.isLive(name);
 }
 
 QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
@@ -217,13 +205,9 @@ QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
     };
 }
 
-void RegistryController::listModels(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void RegistryController::listModels(HttpRequest& request, const HttpResponder& responder,
+                                    const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     // ?include=offline: also the known models that cannot take a task now (their settings are kept).
     bool hasInclude = false;
     const QByteArray include = request.queryParam("include", &hasInclude);
@@ -238,49 +222,13 @@ void RegistryController::listModels(HttpRequest& request, const HttpResponder& r
               [](const ModelInfoPtr& a, const ModelInfoPtr& b) { return a->name < b->name; });
     QJsonArray out;
     for (const ModelInfoPtr& model : std::as_const(models)) {
-        if (!isAdmin(*claims) && model->project != QByteArrayView(claims->project_id()))
+        if (!caller.reachesProject(model->project))
             continue;
         if (!withOffline && !canTakeTasks(model->name))
             continue;
         out.append(modelSummary(model));
     }
     responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("models"), out}}));
-}
-
-void RegistryController::getModel(HttpRequest& request, const HttpResponder& responder,
-                                  const RouteParams& params)
-{
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder,
-                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
-        return;
-    }
-    m_context.catalog.lookup(name, [this, responder, claims = *claims, name](Result<ModelInfoPtr> found) {
-        if (!found) {
-            ApiError::send(responder, found.error());
-            return;
-        }
-        const ModelInfoPtr model = *found;
-        if (!model) {
-            ApiError::send(responder,
-                           Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
-            return;
-        }
-        if (!isAdmin(claims) && model->project != QByteArrayView(claims.project_id())) {
-            ApiError::send(
-                responder,
-                Error::permissionDenied(
-                    QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
-            return;
-        }
-        responder.sendJson(200, JsonBody::compact(modelDetail(model)));
-    });
 }
 
 QJsonObject RegistryController::modelDetail(const ModelInfoPtr& model) const

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "gateway/ApiRoutes.h"
 #include "gateway/GatewayContext.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelInfo.h"
 #include "gateway/ModelRedisUsers.h"
-#include "http/Router.h"
 
 #include <QJsonObject>
 
@@ -15,7 +15,7 @@ class RegistryController
 {
 public:
     explicit RegistryController(GatewayContext& context);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
     // The list entry of a model: {name, project, status, instances, queue_depth, ..., the catalogue fields,
     // last_seen_at}. The one place a model's JSON is made (CatalogController answers PATCH with modelDetail).
@@ -28,13 +28,12 @@ public:
     v1::RetryPolicy effectiveRetry(const ModelInfo& model) const;
 
 private:
-    void registerInstance(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void removeInstance(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void registerInstance(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void removeInstance(const HttpResponder& responder, const RouteParams& params, const Caller& caller);
     // The 201 answer of a registration: instance id, the model's Redis user, keys, settings.
     void sendRegistration(const HttpResponder& responder, const ModelCatalog::Registration& done,
                           const ModelRedisUsers::Credentials& user);
-    void listModels(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void getModel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void listModels(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
 
     GatewayContext& m_context;
 };

@@ -26,21 +26,26 @@ SystemController::SystemController(GatewayContext& context)
     : m_context(context)
 {}
 
-void SystemController::registerRoutes(Router& router)
+void SystemController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("GET", "/healthz", std::bind(&SystemController::healthz, this, _1, _2, _3));
-    router.add("GET", "/readyz", std::bind(&SystemController::readyz, this, _1, _2, _3));
-    router.add("GET", "/api/v1/keys", std::bind(&SystemController::keys, this, _1, _2, _3));
-    router.add("POST", "/api/v1/tokens", std::bind(&SystemController::issueToken, this, _1, _2, _3));
+    routes.add("GET", "/healthz", RouteAccess::open(),
+               [](HttpRequest&, const HttpResponder& responder, const RouteParams&, const Caller&) {
+                   responder.sendJson(200, QByteArrayLiteral("{\"status\":\"ok\"}"));
+               });
+    routes.add("GET", "/readyz", RouteAccess::open(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams&, const Caller&) {
+                   readyz(responder);
+               });
+    routes.add("GET", "/api/v1/keys", RouteAccess::open(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams&, const Caller&) {
+                   keys(responder);
+               });
+    routes.add("POST", "/api/v1/tokens", RouteAccess::method("admin"),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { issueToken(request, responder, caller); });
 }
 
-void SystemController::healthz(HttpRequest&, const HttpResponder& responder, const RouteParams&)
-{
-    responder.sendJson(200, QByteArrayLiteral("{\"status\":\"ok\"}"));
-}
-
-void SystemController::readyz(HttpRequest&, const HttpResponder& responder, const RouteParams&)
+void SystemController::readyz(const HttpResponder& responder)
 {
     m_context.redis.command({"PING"}, [responder](const RedisReply& reply) {
         if (reply.isError()) {
@@ -53,7 +58,7 @@ void SystemController::readyz(HttpRequest&, const HttpResponder& responder, cons
     });
 }
 
-void SystemController::keys(HttpRequest&, const HttpResponder& responder, const RouteParams&)
+void SystemController::keys(const HttpResponder& responder)
 {
     QJsonArray keys;
     for (const KeyRing::PublicKeyEntry& key : m_context.keyRing.keys()) {
@@ -67,17 +72,8 @@ void SystemController::keys(HttpRequest&, const HttpResponder& responder, const 
     responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("keys"), keys}}));
 }
 
-void SystemController::issueToken(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void SystemController::issueToken(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    if (isTaskToken(*claims)) {
-        ApiError::send(responder, Error::permissionDenied(QStringLiteral("task tokens cannot issue tokens")));
-        return;
-    }
     Result<QJsonObject> body = JsonBody::parseObject(request.body);
     if (!body) {
         ApiError::send(responder, body.error());
@@ -87,7 +83,7 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
     static const QRegularExpression kProject(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
     const QString user = body->value(QStringLiteral("user")).toString();
     const QString project =
-        body->value(QStringLiteral("project")).toString(QString::fromStdString(claims->project_id()));
+        body->value(QStringLiteral("project")).toString(QString::fromStdString(caller.claims.project_id()));
     if (!kName.match(user).hasMatch()) {
         ApiError::send(responder, Error::invalidArgument(QStringLiteral("user is 1 to 64 of [A-Za-z0-9_.@-]"),
                                                          QStringLiteral("user")));
@@ -97,6 +93,15 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
         ApiError::send(responder,
                        Error::invalidArgument(QStringLiteral("project names match [a-z][a-z0-9_-]{0,62}"),
                                               QStringLiteral("project")));
+        return;
+    }
+    if (!caller.administers(project.toUtf8())) {
+        ApiError::send(
+            responder,
+            Error::permissionDenied(
+                QStringLiteral("this token administers project '%1' only; a superuser issues tokens "
+                               "for other projects")
+                    .arg(QString::fromStdString(caller.claims.project_id()))));
         return;
     }
     const QJsonValue methodsValue = body->value(QStringLiteral("methods"));

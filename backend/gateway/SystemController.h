@@ -1,7 +1,7 @@
 #pragma once
 
+#include "gateway/ApiRoutes.h"
 #include "gateway/GatewayContext.h"
-#include "http/Router.h"
 
 namespace mmf {
 
@@ -10,13 +10,13 @@ class SystemController
 {
 public:
     explicit SystemController(GatewayContext& context);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
-    void healthz(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void readyz(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void keys(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void issueToken(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void readyz(const HttpResponder& responder);
+    void keys(const HttpResponder& responder);
+    // A project's admin issues tokens for that project only; a superuser for any.
+    void issueToken(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
 
     GatewayContext& m_context;
 };

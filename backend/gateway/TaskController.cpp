@@ -1,17 +1,14 @@
 #include "gateway/TaskController.h"
 
-#include "auth/TokenCodec.h"
 #include "broker/BrokerKeys.h"
 #include "broker/TaskIdGenerator.h"
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/GatewaySettings.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/TaskJson.h"
 #include "gateway/TaskService.h"
 #include "gateway/TaskWaiters.h"
-#include "scaler/ScalingView.h"
 #include "schema/DescriptorSet.h"
 #include "schema/ProtoJson.h"
 
@@ -28,15 +25,6 @@ namespace mmf {
 namespace {
 
 constexpr int kMaxIdempotencyKey = 200;
-
-Result<v1::TokenClaims> authenticateForRead(const GatewayContext& context, const HttpRequest& request)
-{
-    // Model code reads its sub-tasks with its task token, which is score-only.
-    Result<v1::TokenClaims> claims = context.auth.authenticate(request, {});
-    if (claims && !hasMethod(*claims, "read") && !isTaskToken(*claims))
-        return Error::permissionDenied(QStringLiteral("this token does not grant 'read'"));
-    return claims;
-}
 
 bool validIdempotencyKey(const QByteArray& key)
 {
@@ -76,36 +64,39 @@ TaskController::TaskController(GatewayContext& context)
     : m_context(context)
 {}
 
-void TaskController::registerRoutes(Router& router)
+void TaskController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("POST", "/api/v1/models/{name}/tasks", std::bind(&TaskController::submit, this, _1, _2, _3));
-    router.add("POST", "/api/v1/models/{name}/tasks:batch",
-               std::bind(&TaskController::submitBatch, this, _1, _2, _3));
-    router.add("GET", "/api/v1/tasks", std::bind(&TaskController::list, this, _1, _2, _3));
-    router.add("GET", "/api/v1/tasks/{id}", std::bind(&TaskController::get, this, _1, _2, _3));
-    router.add("POST", "/api/v1/tasks/{id}/cancel", std::bind(&TaskController::cancel, this, _1, _2, _3));
-    router.add("GET", "/api/v1/tasks/{id}/logs", std::bind(&TaskController::logs, this, _1, _2, _3));
+    // Model code acts with its task token: it submits sub-tasks and reads or cancels them (AccessPolicy).
+    routes.add("POST", "/api/v1/models/{name}/tasks", RouteAccess::method("score").onModel().forTaskTokens(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { submit(request, responder, caller); });
+    routes.add("POST", "/api/v1/models/{name}/tasks:batch", RouteAccess::method("score").onModel(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { submitBatch(request, responder, caller); });
+    routes.add("GET", "/api/v1/tasks", RouteAccess::method("read"),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { list(request, responder, caller); });
+    routes.add("GET", "/api/v1/tasks/{id}", RouteAccess::method("read").forTaskTokens(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { get(request, responder, params, caller); });
+    routes.add("POST", "/api/v1/tasks/{id}/cancel", RouteAccess::method("score").forTaskTokens(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { cancel(responder, params, caller); });
+    routes.add("GET", "/api/v1/tasks/{id}/logs", RouteAccess::method("read").forTaskTokens(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { logs(request, responder, params, caller); });
 }
 
-void TaskController::submit(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void TaskController::submit(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
+    const ModelInfoPtr model = caller.model;
+    const QByteArray name = model->name;
+    Result<int> waitParam = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
+    if (!waitParam) {
+        ApiError::send(responder, waitParam.error());
         return;
     }
-    const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder,
-                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
-        return;
-    }
-    Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
-    if (!waitMs) {
-        ApiError::send(responder, waitMs.error());
-        return;
-    }
+    const int waitMs = *waitParam;
     const QByteArray idempotencyKey = request.header("idempotency-key");
     if (!idempotencyKey.isNull() && !validIdempotencyKey(idempotencyKey)) {
         ApiError::send(responder,
@@ -115,113 +106,88 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
         return;
     }
     QByteArray parent = request.header("x-mmf-parent-task-id");
-    if (!parent.isNull() && (!isTaskToken(*claims) || !TaskIdGenerator::isValid(parent)))
+    if (caller.isTaskToken()) {
+        // Model code submits sub-tasks of its own tasks only, and their parent is what lets it read them.
+        if (!TaskIdGenerator::isValid(parent) ||
+            TaskIdGenerator::modelOf(parent) != QByteArrayView(caller.claims.model())) {
+            ApiError::send(
+                responder,
+                Error::permissionDenied(
+                    QStringLiteral("a task token submits sub-tasks only: X-MMF-Parent-Task-Id names a "
+                                   "task of model %1")
+                        .arg(QString::fromStdString(caller.claims.model()))));
+            return;
+        }
+    } else {
         parent.clear(); // only model code, with its task token, records a parent
+    }
 
-    auto shared = std::make_shared<HttpRequest>(std::move(request));
-    withModel(name, *claims, responder,
-              [this, shared, responder, claims = *claims, name, waitMs = *waitMs, idempotencyKey,
-               parent](const ModelInfoPtr& model) {
-                  Result<QByteArray> bytes = requestBytes(*model, *shared);
-                  if (!bytes) {
-                      ApiError::send(responder, bytes.error());
-                      return;
-                  }
-                  if (!hasLiveInstance(name, responder))
-                      return;
-                  TaskService::Submission submission;
-                  submission.model = model;
-                  submission.request = *bytes;
-                  submission.caller = claims;
-                  submission.parentTaskId = parent;
-                  submission.taskId = m_context.tasks.newTaskId(model->name);
-                  if (!idempotencyKey.isEmpty()) {
-                      submission.idempotencyKey = idempotencyKey;
-                      submission.bodyHash =
-                          QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
-                  }
-                  const bool binary = JsonBody::acceptsProtobuf(*shared);
-                  const QByteArray taskId = submission.taskId;
-                  // Wait first, submit next: the result cannot slip by between the two.
-                  auto waitOutcome = std::make_shared<std::optional<bool>>();
-                  auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
-                  auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
-                      if (!waitOutcome->has_value() || !submitted->has_value())
-                          return;
-                      const QByteArray id = (*submitted)->taskId;
-                      m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
-                          if (!record) {
-                              ApiError::send(responder, record.error());
-                              return;
-                          }
-                          answerWithTask(responder, *record, binary, 202);
-                      });
-                  };
-                  if (waitMs > 0) {
-                      m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
-                          *waitOutcome = finished;
-                          answer();
-                      });
-                  }
-                  m_context.tasks.submit(
-                      std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer, claims,
-                                              binary](Result<TaskService::Submitted> outcome) {
-                          if (!outcome) {
-                              ApiError::send(responder, outcome.error());
-                              return;
-                          }
-                          if (outcome->existing) {
-                              // An earlier task under the same key: answer with it (waiting for it if asked).
-                              answerAfterWait(responder, outcome->taskId, claims, waitMs, binary, 202);
-                              return;
-                          }
-                          if (waitMs == 0) {
-                              responder.sendJson(202, QByteArrayLiteral("{\"task_id\":\"") + outcome->taskId +
-                                                          QByteArrayLiteral("\",\"status\":\"queued\"}"));
-                              return;
-                          }
-                          *submitted = *outcome;
-                          answer();
-                      });
-              });
-}
-
-void TaskController::withModel(const QByteArray& name, const v1::TokenClaims& caller,
-                               const HttpResponder& responder, std::function<void(const ModelInfoPtr&)> then)
-{
-    m_context.catalog.lookup(
-        name, [responder, caller, name, then = std::move(then)](Result<ModelInfoPtr> found) {
-            if (!found) {
-                ApiError::send(responder, found.error());
+    const v1::TokenClaims& claims = caller.claims;
+    Result<QByteArray> bytes = requestBytes(*model, request);
+    if (!bytes) {
+        ApiError::send(responder, bytes.error());
+        return;
+    }
+    if (!hasLiveInstance(name, responder))
+        return;
+    TaskService::Submission submission;
+    submission.model = model;
+    submission.request = *bytes;
+    submission.caller = claims;
+    submission.parentTaskId = parent;
+    submission.taskId = m_context.tasks.newTaskId(model->name);
+    if (!idempotencyKey.isEmpty()) {
+        submission.idempotencyKey = idempotencyKey;
+        submission.bodyHash = QCryptographicHash::hash(*bytes, QCryptographicHash::Sha256).toHex();
+    }
+    const bool binary = JsonBody::acceptsProtobuf(request);
+    const QByteArray taskId = submission.taskId;
+    // Wait first, submit next: the result cannot slip by between the two.
+    auto waitOutcome = std::make_shared<std::optional<bool>>();
+    auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
+    auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
+        if (!waitOutcome->has_value() || !submitted->has_value())
+            return;
+        const QByteArray id = (*submitted)->taskId;
+        m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
+            if (!record) {
+                ApiError::send(responder, record.error());
                 return;
             }
-            const ModelInfoPtr model = *found;
-            if (!model) {
-                ApiError::send(responder,
-                               Error::notFound(QStringLiteral("no model %1").arg(QString::fromUtf8(name))));
-                return;
-            }
-            if (!isAdmin(caller) && model->project != QByteArrayView(caller.project_id())) {
-                ApiError::send(
-                    responder,
-                    Error::permissionDenied(
-                        QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
-                return;
-            }
-            then(model);
+            answerWithTask(responder, *record, binary, 202);
         });
+    };
+    if (waitMs > 0) {
+        m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
+            *waitOutcome = finished;
+            answer();
+        });
+    }
+    m_context.tasks.submit(std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer,
+                                                   claims, binary](Result<TaskService::Submitted> outcome) {
+        if (!outcome) {
+            ApiError::send(responder, outcome.error());
+            return;
+        }
+        if (outcome->existing) {
+            // An earlier task under the same key: answer with it (waiting for it if asked).
+            answerAfterWait(responder, outcome->taskId, claims, waitMs, binary, 202);
+            return;
+        }
+        if (waitMs == 0) {
+            responder.sendJson(202, QByteArrayLiteral("{\"task_id\":\"") + outcome->taskId +
+                                        QByteArrayLiteral("\",\"status\":\"queued\"}"));
+            return;
+        }
+        *submitted = *outcome;
+        answer();
+    });
 }
 
 bool TaskController::hasLiveInstance(const QByteArray& name, const HttpResponder& responder) const
 {
-    if (m_context.catalog.stats(name).instances > 0)
+    if (m_context.catalog.isLive(name))
         return true;
-    // A model the scaler will start a replica for (cold start) takes tasks at zero replicas.
-    if (m_context.scaling) {
-        const std::optional<ModelScaling> scaling = m_context.scaling->scalingOf(name);
-        if (scaling && scaling->coldStarts)
-            return true;
-    }
     ApiError::send(
         responder,
         Error::unavailable(QStringLiteral("model %1 has no live instance").arg(QString::fromUtf8(name))));
@@ -272,20 +238,10 @@ void TaskController::answerAfterWait(const HttpResponder& responder, const QByte
     });
 }
 
-void TaskController::submitBatch(HttpRequest& request, const HttpResponder& responder,
-                                 const RouteParams& params)
+void TaskController::submitBatch(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
-    const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder,
-                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
-        return;
-    }
+    const ModelInfoPtr model = caller.model;
+    const QByteArray name = model->name;
     Result<QJsonObject> body = JsonBody::parseObject(request.body);
     if (!body) {
         ApiError::send(responder, body.error());
@@ -306,59 +262,51 @@ void TaskController::submitBatch(HttpRequest& request, const HttpResponder& resp
                            QStringLiteral("inputs")));
         return;
     }
-    withModel(name, *claims, responder,
-              [this, responder, claims = *claims, name, array](const ModelInfoPtr& model) {
-                  std::vector<QByteArray> requests;
-                  requests.reserve(size_t(array.size()));
-                  for (qsizetype i = 0; i < array.size(); ++i) {
-                      const QJsonValue input = array.at(i);
-                      const QString path = QStringLiteral("inputs[%1]").arg(i);
-                      if (!input.isObject()) {
-                          ApiError::send(
-                              responder,
-                              Error::invalidArgument(QStringLiteral("%1 must be an object").arg(path), path));
-                          return;
-                      }
-                      Result<QByteArray> bytes = ProtoJson::jsonToBinary(*model->descriptors, model->request,
-                                                                         JsonBody::compact(input.toObject()));
-                      if (!bytes) {
-                          Error error = bytes.error();
-                          error.field = error.field.isEmpty() ? path : path + QLatin1Char('.') + error.field;
-                          error.message = path + QStringLiteral(": ") + error.message;
-                          ApiError::send(responder, error);
-                          return;
-                      }
-                      requests.push_back(std::move(*bytes));
-                  }
-                  if (!hasLiveInstance(name, responder))
-                      return;
-                  m_context.tasks.submitBatch(model, requests, claims, {},
-                                              [responder](Result<QList<QByteArray>> ids) {
-                                                  if (!ids) {
-                                                      ApiError::send(responder, ids.error());
-                                                      return;
-                                                  }
-                                                  QByteArray out;
-                                                  out.reserve(ids->size() * 29 + 16);
-                                                  out.append("{\"task_ids\":[");
-                                                  for (qsizetype i = 0; i < ids->size(); ++i) {
-                                                      if (i)
-                                                          out.append(',');
-                                                      out.append('"').append(ids->at(i)).append('"');
-                                                  }
-                                                  out.append("]}");
-                                                  responder.sendJson(202, out);
-                                              });
-              });
+    std::vector<QByteArray> requests;
+    requests.reserve(size_t(array.size()));
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        const QJsonValue input = array.at(i);
+        const QString path = QStringLiteral("inputs[%1]").arg(i);
+        if (!input.isObject()) {
+            ApiError::send(responder,
+                           Error::invalidArgument(QStringLiteral("%1 must be an object").arg(path), path));
+            return;
+        }
+        Result<QByteArray> bytes =
+            ProtoJson::jsonToBinary(*model->descriptors, model->request, JsonBody::compact(input.toObject()));
+        if (!bytes) {
+            Error error = bytes.error();
+            error.field = error.field.isEmpty() ? path : path + QLatin1Char('.') + error.field;
+            error.message = path + QStringLiteral(": ") + error.message;
+            ApiError::send(responder, error);
+            return;
+        }
+        requests.push_back(std::move(*bytes));
+    }
+    if (!hasLiveInstance(name, responder))
+        return;
+    m_context.tasks.submitBatch(model, requests, caller.claims, {},
+                                [responder](Result<QList<QByteArray>> ids) {
+                                    if (!ids) {
+                                        ApiError::send(responder, ids.error());
+                                        return;
+                                    }
+                                    QByteArray out;
+                                    out.reserve(ids->size() * 29 + 16);
+                                    out.append("{\"task_ids\":[");
+                                    for (qsizetype i = 0; i < ids->size(); ++i) {
+                                        if (i)
+                                            out.append(',');
+                                        out.append('"').append(ids->at(i)).append('"');
+                                    }
+                                    out.append("]}");
+                                    responder.sendJson(202, out);
+                                });
 }
 
-void TaskController::get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void TaskController::get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                         const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = authenticateForRead(m_context, request);
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
         ApiError::send(responder,
@@ -370,16 +318,11 @@ void TaskController::get(HttpRequest& request, const HttpResponder& responder, c
         ApiError::send(responder, waitMs.error());
         return;
     }
-    answerAfterWait(responder, taskId, *claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
+    answerAfterWait(responder, taskId, caller.claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
 }
 
-void TaskController::list(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void TaskController::list(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     TaskService::ListQuery query;
     query.model = request.queryParam("model");
     query.status = request.queryParam("status");
@@ -413,7 +356,7 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
         }
         query.beforeMs = time.toMSecsSinceEpoch();
     }
-    m_context.tasks.list(*claims, query, [responder](Result<QList<TaskRecord>> records) {
+    m_context.tasks.list(caller.claims, query, [responder](Result<QList<TaskRecord>> records) {
         if (!records) {
             ApiError::send(responder, records.error());
             return;
@@ -428,20 +371,15 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
     });
 }
 
-void TaskController::cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void TaskController::cancel(const HttpResponder& responder, const RouteParams& params, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "score");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
         ApiError::send(responder,
                        Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
-    m_context.tasks.cancel(taskId, *claims, [responder, taskId](Result<QByteArray> status) {
+    m_context.tasks.cancel(taskId, caller.claims, [responder, taskId](Result<QByteArray> status) {
         if (!status) {
             ApiError::send(responder, status.error());
             return;
@@ -452,13 +390,9 @@ void TaskController::cancel(HttpRequest& request, const HttpResponder& responder
     });
 }
 
-void TaskController::logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params)
+void TaskController::logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                          const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = authenticateForRead(m_context, request);
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     const QByteArray taskId = params.value("id");
     if (!TaskIdGenerator::isValid(taskId)) {
         ApiError::send(responder,
@@ -478,7 +412,7 @@ void TaskController::logs(HttpRequest& request, const HttpResponder& responder, 
             return;
         }
     }
-    m_context.tasks.logs(taskId, *claims, from, [responder](Result<QList<TaskService::LogLine>> lines) {
+    m_context.tasks.logs(taskId, caller.claims, from, [responder](Result<QList<TaskService::LogLine>> lines) {
         if (!lines) {
             ApiError::send(responder, lines.error());
             return;

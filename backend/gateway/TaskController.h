@@ -1,9 +1,9 @@
 #pragma once
 
+#include "gateway/ApiRoutes.h"
 #include "gateway/GatewayContext.h"
 #include "gateway/ModelInfo.h"
 #include "gateway/TaskRecord.h"
-#include "http/Router.h"
 
 #include "mmf/v1/token.pb.h"
 
@@ -17,19 +17,17 @@ class TaskController
 {
 public:
     explicit TaskController(GatewayContext& context);
-    void registerRoutes(Router& router);
+    void registerRoutes(ApiRoutes& routes);
 
 private:
-    void submit(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void submitBatch(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void list(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-    void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
-
-    // Looks the model up and checks the caller may use it (404 / 403 answered here), then continues.
-    void withModel(const QByteArray& name, const v1::TokenClaims& caller, const HttpResponder& responder,
-                   std::function<void(const ModelInfoPtr&)> then);
+    void submit(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void submitBatch(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void get(HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+             const Caller& caller);
+    void list(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
+    void cancel(const HttpResponder& responder, const RouteParams& params, const Caller& caller);
+    void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+              const Caller& caller);
     // False, and 503 answered, when no instance of the model is live.
     bool hasLiveInstance(const QByteArray& name, const HttpResponder& responder) const;
     // Answers with the task as it is now: 200 when final (binary result if asked for and succeeded), else

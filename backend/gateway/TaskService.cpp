@@ -1,5 +1,7 @@
 #include "gateway/TaskService.h"
 
+#include "gateway/AccessPolicy.h"
+
 #include "broker/BrokerKeys.h"
 #include "broker/StreamEntry.h"
 #include "broker/TaskIdGenerator.h"
@@ -34,11 +36,6 @@ QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
     for (qsizetype i = 0; i + 1 < reply.size(); i += 2)
         out.insert(reply.at(i).toByteArray(), reply.at(i + 1).toByteArray());
     return out;
-}
-
-bool mayRead(const v1::TokenClaims& caller, const TaskRecord& record)
-{
-    return isAdmin(caller) || record.userId == QByteArrayView(caller.user_id());
 }
 
 QByteArray serializeEnvelope(const v1::TaskEnvelope& envelope)
@@ -246,6 +243,14 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
     });
 }
 
+bool TaskService::mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const
+{
+    // The task's project is its model's, from the server's catalogue; the record's own `p` is model-written.
+    const ModelInfoPtr model = m_catalog.find(record.model);
+    return AccessPolicy::mayAccessTask(
+        caller, record, model ? QByteArrayView(model->project) : QByteArrayView(record.projectId));
+}
+
 void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                         std::function<void(Result<TaskRecord>)> done)
 {
@@ -254,7 +259,7 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
             done(records.error());
             return;
         }
-        if (records->isEmpty() || !mayRead(caller, records->first())) {
+        if (records->isEmpty() || !mayAccess(caller, records->first())) {
             done(taskNotFound(taskId));
             return;
         }
@@ -373,7 +378,7 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
     const int window = filtered ? qMin(query.limit * 10, 2000) : query.limit;
     m_redis.command({"ZREVRANGEBYSCORE", BrokerKeys::userTasks(userId), max, "-inf", "LIMIT", "0",
                      QByteArray::number(window)},
-                    [this, query, done = std::move(done)](const RedisReply& reply) {
+                    [this, caller, query, done = std::move(done)](const RedisReply& reply) {
                         if (reply.isError()) {
                             done(unavailable(reply));
                             return;
@@ -381,23 +386,28 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
                         QList<QByteArray> ids;
                         for (qsizetype i = 0; i < reply.size(); ++i)
                             ids.append(reply.at(i).toByteArray());
-                        fetchRecords(ids, false, [query, done](Result<QList<TaskRecord>> records) {
-                            if (!records) {
-                                done(records.error());
-                                return;
-                            }
-                            QList<TaskRecord> out;
-                            for (TaskRecord& record : *records) {
-                                if (!query.model.isEmpty() && record.model != query.model)
-                                    continue;
-                                if (!query.status.isEmpty() && record.status != query.status)
-                                    continue;
-                                out.append(std::move(record));
-                                if (out.size() >= query.limit)
-                                    break;
-                            }
-                            done(out);
-                        });
+                        fetchRecords(ids, false,
+                                     [this, caller, query, done](Result<QList<TaskRecord>> records) {
+                                         if (!records) {
+                                             done(records.error());
+                                             return;
+                                         }
+                                         QList<TaskRecord> out;
+                                         for (TaskRecord& record : *records) {
+                                             // The token's project only (a right in one project reaches no
+                                             // other).
+                                             if (!mayAccess(caller, record))
+                                                 continue;
+                                             if (!query.model.isEmpty() && record.model != query.model)
+                                                 continue;
+                                             if (!query.status.isEmpty() && record.status != query.status)
+                                                 continue;
+                                             out.append(std::move(record));
+                                             if (out.size() >= query.limit)
+                                                 break;
+                                         }
+                                         done(out);
+                                     });
                     });
 }
 

@@ -103,6 +103,8 @@ private:
                 std::function<void(const RedisReply&)> whole);
 
     // Records of the tasks that exist, in order; results only when asked (lists do not show them).
+    // The task access rule (AccessPolicy::mayAccessTask) with the task's project from the catalogue.
+    bool mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const;
     void fetchRecords(const QList<QByteArray>& taskIds, bool withResults,
                       std::function<void(Result<QList<TaskRecord>>)> done);
     void readRecords(const QList<QByteArray>& taskIds, const QList<QByteArray>& modelNames, bool withResults,

@@ -1,5 +1,7 @@
 #include "gateway/WebSocketHub.h"
 
+#include "gateway/AccessPolicy.h"
+
 #include "broker/BrokerKeys.h"
 #include "broker/TaskIdGenerator.h"
 #include "core/Clock.h"
@@ -309,7 +311,7 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
                 sendError(connection, QStringLiteral("not_found"), QStringLiteral("no such model"), topic);
                 return;
             }
-            if (!isAdmin(claims) && (*model)->project != QByteArrayView(claims.project_id())) {
+            if (!AccessPolicy::reachesProject(claims, (*model)->project)) {
                 sendError(connection, QStringLiteral("permission_denied"),
                           QStringLiteral("the model belongs to another project"), topic);
                 return;
@@ -438,9 +440,14 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
                 auto sub = connection->topics.find(topic);
                 if (sub == connection->topics.end())
                     continue;
-                if (pass == 1 && !isAdmin(*connection->claims) &&
-                    event.userId != QByteArrayView(connection->claims->user_id()))
-                    continue;
+                // On a model topic: one's own tasks, or every task for an admin of the model's project.
+                if (pass == 1 && event.userId != QByteArrayView(connection->claims->user_id())) {
+                    if (!model)
+                        model = m_catalog.find(event.model);
+                    if (!(model ? AccessPolicy::administers(*connection->claims, model->project)
+                                : AccessPolicy::isSuperuser(*connection->claims)))
+                        continue;
+                }
                 if (!(sub->kinds & kindBit(event.kind)))
                     continue;
                 if (sub->replaying) {

@@ -2,7 +2,6 @@
 
 #include "broker/BrokerKeys.h"
 #include "gateway/ApiError.h"
-#include "gateway/AuthGuard.h"
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
 #include "http/HttpRequest.h"
@@ -20,25 +19,22 @@ ScalerController::ScalerController(GatewayContext& context, ScalingStore& store,
     , m_describer(describer)
 {}
 
-void ScalerController::registerRoutes(Router& router)
+void ScalerController::registerRoutes(ApiRoutes& routes)
 {
-    using namespace std::placeholders;
-    router.add("GET", "/api/v1/scaler", std::bind(&ScalerController::getScaler, this, _1, _2, _3));
-    router.add("PUT", "/api/v1/models/{name}/scaling",
-               std::bind(&ScalerController::putScaling, this, _1, _2, _3));
+    routes.add("GET", "/api/v1/scaler", RouteAccess::method("read"),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams&,
+                      const Caller& caller) { getScaler(responder, caller); });
+    routes.add("PUT", "/api/v1/models/{name}/scaling", RouteAccess::method("admin").onModelOrNew(),
+               [this](HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { putScaling(request, responder, params, caller); });
 }
 
-void ScalerController::getScaler(HttpRequest& request, const HttpResponder& responder, const RouteParams&)
+void ScalerController::getScaler(const HttpResponder& responder, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "read");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     QJsonArray models;
     const QMap<QByteArray, ScalingSpec> specs = m_store.specs();
     for (auto it = specs.cbegin(); it != specs.cend(); ++it) {
-        if (!isAdmin(*claims) && it->project != QByteArrayView(claims->project_id()))
+        if (!caller.reachesProject(it->project))
             continue;
         models.append(m_store.modelJson(it.key()));
     }
@@ -47,19 +43,9 @@ void ScalerController::getScaler(HttpRequest& request, const HttpResponder& resp
 }
 
 void ScalerController::putScaling(HttpRequest& request, const HttpResponder& responder,
-                                  const RouteParams& params)
+                                  const RouteParams& params, const Caller& caller)
 {
-    Result<v1::TokenClaims> claims = m_context.auth.authenticate(request, "admin");
-    if (!claims) {
-        ApiError::send(responder, claims.error());
-        return;
-    }
     const QByteArray name = params.value("name");
-    if (!BrokerKeys::isValidModelName(name)) {
-        ApiError::send(responder,
-                       Error::invalidArgument(QStringLiteral("model names match [a-z][a-z0-9_-]{0,62}")));
-        return;
-    }
     Result<QJsonObject> body = JsonBody::parseObject(request.body);
     if (!body) {
         ApiError::send(responder, body.error());
@@ -74,14 +60,16 @@ void ScalerController::putScaling(HttpRequest& request, const HttpResponder& res
     // A configured command stays: only the operator's file sets it.
     if (const std::optional<ScalingSpec> old = m_store.spec(name))
         spec.command = old->command;
-    const QByteArray tokenProject = QByteArray::fromStdString(claims->project_id());
-    m_context.catalog.lookup(name, [this, responder, name, spec,
-                                    tokenProject](Result<ModelInfoPtr> found) mutable {
-        if (!found) {
-            ApiError::send(responder, found.error());
-            return;
-        }
-        const ModelInfoPtr model = *found;
+    const QByteArray tokenProject = QByteArray::fromStdString(caller.claims.project_id());
+    // A model not catalogued yet joins the project named in the body: one the caller administers.
+    if (!caller.model && !spec.project.isEmpty() && !caller.administers(spec.project)) {
+        ApiError::send(responder,
+                       Error::permissionDenied(QStringLiteral("this token does not administer project %1")
+                                                   .arg(QString::fromUtf8(spec.project))));
+        return;
+    }
+    {
+        const ModelInfoPtr model = caller.model;
         if (model) {
             if (!spec.project.isEmpty() && spec.project != model->project) {
                 ApiError::send(responder,
@@ -115,7 +103,7 @@ void ScalerController::putScaling(HttpRequest& request, const HttpResponder& res
                 }
                 store();
             });
-    });
+    }
 }
 
 } // namespace mmf

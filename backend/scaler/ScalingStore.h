@@ -2,7 +2,7 @@
 
 #include "core/Result.h"
 #include "scaler/ScalingSpec.h"
-#include "scaler/ScalingView.h"
+#include "gateway/ScalingView.h"
 
 #include <QHash>
 #include <QJsonObject>

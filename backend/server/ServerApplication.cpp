@@ -203,19 +203,24 @@ Result<void> ServerApplication::start()
     m_metricsRegistry = std::make_unique<MetricsRegistry>();
     m_metrics = std::make_unique<TaskMetrics>(*m_metricsRegistry, *m_catalog, *m_redis, m_clock);
     m_metricsController = std::make_unique<MetricsController>(*m_metrics);
-    m_metricsController->registerRoutes(m_gateway->router());
+    m_metricsController->registerRoutes(m_gateway->routes());
     m_openApi = std::make_unique<OpenApiController>(*m_context);
-    m_openApi->registerRoutes(m_gateway->router());
+    m_openApi->registerRoutes(m_gateway->routes());
     m_passwordHasher = std::make_unique<Argon2PasswordHasher>();
     m_accounts = std::make_unique<AccountService>(*m_redis, *m_passwordHasher, m_signingKey, m_clock,
                                                   accountSettingsFrom(m_config));
     m_authController = std::make_unique<AuthController>(*m_accounts);
-    m_authController->registerRoutes(m_gateway->router());
-    m_projectController = std::make_unique<ProjectController>(m_accounts->store(), *m_auth);
-    m_projectController->registerRoutes(m_gateway->router());
+    m_authController->registerRoutes(m_gateway->routes());
+    m_projectController = std::make_unique<ProjectController>(m_accounts->store());
+    m_projectController->registerRoutes(m_gateway->routes());
     // The scaler: specs and figures in Redis (every server), decisions on the leader only.
     m_scalingStore = std::make_unique<ScalingStore>(*m_redis, m_config.pool);
     m_context->scaling = m_scalingStore.get();
+    // A model the scaler cold-starts takes tasks with no replica running: the one "can take tasks" rule.
+    m_catalog->setLivenessHook([store = m_scalingStore.get()](const QByteArray& name) {
+        const std::optional<ModelScaling> scaling = store->scalingOf(name);
+        return scaling && scaling->coldStarts;
+    });
     for (auto it = m_config.scaling.cbegin(); it != m_config.scaling.cend(); ++it) {
         Result<ScalingSpec> spec = ScalingSpec::fromConfigText(it.value());
         if (!spec)
@@ -245,7 +250,7 @@ Result<void> ServerApplication::start()
     // Decisions are made (and pushed) by the leader only: its own WebSocket subscribers see them.
     connect(m_scaler.get(), &Scaler::decision, m_webSockets.get(), &WebSocketHub::pushToStatsTopic);
     m_scalerController = std::make_unique<ScalerController>(*m_context, *m_scalingStore, *m_describer);
-    m_scalerController->registerRoutes(m_gateway->router());
+    m_scalerController->registerRoutes(m_gateway->routes());
     m_gateway->setRequestObserver([metrics = m_metrics.get()](const QByteArray& route, int status) {
         metrics->onHttpRequest(route, status);
     });

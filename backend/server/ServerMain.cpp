@@ -38,7 +38,8 @@ const QList<CommandLineOption> kSubcommandOptions{
     {QStringLiteral("project"), QStringLiteral("P"),
      QStringLiteral("token issue: the project (default: default)")},
     {QStringLiteral("methods"), QStringLiteral("M,M"),
-     QStringLiteral("token issue: comma-separated methods: score, read, serve, admin")},
+     QStringLiteral("token issue: comma-separated methods: score, read, serve, admin; superuser makes an "
+                    "admin of every project")},
     {QStringLiteral("ttl"), QStringLiteral("SECONDS"),
      QStringLiteral("token issue: lifetime (default 3600)")},
     {QStringLiteral("login"), QStringLiteral("L"),
@@ -80,18 +81,11 @@ std::optional<QByteArray> readPassword()
     return first;
 }
 
-int createAdminCommand(const LoadedConfig& loaded)
+// Runs `work` against the server's accounts: on the configured Redis, the embedded one of a running server,
+// or the embedded one started just for this command. `work` calls its argument with the exit code.
+int withAccounts(const LoadedConfig& loaded, const QString& command,
+                 const std::function<void(AccountService&, std::function<void(int)>)>& work)
 {
-    const QByteArray login = loaded.options.value(QStringLiteral("login")).toUtf8();
-    if (login.isEmpty()) {
-        printError(QStringLiteral("admin create: --login L is required"));
-        return 2;
-    }
-    const std::optional<QByteArray> password = readPassword();
-    if (!password) {
-        printError(QStringLiteral("admin create: no password on stdin"));
-        return 2;
-    }
     // The server's Redis: the configured one, the embedded one of a running server, or the embedded one
     // started just for this command.
     std::unique_ptr<EmbeddedRedis> embedded;
@@ -124,25 +118,65 @@ int createAdminCommand(const LoadedConfig& loaded)
     int exitCode = 1;
     QTimer deadline;
     deadline.setSingleShot(true);
-    QObject::connect(&deadline, &QTimer::timeout, qApp, [] {
-        printError(QStringLiteral("admin create: Redis did not answer in time"));
+    QObject::connect(&deadline, &QTimer::timeout, qApp, [command] {
+        printError(QStringLiteral("%1: Redis did not answer in time").arg(command));
         QCoreApplication::exit(1);
     });
     deadline.start(30000);
-    accounts.createAdmin(login, *password, [&exitCode, login](Result<QByteArray> userId) {
-        if (!userId) {
-            printError(QStringLiteral("admin create: %1").arg(userId.error().message));
-            exitCode = userId.error().code == ErrorCode::InvalidArgument ? 2 : 1;
-        } else {
-            std::printf("created admin %s (user id %s)\n", login.constData(), userId->constData());
-            exitCode = 0;
-        }
+    work(accounts, [&exitCode](int code) {
+        exitCode = code;
         QCoreApplication::exit(exitCode);
     });
     const int loopCode = QCoreApplication::exec();
     if (embedded)
         embedded->stop();
     return loopCode != 0 ? loopCode : exitCode;
+}
+
+// Prints what went wrong and gives the exit code: 2 for a usage error, 1 otherwise.
+int failed(const QString& command, const Error& error)
+{
+    printError(QStringLiteral("%1: %2").arg(command, error.message));
+    return error.code == ErrorCode::InvalidArgument ? 2 : 1;
+}
+
+int createAdminCommand(const LoadedConfig& loaded)
+{
+    const QByteArray login = loaded.options.value(QStringLiteral("login")).toUtf8();
+    if (login.isEmpty()) {
+        printError(QStringLiteral("admin create: --login L is required"));
+        return 2;
+    }
+    const std::optional<QByteArray> password = readPassword();
+    if (!password) {
+        printError(QStringLiteral("admin create: no password on stdin"));
+        return 2;
+    }
+    return withAccounts(loaded, QStringLiteral("admin create"), [&](AccountService& accounts, auto exit) {
+        accounts.createAdmin(login, *password, [login, exit](Result<QByteArray> userId) {
+            if (!userId)
+                return exit(failed(QStringLiteral("admin create"), userId.error()));
+            std::printf("created superuser %s (user id %s)\n", login.constData(), userId->constData());
+            exit(0);
+        });
+    });
+}
+
+int promoteCommand(const LoadedConfig& loaded)
+{
+    const QByteArray login = loaded.options.value(QStringLiteral("login")).toUtf8();
+    if (login.isEmpty()) {
+        printError(QStringLiteral("admin promote: --login L is required"));
+        return 2;
+    }
+    return withAccounts(loaded, QStringLiteral("admin promote"), [&](AccountService& accounts, auto exit) {
+        accounts.promoteToSuperuser(login, [login, exit](Result<QByteArray> userId) {
+            if (!userId)
+                return exit(failed(QStringLiteral("admin promote"), userId.error()));
+            std::printf("%s (user id %s) is a superuser\n", login.constData(), userId->constData());
+            exit(0);
+        });
+    });
 }
 
 int rotateKeysCommand(const LoadedConfig& loaded)
@@ -190,7 +224,7 @@ int issueTokenCommand(const LoadedConfig& loaded)
     static const QRegularExpression kUser(QStringLiteral("^[A-Za-z0-9_.@-]{1,64}$"));
     static const QRegularExpression kProject(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
     static const QStringList kKnown{QStringLiteral("score"), QStringLiteral("read"), QStringLiteral("serve"),
-                                    QStringLiteral("admin")};
+                                    QStringLiteral("admin"), QStringLiteral("superuser")};
     if (!kUser.match(user).hasMatch()) {
         printError(QStringLiteral("token issue: --user U is required (1 to 64 of [A-Za-z0-9_.@-])"));
         return 2;
@@ -206,7 +240,8 @@ int issueTokenCommand(const LoadedConfig& loaded)
     for (const QString& method : methods) {
         if (!kKnown.contains(method)) {
             printError(
-                QStringLiteral("token issue: unknown method '%1' (score, read, serve, admin)").arg(method));
+                QStringLiteral("token issue: unknown method '%1' (score, read, serve, admin, superuser)")
+                    .arg(method));
             return 2;
         }
     }
@@ -223,8 +258,15 @@ int issueTokenCommand(const LoadedConfig& loaded)
     v1::TokenClaims claims;
     claims.set_user_id(user.toStdString());
     claims.set_project_id(project.toStdString());
-    for (const QString& method : methods)
-        claims.add_methods(method.toStdString());
+    for (const QString& method : methods) {
+        // "superuser" is no method: it is the server-wide flag (and admin in the token's project).
+        if (method == QLatin1String("superuser")) {
+            claims.set_superuser(true);
+            claims.add_methods("admin");
+        } else {
+            claims.add_methods(method.toStdString());
+        }
+    }
     claims.set_iat(clock.nowSecs());
     claims.set_exp(clock.nowSecs() + ttl);
     const QByteArray token = issueToken(*key, claims);
@@ -270,9 +312,11 @@ int runServerMain(const QStringList& arguments)
     }
     if (loaded->helpRequested) {
         std::printf("%s", loader.helpText().toUtf8().constData());
-        std::printf("\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
-                    "SECONDS\n  admin create --data-dir DIR --login L   (password on stdin, or asked for)\n"
-                    "  keys rotate --data-dir DIR [--grace SECONDS]\n");
+        std::printf(
+            "\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
+            "SECONDS\n  admin create --data-dir DIR --login L   (a superuser; password on stdin, or asked "
+            "for)\n  admin promote --data-dir DIR --login L  (an existing user becomes a superuser)\n"
+            "  keys rotate --data-dir DIR [--grace SECONDS]\n");
         return 0;
     }
     const QStringList& words = loaded->positional;
@@ -287,9 +331,12 @@ int runServerMain(const QStringList& arguments)
         return issueTokenCommand(*loaded);
     if (words == QStringList{QStringLiteral("admin"), QStringLiteral("create")})
         return createAdminCommand(*loaded);
+    if (words == QStringList{QStringLiteral("admin"), QStringLiteral("promote")})
+        return promoteCommand(*loaded);
     if (words == QStringList{QStringLiteral("keys"), QStringLiteral("rotate")})
         return rotateKeysCommand(*loaded);
-    printError(QStringLiteral("unknown command '%1' (commands: token issue, admin create, keys rotate)")
+    printError(QStringLiteral(
+                   "unknown command '%1' (commands: token issue, admin create, admin promote, keys rotate)")
                    .arg(words.join(QLatin1Char(' '))));
     return 2;
 }

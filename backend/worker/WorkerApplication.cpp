@@ -11,6 +11,7 @@
 #include <QHostInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 
 #include <csignal>
 #include <cstdio>
@@ -92,8 +93,12 @@ Result<void> WorkerApplication::start()
         return {};
     }
 
-    m_instanceName = QStringLiteral("%1-%2-%3")
+    // Unique per start: the server refuses a name a live instance uses, and a restarted container may get
+    // the same host name and pid as the instance it replaces before that one is evicted.
+    // (The pid stays last: operators and tests read it from the name.)
+    m_instanceName = QStringLiteral("%1-%2-%3-%4")
                          .arg(m_options.name, tameHostName())
+                         .arg(QRandomGenerator::system()->generate() & 0xffff, 4, 16, QLatin1Char('0'))
                          .arg(QCoreApplication::applicationPid());
 
     setUpRoutes();
