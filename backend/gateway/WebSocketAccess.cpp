@@ -26,6 +26,16 @@ void WebSocketAccess::check(const v1::TokenClaims& claims, std::function<void(Re
     const QByteArray userId = QByteArray::fromStdString(claims.user_id());
     const QByteArray project = QByteArray::fromStdString(claims.project_id());
     const bool claimsAdmin = hasMethod(claims, "admin");
+    if (claims.superuser()) {
+        // A superuser reaches every project by being one, not by a membership.
+        m_redis.command({"SISMEMBER", AccountStore::superusersKey(), userId},
+                        [done = std::move(done)](const RedisReply& reply) {
+                            if (reply.isError())
+                                return done(redisError(reply));
+                            done(reply.integer() == 1 ? QString() : QStringLiteral("no longer a superuser"));
+                        });
+        return;
+    }
     m_redis.command({"HGET", AccountStore::membersKey(project), userId}, [this, userId, project, claimsAdmin,
                                                                           done = std::move(done)](
                                                                              const RedisReply& reply) {

@@ -14,7 +14,8 @@ namespace mmf {
 class RedisClient;
 
 // Whether a WebSocket's claims still hold in the account store: the user is still a member of the token's
-// project with `read` (and with `admin`, when the token claims it). Read from Redis, which every server
+// project with `read` (and with `admin`, when the token claims it), or still a superuser when the token says
+// so. Read from Redis, which every server
 // shares, so a membership removed or changed through any server is seen by every server's sockets at their
 // next check, without a channel of its own to keep in step. A user id without an account (an operator's
 // `mmf-server token issue` identity, a service) has no membership to lose: its claims stand until they

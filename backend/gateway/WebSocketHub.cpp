@@ -496,18 +496,19 @@ void WebSocketHub::pushToStatsTopic(const QJsonObject& message)
     }
 }
 
-// The same filter as GET /api/v1/models: a caller sees its own project's models (an admin sees all).
+// The same filter as GET /api/v1/models: a caller sees the models of the projects it reaches.
 void WebSocketHub::sendStatsTo(Connection* connection, const QJsonObject& message,
                                QHash<QByteArray, QString>& byProject)
 {
-    const QByteArray project = isAdmin(*connection->claims)
-                                   ? QByteArray()
-                                   : QByteArray::fromStdString(connection->claims->project_id());
+    const v1::TokenClaims& claims = *connection->claims;
+    // Rendered once per project, or once for everything for superusers.
+    const QByteArray project =
+        AccessPolicy::isSuperuser(claims) ? QByteArray() : QByteArray::fromStdString(claims.project_id());
     auto cached = byProject.constFind(project);
     if (cached == byProject.constEnd()) {
         const auto ownModel = [&](const QJsonValue& name) {
             const ModelInfoPtr model = m_catalog.find(name.toString().toUtf8());
-            return model && model->project == project;
+            return model && AccessPolicy::reachesProject(claims, model->project);
         };
         QString text;
         if (project.isEmpty()) {

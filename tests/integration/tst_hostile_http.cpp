@@ -122,27 +122,7 @@ public:
                                timeoutMs);
     }
     // The status code of the first close frame the server sent (0: none).
-    int closeCode() const
-    {
-        qsizetype pos = 0;
-        while (pos + 2 <= m_received.size()) {
-            const auto opcode = quint8(m_received[pos]) & 0x0F;
-            qsizetype length = quint8(m_received[pos + 1]) & 0x7F;
-            qsizetype header = 2;
-            if (length == 126) {
-                if (pos + 4 > m_received.size())
-                    return 0;
-                length = (qsizetype(quint8(m_received[pos + 2])) << 8) | quint8(m_received[pos + 3]);
-                header = 4;
-            } else if (length == 127) {
-                return 0; // the server sends nothing that large here
-            }
-            if (opcode == 0x8 && length >= 2 && pos + header + 2 <= m_received.size())
-                return (int(quint8(m_received[pos + header])) << 8) | quint8(m_received[pos + header + 1]);
-            pos += header + length;
-        }
-        return 0;
-    }
+    int closeCode() const { return serverCloseCode(m_received); }
 
 private:
     QTcpSocket m_socket;

@@ -95,37 +95,7 @@ public:
         return bytes.startsWith("HTTP/1.1 ") ? bytes.mid(9, 3).toInt() : 0;
     }
     // The status code and reason of the first close frame the server sent (0: none).
-    int closeCode(QByteArray* reason = nullptr) const
-    {
-        qsizetype pos = 0;
-        while (pos + 2 <= m_received.size()) {
-            const auto opcode = quint8(m_received[pos]) & 0x0F;
-            qsizetype length = quint8(m_received[pos + 1]) & 0x7F;
-            qsizetype header = 2;
-            if (length == 126) {
-                if (pos + 4 > m_received.size())
-                    return 0;
-                length = (qsizetype(quint8(m_received[pos + 2])) << 8) | quint8(m_received[pos + 3]);
-                header = 4;
-            } else if (length == 127) {
-                if (pos + 10 > m_received.size())
-                    return 0;
-                length = 0;
-                for (int i = 0; i < 8; ++i)
-                    length = (length << 8) | quint8(m_received[pos + 2 + i]);
-                header = 10;
-            }
-            if (pos + header + length > m_received.size())
-                return 0;
-            if (opcode == 0x8 && length >= 2) {
-                if (reason)
-                    *reason = m_received.mid(pos + header + 2, length - 2);
-                return (int(quint8(m_received[pos + header])) << 8) | quint8(m_received[pos + header + 1]);
-            }
-            pos += header + length;
-        }
-        return 0;
-    }
+    int closeCode(QByteArray* reason = nullptr) const { return serverCloseCode(m_received, reason); }
 
 private:
     QTcpSocket m_socket;

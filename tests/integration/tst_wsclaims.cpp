@@ -59,7 +59,8 @@ private:
     std::unique_ptr<RedisServerFixture> m_redis;
     std::unique_ptr<ServerFixture> m_first;
     std::unique_ptr<ServerFixture> m_second;
-    std::unique_ptr<TestHttpClient> m_root; // the admin, on the first server
+    std::unique_ptr<TestHttpClient> m_root; // the superuser, on the first server
+    QByteArray m_rootToken;
     std::unique_ptr<WorkerFixture> m_echo;
 };
 
@@ -81,8 +82,8 @@ void TestWebSocketClaims::initTestCase()
                            QJsonObject{{QStringLiteral("login"), QStringLiteral("root")},
                                        {QStringLiteral("password"), QStringLiteral("root password 1")}});
     QCOMPARE(login.status, 200);
-    m_root = std::make_unique<TestHttpClient>(
-        m_first->url(), login.json().value(QStringLiteral("access_token")).toString().toLatin1());
+    m_rootToken = login.json().value(QStringLiteral("access_token")).toString().toLatin1();
+    m_root = std::make_unique<TestHttpClient>(m_first->url(), m_rootToken);
     m_echo = std::make_unique<WorkerFixture>(
         QStringLiteral("echo"), m_first->url(),
         m_first->issueToken(QStringLiteral("operator"), QStringLiteral("default"), QStringLiteral("serve")));
@@ -212,9 +213,7 @@ void TestWebSocketClaims::statsShowTheCallersProjectOnly()
     QVERIFY(other.start());
     QVERIFY2(other.waitForReady(), other.output().right(2000).constData());
 
-    const QByteArray admin =
-        m_first->issueToken(QStringLiteral("boss"), QStringLiteral("default"), QStringLiteral("read,admin"));
-    TestWebSocket all(m_first->url(), admin);
+    TestWebSocket all(m_first->url(), m_rootToken); // a superuser sees every project's models
     QVERIFY(all.open());
     all.subscribe(QStringLiteral("stats"));
     const QJsonObject both = all.waitFor(
@@ -224,7 +223,21 @@ void TestWebSocketClaims::statsShowTheCallersProjectOnly()
                    names.contains(QStringLiteral("calc"));
         },
         20000);
-    QVERIFY2(!both.isEmpty(), "the admin's stats never showed both models");
+    QVERIFY2(!both.isEmpty(), "the superuser's stats never showed both models");
+
+    // An admin of the default project sees its own project's models only, like any member.
+    const QByteArray admin =
+        m_first->issueToken(QStringLiteral("boss"), QStringLiteral("default"), QStringLiteral("read,admin"));
+    TestWebSocket projectAdmin(m_first->url(), admin);
+    QVERIFY(projectAdmin.open());
+    projectAdmin.subscribe(QStringLiteral("stats"));
+    const QJsonObject adminStats = projectAdmin.waitFor(
+        [](const QJsonObject& m) {
+            return isType(m, "stats") && modelNames(m).contains(QStringLiteral("echo"));
+        },
+        kWaitMs);
+    QVERIFY(!adminStats.isEmpty());
+    QVERIFY(!modelNames(adminStats).contains(QStringLiteral("calc")));
 
     const QByteArray alice =
         m_first->issueToken(QStringLiteral("alice"), QStringLiteral("default"), QStringLiteral("read"));

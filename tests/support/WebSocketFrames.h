@@ -8,4 +8,8 @@ namespace mmf {
 // its shortest form, the payload masked with a fixed key unless `masked` is false.
 QByteArray clientFrame(unsigned first, const QByteArray& payload, bool masked = true);
 
+// The status code of the first close frame in `frames` (unmasked frames as a server sends them), with its
+// reason in `reason` when given; 0 when there is none (yet).
+int serverCloseCode(const QByteArray& frames, QByteArray* reason = nullptr);
+
 } // namespace mmf
