@@ -86,7 +86,7 @@ const Operation kOperations[] = {
     {"post", "/api/v1/auth/logout", "logout", "Sign out: end the session of a refresh token", "auth", false,
      204, "signed out", nullptr, "RefreshRequest"},
     {"get", "/api/v1/projects", "listProjects",
-     "The caller's projects (admin: every project with its members)", "projects", true, 200, "the projects",
+     "The caller's projects (a superuser: every project with its members)", "projects", true, 200, "the projects",
      "ProjectList", nullptr},
     {"put", "/api/v1/projects/{project}/members/{login}", "putMember",
      "Add a user to a project or change their methods (admin)", "projects", true, 200, "the membership",
@@ -198,7 +198,8 @@ QJsonObject staticSchemas()
                                         {"refresh_expires_at", str},
                                         {"user_id", str},
                                         {"project", str},
-                                        {"methods", arrayOf(str)}},
+                                        {"methods", arrayOf(str)},
+                                        {"superuser", type("boolean")}},
                                        QStringLiteral("Bearer tokens for one project")));
     const QJsonObject member =
         object({{"user_id", str}, {"login", str}, {"methods", arrayOf(str)}}, QStringLiteral("A member"));
@@ -284,8 +285,8 @@ QJsonObject staticSchemas()
     schemas.insert("ReplayRequest", object({{"task_ids", arrayOf(str)}, {"all", type("boolean")}},
                                            QStringLiteral("Either task_ids or all: true")));
     schemas.insert("ReplayResult",
-                   object({{"replayed", arrayOf(str)}, {"not_found", arrayOf(str)}},
-                          QStringLiteral("Tasks queued again, and ids not in the dead letters")));
+                   object({{"replayed", arrayOf(str)}, {"not_found", arrayOf(str)}, {"refused", arrayOf(str)}},
+                          QStringLiteral("Tasks queued again, ids not in the dead letters, and dead letters whose owner the server cannot confirm")));
     schemas.insert("ModelSummary", object(summary, QStringLiteral("A model")));
     schemas.insert("ModelList", object({{"models", arrayOf(ref(QStringLiteral("ModelSummary")))}},
                                        QStringLiteral("The live models")));
