@@ -104,11 +104,7 @@ public:
         m_socket.connectToHost(QHostAddress::LocalHost, port);
         if (!m_socket.waitForConnected(kWaitMs))
             return false;
-        m_socket.write(
-            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            "Authorization: Bearer " +
-            token + "\r\n\r\n");
+        m_socket.write(upgradeRequest(token));
         if (!QTest::qWaitFor([this] { return m_received.contains("\r\n\r\n"); }, kWaitMs))
             return false;
         const bool switched = m_received.startsWith("HTTP/1.1 101");

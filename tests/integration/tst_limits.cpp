@@ -58,11 +58,7 @@ public:
     {
         if (!connect(port))
             return false;
-        m_socket.write(
-            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            "Authorization: Bearer " +
-            token + "\r\n\r\n");
+        m_socket.write(upgradeRequest(token));
         if (!QTest::qWaitFor([this] { return m_received.contains("\r\n\r\n"); }, kWaitMs))
             return false;
         m_head = m_received.left(m_received.indexOf("\r\n\r\n") + 4);
