@@ -112,7 +112,11 @@ echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit
      "fd_limit=$(ulimit -n)"
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
-"$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
+# One user on one address opens every subscriber: the per-user and per-address caps are raised to match
+# (the server-wide WebSocket cap too).
+ws_cap=$((SUBSCRIBERS + 64))
+"$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 --ws-max-connections "$ws_cap" \
+    --ws-max-per-user "$ws_cap" --max-connections-per-address "$((ws_cap + 256))" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 if ! wait_for 'grep -q "^listening on http://" "$WORK/server.log" || ! kill -0 "$SERVER_PID" 2>/dev/null' 30 \

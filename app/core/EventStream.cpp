@@ -116,8 +116,10 @@ void EventStream::onDisconnected()
         setState(State::Closed);
         return;
     }
-    // A refused upgrade (no open ever) may be an expired token: refresh once, silently.
-    if (!wasOpen && !m_triedRefresh) {
+    // A refused upgrade (no open ever) may be an expired token, and so may a policy close (1008: the server
+    // closes a socket at its token's expiry): refresh once, silently.
+    const bool policyClose = m_socket && m_socket->closeCode() == QWebSocketProtocol::CloseCodePolicyViolated;
+    if ((!wasOpen || policyClose) && !m_triedRefresh) {
         m_triedRefresh = true;
         setState(State::Reconnecting);
         ApiCall probe;

@@ -4,6 +4,7 @@
 
 #include "broker/BrokerKeys.h"
 #include "broker/TaskIdGenerator.h"
+#include "core/Clock.h"
 #include "core/Error.h"
 #include "gateway/AuthGuard.h"
 #include "gateway/ModelCatalog.h"
@@ -62,13 +63,26 @@ std::optional<quint32> parseKinds(const QJsonValue& value)
 } // namespace
 
 WebSocketHub::WebSocketHub(const AuthGuard& auth, TaskService& tasks, ModelCatalog& catalog,
-                           qint64 maxSendBufferBytes, QObject* parent)
+                           RedisClient& redis, const Clock& clock, WebSocketHubLimits limits, QObject* parent)
     : QObject(parent)
     , m_auth(auth)
     , m_tasks(tasks)
     , m_catalog(catalog)
-    , m_maxSendBufferBytes(maxSendBufferBytes)
-{}
+    , m_clock(clock)
+    , m_access(redis)
+    , m_limits(limits)
+{
+    // One sweep for expiry, idleness and the access re-check: a clock read per socket, not a timer each.
+    int interval = 1000;
+    for (int t : {m_limits.idleTimeoutMs / 4, m_limits.accessRecheckMs / 2}) {
+        if (t > 0)
+            interval = std::min(interval, t);
+    }
+    m_sweepTimer = new QTimer(this);
+    m_sweepTimer->setInterval(std::max(50, interval));
+    connect(m_sweepTimer, &QTimer::timeout, this, &WebSocketHub::sweep);
+    m_lastRecheckMs = m_clock.nowMs();
+}
 
 WebSocketHub::~WebSocketHub()
 {
@@ -81,8 +95,12 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
 {
     auto* connection = new Connection;
     connection->socket = socket;
+    connection->lastHeardMs = m_clock.nowMs();
+    connection->serial = m_nextSerial++;
     socket->setParent(this);
     m_connections.insert(connection);
+    if (!m_sweepTimer->isActive())
+        m_sweepTimer->start();
 
     connect(socket, &QWebSocket::textMessageReceived, this, [this, connection](const QString& text) {
         if (alive(connection))
@@ -104,7 +122,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
             closeConnection(connection, 1008, claims.error().message);
             return;
         }
-        connection->claims = *claims;
+        authenticated(connection, *claims, false);
         return;
     }
     connection->authTimer = new QTimer(socket);
@@ -127,6 +145,7 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
     }
     const QJsonObject message = document.object();
     const QString op = message.value(QStringLiteral("op")).toString();
+    connection->lastHeardMs = m_clock.nowMs();
     if (op == QLatin1String("auth")) {
         Result<v1::TokenClaims> claims =
             m_auth.verifyToken(message.value(QStringLiteral("token")).toString().toLatin1(), "read");
@@ -134,12 +153,14 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
             closeConnection(connection, 1008, claims.error().message);
             return;
         }
-        connection->claims = *claims;
-        if (connection->authTimer)
-            connection->authTimer->stop();
-        sendJson(connection,
-                 QJsonObject{{QStringLiteral("type"), QStringLiteral("authenticated")},
-                             {QStringLiteral("user_id"), QString::fromStdString(claims->user_id())}});
+        if (connection->claims && (claims->user_id() != connection->claims->user_id() ||
+                                   claims->project_id() != connection->claims->project_id())) {
+            // The subscriptions were granted to the first claims: a socket never changes hands.
+            sendError(connection, QStringLiteral("invalid_argument"),
+                      QStringLiteral("a connection keeps its user and project: open another one"));
+            return;
+        }
+        authenticated(connection, *claims, true);
         return;
     }
     if (!connection->claims) {
@@ -155,12 +176,98 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
                       QStringLiteral("events lists some of: status, log, progress, result"), topic);
             return;
         }
-        subscribe(connection, topic, *kinds);
+        withValidClaims(connection, topic,
+                        [this, connection, topic, kinds = *kinds] { subscribe(connection, topic, kinds); });
     } else if (op == QLatin1String("unsubscribe")) {
         unsubscribe(connection, topic);
     } else {
         sendError(connection, QStringLiteral("invalid_argument"),
                   QStringLiteral("unknown op '%1' (auth, subscribe, unsubscribe)").arg(op));
+    }
+}
+
+void WebSocketHub::authenticated(Connection* connection, const v1::TokenClaims& claims, bool announce)
+{
+    if (!connection->claims) {
+        int& count = m_perUser[QByteArray::fromStdString(claims.user_id())];
+        if (m_limits.maxPerUser > 0 && count >= m_limits.maxPerUser) {
+            closeConnection(connection, 1013,
+                            QStringLiteral("too many WebSockets for this user (at most %1): try again later")
+                                .arg(m_limits.maxPerUser));
+            return;
+        }
+        ++count;
+    }
+    connection->claims = claims;
+    if (connection->authTimer)
+        connection->authTimer->stop();
+    if (announce)
+        sendJson(connection,
+                 QJsonObject{{QStringLiteral("type"), QStringLiteral("authenticated")},
+                             {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())}});
+}
+
+void WebSocketHub::withValidClaims(Connection* connection, const QByteArray& topic,
+                                   std::function<void()> then)
+{
+    if (connection->claims->exp() <= m_clock.nowSecs()) {
+        closeConnection(connection, 1008, QStringLiteral("token expired"));
+        return;
+    }
+    m_access.check(*connection->claims, [this, connection, serial = connection->serial, topic,
+                                         then = std::move(then)](Result<QString> held) {
+        if (!alive(connection, serial) || connection->closing)
+            return;
+        if (!held) {
+            sendError(connection, QString::fromLatin1(errorCodeName(held.error().code)), held.error().message,
+                      topic);
+            return;
+        }
+        if (!held->isEmpty()) {
+            closeConnection(connection, 1008, *held);
+            return;
+        }
+        then();
+    });
+}
+
+void WebSocketHub::sweep()
+{
+    if (m_connections.isEmpty()) {
+        m_sweepTimer->stop();
+        return;
+    }
+    const qint64 now = m_clock.nowMs();
+    const bool recheck = m_limits.accessRecheckMs > 0 && now - m_lastRecheckMs >= m_limits.accessRecheckMs;
+    if (recheck)
+        m_lastRecheckMs = now;
+    const QSet<Connection*> connections = m_connections; // closing removes from the set
+    for (Connection* connection : connections) {
+        if (!alive(connection) || connection->closing || !connection->claims)
+            continue;
+        if (connection->claims->exp() <= now / 1000) {
+            closeConnection(connection, 1008, QStringLiteral("token expired"));
+            continue;
+        }
+        if (m_limits.idleTimeoutMs > 0 && connection->topics.isEmpty() &&
+            now - connection->lastHeardMs >= m_limits.idleTimeoutMs) {
+            closeConnection(connection, 1008,
+                            QStringLiteral("idle: no subscription and no message for %1 s")
+                                .arg(m_limits.idleTimeoutMs / 1000.0));
+            continue;
+        }
+        if (recheck && !connection->checking) {
+            connection->checking = true;
+            m_access.check(*connection->claims,
+                           [this, connection, serial = connection->serial](Result<QString> held) {
+                               if (!alive(connection, serial))
+                                   return;
+                               connection->checking = false;
+                               // A Redis failure keeps the socket: it is checked again at the next round.
+                               if (held && !held->isEmpty())
+                                   closeConnection(connection, 1008, *held);
+                           });
+        }
     }
 }
 
@@ -381,12 +488,48 @@ void WebSocketHub::pushToStatsTopic(const QJsonObject& message)
     auto it = m_topicIndex.constFind(QByteArrayLiteral("stats"));
     if (it == m_topicIndex.constEnd())
         return;
-    const QString text = toText(message);
+    QHash<QByteArray, QString> byProject; // rendered once per project; "" (no project) = everything
     const QSet<Connection*> subscribers = *it;
     for (Connection* connection : subscribers) {
         if (alive(connection))
-            send(connection, text);
+            sendStatsTo(connection, message, byProject);
     }
+}
+
+// The same filter as GET /api/v1/models: a caller sees the models of the projects it reaches.
+void WebSocketHub::sendStatsTo(Connection* connection, const QJsonObject& message,
+                               QHash<QByteArray, QString>& byProject)
+{
+    const v1::TokenClaims& claims = *connection->claims;
+    // Rendered once per project, or once for everything for superusers.
+    const QByteArray project =
+        AccessPolicy::isSuperuser(claims) ? QByteArray() : QByteArray::fromStdString(claims.project_id());
+    auto cached = byProject.constFind(project);
+    if (cached == byProject.constEnd()) {
+        const auto ownModel = [&](const QJsonValue& name) {
+            const ModelInfoPtr model = m_catalog.find(name.toString().toUtf8());
+            return model && AccessPolicy::reachesProject(claims, model->project);
+        };
+        QString text;
+        if (project.isEmpty()) {
+            text = toText(message);
+        } else if (message.contains(QStringLiteral("models"))) {
+            QJsonArray own;
+            for (const QJsonValue& entry : message.value(QStringLiteral("models")).toArray()) {
+                if (ownModel(entry.toObject().value(QStringLiteral("name"))))
+                    own.append(entry);
+            }
+            QJsonObject filtered = message;
+            filtered.insert(QStringLiteral("models"), own);
+            text = toText(filtered);
+        } else if (!message.contains(QStringLiteral("model")) ||
+                   ownModel(message.value(QStringLiteral("model")))) {
+            text = toText(message);
+        }
+        cached = byProject.insert(project, text);
+    }
+    if (!cached->isEmpty())
+        send(connection, *cached);
 }
 
 int WebSocketHub::statsSubscriberCount() const
@@ -399,14 +542,14 @@ void WebSocketHub::send(Connection* connection, const QString& text)
     if (connection->closing)
         return;
     connection->socket->sendTextMessage(text);
-    if (connection->socket->bytesToWrite() > m_maxSendBufferBytes) {
+    if (connection->socket->bytesToWrite() > m_limits.maxSendBufferBytes) {
         // Logged: the operator learns why a client lost its pushes (the close frame itself waits behind the
         // backlog the client does not read, and is cut off if the client never reads again).
         qCWarning(lcWebSocketHub).noquote()
             << QStringLiteral("closing a WebSocket subscriber from %1 with 1008: it does not keep up "
                               "(over %2 bytes queued)")
                    .arg(connection->socket->peerAddress().toString())
-                   .arg(m_maxSendBufferBytes);
+                   .arg(m_limits.maxSendBufferBytes);
         closeConnection(connection, 1008, QStringLiteral("subscriber too slow: send buffer over its bound"));
     }
 }
@@ -458,6 +601,12 @@ void WebSocketHub::drop(Connection* connection)
         }
     }
     m_connections.remove(connection);
+    if (connection->claims) {
+        const QByteArray user = QByteArray::fromStdString(connection->claims->user_id());
+        auto count = m_perUser.find(user);
+        if (count != m_perUser.end() && --count.value() <= 0)
+            m_perUser.erase(count);
+    }
     QWebSocket* socket = connection->socket;
     socket->disconnect(this);
     if (socket->state() == QAbstractSocket::UnconnectedState)

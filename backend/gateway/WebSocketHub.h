@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gateway/TaskEventRecord.h"
+#include "gateway/WebSocketAccess.h"
 
 #include "mmf/v1/token.pb.h"
 
@@ -10,6 +11,7 @@
 #include <QObject>
 #include <QSet>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -19,20 +21,35 @@ class QTimer;
 namespace mmf {
 
 class AuthGuard;
+class Clock;
 class ModelCatalog;
+class RedisClient;
 class TaskService;
 struct HttpRequest;
 
+// The hub's limits (ServerConfig's [ws] settings; 0 turns a limit off).
+struct WebSocketHubLimits
+{
+    qint64 maxSendBufferBytes = 8 * 1024 * 1024; // a subscriber queued past this is closed with 1008
+    int maxPerUser = 32;                         // authenticated sockets of one user id; more get 1013
+    int idleTimeoutMs = 300 * 1000;              // no subscription and no message for this long: 1008
+    int accessRecheckMs = 10 * 1000;             // how often the claims are checked against the accounts
+};
+
 // The WebSocket side of API v1 (/api/v1/ws): authentication (header, or an auth message within 10 s),
-// subscriptions to task/<id> (log replay first), model/<name> (the caller's tasks, all for admin) and stats,
-// and fan-out of the events the tailer reads. A subscriber whose send buffer passes the bound is closed with
-// 1008 rather than left to grow memory.
+// subscriptions to task/<id> (log replay first), model/<name> (the caller's tasks, all for admin) and stats
+// (the caller's project's models, all for admin), and fan-out of the events the tailer reads. A subscriber
+// whose send buffer passes the bound is closed with 1008 rather than left to grow memory.
+//
+// Claims are not trusted once: a socket is closed (1008) when its token expires, and when its user has lost
+// `read` in the token's project (WebSocketAccess, checked before every subscribe and every
+// accessRecheckMs); a fresh token for the same user and project sent as {"op":"auth"} extends it.
 class WebSocketHub : public QObject
 {
     Q_OBJECT
 public:
-    WebSocketHub(const AuthGuard& auth, TaskService& tasks, ModelCatalog& catalog, qint64 maxSendBufferBytes,
-                 QObject* parent = nullptr);
+    WebSocketHub(const AuthGuard& auth, TaskService& tasks, ModelCatalog& catalog, RedisClient& redis,
+                 const Clock& clock, WebSocketHubLimits limits, QObject* parent = nullptr);
     ~WebSocketHub() override;
 
     // Takes ownership of the socket.
@@ -60,10 +77,19 @@ private:
         std::optional<v1::TokenClaims> claims;
         QHash<QByteArray, Subscription> topics; // "task/<id>", "model/<name>", "stats"
         QTimer* authTimer = nullptr;
+        qint64 lastHeardMs = 0; // the last message from the client
         bool closing = false;
+        bool checking = false; // an access check is under way
+        quint64 serial = 0;    // tells a connection from a later one at the same address
     };
 
     void onMessage(Connection* connection, const QString& text);
+    void authenticated(Connection* connection, const v1::TokenClaims& claims, bool announce);
+    // Runs `then` once the connection's claims are known to hold; closes it (1008) when they do not.
+    void withValidClaims(Connection* connection, const QByteArray& topic, std::function<void()> then);
+    void sweep();
+    void sendStatsTo(Connection* connection, const QJsonObject& message,
+                     QHash<QByteArray, QString>& byProject);
     void subscribe(Connection* connection, const QByteArray& topic, quint32 kinds);
     void unsubscribe(Connection* connection, const QByteArray& topic);
     void replayTask(Connection* connection, const QByteArray& topic, const QByteArray& taskId);
@@ -76,12 +102,22 @@ private:
     void closeConnection(Connection* connection, int code, const QString& reason);
     void drop(Connection* connection);
     bool alive(Connection* connection) const { return m_connections.contains(connection); }
+    bool alive(Connection* connection, quint64 serial) const
+    {
+        return alive(connection) && connection->serial == serial;
+    }
 
     const AuthGuard& m_auth;
     TaskService& m_tasks;
     ModelCatalog& m_catalog;
-    qint64 m_maxSendBufferBytes;
+    const Clock& m_clock;
+    WebSocketAccess m_access;
+    WebSocketHubLimits m_limits;
+    QTimer* m_sweepTimer = nullptr;
+    quint64 m_nextSerial = 1;
+    qint64 m_lastRecheckMs = 0;
     QSet<Connection*> m_connections;
+    QHash<QByteArray, int> m_perUser; // authenticated sockets per user id
     QHash<QByteArray, QSet<Connection*>> m_topicIndex;
 };
 

@@ -108,7 +108,7 @@ void HttpConnection::processInput()
         const qint64 chunkBase = m_txRead;
         m_txRead += n;
         if (m_parser.phase() == HttpRequestParser::Phase::Body)
-            setDeadline(Deadline::Body, m_host.limits().idleTimeoutMs);
+            armBodyDeadline();
 
         qint64 offset = 0;
         for (;;) {
@@ -196,8 +196,22 @@ bool HttpConnection::headersComplete()
     // Tell a client that waits for it to send the body, unless earlier answers are still due on the wire.
     if (m_parser.expectsContinue() && m_answers.empty())
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n", 25);
-    setDeadline(Deadline::Body, m_host.limits().idleTimeoutMs);
+    const int bodyTimeoutMs = m_host.limits().bodyTimeoutMs;
+    m_bodyEndsAt = bodyTimeoutMs > 0 ? m_host.nowMs() + bodyTimeoutMs : 0;
+    armBodyDeadline();
     return true;
+}
+
+// The body has the idle timeout between two reads and the body timeout in all: a byte every few seconds
+// would otherwise hold the connection forever.
+void HttpConnection::armBodyDeadline()
+{
+    qint64 after = m_host.limits().idleTimeoutMs;
+    if (m_bodyEndsAt > 0) {
+        const qint64 left = std::max<qint64>(1, m_bodyEndsAt - m_host.nowMs());
+        after = after > 0 ? std::min(after, left) : left;
+    }
+    setDeadline(Deadline::Body, after);
 }
 
 void HttpConnection::messageComplete(qint64 messageStart)
@@ -206,13 +220,15 @@ void HttpConnection::messageComplete(qint64 messageStart)
     request.peerAddress = m_peer;
     int wsReject = 0;
     if (m_host.isWebSocketPath(request.path)) {
-        if (isWebSocketUpgrade(request)) {
+        if (isWebSocketUpgrade(request) && !m_host.canUpgrade()) {
+            wsReject = 503;
+        } else if (isWebSocketUpgrade(request)) {
             m_upgradePending = true;
             m_upgradeAt = messageStart;
             clearDeadline();
             return;
-        }
-        wsReject = request.method == "GET" ? 426 : 405;
+        } else
+            wsReject = request.method == "GET" ? 426 : 405;
     }
     const bool close = !request.keepAlive || m_stopAccepting;
     const bool http10KeepAlive = !close && m_parser.isHttp10();
@@ -221,7 +237,12 @@ void HttpConnection::messageComplete(qint64 messageStart)
         m_noMoreInput = true;
     clearDeadline();
 
-    if (wsReject) {
+    if (wsReject == 503) {
+        respond(sequence, 503, "application/json",
+                http::errorJson("unavailable", "this server holds as many WebSockets as it may: try again "
+                                               "later or another server"),
+                Headers{{"Retry-After", "5"}});
+    } else if (wsReject) {
         const bool upgradeRequired = wsReject == 426;
         const Headers extra = upgradeRequired ? Headers{{"Upgrade", "websocket"}} : Headers{{"Allow", "GET"}};
         respond(sequence, wsReject, "application/json",
@@ -455,6 +476,11 @@ void HttpConnection::closeNow()
         m_socket->commitTransaction();
     setDeadline(Deadline::Linger, kLingerMs);
     m_socket->disconnectFromHost(); // may emit disconnected() right here
+}
+
+void HttpConnection::refuse(int status, const char* code, const QByteArray& message)
+{
+    enqueueError(status, code, message);
 }
 
 void HttpConnection::stopAccepting()

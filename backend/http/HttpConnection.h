@@ -29,6 +29,8 @@ public:
     // A scratch buffer to assemble a response in; its contents are dead after each use.
     virtual QByteArray& writeBuffer() = 0;
     virtual bool isWebSocketPath(const QByteArray& path) const = 0;
+    // False when the server holds as many WebSockets as it may: an upgrade request then gets 503.
+    virtual bool canUpgrade() const = 0;
     virtual void dispatch(HttpRequest& request, const HttpResponder& responder) = 0;
     // The socket holds the unread upgrade request; the host now owns it.
     virtual void upgrade(QTcpSocket* socket, HttpRequest&& request) = 0;
@@ -61,12 +63,16 @@ public:
                  const Headers& extraHeaders);
     // Stop taking new requests: the ones already read are answered, then the connection closes.
     void stopAccepting();
+    // Answers at once with an error and closes (used for a connection over a limit, before any request).
+    void refuse(int status, const char* code, const QByteArray& message);
 
     // 0 when none; otherwise the host calls onDeadline() once nowMs() reaches it.
     qint64 deadline() const { return m_deadline; }
     void onDeadline();
 
-    int hostIndex = -1; // position in the host's list, kept by the host
+    int hostIndex = -1;          // position in the host's list, kept by the host
+    bool countedAddress = false; // counted in the host's per-address figures
+    const QHostAddress& peer() const { return m_peer; }
 
 private:
     enum class State
@@ -108,6 +114,7 @@ private:
     void discardInput();
     void closeNow();
     void setDeadline(Deadline kind, qint64 afterMs);
+    void armBodyDeadline();
     void clearDeadline();
 
     HttpConnectionHost& m_host;
@@ -134,6 +141,7 @@ private:
     qint64 m_lingerEndMs = 0;
 
     qint64 m_deadline = 0;
+    qint64 m_bodyEndsAt = 0; // the whole-body deadline of the request being read (0: none)
     Deadline m_deadlineKind = Deadline::None;
 };
 

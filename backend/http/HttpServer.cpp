@@ -4,7 +4,10 @@
 #include "http/WebSocketGuard.h"
 
 #include <QElapsedTimer>
+#include <QHash>
+#include <QLoggingCategory>
 #include <QPointer>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -14,6 +17,9 @@
 #include <algorithm>
 
 #ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
 #include <unistd.h>
 #endif
 
@@ -21,8 +27,14 @@ namespace mmf {
 
 namespace {
 
+Q_LOGGING_CATEGORY(lcServer, "mmf.http.server")
+
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kListenBacklog = 1024;
+// Out of descriptors (EMFILE), accepting pauses for this long, doubling up to the maximum while it lasts.
+constexpr int kAcceptRetryMinMs = 50;
+constexpr int kAcceptRetryMaxMs = 1000;
+constexpr int kAcceptBurst = 64; // connections taken per wake-up, so that the open ones are served too
 
 // Takes over accepting so that a connection over the limit is closed before any Qt object is made for it.
 class Listener final : public QTcpServer
@@ -73,6 +85,16 @@ struct HttpServer::Private final : HttpConnectionHost
         clock.start();
         listener = new Listener([this](qintptr fd) { accept(fd); }, q);
         listener->setListenBacklogSize(kListenBacklog);
+        acceptRetry = new QTimer(q);
+        acceptRetry->setSingleShot(true);
+        QObject::connect(acceptRetry, &QTimer::timeout, q, [this] {
+            if (acceptNotifier)
+                acceptNotifier->setEnabled(true);
+            else
+                listener->resumeAccepting();
+        });
+        QObject::connect(listener, &QTcpServer::acceptError, q,
+                         [this](QAbstractSocket::SocketError) { pauseAccepting(listener->errorString()); });
         sweeper = new QTimer(q);
         sweeper->setInterval(sweepIntervalMs(l));
         QObject::connect(sweeper, &QTimer::timeout, q, [this] { sweep(); });
@@ -80,7 +102,7 @@ struct HttpServer::Private final : HttpConnectionHost
 
     ~Private()
     {
-        listener->close();
+        stopAccepting();
         sweeper->stop();
         const std::vector<HttpConnection*> live = std::move(connections);
         connections.clear();
@@ -99,6 +121,7 @@ struct HttpServer::Private final : HttpConnectionHost
     qsizetype readBufferSize() const override { return kReadChunk; }
     QByteArray& writeBuffer() override { return writeScratch; }
     bool isWebSocketPath(const QByteArray& path) const override { return wsHandler && path == wsPath; }
+    bool canUpgrade() const override { return webSockets < m_limits.wsMaxConnections; }
 
     void dispatch(HttpRequest& request, const HttpResponder& responder) override
     {
@@ -116,8 +139,20 @@ struct HttpServer::Private final : HttpConnectionHost
             return;
         }
         // Before QWebSocketServer sees the socket, so that the guard reads each chunk ahead of QWebSocket.
-        auto* guard =
-            new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes), m_limits.wsPingIntervalMs);
+        auto* guard = new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes),
+                                         m_limits.wsPingIntervalMs, m_limits.wsMaxSendBufferBytes);
+        // The socket counts as a WebSocket, and for its address, until it is gone (with its QWebSocket).
+        // Watched through its guard (a child): QWebSocket disconnects every signal of its transport when it
+        // goes, the transport's destroyed() included.
+        const QHostAddress peer = socket->peerAddress();
+        ++webSockets;
+        ++perAddress[peer];
+        QObject::connect(guard, &QObject::destroyed, q, [this, peer] {
+            if (!q->d)
+                return; // the server is going away
+            --webSockets;
+            release(peer);
+        });
         PendingUpgrade pending{socket, guard, socket->peerAddress(), socket->peerPort(), std::move(request),
                                {}};
         pending.watch =
@@ -135,6 +170,10 @@ struct HttpServer::Private final : HttpConnectionHost
             connections.pop_back();
         }
         connection->hostIndex = -1;
+        if (connection->countedAddress) {
+            connection->countedAddress = false;
+            release(connection->peer());
+        }
         connection->deleteLater();
         if (connections.empty())
             sweeper->stop();
@@ -142,6 +181,7 @@ struct HttpServer::Private final : HttpConnectionHost
 
     void accept(qintptr fd)
     {
+        acceptRetryMs = 0;
         if (int(connections.size()) >= m_limits.maxConnections) {
             closeDescriptor(fd);
             return;
@@ -157,6 +197,75 @@ struct HttpServer::Private final : HttpConnectionHost
         connections.push_back(connection);
         if (!sweeper->isActive())
             sweeper->start();
+        int& fromPeer = perAddress[connection->peer()];
+        if (fromPeer >= m_limits.maxConnectionsPerAddress) {
+            // Answered rather than dropped, so a client behind a shared address learns why; the answer
+            // lingers a moment only (and counts towards max_connections meanwhile).
+            connection->refuse(429, "rate_limited",
+                               QByteArrayLiteral("too many connections from this address (at most ") +
+                                   QByteArray::number(m_limits.maxConnectionsPerAddress) + ")");
+            return;
+        }
+        ++fromPeer;
+        connection->countedAddress = true;
+    }
+
+    void release(const QHostAddress& peer)
+    {
+        auto it = perAddress.find(peer);
+        if (it != perAddress.end() && --it.value() <= 0)
+            perAddress.erase(it);
+    }
+
+    // Accepting is ours rather than QTcpServer's: Qt 6.4 retries a failing accept() at once, so out of
+    // descriptors (EMFILE) it spins a core on accept() until one is freed. Here such a failure pauses
+    // accepting for a moment (the connections wait in the backlog) and says so once.
+    void startAccepting()
+    {
+#ifdef Q_OS_UNIX
+        listener->pauseAccepting();
+        acceptNotifier = new QSocketNotifier(listener->socketDescriptor(), QSocketNotifier::Read, q);
+        QObject::connect(acceptNotifier, &QSocketNotifier::activated, q, [this] { acceptPending(); });
+#endif
+    }
+
+    void stopAccepting()
+    {
+        acceptRetry->stop();
+        delete acceptNotifier; // before the listener closes its descriptor
+        acceptNotifier = nullptr;
+        listener->close();
+    }
+
+#ifdef Q_OS_UNIX
+    void acceptPending()
+    {
+        const int listenFd = int(listener->socketDescriptor());
+        for (int i = 0; i < kAcceptBurst && acceptNotifier && acceptNotifier->isEnabled(); ++i) {
+            const int fd = ::accept4(listenFd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+            if (fd >= 0) {
+                accept(fd);
+                continue;
+            }
+            const int error = errno;
+            if (error == EINTR || error == ECONNABORTED || error == EPROTO)
+                continue;
+            if (error != EAGAIN && error != EWOULDBLOCK)
+                pauseAccepting(QString::fromLocal8Bit(::strerror(error)));
+            return;
+        }
+    }
+#endif
+
+    void pauseAccepting(const QString& why)
+    {
+        if (acceptNotifier)
+            acceptNotifier->setEnabled(false);
+        if (acceptRetryMs == 0)
+            qCWarning(lcServer).noquote()
+                << "cannot accept connections:" << why << "- pausing, then trying again";
+        acceptRetryMs = std::clamp(acceptRetryMs * 2, kAcceptRetryMinMs, kAcceptRetryMaxMs);
+        acceptRetry->start(acceptRetryMs);
     }
 
     void sweep()
@@ -230,6 +339,11 @@ struct HttpServer::Private final : HttpConnectionHost
     Listener* listener = nullptr;
     QWebSocketServer* ws = nullptr;
     QTimer* sweeper = nullptr;
+    QTimer* acceptRetry = nullptr;
+    QSocketNotifier* acceptNotifier = nullptr;
+    int acceptRetryMs = 0;               // 0: accepting normally
+    int webSockets = 0;                  // upgraded (or upgrading) sockets alive
+    QHash<QHostAddress, int> perAddress; // counted connections and WebSockets per peer address
     QElapsedTimer clock;
     std::vector<HttpConnection*> connections;
     std::vector<HttpConnection*> expired;
@@ -271,12 +385,13 @@ Result<quint16> HttpServer::listen(const QHostAddress& address, quint16 port)
                                       .arg(port)
                                       .arg(d->listener->errorString()));
     }
+    d->startAccepting();
     return d->listener->serverPort();
 }
 
 void HttpServer::close()
 {
-    d->listener->close();
+    d->stopAccepting();
     const std::vector<HttpConnection*> live = d->connections; // stopping may finish some of them
     for (HttpConnection* c : live)
         c->stopAccepting();

@@ -11,11 +11,13 @@ namespace {
 Q_LOGGING_CATEGORY(lcGuard, "mmf.http.ws")
 }
 
-WebSocketGuard::WebSocketGuard(QTcpSocket* transport, quint64 maxFrameBytes, int pingIntervalMs)
+WebSocketGuard::WebSocketGuard(QTcpSocket* transport, quint64 maxFrameBytes, int pingIntervalMs,
+                               qint64 maxSendBufferBytes)
     : QObject(transport)
     , m_transport(transport)
     , m_checker(maxFrameBytes)
     , m_pingIntervalMs(pingIntervalMs)
+    , m_maxSendBufferBytes(maxSendBufferBytes)
 {
     connect(transport, &QTcpSocket::readyRead, this, &WebSocketGuard::beforeWebSocket);
 }
@@ -60,6 +62,16 @@ void WebSocketGuard::beforeWebSocket()
 void WebSocketGuard::afterWebSocket()
 {
     m_checked = m_transport->bytesAvailable();
+    // QWebSocket has answered the pings it read: the pongs count against the same bound as our pushes.
+    if (!m_refused && m_maxSendBufferBytes > 0 && m_transport->bytesToWrite() > m_maxSendBufferBytes) {
+        qCWarning(lcGuard).noquote()
+            << QStringLiteral(
+                   "closing a WebSocket peer from %1 with 1008: it does not read its answers (over "
+                   "%2 bytes queued)")
+                   .arg(m_transport->peerAddress().toString())
+                   .arg(m_maxSendBufferBytes);
+        refuse(1008, "send buffer over its bound: read what the server sends");
+    }
 }
 
 void WebSocketGuard::onPingTimer()
@@ -84,8 +96,9 @@ void WebSocketGuard::refuse(int code, const char* reason)
     m_checked = 0;
     if (m_socket)
         m_socket->close(QWebSocketProtocol::CloseCode(code), QString::fromLatin1(reason));
-    // The close frame is flushed first; a hostile peer is not waited for.
+    // The close frame is flushed first; a peer that does not read it is cut off after a while.
     m_transport->disconnectFromHost();
+    QTimer::singleShot(5000, m_transport, [transport = m_transport] { transport->abort(); });
 }
 
 } // namespace mmf

@@ -87,7 +87,10 @@ HttpLimits limitsFrom(const ServerConfig& config)
     limits.maxHeaderCount = config.maxHeaderCount;
     limits.headerTimeoutMs = config.headerTimeoutMs;
     limits.idleTimeoutMs = config.idleTimeoutMs;
+    limits.bodyTimeoutMs = config.bodyTimeoutMs;
     limits.maxConnections = config.maxConnections;
+    limits.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
+    limits.wsMaxConnections = config.wsMaxConnections;
     limits.wsMaxMessageBytes = config.wsMaxMessageBytes;
     limits.wsMaxSendBufferBytes = config.wsMaxSendBufferBytes;
     limits.wsPingIntervalMs = config.wsPingIntervalMs;
@@ -190,8 +193,10 @@ Result<void> ServerApplication::start()
     m_minter = std::make_unique<TaskTokenMinter>(m_signingKey, m_clock, m_settings.retentionSecs);
     m_tasks = std::make_unique<TaskService>(*m_redis, *m_catalog, *m_minter, m_settings, m_clock);
     m_waiters = std::make_unique<TaskWaiters>();
-    m_webSockets =
-        std::make_unique<WebSocketHub>(*m_auth, *m_tasks, *m_catalog, m_config.wsMaxSendBufferBytes);
+    m_webSockets = std::make_unique<WebSocketHub>(
+        *m_auth, *m_tasks, *m_catalog, *m_redis, m_clock,
+        WebSocketHubLimits{m_config.wsMaxSendBufferBytes, m_config.wsMaxPerUser, m_config.wsIdleTimeoutMs,
+                           m_config.wsAccessRecheckMs});
     m_tailer = std::make_unique<EventTailer>(*m_blockingRedis, m_clock);
     m_context = std::make_unique<GatewayContext>(
         GatewayContext{m_settings, m_clock, *m_redis, *m_catalog, *m_tasks, *m_waiters, *m_auth, *m_keyRing,

@@ -45,12 +45,18 @@ struct ServerConfig
     int maxHeaderCount = 100;
     int headerTimeoutMs = 10 * 1000;
     int idleTimeoutMs = 60 * 1000;
+    int bodyTimeoutMs = 300 * 1000;
     int maxConnections = 10000;
+    int maxConnectionsPerAddress = 256;
 
     // [ws]
     qint64 wsMaxMessageBytes = 1024 * 1024;
     qint64 wsMaxSendBufferBytes = 8 * 1024 * 1024;
     int wsPingIntervalMs = 30 * 1000;
+    int wsMaxConnections = 4096;
+    int wsMaxPerUser = 32;
+    int wsIdleTimeoutMs = 300 * 1000;
+    int wsAccessRecheckMs = 10 * 1000;
 
     // [tasks]
     int queueLimit = 100000;

@@ -397,9 +397,20 @@ QList<Setting> buildTable()
              "Time a client has to send the whole header block (408).",
              seconds(&C::headerTimeoutMs, 1, kIntMax));
     t << row("keep-alive idle timeout", "http", "idle_timeout", "idle-timeout", "SECONDS", "60",
-             "An idle keep-alive connection is closed after this.", seconds(&C::idleTimeoutMs, 1, kIntMax));
+             "An idle keep-alive connection is closed after this; also the longest pause inside a body (408).",
+             seconds(&C::idleTimeoutMs, 1, kIntMax));
+    t << row("request body timeout", "http", "body_timeout", "body-timeout", "SECONDS", "300",
+             "Time a client has to send a whole request body, however it paces it (408).",
+             seconds(&C::bodyTimeoutMs, 1, kIntMax));
     t << row("connection limit", "http", "max_connections", "max-connections", "N", "10000",
-             "Further connections are closed at once.", whole(&C::maxConnections, 1, kIntMax));
+             "Open HTTP connections; further ones are closed at once (upgraded WebSockets are counted by "
+             "`[ws] max_connections`).",
+             whole(&C::maxConnections, 1, kIntMax));
+    t << row("connections per address", "http", "max_connections_per_address", "max-connections-per-address",
+             "N", "256",
+             "Open HTTP connections and WebSockets from one client address; a further one gets 429 and is "
+             "closed.",
+             whole(&C::maxConnectionsPerAddress, 1, kIntMax));
     // [ws]
     t << row("WebSocket message limit", "ws", "max_message_bytes", "ws-max-message-bytes", "N", "1048576",
              "Largest incoming WebSocket frame and message (close code 1009); unset, Qt would accept 2 GB "
@@ -412,6 +423,20 @@ QList<Setting> buildTable()
              "How often the server pings each WebSocket client; one that sends nothing, not even a pong, for "
              "two intervals is dropped (a half-open peer).",
              seconds(&C::wsPingIntervalMs, 100, kIntMax));
+    t << row("WebSocket limit", "ws", "max_connections", "ws-max-connections", "N", "4096",
+             "Open WebSockets on this server; a further upgrade request gets 503.",
+             whole(&C::wsMaxConnections, 1, kIntMax));
+    t << row("WebSockets per user", "ws", "max_per_user", "ws-max-per-user", "N", "32",
+             "Authenticated WebSockets of one user on this server; a further one is closed with 1013.",
+             whole(&C::wsMaxPerUser, 1, kIntMax));
+    t << row("WebSocket idle timeout", "ws", "idle_timeout", "ws-idle-timeout", "SECONDS", "300",
+             "An authenticated WebSocket with no subscription that sends no message for this long is closed "
+             "with 1008.",
+             seconds(&C::wsIdleTimeoutMs, 100, kIntMax));
+    t << row("WebSocket access re-check", "ws", "access_recheck", "ws-access-recheck", "SECONDS", "10",
+             "How often each WebSocket's user is checked to still hold `read` in its token's project (also "
+             "checked on every subscribe); one that lost it is closed with 1008.",
+             seconds(&C::wsAccessRecheckMs, 100, kIntMax));
     // [tasks]
     t << row("queue limit", "tasks", "queue_limit", "queue-limit", "N", "100000",
              "Queued tasks per model before submissions get 429.", whole(&C::queueLimit, 1, kIntMax));

@@ -73,7 +73,9 @@ private:
 
 void TestBench::initTestCase()
 {
-    m_server = std::make_unique<ServerFixture>();
+    // The subscribers mode opens 300 WebSockets as one user from one address.
+    m_server = std::make_unique<ServerFixture>(QStringList{"--ws-max-per-user", "1000",
+                                                           "--max-connections-per-address", "1000"});
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     m_token = m_server->issueToken(QStringLiteral("bench"));
     QVERIFY(!m_token.isEmpty());

@@ -104,11 +104,7 @@ public:
         m_socket.connectToHost(QHostAddress::LocalHost, port);
         if (!m_socket.waitForConnected(kWaitMs))
             return false;
-        m_socket.write(
-            "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-            "Authorization: Bearer " +
-            token + "\r\n\r\n");
+        m_socket.write(upgradeRequest(token));
         if (!QTest::qWaitFor([this] { return m_received.contains("\r\n\r\n"); }, kWaitMs))
             return false;
         const bool switched = m_received.startsWith("HTTP/1.1 101");
@@ -122,27 +118,7 @@ public:
                                timeoutMs);
     }
     // The status code of the first close frame the server sent (0: none).
-    int closeCode() const
-    {
-        qsizetype pos = 0;
-        while (pos + 2 <= m_received.size()) {
-            const auto opcode = quint8(m_received[pos]) & 0x0F;
-            qsizetype length = quint8(m_received[pos + 1]) & 0x7F;
-            qsizetype header = 2;
-            if (length == 126) {
-                if (pos + 4 > m_received.size())
-                    return 0;
-                length = (qsizetype(quint8(m_received[pos + 2])) << 8) | quint8(m_received[pos + 3]);
-                header = 4;
-            } else if (length == 127) {
-                return 0; // the server sends nothing that large here
-            }
-            if (opcode == 0x8 && length >= 2 && pos + header + 2 <= m_received.size())
-                return (int(quint8(m_received[pos + header])) << 8) | quint8(m_received[pos + header + 1]);
-            pos += header + length;
-        }
-        return 0;
-    }
+    int closeCode() const { return serverCloseCode(m_received); }
 
 private:
     QTcpSocket m_socket;
@@ -211,7 +187,9 @@ void TestHostileHttp::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_server = std::make_unique<ServerFixture>(QStringList{
         QStringLiteral("--ws-ping-interval"), QStringLiteral("0.5"), QStringLiteral("--ws-max-message-bytes"),
-        QStringLiteral("65536"), QStringLiteral("--header-timeout"), QStringLiteral("5")});
+        QStringLiteral("65536"), QStringLiteral("--header-timeout"), QStringLiteral("5"),
+        // slowhttptest's 500 sockets come from one address (the cap itself is tst_limits')
+        QStringLiteral("--max-connections-per-address"), QStringLiteral("2000")});
     QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                         QStringLiteral("score,read"));

@@ -25,6 +25,7 @@ public:
     const QList<QJsonObject>& messages() const { return m_messages; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     int closeCode() const { return int(m_socket.closeCode()); }
+    QString closeReason() const { return m_socket.closeReason(); }
     bool waitForDisconnected(int timeoutMs = 10000);
 
 private:

@@ -8,4 +8,11 @@ namespace mmf {
 // its shortest form, the payload masked with a fixed key unless `masked` is false.
 QByteArray clientFrame(unsigned first, const QByteArray& payload, bool masked = true);
 
+// A WebSocket upgrade request for /api/v1/ws with the token as a bearer.
+QByteArray upgradeRequest(const QByteArray& token);
+
+// The status code of the first close frame in `frames` (unmasked frames as a server sends them), with its
+// reason in `reason` when given; 0 when there is none (yet).
+int serverCloseCode(const QByteArray& frames, QByteArray* reason = nullptr);
+
 } // namespace mmf

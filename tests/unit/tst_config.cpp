@@ -49,10 +49,16 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"max-header-count", {"50", "50"}},
         {"header-timeout", {"1.5", "1.5"}},
         {"idle-timeout", {"5", "5"}},
+        {"body-timeout", {"30", "30"}},
         {"max-connections", {"100", "100"}},
+        {"max-connections-per-address", {"8", "8"}},
         {"ws-max-message-bytes", {"65536", "65536"}},
         {"ws-max-send-buffer-bytes", {"1048576", "1048576"}},
         {"ws-ping-interval", {"0.5", "0.5"}},
+        {"ws-max-connections", {"100", "100"}},
+        {"ws-max-per-user", {"4", "4"}},
+        {"ws-idle-timeout", {"2.5", "2.5"}},
+        {"ws-access-recheck", {"0.5", "0.5"}},
         {"queue-limit", {"42", "42"}},
         {"retention", {"3600", "3600"}},
         {"claim-timeout-ms", {"5000", "5000"}},
@@ -141,9 +147,15 @@ private slots:
         QCOMPARE(c.maxHeaderCount, 100);
         QCOMPARE(c.headerTimeoutMs, 10000);
         QCOMPARE(c.idleTimeoutMs, 60000);
+        QCOMPARE(c.bodyTimeoutMs, 300000);
         QCOMPARE(c.maxConnections, 10000);
+        QCOMPARE(c.maxConnectionsPerAddress, 256);
         QCOMPARE(c.wsMaxMessageBytes, 1024 * 1024);
         QCOMPARE(c.wsMaxSendBufferBytes, 8 * 1024 * 1024);
+        QCOMPARE(c.wsMaxConnections, 4096);
+        QCOMPARE(c.wsMaxPerUser, 32);
+        QCOMPARE(c.wsIdleTimeoutMs, 300000);
+        QCOMPARE(c.wsAccessRecheckMs, 10000);
         QCOMPARE(c.queueLimit, 100000);
         QCOMPARE(c.retentionMs, 86400LL * 1000);
         QCOMPARE(c.claimTimeoutMs, 30000);

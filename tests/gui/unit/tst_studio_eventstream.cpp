@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -24,6 +26,7 @@ private slots:
     void pushesBecomeTypedSignals();
     void subscriptionsAreCounted();
     void reconnectsAndSubscribesAgain();
+    void policyCloseRefreshesBeforeReconnecting();
 
 private:
     QWebSocket* waitForClient();
@@ -169,6 +172,52 @@ void TestStudioEventStream::reconnectsAndSubscribesAgain()
 
     m_stream->close();
     QCOMPARE(m_stream->state(), EventStream::State::Closed);
+}
+
+// The server closes a socket with 1008 when its token expires: the stream makes an authenticated call first
+// (which refreshes the token on 401) rather than reconnecting with the expired one.
+void TestStudioEventStream::policyCloseRefreshesBeforeReconnecting()
+{
+    // One port for both: upgrade requests go to a WebSocket server, other requests are recorded and answered.
+    QTcpServer front;
+    QVERIFY(front.listen(QHostAddress::LocalHost, 0));
+    QWebSocketServer sockets(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+    QList<QWebSocket*> clients;
+    QStringList log; // "ws" per WebSocket, "GET <path>" per plain request, in arrival order
+    connect(&sockets, &QWebSocketServer::newConnection, this, [&] {
+        while (QWebSocket* socket = sockets.nextPendingConnection()) {
+            clients.append(socket);
+            log.append(QStringLiteral("ws"));
+        }
+    });
+    connect(&front, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket* socket = front.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, this, [&, socket] {
+                const QByteArray head = socket->peek(socket->bytesAvailable());
+                if (!head.contains("\r\n\r\n"))
+                    return;
+                socket->disconnect(this);
+                if (head.toLower().contains("upgrade: websocket")) {
+                    sockets.handleConnection(socket);
+                    return;
+                }
+                log.append(QStringLiteral("GET ") + QString::fromLatin1(head.split(' ').value(1)));
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                              "Connection: close\r\n\r\n[]");
+                socket->disconnectFromHost();
+            });
+        }
+    });
+    m_api->setBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(front.serverPort())));
+    m_stream->subscribe(QStringLiteral("stats"));
+    m_stream->open();
+    QTRY_COMPARE(clients.size(), 1);
+    QTRY_VERIFY(m_stream->isOpen());
+    clients.first()->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("token expired"));
+    QTRY_COMPARE_WITH_TIMEOUT(clients.size(), 2, 5000);
+    QCOMPARE(log, (QStringList{"ws", "GET /api/v1/models", "ws"}));
+    m_stream->close();
+    qDeleteAll(clients);
 }
 
 QTEST_GUILESS_MAIN(TestStudioEventStream)
