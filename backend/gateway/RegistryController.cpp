@@ -39,6 +39,7 @@ Error protobufJsonError(const std::string& message)
 
 RegistryController::RegistryController(GatewayContext& context)
     : m_context(context)
+    , m_hostRule(context.settings.registryAllowedHosts)
 {}
 
 void RegistryController::registerRoutes(Router& router)
@@ -74,6 +75,14 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         ApiError::send(responder, protobufJsonError(std::string(status.message())));
         return;
     }
+    // Pings go to the registrant's own address (or hosts the operator allows), never where a caller says.
+    const Result<QString> host =
+        m_hostRule.check(QString::fromStdString(registration.host()), request.peerAddress);
+    if (!host) {
+        ApiError::send(responder, host.error());
+        return;
+    }
+    registration.set_host(host->toStdString());
     m_context.catalog.registerInstance(
         registration, *claims,
         [this, responder, claims = *claims](Result<ModelCatalog::Registration> registered) {

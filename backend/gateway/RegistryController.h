@@ -4,6 +4,7 @@
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelInfo.h"
 #include "gateway/ModelRedisUsers.h"
+#include "gateway/RegistryHostRule.h"
 #include "http/Router.h"
 
 #include <QJsonObject>
@@ -37,6 +38,7 @@ private:
     void getModel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
 
     GatewayContext& m_context;
+    RegistryHostRule m_hostRule;
 };
 
 } // namespace mmf
