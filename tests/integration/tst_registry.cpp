@@ -69,8 +69,8 @@ private slots:
     void metricsMoveAsTasksFlow();
     void openApiListsEachLiveModel();
     void ctlShowsModelsAndOneModel();
-    void leaderLeaseMovesWhenItsHolderDies();
     void registrationNamingAnotherHostIsRefusedAndNeverPinged();
+    void leaderLeaseMovesWhenItsHolderDies(); // last: it kills the server
 
 private:
     std::unique_ptr<WorkerFixture> startWorker(const QString& model, const QString& name,
