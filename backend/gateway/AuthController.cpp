@@ -75,15 +75,14 @@ void AuthController::registerUser(HttpRequest& request, const HttpResponder& res
     if (!given)
         return ApiError::send(responder, given.error());
     const QByteArray login = given->login;
-    m_accounts.registerUser(
-        login, given->password, request.peerAddress.toString().toLatin1(),
-        [responder, login](Result<QByteArray> userId) {
-            if (!userId)
-                return ApiError::send(responder, userId.error());
-            responder.sendJson(
-                201, JsonBody::compact(QJsonObject{{QStringLiteral("user_id"), QString::fromLatin1(*userId)},
-                                                   {QStringLiteral("login"), QString::fromUtf8(login)}}));
-        });
+    const QByteArray from = request.peerAddress.toString().toLatin1(); // sign-ups are capped per address
+    m_accounts.registerUser(login, given->password, from, [responder, login](Result<QByteArray> userId) {
+        if (!userId)
+            return ApiError::send(responder, userId.error());
+        responder.sendJson(
+            201, JsonBody::compact(QJsonObject{{QStringLiteral("user_id"), QString::fromLatin1(*userId)},
+                                               {QStringLiteral("login"), QString::fromUtf8(login)}}));
+    });
 }
 
 void AuthController::login(HttpRequest& request, const HttpResponder& responder, const RouteParams&)

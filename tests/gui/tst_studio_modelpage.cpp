@@ -66,6 +66,9 @@ private slots:
     void authorLinksOpenOnlyWhenConfirmed();
 
 private:
+    // Shows echo's page at a fixed size; false when it did not load in time.
+    static bool showEcho(ModelDetailsPage& page);
+
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<WorkerFixture> m_worker;
     QByteArray m_admin;
@@ -102,17 +105,21 @@ void TestStudioModelPage::agoText()
     QCOMPARE(ModelDetailsPage::agoText(ms), text);
 }
 
+bool TestStudioModelPage::showEcho(ModelDetailsPage& page)
+{
+    page.resize(1100, 800);
+    page.show();
+    QSignalSpy loaded(&page, &ModelDetailsPage::modelLoaded);
+    page.showModel("echo");
+    return loaded.count() > 0 || loaded.wait(10000);
+}
+
 void TestStudioModelPage::showsMetadataAndInstance()
 {
     Studio studio;
     studio.session.useToken(m_server->url(), m_admin, "boss");
     ModelDetailsPage page(studio.context);
-    page.resize(1100, 800);
-    page.show();
-    QSignalSpy loaded(&page, &ModelDetailsPage::modelLoaded);
-    QSignalSpy instances(&page, &ModelDetailsPage::instancesLoaded);
-    page.showModel("echo");
-    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QVERIFY(showEcho(page));
 
     auto text = [&](const char* name) {
         auto* label = page.findChild<QLabel*>(name);
@@ -234,11 +241,7 @@ void TestStudioModelPage::authorLinksOpenOnlyWhenConfirmed()
     Studio studio;
     studio.session.useToken(m_server->url(), m_admin, "boss");
     ModelDetailsPage page(studio.context);
-    page.resize(1100, 800);
-    page.show();
-    QSignalSpy loaded(&page, &ModelDetailsPage::modelLoaded);
-    page.showModel("echo");
-    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QVERIFY(showEcho(page));
     auto* docs = page.findChild<QTextBrowser*>("modelDocs");
     QVERIFY(docs);
     auto* opener = docs->findChild<AuthorLinkOpener*>();
