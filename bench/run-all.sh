@@ -145,7 +145,7 @@ case "${EXEC:-}" in
 esac
 WORKER_PIDS=()
 for i in $(seq 1 "$WORKERS"); do
-    "$WORKER_BIN" --model echo "${MODEL_ARGS[@]}" --server "$URL" --token "$WORKER_TOKEN" --concurrency "$CONCURRENCY" \
+    MMF_TOKEN="$WORKER_TOKEN" "$WORKER_BIN" --model echo "${MODEL_ARGS[@]}" --server "$URL" --concurrency "$CONCURRENCY" \
         >"$WORK/worker$i.log" 2>&1 &
     PIDS+=("$!")
     WORKER_PIDS+=("$!")

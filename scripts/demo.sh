@@ -55,13 +55,18 @@ if [ ! -s "$DATA/demo-password" ]; then
   mv "$DATA/demo-password.new" "$DATA/demo-password"
 fi
 
-TOKEN="$("$SERVER" token issue --data-dir "$DATA/server" --user demo --project default \
-          --methods score,read,serve,admin --ttl 86400 | tail -n 1)"
-export MMF_SERVER="$URL" MMF_TOKEN="$TOKEN"
+# Each token does one job and sits in an environment variable, never on a command line (`ps` shows those to
+# every local user): the workers' can only serve, the demo's own calls below can only score and read.
+WORKER_TOKEN="$("$SERVER" token issue --data-dir "$DATA/server" --user demo-worker --project default \
+                 --methods serve --ttl 86400 | tail -n 1)"
+export MMF_SERVER="$URL"
+MMF_TOKEN="$("$SERVER" token issue --data-dir "$DATA/server" --user demo --project default \
+              --methods score,read --ttl 3600 | tail -n 1)"
+export MMF_TOKEN
 
 start_worker() {
   local name="$1"; shift
-  "$WORKER" --model "$name" --server "$URL" --token "$TOKEN" "$@" >"$LOGS/worker-$name-$RANDOM.log" 2>&1 &
+  MMF_TOKEN="$WORKER_TOKEN" "$WORKER" --model "$name" "$@" >"$LOGS/worker-$name-$RANDOM.log" 2>&1 &
   PIDS+=($!)
 }
 MODELS=(echo calc arith)

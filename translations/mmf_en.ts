@@ -143,19 +143,19 @@
 <context>
     <name>FormModel</name>
     <message>
-        <location filename="../app/core/FormModel.cpp" line="+224" />
+        <location filename="../app/core/FormModel.cpp" line="+225" />
         <source>%1 is required.</source>
         <translation>%1 is required.</translation>
     </message>
     <message>
-        <location line="+34" />
-        <location line="+93" />
+        <location line="+33" />
+        <location line="+97" />
         <source>%1 must be at least %2.</source>
         <translation>%1 must be at least %2.</translation>
     </message>
     <message>
-        <location line="-90" />
-        <location line="+92" />
+        <location line="-92" />
+        <location line="+94" />
         <source>%1 must be at most %2.</source>
         <translation>%1 must be at most %2.</translation>
     </message>
@@ -208,6 +208,27 @@
         <location line="+7" />
         <source>%1 cannot be entered as text.</source>
         <translation>%1 cannot be entered as text.</translation>
+    </message>
+</context>
+<context>
+    <name>mmf::studio::AuthorLinkOpener</name>
+    <message>
+        <location filename="../app/gui/AuthorLinkOpener.cpp" line="+34" />
+        <source>Open a link?</source>
+        <translation>Open a link?</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>This link is part of the model's documentation, written by the model's author:
+
+%1
+
+Open it in your browser?</source>
+        <translation>This link is part of the model's documentation, written by the model's author:
+
+%1
+
+Open it in your browser?</translation>
     </message>
 </context>
 <context>
@@ -809,7 +830,7 @@
 <context>
     <name>mmf::studio::ModelDetailsPage</name>
     <message numerus="yes">
-        <location filename="../app/gui/ModelDetailsPage.cpp" line="+222" />
+        <location filename="../app/gui/ModelDetailsPage.cpp" line="+223" />
         <source>%n s ago</source>
         <translation>
             <numerusform>%n s ago</numerusform>
@@ -1216,7 +1237,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::RequestForm</name>
     <message>
-        <location filename="../app/gui/RequestForm.cpp" line="+43" />
+        <location filename="../app/gui/RequestForm.cpp" line="+35" />
         <source>This request has no fields.</source>
         <translation>This request has no fields.</translation>
     </message>

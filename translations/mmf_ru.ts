@@ -143,19 +143,19 @@
 <context>
     <name>FormModel</name>
     <message>
-        <location filename="../app/core/FormModel.cpp" line="+224"/>
+        <location filename="../app/core/FormModel.cpp" line="+225"/>
         <source>%1 is required.</source>
         <translation>Поле «%1» обязательно.</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <location line="+93"/>
+        <location line="+33"/>
+        <location line="+97"/>
         <source>%1 must be at least %2.</source>
         <translation>%1: значение должно быть не меньше %2.</translation>
     </message>
     <message>
-        <location line="-90"/>
-        <location line="+92"/>
+        <location line="-92"/>
+        <location line="+94"/>
         <source>%1 must be at most %2.</source>
         <translation>%1: значение должно быть не больше %2.</translation>
     </message>
@@ -208,6 +208,27 @@
         <location line="+7"/>
         <source>%1 cannot be entered as text.</source>
         <translation>%1 нельзя ввести текстом.</translation>
+    </message>
+</context>
+<context>
+    <name>mmf::studio::AuthorLinkOpener</name>
+    <message>
+        <location filename="../app/gui/AuthorLinkOpener.cpp" line="+34"/>
+        <source>Open a link?</source>
+        <translation>Открыть ссылку?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This link is part of the model&apos;s documentation, written by the model&apos;s author:
+
+%1
+
+Open it in your browser?</source>
+        <translation>Эта ссылка — часть документации модели, написанной её автором:
+
+%1
+
+Открыть её в браузере?</translation>
     </message>
 </context>
 <context>
@@ -812,7 +833,7 @@
 <context>
     <name>mmf::studio::ModelDetailsPage</name>
     <message numerus="yes">
-        <location filename="../app/gui/ModelDetailsPage.cpp" line="+222"/>
+        <location filename="../app/gui/ModelDetailsPage.cpp" line="+223"/>
         <source>%n s ago</source>
         <translation>
             <numerusform>%n с назад</numerusform>
@@ -1226,7 +1247,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::RequestForm</name>
     <message>
-        <location filename="../app/gui/RequestForm.cpp" line="+43"/>
+        <location filename="../app/gui/RequestForm.cpp" line="+35"/>
         <source>This request has no fields.</source>
         <translation>У этого запроса нет полей.</translation>
     </message>

@@ -1,5 +1,8 @@
 #include "core/Session.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -12,6 +15,21 @@ const QString kServerKey = QStringLiteral("session/server");
 const QString kLoginKey = QStringLiteral("session/login");
 const QString kRefreshKey = QStringLiteral("session/refresh_token");
 const QString kDefaultServer = QStringLiteral("http://127.0.0.1:8080");
+// The settings file holds a 30-day refresh token: readable by its owner alone (as mmfctl's session file),
+// whatever the umask. Made so before the token is written; QSettings keeps the mode when it rewrites it.
+void keepPrivate(QSettings& settings)
+{
+    const QString path = settings.fileName();
+    if (settings.format() == QSettings::NativeFormat && !QFileInfo(path).isAbsolute())
+        return; // not a file
+    if (!QFileInfo::exists(path)) {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        file.open(QIODevice::WriteOnly, QFile::ReadOwner | QFile::WriteOwner);
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+}
+
 } // namespace
 
 Session::Session(ApiClient& api, QSettings& settings, QObject* parent)
@@ -210,8 +228,12 @@ void Session::acceptTokens(const QJsonObject& json)
         QDateTime::fromString(json.value(QLatin1String("expires_at")).toString(), Qt::ISODateWithMs);
     if (m_refreshToken.isEmpty())
         m_settings.remove(kRefreshKey);
-    else
+    else {
+        keepPrivate(m_settings);
         m_settings.setValue(kRefreshKey, QString::fromUtf8(m_refreshToken));
+        m_settings.sync();
+        keepPrivate(m_settings);
+    }
     scheduleRefresh();
 }
 

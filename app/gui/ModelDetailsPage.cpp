@@ -2,6 +2,7 @@
 
 #include "core/ApiClient.h"
 #include "core/ErrorText.h"
+#include "gui/AuthorLinkOpener.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -143,7 +144,7 @@ ModelDetailsPage::ModelDetailsPage(StudioContext& context, QWidget* parent)
         m_metaValues[i]->setTextInteractionFlags(Qt::TextSelectableByMouse);
         form->addRow(m_metaLabels[i], m_metaValues[i]);
     }
-    m_docs->setOpenExternalLinks(true);
+    new AuthorLinkOpener(m_docs); // the docs are the model author's: links open only when confirmed
 
     auto* metaWidget = new QWidget(m_splitter);
     auto* metaLayout = new QHBoxLayout(metaWidget);

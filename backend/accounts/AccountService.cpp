@@ -15,8 +15,19 @@ namespace mmf {
 
 namespace {
 
-constexpr int kHashThreads = 2;
-constexpr int kMaxWaitingHashes = 64;
+// Sign-ins keep two threads and a queue of 64 to themselves; sign-ups share one thread and a short queue (a
+// per-address cap in LoginThrottle keeps one client from filling it for long).
+constexpr int kSignInThreads = 2;
+constexpr int kMaxWaitingSignIns = 64;
+constexpr int kSignUpThreads = 1;
+constexpr int kMaxWaitingSignUps = 16;
+
+Result<void> checkCredentials(const QByteArray& login, const QByteArray& password)
+{
+    if (Result<void> ok = AccountPolicy::checkLogin(login); !ok)
+        return ok;
+    return AccountPolicy::checkPassword(password);
+}
 
 Error wrongCredentials()
 {
@@ -43,28 +54,37 @@ AccountService::AccountService(RedisClient& redis, const IPasswordHasher& hasher
     , m_sessions(redis, m_settings.refreshTtlSecs, m_settings.refreshRetrySecs)
     , m_throttle(redis, m_settings)
 {
-    m_pool.setMaxThreadCount(kHashThreads);
-    m_pool.setObjectName(QStringLiteral("mmf-password-hash"));
+    m_signInPool.threads.setMaxThreadCount(kSignInThreads);
+    m_signInPool.threads.setObjectName(QStringLiteral("mmf-sign-in-hash"));
+    m_signInPool.maxWaiting = kMaxWaitingSignIns;
+    m_signInPool.busyMessage = QStringLiteral("too many sign-ins at once; try again shortly");
+    m_signUpPool.threads.setMaxThreadCount(kSignUpThreads);
+    m_signUpPool.threads.setObjectName(QStringLiteral("mmf-sign-up-hash"));
+    m_signUpPool.maxWaiting = kMaxWaitingSignUps;
+    m_signUpPool.busyMessage = QStringLiteral("too many sign-ups at once; try again shortly");
 }
 
 AccountService::~AccountService()
 {
-    m_pool.clear();
-    m_pool.waitForDone();
+    for (HashPool* pool : {&m_signInPool, &m_signUpPool}) {
+        pool->threads.clear();
+        pool->threads.waitForDone();
+    }
 }
 
-void AccountService::offload(std::function<QByteArray()> work, std::function<void(Result<QByteArray>)> then)
+void AccountService::offload(HashPool& pool, std::function<QByteArray()> work,
+                             std::function<void(Result<QByteArray>)> then)
 {
-    if (m_waitingHashes >= kMaxWaitingHashes)
-        return then(Error::rateLimited(QStringLiteral("too many sign-ins at once; try again shortly"), 1));
-    ++m_waitingHashes;
-    // `this` outlives the task: the destructor waits for the pool.
-    m_pool.start([this, work = std::move(work), then = std::move(then)]() mutable {
+    if (pool.waiting >= pool.maxWaiting)
+        return then(Error::rateLimited(pool.busyMessage, 1));
+    ++pool.waiting;
+    // `this` outlives the task: the destructor waits for the pools.
+    pool.threads.start([this, &pool, work = std::move(work), then = std::move(then)]() mutable {
         QByteArray value = work();
         QMetaObject::invokeMethod(
             this,
-            [this, value = std::move(value), then = std::move(then)] {
-                --m_waitingHashes;
+            [&pool, value = std::move(value), then = std::move(then)] {
+                --pool.waiting;
                 then(value);
             },
             Qt::QueuedConnection);
@@ -82,9 +102,17 @@ const QByteArray& AccountService::dummyHash()
 }
 
 void AccountService::registerUser(const QByteArray& login, const QByteArray& password,
+                                  const QByteArray& clientAddress,
                                   std::function<void(Result<QByteArray>)> done)
 {
-    createUser(login, password, m_settings.defaultProject, m_settings.defaultMethods, std::move(done));
+    // Bad shapes are answered before they count against the address's sign-ups.
+    if (Result<void> ok = checkCredentials(login, password); !ok)
+        return done(ok.error());
+    m_throttle.reserveRegistration(clientAddress, [=, this](Result<void> allowed) {
+        if (!allowed)
+            return done(allowed.error());
+        createUser(login, password, m_settings.defaultProject, m_settings.defaultMethods, done);
+    });
 }
 
 void AccountService::createAdmin(const QByteArray& login, const QByteArray& password,
@@ -123,19 +151,17 @@ void AccountService::createUser(const QByteArray& login, const QByteArray& passw
                                 const QByteArray& project, const QList<QByteArray>& methods,
                                 std::function<void(Result<QByteArray>)> done)
 {
-    if (Result<void> ok = AccountPolicy::checkLogin(login); !ok)
+    if (Result<void> ok = checkCredentials(login, password); !ok)
         return done(ok.error());
-    if (Result<void> ok = AccountPolicy::checkPassword(password); !ok)
-        return done(ok.error());
-    offload([this, password] { return m_hasher.hash(password); },
-            [this, login, project, methods, done = std::move(done)](Result<QByteArray> hash) {
-                if (!hash)
-                    return done(hash.error());
-                if (hash->isEmpty())
-                    return done(
-                        Error::unavailable(QStringLiteral("password hashing failed (out of memory)")));
-                m_store.create(login, *hash, project, methods, done);
-            });
+    offload(
+        m_signUpPool, [this, password] { return m_hasher.hash(password); },
+        [this, login, project, methods, done = std::move(done)](Result<QByteArray> hash) {
+            if (!hash)
+                return done(hash.error());
+            if (hash->isEmpty())
+                return done(Error::unavailable(QStringLiteral("password hashing failed (out of memory)")));
+            m_store.create(login, *hash, project, methods, done);
+        });
 }
 
 void AccountService::login(const QByteArray& login, const QByteArray& password, const QByteArray& project,
@@ -148,27 +174,31 @@ void AccountService::login(const QByteArray& login, const QByteArray& password, 
         if (Result<void> ok = AccountPolicy::checkProject(project); !ok)
             return done(ok.error());
     }
-    m_throttle.check(login, clientAddress, [=, this](Result<void> allowed) {
+    // The attempt counts as a failure from here on, before any hash, unless settled otherwise below.
+    m_throttle.reserve(login, clientAddress, [=, this](Result<void> allowed) {
         if (!allowed)
             return done(allowed.error());
         m_store.findByLogin(login, [=, this](Result<std::optional<AccountStore::Account>> found) {
-            if (!found)
+            if (!found) {
+                m_throttle.release(login, clientAddress);
                 return done(found.error());
+            }
             const std::optional<AccountStore::Account> account = *found;
             offload(
+                m_signInPool,
                 [this, account, password]() -> QByteArray {
                     const QByteArray& hash = account ? account->passwordHash : dummyHash();
                     const bool ok = m_hasher.verify(hash, password);
                     return ok && account ? QByteArrayLiteral("ok") : QByteArray();
                 },
                 [=, this](Result<QByteArray> verified) {
-                    if (!verified)
+                    if (!verified) {
+                        m_throttle.release(login, clientAddress); // never hashed
                         return done(verified.error());
-                    if (verified->isEmpty()) {
-                        m_throttle.recordFailure(login, clientAddress);
-                        return done(wrongCredentials());
                     }
-                    m_throttle.recordSuccess(login);
+                    if (verified->isEmpty())
+                        return done(wrongCredentials()); // the reservation stays, as this failure
+                    m_throttle.succeeded(login, clientAddress);
                     m_store.membership(
                         account->userId, project,
                         [=, this](Result<std::optional<AccountStore::Member>> member) {

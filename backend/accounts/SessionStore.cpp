@@ -32,12 +32,15 @@ redis.call('DEL', KEYS[1], KEYS[2])
 return {'revoked'}
 )lua";
 
-// KEYS: session, retry; ARGV: presented hash
+// KEYS: session, retry; ARGV: presented hash → 1 ended, -1 a replaced token (nothing ended), 0 no match
 const char kEndScript[] = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'cur', 'prev')
-if held[1] ~= ARGV[1] and held[2] ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2])
-return 1
+if held[1] == ARGV[1] then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return 1
+end
+if held[2] == ARGV[1] then return -1 end
+return 0
 )lua";
 
 QByteArray randomBytes(int n)
@@ -158,6 +161,10 @@ void SessionStore::end(const QByteArray& refreshToken, std::function<void(Result
                  [done = std::move(done)](const RedisReply& reply) {
                      if (reply.isError())
                          return done(redisError(reply));
+                     if (reply.integer() == -1)
+                         return done(Error::unauthenticated(
+                             QStringLiteral("this refresh token was replaced by a newer one; sign out with "
+                                            "the current refresh token")));
                      done(reply.integer() == 1);
                  });
 }

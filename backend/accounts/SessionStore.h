@@ -50,8 +50,10 @@ public:
     void rotate(const QByteArray& presented, const QByteArray& next, const QByteArray& answer,
                 std::function<void(Result<Rotation>)> done);
     void revoke(const QByteArray& sessionId);
-    // Sign-out: ends the session a current (or just-replaced) refresh token belongs to; a token that does not
-    // match its session changes nothing. `done` gets whether a session ended.
+    // Sign-out: ends the session of a current refresh token. A replaced one (even within the retry window) is
+    // refused with unauthenticated and ends nothing: an old, possibly stolen token cannot act; a client that
+    // lost a refresh answer gets the new pair by retrying the refresh, then signs out with it. A token that
+    // matches nothing changes nothing. `done` gets whether a session ended.
     void end(const QByteArray& refreshToken, std::function<void(Result<bool>)> done);
 
     // "<id>.<secret>" → id, or empty when malformed.

@@ -76,7 +76,8 @@ void AuthController::registerUser(HttpRequest& request, const HttpResponder& res
     if (!given)
         return ApiError::send(responder, given.error());
     const QByteArray login = given->login;
-    m_accounts.registerUser(login, given->password, [responder, login](Result<QByteArray> userId) {
+    const QByteArray from = request.peerAddress.toString().toLatin1(); // sign-ups are capped per address
+    m_accounts.registerUser(login, given->password, from, [responder, login](Result<QByteArray> userId) {
         if (!userId)
             return ApiError::send(responder, userId.error());
         responder.sendJson(

@@ -5,6 +5,7 @@
 #include "mmf/v1/registry.pb.h"
 
 #include <QByteArray>
+#include <QStringList>
 
 namespace mmf {
 
@@ -17,8 +18,9 @@ struct GatewaySettings
     int inlineResultLimit = 65536; // results up to this size ride along in the result event
     int claimTimeoutMs = 30000;    // a pending task's claim older than this belongs to a dead instance
     double pingIntervalSecs = 10;
-    int maxWaitSecs = 60; // ?wait=S is 0..60
-    int maxBatch = 10000; // inputs per tasks:batch
+    QStringList registryAllowedHosts; // besides a registrant's own address (RegistryHostRule)
+    int maxWaitSecs = 60;             // ?wait=S is 0..60
+    int maxBatch = 10000;             // inputs per tasks:batch
     int retryMaxAttempts = 3;
     int retryBackoffInitialMs = 1000;
     double retryBackoffFactor = 2;

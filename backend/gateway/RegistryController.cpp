@@ -40,6 +40,7 @@ Error protobufJsonError(const std::string& message)
 
 RegistryController::RegistryController(GatewayContext& context)
     : m_context(context)
+    , m_hostRule(context.settings.registryAllowedHosts)
 {}
 
 void RegistryController::registerRoutes(ApiRoutes& routes)
@@ -75,6 +76,14 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
         ApiError::send(responder, protobufJsonError(std::string(status.message())));
         return;
     }
+    // Pings go to the registrant's own address (or hosts the operator allows), never where a caller says.
+    const Result<QString> host =
+        m_hostRule.check(QString::fromStdString(registration.host()), request.peerAddress);
+    if (!host) {
+        ApiError::send(responder, host.error());
+        return;
+    }
+    registration.set_host(host->toStdString());
     m_context.revocation.stillServes(
         caller.claims, [this, responder, registration, claims = caller.claims](Result<void> serves) {
             if (!serves)

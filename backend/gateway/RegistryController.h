@@ -5,6 +5,7 @@
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelInfo.h"
 #include "gateway/ModelRedisUsers.h"
+#include "gateway/RegistryHostRule.h"
 
 #include <QJsonObject>
 
@@ -41,6 +42,7 @@ private:
     void listModels(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
 
     GatewayContext& m_context;
+    RegistryHostRule m_hostRule;
 };
 
 } // namespace mmf

@@ -28,6 +28,8 @@ int main(int argc, char* argv[])
                      "Try 'mmf-worker --help'.\n");
         return mmf::WorkerApplication::Usage;
     }
+    for (const QString& warning : options->warnings)
+        std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
     if (options->help) {
         std::fputs(qPrintable(mmf::WorkerOptions::usage()), stdout);
         return mmf::WorkerApplication::Ok;

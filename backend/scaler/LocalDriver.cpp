@@ -21,6 +21,14 @@ constexpr int kFirstBackoffMs = 1000;
 constexpr int kMaxBackoffMs = 30000;
 constexpr qint64 kHealthyRunMs = 60000;
 
+const QStringList kInherited{
+    QStringLiteral("PATH"),         QStringLiteral("HOME"),          QStringLiteral("USER"),
+    QStringLiteral("LOGNAME"),      QStringLiteral("LANG"),          QStringLiteral("LANGUAGE"),
+    QStringLiteral("TZ"),           QStringLiteral("TMPDIR"),        QStringLiteral("LD_LIBRARY_PATH"),
+    QStringLiteral("PYTHONPATH"),   QStringLiteral("PYTHONHOME"),    QStringLiteral("QT_LOGGING_RULES"),
+    QStringLiteral("ASAN_OPTIONS"), QStringLiteral("UBSAN_OPTIONS"), QStringLiteral("LSAN_OPTIONS"),
+};
+
 bool alive(qint64 pid)
 {
     return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
@@ -39,6 +47,16 @@ LocalDriver::LocalDriver(const Clock& clock, LaunchFactory factory, QObject* par
 LocalDriver::~LocalDriver()
 {
     stopAll();
+}
+
+QProcessEnvironment LocalDriver::replicaEnvironment(const QProcessEnvironment& server)
+{
+    QProcessEnvironment out;
+    for (const QString& name : server.keys()) {
+        if (kInherited.contains(name) || name.startsWith(QLatin1String("LC_")))
+            out.insert(name, server.value(name));
+    }
+    return out;
 }
 
 int LocalDriver::current(const QByteArray& model) const

@@ -34,6 +34,12 @@ public:
     LocalDriver(const Clock& clock, LaunchFactory factory, QObject* parent = nullptr);
     ~LocalDriver() override;
 
+    // What a replica inherits from the server's environment: only what a program needs to run (PATH, HOME,
+    // the locale, TZ, TMPDIR, library and Python paths, sanitizer and Qt logging options), never the rest:
+    // the server's own settings and secrets (MMF_REDIS_URL with its Redis password, ...) stay with it. The
+    // caller adds the replica's own MMF_SERVER and MMF_TOKEN.
+    static QProcessEnvironment replicaEnvironment(const QProcessEnvironment& server);
+
     // Starts or stops replicas until `count` run (starts may be held back by a crash backoff).
     void setReplicas(const QByteArray& model, int count);
     // Replicas running and not being stopped.

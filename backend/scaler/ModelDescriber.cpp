@@ -3,6 +3,7 @@
 #include "broker/BrokerKeys.h"
 #include "core/Clock.h"
 #include "redis/RedisClient.h"
+#include "scaler/LocalDriver.h"
 #include "schema/DescriptorSet.h"
 
 #include <QCoreApplication>
@@ -110,6 +111,8 @@ void ModelDescriber::describe(const QByteArray& model, const QByteArray& project
         finish(-1, false);
     });
     timer->start(kDescribeTimeoutMs);
+    // The configured program runs without the server's secrets, like its replicas.
+    process->setProcessEnvironment(LocalDriver::replicaEnvironment(QProcessEnvironment::systemEnvironment()));
     process->start(program,
                    {QStringLiteral("--model"), QString::fromUtf8(model), QStringLiteral("--describe")});
 }

@@ -82,7 +82,7 @@ LocalDriver::Launch Scaler::launchFor(const QByteArray& model) const
     launch.program = m_describer.programFor(spec.command);
     launch.arguments = {QStringLiteral("--model"), QString::fromUtf8(model),
                         QStringLiteral("--drain-timeout"), QString::number(m_settings.workerDrainSecs)};
-    launch.environment = QProcessEnvironment::systemEnvironment();
+    launch.environment = LocalDriver::replicaEnvironment(QProcessEnvironment::systemEnvironment());
     launch.environment.insert(QStringLiteral("MMF_SERVER"), m_serverUrl.toString());
     launch.environment.insert(
         QStringLiteral("MMF_TOKEN"),

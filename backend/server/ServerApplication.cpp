@@ -55,6 +55,7 @@ GatewaySettings settingsFrom(const ServerConfig& config)
     settings.queueLimit = config.queueLimit;
     settings.claimTimeoutMs = int(config.claimTimeoutMs);
     settings.pingIntervalSecs = double(config.pingIntervalMs) / 1000.0;
+    settings.registryAllowedHosts = config.registryAllowedHosts;
     settings.retryMaxAttempts = config.maxAttempts;
     settings.retryBackoffInitialMs = int(config.backoffInitialMs);
     settings.retryBackoffFactor = config.backoffFactor;
@@ -71,6 +72,9 @@ AccountSettings accountSettingsFrom(const ServerConfig& config)
     settings.maxFailuresPerLogin = config.maxFailuresPerLogin;
     settings.maxFailuresPerAddress = config.maxFailuresPerAddress;
     settings.failureWindowSecs = qMax<qint64>(1, config.failureWindowMs / 1000);
+    settings.maxFailuresPerLoginTotal = config.maxFailuresPerLoginTotal;
+    settings.maxRegistrationsPerAddress = config.maxRegistrationsPerAddress;
+    settings.registrationWindowSecs = qMax<qint64>(1, config.registrationWindowMs / 1000);
     settings.defaultMethods.clear();
     for (const QString& method : config.defaultMethods)
         settings.defaultMethods.append(method.toUtf8());

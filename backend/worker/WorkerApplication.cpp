@@ -178,7 +178,9 @@ void WorkerApplication::registerNow()
         const bool any = address == QHostAddress(QHostAddress::Any) ||
                          address == QHostAddress(QHostAddress::AnyIPv4) ||
                          address == QHostAddress(QHostAddress::AnyIPv6);
-        host = any ? QHostInfo::localHostName() : address.toString();
+        // Listening everywhere: an empty host, which the registry reads as the address this worker
+        // registers from (it pings nowhere else unless the operator allows it).
+        host = any ? QString() : address.toString();
     }
     request.set_host(host.toStdString());
     request.set_port(m_pingPort);

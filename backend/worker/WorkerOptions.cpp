@@ -206,6 +206,9 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
                 return bad(option, QStringLiteral("give either --token or --token-file, not both"));
             options.token = value.trimmed().toUtf8();
             tokenGiven = true;
+            options.warnings << QStringLiteral(
+                "--token puts the token on the command line, where `ps` shows it to every local user; "
+                "set MMF_TOKEN or use --token-file PATH instead");
         } else if (option == u"--token-file") {
             // The token stays off the command line and out of the environment (systemd's LoadCredential).
             if (tokenGiven)
@@ -307,18 +310,21 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
 QString WorkerOptions::usage()
 {
     return QStringLiteral(
-        "Usage: mmf-worker --model NAME --server URL --token TOKEN [options]\n"
+        "Usage: mmf-worker --model NAME --server URL --token-file PATH [options]\n"
         "       mmf-worker --model NAME --exec CMD --proto FILE --request TYPE --response TYPE ...\n"
         "Hosts one model: registers with the server, takes its tasks from Redis, answers pings.\n"
         "\n"
         "  --model NAME            the built-in model to host\n"
         "  --server URL            the server, e.g. http://127.0.0.1:8080 (env MMF_SERVER)\n"
-        "  --token TOKEN           a token with the serve method (env MMF_TOKEN)\n"
-        "  --token-file PATH       read the token from a file instead (e.g. a systemd credential)\n"
+        "  --token-file PATH       a file holding a token with the serve method (e.g. a systemd\n"
+        "                          credential); or set MMF_TOKEN\n"
+        "  --token TOKEN           the token itself: visible to every local user in `ps`, avoid\n"
         "  --name N                the model name to register under (default: --model)\n"
         "  --concurrency N         tasks worked on at once, 1..1024 (default 1)\n"
         "  --listen ADDR:PORT      the ping endpoint (default 127.0.0.1:0)\n"
-        "  --advertise-host HOST   the host the registry pings (default: the listen address)\n"
+        "  --advertise-host HOST   the host the registry pings (default: the listen address, or the\n"
+        "                          address registering from when listening on any; the server\n"
+        "                          accepts only that unless its [registry] allowed_hosts names HOST)\n"
         "  --option key=value      a run-time setting of the model (repeatable)\n"
         "  --drain-timeout SECONDS on SIGTERM, how long running tasks may finish (default 30)\n"
         "  --describe              print the model's types and descriptor set as JSON and exit\n"

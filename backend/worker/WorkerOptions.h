@@ -18,7 +18,8 @@ namespace mmf {
 // [--describe]`, and for a model run as a process `--exec CMD | --exec-per-task CMD --proto FILE
 // [--proto-path DIR]... --request TYPE --response TYPE [--cancel-grace SECONDS] [--task-timeout SECONDS]`.
 // Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and MMF_TOKEN fill --server and --token when
-// they are not given; --token-file FILE reads the token from a file (neither shows up in `ps`).
+// they are not given; --token-file FILE reads the token from a file (neither shows up in `ps`; --token does,
+// so it still works but earns a warning).
 struct WorkerOptions
 {
     QString model;       // the built-in model to host
@@ -42,6 +43,8 @@ struct WorkerOptions
     double cancelGraceSecs = 5; // after a cancel, how long the process has before it is killed
     double taskTimeoutSecs = 0; // per task; 0: no limit (--exec-per-task defaults to 600)
     bool help = false;
+    // Said on stderr at start: e.g. --token, which `ps` shows to every local user (kept for old scripts).
+    QStringList warnings;
 
     static constexpr int kMaxConcurrency = 1024;
 

@@ -36,6 +36,9 @@ struct ServerConfig
 
     // [registry]
     qint64 pingIntervalMs = 10 * 1000;
+    // Hosts a registration may name besides its own peer address: CIDRs ("10.0.0.0/8", an address alone is
+    // one host) and exact host names, lower case. Empty: only the registering connection's address.
+    QStringList registryAllowedHosts;
 
     // [http]
     qint64 maxBodyBytes = 16 * 1024 * 1024;
@@ -86,7 +89,10 @@ struct ServerConfig
     QStringList defaultMethods{QStringLiteral("score"), QStringLiteral("read")};
     int maxFailuresPerLogin = 5;
     int maxFailuresPerAddress = 20;
+    int maxFailuresPerLoginTotal = 100;
     qint64 failureWindowMs = 300LL * 1000;
+    int maxRegistrationsPerAddress = 20;
+    qint64 registrationWindowMs = 3600LL * 1000;
 
     // [log]
     QtMsgType logLevel = QtInfoMsg; // the lowest level written

@@ -253,6 +253,32 @@ std::pair<Apply, Format> methods()
     return {apply, format};
 }
 
+// A comma-separated list of CIDRs, addresses and host names (for the registry's allowed hosts).
+std::pair<Apply, Format> hostList(QStringList ServerConfig::*field)
+{
+    Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
+        static const QRegularExpression name(
+            QStringLiteral("^[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*$"));
+        QStringList list;
+        for (const QString& part : v.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString item = part.trimmed().toLower();
+            if (item.isEmpty())
+                continue;
+            const bool cidr = item.contains(QLatin1Char('/'))
+                                  ? !QHostAddress::parseSubnet(item).first.isNull()
+                                  : !QHostAddress(item).isNull();
+            if (!cidr && !name.match(item).hasMatch())
+                return QStringLiteral("'%1' is neither an address, a CIDR (10.0.0.0/8) nor a host name")
+                    .arg(item);
+            list << item;
+        }
+        c.*field = list;
+        return {};
+    };
+    Format format = [=](const ServerConfig& c) { return (c.*field).join(QLatin1Char(',')); };
+    return {apply, format};
+}
+
 // NAME=N[,NAME=N...]; merges into the pool, so each resource is a setting of its own for precedence.
 std::pair<Apply, Format> pool()
 {
@@ -381,6 +407,11 @@ QList<Setting> buildTable()
     t << row("registry ping interval", "registry", "ping_interval", "ping-interval", "SECONDS", "10",
              "How often the registry pings every instance (decimals allowed).",
              seconds(&C::pingIntervalMs, 1, kMsPerDay));
+    t << row("registry allowed hosts", "registry", "allowed_hosts", "registry-allowed-hosts", "LIST", "",
+             "Hosts an instance's registration may name for its pings besides the address it registers "
+             "from: CIDRs (`10.0.0.0/8`), addresses and exact host names, comma-separated. Empty: only the "
+             "registering connection's own address (no pinging of other hosts on anyone's behalf).",
+             hostList(&C::registryAllowedHosts), "none");
     // [http]
     t << row("request body limit", "http", "max_body_bytes", "max-body-bytes", "N", "16777216",
              "Largest request body (413), checked before the body is read.",
@@ -499,15 +530,29 @@ QList<Setting> buildTable()
     t << row("new users' methods", "auth", "default_methods", "default-methods", "LIST", "score,read",
              "Methods a new user gets in that project (score, read, serve, admin, train).", methods());
     t << row("failed sign-ins per login", "auth", "max_failures_per_login", "max-failures-per-login", "N",
-             "5", "Failed sign-ins for one login within the window before its sign-ins get 429.",
+             "5",
+             "Failed sign-ins for one login from one client address within the window before sign-ins of "
+             "that login from that address get 429 (others, the owner's included, are not locked out).",
              whole(&C::maxFailuresPerLogin, 1, kIntMax));
     t << row("failed sign-ins per address", "auth", "max_failures_per_address", "max-failures-per-address",
              "N", "20",
              "Failed sign-ins from one client address within the window before its sign-ins get 429.",
              whole(&C::maxFailuresPerAddress, 1, kIntMax));
+    t << row("failed sign-ins per login, all addresses", "auth", "max_failures_per_login_total",
+             "max-failures-per-login-total", "N", "100",
+             "Failed sign-ins for one login from all addresses within the window before its sign-ins get "
+             "429, except from addresses that signed in to it successfully before (a distributed attack "
+             "is slowed, the owner not locked out).",
+             whole(&C::maxFailuresPerLoginTotal, 1, kIntMax));
     t << row("sign-in failure window", "auth", "failure_window", "failure-window", "SECONDS", "300",
              "How long failed sign-ins are counted (and 429 lasts at most).",
              seconds(&C::failureWindowMs, 1000, kMsPerDay), "5 minutes");
+    t << row("sign-ups per address", "auth", "max_registrations_per_address", "max-registrations-per-address",
+             "N", "20", "Sign-ups from one client address within the sign-up window before they get 429.",
+             whole(&C::maxRegistrationsPerAddress, 1, kIntMax));
+    t << row("sign-up window", "auth", "registration_window", "registration-window", "SECONDS", "3600",
+             "How long sign-ups per address are counted.",
+             seconds(&C::registrationWindowMs, 1000, 30 * kMsPerDay), "1 hour");
     // [log]
     t << row("log level", "log", "level", "log-level", "LEVEL", "info",
              "Lowest level written: debug, info, warning or error.", logLevel());

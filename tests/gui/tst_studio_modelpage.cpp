@@ -1,6 +1,7 @@
 // The model page against a real server and echo worker: catalogue metadata with docs as Markdown, the
 // instance with its heartbeat kept current, and the admin's dead letters with discard and replay (hidden for
-// others).
+// others); a link in the model author's docs opens only after the user confirmed its address, and only for
+// http(s).
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 
@@ -8,9 +9,11 @@
 #include "core/EventStream.h"
 #include "core/Session.h"
 #include "core/StudioContext.h"
+#include "gui/AuthorLinkOpener.h"
 #include "gui/ModelDetailsPage.h"
 
 #include <QApplication>
+#include <QDesktopServices>
 #include <QGroupBox>
 #include <QJsonArray>
 #include <QLabel>
@@ -26,6 +29,16 @@ using namespace mmf;
 using namespace mmf::studio;
 
 namespace {
+
+// Stands in for the browser: QDesktopServices hands it the URLs it would open.
+class UrlCatcher : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public slots:
+    void open(const QUrl& url) { opened << url; }
+};
 
 struct Studio
 {
@@ -50,8 +63,12 @@ private slots:
     void showsMetadataAndInstance();
     void deadLettersForAdmin();
     void noDeadLettersForOthers();
+    void authorLinksOpenOnlyWhenConfirmed();
 
 private:
+    // Shows echo's page at a fixed size; false when it did not load in time.
+    static bool showEcho(ModelDetailsPage& page);
+
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<WorkerFixture> m_worker;
     QByteArray m_admin;
@@ -88,17 +105,21 @@ void TestStudioModelPage::agoText()
     QCOMPARE(ModelDetailsPage::agoText(ms), text);
 }
 
+bool TestStudioModelPage::showEcho(ModelDetailsPage& page)
+{
+    page.resize(1100, 800);
+    page.show();
+    QSignalSpy loaded(&page, &ModelDetailsPage::modelLoaded);
+    page.showModel("echo");
+    return loaded.count() > 0 || loaded.wait(10000);
+}
+
 void TestStudioModelPage::showsMetadataAndInstance()
 {
     Studio studio;
     studio.session.useToken(m_server->url(), m_admin, "boss");
     ModelDetailsPage page(studio.context);
-    page.resize(1100, 800);
-    page.show();
-    QSignalSpy loaded(&page, &ModelDetailsPage::modelLoaded);
-    QSignalSpy instances(&page, &ModelDetailsPage::instancesLoaded);
-    page.showModel("echo");
-    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QVERIFY(showEcho(page));
 
     auto text = [&](const char* name) {
         auto* label = page.findChild<QLabel*>(name);
@@ -213,6 +234,49 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     TestStudioModelPage test;
     return QTest::qExec(&test, argc, argv);
+}
+
+void TestStudioModelPage::authorLinksOpenOnlyWhenConfirmed()
+{
+    Studio studio;
+    studio.session.useToken(m_server->url(), m_admin, "boss");
+    ModelDetailsPage page(studio.context);
+    QVERIFY(showEcho(page));
+    auto* docs = page.findChild<QTextBrowser*>("modelDocs");
+    QVERIFY(docs);
+    auto* opener = docs->findChild<AuthorLinkOpener*>();
+    QVERIFY(opener);
+    UrlCatcher browser;
+    for (const char* scheme : {"http", "https", "file"})
+        QDesktopServices::setUrlHandler(QString::fromLatin1(scheme), &browser, "open");
+    QList<QUrl> asked;
+    bool answer = false;
+    opener->setConfirm([&](const QUrl& url) {
+        asked << url;
+        return answer;
+    });
+    // What a model's author could write in its docs.
+    docs->setMarkdown("[tracker](https://example.invalid/t?x=1) and [secrets](file:///etc/passwd)\n");
+    auto click = [&](const QString& text) {
+        QTextCursor cursor = docs->document()->find(text);
+        if (cursor.isNull())
+            return false;
+        cursor.setPosition(cursor.selectionStart() + 2);
+        QTest::mouseClick(docs->viewport(), Qt::LeftButton, {}, docs->cursorRect(cursor).center());
+        return true;
+    };
+    const QUrl tracker(QStringLiteral("https://example.invalid/t?x=1"));
+    QVERIFY(click("tracker"));
+    QTRY_COMPARE(asked, QList<QUrl>{tracker});
+    QVERIFY(browser.opened.isEmpty()); // declined
+    answer = true;
+    QVERIFY(click("tracker"));
+    QTRY_COMPARE(browser.opened, QList<QUrl>{tracker});
+    QVERIFY(click("secrets")); // another scheme: neither asked nor opened
+    QCOMPARE(asked.size(), 2);
+    QCOMPARE(browser.opened.size(), 1);
+    for (const char* scheme : {"http", "https", "file"})
+        QDesktopServices::unsetUrlHandler(QString::fromLatin1(scheme));
 }
 
 #include "tst_studio_modelpage.moc"

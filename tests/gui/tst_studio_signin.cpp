@@ -1,6 +1,6 @@
 // Sign in / register against a real mmf-server: clear errors (server down, wrong password, passwords that
 // differ), the server URL and session remembered in settings, a silent refresh on an expired access token,
-// and signing out.
+// signing out, and the settings file holding the refresh token readable by its owner alone.
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 #include "core/ApiClient.h"
@@ -11,6 +11,7 @@
 #include "gui/SignInDialog.h"
 
 #include <QAction>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -39,6 +40,7 @@ private slots:
     void serverDownIsExplained();
     void differentPasswordsAreCaughtLocally();
     void registerSignsIn();
+    void refreshTokenFileIsPrivate();
     void wrongPasswordIsExplained();
     void sessionIsRememberedAndRefreshedSilently();
     void signOutForgetsTheSession();
@@ -155,6 +157,16 @@ void TestStudioSignIn::registerSignsIn()
     QFile file(m_settings->fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(kPassword.toUtf8()));
+}
+
+void TestStudioSignIn::refreshTokenFileIsPrivate()
+{
+    // registerSignsIn left a refresh token in the settings file; the umask would have made it 0644.
+    m_settings->sync();
+    QVERIFY(!m_settings->value(QStringLiteral("session/refresh_token")).toString().isEmpty());
+    QCOMPARE(QFile::permissions(m_settings->fileName()) &
+                 (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther),
+             QFile::Permissions());
 }
 
 void TestStudioSignIn::wrongPasswordIsExplained()

@@ -2,7 +2,8 @@
 // once to the other instance), logout on SIGTERM, 409 on a conflicting descriptor, a model leaving with its
 // last instance, /metrics moving as tasks flow (and promtool's verdict when promtool is available), the
 // OpenAPI document listing each live model, and the leader lease moving to another server when its holder
-// dies.
+// dies; a registration naming a host other than its own address is refused and never pinged (unless the
+// operator allows that host).
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -17,6 +18,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -67,7 +69,8 @@ private slots:
     void metricsMoveAsTasksFlow();
     void openApiListsEachLiveModel();
     void ctlShowsModelsAndOneModel();
-    void leaderLeaseMovesWhenItsHolderDies();
+    void registrationNamingAnotherHostIsRefusedAndNeverPinged();
+    void leaderLeaseMovesWhenItsHolderDies(); // last: it kills the server
 
 private:
     std::unique_ptr<WorkerFixture> startWorker(const QString& model, const QString& name,
@@ -487,6 +490,54 @@ void TestRegistry::leaderLeaseMovesWhenItsHolderDies()
     QVERIFY(worker.kill(SIGKILL));
     QTRY_COMPARE_WITH_TIMEOUT(instances(QStringLiteral("late")), 0, 10000);
     m_server.reset(); // already dead; cleanupTestCase must not stop it
+}
+
+void TestRegistry::registrationNamingAnotherHostIsRefusedAndNeverPinged()
+{
+    // A listener on 127.0.0.2 stands for another host of the server's network. The worker registers from
+    // 127.0.0.1 but names 127.0.0.2 and that listener's port for its pings.
+    QTcpServer otherHost;
+    QVERIFY(otherHost.listen(QHostAddress(QStringLiteral("127.0.0.2"))));
+    int pingedThere = 0;
+    connect(&otherHost, &QTcpServer::newConnection, this, [&] {
+        ++pingedThere;
+        delete otherHost.nextPendingConnection();
+    });
+    const QStringList pointsElsewhere{QStringLiteral("--listen"),
+                                      QStringLiteral("127.0.0.1:%1").arg(otherHost.serverPort()),
+                                      QStringLiteral("--advertise-host"), QStringLiteral("127.0.0.2")};
+    auto forger = startWorker(QStringLiteral("echo"), QStringLiteral("elsewhere"), pointsElsewhere);
+    QVERIFY(forger);
+    QVERIFY(forger->waitForExit(30000) != 0);
+    QVERIFY2(forger->output().contains("127.0.0.2") && forger->output().contains("allowed_hosts"),
+             forger->output().constData());
+    QCOMPARE(instances(QStringLiteral("elsewhere")), 0);
+
+    // An honest instance is pinged twice meanwhile: had the other been stored, it would have been pinged too.
+    auto honest = startWorker(QStringLiteral("echo"), QStringLiteral("honest"));
+    QVERIFY(honest && honest->waitForReady());
+    auto lastPing = [this] {
+        const QByteArray json =
+            m_redis->syncCommand({QStringLiteral("HVALS"), QStringLiteral("mmf:instances:honest")});
+        return QJsonDocument::fromJson(json).object().value(QStringLiteral("last_ping_at"));
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!lastPing().isUndefined(), 10 * kPingIntervalMs);
+    const QJsonValue first = lastPing();
+    QTRY_VERIFY_WITH_TIMEOUT(lastPing() != first, 10 * kPingIntervalMs);
+    QCOMPARE(pingedThere, 0);
+
+    // An operator who allows that host: the same registration is accepted, and pinged there.
+    ServerFixture allowing({QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0),
+                            QStringLiteral("--registry-allowed-hosts"),
+                            QStringLiteral("10.0.0.0/8,127.0.0.2")});
+    QVERIFY2(allowing.start(), qPrintable(allowing.errorString()));
+    WorkerFixture allowed(
+        QStringLiteral("echo"), allowing.url(),
+        allowing.issueToken(QStringLiteral("w"), QStringLiteral("default"), QStringLiteral("serve")),
+        QStringList{QStringLiteral("--name"), QStringLiteral("elsewhere")} + pointsElsewhere);
+    QVERIFY(allowed.start());
+    QVERIFY2(allowed.waitForReady(), allowed.output().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(pingedThere > 0, 10 * kPingIntervalMs);
 }
 
 QTEST_GUILESS_MAIN(TestRegistry)

@@ -206,9 +206,11 @@ bool WorkerFixture::start()
     m_process = std::make_unique<QProcess>();
     m_process->setChildProcessModifier(dieWithParent);
     m_process->setProcessChannelMode(QProcess::MergedChannels);
-    QStringList args{QStringLiteral("--model"),  m_model,
-                     QStringLiteral("--server"), m_server.toString(),
-                     QStringLiteral("--token"),  QString::fromLatin1(m_token)};
+    // The token through the environment, as the README says: never on a command line `ps` shows.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("MMF_TOKEN"), QString::fromLatin1(m_token));
+    m_process->setProcessEnvironment(env);
+    QStringList args{QStringLiteral("--model"), m_model, QStringLiteral("--server"), m_server.toString()};
     args << m_extraArgs;
     m_process->start(ServerFixture::workerProgram(), args);
     return m_process->waitForStarted(10000);

@@ -1,5 +1,6 @@
 // The account service on a real Redis: the password policy, one hash per sign-in whatever the login,
-// throttling before any hash, and refresh rotation with retry and reuse detection.
+// throttling before any hash (parallel guesses included), no lock-out of a login's owner by guessers at other
+// addresses, sign-ups capped per address, and refresh rotation with retry and reuse detection.
 #include "RedisServerFixture.h"
 
 #include "accounts/AccountService.h"
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <sodium.h>
@@ -62,10 +64,17 @@ private slots:
     void duplicateLoginIgnoresCase();
     void unknownLoginAndWrongPasswordCostOneVerificationEach();
     void throttledLoginsHashNothing();
+    void parallelGuessesHashAtMostTheLimit();
+    void guessersElsewhereDoNotLockTheOwnerOut();
+    void loginWideCapSparesFamiliarAddresses();
+    void signUpsAreCappedPerAddress();
     void refreshRotatesRetriesAndDetectsReuse();
+    void logoutNeedsTheCurrentToken();
 
 private:
-    Result<QByteArray> registerUser(const QByteArray& login, const QByteArray& password);
+    // From an address of its own unless one is given (sign-ups are capped per address).
+    Result<QByteArray> registerUser(const QByteArray& login, const QByteArray& password,
+                                    QByteArray address = {});
     Result<QByteArray> login(const QByteArray& login, const QByteArray& password, const QByteArray& address);
     Result<QByteArray> refresh(const QByteArray& token);
 
@@ -75,6 +84,7 @@ private:
     SigningKey m_key = SigningKey::generate();
     CountingHasher m_hasher;
     std::unique_ptr<AccountService> m_accounts;
+    int m_signUpAddresses = 0;
 };
 
 void TestAccountService::initTestCase()
@@ -87,6 +97,8 @@ void TestAccountService::initTestCase()
     AccountSettings settings;
     settings.maxFailuresPerLogin = 3;
     settings.maxFailuresPerAddress = 1000;
+    settings.maxFailuresPerLoginTotal = 6;
+    settings.maxRegistrationsPerAddress = 3;
     m_accounts = std::make_unique<AccountService>(*m_redis, m_hasher, m_key, m_clock, settings);
 }
 
@@ -96,9 +108,12 @@ void TestAccountService::cleanupTestCase()
     m_redis.reset();
 }
 
-Result<QByteArray> TestAccountService::registerUser(const QByteArray& login, const QByteArray& password)
+Result<QByteArray> TestAccountService::registerUser(const QByteArray& login, const QByteArray& password,
+                                                    QByteArray address)
 {
-    return await([&](auto done) { m_accounts->registerUser(login, password, done); });
+    if (address.isEmpty())
+        address = "10.200.0." + QByteArray::number(++m_signUpAddresses);
+    return await([&](auto done) { m_accounts->registerUser(login, password, address, done); });
 }
 
 Result<QByteArray> TestAccountService::login(const QByteArray& login, const QByteArray& password,
@@ -198,6 +213,69 @@ void TestAccountService::throttledLoginsHashNothing()
     QVERIFY(login("bystander", "right password", "10.0.0.2"));
 }
 
+void TestAccountService::parallelGuessesHashAtMostTheLimit()
+{
+    QVERIFY(registerUser("burst", "right password"));
+    const int before = m_hasher.verifications;
+    // 20 guesses at once: each is counted before its hash, so only the limit (3) get as far as a hash.
+    std::vector<std::optional<Result<QByteArray>>> answers(20);
+    for (auto& answer : answers)
+        m_accounts->login("burst", "wrong password", {}, "10.0.1.1",
+                          [&answer](Result<QByteArray> r) { answer = std::move(r); });
+    QTRY_VERIFY(std::all_of(answers.begin(), answers.end(), [](const auto& a) { return a.has_value(); }));
+    int unauthenticated = 0;
+    int limited = 0;
+    for (const auto& answer : answers) {
+        QVERIFY(!*answer);
+        unauthenticated += answer->error().code == ErrorCode::Unauthenticated;
+        limited += answer->error().code == ErrorCode::RateLimited;
+    }
+    QCOMPARE(unauthenticated, 3);
+    QCOMPARE(limited, 17);
+    QCOMPARE(m_hasher.verifications - before, 3);
+}
+
+void TestAccountService::guessersElsewhereDoNotLockTheOwnerOut()
+{
+    QVERIFY(registerUser("owner", "right password"));
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(login("owner", "wrong password", "10.0.2.66").error().code, ErrorCode::Unauthenticated);
+    QCOMPARE(login("owner", "right password", "10.0.2.66").error().code, ErrorCode::RateLimited);
+    // The owner, at another address, signs in; a success clears its own pair's failures only.
+    QVERIFY(login("owner", "right password", "10.0.2.1"));
+    QCOMPARE(login("owner", "right password", "10.0.2.66").error().code, ErrorCode::RateLimited);
+}
+
+void TestAccountService::loginWideCapSparesFamiliarAddresses()
+{
+    QVERIFY(registerUser("famous", "right password"));
+    QVERIFY(login("famous", "right password", "10.0.3.1")); // a familiar address from now on
+    // A distributed guesser: 2 failures from each of 3 addresses reach the login-wide cap of 6.
+    for (int a = 0; a < 3; ++a) {
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(login("famous", "wrong password", "10.0.3.1" + QByteArray::number(a)).error().code,
+                     ErrorCode::Unauthenticated);
+    }
+    const int before = m_hasher.verifications;
+    const Result<QByteArray> stranger = login("famous", "right password", "10.0.3.99");
+    QCOMPARE(stranger.error().code, ErrorCode::RateLimited);
+    QCOMPARE(m_hasher.verifications - before, 0);
+    QVERIFY(login("famous", "right password", "10.0.3.1"));
+}
+
+void TestAccountService::signUpsAreCappedPerAddress()
+{
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(registerUser("flood" + QByteArray::number(i), "right password", "10.0.4.1"));
+    const Result<QByteArray> capped = registerUser("flood9", "right password", "10.0.4.1");
+    QVERIFY(!capped);
+    QCOMPARE(capped.error().code, ErrorCode::RateLimited);
+    QVERIFY(capped.error().retryAfterSecs > 0);
+    // Another address signs up; a bad shape is answered without counting.
+    QVERIFY(registerUser("flood9", "right password", "10.0.4.2"));
+    QCOMPARE(registerUser("x", "right password", "10.0.4.1").error().code, ErrorCode::InvalidArgument);
+}
+
 void TestAccountService::refreshRotatesRetriesAndDetectsReuse()
 {
     QVERIFY(registerUser("refresher", "right password"));
@@ -235,6 +313,40 @@ void TestAccountService::refreshRotatesRetriesAndDetectsReuse()
     QByteArray forged = r2;
     forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
     QCOMPARE(refresh(forged).error().code, ErrorCode::Unauthenticated);
+}
+
+void TestAccountService::logoutNeedsTheCurrentToken()
+{
+    QVERIFY(registerUser("leaver", "right password"));
+    const Result<QByteArray> first = login("leaver", "right password", "10.0.5.1");
+    QVERIFY(first);
+    auto refreshTokenOf = [](const QByteArray& pair) {
+        return QJsonDocument::fromJson(pair)
+            .object()
+            .value(QStringLiteral("refresh_token"))
+            .toString()
+            .toLatin1();
+    };
+    auto logout = [this](const QByteArray& token) {
+        return await([&](auto done) {
+            m_accounts->logout(token, [done](Result<void> r) {
+                done(r ? Result<QByteArray>(QByteArray()) : Result<QByteArray>(r.error()));
+            });
+        });
+    };
+    const QByteArray r0 = refreshTokenOf(*first);
+    const Result<QByteArray> second = refresh(r0);
+    QVERIFY(second);
+    const QByteArray r1 = refreshTokenOf(*second);
+    // The just-replaced token (within the retry window) cannot sign the session out.
+    const Result<QByteArray> stale = logout(r0);
+    QVERIFY(!stale);
+    QCOMPARE(stale.error().code, ErrorCode::Unauthenticated);
+    const Result<QByteArray> third = refresh(r1);
+    QVERIFY2(third, "the session must live on");
+    const QByteArray r2 = refreshTokenOf(*third);
+    QVERIFY(logout(r2));
+    QCOMPARE(refresh(r2).error().code, ErrorCode::Unauthenticated);
 }
 
 QTEST_GUILESS_MAIN(TestAccountService)

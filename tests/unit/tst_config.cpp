@@ -42,6 +42,8 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"redis", {"redis://mmf:pw@10.0.0.5:6380/2", "redis://mmf:pw@10.0.0.5:6380/2"}},
         {"appendfsync", {"always", "always"}},
         {"ping-interval", {"2.5", "2.5"}},
+        {"registry-allowed-hosts",
+         {"10.0.0.0/8, Worker-1.Internal,192.168.1.7", "10.0.0.0/8,worker-1.internal,192.168.1.7"}},
         {"max-body-bytes", {"1048576", "1048576"}},
         {"max-request-line", {"4096", "4096"}},
         {"max-header-bytes", {"4096", "4096"}},
@@ -79,6 +81,9 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"max-failures-per-login", {"3", "3"}},
         {"max-failures-per-address", {"7", "7"}},
         {"failure-window", {"90", "90"}},
+        {"max-failures-per-login-total", {"40", "40"}},
+        {"max-registrations-per-address", {"4", "4"}},
+        {"registration-window", {"600", "600"}},
         {"log-level", {"debug", "debug"}},
     };
     return map;
@@ -388,6 +393,10 @@ private slots:
         QTest::newRow("log level") << QStringList{"--log-level", "verbose"} << none << ""
                                    << "--log-level: expected one of debug, info, warning, error"
                                    << "log.level";
+        QTest::newRow("allowed host not a host")
+            << QStringList{"--registry-allowed-hosts", "10.0.0.0/8,not a host"} << none << ""
+            << "--registry-allowed-hosts: 'not a host' is neither"
+            << "registry.allowed_hosts";
         QTest::newRow("unknown method") << QStringList{"--default-methods", "score,fly"} << none << ""
                                         << "--default-methods: expected a comma-separated list"
                                         << "auth.default_methods";

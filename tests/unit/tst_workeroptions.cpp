@@ -76,12 +76,16 @@ private slots:
         QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
         QCOMPARE(options->server, QUrl(QStringLiteral("http://10.0.0.5:8080")));
         QCOMPARE(options->token, QByteArray("envtok"));
+        QVERIFY(options->warnings.isEmpty()); // nothing on the command line to warn about
 
-        // The command line beats the environment.
+        // The command line beats the environment; --token still works but warns that `ps` shows it.
         options = WorkerOptions::parse(argv(kRequired), env);
         QVERIFY(options.ok());
         QCOMPARE(options->server, QUrl(QStringLiteral("http://127.0.0.1:8080")));
         QCOMPARE(options->token, QByteArray("tok.sig"));
+        QCOMPARE(options->warnings.size(), 1);
+        QVERIFY(options->warnings.first().contains(QStringLiteral("ps")));
+        QVERIFY(options->warnings.first().contains(QStringLiteral("MMF_TOKEN")));
     }
 
     void tokenFromAFile()
