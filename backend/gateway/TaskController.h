@@ -11,8 +11,8 @@
 
 namespace mmf {
 
-// Task routes of API v1: submit (with wait and Idempotency-Key), tasks:batch, get (with wait), list, cancel,
-// logs.
+// Task routes of API v1: submit (with wait and Idempotency-Key), tasks:batch, get (with wait), list (search,
+// time range, paging, sub-tasks under their parent), cancel, logs, timeline.
 class TaskController
 {
 public:
@@ -26,6 +26,7 @@ private:
     void list(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void cancel(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
     void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
+    void timeline(HttpRequest& request, const HttpResponder& responder, const RouteParams& params);
 
     // Looks the model up and checks the caller may use it (404 / 403 answered here), then continues.
     void withModel(const QByteArray& name, const v1::TokenClaims& caller, const HttpResponder& responder,
