@@ -143,19 +143,19 @@
 <context>
     <name>FormModel</name>
     <message>
-        <location filename="../app/core/FormModel.cpp" line="+224"/>
+        <location filename="../app/core/FormModel.cpp" line="+225"/>
         <source>%1 is required.</source>
         <translation>Поле «%1» обязательно.</translation>
     </message>
     <message>
-        <location line="+34"/>
-        <location line="+93"/>
+        <location line="+33"/>
+        <location line="+97"/>
         <source>%1 must be at least %2.</source>
         <translation>%1: значение должно быть не меньше %2.</translation>
     </message>
     <message>
-        <location line="-90"/>
-        <location line="+92"/>
+        <location line="-92"/>
+        <location line="+94"/>
         <source>%1 must be at most %2.</source>
         <translation>%1: значение должно быть не больше %2.</translation>
     </message>
@@ -812,7 +812,7 @@
 <context>
     <name>mmf::studio::ModelDetailsPage</name>
     <message numerus="yes">
-        <location filename="../app/gui/ModelDetailsPage.cpp" line="+222"/>
+        <location filename="../app/gui/ModelDetailsPage.cpp" line="+227"/>
         <source>%n s ago</source>
         <translation>
             <numerusform>%n с назад</numerusform>
@@ -980,12 +980,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+47"/>
+        <location line="+52"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-39"/>
         <source>live</source>
         <translation>работает</translation>
     </message>
@@ -994,8 +994,23 @@
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>%1, paused: no instance takes new tasks</source>
+        <translation>%1, приостановлена: экземпляры не берут новые задачи</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resume queue</source>
+        <translation>Возобновить очередь</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pause queue</source>
+        <translation>Приостановить очередь</translation>
+    </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+12"/>
         <source>up to %n attempt(s); first retry after %1 ms, ×%2 each time, at most %3 ms</source>
         <translation>
             <numerusform>до %n попытки; первый повтор через %1 мс, далее ×%2 каждый раз, не дольше %3 мс</numerusform>
@@ -1023,8 +1038,18 @@
         <source>not yet</source>
         <translation>ещё не было</translation>
     </message>
+    <message>
+        <location line="+27"/>
+        <source>Queue paused: tasks are accepted and wait until it is resumed.</source>
+        <translation>Очередь приостановлена: задачи принимаются и ждут возобновления.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queue resumed.</source>
+        <translation>Очередь возобновлена.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Replayed %n task(s); %1 no longer there.</source>
         <translation>
             <numerusform>Повторена %n задача; %1 уже не было.</numerusform>
@@ -1074,7 +1099,12 @@
         <translation>%1 мин</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+26"/>
+        <source>%1 (Paused)</source>
+        <translation>%1 (приостановлена)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>dynamic (%1–%2)</source>
         <translation>динамическое (%1–%2)</translation>
     </message>
@@ -1226,7 +1256,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::RequestForm</name>
     <message>
-        <location filename="../app/gui/RequestForm.cpp" line="+43"/>
+        <location filename="../app/gui/RequestForm.cpp" line="+35"/>
         <source>This request has no fields.</source>
         <translation>У этого запроса нет полей.</translation>
     </message>
@@ -1875,7 +1905,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::TasksPage</name>
     <message>
-        <location filename="../app/gui/TasksPage.cpp" line="+80"/>
+        <location filename="../app/gui/TasksPage.cpp" line="+83"/>
         <source>&lt;h3&gt;My tasks&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Мои задачи&lt;/h3&gt;</translation>
     </message>
@@ -1900,7 +1930,32 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Любое состояние</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>Any time</source>
+        <translation>За всё время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last hour</source>
+        <translation>Последний час</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 24 hours</source>
+        <translation>Последние 24 часа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Последние 7 дней</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Find a task by id</source>
+        <translation>Найти задачу по id</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
@@ -1908,6 +1963,16 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <location line="+6"/>
         <source>Cancel selected</source>
         <translation>Отменить выбранные</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Newer tasks</source>
+        <translation>Более новые задачи</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Older tasks</source>
+        <translation>Более старые задачи</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1921,17 +1986,17 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+134"/>
+        <location line="+177"/>
         <source>Select a task to see its log and result.</source>
         <translation>Выберите задачу, чтобы увидеть её журнал и результат.</translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-167"/>
         <source>Resubmit…</source>
         <translation>Отправить повторно…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
@@ -1942,18 +2007,68 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Timeline</source>
+        <translation>Хронология</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attempt</source>
+        <translation>Попытка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Instance</source>
+        <translation>Экземпляр</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Queued</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Running</source>
+        <translation>Выполнение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started</source>
+        <translation>Начата</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The request the task was sent with.</source>
         <translation>Запрос, с которым была отправлена задача.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+39"/>
         <source>The tasks cannot be listed.
 %1</source>
         <translation>Не удаётся получить список задач.
 %1</translation>
     </message>
+    <message>
+        <location line="+76"/>
+        <source>0 of %1</source>
+        <translation>0 из %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1–%2 of %3</source>
+        <translation>%1–%2 из %3</translation>
+    </message>
     <message numerus="yes">
-        <location line="+109"/>
+        <location line="+55"/>
         <source>Cancelling %n task(s)…</source>
         <translation>
             <numerusform>Отмена %n задачи…</numerusform>
@@ -1981,7 +2096,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Загрузка задачи %1…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Task %1 no longer exists (past its retention).</source>
         <translation>Задачи %1 больше нет (срок хранения истёк).</translation>
     </message>
@@ -1991,7 +2106,22 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Эта задача ничего не записала в журнал.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
+        <source>%1 s</source>
+        <translation>%1 с</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Retried</source>
+        <translation>Повторена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>&lt;b&gt;%1&lt;/b&gt; on &lt;b&gt;%2&lt;/b&gt;: %3, attempt %4</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; на &lt;b&gt;%2&lt;/b&gt;: %3, попытка %4</translation>
     </message>

@@ -110,24 +110,6 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
             m_statusFilter->setItemText(i, TaskListModel::statusText(m_statusFilter->itemData(i).toString()));
     });
     bar->addWidget(m_statusFilter);
-    m_timeRange = new QComboBox(this);
-    m_timeRange->setObjectName(QStringLiteral("taskTimeRange"));
-    m_timeRange->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    for (int hours : {0, 1, 24, 24 * 7})
-        m_timeRange->addItem(QString(), hours);
-    bindText([this] {
-        m_timeRange->setItemText(0, tr("Any time"));
-        m_timeRange->setItemText(1, tr("Last hour"));
-        m_timeRange->setItemText(2, tr("Last 24 hours"));
-        m_timeRange->setItemText(3, tr("Last 7 days"));
-    });
-    bar->addWidget(m_timeRange);
-    m_search = new QLineEdit(this);
-    m_search->setObjectName(QStringLiteral("taskSearchEdit"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumWidth(200);
-    bindText([this] { m_search->setPlaceholderText(tr("Find a task by id")); });
-    bar->addWidget(m_search);
     m_refresh = new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), QString(), this);
     bindText([this] { m_refresh->setText(tr("Refresh")); });
     m_refresh->setObjectName(QStringLiteral("refreshTasksButton"));
@@ -139,7 +121,26 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     bar->addWidget(m_cancelSelected);
     layout->addLayout(bar);
 
+    // Second row: what to find, and which page of it.
     auto* pages = new QHBoxLayout;
+    m_timeRange = new QComboBox(this);
+    m_timeRange->setObjectName(QStringLiteral("taskTimeRange"));
+    m_timeRange->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (int hours : {0, 1, 24, 24 * 7})
+        m_timeRange->addItem(QString(), hours);
+    bindText([this] {
+        m_timeRange->setItemText(0, tr("Any time"));
+        m_timeRange->setItemText(1, tr("Last hour"));
+        m_timeRange->setItemText(2, tr("Last 24 hours"));
+        m_timeRange->setItemText(3, tr("Last 7 days"));
+    });
+    pages->addWidget(m_timeRange);
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("taskSearchEdit"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(180);
+    bindText([this] { m_search->setPlaceholderText(tr("Find a task by id")); });
+    pages->addWidget(m_search);
     pages->addStretch();
     m_previousPage = new QPushButton(style()->standardIcon(QStyle::SP_ArrowBack), QString(), this);
     m_previousPage->setObjectName(QStringLiteral("previousPageButton"));
