@@ -402,40 +402,19 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
     const QByteArray max = query.beforeMs > 0 ? "(" + QByteArray::number(query.beforeMs) : QByteArray("+inf");
     const QByteArray min = query.sinceMs > 0 ? QByteArray::number(query.sinceMs) : QByteArray("-inf");
     const bool topLevel = query.parentTaskId.isEmpty();
-    if (query.model.isEmpty() && query.status.isEmpty()) {
-        // The page and the count straight from the sorted set.
-        auto total = std::make_shared<qint64>(0);
+    // Unfiltered, the page and the count come straight from the sorted set; with model or status filters they
+    // are matched after reading, among the newest kMaxScan of the range.
+    const bool filtered = !query.model.isEmpty() || !query.status.isEmpty();
+    auto total = std::make_shared<qint64>(0);
+    if (!filtered) {
         m_redis.command({"ZCOUNT", key, min, max}, [total](const RedisReply& reply) {
             if (!reply.isError())
                 *total = reply.integer();
         });
-        m_redis.command({"ZREVRANGEBYSCORE", key, max, min, "LIMIT", QByteArray::number(query.offset),
-                         QByteArray::number(query.limit)},
-                        [=, this, done = std::move(done)](const RedisReply& reply) {
-                            if (reply.isError()) {
-                                done(unavailable(reply));
-                                return;
-                            }
-                            QList<QByteArray> ids;
-                            for (qsizetype i = 0; i < reply.size(); ++i)
-                                ids.append(reply.at(i).toByteArray());
-                            fetchRecords(ids, false, [=, this](Result<QList<TaskRecord>> records) {
-                                if (!records) {
-                                    done(records.error());
-                                    return;
-                                }
-                                // Sub-tasks listed before they had lists of their own stay out of the top
-                                // level.
-                                if (topLevel)
-                                    records->removeIf(
-                                        [](const TaskRecord& r) { return !r.parentTaskId.isEmpty(); });
-                                attachChildren(userId, *records, *total, done);
-                            });
-                        });
-        return;
     }
-    // Filters are applied after reading: match among the newest kMaxScan of the range, then take the page.
-    m_redis.command({"ZREVRANGEBYSCORE", key, max, min, "LIMIT", "0", QByteArray::number(kMaxScan)},
+    m_redis.command({"ZREVRANGEBYSCORE", key, max, min, "LIMIT",
+                     filtered ? QByteArray("0") : QByteArray::number(query.offset),
+                     QByteArray::number(filtered ? kMaxScan : query.limit)},
                     [=, this, done = std::move(done)](const RedisReply& reply) {
                         if (reply.isError()) {
                             done(unavailable(reply));
@@ -449,13 +428,18 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
                                 done(records.error());
                                 return;
                             }
-                            QList<TaskRecord> matched;
+                            // Sub-tasks listed before they had lists of their own stay out of the top level.
+                            QList<TaskRecord> kept;
                             for (TaskRecord& record : *records) {
                                 if (matches(query, record) && (!topLevel || record.parentTaskId.isEmpty()))
-                                    matched.append(std::move(record));
+                                    kept.append(std::move(record));
                             }
-                            const qint64 total = matched.size();
-                            attachChildren(userId, matched.mid(query.offset, query.limit), total, done);
+                            if (!filtered) {
+                                attachChildren(userId, kept, *total, done);
+                                return;
+                            }
+                            const qint64 matched = kept.size();
+                            attachChildren(userId, kept.mid(query.offset, query.limit), matched, done);
                         });
                     });
 }
