@@ -830,7 +830,7 @@ Open it in your browser?</translation>
 <context>
     <name>mmf::studio::ModelDetailsPage</name>
     <message numerus="yes">
-        <location filename="../app/gui/ModelDetailsPage.cpp" line="+223" />
+        <location filename="../app/gui/ModelDetailsPage.cpp" line="+227" />
         <source>%n s ago</source>
         <translation>
             <numerusform>%n s ago</numerusform>
@@ -995,12 +995,12 @@ Open it in your browser?</translation>
     </message>
     <message>
         <location line="+2" />
-        <location line="+47" />
+        <location line="+52" />
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location line="-34" />
+        <location line="-39" />
         <source>live</source>
         <translation>live</translation>
     </message>
@@ -1009,8 +1009,23 @@ Open it in your browser?</translation>
         <source>offline</source>
         <translation>offline</translation>
     </message>
+    <message>
+        <location line="+4" />
+        <source>%1, paused: no instance takes new tasks</source>
+        <translation>%1, paused: no instance takes new tasks</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Resume queue</source>
+        <translation>Resume queue</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Pause queue</source>
+        <translation>Pause queue</translation>
+    </message>
     <message numerus="yes">
-        <location line="+13" />
+        <location line="+12" />
         <source>up to %n attempt(s); first retry after %1 ms, ×%2 each time, at most %3 ms</source>
         <translation>
             <numerusform>up to %n attempt; first retry after %1 ms, ×%2 each time, at most %3 ms</numerusform>
@@ -1037,8 +1052,18 @@ Open it in your browser?</translation>
         <source>not yet</source>
         <translation>not yet</translation>
     </message>
+    <message>
+        <location line="+27" />
+        <source>Queue paused: tasks are accepted and wait until it is resumed.</source>
+        <translation>Queue paused: tasks are accepted and wait until it is resumed.</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Queue resumed.</source>
+        <translation>Queue resumed.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+70" />
+        <location line="+71" />
         <source>Replayed %n task(s); %1 no longer there.</source>
         <translation>
             <numerusform>Replayed %n task(s); %1 no longer there.</numerusform>
@@ -1085,7 +1110,12 @@ Open it in your browser?</translation>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+26" />
+        <source>%1 (Paused)</source>
+        <translation>%1 (Paused)</translation>
+    </message>
+    <message>
+        <location line="+12" />
         <source>dynamic (%1–%2)</source>
         <translation>dynamic (%1–%2)</translation>
     </message>
@@ -1885,7 +1915,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
 <context>
     <name>mmf::studio::TasksPage</name>
     <message>
-        <location filename="../app/gui/TasksPage.cpp" line="+80" />
+        <location filename="../app/gui/TasksPage.cpp" line="+83" />
         <source>&lt;h3&gt;My tasks&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;My tasks&lt;/h3&gt;</translation>
     </message>
@@ -1910,7 +1940,32 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Any status</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+11" />
+        <source>Any time</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Last hour</source>
+        <translation>Last hour</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Last 24 hours</source>
+        <translation>Last 24 hours</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Last 7 days</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Find a task by id</source>
+        <translation>Find a task by id</translation>
+    </message>
+    <message>
+        <location line="+3" />
         <source>Refresh</source>
         <translation>Refresh</translation>
     </message>
@@ -1918,6 +1973,16 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <location line="+6" />
         <source>Cancel selected</source>
         <translation>Cancel selected</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Newer tasks</source>
+        <translation>Newer tasks</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Older tasks</source>
+        <translation>Older tasks</translation>
     </message>
     <message>
         <location line="+7" />
@@ -1931,17 +1996,17 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
     </message>
     <message>
         <location line="+6" />
-        <location line="+134" />
+        <location line="+177" />
         <source>Select a task to see its log and result.</source>
         <translation>Select a task to see its log and result.</translation>
     </message>
     <message>
-        <location line="-124" />
+        <location line="-167" />
         <source>Resubmit…</source>
         <translation>Resubmit…</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+25" />
         <source>Result</source>
         <translation>Result</translation>
     </message>
@@ -1952,18 +2017,68 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
     </message>
     <message>
         <location line="+1" />
+        <source>Timeline</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Attempt</source>
+        <translation>Attempt</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Instance</source>
+        <translation>Instance</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Queued</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Running</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Started</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Outcome</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>Error</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>The request the task was sent with.</source>
         <translation>The request the task was sent with.</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+39" />
         <source>The tasks cannot be listed.
 %1</source>
         <translation>The tasks cannot be listed.
 %1</translation>
     </message>
+    <message>
+        <location line="+76" />
+        <source>0 of %1</source>
+        <translation>0 of %1</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1–%2 of %3</source>
+        <translation>%1–%2 of %3</translation>
+    </message>
     <message numerus="yes">
-        <location line="+109" />
+        <location line="+55" />
         <source>Cancelling %n task(s)…</source>
         <translation>
             <numerusform>Cancelling %n task(s)…</numerusform>
@@ -1989,7 +2104,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>Loading task %1…</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+13" />
         <source>Task %1 no longer exists (past its retention).</source>
         <translation>Task %1 no longer exists (past its retention).</translation>
     </message>
@@ -1999,7 +2114,22 @@ Start a worker (mmf-worker --model echo) and it appears here.</translation>
         <translation>This task logged nothing.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+13" />
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>Retried</source>
+        <translation>Retried</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+11" />
         <source>&lt;b&gt;%1&lt;/b&gt; on &lt;b&gt;%2&lt;/b&gt;: %3, attempt %4</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; on &lt;b&gt;%2&lt;/b&gt;: %3, attempt %4</translation>
     </message>

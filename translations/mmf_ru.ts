@@ -833,7 +833,7 @@ Open it in your browser?</source>
 <context>
     <name>mmf::studio::ModelDetailsPage</name>
     <message numerus="yes">
-        <location filename="../app/gui/ModelDetailsPage.cpp" line="+223"/>
+        <location filename="../app/gui/ModelDetailsPage.cpp" line="+227"/>
         <source>%n s ago</source>
         <translation>
             <numerusform>%n с назад</numerusform>
@@ -1001,12 +1001,12 @@ Open it in your browser?</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+47"/>
+        <location line="+52"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-39"/>
         <source>live</source>
         <translation>работает</translation>
     </message>
@@ -1015,8 +1015,23 @@ Open it in your browser?</source>
         <source>offline</source>
         <translation>не в сети</translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>%1, paused: no instance takes new tasks</source>
+        <translation>%1, приостановлена: экземпляры не берут новые задачи</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resume queue</source>
+        <translation>Возобновить очередь</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pause queue</source>
+        <translation>Приостановить очередь</translation>
+    </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+12"/>
         <source>up to %n attempt(s); first retry after %1 ms, ×%2 each time, at most %3 ms</source>
         <translation>
             <numerusform>до %n попытки; первый повтор через %1 мс, далее ×%2 каждый раз, не дольше %3 мс</numerusform>
@@ -1044,8 +1059,18 @@ Open it in your browser?</source>
         <source>not yet</source>
         <translation>ещё не было</translation>
     </message>
+    <message>
+        <location line="+27"/>
+        <source>Queue paused: tasks are accepted and wait until it is resumed.</source>
+        <translation>Очередь приостановлена: задачи принимаются и ждут возобновления.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queue resumed.</source>
+        <translation>Очередь возобновлена.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+70"/>
+        <location line="+71"/>
         <source>Replayed %n task(s); %1 no longer there.</source>
         <translation>
             <numerusform>Повторена %n задача; %1 уже не было.</numerusform>
@@ -1095,7 +1120,12 @@ Open it in your browser?</source>
         <translation>%1 мин</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+26"/>
+        <source>%1 (Paused)</source>
+        <translation>%1 (приостановлена)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>dynamic (%1–%2)</source>
         <translation>динамическое (%1–%2)</translation>
     </message>
@@ -1896,7 +1926,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
 <context>
     <name>mmf::studio::TasksPage</name>
     <message>
-        <location filename="../app/gui/TasksPage.cpp" line="+80"/>
+        <location filename="../app/gui/TasksPage.cpp" line="+83"/>
         <source>&lt;h3&gt;My tasks&lt;/h3&gt;</source>
         <translation>&lt;h3&gt;Мои задачи&lt;/h3&gt;</translation>
     </message>
@@ -1921,7 +1951,32 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Любое состояние</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>Any time</source>
+        <translation>За всё время</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last hour</source>
+        <translation>Последний час</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 24 hours</source>
+        <translation>Последние 24 часа</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Последние 7 дней</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Find a task by id</source>
+        <translation>Найти задачу по id</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Refresh</source>
         <translation>Обновить</translation>
     </message>
@@ -1929,6 +1984,16 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <location line="+6"/>
         <source>Cancel selected</source>
         <translation>Отменить выбранные</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Newer tasks</source>
+        <translation>Более новые задачи</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Older tasks</source>
+        <translation>Более старые задачи</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1942,17 +2007,17 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+134"/>
+        <location line="+177"/>
         <source>Select a task to see its log and result.</source>
         <translation>Выберите задачу, чтобы увидеть её журнал и результат.</translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-167"/>
         <source>Resubmit…</source>
         <translation>Отправить повторно…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Result</source>
         <translation>Результат</translation>
     </message>
@@ -1963,18 +2028,68 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Timeline</source>
+        <translation>Хронология</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attempt</source>
+        <translation>Попытка</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Instance</source>
+        <translation>Экземпляр</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Queued</source>
+        <translation>В очереди</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Running</source>
+        <translation>Выполнение</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Started</source>
+        <translation>Начата</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Outcome</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>The request the task was sent with.</source>
         <translation>Запрос, с которым была отправлена задача.</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+39"/>
         <source>The tasks cannot be listed.
 %1</source>
         <translation>Не удаётся получить список задач.
 %1</translation>
     </message>
+    <message>
+        <location line="+76"/>
+        <source>0 of %1</source>
+        <translation>0 из %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1–%2 of %3</source>
+        <translation>%1–%2 из %3</translation>
+    </message>
     <message numerus="yes">
-        <location line="+109"/>
+        <location line="+55"/>
         <source>Cancelling %n task(s)…</source>
         <translation>
             <numerusform>Отмена %n задачи…</numerusform>
@@ -2002,7 +2117,7 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Загрузка задачи %1…</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Task %1 no longer exists (past its retention).</source>
         <translation>Задачи %1 больше нет (срок хранения истёк).</translation>
     </message>
@@ -2012,7 +2127,22 @@ Start a worker (mmf-worker --model echo) and it appears here.</source>
         <translation>Эта задача ничего не записала в журнал.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
+        <source>%1 s</source>
+        <translation>%1 с</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Retried</source>
+        <translation>Повторена</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>&lt;b&gt;%1&lt;/b&gt; on &lt;b&gt;%2&lt;/b&gt;: %3, attempt %4</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; на &lt;b&gt;%2&lt;/b&gt;: %3, попытка %4</translation>
     </message>

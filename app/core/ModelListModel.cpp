@@ -51,8 +51,13 @@ QVariant ModelListModel::data(const QModelIndex& index, int role) const
             return model.value(QLatin1String("project")).toString();
         case InstancesColumn:
             return model.value(QLatin1String("instances")).toInt();
-        case QueueColumn:
-            return qint64(model.value(QLatin1String("queue_depth")).toDouble());
+        case QueueColumn: {
+            const qint64 depth = qint64(model.value(QLatin1String("queue_depth")).toDouble());
+            // A paused queue (admin): tasks wait, no instance takes them.
+            if (!sort && model.value(QLatin1String("paused")).toBool())
+                return tr("%1 (Paused)").arg(depth);
+            return depth;
+        }
         case WaitColumn: {
             const qint64 ms = qint64(model.value(QLatin1String("estimated_wait_ms")).toDouble());
             return sort ? QVariant(ms) : QVariant(formatWait(ms));

@@ -232,7 +232,15 @@ void TaskListModel::refresh()
         query.addQueryItem(QStringLiteral("model"), m_model);
     if (!m_status.isEmpty())
         query.addQueryItem(QStringLiteral("status"), m_status);
+    if (!m_search.isEmpty())
+        query.addQueryItem(QStringLiteral("id"), m_search);
+    if (m_since.isValid())
+        query.addQueryItem(QStringLiteral("since"), m_since.toUTC().toString(Qt::ISODateWithMs));
+    if (m_until.isValid())
+        query.addQueryItem(QStringLiteral("until"), m_until.toUTC().toString(Qt::ISODateWithMs));
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_limit));
+    if (m_offset > 0)
+        query.addQueryItem(QStringLiteral("offset"), QString::number(m_offset));
     m_api.get(
         QStringLiteral("/api/v1/tasks"), this,
         [this](const ApiResult& result) {
@@ -242,9 +250,16 @@ void TaskListModel::refresh()
                 emit loadFailed(result);
                 return;
             }
+            // Newest first, each parent after its sub-tasks (which are newer), as rebuild() expects.
             QList<QJsonObject> tasks;
-            for (const QJsonValue& task : result.json.value(QLatin1String("tasks")).toArray())
-                tasks.append(task.toObject());
+            for (const QJsonValue& value : result.json.value(QLatin1String("tasks")).toArray()) {
+                QJsonObject task = value.toObject();
+                const QJsonArray children = task.take(QLatin1String("children")).toArray();
+                for (qsizetype i = children.size() - 1; i >= 0; --i)
+                    tasks.append(children.at(i).toObject());
+                tasks.append(task);
+            }
+            m_total = qint64(result.json.value(QLatin1String("total")).toDouble(double(tasks.size())));
             rebuild(tasks);
             emit refreshed();
         },

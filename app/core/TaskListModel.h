@@ -3,6 +3,7 @@
 #include "core/ApiClient.h"
 
 #include <QAbstractItemModel>
+#include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 
@@ -10,11 +11,13 @@ namespace mmf::studio {
 
 class EventStream;
 
-// The caller's tasks, newest first, from GET /api/v1/tasks?model=&status=&limit=, as a two-level tree:
-// a task whose parent_task_id is listed (calc's arith operations) is a child row of that parent (of its top
-// task when the parent is itself a sub-task), the others are top-level rows. Status pushes from the
-// EventStream update rows already listed; upsert() adds a task the studio just submitted. Top-level rows are
-// what rowCount(), rowOf() and taskAt() count.
+// The caller's tasks, newest first, one page of GET
+// /api/v1/tasks?model=&status=&id=&since=&until=&limit=&offset=, as a two-level tree: the server lists
+// sub-tasks (calc's arith operations) in their parent's `children`, and a task whose parent_task_id is listed
+// is a child row of that parent (of its top task when the parent is itself a sub-task), the others are
+// top-level rows. total() is what the server counted over all pages. Status pushes from the EventStream
+// update rows already listed; upsert() adds a task the studio just submitted. Top-level rows are what
+// rowCount(), rowOf() and taskAt() count.
 class TaskListModel : public QAbstractItemModel
 {
     Q_OBJECT
@@ -49,6 +52,18 @@ public:
     // Empty strings mean "any". Takes effect on the next refresh().
     void setFilter(const QString& model, const QString& status);
     void setLimit(int limit) { m_limit = limit; }
+    int limit() const { return m_limit; }
+    // A task id to find (empty: any), and a creation time range (invalid: open). Take effect on refresh().
+    void setSearch(const QString& taskId) { m_search = taskId; }
+    void setTimeRange(const QDateTime& since, const QDateTime& until)
+    {
+        m_since = since;
+        m_until = until;
+    }
+    // The first top-level task of the page (0: the newest).
+    void setOffset(int offset) { m_offset = qMax(0, offset); }
+    int offset() const { return m_offset; }
+    qint64 total() const { return m_total; }
     void refresh();
     bool isLoading() const { return m_loading; }
     // A top-level row's task, and the top-level row of a task (-1 for a sub-task or an unknown one).
@@ -93,6 +108,11 @@ private:
     quintptr m_nextSerial = 1;
     QString m_model;
     QString m_status;
+    QString m_search;
+    QDateTime m_since;
+    QDateTime m_until;
+    int m_offset = 0;
+    qint64 m_total = 0;
     int m_limit = 200;
     bool m_loading = false;
 };

@@ -111,8 +111,11 @@ ModelDetailsPage::ModelDetailsPage(StudioContext& context, QWidget* parent)
     , m_replayAll(new QPushButton(m_deadBox))
     , m_discard(new QPushButton(m_deadBox))
     , m_refresh(new QPushButton(this))
+    , m_pause(new QPushButton(this))
     , m_status(new QLabel(this))
 {
+    m_pause->setObjectName(QStringLiteral("pauseQueueButton"));
+    m_pause->setVisible(false);
     setObjectName(QStringLiteral("modelDetailsPage"));
     m_title->setObjectName(QStringLiteral("modelTitle"));
     m_modelCombo->setObjectName(QStringLiteral("detailsModelCombo"));
@@ -173,6 +176,7 @@ ModelDetailsPage::ModelDetailsPage(StudioContext& context, QWidget* parent)
 
     auto* header = new QHBoxLayout;
     header->addWidget(m_title, 1);
+    header->addWidget(m_pause);
     header->addWidget(m_modelCombo);
     header->addWidget(m_refresh);
     auto* layout = new QVBoxLayout(this);
@@ -199,6 +203,7 @@ ModelDetailsPage::ModelDetailsPage(StudioContext& context, QWidget* parent)
     connect(m_replaySelected, &QPushButton::clicked, this, &ModelDetailsPage::replaySelected);
     connect(m_replayAll, &QPushButton::clicked, this, &ModelDetailsPage::replayAll);
     connect(m_discard, &QPushButton::clicked, this, &ModelDetailsPage::discardSelected);
+    connect(m_pause, &QPushButton::clicked, this, &ModelDetailsPage::togglePaused);
     connect(m_deadTable, &QTableWidget::itemSelectionChanged, this, [this] {
         const bool any = !selectedDeadLetters().isEmpty();
         m_replaySelected->setEnabled(any);
@@ -440,10 +445,15 @@ void ModelDetailsPage::fillDetails()
         tags.append(tag.toString());
     m_metaValues[MetaTags]->setText(tags.isEmpty() ? none : tags.join(QStringLiteral(", ")));
     const QString status = d.value(QStringLiteral("status")).toString();
-    m_metaValues[MetaStatus]->setText(status == QLatin1String("live")      ? tr("live")
-                                      : status == QLatin1String("offline") ? tr("offline")
-                                      : status.isEmpty()                   ? none
-                                                                           : status);
+    const QString shownStatus = status == QLatin1String("live")      ? tr("live")
+                                : status == QLatin1String("offline") ? tr("offline")
+                                : status.isEmpty()                   ? none
+                                                                     : status;
+    const bool paused = d.value(QStringLiteral("paused")).toBool();
+    m_metaValues[MetaStatus]->setText(paused ? tr("%1, paused: no instance takes new tasks").arg(shownStatus)
+                                             : shownStatus);
+    m_pause->setText(paused ? tr("Resume queue") : tr("Pause queue"));
+    m_pause->setVisible(m_deadLettersAllowed && !d.isEmpty());
     const qint64 lastSeen = timeMs(d.value(QStringLiteral("last_seen_at")));
     m_metaValues[MetaLastSeen]->setText(
         lastSeen > 0 ? QStringLiteral("%1 (%2)").arg(localTime(d.value(QStringLiteral("last_seen_at"))),
@@ -510,8 +520,37 @@ void ModelDetailsPage::updateHeartbeats()
     }
 }
 
+void ModelDetailsPage::togglePaused()
+{
+    if (m_model.isEmpty() || m_details.isEmpty())
+        return;
+    const bool pause = !m_details.value(QStringLiteral("paused")).toBool();
+    const int generation = m_generation;
+    ApiCall call;
+    call.method = "PATCH";
+    call.path = modelPath();
+    call.body = QJsonDocument(QJsonObject{{QStringLiteral("paused"), pause}}).toJson(QJsonDocument::Compact);
+    m_pause->setEnabled(false);
+    m_context.api.send(std::move(call), this, [this, generation, pause](const ApiResult& result) {
+        m_pause->setEnabled(true);
+        if (generation != m_generation)
+            return;
+        if (!result.ok()) {
+            if (result.httpStatus == 403)
+                m_pause->setVisible(false);
+            setStatus(ErrorText::forResult(result));
+            return;
+        }
+        m_details = result.json;
+        fillDetails();
+        setStatus(pause ? tr("Queue paused: tasks are accepted and wait until it is resumed.")
+                        : tr("Queue resumed."));
+    });
+}
+
 void ModelDetailsPage::fillDeadLetters()
 {
+    m_pause->setVisible(m_deadLettersAllowed && !m_details.isEmpty());
     m_deadBox->setVisible(m_deadLettersAllowed && !m_model.isEmpty());
     m_deadTable->setRowCount(int(m_deadLetters.size()));
     for (int row = 0; row < int(m_deadLetters.size()); ++row) {

@@ -22,8 +22,9 @@ struct ApiResult;
 
 // One model: its catalogue metadata (description, version, owner, tags, status, retry, docs as Markdown), its
 // instances (GET …/instances, refreshed every 5 s while shown) with "last heartbeat N s ago" kept current
-// every second, and for an admin its dead letters with replay and discard (hidden when the server answers
-// 403). Failed calls show their error in the page's status line; nothing blocks.
+// every second, and for an admin its dead letters with replay and discard and a button that pauses or resumes
+// the model's queue (PATCH {"paused"}; hidden when the server answers 403). Failed calls show their error in
+// the page's status line; nothing blocks.
 class ModelDetailsPage : public QWidget
 {
     Q_OBJECT
@@ -44,6 +45,8 @@ public slots:
     void replaySelected();
     void replayAll();
     void discardSelected();
+    // PATCH the model's `paused` to the opposite of what it shows.
+    void togglePaused();
 
 signals:
     void modelLoaded(const QString& name);
@@ -95,6 +98,7 @@ private:
     QPushButton* m_replayAll;
     QPushButton* m_discard;
     QPushButton* m_refresh;
+    QPushButton* m_pause;
     QLabel* m_status;
     QString m_statusText;
 };

@@ -20,6 +20,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -31,6 +33,7 @@
 #include <QStyledItemDelegate>
 #include <QTabWidget>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 #include <memory>
@@ -118,6 +121,40 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     bar->addWidget(m_cancelSelected);
     layout->addLayout(bar);
 
+    // Second row: what to find, and which page of it.
+    auto* pages = new QHBoxLayout;
+    m_timeRange = new QComboBox(this);
+    m_timeRange->setObjectName(QStringLiteral("taskTimeRange"));
+    m_timeRange->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    for (int hours : {0, 1, 24, 24 * 7})
+        m_timeRange->addItem(QString(), hours);
+    bindText([this] {
+        m_timeRange->setItemText(0, tr("Any time"));
+        m_timeRange->setItemText(1, tr("Last hour"));
+        m_timeRange->setItemText(2, tr("Last 24 hours"));
+        m_timeRange->setItemText(3, tr("Last 7 days"));
+    });
+    pages->addWidget(m_timeRange);
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("taskSearchEdit"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(180);
+    bindText([this] { m_search->setPlaceholderText(tr("Find a task by id")); });
+    pages->addWidget(m_search);
+    pages->addStretch();
+    m_previousPage = new QPushButton(style()->standardIcon(QStyle::SP_ArrowBack), QString(), this);
+    m_previousPage->setObjectName(QStringLiteral("previousPageButton"));
+    bindText([this] { m_previousPage->setToolTip(tr("Newer tasks")); });
+    pages->addWidget(m_previousPage);
+    m_pageLabel = new QLabel(this);
+    m_pageLabel->setObjectName(QStringLiteral("taskPageLabel"));
+    pages->addWidget(m_pageLabel);
+    m_nextPage = new QPushButton(style()->standardIcon(QStyle::SP_ArrowForward), QString(), this);
+    m_nextPage->setObjectName(QStringLiteral("nextPageButton"));
+    bindText([this] { m_nextPage->setToolTip(tr("Older tasks")); });
+    pages->addWidget(m_nextPage);
+    layout->addLayout(pages);
+
     auto* splitter = new QSplitter(Qt::Vertical, this);
     m_stack = new QStackedWidget(splitter);
     m_empty = new QLabel(m_stack);
@@ -174,11 +211,20 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     m_request->setObjectName(QStringLiteral("taskRequestView"));
     m_request->setReadOnly(true);
     m_request->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_timeline = new QTreeWidget(m_detailTabs);
+    m_timeline->setObjectName(QStringLiteral("taskTimeline"));
+    m_timeline->setRootIsDecorated(false);
+    m_timeline->setUniformRowHeights(true);
+    m_timeline->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_detailTabs->addTab(m_result, QString());
     m_detailTabs->addTab(m_request, QString());
+    m_detailTabs->addTab(m_timeline, QString());
     bindText([this] {
         m_detailTabs->setTabText(0, tr("Result"));
         m_detailTabs->setTabText(1, tr("Request"));
+        m_detailTabs->setTabText(2, tr("Timeline"));
+        m_timeline->setHeaderLabels({tr("Attempt"), tr("Instance"), tr("Queued"), tr("Running"),
+                                     tr("Started"), tr("Outcome"), tr("Error")});
         m_request->setPlaceholderText(tr("The request the task was sent with."));
     });
     detailSplitter->addWidget(m_log);
@@ -191,6 +237,17 @@ TasksPage::TasksPage(StudioContext& context, TaskListModel& tasks, ModelListMode
     connect(m_refresh, &QPushButton::clicked, this, &TasksPage::refresh);
     connect(m_statusFilter, &QComboBox::currentIndexChanged, this, &TasksPage::applyFilter);
     connect(m_modelFilter, &QComboBox::currentIndexChanged, this, &TasksPage::applyFilter);
+    connect(m_timeRange, &QComboBox::currentIndexChanged, this, &TasksPage::applyFilter);
+    connect(m_search, &QLineEdit::returnPressed, this, &TasksPage::applyFilter);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString& text) {
+        if (text.isEmpty())
+            applyFilter(); // the clear button
+    });
+    connect(m_previousPage, &QPushButton::clicked, this,
+            [this] { loadPage(m_tasks.offset() - m_tasks.limit()); });
+    connect(m_nextPage, &QPushButton::clicked, this,
+            [this] { loadPage(m_tasks.offset() + m_tasks.limit()); });
+    connect(&m_tasks, &TaskListModel::refreshed, this, &TasksPage::updatePaging);
     connect(&m_models, &ModelListModel::refreshed, this, [this] {
         const QString current = m_modelFilter->currentData().toString();
         const QSignalBlocker block(m_modelFilter);
@@ -260,11 +317,33 @@ void TasksPage::refresh()
 
 void TasksPage::applyFilter()
 {
+    loadPage(0);
+}
+
+void TasksPage::loadPage(int offset)
+{
     QString model = m_modelFilter->currentData().toString();
     if (m_modelFilter->currentIndex() <= 0 && m_modelFilter->currentText() != m_modelFilter->itemText(0))
         model = m_modelFilter->currentText().trimmed();
     m_tasks.setFilter(model, m_statusFilter->currentData().toString());
+    m_tasks.setSearch(m_search->text().trimmed());
+    const int hours = m_timeRange->currentData().toInt();
+    m_tasks.setTimeRange(hours > 0 ? QDateTime::currentDateTimeUtc().addSecs(-qint64(hours) * 3600)
+                                   : QDateTime(),
+                         QDateTime());
+    m_tasks.setOffset(offset);
     m_tasks.refresh();
+}
+
+void TasksPage::updatePaging()
+{
+    const qint64 total = m_tasks.total();
+    const int first = m_tasks.offset();
+    const int shown = m_tasks.rowCount();
+    m_pageLabel->setText(shown == 0 ? tr("0 of %1").arg(total)
+                                    : tr("%1–%2 of %3").arg(first + 1).arg(first + shown).arg(total));
+    m_previousPage->setEnabled(first > 0);
+    m_nextPage->setEnabled(first + shown < total);
 }
 
 void TasksPage::updateState()
@@ -279,6 +358,7 @@ void TasksPage::reset()
     m_log->clearLog();
     m_result->clear();
     m_request->clear();
+    m_timeline->clear();
     m_resubmit->setEnabled(false);
     m_actionStatus->clear();
     m_table->clearSelection();
@@ -345,7 +425,9 @@ void TasksPage::openTask(const QString& taskId)
     m_log->clearLog();
     m_result->clear();
     m_request->clear();
+    m_timeline->clear();
     m_resubmit->setEnabled(false);
+    loadTimeline(taskId);
     m_context.api.get(
         QStringLiteral("/api/v1/tasks/") + taskId, this, [this, taskId](const ApiResult& result) {
             if (taskId != m_openTaskId)
@@ -372,6 +454,41 @@ void TasksPage::openTask(const QString& taskId)
             }
             if (m_log->lineCount() == 0)
                 m_log->addNote([] { return tr("This task logged nothing."); });
+        });
+}
+
+void TasksPage::loadTimeline(const QString& taskId)
+{
+    m_context.api.get(
+        QStringLiteral("/api/v1/tasks/%1/timeline").arg(taskId), this,
+        [this, taskId](const ApiResult& result) {
+            if (taskId != m_openTaskId || !result.ok())
+                return;
+            m_timeline->clear();
+            auto duration = [](const QJsonValue& ms) {
+                return ms.isDouble() ? tr("%1 s").arg(ms.toDouble() / 1000.0, 0, 'f', 3) : QString();
+            };
+            for (const QJsonValue& value : result.json.value(QLatin1String("attempts")).toArray()) {
+                const QJsonObject attempt = value.toObject();
+                const QJsonObject error = attempt.value(QLatin1String("error")).toObject();
+                const QString outcome = attempt.value(QLatin1String("outcome")).toString();
+                const QDateTime started = QDateTime::fromString(
+                    attempt.value(QLatin1String("started_at")).toString(), Qt::ISODateWithMs);
+                auto* row = new QTreeWidgetItem(
+                    m_timeline,
+                    {QString::number(attempt.value(QLatin1String("attempt")).toInt()),
+                     attempt.value(QLatin1String("instance")).toString(),
+                     duration(attempt.value(QLatin1String("queued_ms"))),
+                     duration(attempt.value(QLatin1String("running_ms"))),
+                     started.isValid()
+                         ? QLocale().toString(started.toLocalTime(), QStringLiteral("HH:mm:ss.zzz"))
+                         : QString(),
+                     outcome == QLatin1String("retried") ? tr("Retried") : TaskListModel::statusText(outcome),
+                     error.isEmpty() ? QString()
+                                     : tr("%1: %2").arg(error.value(QLatin1String("code")).toString(),
+                                                        error.value(QLatin1String("message")).toString())});
+                row->setToolTip(6, row->text(6));
+            }
         });
 }
 

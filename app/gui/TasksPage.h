@@ -10,6 +10,8 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QTreeWidget;
 class QProgressBar;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -26,9 +28,10 @@ class ModelListModel;
 class ResultView;
 class TaskListModel;
 
-// The user's task history: status, model, times, sub-tasks grouped under their parent; filters by model
-// and status; the selected task's log, result and the request it was sent with; resubmit its request;
-// cancel the selected tasks at once.
+// The user's task history: status, model, times, sub-tasks grouped under their parent; search by task id,
+// filters by model, status and time range, pages of the server's list ("1–50 of 230"); the selected task's
+// log, result, the request it was sent with and its attempt timeline; resubmit its request; cancel the
+// selected tasks at once.
 class TasksPage : public QWidget
 {
     Q_OBJECT
@@ -59,6 +62,10 @@ private:
     // Sets a text now and again on every language change.
     void bindText(std::function<void()> apply);
     void applyFilter();
+    // Shows the page at `offset` (top-level tasks) with the current filters.
+    void loadPage(int offset);
+    void updatePaging();
+    void loadTimeline(const QString& taskId);
     void showTask(const QJsonObject& task);
     void updateState();
     QStringList selectedTaskIds() const;
@@ -68,6 +75,12 @@ private:
     ModelListModel& m_models;
     QComboBox* m_modelFilter = nullptr;
     QComboBox* m_statusFilter = nullptr;
+    QLineEdit* m_search = nullptr;
+    QComboBox* m_timeRange = nullptr;
+    QPushButton* m_previousPage = nullptr;
+    QPushButton* m_nextPage = nullptr;
+    QLabel* m_pageLabel = nullptr;
+    QTreeWidget* m_timeline = nullptr;
     QPushButton* m_refresh = nullptr;
     QProgressBar* m_busy = nullptr;
     QStackedWidget* m_stack = nullptr;

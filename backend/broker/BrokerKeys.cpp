@@ -64,6 +64,10 @@ QByteArray inflight(QByteArrayView model)
 {
     return modelKey(model, "inflight");
 }
+QByteArray control(QByteArrayView model)
+{
+    return modelKey(model, "control");
+}
 QByteArray modelInfo(QByteArrayView model)
 {
     return QByteArray("mmf:model:").append(model);
@@ -79,6 +83,10 @@ QByteArray taskIndex(QByteArrayView taskId)
 QByteArray userTasks(QByteArrayView userId)
 {
     return QByteArray("mmf:user:{").append(userId).append("}:tasks");
+}
+QByteArray subTasks(QByteArrayView userId, QByteArrayView parentTaskId)
+{
+    return QByteArray("mmf:user:{").append(userId).append("}:sub:").append(parentTaskId);
 }
 QByteArray idempotency(QByteArrayView userId, QByteArrayView key)
 {

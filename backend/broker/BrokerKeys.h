@@ -25,6 +25,10 @@ QByteArray userTasks(QByteArrayView userId);                       // sorted set
 QByteArray idempotency(QByteArrayView userId, QByteArrayView key); // string: "<task id> <body hash>"
 QByteArray modelSet();                                             // set of known model names
 QByteArray publicKeys();                                           // hash: key id → JSON
+// Hash: `paused` "1" while paused, a mirror of the catalogue that the model's workers read.
+QByteArray control(QByteArrayView model);
+// Sub-tasks of one parent task, by created ms (in the user's slot; they are not in userTasks).
+QByteArray subTasks(QByteArrayView userId, QByteArrayView parentTaskId);
 
 // The consumer group every instance of a model reads with.
 inline constexpr const char* kGroup = "workers";

@@ -68,7 +68,7 @@ end
 -- mmf:{m}:retry) wins over the caller's defaults, so a change reaches running instances at once.
 local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen)
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i')
   if not h[1] then return 'gone' end
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
   local own = redis.call('HMGET', p .. 'retry', 'max_attempts', 'backoff_initial_ms', 'backoff_factor',
@@ -96,7 +96,10 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
   if delay > tonumber(maxBackoff) then delay = tonumber(maxBackoff) end
   local due = tonumber(now) + math.floor(delay)
   redis.call('ZADD', p .. 'delayed', due, id)
-  redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg)
+  -- The attempt's record for the timeline (h<attempt>) rides on the write that queues the retry; the last
+  -- attempt's figures stay in s, i, f, ec, em.
+  local past = cjson.encode({s = h[4] or '', i = h[5] or '', f = tostring(now), ec = code, em = msg})
+  redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg, 'h' .. att, past)
   event(p, maxlen, 'k', 's', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'queued', 'a', att, 'n', due, 'ec', code,
         'em', msg)
   return 'retry'
@@ -131,10 +134,12 @@ end)
 -- ARGV: consumer, now, events maxlen, then per entry: entry id, task id ("" when the entry names none).
 -- → per entry {"run", attempt, envelope} | {"skip", status} | {"gone"}. The same consumer starting the same
 -- entry again (a retried call whose answer was lost) gets the same attempt. Entries that will not run are
--- acknowledged and deleted.
+-- acknowledged and deleted. While the model is paused (mmf:{m}:control paused = "1", mirrored from the
+-- catalogue) a task that would start is queued again at the stream's end and answered {"paused"}.
 redis.register_function('mmf_start', function(keys, args)
   local p = prefix(keys[1])
   local consumer, now, maxlen = args[1], args[2], args[3]
+  local paused = redis.call('HGET', p .. 'control', 'paused') == '1'
   local out, drop = {}, {}
   for i = 4, #args - 1, 2 do
     local entry, id = args[i], args[i + 1]
@@ -147,6 +152,10 @@ redis.register_function('mmf_start', function(keys, args)
     elseif (h[1] ~= 'queued' and h[1] ~= 'running') or not h[5] then
       drop[#drop + 1] = entry
       if h[1] then out[#out + 1] = {'skip', h[1]} else out[#out + 1] = {'gone'} end
+    elseif paused then
+      drop[#drop + 1] = entry
+      redis.call('HSET', taskKey, 'e', redis.call('XADD', keys[1], '*', 'id', id))
+      out[#out + 1] = {'paused'}
     else
       local att = (tonumber(h[4]) or 0) + 1
       redis.call('HSET', taskKey, 'st', 'running', 's', now, 'i', consumer, 'e', entry, 'att', att)

@@ -69,6 +69,7 @@ void CatalogController::patchModel(HttpRequest& request, const HttpResponder& re
         update.hasRetry = patch.touchesRetry();
         if (update.hasRetry)
             update.retry = patch.applyRetry(m_registry.effectiveRetry(**found));
+        update.paused = patch.paused;
         m_context.catalog.updateSettings(name, update, [this, responder, name](Result<ModelInfoPtr> updated) {
             if (!updated) {
                 ApiError::send(responder, updated.error());

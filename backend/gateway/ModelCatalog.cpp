@@ -128,6 +128,13 @@ if ARGV[3] ~= '' then
   redis.call('HSET', KEYS[2], 'max_attempts', ARGV[4], 'backoff_initial_ms', ARGV[5], 'backoff_factor', ARGV[6],
              'backoff_max_ms', ARGV[7])
 end
+if ARGV[8] == '1' then
+  redis.call('HSET', KEYS[1], 'paused', '1')
+  redis.call('HSET', KEYS[3], 'paused', '1')
+elseif ARGV[8] == '0' then
+  redis.call('HDEL', KEYS[1], 'paused')
+  redis.call('HDEL', KEYS[3], 'paused')
+end
 return 1
 )LUA")
 {
@@ -195,30 +202,32 @@ void ModelCatalog::loadModel(const QByteArray& name, std::function<void(Result<M
         return;
     }
     // A known model: read the small fields only; the descriptor set is read again only when its hash changed.
-    m_redis.command(
-        {"HMGET", BrokerKeys::modelInfo(name), "hash", "project", "metadata", "retry", "last_seen_at"},
-        [this, name, current, done](const RedisReply& reply) {
-            if (reply.isError()) {
-                done(unavailable(reply));
-                return;
-            }
-            if (reply.at(0).isNil()) {
-                done(ModelInfoPtr());
-                return;
-            }
-            if (current->descriptorHash != reply.at(0).view() || current->project != reply.at(1).view()) {
-                loadWholeModel(name, done);
-                return;
-            }
-            auto updated = std::make_shared<ModelInfo>(*current);
-            updated->metadata.Clear();
-            fromJson(reply.at(2).toByteArray(), &updated->metadata);
-            updated->retry.Clear();
-            fromJson(reply.at(3).toByteArray(), &updated->retry);
-            updated->lastSeenAtMs = reply.at(4).toByteArray().toLongLong();
-            publish(updated);
-            done(ModelInfoPtr(updated));
-        });
+    m_redis.command({"HMGET", BrokerKeys::modelInfo(name), "hash", "project", "metadata", "retry",
+                     "last_seen_at", "paused"},
+                    [this, name, current, done](const RedisReply& reply) {
+                        if (reply.isError()) {
+                            done(unavailable(reply));
+                            return;
+                        }
+                        if (reply.at(0).isNil()) {
+                            done(ModelInfoPtr());
+                            return;
+                        }
+                        if (current->descriptorHash != reply.at(0).view() ||
+                            current->project != reply.at(1).view()) {
+                            loadWholeModel(name, done);
+                            return;
+                        }
+                        auto updated = std::make_shared<ModelInfo>(*current);
+                        updated->metadata.Clear();
+                        fromJson(reply.at(2).toByteArray(), &updated->metadata);
+                        updated->retry.Clear();
+                        fromJson(reply.at(3).toByteArray(), &updated->retry);
+                        updated->lastSeenAtMs = reply.at(4).toByteArray().toLongLong();
+                        updated->paused = reply.at(5).view() == "1";
+                        publish(updated);
+                        done(ModelInfoPtr(updated));
+                    });
 }
 
 void ModelCatalog::loadWholeModel(const QByteArray& name, std::function<void(Result<ModelInfoPtr>)> done)
@@ -260,6 +269,7 @@ Result<ModelInfoPtr> ModelCatalog::parseModel(const QByteArray& name,
     model->lastSeenAtMs = fields.value("last_seen_at").toLongLong();
     fromJson(fields.value("metadata"), &model->metadata);
     fromJson(fields.value("retry"), &model->retry);
+    model->paused = fields.value("paused") == "1";
     if (!model->request || !model->response)
         return Error::internal(
             QStringLiteral("model %1 lacks its message types").arg(QString::fromUtf8(name)));
@@ -358,10 +368,12 @@ void ModelCatalog::updateSettings(const QByteArray& name, const SettingsUpdate& 
 {
     const v1::RetryPolicy& retry = update.retry;
     m_redis.eval(
-        m_updateScript, {BrokerKeys::modelInfo(name), BrokerKeys::retrySettings(name)},
+        m_updateScript,
+        {BrokerKeys::modelInfo(name), BrokerKeys::retrySettings(name), BrokerKeys::control(name)},
         {update.metadataJson, update.lockedFields.join(','), update.hasRetry ? toJson(retry) : QByteArray(),
          QByteArray::number(retry.max_attempts()), QByteArray::number(retry.backoff_initial_ms()),
-         QByteArray::number(retry.backoff_factor(), 'g', 10), QByteArray::number(retry.backoff_max_ms())},
+         QByteArray::number(retry.backoff_factor(), 'g', 10), QByteArray::number(retry.backoff_max_ms()),
+         update.paused ? QByteArray(*update.paused ? "1" : "0") : QByteArray()},
         [this, name, done = std::move(done)](const RedisReply& reply) {
             if (reply.isError()) {
                 done(unavailable(reply));

@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 namespace mmf {
 
@@ -46,6 +47,7 @@ public:
         QList<QByteArray> lockedFields;
         bool hasRetry = false;
         v1::RetryPolicy retry;
+        std::optional<bool> paused; // stored in the catalogue, mirrored in mmf:{m}:control for the workers
     };
     // Extra liveness besides instances (the scaler's dynamic mode makes a model live with none).
     using LivenessHook = std::function<bool(const QByteArray& name)>;

@@ -28,6 +28,7 @@ struct ModelInfo
     const google::protobuf::Descriptor* response = nullptr;
     v1::ModelMetadata metadata;
     v1::RetryPolicy retry;
+    bool paused = false; // the admin paused the queue: tasks are accepted, no instance starts one
     qint64 createdAtMs = 0;
     qint64 lastSeenAtMs = 0; // registration or last answered ping of an instance (0: unknown)
 };

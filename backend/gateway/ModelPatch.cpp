@@ -118,9 +118,13 @@ Result<ModelPatch> ModelPatch::fromJson(const QJsonObject& body)
                                                      "backoff_initial_ms, backoff_factor, backoff_max_ms)"));
                 }
             }
+        } else if (key == QLatin1String("paused")) {
+            if (!value.isBool())
+                return bad(key, QStringLiteral("must be true or false"));
+            patch.paused = value.toBool();
         } else {
             return bad(key, QStringLiteral("is not a model setting (description, version, owner, tags, docs, "
-                                           "retry)"));
+                                           "retry, paused)"));
         }
     }
     return patch;

@@ -38,6 +38,7 @@ struct ModelPatch
     std::optional<qint64> backoffInitialMs;
     std::optional<double> backoffFactor;
     std::optional<qint64> backoffMaxMs;
+    std::optional<bool> paused;
 
     static Result<ModelPatch> parse(const QByteArray& body);
     static Result<ModelPatch> fromJson(const QJsonObject& body);

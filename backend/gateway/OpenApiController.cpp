@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <string_view>
 
 namespace mmf {
 
@@ -121,14 +122,18 @@ const Operation kOperations[] = {
      "TaskAccepted", "AnyRequest"},
     {"post", "/api/v1/models/{name}/tasks:batch", "submitBatch", "Submit many tasks", "tasks", true, 202,
      "queued", "BatchAccepted", "BatchRequest"},
-    {"get", "/api/v1/tasks", "listTasks", "The caller's tasks, newest first", "tasks", true, 200, "the tasks",
-     "TaskList", nullptr},
+    {"get", "/api/v1/tasks", "listTasks",
+     "The caller's top-level tasks (or one task's sub-tasks), newest first, with a total", "tasks", true, 200,
+     "the tasks", "TaskList", nullptr},
     {"get", "/api/v1/tasks/{id}", "getTask", "A task with its request, result and error", "tasks", true, 200,
      "the task", "Task", nullptr},
     {"post", "/api/v1/tasks/{id}/cancel", "cancelTask", "Cancel a queued or running task", "tasks", true, 200,
      "the task after the cancel", "Task", nullptr},
     {"get", "/api/v1/tasks/{id}/logs", "getTaskLogs", "A task's log lines", "tasks", true, 200, "the lines",
      "LogLines", nullptr},
+    {"get", "/api/v1/tasks/{id}/timeline", "getTaskTimeline",
+     "A task's attempts: instance, start, end, error, time queued and running", "tasks", true, 200,
+     "the timeline", "TaskTimeline", nullptr},
     {"post", "/api/v1/registry/instances", "registerInstance", "Register a model instance (serve)",
      "registry", true, 201, "registered", "Registration", "RegisterInstance"},
     {"delete", "/api/v1/registry/instances/{id}", "removeInstance", "Log an instance out before it stops",
@@ -227,6 +232,7 @@ QJsonObject staticSchemas()
                                                                             {"project", str},
                                                                             {"status", str},
                                                                             {"instances", integer},
+                                                                            {"paused", type("boolean")},
                                                                             {"queue_depth", integer},
                                                                             {"estimated_wait_ms", integer},
                                                                             {"request_type", str},
@@ -246,13 +252,16 @@ QJsonObject staticSchemas()
                QStringLiteral("Retry policy: a failed attempt waits backoff_initial_ms x "
                               "backoff_factor^(attempt-1), at most backoff_max_ms"));
     schemas.insert("RetryPolicy", retry);
-    schemas.insert("ModelPatch", object({{"description", str},
-                                         {"version", str},
-                                         {"owner", str},
-                                         {"tags", arrayOf(str)},
-                                         {"docs", str},
-                                         {"retry", ref(QStringLiteral("RetryPolicy"))}},
-                                        QStringLiteral("Fields to change; the others stay")));
+    schemas.insert("ModelPatch",
+                   object({{"description", str},
+                           {"version", str},
+                           {"owner", str},
+                           {"tags", arrayOf(str)},
+                           {"docs", str},
+                           {"retry", ref(QStringLiteral("RetryPolicy"))},
+                           {"paused", type("boolean")}},
+                          QStringLiteral("Fields to change; the others stay. paused: true keeps "
+                                         "accepting tasks but no instance starts one")));
     schemas.insert(
         "InstanceList",
         object({{"instances",
@@ -363,8 +372,35 @@ QJsonObject staticSchemas()
                                                                                    QStringLiteral("null")}}}},
                 {"instance", str}},
                QStringLiteral("A task")));
-    schemas.insert("TaskList",
-                   object({{"tasks", arrayOf(ref(QStringLiteral("Task")))}}, QStringLiteral("Tasks")));
+    schemas.insert(
+        "TaskList",
+        object({{"tasks", arrayOf(ref(QStringLiteral("Task")))}, {"total", integer}, {"next_before", str}},
+               QStringLiteral("Tasks, newest first; each top-level task has sub_tasks (a count) and "
+                              "children (its sub-tasks, oldest first, at most 100)")));
+    const QJsonObject nullableNumber{
+        {QStringLiteral("type"), QJsonArray{QStringLiteral("number"), QStringLiteral("null")}}};
+    schemas.insert(
+        "TaskTimeline",
+        object({{"task_id", str},
+                {"model", str},
+                {"status", str},
+                {"created_at", nullableTime},
+                {"next_attempt_at", nullableTime},
+                {"queued_ms", type("number")},
+                {"running_ms", type("number")},
+                {"attempts", arrayOf(object({{"attempt", integer},
+                                             {"instance", nullableString},
+                                             {"queued_at", nullableTime},
+                                             {"started_at", nullableTime},
+                                             {"ended_at", nullableTime},
+                                             {"queued_ms", nullableNumber},
+                                             {"running_ms", nullableNumber},
+                                             {"outcome", str},
+                                             {"error", QJsonObject{{QStringLiteral("type"),
+                                                                    QJsonArray{QStringLiteral("object"),
+                                                                               QStringLiteral("null")}}}}},
+                                            QStringLiteral("An attempt as its instance reported it")))}},
+               QStringLiteral("A task's attempts: queued vs running time of each")));
     schemas.insert(
         "LogLines",
         object({{"lines", arrayOf(object({{"seq", integer}, {"ts", str}, {"level", str}, {"text", str}},
@@ -409,6 +445,26 @@ QJsonArray parametersOf(const QString& path, bool submit)
         out.append(
             queryParameter(QStringLiteral("include"), QStringLiteral("string"),
                            QStringLiteral("\"offline\": also the known models that cannot take a task now")));
+    if (path == QLatin1String("/api/v1/tasks")) {
+        const std::pair<const char*, const char*> params[] = {
+            {"id", "only this task (an exact task id)"},
+            {"parent", "the sub-tasks of this task instead of the top-level tasks"},
+            {"model", "only this model's tasks"},
+            {"status", "only tasks in this status"},
+            {"since", "RFC 3339 time: created at or after it"},
+            {"until", "RFC 3339 time: created before it"},
+            {"before", "RFC 3339 time: created before it (next_before of the previous page)"},
+            {"limit", "at most this many (1..1000, default 50)"},
+            {"offset", "skip this many (0..2000)"},
+        };
+        for (const auto& [name, text] : params)
+            out.append(queryParameter(
+                QLatin1String(name),
+                QLatin1String(name == std::string_view("limit") || name == std::string_view("offset")
+                                  ? "integer"
+                                  : "string"),
+                QLatin1String(text)));
+    }
     if (path.endsWith(QLatin1String("/dead-letters"))) {
         out.append(queryParameter(QStringLiteral("limit"), QStringLiteral("integer"),
                                   QStringLiteral("at most this many (1..1000, default 100)")));

@@ -239,6 +239,7 @@ QJsonObject RegistryController::modelSummary(const ModelInfoPtr& model) const
                                              ? QJsonValue(TaskJson::isoTime(model->lastSeenAtMs))
                                              : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("instances"), stats.instances},
+        {QStringLiteral("paused"), model->paused},
         {QStringLiteral("queue_depth"), double(stats.queueDepth)},
         {QStringLiteral("estimated_wait_ms"), double(m_context.catalog.estimatedWaitMs(model->name))},
         {QStringLiteral("request_type"), QString::fromUtf8(model->requestType)},

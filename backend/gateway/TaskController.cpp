@@ -85,6 +85,9 @@ void TaskController::registerRoutes(ApiRoutes& routes)
     routes.add("GET", "/api/v1/tasks/{id}/logs", RouteAccess::method("read").forTaskTokens(),
                [this](HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
                       const Caller& caller) { logs(request, responder, params, caller); });
+    routes.add("GET", "/api/v1/tasks/{id}/timeline", RouteAccess::method("read").forTaskTokens(),
+               [this](HttpRequest&, const HttpResponder& responder, const RouteParams& params,
+                      const Caller& caller) { timeline(responder, params, caller); });
 }
 
 void TaskController::submit(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
@@ -321,11 +324,53 @@ void TaskController::get(HttpRequest& request, const HttpResponder& responder, c
     answerAfterWait(responder, taskId, caller.claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
 }
 
+namespace {
+// An RFC 3339 query parameter as ms since the epoch (0 when absent); false, and 400 answered, when malformed.
+bool timeParam(const HttpRequest& request, const char* name, const HttpResponder& responder, qint64* ms)
+{
+    bool found = false;
+    const QByteArray text = request.queryParam(name, &found);
+    if (!found || text.isEmpty())
+        return true;
+    const QDateTime time = QDateTime::fromString(QString::fromLatin1(text), Qt::ISODateWithMs);
+    if (!time.isValid()) {
+        const QString field = QString::fromLatin1(name);
+        ApiError::send(responder,
+                       Error::invalidArgument(QStringLiteral("%1 is an RFC 3339 time").arg(field), field));
+        return false;
+    }
+    *ms = time.toMSecsSinceEpoch();
+    return true;
+}
+
+// An integer query parameter in [min, max] (`*value` unchanged when absent); false, and 400 answered, if not.
+bool intParam(const HttpRequest& request, const char* name, int min, int max, const HttpResponder& responder,
+              int* value)
+{
+    bool found = false;
+    const QByteArray text = request.queryParam(name, &found);
+    if (!found)
+        return true;
+    bool ok = false;
+    const int parsed = text.toInt(&ok);
+    if (!ok || parsed < min || parsed > max) {
+        const QString field = QString::fromLatin1(name);
+        ApiError::send(responder, Error::invalidArgument(
+                                      QStringLiteral("%1 is %2 to %3").arg(field).arg(min).arg(max), field));
+        return false;
+    }
+    *value = parsed;
+    return true;
+}
+} // namespace
+
 void TaskController::list(HttpRequest& request, const HttpResponder& responder, const Caller& caller)
 {
     TaskService::ListQuery query;
     query.model = request.queryParam("model");
     query.status = request.queryParam("status");
+    query.taskId = request.queryParam("id");
+    query.parentTaskId = request.queryParam("parent");
     static const QList<QByteArray> kStatuses{"queued", "running",   "succeeded",
                                              "failed", "cancelled", "dead_lettered"};
     if (!query.status.isEmpty() && !kStatuses.contains(query.status)) {
@@ -335,39 +380,62 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
                                               QStringLiteral("status")));
         return;
     }
-    bool found = false;
-    const QByteArray limit = request.queryParam("limit", &found);
-    if (found) {
-        bool ok = false;
-        query.limit = limit.toInt(&ok);
-        if (!ok || query.limit < 1 || query.limit > 1000) {
-            ApiError::send(responder, Error::invalidArgument(QStringLiteral("limit is 1 to 1000"),
-                                                             QStringLiteral("limit")));
+    for (const QByteArray* id : {&query.taskId, &query.parentTaskId}) {
+        if (!id->isEmpty() && !TaskIdGenerator::isValid(*id)) {
+            const QString field = id == &query.taskId ? QStringLiteral("id") : QStringLiteral("parent");
+            ApiError::send(responder,
+                           Error::invalidArgument(QStringLiteral("%1 is not a task id").arg(field), field));
             return;
         }
     }
-    const QByteArray before = request.queryParam("before", &found);
-    if (found && !before.isEmpty()) {
-        const QDateTime time = QDateTime::fromString(QString::fromLatin1(before), Qt::ISODateWithMs);
-        if (!time.isValid()) {
-            ApiError::send(responder, Error::invalidArgument(QStringLiteral("before is an RFC 3339 time"),
-                                                             QStringLiteral("before")));
-            return;
-        }
-        query.beforeMs = time.toMSecsSinceEpoch();
-    }
-    m_context.tasks.list(caller.claims, query, [responder](Result<QList<TaskRecord>> records) {
-        if (!records) {
-            ApiError::send(responder, records.error());
+    qint64 untilMs = 0;
+    if (!intParam(request, "limit", 1, 1000, responder, &query.limit) ||
+        !intParam(request, "offset", 0, TaskService::kMaxScan, responder, &query.offset) ||
+        !timeParam(request, "before", responder, &query.beforeMs) ||
+        !timeParam(request, "until", responder, &untilMs) ||
+        !timeParam(request, "since", responder, &query.sinceMs))
+        return;
+    if (untilMs > 0 && (query.beforeMs == 0 || untilMs < query.beforeMs))
+        query.beforeMs = untilMs;
+    m_context.tasks.list(caller.claims, query, [responder](Result<TaskService::ListPage> page) {
+        if (!page) {
+            ApiError::send(responder, page.error());
             return;
         }
         QJsonArray tasks;
-        for (const TaskRecord& record : *records)
-            tasks.append(TaskJson::taskSummary(record));
-        QJsonObject out{{QStringLiteral("tasks"), tasks}};
-        if (!records->isEmpty())
-            out.insert(QStringLiteral("next_before"), TaskJson::isoTime(records->last().createdAtMs));
+        for (const TaskService::ListedTask& listed : page->tasks) {
+            QJsonObject summary = TaskJson::taskSummary(listed.record);
+            summary.insert(QStringLiteral("sub_tasks"), double(listed.subTasks));
+            if (!listed.children.isEmpty()) {
+                QJsonArray children;
+                for (const TaskRecord& child : listed.children)
+                    children.append(TaskJson::taskSummary(child));
+                summary.insert(QStringLiteral("children"), children);
+            }
+            tasks.append(summary);
+        }
+        QJsonObject out{{QStringLiteral("tasks"), tasks}, {QStringLiteral("total"), double(page->total)}};
+        if (!page->tasks.isEmpty())
+            out.insert(QStringLiteral("next_before"),
+                       TaskJson::isoTime(page->tasks.last().record.createdAtMs));
         responder.sendJson(200, JsonBody::compact(out));
+    });
+}
+
+void TaskController::timeline(const HttpResponder& responder, const RouteParams& params, const Caller& caller)
+{
+    const QByteArray taskId = params.value("id");
+    if (!TaskIdGenerator::isValid(taskId)) {
+        ApiError::send(responder,
+                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+        return;
+    }
+    m_context.tasks.fetch(taskId, caller.claims, [responder](Result<TaskRecord> record) {
+        if (!record) {
+            ApiError::send(responder, record.error());
+            return;
+        }
+        responder.sendJson(200, JsonBody::compact(TaskJson::timeline(*record)));
     });
 }
 

@@ -11,8 +11,8 @@
 
 namespace mmf {
 
-// Task routes of API v1: submit (with wait and Idempotency-Key), tasks:batch, get (with wait), list, cancel,
-// logs.
+// Task routes of API v1: submit (with wait and Idempotency-Key), tasks:batch, get (with wait), list (search,
+// time range, paging, sub-tasks under their parent), cancel, logs, timeline.
 class TaskController
 {
 public:
@@ -28,6 +28,7 @@ private:
     void cancel(const HttpResponder& responder, const RouteParams& params, const Caller& caller);
     void logs(HttpRequest& request, const HttpResponder& responder, const RouteParams& params,
               const Caller& caller);
+    void timeline(const HttpResponder& responder, const RouteParams& params, const Caller& caller);
     // False, and 503 answered, when no instance of the model is live.
     bool hasLiveInstance(const QByteArray& name, const HttpResponder& responder) const;
     // Answers with the task as it is now: 200 when final (binary result if asked for and succeeded), else

@@ -6,6 +6,7 @@
 #include "schema/ProtoJson.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimeZone>
 
@@ -72,6 +73,79 @@ QJsonObject taskSummary(const TaskRecord& record)
         {QStringLiteral("instance"), record.instance.isEmpty()
                                          ? QJsonValue(QJsonValue::Null)
                                          : QJsonValue(QString::fromUtf8(record.instance))},
+    };
+}
+
+QJsonObject timeline(const TaskRecord& record)
+{
+    constexpr qsizetype kMaxReported = 1000; // characters kept of a model-reported string
+    auto reported = [](const QByteArray& text) {
+        return text.isEmpty() ? QJsonValue(QJsonValue::Null)
+                              : QJsonValue(QString::fromUtf8(text.left(kMaxReported)));
+    };
+    auto span = [](qint64 from, qint64 to) {
+        return from > 0 && to >= from ? QJsonValue(double(to - from)) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonArray attempts;
+    qint64 queuedSince = record.createdAtMs;
+    double queuedTotal = 0;
+    double runningTotal = 0;
+    const bool final = record.isFinal();
+    for (int n = 1; n <= record.attempts; ++n) {
+        qint64 started = 0;
+        qint64 ended = 0;
+        QByteArray instance, code, text;
+        QString outcome;
+        const auto past = record.pastAttempts.constFind(n);
+        if (past != record.pastAttempts.cend()) {
+            const QJsonObject stored = QJsonDocument::fromJson(*past).object();
+            started = stored.value(QLatin1String("s")).toString().toLongLong();
+            ended = stored.value(QLatin1String("f")).toString().toLongLong();
+            instance = stored.value(QLatin1String("i")).toString().toUtf8();
+            code = stored.value(QLatin1String("ec")).toString().toUtf8();
+            text = stored.value(QLatin1String("em")).toString().toUtf8();
+            outcome = QStringLiteral("retried");
+        } else if (n == record.attempts) {
+            started = record.startedAtMs;
+            ended = final ? record.finishedAtMs : 0;
+            instance = record.instance;
+            if (record.status != "succeeded") {
+                code = record.errorCode;
+                text = record.errorMessage;
+            }
+            outcome = QString::fromLatin1(record.status);
+        } else {
+            outcome = QStringLiteral("unknown"); // stored before attempts were recorded
+        }
+        const QJsonValue queued = span(queuedSince, started);
+        const QJsonValue running = span(started, ended);
+        queuedTotal += queued.toDouble();
+        runningTotal += running.toDouble();
+        attempts.append(QJsonObject{
+            {QStringLiteral("attempt"), n},
+            {QStringLiteral("instance"), reported(instance)},
+            {QStringLiteral("queued_at"), timeOrNull(queuedSince)},
+            {QStringLiteral("started_at"), timeOrNull(started)},
+            {QStringLiteral("ended_at"), timeOrNull(ended)},
+            {QStringLiteral("queued_ms"), queued},
+            {QStringLiteral("running_ms"), running},
+            {QStringLiteral("outcome"), outcome},
+            {QStringLiteral("error"), code.isEmpty()
+                                          ? QJsonValue(QJsonValue::Null)
+                                          : errorOrNull(code.left(kMaxReported), text.left(kMaxReported))},
+        });
+        if (ended > 0)
+            queuedSince = ended;
+    }
+    return QJsonObject{
+        {QStringLiteral("task_id"), QString::fromLatin1(record.taskId)},
+        {QStringLiteral("model"), QString::fromUtf8(record.model)},
+        {QStringLiteral("status"), QString::fromLatin1(record.status)},
+        {QStringLiteral("created_at"), timeOrNull(record.createdAtMs)},
+        {QStringLiteral("next_attempt_at"), timeOrNull(record.nextAttemptAtMs)},
+        {QStringLiteral("queued_ms"), queuedTotal},
+        {QStringLiteral("running_ms"), runningTotal},
+        {QStringLiteral("attempts"), attempts},
     };
 }
 

@@ -20,6 +20,11 @@ QString isoTime(qint64 ms); // RFC 3339 UTC with milliseconds; empty for 0
 QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model);
 // A short row for lists (no request or result).
 QJsonObject taskSummary(const TaskRecord& record);
+// GET /api/v1/tasks/{id}/timeline: {task_id, model, status, created_at, queued_ms, running_ms, attempts:
+// [{attempt, instance, queued_at, started_at, ended_at, queued_ms, running_ms, outcome, error}]}. Past
+// attempts come from the task hash's h<n> fields, the last from its current fields; both are what the model's
+// instances reported.
+QJsonObject timeline(const TaskRecord& record);
 // The WebSocket push for an event.
 QJsonObject event(const TaskEventRecord& event, const ModelInfoPtr& model);
 // Result bytes as a JSON value (null when empty or when they do not parse).

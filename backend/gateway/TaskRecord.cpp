@@ -22,6 +22,12 @@ TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& mode
     record.errorMessage = fields.value("em");
     record.parentTaskId = fields.value("par");
     record.instance = fields.value("i");
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        bool ok = false;
+        const int attempt = it.key().startsWith('h') ? it.key().mid(1).toInt(&ok) : 0;
+        if (ok && attempt > 0)
+            record.pastAttempts.insert(attempt, it.value());
+    }
     const QByteArray envelopeBytes = fields.value("env");
     v1::TaskEnvelope envelope;
     if (envelope.ParseFromArray(envelopeBytes.constData(), int(envelopeBytes.size())))

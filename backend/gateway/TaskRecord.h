@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QMap>
 
 namespace mmf {
 
@@ -24,6 +25,9 @@ struct TaskRecord
     QByteArray errorMessage;
     QByteArray parentTaskId;
     QByteArray instance;
+    // Attempts that failed and were retried: attempt number → the JSON the broker stored (h<attempt>), as
+    // the model's instance reported it.
+    QMap<int, QByteArray> pastAttempts;
 
     bool isFinal() const
     {

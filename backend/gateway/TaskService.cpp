@@ -175,11 +175,15 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
     const QByteArray createdScore = QByteArray::number(now);
     // The users' task lists first (their own slots), then the tasks; pipelined, so the answer to the tasks
     // comes after both.
+    // A sub-task is listed under its parent, not among the user's top-level tasks.
     QHash<QByteArray, std::vector<QByteArray>> lists;
     for (const Pending& pending : submits) {
-        std::vector<QByteArray>& args = lists[pending.task.user];
+        const QByteArray key = pending.task.parent.isEmpty()
+                                   ? BrokerKeys::userTasks(pending.task.user)
+                                   : BrokerKeys::subTasks(pending.task.user, pending.task.parent);
+        std::vector<QByteArray>& args = lists[key];
         if (args.empty())
-            args.insert(args.end(), {"ZADD", BrokerKeys::userTasks(pending.task.user)});
+            args.insert(args.end(), {"ZADD", key});
         args.push_back(createdScore);
         args.push_back(pending.task.id);
     }
@@ -382,17 +386,55 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
     }
 }
 
+namespace {
+bool matches(const TaskService::ListQuery& query, const TaskRecord& record)
+{
+    return (query.model.isEmpty() || record.model == query.model) &&
+           (query.status.isEmpty() || record.status == query.status) &&
+           (query.sinceMs <= 0 || record.createdAtMs >= query.sinceMs) &&
+           (query.beforeMs <= 0 || record.createdAtMs < query.beforeMs);
+}
+} // namespace
+
 void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
-                       std::function<void(Result<QList<TaskRecord>>)> done)
+                       std::function<void(Result<ListPage>)> done)
 {
     const QByteArray userId = QByteArray::fromStdString(caller.user_id());
+    if (!query.taskId.isEmpty()) {
+        fetchRecords({query.taskId}, false,
+                     [=, this, done = std::move(done)](Result<QList<TaskRecord>> records) {
+                         if (!records) {
+                             done(records.error());
+                             return;
+                         }
+                         QList<TaskRecord> found;
+                         if (!records->isEmpty() && records->first().userId == userId &&
+                             matches(query, records->first()))
+                             found.append(records->first());
+                         const qint64 total = found.size();
+                         attachChildren(userId, query.offset == 0 ? found : QList<TaskRecord>(), total, done);
+                     });
+        return;
+    }
+    const QByteArray key = query.parentTaskId.isEmpty() ? BrokerKeys::userTasks(userId)
+                                                        : BrokerKeys::subTasks(userId, query.parentTaskId);
     const QByteArray max = query.beforeMs > 0 ? "(" + QByteArray::number(query.beforeMs) : QByteArray("+inf");
-    // Filters are applied after reading, so read a few times the limit.
+    const QByteArray min = query.sinceMs > 0 ? QByteArray::number(query.sinceMs) : QByteArray("-inf");
+    const bool topLevel = query.parentTaskId.isEmpty();
+    // Unfiltered, the page and the count come straight from the sorted set; with model or status filters they
+    // are matched after reading, among the newest kMaxScan of the range.
     const bool filtered = !query.model.isEmpty() || !query.status.isEmpty();
-    const int window = filtered ? qMin(query.limit * 10, 2000) : query.limit;
-    m_redis.command({"ZREVRANGEBYSCORE", BrokerKeys::userTasks(userId), max, "-inf", "LIMIT", "0",
-                     QByteArray::number(window)},
-                    [this, caller, query, done = std::move(done)](const RedisReply& reply) {
+    auto total = std::make_shared<qint64>(0);
+    if (!filtered) {
+        m_redis.command({"ZCOUNT", key, min, max}, [total](const RedisReply& reply) {
+            if (!reply.isError())
+                *total = reply.integer();
+        });
+    }
+    m_redis.command({"ZREVRANGEBYSCORE", key, max, min, "LIMIT",
+                     filtered ? QByteArray("0") : QByteArray::number(query.offset),
+                     QByteArray::number(filtered ? kMaxScan : query.limit)},
+                    [=, this, done = std::move(done)](const RedisReply& reply) {
                         if (reply.isError()) {
                             done(unavailable(reply));
                             return;
@@ -400,29 +442,78 @@ void TaskService::list(const v1::TokenClaims& caller, const ListQuery& query,
                         QList<QByteArray> ids;
                         for (qsizetype i = 0; i < reply.size(); ++i)
                             ids.append(reply.at(i).toByteArray());
-                        fetchRecords(ids, false,
-                                     [this, caller, query, done](Result<QList<TaskRecord>> records) {
-                                         if (!records) {
-                                             done(records.error());
-                                             return;
-                                         }
-                                         QList<TaskRecord> out;
-                                         for (TaskRecord& record : *records) {
-                                             // The token's project only (a right in one project reaches no
-                                             // other).
-                                             if (!mayAccess(caller, record))
-                                                 continue;
-                                             if (!query.model.isEmpty() && record.model != query.model)
-                                                 continue;
-                                             if (!query.status.isEmpty() && record.status != query.status)
-                                                 continue;
-                                             out.append(std::move(record));
-                                             if (out.size() >= query.limit)
-                                                 break;
-                                         }
-                                         done(out);
-                                     });
+                        fetchRecords(ids, false, [=, this](Result<QList<TaskRecord>> records) {
+                            if (!records) {
+                                done(records.error());
+                                return;
+                            }
+                            // Sub-tasks listed before they had lists of their own stay out of the top level.
+                            QList<TaskRecord> kept;
+                            for (TaskRecord& record : *records) {
+                                // The token's project only: a right in one project reaches no other.
+                                if (matches(query, record) && (!topLevel || record.parentTaskId.isEmpty()) &&
+                                    mayAccess(caller, record))
+                                    kept.append(std::move(record));
+                            }
+                            if (!filtered) {
+                                attachChildren(userId, kept, *total, done);
+                                return;
+                            }
+                            const qint64 matched = kept.size();
+                            attachChildren(userId, kept.mid(query.offset, query.limit), matched, done);
+                        });
                     });
+}
+
+void TaskService::attachChildren(const QByteArray& userId, QList<TaskRecord> records, qint64 total,
+                                 std::function<void(Result<ListPage>)> done)
+{
+    auto page = std::make_shared<ListPage>();
+    page->total = total;
+    for (TaskRecord& record : records)
+        page->tasks.append(ListedTask{std::move(record), {}, 0});
+    if (page->tasks.isEmpty()) {
+        done(*page);
+        return;
+    }
+    auto childIds = std::make_shared<QList<QByteArray>>();
+    auto failed = std::make_shared<bool>(false);
+    for (qsizetype i = 0; i < page->tasks.size(); ++i) {
+        const QByteArray key = BrokerKeys::subTasks(userId, page->tasks[i].record.taskId);
+        m_redis.command({"ZCARD", key}, [page, i, failed](const RedisReply& reply) {
+            if (reply.isError())
+                *failed = true;
+            else
+                page->tasks[i].subTasks = reply.integer();
+        });
+        const bool last = i + 1 == page->tasks.size();
+        m_redis.command({"ZRANGE", key, "0", QByteArray::number(kMaxChildren - 1)},
+                        [=, this](const RedisReply& reply) {
+                            if (reply.isError())
+                                *failed = true;
+                            for (qsizetype c = 0; c < reply.size(); ++c)
+                                childIds->append(reply.at(c).toByteArray());
+                            if (!last)
+                                return;
+                            if (*failed) {
+                                done(unavailable(reply));
+                                return;
+                            }
+                            fetchRecords(*childIds, false, [page, done](Result<QList<TaskRecord>> children) {
+                                if (!children) {
+                                    done(children.error());
+                                    return;
+                                }
+                                for (ListedTask& task : page->tasks) {
+                                    for (const TaskRecord& child : *children) {
+                                        if (child.parentTaskId == task.record.taskId)
+                                            task.children.append(child);
+                                    }
+                                }
+                                done(*page);
+                            });
+                        });
+    }
 }
 
 void TaskService::cancel(const QByteArray& taskId, const v1::TokenClaims& caller,

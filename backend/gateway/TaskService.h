@@ -59,8 +59,27 @@ public:
         QByteArray model;
         QByteArray status;
         int limit = 50;
-        qint64 beforeMs = 0; // 0: from the newest
+        int offset = 0;
+        qint64 beforeMs = 0;     // created before (exclusive); 0: from the newest
+        qint64 sinceMs = 0;      // created at or after; 0: from the oldest
+        QByteArray taskId;       // just this task (if the caller may read it and it passes the filters)
+        QByteArray parentTaskId; // the sub-tasks of this task instead of the top-level tasks
     };
+    // A listed task with its sub-tasks (oldest first, at most kMaxChildren) and how many it has.
+    struct ListedTask
+    {
+        TaskRecord record;
+        QList<TaskRecord> children;
+        qint64 subTasks = 0;
+    };
+    struct ListPage
+    {
+        QList<ListedTask> tasks;
+        qint64 total = 0; // tasks matching the query, all pages
+    };
+    static constexpr int kMaxChildren = 100;
+    // A filtered list (model, status) is matched among this many newest tasks of the time range.
+    static constexpr int kMaxScan = 2000;
 
     TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMinter& minter,
                 const GatewaySettings& settings, const Clock& clock);
@@ -74,8 +93,9 @@ public:
     // The task and its result. Not found → not_found; another user's task → not_found too (unless admin).
     void fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                std::function<void(Result<TaskRecord>)> done);
+    // The caller's own tasks, newest first: top-level ones with their sub-tasks, or one parent's sub-tasks.
     void list(const v1::TokenClaims& caller, const ListQuery& query,
-              std::function<void(Result<QList<TaskRecord>>)> done);
+              std::function<void(Result<ListPage>)> done);
     // → the status after the call ("cancelled", or the final status it already had).
     void cancel(const QByteArray& taskId, const v1::TokenClaims& caller,
                 std::function<void(Result<QByteArray>)> done);
@@ -102,6 +122,9 @@ private:
     void commit(const QByteArray& model, std::vector<Pending> submits,
                 std::function<void(const RedisReply&)> whole);
 
+    // Adds each listed task's sub-tasks (one ZRANGE and ZCARD per task, pipelined, then their records).
+    void attachChildren(const QByteArray& userId, QList<TaskRecord> records, qint64 total,
+                        std::function<void(Result<ListPage>)> done);
     // Records of the tasks that exist, in order; results only when asked (lists do not show them).
     // The task access rule (AccessPolicy::mayAccessTask) with the task's project from the catalogue.
     bool mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const;

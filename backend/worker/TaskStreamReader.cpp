@@ -19,6 +19,8 @@ TaskStreamReader::TaskStreamReader(Settings settings, RedisClient& commands, Red
     , m_reader(std::move(readerConfig))
 {
     m_retryTimer.setSingleShot(true);
+    m_pauseTimer.setInterval(qMax(10, m_settings.pausePollMs));
+    connect(&m_pauseTimer, &QTimer::timeout, this, &TaskStreamReader::pollPause);
     connect(&m_retryTimer, &QTimer::timeout, this, [this] {
         if (!m_groupReady)
             createGroup();
@@ -74,13 +76,38 @@ void TaskStreamReader::scheduleRetry()
 void TaskStreamReader::readUpTo(int count)
 {
     m_wanted = count;
-    if (m_stopped || !m_groupReady || m_inFlight || m_retryTimer.isActive() || count <= 0)
+    if (m_stopped || m_paused || !m_groupReady || m_inFlight || m_retryTimer.isActive() || count <= 0)
         return;
     m_inFlight = true;
     m_reader.command(
         {"XREADGROUP", "GROUP", BrokerKeys::kGroup, m_settings.consumer, "COUNT", QByteArray::number(count),
          "BLOCK", QByteArray::number(m_settings.blockMs), "STREAMS", m_settings.tasksKey, ">"},
         [this](const RedisReply& reply) { onRead(reply); }, m_settings.blockMs);
+}
+
+void TaskStreamReader::pause()
+{
+    if (m_paused || m_settings.controlKey.isEmpty())
+        return;
+    m_paused = true;
+    qCInfo(lcWorker) << "the model is paused: taking no new tasks until it is resumed";
+    m_pauseTimer.start();
+}
+
+void TaskStreamReader::pollPause()
+{
+    if (m_stopped) {
+        m_pauseTimer.stop();
+        return;
+    }
+    m_commands.command({"HGET", m_settings.controlKey, "paused"}, [this](const RedisReply& reply) {
+        if (!m_paused || reply.isError() || reply.view() == "1")
+            return; // still paused, or Redis away: ask again on the next tick
+        m_paused = false;
+        m_pauseTimer.stop();
+        qCInfo(lcWorker) << "the model is resumed: taking tasks again";
+        emit readFinished();
+    });
 }
 
 void TaskStreamReader::onRead(const RedisReply& reply)

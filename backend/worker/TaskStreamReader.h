@@ -16,7 +16,9 @@ namespace mmf {
 // Takes entries from a model's task stream with the consumer group: makes the group if needed, then one
 // blocking XREADGROUP at a time on a connection of its own (a blocking read stalls everything queued behind
 // it), asking for as many entries as the caller has free slots. A failed read is retried with backoff, at
-// once when Redis comes back. Lives on the event loop thread.
+// once when Redis comes back. While the model is paused (the broker answers a start with "paused") it reads
+// nothing and polls the model's control hash until the pause ends; entries already taken are not affected.
+// Lives on the event loop thread.
 class TaskStreamReader : public QObject
 {
     Q_OBJECT
@@ -26,6 +28,8 @@ public:
         QByteArray tasksKey;
         QByteArray consumer;
         int blockMs = 2000;
+        QByteArray controlKey; // mmf:{m}:control, field `paused`
+        int pausePollMs = 500;
     };
     using Entries = std::function<void(std::vector<StreamEntry>&& entries)>;
 
@@ -45,6 +49,9 @@ public:
     bool isReading() const { return m_inFlight; }
     // Its own connection (blocking reads): for credentials and connection errors.
     RedisClient& client() { return m_reader; }
+    // The model is paused: no reads until its control hash says otherwise (then readFinished() again).
+    void pause();
+    bool isPaused() const { return m_paused; }
 
 signals:
     // A read finished (with entries or not): the caller may ask for more.
@@ -54,6 +61,7 @@ private:
     void createGroup();
     void onRead(const RedisReply& reply);
     void scheduleRetry();
+    void pollPause();
 
     const Settings m_settings;
     RedisClient& m_commands;
@@ -61,9 +69,11 @@ private:
     bool m_groupReady = false;
     bool m_inFlight = false;
     bool m_stopped = false;
+    bool m_paused = false;
     int m_backoffMs = 0;
     int m_wanted = 0; // what the last caller asked for, for a retry
     QTimer m_retryTimer;
+    QTimer m_pauseTimer;
     RedisClient m_reader; // last: no reply reaches a half-destroyed reader
 };
 

@@ -103,7 +103,7 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
     })
     , m_executor(std::make_unique<TaskExecutor>(m_settings.concurrency))
     , m_redis(named(redis, m_settings.consumer))
-    , m_reader({m_tasksKey, m_consumer8, m_settings.blockMs}, m_redis,
+    , m_reader({m_tasksKey, m_consumer8, m_settings.blockMs, BrokerKeys::control(m_model8)}, m_redis,
                named(redis, m_settings.consumer + QStringLiteral("-read")),
                [this](std::vector<StreamEntry>&& entries) {
                    for (StreamEntry& entry : entries)
@@ -282,6 +282,12 @@ void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply, bool fail
         return;
     }
     const QByteArray verdict = reply.at(0).toByteArray();
+    if (verdict == "paused") {
+        // The broker queued the task again; read nothing more until the pause ends.
+        m_reader.pause();
+        remove(serial, false);
+        return;
+    }
     if (verdict != "run") {
         qCInfo(lcWorker).noquote() << "task" << task->taskId << "not run:" << verdict
                                    << (reply.size() > 1 ? reply.at(1).toByteArray() : QByteArray());

@@ -128,7 +128,10 @@ void TestStudioScreenshots::mainScreens()
     for (int i = 0; i < 3; ++i)
         http.post("/api/v1/models/calc/tasks", QByteArray(R"({"expression": "(1+2)*(3+4)-)") +
                                                    QByteArray::number(i) + R"(", "op_delay_ms": 200})");
-    http.post("/api/v1/models/echo/tasks", R"({"always_throw": true})");
+    const QString throwing = http.post("/api/v1/models/echo/tasks", R"({"always_throw": true})")
+                                 .json()
+                                 .value("task_id")
+                                 .toString();
     QJsonArray inputs;
     for (int i = 0; i < 24; ++i)
         inputs.append(
@@ -219,6 +222,16 @@ void TestStudioScreenshots::mainScreens()
     QVERIFY(taskTitle);
     QTRY_VERIFY_WITH_TIMEOUT(taskTitle->text().contains("echo"), 10000);
     grab("tasks");
+
+    // The timeline of the task that failed every attempt.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        http.get("/api/v1/tasks/" + throwing).json().value("status").toString() == "dead_lettered", 30000);
+    window.tasksPage()->openTask(throwing);
+    auto* timeline = window.tasksPage()->findChild<QTreeWidget*>("taskTimeline");
+    QVERIFY(timeline);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->topLevelItemCount() >= 1, 10000);
+    window.tasksPage()->findChild<QTabWidget*>("taskDetailTabs")->setCurrentWidget(timeline);
+    grab("timeline");
 
     // Model details with its instance and the dead letter.
     auto* details = qobject_cast<ModelDetailsPage*>(window.page("details"));

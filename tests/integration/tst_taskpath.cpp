@@ -301,8 +301,8 @@ void TestTaskPath::calcRunsIndependentOperationsInParallel()
     QCOMPARE(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("value")).toDouble(), 21.0);
     const QString parent = task.value(QStringLiteral("task_id")).toString();
 
-    // The sub-tasks belong to the same user and name their parent.
-    const auto list = m_alice->get(QStringLiteral("/api/v1/tasks?model=arith&limit=200"));
+    // The sub-tasks belong to the same user, name their parent and are listed under it.
+    const auto list = m_alice->get(QStringLiteral("/api/v1/tasks?parent=%1").arg(parent));
     QCOMPARE(list.status, 200);
     QList<QJsonObject> children;
     for (const QJsonValue& entry : list.json().value(QStringLiteral("tasks")).toArray()) {

@@ -15,6 +15,8 @@
 #include "mmf/v1/task.pb.h"
 
 #include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -526,6 +528,47 @@ private slots:
         QCOMPARE(pendingCount(), qint64(0)); // acknowledged all the same
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
         QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "cancelled"}));
+    }
+
+    // Each retried attempt leaves its record (h<attempt>) on the write that queues the retry.
+    void retriedAttemptIsRecordedForTheTimeline()
+    {
+        const QByteArray entry = runningTask("t1", "c7");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(failAttempt(entry, "c7", "t1", kNow + 40).text, QByteArray("retry"));
+        const QJsonObject past = QJsonDocument::fromJson(hash(taskKey("t1")).value("h1")).object();
+        QCOMPARE(past.value("i").toString(), QStringLiteral("c7"));
+        QCOMPARE(past.value("s").toString(), QString::number(kNow));
+        QCOMPARE(past.value("f").toString(), QString::number(kNow + 40));
+        QCOMPARE(past.value("ec").toString(), QStringLiteral("exception"));
+        QCOMPARE(past.value("em").toString(), QStringLiteral("boom"));
+    }
+
+    // While the control hash says paused, a start re-queues the task at the stream's end and runs nothing.
+    void startWhilePausedRequeues()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        cmd({"HSET", BrokerKeys::control(kModel), "paused", "1"});
+        const Value started = start(entries[0].id, "c1", "t1");
+        QCOMPARE(started[0].text, QByteArray("paused"));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray());
+        QCOMPARE(pendingCount(), qint64(0));
+        const auto queued = range(m_tasks);
+        QCOMPARE(queued.size(), size_t(1));
+        QVERIFY(queued[0].id != entries[0].id);
+        QCOMPARE(queued[0].value("id"), QByteArray("t1"));
+        QCOMPARE(task.value("e"), queued[0].id);
+        QCOMPARE(statusTrail("t1"), QByteArrayList{});
+
+        cmd({"HDEL", BrokerKeys::control(kModel), "paused"});
+        const auto again = read("c1");
+        QCOMPARE(again.size(), size_t(1));
+        QCOMPARE(start(again[0].id, "c1", "t1")[0].text, QByteArray("run"));
+        QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("1"));
     }
 
     void cancelledWhileWaitingForARetry()
