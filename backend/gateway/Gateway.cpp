@@ -12,18 +12,7 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
     , m_server(limits)
     , m_resolver(context.auth, context.catalog)
     , m_routes(m_router, m_resolver)
-    , m_tasks(context)
-    , m_registry(context)
-    , m_catalogRoutes(context, m_registry)
-    , m_deadLetters(context)
-    , m_system(context)
 {
-    m_tasks.registerRoutes(m_routes);
-    m_registry.registerRoutes(m_routes);
-    m_catalogRoutes.registerRoutes(m_routes);
-    m_deadLetters.registerRoutes(m_routes);
-    m_system.registerRoutes(m_routes);
-    m_apiDocs.registerRoutes(m_routes);
     m_server.setHandler([this](HttpRequest& request, const HttpResponder& responder) {
         if (!m_observer) {
             m_router.dispatch(request, responder);

@@ -2,14 +2,8 @@
 
 #include "core/Result.h"
 #include "gateway/AccessResolver.h"
-#include "gateway/ApiDocsController.h"
 #include "gateway/ApiRoutes.h"
-#include "gateway/CatalogController.h"
-#include "gateway/DeadLetterController.h"
 #include "gateway/GatewayContext.h"
-#include "gateway/RegistryController.h"
-#include "gateway/SystemController.h"
-#include "gateway/TaskController.h"
 #include "http/HttpLimits.h"
 #include "http/HttpServer.h"
 #include "http/Router.h"
@@ -21,7 +15,8 @@
 
 namespace mmf {
 
-// The HTTP + WebSocket front of the server: the router with every route of API v1, and the listening socket.
+// The HTTP + WebSocket front of the server: the listening socket, the router, and the access resolver every
+// route of API v1 goes through (the server's HTTP assembly registers the controllers' routes on routes()).
 class Gateway : public QObject
 {
     Q_OBJECT
@@ -32,12 +27,10 @@ public:
     using RequestObserver = std::function<void(const QByteArray& route, int status)>;
 
     Result<quint16> listen(const QHostAddress& address, quint16 port);
-    // More routes (metrics, OpenAPI) from controllers the server owns.
     ApiRoutes& routes() { return m_routes; }
     void setRequestObserver(RequestObserver observer) { m_observer = std::move(observer); }
     void close();
     HttpServer& httpServer() { return m_server; }
-    RegistryController& registry() { return m_registry; }
 
 private:
     GatewayContext& m_context;
@@ -45,12 +38,6 @@ private:
     Router m_router;
     AccessResolver m_resolver;
     ApiRoutes m_routes;
-    TaskController m_tasks;
-    RegistryController m_registry;
-    CatalogController m_catalogRoutes;
-    DeadLetterController m_deadLetters;
-    SystemController m_system;
-    ApiDocsController m_apiDocs;
     RequestObserver m_observer;
 };
 

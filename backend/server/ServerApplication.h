@@ -13,38 +13,15 @@
 
 namespace mmf {
 
-class AccountService;
-class Argon2PasswordHasher;
-class AuthController;
-class AuthGuard;
-class EmbeddedRedis;
-class EventTailer;
-class Gateway;
-class KeyRing;
-class LeaderLease;
-class MetricsController;
-class MetricsRegistry;
-class Maintenance;
-class ModelCatalog;
-class ModelRedisUsers;
-class OpenApiController;
-class ProjectController;
-class RedisClient;
-class RegistryPinger;
-class ModelDescriber;
-class Scaler;
-class ScalerController;
-class ScalingStore;
-class ServeRevocation;
-class TaskMetrics;
-class TaskService;
-class TaskTokenMinter;
-class TaskWaiters;
-class TokenVerifier;
-class WebSocketHub;
-struct GatewayContext;
+class ServerAuth;
+class ServerHttp;
+class ServerLeader;
+class ServerScaling;
+class ServerStorage;
+class ServerTasks;
 
-// mmf-server: owns every component, starts them in order, and shuts them down in reverse on SIGTERM.
+// mmf-server: the assemblies in the order they depend on each other — storage, auth, tasks, scaling, HTTP
+// (every controller), leader duties — started in that order and, as members, destroyed in reverse.
 class ServerApplication : public QObject
 {
     Q_OBJECT
@@ -72,39 +49,14 @@ private:
     ServerConfig m_config;
     SystemClock m_clock;
     GatewaySettings m_settings;
-    SigningKey m_signingKey;
+    SigningKey m_signingKey; // the minter and the accounts hold references to it: a rotation replaces it here
     quint16 m_port = 0;
-    std::unique_ptr<EmbeddedRedis> m_embeddedRedis;
-    std::unique_ptr<RedisClient> m_redis;
-    std::unique_ptr<RedisClient> m_blockingRedis;
-    std::unique_ptr<TokenVerifier> m_verifier;
-    std::unique_ptr<AuthGuard> m_auth;
-    std::unique_ptr<KeyRing> m_keyRing;
-    std::unique_ptr<ModelCatalog> m_catalog;
-    std::unique_ptr<ModelRedisUsers> m_redisUsers;
-    std::unique_ptr<ServeRevocation> m_revocation;
-    std::unique_ptr<TaskTokenMinter> m_minter;
-    std::unique_ptr<TaskService> m_tasks;
-    std::unique_ptr<TaskWaiters> m_waiters;
-    std::unique_ptr<WebSocketHub> m_webSockets;
-    std::unique_ptr<EventTailer> m_tailer;
-    std::unique_ptr<GatewayContext> m_context;
-    std::unique_ptr<Gateway> m_gateway;
-    std::unique_ptr<Maintenance> m_maintenance;
-    std::unique_ptr<MetricsRegistry> m_metricsRegistry;
-    std::unique_ptr<TaskMetrics> m_metrics;
-    std::unique_ptr<MetricsController> m_metricsController;
-    std::unique_ptr<OpenApiController> m_openApi;
-    std::unique_ptr<Argon2PasswordHasher> m_passwordHasher;
-    std::unique_ptr<AccountService> m_accounts;
-    std::unique_ptr<AuthController> m_authController;
-    std::unique_ptr<ProjectController> m_projectController;
-    std::unique_ptr<LeaderLease> m_lease;
-    std::unique_ptr<RegistryPinger> m_pinger;
-    std::unique_ptr<ScalingStore> m_scalingStore;
-    std::unique_ptr<ModelDescriber> m_describer;
-    std::unique_ptr<Scaler> m_scaler;
-    std::unique_ptr<ScalerController> m_scalerController;
+    std::unique_ptr<ServerStorage> m_storage;
+    std::unique_ptr<ServerAuth> m_auth;
+    std::unique_ptr<ServerTasks> m_tasks;
+    std::unique_ptr<ServerScaling> m_scaling;
+    std::unique_ptr<ServerHttp> m_http;
+    std::unique_ptr<ServerLeader> m_leader;
     QTimer m_statsTimer;
     QTimer m_keyFileTimer;
     bool m_shuttingDown = false;
