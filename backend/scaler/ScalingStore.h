@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/Result.h"
-#include "scaler/ScalingSpec.h"
 #include "gateway/ScalingView.h"
+#include "scaler/ScalingSpec.h"
 
 #include <QHash>
 #include <QJsonObject>
