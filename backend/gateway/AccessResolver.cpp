@@ -58,7 +58,7 @@ void AccessResolver::resolve(const RouteAccess& access, HttpRequest& request, co
     if (!BrokerKeys::isValidModelName(name))
         return ApiError::send(responder, invalidModelName());
     if (ModelInfoPtr known = m_catalog.find(name))
-        return checkModel(access, caller, known, name, request, responder, next);
+        return checkModel(access, std::move(caller), known, name, request, responder, next);
     // Not in memory: the lookup answers later, so the request moves to the heap for the handler.
     auto kept = std::make_shared<HttpRequest>(std::move(request));
     m_catalog.lookup(name, [this, access, caller = std::move(caller), name, kept, responder,
@@ -69,7 +69,7 @@ void AccessResolver::resolve(const RouteAccess& access, HttpRequest& request, co
     });
 }
 
-void AccessResolver::checkModel(const RouteAccess& access, const Caller& caller, const ModelInfoPtr& model,
+void AccessResolver::checkModel(const RouteAccess& access, Caller caller, const ModelInfoPtr& model,
                                 const QByteArray& name, HttpRequest& request, const HttpResponder& responder,
                                 const Next& next) const
 {
@@ -84,9 +84,8 @@ void AccessResolver::checkModel(const RouteAccess& access, const Caller& caller,
             responder,
             Error::permissionDenied(
                 QStringLiteral("model %1 belongs to another project").arg(QString::fromUtf8(name))));
-    Caller withModel = caller;
-    withModel.model = model;
-    next(request, withModel);
+    caller.model = model;
+    next(request, caller);
 }
 
 } // namespace mmf

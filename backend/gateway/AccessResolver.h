@@ -31,7 +31,7 @@ public:
     static Error invalidModelName();
 
 private:
-    void checkModel(const RouteAccess& access, const Caller& caller, const ModelInfoPtr& model,
+    void checkModel(const RouteAccess& access, Caller caller, const ModelInfoPtr& model,
                     const QByteArray& name, HttpRequest& request, const HttpResponder& responder,
                     const Next& next) const;
 

@@ -166,49 +166,49 @@ void ProjectController::putMember(HttpRequest& request, const HttpResponder& res
     if (!methods)
         return ApiError::send(responder, methods.error());
     const QList<QByteArray> granted = *methods;
-    withPreviousMethods(login, project, responder, [=, this](const QList<QByteArray>& before) {
-        m_accounts.setMembership(login, project, granted, [=, this](Result<AccountStore::Member> member) {
-            if (!member)
-                return ApiError::send(responder, member.error());
-            QJsonObject out = memberJson(*member);
-            out.insert(QStringLiteral("project"), QString::fromLatin1(member->project));
-            afterChange(project, member->userId, before, granted, responder,
-                        [responder, out] { responder.sendJson(200, JsonBody::compact(out)); });
+    withPreviousMethods(
+        login, project, responder, [=, this](const QByteArray&, const QList<QByteArray>& before) {
+            m_accounts.setMembership(login, project, granted, [=, this](Result<AccountStore::Member> member) {
+                if (!member)
+                    return ApiError::send(responder, member.error());
+                QJsonObject out = memberJson(*member);
+                out.insert(QStringLiteral("project"), QString::fromLatin1(member->project));
+                afterChange(project, member->userId, before, granted, responder,
+                            [responder, out] { responder.sendJson(200, JsonBody::compact(out)); });
+            });
         });
-    });
 }
 
 void ProjectController::deleteMember(const HttpResponder& responder, const RouteParams& params)
 {
     const QByteArray login = params.value("login");
     const QByteArray project = params.value("project");
-    withPreviousMethods(login, project, responder, [=, this](const QList<QByteArray>& before) {
-        m_accounts.findByLogin(login, [=, this](Result<std::optional<AccountStore::Account>> account) {
-            const QByteArray userId = account && *account ? (*account)->userId : QByteArray();
-            m_accounts.removeMembership(login, project, [=, this](Result<void> done) {
-                if (!done)
-                    return ApiError::send(responder, done.error());
-                afterChange(project, userId, before, {}, responder,
-                            [responder] { responder.send(204, {}, {}); });
-            });
-        });
-    });
+    withPreviousMethods(login, project, responder,
+                        [=, this](const QByteArray& userId, const QList<QByteArray>& before) {
+                            m_accounts.removeMembership(login, project, [=, this](Result<void> done) {
+                                if (!done)
+                                    return ApiError::send(responder, done.error());
+                                afterChange(project, userId, before, {}, responder,
+                                            [responder] { responder.send(204, {}, {}); });
+                            });
+                        });
 }
 
-void ProjectController::withPreviousMethods(const QByteArray& login, const QByteArray& project,
-                                            const HttpResponder& responder,
-                                            std::function<void(const QList<QByteArray>&)> next)
+void ProjectController::withPreviousMethods(
+    const QByteArray& login, const QByteArray& project, const HttpResponder& responder,
+    std::function<void(const QByteArray&, const QList<QByteArray>&)> next)
 {
     m_accounts.findByLogin(login, [=, this](Result<std::optional<AccountStore::Account>> account) {
         if (!account)
             return ApiError::send(responder, account.error());
         if (!*account)
-            return next({}); // the store answers the unknown login
-        m_accounts.membership((*account)->userId, project,
-                              [responder, next](Result<std::optional<AccountStore::Member>> member) {
+            return next({}, {}); // the store answers the unknown login
+        const QByteArray userId = (*account)->userId;
+        m_accounts.membership(userId, project,
+                              [responder, userId, next](Result<std::optional<AccountStore::Member>> member) {
                                   if (!member)
                                       return ApiError::send(responder, member.error());
-                                  next(*member ? (*member)->methods : QList<QByteArray>());
+                                  next(userId, *member ? (*member)->methods : QList<QByteArray>());
                               });
     });
 }

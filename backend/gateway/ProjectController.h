@@ -24,7 +24,7 @@ private:
     void deleteMember(const HttpResponder& responder, const RouteParams& params);
     void withPreviousMethods(const QByteArray& login, const QByteArray& project,
                              const HttpResponder& responder,
-                             std::function<void(const QList<QByteArray>&)> next);
+                             std::function<void(const QByteArray& userId, const QList<QByteArray>&)> next);
     // Taking serve (or admin) away revokes the user's reach into the project's models' Redis.
     void afterChange(const QByteArray& project, const QByteArray& userId, const QList<QByteArray>& before,
                      const QList<QByteArray>& after, const HttpResponder& responder,
