@@ -3,7 +3,8 @@
 # for SECONDS (default 60): first over its corpus in tests/fuzz/corpus/<target>/, then fuzzing. A crash stops
 # the run with the target's name; its input is saved as tests/fuzz/corpus/<target>/crash-<sha1> so that the
 # replay tests of the main build keep checking it once fixed. New inputs found while fuzzing stay in the
-# build dir (not the repo). Needs clang-14 and libclang-rt-14-dev (scripts/setup-debian.sh).
+# build dir (not the repo). MMF_FUZZ_SEED fixes libFuzzer's seed (CI sets it, so that a run explores the same
+# inputs each time and a red run can be replayed; by hand, leave it unset to explore further each run). Needs clang-14 and libclang-rt-14-dev (scripts/setup-debian.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${MMF_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
@@ -26,6 +27,7 @@ for target in "${TARGETS[@]}"; do
   mkdir -p "$work/new"
   echo "==> fuzz_$target: ${SECONDS_EACH}s"
   if ! (cd "$work" && "$BUILD/tests/fuzz/fuzz_$target" -max_total_time="$SECONDS_EACH" -max_len=65536 \
+        ${MMF_FUZZ_SEED:+-seed="$MMF_FUZZ_SEED"} \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$corpus/" \
         "$work/new" "$corpus" > "$work/log.txt" 2>&1); then
     failed=1
