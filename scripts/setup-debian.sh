@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git file help2man
   qt6-base-dev qt6-websockets-dev qt6-charts-dev qt6-httpserver-dev qt6-l10n-tools qt6-tools-dev libqt6opengl6-dev libgl-dev
-  libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler zlib1g-dev
+  libhiredis-dev libsodium-dev libprotobuf-dev protobuf-compiler zlib1g-dev libjemalloc-dev
   libprotoc-dev python3 python3-sklearn  # --exec models and the Python examples
   redis-server fonts-dejavu-core curl
 )

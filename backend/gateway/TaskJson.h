@@ -15,6 +15,7 @@ struct TaskRecord;
 namespace TaskJson {
 
 QString isoTime(qint64 ms); // RFC 3339 UTC with milliseconds; empty for 0
+QByteArray isoTimeUtf8(qint64 ms);
 // {task_id, model, status, attempts, created_at, started_at, finished_at, next_attempt_at, request, result,
 //  error, parent_task_id, instance}
 QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model);
@@ -25,8 +26,11 @@ QJsonObject taskSummary(const TaskRecord& record);
 // attempts come from the task hash's h<n> fields, the last from its current fields; both are what the model's
 // instances reported.
 QJsonObject timeline(const TaskRecord& record);
-// The WebSocket push for an event.
-QJsonObject event(const TaskEventRecord& event, const ModelInfoPtr& model);
+// The WebSocket push for an event, as compact JSON text written directly (once per event that has
+// subscribers): {type: "status", task_id, model, status, attempts, ts, next_attempt_at?, error?} |
+// {type: "log", task_id, seq, ts, level, text} | {type: "progress", task_id, fraction, text} |
+// {type: "result", task_id, model, status, attempts, ts, result, error}.
+QString eventText(const TaskEventRecord& event, const ModelInfoPtr& model);
 // Result bytes as a JSON value (null when empty or when they do not parse).
 QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
                    const QByteArray& bytes);

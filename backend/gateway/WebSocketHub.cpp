@@ -370,7 +370,7 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
                         event.tsMs = line.tsMs;
                         event.level = line.level;
                         event.text = line.text;
-                        send(connection, toText(TaskJson::event(event, model)));
+                        send(connection, TaskJson::eventText(event, model));
                         subscription.lastSeq = line.seq;
                     }
                 }
@@ -389,7 +389,7 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
                 state.result = task.result;
                 state.kind = task.isFinal() ? TaskEventRecord::Kind::Result : TaskEventRecord::Kind::Status;
                 if (subscription.kinds & kindBit(state.kind))
-                    send(connection, toText(TaskJson::event(state, model)));
+                    send(connection, TaskJson::eventText(state, model));
                 if (!alive(connection))
                     return;
                 subscription.replaying = false;
@@ -397,8 +397,7 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
                 for (const TaskEventRecord& event : buffered) {
                     if (!alive(connection))
                         return;
-                    deliver(connection, connection->topics[topic], event,
-                            toText(TaskJson::event(event, model)));
+                    deliver(connection, connection->topics[topic], event, TaskJson::eventText(event, model));
                 }
             });
     });
@@ -457,7 +456,7 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
                 if (rendered.isEmpty()) {
                     if (!model)
                         model = m_catalog.find(event.model);
-                    rendered = toText(TaskJson::event(event, model));
+                    rendered = TaskJson::eventText(event, model);
                 }
                 deliver(connection, *sub, event, rendered);
             }

@@ -319,7 +319,24 @@ void HttpConnection::afterWrite(HttpAnswerQueue::Outcome outcome)
     if (m_readPaused && !shouldPauseReading())
         queueResume();
     if (!m_inReadLoop)
-        m_socket->flush();
+        queueFlush();
+}
+
+// Answers finished by one Redis reply (a group commit answers many submits at once, often several on one
+// keep-alive connection) leave in one write at the end of this event-loop turn, not a write each.
+void HttpConnection::queueFlush()
+{
+    if (m_flushQueued)
+        return;
+    m_flushQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_flushQueued = false;
+            if (m_state == State::Open && m_socket && m_socket->bytesToWrite() > 0)
+                m_socket->flush();
+        },
+        Qt::QueuedConnection);
 }
 
 bool HttpConnection::shouldPauseReading() const

@@ -107,6 +107,7 @@ private:
     bool idle() const { return m_parser.phase() == HttpRequestParser::Phase::Idle; }
     bool shouldPauseReading() const;
     void queueResume();
+    void queueFlush();
     void queueHandOver();
     void handOver();
     void closeAfterFlush();
@@ -135,6 +136,7 @@ private:
     bool m_closeRequested = false;
     bool m_readPaused = false;
     bool m_resumeQueued = false;
+    bool m_flushQueued = false;
     bool m_discardQueued = false;
     bool m_inReadLoop = false;
     qint64 m_lingerBytes = 0;

@@ -229,6 +229,9 @@ Result<RedisConfig> EmbeddedRedis::start()
                        "appendonly yes\n"
                        "appendfsync %5\n"
                        "maxmemory-policy noeviction\n"
+                       // A task hash holds the envelope (request and token, a few hundred bytes): with
+                       // Redis's default of 64 every task hash became a hash table instead of a listpack.
+                       "hash-max-listpack-value 4096\n"
                        "tcp-keepalive 60\n")
             .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser));
     const QString confPath = dir + QStringLiteral("/redis.conf");
