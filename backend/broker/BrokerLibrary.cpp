@@ -193,12 +193,14 @@ redis.register_function('mmf_log', function(keys, args)
   return n
 end)
 
--- Fenced on ownership of each entry. ARGV: consumer, now, retention s, events maxlen, inline result limit,
+-- Fenced on ownership of each entry. ARGV: consumer, now, retention s (unused since the result lives in the
+-- task hash, whose expiry was set at submit; kept so that callers of either version agree), events maxlen,
+-- inline result limit,
 -- then per task: entry, task id, status ("succeeded" | "failed"), result, error code, error message.
 -- → per task "ok" | "lost" (another consumer owns the entry now) | the status that made the answer moot
 redis.register_function('mmf_finish', function(keys, args)
   local p = prefix(keys[1])
-  local consumer, now, retention, maxlen, inline = args[1], args[2], args[3], args[4], tonumber(args[5])
+  local consumer, now, maxlen, inline = args[1], args[2], args[4], tonumber(args[5])
   local entries = {}
   for i = 6, #args - 5, 6 do entries[#entries + 1] = args[i] end
   if #entries == 0 then return {} end
@@ -217,8 +219,9 @@ redis.register_function('mmf_finish', function(keys, args)
       if h[1] ~= 'running' then
         out[#out + 1] = h[1] or 'gone'
       elseif status == 'succeeded' then
-        redis.call('SET', p .. 'result:' .. id, result, 'EX', retention)
-        redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now)
+        -- The result lives in the task hash (one write, one key, the hash's one expiry); results of tasks
+        -- finished before it did stay in mmf:{m}:result:<id> until their retention ends.
+        redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result)
         if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
         if #result <= inline then
           event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'res',

@@ -22,6 +22,7 @@ TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& mode
     record.errorMessage = fields.value("em");
     record.parentTaskId = fields.value("par");
     record.instance = fields.value("i");
+    record.result = fields.value("res");
     for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
         bool ok = false;
         const int attempt = it.key().startsWith('h') ? it.key().mid(1).toInt(&ok) : 0;

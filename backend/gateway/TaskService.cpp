@@ -33,6 +33,9 @@ Error taskNotFound(const QByteArray& taskId)
     return Error::notFound(QStringLiteral("no task %1").arg(QString::fromLatin1(taskId)));
 }
 
+// What a list row shows (TaskJson::taskSummary), status first: a nil status means no such task.
+const QList<QByteArray> kSummaryFields{"st", "u", "p", "att", "c", "s", "f", "n", "ec", "em", "par", "i"};
+
 QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
 {
     QHash<QByteArray, QByteArray> out;
@@ -335,7 +338,7 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
         state->records.resize(taskIds.size());
         state->present.resize(taskIds.size());
         for (qsizetype i = 0; i < taskIds.size(); ++i)
-            state->remaining += modelNames[i].isEmpty() ? 0 : (withResults ? 2 : 1);
+            state->remaining += modelNames[i].isEmpty() ? 0 : 1;
         auto finish = [state, done] {
             if (state->failed) {
                 done(state->error);
@@ -357,27 +360,52 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
             if (model.isEmpty())
                 continue;
             const QByteArray id = taskIds[i];
-            m_redis.command({"HGETALL", BrokerKeys::task(model, id)}, [=](const RedisReply& reply) {
+            if (!withResults) {
+                // A list row: the summary fields only, not the request and result (up to 16 MiB each).
+                std::vector<QByteArray> command{"HMGET", BrokerKeys::task(model, id)};
+                command.insert(command.end(), kSummaryFields.begin(), kSummaryFields.end());
+                m_redis.command(command, [=](const RedisReply& reply) {
+                    if (reply.isError()) {
+                        state->failed = true;
+                        state->error = unavailable(reply);
+                    } else if (reply.size() == kSummaryFields.size() && !reply.at(0).isNil()) {
+                        QHash<QByteArray, QByteArray> fields;
+                        for (qsizetype f = 0; f < kSummaryFields.size(); ++f) {
+                            if (!reply.at(f).isNil())
+                                fields.insert(kSummaryFields[f], reply.at(f).toByteArray());
+                        }
+                        state->records[i] = TaskRecord::fromHash(id, model, fields);
+                        state->present[i] = true;
+                    }
+                    if (--state->remaining == 0)
+                        finish();
+                });
+                continue;
+            }
+            m_redis.command({"HGETALL", BrokerKeys::task(model, id)}, [=, this](const RedisReply& reply) {
                 if (reply.isError()) {
                     state->failed = true;
                     state->error = unavailable(reply);
                 } else if (reply.size() > 0) {
-                    QByteArray result = std::move(state->records[i].result);
-                    state->records[i] = TaskRecord::fromHash(id, model, hashFromReply(reply));
-                    state->records[i].result = std::move(result);
+                    TaskRecord& record = state->records[i];
+                    record = TaskRecord::fromHash(id, model, hashFromReply(reply));
                     state->present[i] = true;
-                }
-                if (--state->remaining == 0)
-                    finish();
-            });
-            if (!withResults)
-                continue;
-            m_redis.command({"GET", BrokerKeys::result(model, id)}, [=](const RedisReply& reply) {
-                if (reply.isError()) {
-                    state->failed = true;
-                    state->error = unavailable(reply);
-                } else if (!reply.isNil()) {
-                    state->records[i].result = reply.toByteArray();
+                    // Tasks finished before results moved into the task hash keep them under their own key
+                    // until their retention ends: one more read for those only.
+                    if (record.status == "succeeded" && record.result.isNull()) {
+                        ++state->remaining;
+                        m_redis.command({"GET", BrokerKeys::result(model, id)},
+                                        [=](const RedisReply& legacy) {
+                                            if (legacy.isError()) {
+                                                state->failed = true;
+                                                state->error = unavailable(legacy);
+                                            } else if (!legacy.isNil()) {
+                                                state->records[i].result = legacy.toByteArray();
+                                            }
+                                            if (--state->remaining == 0)
+                                                finish();
+                                        });
+                    }
                 }
                 if (--state->remaining == 0)
                     finish();

@@ -40,6 +40,7 @@ private slots:
 
     void submitWithWait();
     void submitAndPoll();
+    void resultStoredByAnOlderVersionIsServed();
     void webSocketLiveLogAndLateReplay();
     void calcEvaluates_data();
     void calcEvaluates();
@@ -549,6 +550,36 @@ void TestTaskPath::alwaysThrowingTaskIsDeadLettered()
     const QByteArray dead = m_redis->syncCommand({QStringLiteral("XRANGE"), QStringLiteral("mmf:{echo}:dead"),
                                                   QStringLiteral("-"), QStringLiteral("+")});
     QVERIFY(dead.contains(taskId.toLatin1()));
+}
+
+// Results live in the task hash (field res); a task finished before that keeps its result under
+// mmf:{m}:result:<id> until its retention ends, and the API still shows it.
+void TestTaskPath::resultStoredByAnOlderVersionIsServed()
+{
+    const auto response = m_alice->postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                            QJsonObject{{QStringLiteral("text"), QStringLiteral("old")}});
+    QCOMPARE(response.status, 200);
+    const QString taskId = response.json().value(QStringLiteral("task_id")).toString();
+    const QString taskKey = QStringLiteral("mmf:{echo}:task:") + taskId;
+    const QString resultKey = QStringLiteral("mmf:{echo}:result:") + taskId;
+    QCOMPARE(m_redis->syncCommand({QStringLiteral("EXISTS"), resultKey}), QByteArray("0"));
+    // Move it where an older version kept it.
+    m_redis->syncCommand({QStringLiteral("EVAL"),
+                          QStringLiteral("redis.call('SET', KEYS[2], redis.call('HGET', KEYS[1], 'res')) "
+                                         "return redis.call('HDEL', KEYS[1], 'res')"),
+                          QStringLiteral("2"), taskKey, resultKey});
+    QCOMPARE(m_redis->syncCommand({QStringLiteral("HEXISTS"), taskKey, QStringLiteral("res")}),
+             QByteArray("0"));
+    const auto task = m_alice->get(QStringLiteral("/api/v1/tasks/") + taskId);
+    QCOMPARE(task.status, 200);
+    QCOMPARE(task.json()
+                 .value(QStringLiteral("result"))
+                 .toObject()
+                 .value(QStringLiteral("request"))
+                 .toObject()
+                 .value(QStringLiteral("text"))
+                 .toString(),
+             QStringLiteral("old"));
 }
 
 void TestTaskPath::badInputGetsDocumentedErrors_data()

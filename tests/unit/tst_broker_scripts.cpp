@@ -135,7 +135,8 @@ private:
     qint64 pendingCount() { return cmd({"XPENDING", m_tasks, "workers"})[0].number; }
 
     QByteArray taskKey(const QByteArray& id) { return BrokerKeys::task(kModel, id); }
-    QByteArray resultKey(const QByteArray& id) { return BrokerKeys::result(kModel, id); }
+    QByteArray resultKey(const QByteArray& id) { return BrokerKeys::result(kModel, id); } // before 2026-12
+    Value storedResult(const QByteArray& id) { return cmd({"HGET", taskKey(id), "res"}); }
 
     Value submit(const QByteArray& id, const QByteArray& request, bool ifAbsent = false)
     {
@@ -279,8 +280,10 @@ private slots:
         task = hash(taskKey("t1"));
         QCOMPARE(task.value("st"), QByteArray("succeeded"));
         QCOMPARE(task.value("f"), QByteArray::number(kNow + 500));
-        QCOMPARE(cmd({"GET", resultKey("t1")}).text, QByteArray("RESULT"));
-        QVERIFY(integer({"TTL", resultKey("t1")}) > kRetentionSecs - 10);
+        // The result is kept in the task hash, under its expiry; no key of its own.
+        QCOMPARE(storedResult("t1").text, QByteArray("RESULT"));
+        QVERIFY(integer({"TTL", taskKey("t1")}) > kRetentionSecs - 10);
+        QCOMPARE(integer({"EXISTS", resultKey("t1")}), qint64(0));
         QCOMPARE(pendingCount(), qint64(0));             // acknowledged
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(0)); // and deleted
         QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "succeeded"}));
@@ -296,7 +299,7 @@ private slots:
         QVERIFY(!entry.isEmpty());
         const QByteArray big(kInlineLimit + 1, 'x');
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", big).text, QByteArray("ok"));
-        QCOMPARE(cmd({"GET", resultKey("t1")}).text, big);
+        QCOMPARE(storedResult("t1").text, big);
         const StreamEntry last = range(m_events).back();
         QVERIFY(last.value("res").isNull());
         QCOMPARE(last.value("big"), QByteArray("1"));
@@ -312,7 +315,7 @@ private slots:
         QCOMPARE(task.value("st"), QByteArray("failed"));
         QCOMPARE(task.value("ec"), QByteArray("division_by_zero"));
         QCOMPARE(task.value("em"), QByteArray("division by zero"));
-        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QVERIFY(storedResult("t1").isNil());
         QCOMPARE(pendingCount(), qint64(0));
         QCOMPARE(range(m_events).back().value("ec"), QByteArray("division_by_zero"));
     }
@@ -326,7 +329,7 @@ private slots:
 
         QCOMPARE(finish(entry, "c2", "t1", "succeeded", "WRONG").text, QByteArray("lost"));
         QCOMPARE(hash(taskKey("t1")), before);
-        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QVERIFY(storedResult("t1").isNil());
         QCOMPARE(pendingCount(), qint64(1));
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));
         QCOMPARE(integer({"XLEN", m_events}), eventsBefore);
@@ -338,7 +341,7 @@ private slots:
         // The owner still can; a second finish (a retried write) is then "lost" and changes nothing.
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", "RIGHT").text, QByteArray("ok"));
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", "AGAIN").text, QByteArray("lost"));
-        QCOMPARE(cmd({"GET", resultKey("t1")}).text, QByteArray("RIGHT"));
+        QCOMPARE(storedResult("t1").text, QByteArray("RIGHT"));
     }
 
     void failedAttemptsBackOffThenDeadLetter()
@@ -454,7 +457,7 @@ private slots:
 
         // The instance that lost it comes back and tries to finish: fenced.
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", "LATE").text, QByteArray("lost"));
-        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QVERIFY(storedResult("t1").isNil());
 
         // At the last attempt a reclaim dead-letters.
         QCOMPARE(promote(kNow + 1000).number, qint64(1));
@@ -524,7 +527,7 @@ private slots:
         QCOMPARE(cancel("t1").text, QByteArray("cancelled_running"));
         QCOMPARE(finish(entry, "c1", "t1", "succeeded", "TOO LATE").text, QByteArray("cancelled"));
         QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("cancelled"));
-        QVERIFY(cmd({"GET", resultKey("t1")}).isNil());
+        QVERIFY(storedResult("t1").isNil());
         QCOMPARE(pendingCount(), qint64(0)); // acknowledged all the same
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
         QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "cancelled"}));
