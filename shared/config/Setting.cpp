@@ -393,8 +393,10 @@ QList<Setting> buildTable()
              "empty: served on the main port");
     // [redis]
     t << row("external Redis", "redis", "url", "redis", "URL", "",
-             "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`.", redisUrl(),
-             "empty: an embedded redis-server under the data dir");
+             "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`. Give an external Redis "
+             "`hash-max-listpack-value 4096` (the embedded one has it): task hashes then stay compact "
+             "listpacks, ~20 % less Redis CPU per task.",
+             redisUrl(), "empty: an embedded redis-server under the data dir");
     t << row(
         "Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
         "everysec",
@@ -427,9 +429,10 @@ QList<Setting> buildTable()
     t << row("header timeout", "http", "header_timeout", "header-timeout", "SECONDS", "10",
              "Time a client has to send the whole header block (408).",
              seconds(&C::headerTimeoutMs, 1, kIntMax));
-    t << row("keep-alive idle timeout", "http", "idle_timeout", "idle-timeout", "SECONDS", "60",
-             "An idle keep-alive connection is closed after this; also the longest pause inside a body (408).",
-             seconds(&C::idleTimeoutMs, 1, kIntMax));
+    t << row(
+        "keep-alive idle timeout", "http", "idle_timeout", "idle-timeout", "SECONDS", "60",
+        "An idle keep-alive connection is closed after this; also the longest pause inside a body (408).",
+        seconds(&C::idleTimeoutMs, 1, kIntMax));
     t << row("request body timeout", "http", "body_timeout", "body-timeout", "SECONDS", "300",
              "Time a client has to send a whole request body, however it paces it (408).",
              seconds(&C::bodyTimeoutMs, 1, kIntMax));

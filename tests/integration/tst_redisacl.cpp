@@ -353,7 +353,7 @@ private slots:
         answer = fcall(*m_a, m_callsA.failAttempt("w1", 2007, RetryPolicy{}, e5, "t4", "exception", "boom"));
         QVERIFY2(!answer.error && answer.text == "retry", answer.text.constData());
 
-        QCOMPARE(send(*m_admin, {"GET", BrokerKeys::result("a", "t1")}).text, QByteArray("response"));
+        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "t1"), "res"}).text, QByteArray("response"));
         QCOMPARE(send(*m_admin, {"EXISTS", ModelRedisUsers::passwordKey("a")}).text, QByteArray("1"));
     }
 

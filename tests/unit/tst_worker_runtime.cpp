@@ -354,7 +354,7 @@ private slots:
         QVERIFY(submit("t1", 20, 22, token(m_key1)));
         QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("succeeded"), 10000);
         models::ArithResponse response;
-        const QByteArray bytes = text({"GET", BrokerKeys::result(kModel, "t1")});
+        const QByteArray bytes = text({"HGET", BrokerKeys::task(kModel, "t1"), "res"});
         QVERIFY(response.ParseFromArray(bytes.constData(), int(bytes.size())));
         QCOMPARE(response.value(), 42.0);
         QCOMPARE(QString::fromStdString(response.instance()), runtime.settings().consumer);
@@ -454,7 +454,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(m_model->cancelledSeen.load(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 5000);
         QCOMPARE(status("t1"), QByteArray("cancelled"));
-        QVERIFY(text({"GET", BrokerKeys::result(kModel, "t1")}).isEmpty());
+        QVERIFY(text({"HGET", BrokerKeys::task(kModel, "t1"), "res"}).isEmpty());
         QCOMPARE(pendingCount(), qint64(0));
     }
 
@@ -514,7 +514,7 @@ private slots:
         QVERIFY(submit("t1", 6, 10, taskToken));
         QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("succeeded"), 10000);
         models::ArithResponse response;
-        const QByteArray bytes = text({"GET", BrokerKeys::result(kModel, "t1")});
+        const QByteArray bytes = text({"HGET", BrokerKeys::task(kModel, "t1"), "res"});
         QVERIFY(response.ParseFromArray(bytes.constData(), int(bytes.size())));
         QCOMPARE(response.value(), 17.0); // 10 + the child's 7
         QCOMPARE(m_fake->submissions.size(), 1);
@@ -589,7 +589,7 @@ private slots:
         QVERIFY(m_server.kill(SIGCONT));
         QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 20000);
         QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("succeeded"), 10000);
-        QVERIFY(!text({"GET", BrokerKeys::result(kModel, "t1")}).isEmpty());
+        QVERIFY(!text({"HGET", BrokerKeys::task(kModel, "t1"), "res"}).isEmpty());
         QCOMPARE(pendingCount(), qint64(0));
         QCOMPARE(runtime.stats().succeeded, qint64(1)); // also when an earlier try stored it
     }
