@@ -68,6 +68,10 @@ QByteArray control(QByteArrayView model)
 {
     return modelKey(model, "control");
 }
+QByteArray watch(QByteArrayView model)
+{
+    return modelKey(model, "watch");
+}
 QByteArray modelInfo(QByteArrayView model)
 {
     return QByteArray("mmf:model:").append(model);

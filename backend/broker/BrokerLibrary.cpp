@@ -34,6 +34,17 @@ local function idLess(a, b)
   return am < bm or (am == bm and as < bs)
 end
 
+-- What a final event carries for metrics, so that no running event is needed to know it: c created, s the
+-- start of the last attempt, q the start of the first (from its h1 record when the task was retried).
+local function timings(created, started, firstRecord)
+  local first = started
+  if firstRecord then
+    local ok, past = pcall(cjson.decode, firstRecord)
+    if ok and type(past) == 'table' and type(past.s) == 'string' and past.s ~= '' then first = past.s end
+  end
+  return created or '', started or '', first or ''
+end
+
 local function ackAndDelete(tasksKey, entries)
   if #entries == 0 then return end
   redis.call('XACK', tasksKey, 'workers', unpack(entries))
@@ -68,7 +79,7 @@ end
 -- mmf:{m}:retry) wins over the caller's defaults, so a change reaches running instances at once.
 local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen)
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1')
   if not h[1] then return 'gone' end
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
   local own = redis.call('HMGET', p .. 'retry', 'max_attempts', 'backoff_initial_ms', 'backoff_factor',
@@ -86,8 +97,9 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
     local dead = redis.call('XADD', p .. 'dead', '*', 'id', id, 'u', h[2] or '', 'a', att, 'ec', code, 'em', msg,
                             'ts', now)
     redis.call('HSET', p .. 'deadidx', id, dead)
+    local c, s, q = timings(h[6], h[4], h[7])
     event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'dead_lettered', 'a', att, 'ec', code,
-          'em', msg)
+          'em', msg, 'c', c, 's', s, 'q', q)
     return 'dead'
   end
   local exponent = att - 1
@@ -140,6 +152,11 @@ redis.register_function('mmf_start', function(keys, args)
   local p = prefix(keys[1])
   local consumer, now, maxlen = args[1], args[2], args[3]
   local paused = redis.call('HGET', p .. 'control', 'paused') == '1'
+  -- A running event only while a server has a subscriber for it (mmf:{m}:watch, kept alive by the servers):
+  -- final events carry the timings metrics need. A model user made before EXISTS was granted (it gets it at
+  -- its next registration) is refused the check: then the event is written, as before.
+  local w = redis.pcall('EXISTS', p .. 'watch')
+  local watched = type(w) ~= 'number' or w == 1
   local out, drop = {}, {}
   for i = 4, #args - 1, 2 do
     local entry, id = args[i], args[i + 1]
@@ -160,8 +177,9 @@ redis.register_function('mmf_start', function(keys, args)
       local att = (tonumber(h[4]) or 0) + 1
       redis.call('HSET', taskKey, 'st', 'running', 's', now, 'i', consumer, 'e', entry, 'att', att)
       if h[7] then redis.call('HDEL', taskKey, 'n') end
-      -- The creation time rides along: there is no queued event to learn it from.
-      event(p, maxlen, 'k', 's', 'id', id, 'u', h[6] or '', 'ts', now, 'st', 'running', 'a', att, 'c', h[8] or 0)
+      if watched then
+        event(p, maxlen, 'k', 's', 'id', id, 'u', h[6] or '', 'ts', now, 'st', 'running', 'a', att, 'c', h[8] or 0)
+      end
       out[#out + 1] = {'run', att, h[5]}
     end
   end
@@ -215,7 +233,8 @@ redis.register_function('mmf_finish', function(keys, args)
       acks[#acks + 1] = entry
       mine[entry] = nil
       local taskKey = p .. 'task:' .. id
-      local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'ec')
+      local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'ec', 'c', 's', 'h1')
+      local c, s, q = timings(h[5], h[6], h[7])
       if h[1] ~= 'running' then
         out[#out + 1] = h[1] or 'gone'
       elseif status == 'succeeded' then
@@ -224,16 +243,17 @@ redis.register_function('mmf_finish', function(keys, args)
         redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result)
         if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
         if #result <= inline then
-          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'res',
-                result)
+          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
+                's', s, 'q', q, 'res', result)
         else
-          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'big', 1)
+          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
+                's', s, 'q', q, 'big', 1)
         end
         out[#out + 1] = 'ok'
       else
         redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg)
-        event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3], 'ec', code,
-              'em', msg)
+        event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3], 'c', c, 's', s,
+              'q', q, 'ec', code, 'em', msg)
         out[#out + 1] = 'ok'
       end
     end
@@ -384,14 +404,15 @@ redis.register_function('mmf_cancel', function(keys, args)
   local p = prefix(keys[1])
   local id, now = args[1], args[2]
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'c')
   if not h[1] then return 'gone' end
   if h[1] ~= 'queued' and h[1] ~= 'running' then return h[1] end
   redis.call('ZREM', p .. 'delayed', id)
   redis.call('HSET', taskKey, 'st', 'cancelled', 'f', now)
   redis.call('HDEL', taskKey, 'n')
+  -- Its creation only (total time): a queued task's start time, if any, is a past attempt's.
   event(p, args[3], 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'cancelled', 'a', h[3] or 0,
-        'ec', 'cancelled', 'em', 'the task was cancelled')
+        'c', h[4] or '', 'ec', 'cancelled', 'em', 'the task was cancelled')
   if h[1] == 'running' then return 'cancelled_running' end
   return 'cancelled'
 end)

@@ -76,8 +76,8 @@ const QByteArrayList& ModelRedisUsers::commandRules()
         "+xdel",           // functions
         "+xpending",       // functions: the finishing fence
         "+zadd",           // functions: delayed retries
-        "+set",            // functions: the result
         "+expire",         // functions: retention of the log
+        "+exists",         // functions: whether a server has a status subscriber (mmf:{m}:watch)
     };
     return rules;
 }

@@ -27,6 +27,12 @@ bool TaskEventRecord::fromStreamEntry(const QByteArray& model, const StreamEntry
             case 'c':
                 event.createdMs = value.toLongLong();
                 break;
+            case 's':
+                event.startedMs = value.toLongLong();
+                break;
+            case 'q':
+                event.firstStartedMs = value.toLongLong();
+                break;
             }
         } else if (field == "id") {
             event.taskId = value;

@@ -33,7 +33,9 @@ struct TaskEventRecord
     QByteArray errorCode;
     QByteArray errorMessage;
     qint64 nextAttemptAtMs = 0;
-    qint64 createdMs = 0; // on running events
+    qint64 createdMs = 0;      // on running and final events
+    qint64 startedMs = 0;      // final events: the start of the last attempt
+    qint64 firstStartedMs = 0; // final events: the start of the first attempt
 
     bool isFinal() const { return kind == Kind::Result; }
     // False for an entry that is not a task event.

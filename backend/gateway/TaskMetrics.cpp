@@ -12,7 +12,6 @@
 namespace mmf {
 
 namespace {
-constexpr int kMaxTrackedTasks = 100000; // per generation
 constexpr size_t kRecentRing = 512;
 constexpr double kMeanAlpha = 0.2; // weight of the newest run time in the moving mean
 
@@ -51,7 +50,8 @@ TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, Redis
     m_registry.declare("mmf_queue_oldest_age_seconds", T::Gauge,
                        "Age of the oldest queued or running stream entry per model (0 when empty).");
     m_registry.declare("mmf_tasks_total", T::Counter,
-                       "Task state changes seen in the events streams, by the status entered.");
+                       "Task state changes seen in the events streams, by the status entered (running: "
+                       "attempts started, counted as each ends).");
     m_registry.declare(
         "mmf_task_duration_seconds", T::Histogram,
         "Task durations per model: stage queue (created to started), run (started to finished), "
@@ -72,90 +72,61 @@ TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, Redis
                        "Estimated wait of a new task per model: queue depth x mean run time / instances.");
 }
 
-TaskMetrics::TaskTimes* TaskMetrics::times(const QByteArray& taskId)
-{
-    auto it = m_times.find(taskId);
-    if (it != m_times.end())
-        return &it.value();
-    auto old = m_oldTimes.find(taskId);
-    return old == m_oldTimes.end() ? nullptr : &old.value();
-}
-
-void TaskMetrics::remember(const QByteArray& taskId, const TaskTimes& times)
-{
-    if (m_times.size() >= kMaxTrackedTasks) {
-        m_oldTimes = std::move(m_times);
-        m_times.clear();
-    }
-    m_times.insert(taskId, times);
-}
-
-void TaskMetrics::forget(const QByteArray& taskId)
-{
-    if (!m_times.remove(taskId))
-        m_oldTimes.remove(taskId);
-}
-
+// Everything comes from retry and final events, which are always written; running events are written only
+// while someone subscribes to them, so they count for nothing here. A started attempt is counted when it
+// ends: in a retry (status queued with a due time) or in a final result other than a cancel.
 void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
 {
     for (const TaskEventRecord& event : batch) {
         if (event.kind != TaskEventRecord::Kind::Status && event.kind != TaskEventRecord::Kind::Result)
             continue;
+        if (event.kind == TaskEventRecord::Kind::Status && event.status == "running")
+            continue;
         const MetricsRegistry::Labels model = modelLabel(event.model);
         m_registry.add("mmf_tasks_total", {{"model", event.model}, {"status", event.status}});
+        const bool attemptEnded = event.kind == TaskEventRecord::Kind::Status
+                                      ? event.status == "queued" && event.nextAttemptAtMs > 0
+                                      : event.status != "cancelled" && event.attempts > 0;
+        if (attemptEnded) {
+            m_registry.add("mmf_tasks_total", {{"model", event.model}, {"status", "running"}});
+            if (event.attempts > 1)
+                m_registry.add("mmf_redeliveries_total", model);
+        }
         if (event.kind == TaskEventRecord::Kind::Status) {
-            if (event.status == "queued" && event.attempts == 0) {
-                remember(event.taskId, TaskTimes{event.tsMs, 0});
-            } else if (event.status == "queued" && event.nextAttemptAtMs > 0) {
-                // A failed attempt waiting for its retry (release and replay queue without a due time).
-                m_registry.add("mmf_retries_total", model);
-            } else if (event.status == "running") {
-                if (event.attempts > 1)
-                    m_registry.add("mmf_redeliveries_total", model);
-                TaskTimes* known = times(event.taskId);
-                if (!known) {
-                    remember(event.taskId, TaskTimes{event.createdMs, 0});
-                    known = times(event.taskId);
-                }
-                if (known->createdMs == 0)
-                    known->createdMs = event.createdMs;
-                if (known->startedMs == 0 && known->createdMs > 0)
-                    m_registry.observe("mmf_task_duration_seconds",
-                                       {{"model", event.model}, {"stage", "queue"}},
-                                       double(qMax<qint64>(0, event.tsMs - known->createdMs)) / 1000.0);
-                known->startedMs = event.tsMs;
-            }
+            if (event.status == "queued" && event.nextAttemptAtMs > 0)
+                m_registry.add("mmf_retries_total", model); // release and replay queue without a due time
             continue;
         }
-        // A final result.
+        // A final result, with the task's timings.
         ModelFigures& figures = m_models[event.model];
         ++figures.finished;
         if (event.status == "failed" || event.status == "dead_lettered")
             ++figures.failed;
-        if (const TaskTimes* known = times(event.taskId)) {
-            if (known->startedMs > 0) {
-                const double runMs = double(qMax<qint64>(0, event.tsMs - known->startedMs));
-                m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", "run"}},
-                                   runMs / 1000.0);
-                if (event.status == "succeeded" || event.status == "failed") {
-                    figures.meanRunMs =
-                        figures.hasMean ? (1 - kMeanAlpha) * figures.meanRunMs + kMeanAlpha * runMs : runMs;
-                    figures.hasMean = true;
-                    m_catalog.setMeanServiceMs(event.model, figures.meanRunMs);
-                }
+        const auto stage = [&](const char* name, qint64 fromMs, qint64 toMs) {
+            m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", name}},
+                               double(qMax<qint64>(0, toMs - fromMs)) / 1000.0);
+        };
+        if (event.createdMs > 0 && event.firstStartedMs > 0)
+            stage("queue", event.createdMs, event.firstStartedMs);
+        if (event.startedMs > 0) {
+            stage("run", event.startedMs, event.tsMs);
+            if (event.status == "succeeded" || event.status == "failed") {
+                const double runMs = double(qMax<qint64>(0, event.tsMs - event.startedMs));
+                figures.meanRunMs =
+                    figures.hasMean ? (1 - kMeanAlpha) * figures.meanRunMs + kMeanAlpha * runMs : runMs;
+                figures.hasMean = true;
+                m_catalog.setMeanServiceMs(event.model, figures.meanRunMs);
             }
-            if (known->createdMs > 0) {
-                const double totalMs = double(qMax<qint64>(0, event.tsMs - known->createdMs));
-                m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", "total"}},
-                                   totalMs / 1000.0);
-                if (figures.recentTotalMs.size() < kRecentRing) {
-                    figures.recentTotalMs.push_back(totalMs);
-                } else {
-                    figures.recentTotalMs[figures.ringNext] = totalMs;
-                    figures.ringNext = (figures.ringNext + 1) % kRecentRing;
-                }
+        }
+        if (event.createdMs > 0) {
+            const double totalMs = double(qMax<qint64>(0, event.tsMs - event.createdMs));
+            stage("total", event.createdMs, event.tsMs);
+            if (figures.recentTotalMs.size() < kRecentRing) {
+                figures.recentTotalMs.push_back(totalMs);
+            } else {
+                figures.recentTotalMs[figures.ringNext] = totalMs;
+                figures.ringNext = (figures.ringNext + 1) % kRecentRing;
             }
-            forget(event.taskId);
         }
     }
 }

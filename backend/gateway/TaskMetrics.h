@@ -38,11 +38,6 @@ public:
     MetricsRegistry& registry() { return m_registry; }
 
 private:
-    struct TaskTimes
-    {
-        qint64 createdMs = 0;
-        qint64 startedMs = 0;
-    };
     struct ModelFigures
     {
         double meanRunMs = 0;
@@ -57,17 +52,10 @@ private:
         std::vector<double> recentTotalMs; // ring of recent end-to-end times, for p50/p99
         size_t ringNext = 0;
     };
-    TaskTimes* times(const QByteArray& taskId);
-    void remember(const QByteArray& taskId, const TaskTimes& times);
-    void forget(const QByteArray& taskId);
-
     MetricsRegistry& m_registry;
     ModelCatalog& m_catalog;
     RedisClient& m_redis;
     const Clock& m_clock;
-    // Two generations bound the memory of tasks whose end this server never sees.
-    QHash<QByteArray, TaskTimes> m_times;
-    QHash<QByteArray, TaskTimes> m_oldTimes;
     QHash<QByteArray, ModelFigures> m_models;
 };
 

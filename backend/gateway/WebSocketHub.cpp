@@ -70,6 +70,7 @@ WebSocketHub::WebSocketHub(const AuthGuard& auth, TaskService& tasks, ModelCatal
     , m_catalog(catalog)
     , m_clock(clock)
     , m_access(redis)
+    , m_statusWatch(redis)
     , m_limits(limits)
 {
     // One sweep for expiry, idleness and the access re-check: a clock read per socket, not a timer each.
@@ -318,8 +319,16 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
             }
             connection->topics.insert(topic, Subscription{false, 0, {}, kinds});
             m_topicIndex[topic].insert(connection);
-            sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
-                                             {QStringLiteral("topic"), QString::fromUtf8(topic)}});
+            const auto answer = [this, connection, serial = connection->serial, topic] {
+                if (alive(connection, serial) && connection->topics.contains(topic))
+                    sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
+                                                     {QStringLiteral("topic"), QString::fromUtf8(topic)}});
+            };
+            // "subscribed" once the model's workers write running events: none is missed after it.
+            if (kinds & kindBit(TaskEventRecord::Kind::Status))
+                m_statusWatch.add(statusModel(topic), answer);
+            else
+                answer();
         });
         return;
     }
@@ -333,6 +342,10 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
         // seq.
         connection->topics.insert(topic, Subscription{true, 0, {}, kinds});
         m_topicIndex[topic].insert(connection);
+        // The replay reads the task after this write (one connection, in order): a start before it shows in
+        // the state replayed, a start after it writes its event.
+        if ((kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(topic).isEmpty())
+            m_statusWatch.add(statusModel(topic));
         replayTask(connection, topic, taskId);
         return;
     }
@@ -403,8 +416,22 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
     });
 }
 
+QByteArray WebSocketHub::statusModel(const QByteArray& topic)
+{
+    if (topic.startsWith("model/"))
+        return topic.mid(6);
+    if (topic.startsWith("task/"))
+        return TaskIdGenerator::modelOf(topic.mid(5));
+    return {};
+}
+
 void WebSocketHub::unsubscribe(Connection* connection, const QByteArray& topic)
 {
+    const auto subscription = connection->topics.constFind(topic);
+    if (subscription == connection->topics.cend())
+        return;
+    if ((subscription->kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(topic).isEmpty())
+        m_statusWatch.remove(statusModel(topic));
     connection->topics.remove(topic);
     auto it = m_topicIndex.find(topic);
     if (it != m_topicIndex.end()) {
@@ -592,6 +619,8 @@ void WebSocketHub::closeAll()
 void WebSocketHub::drop(Connection* connection)
 {
     for (auto it = connection->topics.constBegin(); it != connection->topics.constEnd(); ++it) {
+        if ((it->kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(it.key()).isEmpty())
+            m_statusWatch.remove(statusModel(it.key()));
         auto index = m_topicIndex.find(it.key());
         if (index != m_topicIndex.end()) {
             index->remove(connection);

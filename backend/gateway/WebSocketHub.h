@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gateway/StatusWatch.h"
 #include "gateway/TaskEventRecord.h"
 #include "gateway/WebSocketAccess.h"
 
@@ -92,6 +93,8 @@ private:
                      QHash<QByteArray, QString>& byProject);
     void subscribe(Connection* connection, const QByteArray& topic, quint32 kinds);
     void unsubscribe(Connection* connection, const QByteArray& topic);
+    // The model whose status events a subscription to `topic` turns on (empty for stats).
+    static QByteArray statusModel(const QByteArray& topic);
     void replayTask(Connection* connection, const QByteArray& topic, const QByteArray& taskId);
     void deliver(Connection* connection, Subscription& subscription, const TaskEventRecord& event,
                  const QString& rendered);
@@ -112,6 +115,7 @@ private:
     ModelCatalog& m_catalog;
     const Clock& m_clock;
     WebSocketAccess m_access;
+    StatusWatch m_statusWatch;
     WebSocketHubLimits m_limits;
     QTimer* m_sweepTimer = nullptr;
     quint64 m_nextSerial = 1;

@@ -26,11 +26,12 @@ BenchEvents::BenchEvents(const QElapsedTimer& clock, FinalHandler handler, QObje
     m_socket.setMaxAllowedIncomingFrameSize(16 * 1024 * 1024);
     m_socket.setMaxAllowedIncomingMessageSize(16 * 1024 * 1024);
     connect(&m_socket, &QWebSocket::connected, this, [this] {
-        // Only what completion needs; a server that does not filter sends everything and that works too.
-        const QJsonObject subscribe{
-            {QStringLiteral("op"), QStringLiteral("subscribe")},
-            {QStringLiteral("topic"), m_topic},
-            {QStringLiteral("events"), QJsonArray{QStringLiteral("status"), QStringLiteral("result")}}};
+        // Only what completion needs (final states arrive as results); a server that does not filter sends
+        // everything and that works too. Status events are not asked for: with no status subscriber the
+        // workers write no running events (docs/PERFORMANCE.md measures what one costs).
+        const QJsonObject subscribe{{QStringLiteral("op"), QStringLiteral("subscribe")},
+                                    {QStringLiteral("topic"), m_topic},
+                                    {QStringLiteral("events"), QJsonArray{QStringLiteral("result")}}};
         m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(subscribe).toJson(QJsonDocument::Compact)));
     });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &BenchEvents::onMessage);

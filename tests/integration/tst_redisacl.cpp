@@ -357,6 +357,29 @@ private slots:
         QCOMPARE(send(*m_admin, {"EXISTS", ModelRedisUsers::passwordKey("a")}).text, QByteArray("1"));
     }
 
+    // A model user made by a server before EXISTS was granted (it gets it at its next registration) may meet
+    // the new library: the start still works and writes its running event, as before.
+    void aUserWithoutExistsStillStartsTasks()
+    {
+        const QByteArray user = ModelRedisUsers::userName("a");
+        QCOMPARE(send(*m_admin, {"ACL", "SETUSER", user, "-exists"}).text, QByteArray("OK"));
+        QVERIFY(send(*m_a, {"EXISTS", BrokerKeys::watch("a")}).error); // as such a user is
+        const QByteArray stream = BrokerKeys::tasks("a");
+        QVERIFY(submit("a", "old1"));
+        Answer answer =
+            send(*m_a, {"XREADGROUP", "GROUP", "workers", "w2", "COUNT", "10", "STREAMS", stream, ">"});
+        QVERIFY2(!answer.error && answer.entries.size() == 1, answer.text.constData());
+        answer = fcall(*m_a, m_callsA.start("w2", 3000, {{answer.entries[0].id, "old1"}}));
+        QVERIFY2(!answer.error, answer.text.constData());
+        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "old1"), "st"}).text, QByteArray("running"));
+        const Answer events =
+            send(*m_admin, {"XREAD", "COUNT", "100000", "STREAMS", BrokerKeys::events("a"), "0"});
+        QVERIFY2(!events.error && !events.entries.empty(), events.text.constData());
+        QCOMPARE(events.entries.back().value("id"), QByteArray("old1"));
+        QCOMPARE(events.entries.back().value("st"), QByteArray("running"));
+        QCOMPARE(send(*m_admin, {"ACL", "SETUSER", user, "+exists"}).text, QByteArray("OK"));
+    }
+
     void passwordsAreStableAndUsersAreRestored()
     {
         // Another server (another ModelRedisUsers) hands out the same password.

@@ -42,6 +42,7 @@ private slots:
     void submitAndPoll();
     void resultStoredByAnOlderVersionIsServed();
     void webSocketLiveLogAndLateReplay();
+    void runningEventsOnceAStatusSubscriberIsAnswered();
     void calcEvaluates_data();
     void calcEvaluates();
     void calcRunsIndependentOperationsInParallel();
@@ -266,6 +267,40 @@ void TestTaskPath::webSocketLiveLogAndLateReplay()
     QCOMPARE(lines.size(), 3);
     QCOMPARE(lines.first().toObject().value(QStringLiteral("seq")).toInt(), 3);
     QCOMPARE(lines.first().toObject().value(QStringLiteral("level")).toString(), QStringLiteral("info"));
+}
+
+// Workers write running events only while some server has a status subscriber for the model
+// (mmf:{m}:watch); "subscribed" comes once the key is written, so no start after it goes unannounced.
+void TestTaskPath::runningEventsOnceAStatusSubscriberIsAnswered()
+{
+    const QString watchKey = QStringLiteral("mmf:{calc}:watch"); // no other test subscribes to calc
+    m_redis->syncCommand({QStringLiteral("DEL"), watchKey});
+    TestWebSocket socket(m_server->url(), m_aliceToken);
+    QVERIFY(socket.open());
+    socket.subscribe(QStringLiteral("model/calc"));
+    socket.waitFor([](const QJsonObject& m) {
+        return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
+    });
+    const qint64 ttl = m_redis->syncCommand({QStringLiteral("PTTL"), watchKey}).toLongLong();
+    QVERIFY2(ttl > 0, qPrintable(QString::number(ttl)));
+
+    const auto response =
+        m_alice->postJson(QStringLiteral("/api/v1/models/calc/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("expression"), QStringLiteral("6*7")}});
+    QCOMPARE(response.status, 200);
+    const QString taskId = response.json().value(QStringLiteral("task_id")).toString();
+    socket.waitFor([&](const QJsonObject& m) {
+        return m.value(QStringLiteral("type")).toString() == QLatin1String("result") &&
+               m.value(QStringLiteral("task_id")).toString() == taskId;
+    });
+    QStringList statuses;
+    for (const QJsonObject& m : socket.messages()) {
+        const QString type = m.value(QStringLiteral("type")).toString();
+        if (m.value(QStringLiteral("task_id")).toString() == taskId &&
+            (type == QLatin1String("status") || type == QLatin1String("result")))
+            statuses.append(m.value(QStringLiteral("status")).toString());
+    }
+    QCOMPARE(statuses, (QStringList{QStringLiteral("running"), QStringLiteral("succeeded")}));
 }
 
 void TestTaskPath::calcEvaluates_data()

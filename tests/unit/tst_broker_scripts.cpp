@@ -230,6 +230,48 @@ private slots:
     {
         QCOMPARE(cmd({"FLUSHALL"}).text, QByteArray("OK")); // functions stay
         QCOMPARE(cmd({"XGROUP", "CREATE", m_tasks, "workers", "0", "MKSTREAM"}).text, QByteArray("OK"));
+        // As if a server had a status subscriber: running events are written (the tests of the trail rely on
+        // it; runningEventsOnlyWhileWatched turns it off).
+        QCOMPARE(cmd({"SET", BrokerKeys::watch(kModel), "1"}).text, QByteArray("OK"));
+    }
+
+    void runningEventsOnlyWhileWatched()
+    {
+        QCOMPARE(integer({"DEL", BrokerKeys::watch(kModel)}), qint64(1));
+        const QByteArray entry = runningTask("t1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("running")); // started all the same
+        QCOMPARE(statusTrail("t1"), QByteArrayList{});                    // but nobody is told
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "R").text, QByteArray("ok"));
+        QCOMPARE(statusTrail("t1"), QByteArrayList{"succeeded"});
+        // The final event carries what metrics need: created, first start, last start.
+        const StreamEntry last = range(m_events).back();
+        QCOMPARE(last.value("c"), QByteArray::number(kNow));
+        QCOMPARE(last.value("q"), QByteArray::number(kNow));
+        QCOMPARE(last.value("s"), QByteArray::number(kNow));
+
+        // Watched again (a server SETs the key for its subscriber): the next start is announced.
+        QCOMPARE(cmd({"SET", BrokerKeys::watch(kModel), "1", "PX", "30000"}).text, QByteArray("OK"));
+        QVERIFY(!runningTask("t2").isEmpty());
+        QCOMPARE(statusTrail("t2"), QByteArrayList{"running"});
+    }
+
+    void finalEventOfARetriedTaskCarriesItsFirstStart()
+    {
+        const QByteArray first = runningTask("t1"); // started at kNow
+        QVERIFY(!first.isEmpty());
+        QCOMPARE(failAttempt(first, "c1", "t1", kNow + 100).text, QByteArray("retry"));
+        QCOMPARE(promote(kNow + 1100).number, qint64(1));
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(start(entries[0].id, "c1", "t1", kNow + 2000)[0].text, QByteArray("run"));
+        QCOMPARE(finish(entries[0].id, "c1", "t1", "failed", {}, "bad", "no").text, QByteArray("ok"));
+        const StreamEntry last = range(m_events).back();
+        QCOMPARE(last.value("st"), QByteArray("failed"));
+        QCOMPARE(last.value("c"), QByteArray::number(kNow));
+        QCOMPARE(last.value("q"), QByteArray::number(kNow));        // the first attempt's start
+        QCOMPARE(last.value("s"), QByteArray::number(kNow + 2000)); // the last one's
+        QCOMPARE(last.value("a"), QByteArray("2"));
     }
 
     void submitQueuesTheTask()
@@ -249,7 +291,7 @@ private slots:
         QVERIFY(integer({"TTL", taskKey("t1")}) > kRetentionSecs - 10);
         // Nobody can be subscribed to a task before its id is answered: no queued event, no other key.
         QCOMPARE(statusTrail("t1"), QByteArrayList{});
-        QCOMPARE(integer({"DBSIZE"}), qint64(2)); // the stream and the task hash
+        QCOMPARE(integer({"DBSIZE"}), qint64(3)); // the stream and the task hash (and init()'s watch key)
     }
 
     void startThenFinishSucceeds()

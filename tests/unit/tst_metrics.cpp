@@ -172,9 +172,10 @@ private slots:
         QVERIFY(registry.exposition().contains("# TYPE t_depth gauge\n"));
     }
 
-    void theRunningEventCarriesTheCreationTime()
+    void finalEventsCarryTheTimings()
     {
-        // Tasks are no longer announced by a queued event: the first running event says when it was created.
+        // Running events are written only while someone subscribes to them: the final event carries the
+        // creation, first start and last start, and a running event adds nothing.
         ManualClock clock;
         RedisClient redis(RedisConfig{});
         ModelCatalog catalog(redis, clock);
@@ -182,11 +183,17 @@ private slots:
         TaskMetrics metrics(registry, catalog, redis, clock);
         TaskEventRecord running = taskEvent(TaskEventRecord::Kind::Status, "t3", "running", 7000, 1);
         running.createdMs = 6500;
-        metrics.onEvents({running, taskEvent(TaskEventRecord::Kind::Result, "t3", "succeeded", 8000, 1)});
+        TaskEventRecord result = taskEvent(TaskEventRecord::Kind::Result, "t3", "succeeded", 8000, 1);
+        result.createdMs = 6500;
+        result.firstStartedMs = 7000;
+        result.startedMs = 7000;
+        metrics.onEvents({running, result});
         const QByteArray text = registry.exposition();
         QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.5\n"), text);
         QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 1\n"), text);
         QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"total\"} 1.5\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_count{model=\"echo\",stage=\"run\"} 1\n"), text);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "running"}}), 1.0);
     }
 
     void taskEventsFeedCountersAndDurations()
@@ -197,29 +204,43 @@ private slots:
         MetricsRegistry registry;
         TaskMetrics metrics(registry, catalog, redis, clock);
         using K = TaskEventRecord::Kind;
-        metrics.onEvents(
-            {taskEvent(K::Status, "t1", "queued", 1000, 0), taskEvent(K::Status, "t1", "running", 1500, 1)});
-        metrics.onEvents(
-            {taskEvent(K::Result, "t1", "succeeded", 3500, 1), taskEvent(K::Status, "t2", "queued", 4000, 0),
-             taskEvent(K::Status, "t2", "running", 4100, 1), taskEvent(K::Status, "t2", "queued", 4200, 1),
-             taskEvent(K::Status, "t2", "running", 5000, 2), taskEvent(K::Result, "t2", "failed", 6000, 2)});
+        const auto final = [](const QByteArray& task, const QByteArray& status, qint64 ts, int attempts,
+                              qint64 created, qint64 firstStart, qint64 lastStart) {
+            TaskEventRecord e = taskEvent(K::Result, task, status, ts, attempts);
+            e.createdMs = created;
+            e.firstStartedMs = firstStart;
+            e.startedMs = lastStart;
+            return e;
+        };
+        TaskEventRecord retry = taskEvent(K::Status, "t2", "queued", 4200, 1);
+        retry.nextAttemptAtMs = 4900;
+        metrics.onEvents({taskEvent(K::Status, "t1", "running", 1500, 1)});
+        metrics.onEvents({final("t1", "succeeded", 3500, 1, 1000, 1500, 1500),
+                          taskEvent(K::Status, "t2", "running", 4100, 1), retry,
+                          taskEvent(K::Status, "t2", "running", 5000, 2),
+                          final("t2", "failed", 6000, 2, 4000, 4100, 5000),
+                          final("t4", "cancelled", 6500, 1, 6000, 0, 0)});
         metrics.onHttpRequest("/api/v1/models", 200);
         metrics.onHttpRequest("", 404);
         metrics.onEvicted("echo");
         QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "succeeded"}}), 1.0);
         QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "failed"}}), 1.0);
-        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "queued"}}), 3.0);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "queued"}}), 1.0);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "cancelled"}}), 1.0);
+        // Attempts started, counted as they end: t1's, t2's first (retried) and second; not a cancel.
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "running"}}), 3.0);
         QCOMPARE(registry.value("mmf_redeliveries_total", {{"model", "echo"}}), 1.0);
+        QCOMPARE(registry.value("mmf_retries_total", {{"model", "echo"}}), 1.0);
         QCOMPARE(registry.value("mmf_instances_evicted_total", {{"model", "echo"}}), 1.0);
         QCOMPARE(registry.value("mmf_http_requests_total", {{"route", "unmatched"}, {"code", "404"}}), 1.0);
         const QByteArray text = registry.exposition();
         QVERIFY2(validateExposition(text).isEmpty(), qPrintable(validateExposition(text) + "\n" + text));
         // t1: queue 0.5 s, run 2 s, total 2.5 s; t2: queue 0.1 s (first start), run 1 s (last start), total 2
-        // s.
-        QVERIFY(text.contains("mmf_task_duration_seconds_count{model=\"echo\",stage=\"queue\"} 2\n"));
-        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.6\n"));
-        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 3\n"));
-        QVERIFY(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"total\"} 4.5\n"));
+        // s; t4 (cancelled: its creation only): total 0.5 s.
+        QVERIFY2(text.contains("mmf_task_duration_seconds_count{model=\"echo\",stage=\"queue\"} 2\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.6\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 3\n"), text);
+        QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"total\"} 5\n"), text);
         for (const char* name :
              {"mmf_models_live", "mmf_model_instances", "mmf_queue_depth", "mmf_queue_oldest_age_seconds",
               "mmf_scaler_desired_replicas", "mmf_scaler_current_replicas", "mmf_dead_letters"})
