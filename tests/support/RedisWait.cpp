@@ -4,10 +4,21 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QSignalSpy>
 
 #include <memory>
 
 namespace mmf {
+
+std::unique_ptr<RedisClient> startConnected(const RedisConfig& config, int timeoutMs)
+{
+    auto redis = std::make_unique<RedisClient>(config);
+    QSignalSpy connected(redis.get(), &RedisClient::connected);
+    redis->start();
+    if (!connected.wait(timeoutMs))
+        return nullptr;
+    return redis;
+}
 
 bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
                  const std::function<void(const RedisReply&)>& inspect, int timeoutMs)

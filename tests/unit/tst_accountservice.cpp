@@ -2,6 +2,7 @@
 // throttling before any hash (parallel guesses included), no lock-out of a login's owner by guessers at other
 // addresses, sign-ups capped per address, and refresh rotation with retry and reuse detection.
 #include "RedisServerFixture.h"
+#include "RedisWait.h"
 
 #include "accounts/AccountService.h"
 #include "accounts/PasswordHasher.h"
@@ -12,7 +13,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
@@ -90,10 +90,8 @@ private:
 void TestAccountService::initTestCase()
 {
     QVERIFY2(m_redisServer.start(), qPrintable(m_redisServer.errorString()));
-    m_redis = std::make_unique<RedisClient>(m_redisServer.config());
-    QSignalSpy connected(m_redis.get(), &RedisClient::connected);
-    m_redis->start();
-    QVERIFY(connected.wait(10000));
+    m_redis = startConnected(m_redisServer.config());
+    QVERIFY(m_redis);
     AccountSettings settings;
     settings.maxFailuresPerLogin = 3;
     settings.maxFailuresPerAddress = 1000;

@@ -2,12 +2,12 @@
 // answered, written again while subscribers remain (also after someone deletes it or Redis restarts), left to
 // expire when the last one goes, and a Redis that cannot be reached still answers subscribers.
 #include "RedisServerFixture.h"
+#include "RedisWait.h"
 
 #include "broker/BrokerKeys.h"
 #include "gateway/StatusWatch.h"
 #include "redis/RedisClient.h"
 
-#include <QSignalSpy>
 #include <QtTest>
 
 using namespace mmf;
@@ -29,10 +29,8 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-        m_redis = std::make_unique<RedisClient>(m_server.config());
-        QSignalSpy connected(m_redis.get(), &RedisClient::connected);
-        m_redis->start();
-        QVERIFY(connected.wait(10000));
+        m_redis = startConnected(m_server.config());
+        QVERIFY(m_redis);
     }
     void cleanupTestCase() { m_redis.reset(); }
     void init() { QCOMPARE(m_server.syncCommand({QStringLiteral("FLUSHALL")}), QByteArray("OK")); }

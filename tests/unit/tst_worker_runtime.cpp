@@ -323,10 +323,8 @@ private slots:
     void initTestCase()
     {
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-        m_redis = std::make_unique<RedisClient>(m_server.config());
-        QSignalSpy connected(m_redis.get(), &RedisClient::connected);
-        m_redis->start();
-        QVERIFY(connected.wait(10000));
+        m_redis = startConnected(m_server.config());
+        QVERIFY(m_redis);
         QVERIFY(loadBrokerLibrary(*m_redis));
     }
 
