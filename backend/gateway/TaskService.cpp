@@ -360,15 +360,25 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
             if (model.isEmpty())
                 continue;
             const QByteArray id = taskIds[i];
+            // Each reply: `apply` when it is good, the failure noted when not; the last one finishes.
+            const auto settle = [state, finish](const RedisReply& reply, const auto& apply) {
+                if (reply.isError()) {
+                    state->failed = true;
+                    state->error = unavailable(reply);
+                } else {
+                    apply();
+                }
+                if (--state->remaining == 0)
+                    finish();
+            };
             if (!withResults) {
                 // A list row: the summary fields only, not the request and result (up to 16 MiB each).
                 std::vector<QByteArray> command{"HMGET", BrokerKeys::task(model, id)};
                 command.insert(command.end(), kSummaryFields.begin(), kSummaryFields.end());
                 m_redis.command(command, [=](const RedisReply& reply) {
-                    if (reply.isError()) {
-                        state->failed = true;
-                        state->error = unavailable(reply);
-                    } else if (reply.size() == kSummaryFields.size() && !reply.at(0).isNil()) {
+                    settle(reply, [&] {
+                        if (reply.size() != kSummaryFields.size() || reply.at(0).isNil())
+                            return;
                         QHash<QByteArray, QByteArray> fields;
                         for (qsizetype f = 0; f < kSummaryFields.size(); ++f) {
                             if (!reply.at(f).isNil())
@@ -376,39 +386,30 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
                         }
                         state->records[i] = TaskRecord::fromHash(id, model, fields);
                         state->present[i] = true;
-                    }
-                    if (--state->remaining == 0)
-                        finish();
+                    });
                 });
                 continue;
             }
             m_redis.command({"HGETALL", BrokerKeys::task(model, id)}, [=, this](const RedisReply& reply) {
-                if (reply.isError()) {
-                    state->failed = true;
-                    state->error = unavailable(reply);
-                } else if (reply.size() > 0) {
+                settle(reply, [&] {
+                    if (reply.size() == 0)
+                        return;
                     TaskRecord& record = state->records[i];
                     record = TaskRecord::fromHash(id, model, hashFromReply(reply));
                     state->present[i] = true;
                     // Tasks finished before results moved into the task hash keep them under their own key
-                    // until their retention ends: one more read for those only.
-                    if (record.status == "succeeded" && record.result.isNull()) {
-                        ++state->remaining;
-                        m_redis.command({"GET", BrokerKeys::result(model, id)},
-                                        [=](const RedisReply& legacy) {
-                                            if (legacy.isError()) {
-                                                state->failed = true;
-                                                state->error = unavailable(legacy);
-                                            } else if (!legacy.isNil()) {
-                                                state->records[i].result = legacy.toByteArray();
-                                            }
-                                            if (--state->remaining == 0)
-                                                finish();
-                                        });
-                    }
-                }
-                if (--state->remaining == 0)
-                    finish();
+                    // until their retention ends: one more read for those only (counted before this one
+                    // settles, so the records are not handed over before it).
+                    if (record.status != "succeeded" || !record.result.isNull())
+                        return;
+                    ++state->remaining;
+                    m_redis.command({"GET", BrokerKeys::result(model, id)}, [=](const RedisReply& legacy) {
+                        settle(legacy, [&] {
+                            if (!legacy.isNil())
+                                state->records[i].result = legacy.toByteArray();
+                        });
+                    });
+                });
             });
         }
     }

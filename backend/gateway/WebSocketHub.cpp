@@ -325,10 +325,7 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
                                                      {QStringLiteral("topic"), QString::fromUtf8(topic)}});
             };
             // "subscribed" once the model's workers write running events: none is missed after it.
-            if (kinds & kindBit(TaskEventRecord::Kind::Status))
-                m_statusWatch.add(statusModel(topic), answer);
-            else
-                answer();
+            watchStatus(topic, kinds, answer);
         });
         return;
     }
@@ -344,8 +341,7 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
         m_topicIndex[topic].insert(connection);
         // The replay reads the task after this write (one connection, in order): a start before it shows in
         // the state replayed, a start after it writes its event.
-        if ((kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(topic).isEmpty())
-            m_statusWatch.add(statusModel(topic));
+        watchStatus(topic, kinds, {});
         replayTask(connection, topic, taskId);
         return;
     }
@@ -416,8 +412,11 @@ void WebSocketHub::replayTask(Connection* connection, const QByteArray& topic, c
     });
 }
 
-QByteArray WebSocketHub::statusModel(const QByteArray& topic)
+// The model whose running events a subscription turns on: status events of model/<m> or of a task of m.
+QByteArray WebSocketHub::statusModel(const QByteArray& topic, quint32 kinds)
 {
+    if (!(kinds & kindBit(TaskEventRecord::Kind::Status)))
+        return {};
     if (topic.startsWith("model/"))
         return topic.mid(6);
     if (topic.startsWith("task/"))
@@ -425,13 +424,28 @@ QByteArray WebSocketHub::statusModel(const QByteArray& topic)
     return {};
 }
 
+void WebSocketHub::watchStatus(const QByteArray& topic, quint32 kinds, std::function<void()> ready)
+{
+    const QByteArray model = statusModel(topic, kinds);
+    if (!model.isEmpty())
+        m_statusWatch.add(model, std::move(ready));
+    else if (ready)
+        ready();
+}
+
+void WebSocketHub::unwatchStatus(const QByteArray& topic, quint32 kinds)
+{
+    const QByteArray model = statusModel(topic, kinds);
+    if (!model.isEmpty())
+        m_statusWatch.remove(model);
+}
+
 void WebSocketHub::unsubscribe(Connection* connection, const QByteArray& topic)
 {
     const auto subscription = connection->topics.constFind(topic);
     if (subscription == connection->topics.cend())
         return;
-    if ((subscription->kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(topic).isEmpty())
-        m_statusWatch.remove(statusModel(topic));
+    unwatchStatus(topic, subscription->kinds);
     connection->topics.remove(topic);
     auto it = m_topicIndex.find(topic);
     if (it != m_topicIndex.end()) {
@@ -619,8 +633,7 @@ void WebSocketHub::closeAll()
 void WebSocketHub::drop(Connection* connection)
 {
     for (auto it = connection->topics.constBegin(); it != connection->topics.constEnd(); ++it) {
-        if ((it->kinds & kindBit(TaskEventRecord::Kind::Status)) && !statusModel(it.key()).isEmpty())
-            m_statusWatch.remove(statusModel(it.key()));
+        unwatchStatus(it.key(), it->kinds);
         auto index = m_topicIndex.find(it.key());
         if (index != m_topicIndex.end()) {
             index->remove(connection);

@@ -93,8 +93,11 @@ private:
                      QHash<QByteArray, QString>& byProject);
     void subscribe(Connection* connection, const QByteArray& topic, quint32 kinds);
     void unsubscribe(Connection* connection, const QByteArray& topic);
-    // The model whose status events a subscription to `topic` turns on (empty for stats).
-    static QByteArray statusModel(const QByteArray& topic);
+    // Subscriptions to status events keep the model's running events on (StatusWatch); `ready` runs once they
+    // are (at once for other subscriptions).
+    static QByteArray statusModel(const QByteArray& topic, quint32 kinds);
+    void watchStatus(const QByteArray& topic, quint32 kinds, std::function<void()> ready);
+    void unwatchStatus(const QByteArray& topic, quint32 kinds);
     void replayTask(Connection* connection, const QByteArray& topic, const QByteArray& taskId);
     void deliver(Connection* connection, Subscription& subscription, const TaskEventRecord& event,
                  const QString& rendered);
