@@ -102,16 +102,18 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
         ++figures.finished;
         if (event.status == "failed" || event.status == "dead_lettered")
             ++figures.failed;
+        // Observes one stage; its length in ms.
         const auto stage = [&](const char* name, qint64 fromMs, qint64 toMs) {
+            const double ms = double(qMax<qint64>(0, toMs - fromMs));
             m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", name}},
-                               double(qMax<qint64>(0, toMs - fromMs)) / 1000.0);
+                               ms / 1000.0);
+            return ms;
         };
         if (event.createdMs > 0 && event.firstStartedMs > 0)
             stage("queue", event.createdMs, event.firstStartedMs);
         if (event.startedMs > 0) {
-            stage("run", event.startedMs, event.tsMs);
+            const double runMs = stage("run", event.startedMs, event.tsMs);
             if (event.status == "succeeded" || event.status == "failed") {
-                const double runMs = double(qMax<qint64>(0, event.tsMs - event.startedMs));
                 figures.meanRunMs =
                     figures.hasMean ? (1 - kMeanAlpha) * figures.meanRunMs + kMeanAlpha * runMs : runMs;
                 figures.hasMean = true;
@@ -119,8 +121,7 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
             }
         }
         if (event.createdMs > 0) {
-            const double totalMs = double(qMax<qint64>(0, event.tsMs - event.createdMs));
-            stage("total", event.createdMs, event.tsMs);
+            const double totalMs = stage("total", event.createdMs, event.tsMs);
             if (figures.recentTotalMs.size() < kRecentRing) {
                 figures.recentTotalMs.push_back(totalMs);
             } else {

@@ -4,6 +4,12 @@
 
 namespace mmf {
 
+const QList<QByteArray>& TaskRecord::summaryFields()
+{
+    static const QList<QByteArray> fields{"st", "u", "p", "att", "c", "s", "f", "n", "ec", "em", "par", "i"};
+    return fields;
+}
+
 TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& model,
                                 const QHash<QByteArray, QByteArray>& fields)
 {

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QMap>
 
 namespace mmf {
@@ -34,6 +35,9 @@ struct TaskRecord
         return status == "succeeded" || status == "failed" || status == "cancelled" ||
                status == "dead_lettered";
     }
+    // The task hash's fields a list row shows (TaskJson::taskSummary), status first: a nil status means no
+    // such task. Not the request and result, which may be 16 MiB each.
+    static const QList<QByteArray>& summaryFields();
     static TaskRecord fromHash(const QByteArray& taskId, const QByteArray& model,
                                const QHash<QByteArray, QByteArray>& fields);
 };

@@ -33,9 +33,6 @@ Error taskNotFound(const QByteArray& taskId)
     return Error::notFound(QStringLiteral("no task %1").arg(QString::fromLatin1(taskId)));
 }
 
-// What a list row shows (TaskJson::taskSummary), status first: a nil status means no such task.
-const QList<QByteArray> kSummaryFields{"st", "u", "p", "att", "c", "s", "f", "n", "ec", "em", "par", "i"};
-
 QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
 {
     QHash<QByteArray, QByteArray> out;
@@ -355,34 +352,35 @@ void TaskService::readRecords(const QList<QByteArray>& taskIds, const QList<QByt
             finish();
             return;
         }
+        // Each reply: `apply` when it is good, the failure noted when not; the last one finishes.
+        const auto settle = [state, finish](const RedisReply& reply, const auto& apply) {
+            if (reply.isError()) {
+                state->failed = true;
+                state->error = unavailable(reply);
+            } else {
+                apply();
+            }
+            if (--state->remaining == 0)
+                finish();
+        };
         for (qsizetype i = 0; i < taskIds.size(); ++i) {
             const QByteArray& model = modelNames[i];
             if (model.isEmpty())
                 continue;
             const QByteArray id = taskIds[i];
-            // Each reply: `apply` when it is good, the failure noted when not; the last one finishes.
-            const auto settle = [state, finish](const RedisReply& reply, const auto& apply) {
-                if (reply.isError()) {
-                    state->failed = true;
-                    state->error = unavailable(reply);
-                } else {
-                    apply();
-                }
-                if (--state->remaining == 0)
-                    finish();
-            };
             if (!withResults) {
-                // A list row: the summary fields only, not the request and result (up to 16 MiB each).
+                // A list row: its summary fields only.
+                const QList<QByteArray>& names = TaskRecord::summaryFields();
                 std::vector<QByteArray> command{"HMGET", BrokerKeys::task(model, id)};
-                command.insert(command.end(), kSummaryFields.begin(), kSummaryFields.end());
-                m_redis.command(command, [=](const RedisReply& reply) {
+                command.insert(command.end(), names.begin(), names.end());
+                m_redis.command(command, [=, &names](const RedisReply& reply) {
                     settle(reply, [&] {
-                        if (reply.size() != kSummaryFields.size() || reply.at(0).isNil())
+                        if (reply.size() != names.size() || reply.at(0).isNil())
                             return;
                         QHash<QByteArray, QByteArray> fields;
-                        for (qsizetype f = 0; f < kSummaryFields.size(); ++f) {
+                        for (qsizetype f = 0; f < names.size(); ++f) {
                             if (!reply.at(f).isNil())
-                                fields.insert(kSummaryFields[f], reply.at(f).toByteArray());
+                                fields.insert(names[f], reply.at(f).toByteArray());
                         }
                         state->records[i] = TaskRecord::fromHash(id, model, fields);
                         state->present[i] = true;
