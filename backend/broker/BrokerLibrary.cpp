@@ -35,7 +35,9 @@ local function idLess(a, b)
 end
 
 -- What a final event carries for metrics, so that no running event is needed to know it: c created, s the
--- start of the last attempt, q the start of the first (from its h1 record when the task was retried).
+-- start of the last attempt, q the start of the first (from its h1 record when the task was retried). Final
+-- events of finished and dead-lettered attempts also carry i, the instance: with them the gateway answers a
+-- submit's ?wait without reading the task back.
 local function timings(created, started, firstRecord)
   local first = started
   if firstRecord then
@@ -99,7 +101,7 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
     redis.call('HSET', p .. 'deadidx', id, dead)
     local c, s, q = timings(h[6], h[4], h[7])
     event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'dead_lettered', 'a', att, 'ec', code,
-          'em', msg, 'c', c, 's', s, 'q', q)
+          'em', msg, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
     return 'dead'
   end
   local exponent = att - 1
@@ -244,16 +246,16 @@ redis.register_function('mmf_finish', function(keys, args)
         if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
         if #result <= inline then
           event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
-                's', s, 'q', q, 'res', result)
+                's', s, 'q', q, 'i', consumer, 'res', result)
         else
           event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
-                's', s, 'q', q, 'big', 1)
+                's', s, 'q', q, 'i', consumer, 'big', 1)
         end
         out[#out + 1] = 'ok'
       else
         redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg)
         event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3], 'c', c, 's', s,
-              'q', q, 'ec', code, 'em', msg)
+              'q', q, 'i', consumer, 'ec', code, 'em', msg)
         out[#out + 1] = 'ok'
       end
     end

@@ -43,6 +43,12 @@ JsonTextWriter& JsonTextWriter::key(QByteArrayView name)
 JsonTextWriter& JsonTextWriter::string(QByteArrayView utf8)
 {
     separate();
+    // Model-written fields (error texts, instance names) may hold any bytes: the text stays valid UTF-8.
+    QByteArray repaired;
+    if (!utf8.isValidUtf8()) {
+        repaired = QString::fromUtf8(utf8).toUtf8();
+        utf8 = repaired;
+    }
     static const char kHex[] = "0123456789abcdef";
     m_text.append('"');
     qsizetype plain = 0; // start of the run of bytes that need no escape

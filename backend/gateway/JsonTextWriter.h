@@ -8,8 +8,8 @@ namespace mmf {
 // Compact JSON text written straight into one buffer, for the pushes sent once per task event: building a
 // QJsonObject, and parsing a result's JSON into one only to print it again, cost the gateway about a tenth of
 // its CPU per task (docs/PERFORMANCE.md). Keys and values are appended in call order; commas are placed by
-// the writer. Strings are escaped as JSON requires; bytes that are not UTF-8 pass through and become U+FFFD
-// when the text is turned into a QString for the WebSocket.
+// the writer. Strings are escaped as JSON requires; bytes that are not UTF-8 become U+FFFD, so the text is
+// always valid UTF-8.
 class JsonTextWriter
 {
 public:

@@ -7,6 +7,7 @@
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/TaskJson.h"
+#include "gateway/TaskRecord.h"
 #include "gateway/TaskService.h"
 #include "gateway/TaskWaiters.h"
 #include "schema/DescriptorSet.h"
@@ -19,6 +20,7 @@
 #include <QJsonArray>
 
 #include <memory>
+#include <optional>
 
 namespace mmf {
 
@@ -145,29 +147,42 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
     }
     const bool binary = JsonBody::acceptsProtobuf(request);
     const QByteArray taskId = submission.taskId;
-    // Wait first, submit next: the result cannot slip by between the two.
-    auto waitOutcome = std::make_shared<std::optional<bool>>();
-    auto submitted = std::make_shared<std::optional<TaskService::Submitted>>();
-    auto answer = [this, responder, claims, binary, waitOutcome, submitted] {
-        if (!waitOutcome->has_value() || !submitted->has_value())
+    // Wait first, submit next: the result cannot slip by between the two. The answer needs both: the waiter
+    // called and Redis's reply to the submit.
+    struct WaitState
+    {
+        bool waited = false;
+        std::optional<TaskRecord> final; // from the final event, when it held the whole record
+        std::optional<TaskService::Submitted> submitted;
+    };
+    auto state = std::make_shared<WaitState>();
+    auto answer = [this, responder, claims, binary, state] {
+        if (!state->waited || !state->submitted)
             return;
-        const QByteArray id = (*submitted)->taskId;
-        m_context.tasks.fetch(id, claims, [this, responder, binary](Result<TaskRecord> record) {
-            if (!record) {
-                ApiError::send(responder, record.error());
-                return;
-            }
-            answerWithTask(responder, *record, binary, 202);
-        });
+        if (state->final) {
+            answerWithTask(responder, *state->final, binary, 202);
+            return;
+        }
+        m_context.tasks.fetch(state->submitted->taskId, claims,
+                              [this, responder, binary](Result<TaskRecord> record) {
+                                  if (!record) {
+                                      ApiError::send(responder, record.error());
+                                      return;
+                                  }
+                                  answerWithTask(responder, *record, binary, 202);
+                              });
     };
     if (waitMs > 0) {
-        m_context.waiters.wait(taskId, waitMs, [waitOutcome, answer](bool finished) {
-            *waitOutcome = finished;
-            answer();
-        });
+        m_context.waiters.wait(taskId, waitMs,
+                               [state, answer, request = *bytes, parent](const TaskEventRecord* final) {
+                                   state->waited = true;
+                                   if (final && final->describesFinalRecord())
+                                       state->final = TaskRecord::fromFinalEvent(*final, request, parent);
+                                   answer();
+                               });
     }
-    m_context.tasks.submit(std::move(submission), [this, responder, waitMs, waitOutcome, submitted, answer,
-                                                   claims, binary](Result<TaskService::Submitted> outcome) {
+    m_context.tasks.submit(std::move(submission), [this, responder, waitMs, state, answer, claims,
+                                                   binary](Result<TaskService::Submitted> outcome) {
         if (!outcome) {
             ApiError::send(responder, outcome.error());
             return;
@@ -182,7 +197,7 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
                                         QByteArrayLiteral("\",\"status\":\"queued\"}"));
             return;
         }
-        *submitted = *outcome;
+        state->submitted = *outcome;
         answer();
     });
 }
@@ -213,7 +228,7 @@ void TaskController::answerWithTask(const HttpResponder& responder, const TaskRe
                         {QByteArrayLiteral("X-MMF-Task-Status"), record.status}});
         return;
     }
-    responder.sendJson(200, JsonBody::compact(TaskJson::task(record, m_context.catalog.find(record.model))));
+    responder.sendJson(200, TaskJson::taskText(record, m_context.catalog.find(record.model)));
 }
 
 void TaskController::answerAfterWait(const HttpResponder& responder, const QByteArray& taskId,
@@ -229,7 +244,7 @@ void TaskController::answerAfterWait(const HttpResponder& responder, const QByte
             answerWithTask(responder, *record, binary, pendingStatus);
             return;
         }
-        m_context.waiters.wait(taskId, waitMs, [=, this](bool) {
+        m_context.waiters.wait(taskId, waitMs, [=, this](const TaskEventRecord*) {
             m_context.tasks.fetch(taskId, caller, [=, this](Result<TaskRecord> again) {
                 if (!again) {
                     ApiError::send(responder, again.error());

@@ -33,6 +33,10 @@ bool TaskEventRecord::fromStreamEntry(const QByteArray& model, const StreamEntry
             case 'q':
                 event.firstStartedMs = value.toLongLong();
                 break;
+            case 'i':
+                event.instance = value;
+                event.hasInstance = true;
+                break;
             }
         } else if (field == "id") {
             event.taskId = value;

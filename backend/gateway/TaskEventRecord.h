@@ -36,8 +36,16 @@ struct TaskEventRecord
     qint64 createdMs = 0;      // on running and final events
     qint64 startedMs = 0;      // final events: the start of the last attempt
     qint64 firstStartedMs = 0; // final events: the start of the first attempt
+    QByteArray instance;       // final events of finished and dead-lettered attempts (`i`)
+    bool hasInstance = false;
 
     bool isFinal() const { return kind == Kind::Result; }
+    // A final event that holds everything of the task record but its request and parent (which the submitter
+    // has): status, attempts, times, instance, error, and the result unless it was too big to ride along.
+    bool describesFinalRecord() const
+    {
+        return isFinal() && hasInstance && createdMs > 0 && !(status == "succeeded" && resultElided);
+    }
     // False for an entry that is not a task event.
     static bool fromStreamEntry(const QByteArray& model, const StreamEntry& entry, TaskEventRecord* out);
 };

@@ -77,27 +77,6 @@ QJsonValue errorOrNull(const QByteArray& code, const QByteArray& message)
 }
 } // namespace
 
-QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
-                   const QByteArray& bytes)
-{
-    if (!model || !type || bytes.isNull())
-        return QJsonValue::Null;
-    Result<QByteArray> json = ProtoJson::binaryToJson(*model->descriptors, type, bytes);
-    if (!json)
-        return QJsonValue::Null;
-    return QJsonDocument::fromJson(*json).object();
-}
-
-QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model)
-{
-    QJsonObject out = taskSummary(record);
-    out.insert(QStringLiteral("request"), message(model, model ? model->request : nullptr, record.request));
-    out.insert(QStringLiteral("result"),
-               record.status == "succeeded" ? message(model, model ? model->response : nullptr, record.result)
-                                            : QJsonValue(QJsonValue::Null));
-    return out;
-}
-
 QJsonObject taskSummary(const TaskRecord& record)
 {
     return QJsonObject{
@@ -202,6 +181,60 @@ void errorText(JsonTextWriter& out, const QByteArray& code, const QByteArray& me
     out.beginObject().key("code").string(code).key("message").string(message).endObject();
 }
 } // namespace
+
+namespace {
+void timeText(JsonTextWriter& out, qint64 ms)
+{
+    if (ms > 0)
+        out.string(isoTimeUtf8(ms));
+    else
+        out.null();
+}
+
+void messageText(JsonTextWriter& out, const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
+                 const QByteArray& bytes)
+{
+    if (model && type && !bytes.isNull()) {
+        if (const Result<QByteArray> json = ProtoJson::binaryToJson(*model->descriptors, type, bytes)) {
+            out.raw(*json);
+            return;
+        }
+    }
+    out.null();
+}
+} // namespace
+
+// taskSummary() plus request and result, keys sorted as QJsonDocument prints them; the request and result
+// JSON from the protobuf mapping go in as they come (no QJsonObject round trip: ?wait answers once per task).
+QByteArray taskText(const TaskRecord& record, const ModelInfoPtr& model)
+{
+    JsonTextWriter out(256 + (record.request.size() + record.result.size()) * 2);
+    out.beginObject();
+    out.key("attempts").number(qint64(record.attempts));
+    timeText(out.key("created_at"), record.createdAtMs);
+    errorText(out.key("error"), record.errorCode, record.errorMessage);
+    timeText(out.key("finished_at"), record.finishedAtMs);
+    if (record.instance.isEmpty())
+        out.key("instance").null();
+    else
+        out.key("instance").string(record.instance);
+    out.key("model").string(record.model);
+    timeText(out.key("next_attempt_at"), record.nextAttemptAtMs);
+    if (record.parentTaskId.isEmpty())
+        out.key("parent_task_id").null();
+    else
+        out.key("parent_task_id").string(record.parentTaskId);
+    messageText(out.key("request"), model, model ? model->request : nullptr, record.request);
+    if (record.status == "succeeded")
+        messageText(out.key("result"), model, model ? model->response : nullptr, record.result);
+    else
+        out.key("result").null();
+    timeText(out.key("started_at"), record.startedAtMs);
+    out.key("status").string(record.status);
+    out.key("task_id").string(record.taskId);
+    out.endObject();
+    return out.text();
+}
 
 // The same object as event(), keys in the order QJsonDocument prints them (sorted), with the result's JSON
 // from the protobuf mapping put in as it comes.

@@ -17,8 +17,8 @@ namespace TaskJson {
 QString isoTime(qint64 ms); // RFC 3339 UTC with milliseconds; empty for 0
 QByteArray isoTimeUtf8(qint64 ms);
 // {task_id, model, status, attempts, created_at, started_at, finished_at, next_attempt_at, request, result,
-//  error, parent_task_id, instance}
-QJsonObject task(const TaskRecord& record, const ModelInfoPtr& model);
+//  error, parent_task_id, instance} as compact JSON text: the answer of GET /tasks/{id} and of ?wait.
+QByteArray taskText(const TaskRecord& record, const ModelInfoPtr& model);
 // A short row for lists (no request or result).
 QJsonObject taskSummary(const TaskRecord& record);
 // GET /api/v1/tasks/{id}/timeline: {task_id, model, status, created_at, queued_ms, running_ms, attempts:
@@ -31,9 +31,6 @@ QJsonObject timeline(const TaskRecord& record);
 // {type: "log", task_id, seq, ts, level, text} | {type: "progress", task_id, fraction, text} |
 // {type: "result", task_id, model, status, attempts, ts, result, error}.
 QString eventText(const TaskEventRecord& event, const ModelInfoPtr& model);
-// Result bytes as a JSON value (null when empty or when they do not parse).
-QJsonValue message(const ModelInfoPtr& model, const google::protobuf::Descriptor* type,
-                   const QByteArray& bytes);
 
 } // namespace TaskJson
 } // namespace mmf

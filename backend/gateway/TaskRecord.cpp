@@ -1,5 +1,7 @@
 #include "gateway/TaskRecord.h"
 
+#include "gateway/TaskEventRecord.h"
+
 #include "mmf/v1/task.pb.h"
 
 namespace mmf {
@@ -39,6 +41,28 @@ TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& mode
     v1::TaskEnvelope envelope;
     if (envelope.ParseFromArray(envelopeBytes.constData(), int(envelopeBytes.size())))
         record.request = QByteArray::fromStdString(envelope.request());
+    return record;
+}
+
+TaskRecord TaskRecord::fromFinalEvent(const TaskEventRecord& event, const QByteArray& request,
+                                      const QByteArray& parentTaskId)
+{
+    TaskRecord record;
+    record.taskId = event.taskId;
+    record.model = event.model;
+    record.status = event.status;
+    record.userId = event.userId;
+    record.attempts = event.attempts;
+    record.createdAtMs = event.createdMs;
+    record.startedAtMs = event.startedMs;
+    record.finishedAtMs = event.tsMs;
+    record.errorCode = event.errorCode;
+    record.errorMessage = event.errorMessage;
+    record.parentTaskId = parentTaskId;
+    record.instance = event.instance;
+    if (event.status == "succeeded")
+        record.result = event.result;
+    record.request = request;
     return record;
 }
 

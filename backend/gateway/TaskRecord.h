@@ -7,6 +7,8 @@
 
 namespace mmf {
 
+struct TaskEventRecord;
+
 // A task as stored in its hash (plus its result), read back for the API.
 struct TaskRecord
 {
@@ -40,6 +42,10 @@ struct TaskRecord
     static const QList<QByteArray>& summaryFields();
     static TaskRecord fromHash(const QByteArray& taskId, const QByteArray& model,
                                const QHash<QByteArray, QByteArray>& fields);
+    // What the task hash holds once `event` (describesFinalRecord()) was written, with the request and parent
+    // the submitter sent: the ?wait answer of a submit needs no read of the hash.
+    static TaskRecord fromFinalEvent(const TaskEventRecord& event, const QByteArray& request,
+                                     const QByteArray& parentTaskId);
 };
 
 } // namespace mmf

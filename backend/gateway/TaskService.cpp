@@ -272,7 +272,7 @@ bool TaskService::mayAccess(const v1::TokenClaims& caller, const TaskRecord& rec
 void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                         std::function<void(Result<TaskRecord>)> done)
 {
-    fetchRecords({taskId}, true, [=, done = std::move(done)](Result<QList<TaskRecord>> records) {
+    fetchRecords({taskId}, true, [=, this, done = std::move(done)](Result<QList<TaskRecord>> records) {
         if (!records) {
             done(records.error());
             return;

@@ -39,7 +39,7 @@ void TaskWaiters::expire(const QByteArray& taskId, quint64 serial)
             if (waiters.empty())
                 m_byId.erase(it);
             waiter.timer->deleteLater();
-            waiter.callback(false);
+            waiter.callback(nullptr);
             return;
         }
     }
@@ -60,7 +60,7 @@ void TaskWaiters::onEvents(const std::vector<TaskEventRecord>& events)
         for (Waiter& waiter : waiters) {
             waiter.timer->stop();
             waiter.timer->deleteLater();
-            waiter.callback(true);
+            waiter.callback(&event);
         }
     }
 }

@@ -13,13 +13,13 @@ class QTimer;
 
 namespace mmf {
 
-// Requests that hold on until a task ends (?wait=S). A waiter is called once: with true when the task's final
-// event arrives, with false when its time is up.
+// Requests that hold on until a task ends (?wait=S). A waiter is called once: with the task's final event
+// when it arrives, with nullptr when its time is up. The event is valid during the call only.
 class TaskWaiters : public QObject
 {
     Q_OBJECT
 public:
-    using Callback = std::function<void(bool finished)>;
+    using Callback = std::function<void(const TaskEventRecord* final)>;
 
     explicit TaskWaiters(QObject* parent = nullptr);
     ~TaskWaiters() override;

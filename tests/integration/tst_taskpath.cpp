@@ -39,6 +39,8 @@ private slots:
     void cleanupTestCase();
 
     void submitWithWait();
+    void waitAnswerIsTheStoredRecord_data();
+    void waitAnswerIsTheStoredRecord();
     void submitAndPoll();
     void resultStoredByAnOlderVersionIsServed();
     void webSocketLiveLogAndLateReplay();
@@ -174,6 +176,38 @@ void TestTaskPath::submitWithWait()
     QCOMPARE(echoed.value(QStringLiteral("f_int64")).toString(), QStringLiteral("9007199254740993"));
     QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 1);
     QVERIFY(!task.value(QStringLiteral("finished_at")).toString().isEmpty());
+}
+
+// A submit's ?wait answer is built from the final event (no read of the task hash): byte for byte what GET
+// /tasks/{id} reads from the hash, for each way a task ends.
+void TestTaskPath::waitAnswerIsTheStoredRecord_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QJsonObject>("input");
+    QTest::addColumn<QString>("status");
+    QTest::newRow("succeeded") << "echo"
+                               << QJsonObject{{QStringLiteral("text"), QStringLiteral("a \"<b>\" é")}}
+                               << "succeeded";
+    QTest::newRow("failed") << "calc"
+                            << QJsonObject{{QStringLiteral("expression"), QStringLiteral("1/(2-2)")}}
+                            << "failed";
+    QTest::newRow("dead_lettered") << "echo" << QJsonObject{{QStringLiteral("always_throw"), true}}
+                                   << "dead_lettered";
+}
+
+void TestTaskPath::waitAnswerIsTheStoredRecord()
+{
+    QFETCH(QString, model);
+    QFETCH(QJsonObject, input);
+    QFETCH(QString, status);
+    const auto waited =
+        m_alice->postJson(QStringLiteral("/api/v1/models/%1/tasks?wait=60").arg(model), input);
+    QCOMPARE(waited.status, 200);
+    QCOMPARE(waited.json().value(QStringLiteral("status")).toString(), status);
+    const QString taskId = waited.json().value(QStringLiteral("task_id")).toString();
+    const auto stored = m_alice->get(QStringLiteral("/api/v1/tasks/") + taskId);
+    QCOMPARE(stored.status, 200);
+    QCOMPARE(waited.body, stored.body);
 }
 
 void TestTaskPath::submitAndPoll()

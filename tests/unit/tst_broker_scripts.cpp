@@ -269,6 +269,7 @@ private slots:
         QCOMPARE(last.value("q"), QByteArray::number(kNow));        // the first attempt's start
         QCOMPARE(last.value("s"), QByteArray::number(kNow + 2000)); // the last one's
         QCOMPARE(last.value("a"), QByteArray("2"));
+        QCOMPARE(last.value("i"), QByteArray("c1"));
     }
 
     void submitQueuesTheTask()
@@ -322,6 +323,7 @@ private slots:
         // The result is kept in the task hash, under its expiry; no key of its own.
         QCOMPARE(storedResult("t1").text, QByteArray("RESULT"));
         QVERIFY(integer({"TTL", taskKey("t1")}) > kRetentionSecs - 10);
+        QCOMPARE(range(m_events).back().value("i"), QByteArray("c1"));
         QCOMPARE(integer({"EXISTS", resultKey("t1")}), qint64(0));
         QCOMPARE(pendingCount(), qint64(0));             // acknowledged
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(0)); // and deleted
@@ -429,6 +431,8 @@ private slots:
                 QCOMPARE(dead[0].value("id"), QByteArray("t1"));
                 QCOMPARE(dead[0].value("a"), QByteArray("3"));
                 QCOMPARE(dead[0].value("ec"), QByteArray("exception"));
+                // The final event names the instance (the gateway answers ?wait from it).
+                QCOMPARE(range(m_events).back().value("i"), QByteArray("c1"));
             }
         }
         QCOMPARE(statusTrail("t1"),

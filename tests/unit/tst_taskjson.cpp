@@ -1,9 +1,10 @@
 // TaskJson: the hand-formatted RFC 3339 times agree with QDateTime, and the WebSocket pushes written as text
 // parse to the documented objects, also for hostile text from a model (quotes, control characters, bytes that
-// are not UTF-8) and for results that do not parse.
+// are not UTF-8) and for results that do not parse; the task answer (taskText) likewise.
 #include "gateway/ModelInfo.h"
 #include "gateway/TaskEventRecord.h"
 #include "gateway/TaskJson.h"
+#include "gateway/TaskRecord.h"
 #include "schema/DescriptorSet.h"
 
 #include "mmf/models/echo.pb.h"
@@ -207,6 +208,69 @@ private slots:
         QVERIFY(failed.value("result").isNull());
         QCOMPARE(failed.value("error").toObject(),
                  (QJsonObject{{"code", "invalid_argument"}, {"message", "no\nway"}}));
+    }
+
+    void taskText()
+    {
+        mmf::models::EchoRequest request;
+        request.set_text("hi <there>");
+        mmf::models::EchoResponse response;
+        *response.mutable_request() = request;
+        response.set_instance("w1");
+        response.set_attempt(2);
+        TaskRecord record;
+        record.taskId = "echo.abc";
+        record.model = "echo";
+        record.status = "succeeded";
+        record.attempts = 2;
+        record.createdAtMs = 1000;
+        record.startedAtMs = 2000;
+        record.finishedAtMs = 3500;
+        record.request = QByteArray::fromStdString(request.SerializeAsString());
+        record.result = QByteArray::fromStdString(response.SerializeAsString());
+        record.instance = "w1";
+        const QByteArray text = TaskJson::taskText(record, m_model);
+        const QJsonObject expected{
+            {"task_id", "echo.abc"},
+            {"model", "echo"},
+            {"status", "succeeded"},
+            {"attempts", 2},
+            {"created_at", "1970-01-01T00:00:01.000Z"},
+            {"started_at", "1970-01-01T00:00:02.000Z"},
+            {"finished_at", "1970-01-01T00:00:03.500Z"},
+            {"next_attempt_at", QJsonValue::Null},
+            {"request", QJsonObject{{"text", "hi <there>"}}},
+            {"result", QJsonObject{{"request", QJsonObject{{"text", "hi <there>"}}},
+                                   {"instance", "w1"},
+                                   {"attempt", 2}}},
+            {"error", QJsonValue::Null},
+            {"parent_task_id", QJsonValue::Null},
+            {"instance", "w1"},
+        };
+        QCOMPARE(parsed(QString::fromUtf8(text)), expected);
+
+        // Failed, with what a model's instance may write: quotes, newlines and bytes that are not UTF-8. The
+        // answer stays valid UTF-8 JSON (HTTP bodies are not repaired by a QString on the way out).
+        record.status = "failed";
+        record.errorCode = "internal";
+        record.errorMessage = "bad \"\xff\xfe\" input\n";
+        record.instance = "w\xc3";
+        record.parentTaskId = "echo.parent";
+        record.nextAttemptAtMs = 0;
+        const QByteArray failed = TaskJson::taskText(record, m_model);
+        QVERIFY(failed.isValidUtf8());
+        const QJsonObject object = parsed(QString::fromUtf8(failed));
+        QVERIFY(object.value("result").isNull());
+        QCOMPARE(object.value("error").toObject(),
+                 (QJsonObject{{"code", "internal"}, {"message", QString::fromUtf8(record.errorMessage)}}));
+        QCOMPARE(object.value("instance").toString(), QString::fromUtf8(record.instance));
+        QCOMPARE(object.value("parent_task_id").toString(), QStringLiteral("echo.parent"));
+        QCOMPARE(object.value("request").toObject(), (QJsonObject{{"text", "hi <there>"}}));
+
+        // A request that does not parse, or no model: null, still JSON.
+        record.request = "\xff\xff\xff";
+        QVERIFY(parsed(QString::fromUtf8(TaskJson::taskText(record, m_model))).value("request").isNull());
+        QVERIFY(parsed(QString::fromUtf8(TaskJson::taskText(record, nullptr))).value("request").isNull());
     }
 };
 

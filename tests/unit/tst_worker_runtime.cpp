@@ -29,6 +29,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <stdexcept>
@@ -372,6 +373,36 @@ private slots:
         for (const StreamEntry& e : range(BrokerKeys::events(kModel)))
             kinds.append(e.value("k") + (e.value("st").isEmpty() ? QByteArray() : ':' + e.value("st")));
         QCOMPARE(kinds, (QByteArrayList{"l", "p", "r:succeeded"}));
+    }
+
+    void perTaskLinesAreDebugOnly()
+    {
+        // A line per task costs a busy worker a seventh of its CPU: by default none is written; the
+        // mmf.worker.debug rule shows them.
+        static QStringList lines;
+        lines.clear();
+        const QtMessageHandler previous =
+            qInstallMessageHandler([](QtMsgType, const QMessageLogContext& context, const QString& text) {
+                if (QByteArrayView(context.category) == "mmf.worker")
+                    lines.append(text);
+            });
+        auto linesAbout = [](const QString& taskId) {
+            return std::count_if(lines.cbegin(), lines.cend(),
+                                 [&](const QString& line) { return line.contains(taskId); });
+        };
+        startRuntime();
+        QVERIFY(submit("quiet", 20, 22, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("quiet"), QByteArray("succeeded"), 10000);
+        QCOMPARE(linesAbout("quiet"), 0);
+        QVERIFY(!lines.isEmpty()); // the runtime did log ("taking tasks of model …")
+
+        QLoggingCategory::setFilterRules(QStringLiteral("mmf.worker.debug=true"));
+        QVERIFY(submit("loud", 20, 22, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("loud"), QByteArray("succeeded"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(linesAbout("loud"), qsizetype(2),
+                                  5000); // "running task", "task … succeeded"
+        QLoggingCategory::setFilterRules(QString());
+        qInstallMessageHandler(previous);
     }
 
     void refusesBadTaskTokens_data()
