@@ -39,10 +39,15 @@ QByteArray TaskIdGenerator::next(QByteArrayView model)
         id[i] = kAlphabet[time & 31];
         time >>= 5;
     }
-    unsigned char random[16];
-    randombytes_buf(random, sizeof random);
+    constexpr std::size_t kRandomPerId = kStampLength - 10;
+    if (m_randomUsed + kRandomPerId > m_random.size()) {
+        randombytes_buf(m_random.data(), m_random.size());
+        m_randomUsed = 0;
+    }
+    const unsigned char* random = m_random.data() + m_randomUsed;
     for (int i = 10; i < kStampLength; ++i)
         id[i] = kAlphabet[random[i - 10] & 31];
+    m_randomUsed += kRandomPerId;
     id[kStampLength] = '.';
     std::copy(model.begin(), model.end(), id.begin() + kStampLength + 1);
     return id;
