@@ -1,8 +1,15 @@
 #include "gateway/TaskEventRecord.h"
 
 #include "broker/StreamEntry.h"
+#include "broker/TaskIdGenerator.h"
 
 namespace mmf {
+
+bool TaskEventRecord::fromItsTasksModel() const
+{
+    const QByteArray named = TaskIdGenerator::modelOf(taskId);
+    return named.isEmpty() || named == model;
+}
 
 bool TaskEventRecord::fromStreamEntry(const QByteArray& model, const StreamEntry& entry, TaskEventRecord* out)
 {

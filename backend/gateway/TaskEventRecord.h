@@ -40,6 +40,9 @@ struct TaskEventRecord
     bool hasInstance = false;
 
     bool isFinal() const { return kind == Kind::Result; }
+    // Whether the stream it came from speaks for its task: an id names its model, and another model may write
+    // any id into its own events stream (ids of the old form, which name none, are taken as they come).
+    bool fromItsTasksModel() const;
     // A final event that holds everything of the task record but its request and parent (which the submitter
     // has): status, attempts, times, instance, error, and the result unless it was too big to ride along.
     bool describesFinalRecord() const

@@ -52,6 +52,8 @@ void TaskWaiters::onEvents(const std::vector<TaskEventRecord>& events)
     for (const TaskEventRecord& event : events) {
         if (!event.isFinal())
             continue;
+        if (!event.fromItsTasksModel()) // a waiter may be answered from the event's fields
+            continue;
         auto it = m_byId.find(event.taskId);
         if (it == m_byId.end())
             continue;

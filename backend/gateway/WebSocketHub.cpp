@@ -463,10 +463,8 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
     for (const TaskEventRecord& event : events) {
         QString rendered;
         ModelInfoPtr model;
-        // A task's events come from its own model's stream only: an id names its model, and another model
-        // writing that id into its own stream reaches nobody subscribed to the task.
-        const QByteArray named = TaskIdGenerator::modelOf(event.taskId);
-        const bool fromItsModel = named.isEmpty() || named == event.model;
+        // Another model writing a task's id into its own stream reaches nobody subscribed to the task.
+        const bool fromItsModel = event.fromItsTasksModel();
         for (int pass = fromItsModel ? 0 : 1; pass < 2; ++pass) {
             topic = (pass == 0 ? QByteArrayLiteral("task/") + event.taskId
                                : QByteArrayLiteral("model/") + event.model);
