@@ -161,7 +161,7 @@ SubmitPage::SubmitPage(StudioContext& context, ModelListModel& models, TaskListM
     QAction* copyCtl = copyMenu->addAction(QString());
     copyCtl->setObjectName(QStringLiteral("copyMmfctlAction"));
     m_copyAs->setMenu(copyMenu);
-    bindText([=] {
+    bindText([=, this] {
         m_example->setText(tr("Example"));
         m_example->setToolTip(tr("Fill the form with the model's example request"));
         m_recent->setText(tr("Recent"));

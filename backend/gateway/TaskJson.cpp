@@ -77,27 +77,6 @@ QJsonValue errorOrNull(const QByteArray& code, const QByteArray& message)
 }
 } // namespace
 
-QJsonObject taskSummary(const TaskRecord& record)
-{
-    return QJsonObject{
-        {QStringLiteral("task_id"), QString::fromLatin1(record.taskId)},
-        {QStringLiteral("model"), QString::fromUtf8(record.model)},
-        {QStringLiteral("status"), QString::fromLatin1(record.status)},
-        {QStringLiteral("attempts"), record.attempts},
-        {QStringLiteral("created_at"), timeOrNull(record.createdAtMs)},
-        {QStringLiteral("started_at"), timeOrNull(record.startedAtMs)},
-        {QStringLiteral("finished_at"), timeOrNull(record.finishedAtMs)},
-        {QStringLiteral("next_attempt_at"), timeOrNull(record.nextAttemptAtMs)},
-        {QStringLiteral("error"), errorOrNull(record.errorCode, record.errorMessage)},
-        {QStringLiteral("parent_task_id"), record.parentTaskId.isEmpty()
-                                               ? QJsonValue(QJsonValue::Null)
-                                               : QJsonValue(QString::fromLatin1(record.parentTaskId))},
-        {QStringLiteral("instance"), record.instance.isEmpty()
-                                         ? QJsonValue(QJsonValue::Null)
-                                         : QJsonValue(QString::fromUtf8(record.instance))},
-    };
-}
-
 QJsonObject timeline(const TaskRecord& record)
 {
     constexpr qsizetype kMaxReported = 1000; // characters kept of a model-reported string
@@ -204,12 +183,10 @@ void messageText(JsonTextWriter& out, const ModelInfoPtr& model, const google::p
 }
 } // namespace
 
-// taskSummary() plus request and result, keys sorted as QJsonDocument prints them; the request and result
-// JSON from the protobuf mapping go in as they come (no QJsonObject round trip: ?wait answers once per task).
-QByteArray taskText(const TaskRecord& record, const ModelInfoPtr& model)
+namespace {
+// The fields of a list row (taskSummary) and of the task answer (taskText), written once for both.
+void summaryText(JsonTextWriter& out, const TaskRecord& record)
 {
-    JsonTextWriter out(256 + (record.request.size() + record.result.size()) * 2);
-    out.beginObject();
     out.key("attempts").number(qint64(record.attempts));
     timeText(out.key("created_at"), record.createdAtMs);
     errorText(out.key("error"), record.errorCode, record.errorMessage);
@@ -224,16 +201,35 @@ QByteArray taskText(const TaskRecord& record, const ModelInfoPtr& model)
         out.key("parent_task_id").null();
     else
         out.key("parent_task_id").string(record.parentTaskId);
+    timeText(out.key("started_at"), record.startedAtMs);
+    out.key("status").string(record.status);
+    out.key("task_id").string(record.taskId);
+}
+} // namespace
+
+// The summary plus request and result; the request and result JSON from the protobuf mapping go in as they
+// come (no QJsonObject round trip: ?wait answers once per task).
+QByteArray taskText(const TaskRecord& record, const ModelInfoPtr& model)
+{
+    JsonTextWriter out(256 + (record.request.size() + record.result.size()) * 2);
+    out.beginObject();
+    summaryText(out, record);
     messageText(out.key("request"), model, model ? model->request : nullptr, record.request);
     if (record.status == "succeeded")
         messageText(out.key("result"), model, model ? model->response : nullptr, record.result);
     else
         out.key("result").null();
-    timeText(out.key("started_at"), record.startedAtMs);
-    out.key("status").string(record.status);
-    out.key("task_id").string(record.taskId);
     out.endObject();
     return out.text();
+}
+
+QJsonObject taskSummary(const TaskRecord& record)
+{
+    JsonTextWriter out;
+    out.beginObject();
+    summaryText(out, record);
+    out.endObject();
+    return QJsonDocument::fromJson(out.text()).object();
 }
 
 // The same object as event(), keys in the order QJsonDocument prints them (sorted), with the result's JSON

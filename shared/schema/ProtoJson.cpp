@@ -328,14 +328,32 @@ Error foreignType()
 
 Result<QByteArray> jsonToBinary(const DescriptorSet& set, const gp::Descriptor* type, QByteArrayView json)
 {
+    if (!set.prototype(type))
+        return foreignType();
+    // The common forms take the fast path; it declines whatever it is not sure about, errors included, so
+    // that protobuf's converter still decides those (and the errors are worded in one place).
+    if (std::optional<QByteArray> binary = ProtoJsonParser::parse(type, json))
+        return *std::move(binary);
+    return jsonToBinaryByProtobuf(set, type, json);
+}
+
+Result<QByteArray> binaryToJson(const DescriptorSet& set, const gp::Descriptor* type, QByteArrayView binary)
+{
+    if (!set.prototype(type))
+        return foreignType();
+    // The fast path prints exactly what protobuf's converter prints, or declines (bad wire data, well-known
+    // types, proto2, ...).
+    if (std::optional<QByteArray> json = ProtoJsonPrinter::print(type, binary))
+        return *std::move(json);
+    return binaryToJsonByProtobuf(set, type, binary);
+}
+
+Result<QByteArray> jsonToBinaryByProtobuf(const DescriptorSet& set, const gp::Descriptor* type,
+                                          QByteArrayView json)
+{
     const gp::Message* prototype = set.prototype(type);
     if (!prototype)
         return foreignType();
-
-    // The common forms take the fast path; it declines whatever it is not sure about, errors included, so
-    // that everything below still decides those (and words the errors).
-    if (std::optional<QByteArray> binary = ProtoJsonParser::parse(type, json))
-        return *std::move(binary);
 
     const Shape shape = scan(json);
     if (shape.tooDeep)
@@ -402,16 +420,12 @@ Result<QByteArray> jsonToBinary(const DescriptorSet& set, const gp::Descriptor* 
     return QByteArray::fromStdString(binary);
 }
 
-Result<QByteArray> binaryToJson(const DescriptorSet& set, const gp::Descriptor* type, QByteArrayView binary)
+Result<QByteArray> binaryToJsonByProtobuf(const DescriptorSet& set, const gp::Descriptor* type,
+                                          QByteArrayView binary)
 {
     const gp::Message* prototype = set.prototype(type);
     if (!prototype)
         return foreignType();
-
-    // The fast path prints exactly what the code below prints, or declines (bad wire data, well-known types,
-    // proto2, ...).
-    if (std::optional<QByteArray> json = ProtoJsonPrinter::print(type, binary))
-        return *std::move(json);
 
     // The JSON writer reads the wire format without validating it (garbage prints as "{}"), so parse first,
     // then print the message re-serialized deterministically: map entries in key order, a singular field that

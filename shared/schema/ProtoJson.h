@@ -32,5 +32,13 @@ Result<QByteArray> jsonToBinary(const DescriptorSet& set, const google::protobuf
 Result<QByteArray> binaryToJson(const DescriptorSet& set, const google::protobuf::Descriptor* type,
                                 QByteArrayView binary);
 
+// protobuf's converter alone, with the checks and error wording above: what the two functions fall back to
+// when their fast paths (ProtoJsonParser, ProtoJsonPrinter) decline. Public so that tst_protojson_fast and
+// fuzz_proto_json hold the fast paths to it.
+Result<QByteArray> jsonToBinaryByProtobuf(const DescriptorSet& set, const google::protobuf::Descriptor* type,
+                                          QByteArrayView json);
+Result<QByteArray> binaryToJsonByProtobuf(const DescriptorSet& set, const google::protobuf::Descriptor* type,
+                                          QByteArrayView binary);
+
 } // namespace ProtoJson
 } // namespace mmf

@@ -1,10 +1,5 @@
-// ProtoJsonParser and ProtoJsonPrinter, the fast paths of ProtoJson, against the slow paths they stand in
-// for. ProtoJson tries the fast path first and its header stays as it is, so the slow paths are rebuilt here
-// from protobuf's converters exactly as ProtoJson.cpp calls them:
-//  - printing: parse into a DynamicMessage, require IsInitialized, re-serialize deterministically, then
-//    BinaryToJsonString (proto names, no whitespace, enums by name);
-//  - parsing: JsonToBinaryString on the text with a bare -0 made -0.0 (ProtoJson's scan(), which leaves 1e-0
-//    alone; its other checks refuse only input that the fast parser declines anyway).
+// ProtoJsonParser and ProtoJsonPrinter, the fast paths of ProtoJson, against the protobuf paths they stand in
+// for (ProtoJson::jsonToBinaryByProtobuf / binaryToJsonByProtobuf, what ProtoJson falls back to).
 // For every input: the fast printer declines, or prints byte for byte what the slow one prints (and it
 // declines whenever the slow one fails); the fast parser declines, or the slow parser accepts too and both
 // binaries hold the same message (compared as deterministic re-serializations, which tell -0.0 from 0.0).
@@ -156,65 +151,34 @@ std::optional<std::string> canonical(const DescriptorSet& set, const gp::Descrip
     return out;
 }
 
-// ProtoJson::binaryToJson's slow path.
+// ProtoJson's protobuf paths (what it falls back to when a fast path declines), nullopt where they fail.
 std::optional<QByteArray> slowPrint(const DescriptorSet& set, const gp::Descriptor* type,
-                                    const QByteArray& binary, bool pretty = false)
+                                    const QByteArray& binary)
 {
-    std::unique_ptr<gp::Message> message(set.prototype(type)->New());
-    if (!message->ParsePartialFromArray(binary.constData(), int(binary.size())) || !message->IsInitialized())
-        return std::nullopt;
-    std::string reserialized;
-    {
-        gp::io::StringOutputStream stream(&reserialized);
-        gp::io::CodedOutputStream coded(&stream);
-        coded.SetSerializationDeterministic(true);
-        message->SerializePartialToCodedStream(&coded);
-    }
-    gp::util::JsonPrintOptions options;
-    options.preserve_proto_field_names =
-        !pretty; // (pretty: json names and whitespace, for the parser's tests)
-    options.add_whitespace = pretty;
-    std::string json;
-    if (!gp::util::BinaryToJsonString(set.typeResolver(), typeUrl(type), reserialized, &json, options).ok())
-        return std::nullopt;
-    return QByteArray::fromStdString(json);
+    const Result<QByteArray> json = ProtoJson::binaryToJsonByProtobuf(set, type, binary);
+    return json ? std::optional<QByteArray>(json.value()) : std::nullopt;
 }
 
-bool isNumberChar(char c)
-{
-    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
-}
-
-// ProtoJson::jsonToBinary's slow path for the inputs the fast parser accepts: a bare -0 becomes -0.0.
 std::optional<QByteArray> slowParse(const DescriptorSet& set, const gp::Descriptor* type,
                                     const QByteArray& json)
 {
-    QByteArray patched;
-    for (qsizetype i = 0; i < json.size(); ++i) {
-        const char c = json[i];
-        patched += c;
-        if (c == '"') {
-            for (++i; i < json.size() && json[i] != '"'; ++i) {
-                patched += json[i];
-                if (json[i] == '\\' && i + 1 < json.size())
-                    patched += json[++i];
-            }
-            if (i < json.size())
-                patched += '"';
-        } else if (c == '-' && i + 1 < json.size() && json[i + 1] == '0' &&
-                   (i + 2 == json.size() || !isNumberChar(json[i + 2])) &&
-                   (i == 0 || (json[i - 1] != 'e' && json[i - 1] != 'E'))) {
-            patched += "0.0";
-            ++i;
-        }
-    }
-    gp::util::JsonParseOptions options;
-    std::string binary;
-    if (!gp::util::JsonToBinaryString(set.typeResolver(), typeUrl(type), patched.toStdString(), &binary,
-                                      options)
-             .ok())
+    const Result<QByteArray> binary = ProtoJson::jsonToBinaryByProtobuf(set, type, json);
+    return binary ? std::optional<QByteArray>(binary.value()) : std::nullopt;
+}
+
+// What protobuf prints with json names and whitespace: more inputs for the parser's tests.
+std::optional<QByteArray> prettyJson(const DescriptorSet& set, const gp::Descriptor* type,
+                                     const QByteArray& binary)
+{
+    const std::optional<std::string> reserialized = canonical(set, type, binary);
+    if (!reserialized)
         return std::nullopt;
-    return QByteArray::fromStdString(binary);
+    gp::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    std::string json;
+    if (!gp::util::BinaryToJsonString(set.typeResolver(), typeUrl(type), *reserialized, &json, options).ok())
+        return std::nullopt;
+    return QByteArray::fromStdString(json);
 }
 
 // Wire-format building blocks for hand-made binaries.
@@ -1090,7 +1054,8 @@ private slots:
             const QByteArray binary = QByteArray::fromStdString(message->SerializePartialAsString());
             // What protobuf prints, compact with proto names and pretty with json names, parses fast.
             for (const bool pretty : {false, true}) {
-                const auto json = slowPrint(set, descriptor, binary, pretty);
+                const auto json =
+                    pretty ? prettyJson(set, descriptor, binary) : slowPrint(set, descriptor, binary);
                 QVERIFY(json);
                 checkParse(set, descriptor, *json, true);
                 if (QTest::currentTestFailed())
