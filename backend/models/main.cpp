@@ -1,5 +1,6 @@
 // mmf-worker: hosts one built-in model, or a model run as a process (--exec, --exec-per-task). See
 // WorkerOptions.h for the command line, WorkerApplication.h for what the process does.
+#include "core/ServiceEventLoop.h"
 #include "exec/ExecModels.h"
 #include "models/BuiltinModels.h"
 #include "worker/WorkerApplication.h"
@@ -14,6 +15,7 @@
 
 int main(int argc, char* argv[])
 {
+    mmf::ServiceEventLoop::preferPollDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-worker"));
 

@@ -1,9 +1,11 @@
+#include "core/ServiceEventLoop.h"
 #include "server/ServerMain.h"
 
 #include <QCoreApplication>
 
 int main(int argc, char** argv)
 {
+    mmf::ServiceEventLoop::preferPollDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-server"));
     return mmf::runServerMain(QCoreApplication::arguments().mid(1));
