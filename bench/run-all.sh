@@ -12,8 +12,10 @@
 # worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode),
 # SUBSCRIBERS (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in
 # C++ echo; "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
-# --exec-per-task). Every process this script starts is stopped on exit, also on Ctrl-C or an error. Exit status:
-# 0 when every run completed all its tasks (and every subscriber subscribed).
+# --exec-per-task), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
+# <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its
+# tasks and to what Redis did then). Every process this script starts is stopped on exit, also on Ctrl-C or an
+# error. Exit status: 0 when every run completed all its tasks (and every subscriber subscribed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +30,9 @@ PAYLOAD_BYTES="${PAYLOAD_BYTES:-100}"
 WAIT_CONNECTIONS="${WAIT_CONNECTIONS:-64}"
 SUBSCRIBERS="${SUBSCRIBERS:-10000}"
 MODES="${MODES:-throughput batch wait latency}"
+if [[ -n "${LATENCY_LOG_DIR:-}" ]]; then
+    mkdir -p "$LATENCY_LOG_DIR"
+fi
 
 # Every subscriber is a socket on both sides; the server inherits this limit (it does not raise its own).
 # Raise the soft limit as far as the hard one allows.
@@ -62,6 +67,10 @@ SERVER_PID=""
 cleanup() {
     local status=$? pid children=()
     trap - EXIT INT TERM
+    if [[ -n "${LATENCY_LOG_DIR:-}" ]]; then
+        cp "$WORK/server.log" "$LATENCY_LOG_DIR/server.log" 2>/dev/null || true
+        cp "$WORK/data/redis/redis.log" "$LATENCY_LOG_DIR/redis.log" 2>/dev/null || true
+    fi
     # The server's own children (its embedded redis-server) are ours to stop too if the server cannot.
     if [[ -n "$SERVER_PID" ]]; then
         mapfile -t children < <(pgrep -P "$SERVER_PID" 2>/dev/null || true)
@@ -178,7 +187,11 @@ bench() {
     "$BENCH_BIN" --server "$URL" --token "$BENCH_TOKEN" --model echo --payload-bytes "$PAYLOAD_BYTES" "$@"
 }
 measured() {
-    bench --server-pid "$SERVER_PID" --worker-pids "$worker_pid_list" "${REDIS_ARGS[@]}" "$@"
+    local log=()
+    if [[ -n "${LATENCY_LOG_DIR:-}" ]]; then
+        log=(--latency-log "$LATENCY_LOG_DIR/$2.txt") # $2: the mode, as every call below starts with --mode
+    fi
+    bench --server-pid "$SERVER_PID" --worker-pids "$worker_pid_list" "${REDIS_ARGS[@]}" "${log[@]}" "$@"
 }
 
 worker_rss=""

@@ -81,7 +81,8 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
                                       QStringLiteral("subscribers"),
                                       QStringLiteral("worker-pids"),
                                       QStringLiteral("redis"),
-                                      QStringLiteral("redis-password-file")};
+                                      QStringLiteral("redis-password-file"),
+                                      QStringLiteral("latency-log")};
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
         if (!known.contains(it.key()))
             return Error::invalidArgument(QStringLiteral("unknown option --%1").arg(it.key()), it.key());
@@ -160,6 +161,13 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
             config.workerPids.append(pid);
         }
     }
+    config.latencyLog = values.value(QStringLiteral("latency-log"));
+    if (values.contains(QStringLiteral("latency-log")) && config.latencyLog.isEmpty())
+        return Error::invalidArgument(QStringLiteral("--latency-log needs a file name"),
+                                      QStringLiteral("latency-log"));
+    if (!config.latencyLog.isEmpty() && config.mode == BenchMode::Subscribers)
+        return Error::invalidArgument(QStringLiteral("--latency-log is for the task modes, not subscribers"),
+                                      QStringLiteral("latency-log"));
     config.redisUrl = values.value(QStringLiteral("redis"));
     config.redisPasswordFile = values.value(QStringLiteral("redis-password-file"));
     if (!config.redisPasswordFile.isEmpty() && config.redisUrl.isEmpty())
@@ -204,7 +212,9 @@ QString BenchConfig::helpText()
         "                        reset its INFO commandstats before the run, print calls and usec per task\n"
         "                        after it\n"
         "  --redis-password-file FILE  the Redis password (never on the command line)\n"
-        "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n\n"
+        "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n"
+        "  --latency-log FILE    write one line per completed task: submit time (Unix ms), latency (ms),\n"
+        "                        task id, succeeded|failed; to trace a tail to its tasks\n\n"
         "A task is complete when its result (or a final status) arrives on the WebSocket subscription to\n"
         "model/<name> (wait mode: when its 200 answer arrives); latency is that arrival minus the time its\n"
         "submit was written. With --server-pid or --worker-pids the summary line also has CPU microseconds\n"

@@ -7,6 +7,7 @@
 
 #include "redis/RedisClient.h"
 
+#include <QDateTime>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,9 +45,11 @@ bool measuresProcesses(const BenchConfig& config)
 
 } // namespace
 
-BenchRunner::BenchRunner(BenchConfig config, std::optional<RedisConfig> redis, QObject* parent)
+BenchRunner::BenchRunner(BenchConfig config, std::optional<RedisConfig> redis,
+                         std::optional<LatencyLog> latencyLog, QObject* parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_latencyLog(std::move(latencyLog))
     , m_events(m_clock, [this](const QByteArray& id, bool ok, qint64 ns) { onFinal(id, ok, ns); })
     , m_processes(m_config.serverPid, m_config.workerPids, measuresProcesses(m_config) ? qint64(getpid()) : 0)
 {
@@ -106,6 +109,7 @@ QByteArray BenchRunner::formatRequest(const QByteArray& path, const QByteArray& 
 void BenchRunner::start()
 {
     m_clock.start();
+    m_clockStartUnixMs = double(QDateTime::currentMSecsSinceEpoch());
     m_startDeadline.start(kStartTimeoutMs);
     if (m_redis)
         m_redis->start(); // openLoad() once connected
@@ -282,7 +286,8 @@ void BenchRunner::onWaitAnswer(const HttpResponseParser::Response& response, qin
         const qint64 now = m_clock.nsecsElapsed();
         ++m_accepted;
         m_lastAcceptNs = now;
-        complete(JsonScan::topLevelString(response.body, "status") == "succeeded", now - writtenNs, now);
+        complete(JsonScan::topLevelString(response.body, "task_id"),
+                 JsonScan::topLevelString(response.body, "status") == "succeeded", now - writtenNs, now);
     } else if (response.status == 202) {
         recordError(QStringLiteral("202: not finished within ?wait=%1").arg(m_config.waitS), 1);
     } else {
@@ -297,7 +302,7 @@ void BenchRunner::accept(const QByteArray& taskId, qint64 writtenNs)
     const auto early = m_early.constFind(taskId);
     if (early != m_early.cend()) {
         // The result push beat the submit answer.
-        complete(early->succeeded, early->arrivedNs - writtenNs, early->arrivedNs);
+        complete(taskId, early->succeeded, early->arrivedNs - writtenNs, early->arrivedNs);
         m_early.erase(early);
         return;
     }
@@ -310,7 +315,7 @@ void BenchRunner::onFinal(const QByteArray& taskId, bool succeeded, qint64 arriv
         return;
     const auto waiting = m_waiting.constFind(taskId);
     if (waiting != m_waiting.cend()) {
-        complete(succeeded, arrivedNs - *waiting, arrivedNs);
+        complete(taskId, succeeded, arrivedNs - *waiting, arrivedNs);
         m_waiting.erase(waiting);
         checkDone();
         return;
@@ -320,13 +325,16 @@ void BenchRunner::onFinal(const QByteArray& taskId, bool succeeded, qint64 arriv
         m_early.insert(taskId, {arrivedNs, succeeded});
 }
 
-void BenchRunner::complete(bool succeeded, qint64 latencyNs, qint64 arrivedNs)
+void BenchRunner::complete(const QByteArray& taskId, bool succeeded, qint64 latencyNs, qint64 arrivedNs)
 {
     if (succeeded)
         ++m_succeeded;
     else
         ++m_failed;
     m_latency.add(latencyNs);
+    if (m_latencyLog)
+        m_latencyLog->add(m_clockStartUnixMs + double(arrivedNs - latencyNs) / 1e6, latencyNs, taskId,
+                          succeeded);
     m_lastCompletionNs = qMax(m_lastCompletionNs, arrivedNs);
     m_lastProgressNs = m_clock.nsecsElapsed();
 }
@@ -415,6 +423,13 @@ void BenchRunner::end(const QString& error, int exitCode)
     }
     s.firstError = m_firstError;
     s.error = error;
+    if (m_latencyLog) {
+        if (Result<void> closed = m_latencyLog->close(); !closed) {
+            if (s.error.isEmpty())
+                s.error = closed.error().message;
+            exitCode = 1;
+        }
+    }
 
     m_events.close();
     for (const auto& connection : m_connections)
@@ -462,7 +477,16 @@ int BenchRunner::exec(const QStringList& args, const QProcessEnvironment& env)
         }
         redis = *parsed;
     }
-    BenchRunner runner(*config, redis);
+    std::optional<LatencyLog> latencyLog;
+    if (!config->latencyLog.isEmpty()) {
+        Result<LatencyLog> opened = LatencyLog::open(config->latencyLog);
+        if (!opened) {
+            err << "error: usage: " << opened.error().message << '\n';
+            return 2;
+        }
+        latencyLog = std::move(opened).value();
+    }
+    BenchRunner runner(*config, redis, std::move(latencyLog));
     int exitCode = 0;
     QEventLoop loop;
     connect(&runner, &BenchRunner::finished, &loop, [&](int code) {

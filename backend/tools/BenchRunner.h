@@ -5,6 +5,7 @@
 #include "tools/BenchEvents.h"
 #include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
+#include "tools/LatencyLog.h"
 #include "tools/LatencyStats.h"
 
 #include <QElapsedTimer>
@@ -32,7 +33,7 @@ class BenchRunner : public QObject
     Q_OBJECT
 public:
     explicit BenchRunner(BenchConfig config, std::optional<RedisConfig> redis = std::nullopt,
-                         QObject* parent = nullptr);
+                         std::optional<LatencyLog> latencyLog = std::nullopt, QObject* parent = nullptr);
     ~BenchRunner() override;
 
     // Parses the arguments, runs one benchmark in a local event loop and prints its summary line (or the
@@ -55,7 +56,7 @@ private:
     void onResponse(const HttpResponseParser::Response& response, qint64 writtenNs, int tasks);
     void accept(const QByteArray& taskId, qint64 writtenNs);
     void onFinal(const QByteArray& taskId, bool succeeded, qint64 arrivedNs);
-    void complete(bool succeeded, qint64 latencyNs, qint64 arrivedNs);
+    void complete(const QByteArray& taskId, bool succeeded, qint64 latencyNs, qint64 arrivedNs);
     void onConnectionLost(BenchConnection* connection, const QString& reason, int lostTasks);
     void recordError(const QString& error, int tasks);
     void latencyTick();
@@ -71,7 +72,9 @@ private:
     };
 
     BenchConfig m_config;
-    QElapsedTimer m_clock; // before the members that keep a reference to it
+    QElapsedTimer m_clock;         // before the members that keep a reference to it
+    double m_clockStartUnixMs = 0; // wall time when m_clock started, for the latency log
+    std::optional<LatencyLog> m_latencyLog;
     BenchEvents m_events;
     std::vector<std::unique_ptr<BenchConnection>> m_connections;
     QByteArray m_singleRequest;

@@ -4,10 +4,12 @@
 // asserted.
 #include "ServerFixture.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -74,8 +76,8 @@ private:
 void TestBench::initTestCase()
 {
     // The subscribers mode opens 300 WebSockets as one user from one address.
-    m_server = std::make_unique<ServerFixture>(QStringList{"--ws-max-per-user", "1000",
-                                                           "--max-connections-per-address", "1000"});
+    m_server = std::make_unique<ServerFixture>(
+        QStringList{"--ws-max-per-user", "1000", "--max-connections-per-address", "1000"});
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     m_token = m_server->issueToken(QStringLiteral("bench"));
     QVERIFY(!m_token.isEmpty());
@@ -111,10 +113,15 @@ void TestBench::taskModes()
     QFETCH(QStringList, modeArgs);
     QFETCH(QString, mode);
     const QString redisDir = QDir(m_server->dataDir()).filePath(QStringLiteral("redis"));
+    QTemporaryDir logDir;
+    QVERIFY(logDir.isValid());
+    const QString latencyLog = logDir.filePath(QStringLiteral("latency.txt"));
+    const double startedUnixMs = double(QDateTime::currentMSecsSinceEpoch());
     const BenchRun run =
         runBench(commonArgs() + modeArgs +
-                 QStringList{"--tasks", "200", "--server-pid", QString::number(m_server->pid()),
-                             "--worker-pids", QString::number(m_worker->pid()), "--redis",
+                 QStringList{"--tasks", "200", "--latency-log", latencyLog, "--server-pid",
+                             QString::number(m_server->pid()), "--worker-pids",
+                             QString::number(m_worker->pid()), "--redis",
                              QStringLiteral("unix://mmf-server:@") + redisDir + QStringLiteral("/redis.sock"),
                              "--redis-password-file", redisDir + QStringLiteral("/password")});
     qInfo().noquote() << run.output.trimmed();
@@ -139,6 +146,27 @@ void TestBench::taskModes()
     const QByteArray password = redisPassword(*m_server);
     QVERIFY(password.size() >= 32);
     QVERIFY(!run.output.contains(QString::fromLatin1(password)));
+
+    // --latency-log: a line per task, each naming its own task, submitted during this run.
+    const double endedUnixMs = double(QDateTime::currentMSecsSinceEpoch());
+    QFile log(latencyLog);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QList<QByteArray> logLines = log.readAll().split('\n');
+    QCOMPARE(logLines.size(), 201); // 200 lines, each ended by a newline
+    QVERIFY(logLines.last().isEmpty());
+    static const QRegularExpression line(
+        QStringLiteral(R"(^([0-9]+\.[0-9]{3}) ([0-9]+\.[0-9]{3}) ([0-9A-Z]{26}\.echo) succeeded$)"));
+    QSet<QString> ids;
+    for (qsizetype i = 0; i < 200; ++i) {
+        const QString text = QString::fromUtf8(logLines.at(i));
+        const QRegularExpressionMatch match = line.match(text);
+        QVERIFY2(match.hasMatch(), qPrintable(text));
+        const double submitted = match.captured(1).toDouble();
+        QVERIFY2(submitted >= startedUnixMs - 1 && submitted <= endedUnixMs + 1, qPrintable(text));
+        QVERIFY2(submitted + match.captured(2).toDouble() <= endedUnixMs + 1, qPrintable(text));
+        ids.insert(match.captured(3));
+    }
+    QCOMPARE(ids.size(), 200);
 }
 
 void TestBench::subscribersMode()

@@ -7,11 +7,13 @@
 #include "tools/BenchReport.h"
 #include "tools/HttpResponseParser.h"
 #include "tools/JsonScan.h"
+#include "tools/LatencyLog.h"
 #include "tools/LatencyStats.h"
 #include "tools/ProcStats.h"
 #include "tools/RedisCommandStats.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -66,6 +68,7 @@ private slots:
     void configErrors_data();
     void configErrors();
     void configNewModesAndOptions();
+    void latencyLogLines();
     void redisConfigReadsPasswordFile();
     void requestBodies();
     void summaryLine();
@@ -632,6 +635,10 @@ void TestBenchClient::configErrors_data()
     QTest::newRow("empty worker pid") << QStringList{"--token", "t", "--worker-pids", "1,"} << "worker-pids";
     QTest::newRow("password file without redis")
         << QStringList{"--token", "t", "--redis-password-file", "/p"} << "redis-password-file";
+    QTest::newRow("empty latency log") << QStringList{"--token", "t", "--latency-log="} << "latency-log";
+    QTest::newRow("latency log of subscribers")
+        << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--latency-log", "/l"}
+        << "latency-log";
 }
 
 void TestBenchClient::configErrors()
@@ -672,6 +679,37 @@ void TestBenchClient::configNewModesAndOptions()
     QCOMPARE(config->redisUrl, QStringLiteral("unix:///tmp/r.sock"));
     QCOMPARE(config->redisPasswordFile, QStringLiteral("/nonexistent"));
     QVERIFY(BenchConfig::helpText().contains(QStringLiteral("--redis-password-file")));
+
+    config = BenchConfig::parse({"--mode", "latency", "--latency-log", "/tmp/l.txt"}, env);
+    QVERIFY(config.ok());
+    QCOMPARE(config->latencyLog, QStringLiteral("/tmp/l.txt"));
+    QVERIFY(BenchConfig::helpText().contains(QStringLiteral("--latency-log")));
+}
+
+void TestBenchClient::latencyLogLines()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("latency.txt"));
+    {
+        Result<LatencyLog> log = LatencyLog::open(path);
+        QVERIFY(log.ok());
+        LatencyLog moved = std::move(log).value(); // what BenchRunner holds
+        moved.add(1796363360532.25, 812'345, "01ABC.echo", true);
+        moved.add(1796363360534.5, 2'000'000, "01ABD.echo", false);
+        QVERIFY(moved.close().ok());
+        moved.add(1, 1, "after-close", true); // ignored, not a crash
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("1796363360532.250 0.812 01ABC.echo succeeded\n"
+                                        "1796363360534.500 2.000 01ABD.echo failed\n"));
+
+    const Result<LatencyLog> refused = LatencyLog::open(dir.filePath(QStringLiteral("no/such/dir/l.txt")));
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().field, QStringLiteral("latency-log"));
+    QVERIFY2(refused.error().message.contains(QStringLiteral("no/such/dir/l.txt")),
+             qPrintable(refused.error().message));
 }
 
 void TestBenchClient::redisConfigReadsPasswordFile()
