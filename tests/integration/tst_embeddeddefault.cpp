@@ -95,6 +95,19 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
     QVERIFY(!password.isEmpty());
     QVERIFY(!server.output().contains(password));
     QVERIFY(!worker.output().contains(password));
+
+    // Tuned for latency: no 1 ms rehashing step in every 100 ms cron tick (activerehashing no; rehashing
+    // happens on access only).
+    QProcess config;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("REDISCLI_AUTH"), QString::fromUtf8(password)); // never on a command line
+    config.setProcessEnvironment(env);
+    config.start(QStringLiteral("redis-cli"),
+                 {QStringLiteral("-s"), socket.filePath(), QStringLiteral("--user"),
+                  QStringLiteral("mmf-server"), QStringLiteral("CONFIG"), QStringLiteral("GET"),
+                  QStringLiteral("*rehashing*")});
+    QVERIFY(config.waitForFinished(10000));
+    QCOMPARE(config.readAllStandardOutput().trimmed(), QByteArray("activerehashing\nno"));
 }
 
 void TestEmbeddedDefault::stopsCleanlyWithSubscribersConnected()
