@@ -47,8 +47,9 @@ void LatencyLog::add(double submittedUnixMs, qint64 latencyNs, const QByteArray&
 {
     if (!m_file)
         return;
-    std::fprintf(m_file, "%.3f %.3f %.*s %s\n", submittedUnixMs, double(latencyNs) / 1e6, int(taskId.size()),
-                 taskId.constData(), succeeded ? "succeeded" : "failed");
+    const QByteArray id = taskId.isEmpty() ? QByteArrayLiteral("-") : taskId; // keeps four fields a line
+    std::fprintf(m_file, "%.3f %.3f %.*s %s\n", submittedUnixMs, double(latencyNs) / 1e6, int(id.size()),
+                 id.constData(), succeeded ? "succeeded" : "failed");
 }
 
 Result<void> LatencyLog::close()

@@ -12,8 +12,8 @@ namespace mmf {
 // mmf-bench --latency-log: one line per completed task, so that a tail can be traced to its tasks (their
 // records carry created/started/finished) and to what else happened at that moment (Redis's log, the
 // server's):
-//   <submit written, Unix ms with 3 decimals> <latency ms with 3 decimals> <task id> <succeeded|failed>
-// Lines are buffered and written out when the log is closed or destroyed.
+//   <submit written, Unix ms with 3 decimals> <latency ms with 3 decimals> <task id, or -> <succeeded|failed>
+// Lines go through stdio's buffer (no system call per task); close() says whether every write succeeded.
 class LatencyLog
 {
 public:

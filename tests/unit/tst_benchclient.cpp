@@ -697,13 +697,15 @@ void TestBenchClient::latencyLogLines()
         LatencyLog moved = std::move(log).value(); // what BenchRunner holds
         moved.add(1796363360532.25, 812'345, "01ABC.echo", true);
         moved.add(1796363360534.5, 2'000'000, "01ABD.echo", false);
+        moved.add(1796363360535, 3'000'600, QByteArray(), true); // an answer without a task id
         QVERIFY(moved.close().ok());
         moved.add(1, 1, "after-close", true); // ignored, not a crash
     }
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("1796363360532.250 0.812 01ABC.echo succeeded\n"
-                                        "1796363360534.500 2.000 01ABD.echo failed\n"));
+                                        "1796363360534.500 2.000 01ABD.echo failed\n"
+                                        "1796363360535.000 3.001 - succeeded\n"));
 
     const Result<LatencyLog> refused = LatencyLog::open(dir.filePath(QStringLiteral("no/such/dir/l.txt")));
     QVERIFY(!refused.ok());
