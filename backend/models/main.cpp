@@ -15,7 +15,7 @@
 
 int main(int argc, char* argv[])
 {
-    mmf::ServiceEventLoop::preferPollDispatcher();
+    mmf::ServiceEventLoop::prepare();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-worker"));
 

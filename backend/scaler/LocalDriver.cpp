@@ -22,11 +22,24 @@ constexpr int kMaxBackoffMs = 30000;
 constexpr qint64 kHealthyRunMs = 60000;
 
 const QStringList kInherited{
-    QStringLiteral("PATH"),         QStringLiteral("HOME"),          QStringLiteral("USER"),
-    QStringLiteral("LOGNAME"),      QStringLiteral("LANG"),          QStringLiteral("LANGUAGE"),
-    QStringLiteral("TZ"),           QStringLiteral("TMPDIR"),        QStringLiteral("LD_LIBRARY_PATH"),
-    QStringLiteral("PYTHONPATH"),   QStringLiteral("PYTHONHOME"),    QStringLiteral("QT_LOGGING_RULES"),
-    QStringLiteral("ASAN_OPTIONS"), QStringLiteral("UBSAN_OPTIONS"), QStringLiteral("LSAN_OPTIONS"),
+    QStringLiteral("PATH"),
+    QStringLiteral("HOME"),
+    QStringLiteral("USER"),
+    QStringLiteral("LOGNAME"),
+    QStringLiteral("LANG"),
+    QStringLiteral("LANGUAGE"),
+    QStringLiteral("TZ"),
+    QStringLiteral("TMPDIR"),
+    QStringLiteral("LD_LIBRARY_PATH"),
+    QStringLiteral("PYTHONPATH"),
+    QStringLiteral("PYTHONHOME"),
+    QStringLiteral("QT_LOGGING_RULES"),
+    QStringLiteral("ASAN_OPTIONS"),
+    QStringLiteral("UBSAN_OPTIONS"),
+    QStringLiteral("LSAN_OPTIONS"),
+    // The operator's choice of event loops (ServiceEventLoop) holds for replicas too.
+    QStringLiteral("MMF_EVENT_DISPATCHER"),
+    QStringLiteral("QT_NO_GLIB"),
 };
 
 bool alive(qint64 pid)

@@ -5,7 +5,7 @@
 
 int main(int argc, char** argv)
 {
-    mmf::ServiceEventLoop::preferPollDispatcher();
+    mmf::ServiceEventLoop::prepare();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-server"));
     return mmf::runServerMain(QCoreApplication::arguments().mid(1));

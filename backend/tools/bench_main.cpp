@@ -6,7 +6,7 @@
 
 int main(int argc, char* argv[])
 {
-    mmf::ServiceEventLoop::preferPollDispatcher();
+    mmf::ServiceEventLoop::prepare();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mmf-bench"));
     return mmf::BenchRunner::exec(QCoreApplication::arguments().mid(1),

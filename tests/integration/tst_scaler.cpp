@@ -65,6 +65,8 @@ void TestScaler::initTestCase()
 {
     // Stands for the server's secrets (MMF_REDIS_URL and the like): replicas must not inherit it.
     qputenv("MMF_TEST_SERVER_SECRET", "server-only");
+    // An operator's choice of event loop, which replicas do inherit (the default, so nothing else changes).
+    qputenv("MMF_EVENT_DISPATCHER", "epoll");
     m_server = std::make_unique<ServerFixture>(
         QStringList{QStringLiteral("--pool"), QStringLiteral("cpu=3"), QStringLiteral("--scaler-cooldown"),
                     QString::number(kCooldownSecs), QStringLiteral("--scaler-interval"),
@@ -311,6 +313,8 @@ void TestScaler::replicaGetsACleanEnvironment()
     };
     QVERIFY(!has("MMF_TEST_SERVER_SECRET"));
     QVERIFY(has("MMF_SERVER") && has("MMF_TOKEN") && has("PATH"));
+    QVERIFY(has("MMF_EVENT_DISPATCHER"));
+    QVERIFY(has("QT_NO_GLIB")); // set by the server's own ServiceEventLoop::prepare(), passed on
 }
 
 void TestScaler::crashedReplicaIsRestarted()

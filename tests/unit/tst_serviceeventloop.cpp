@@ -1,6 +1,8 @@
-// ServiceEventLoop: threads made after preferPollDispatcher() run Qt's poll-based dispatcher, not GLib's, and
-// an operator's own QT_NO_GLIB (even empty) decides instead. Each thread's dispatcher is created when it
-// starts, so a fresh QThread shows what the next process's main thread would get.
+// ServiceEventLoop: the main thread's dispatcher is an EpollEventDispatcher unless MMF_EVENT_DISPATCHER says
+// qt; threads made after preferPollDispatcher() run Qt's poll-based dispatcher, not GLib's, and an operator's
+// own QT_NO_GLIB (even empty) decides instead. Each thread's dispatcher is created when it starts, so a fresh
+// QThread shows what the next process's main thread would get.
+#include "core/EpollEventDispatcher.h"
 #include "core/ServiceEventLoop.h"
 
 #include <QAbstractEventDispatcher>
@@ -39,6 +41,17 @@ private slots:
         ServiceEventLoop::preferPollDispatcher();
         QCOMPARE(qgetenv("QT_NO_GLIB"), QByteArray("1"));
         QCOMPARE(dispatcherOfNewThread(), QByteArray("QEventDispatcherUNIX"));
+    }
+
+    void theMainThreadGetsEpollUnlessToldOtherwise()
+    {
+        const std::unique_ptr<QAbstractEventDispatcher> chosen =
+            ServiceEventLoop::mainDispatcher(QByteArray());
+        QVERIFY(chosen);
+        QVERIFY(qobject_cast<EpollEventDispatcher*>(chosen.get()));
+        QVERIFY(qobject_cast<EpollEventDispatcher*>(ServiceEventLoop::mainDispatcher("epoll").get()));
+        QVERIFY(!ServiceEventLoop::mainDispatcher("qt")); // the way out: Qt's own
+        QVERIFY(!ServiceEventLoop::mainDispatcher("kqueue"));
     }
 
     void anOperatorsChoiceStands()
