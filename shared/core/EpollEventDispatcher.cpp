@@ -115,8 +115,10 @@ int EpollEventDispatcher::wait(epoll_event* events, int capacity, qint64 timeout
             bounded = &timeout;
         }
         ready = epoll_pwait2(m_epoll, events, capacity, bounded, nullptr);
-        if (ready < 0 && errno == ENOSYS)
-            m_pwait2 = false; // a kernel before 5.11: milliseconds, rounded up so timers are never early
+        // ENOSYS before Linux 5.11, EPERM under a seccomp filter that does not know the call: from then on
+        // epoll_wait, in milliseconds rounded up so that timers are never early.
+        if (ready < 0 && errno != EINTR)
+            m_pwait2 = false;
     }
     if (!m_pwait2) {
         const int ms = timeoutNs < 0 ? -1 : int(std::min<qint64>((timeoutNs + 999'999) / 1'000'000, INT_MAX));
