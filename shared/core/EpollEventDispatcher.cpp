@@ -42,8 +42,9 @@ int control(int epoll, int op, int fd, quint32 events)
 
 } // namespace
 
-EpollEventDispatcher::EpollEventDispatcher(QObject* parent)
+EpollEventDispatcher::EpollEventDispatcher(Waits waits, QObject* parent)
     : QAbstractEventDispatcher(parent)
+    , m_pwait2(waits == Waits::Nanoseconds)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wakeFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -26,7 +26,15 @@ class EpollEventDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
 public:
-    explicit EpollEventDispatcher(QObject* parent = nullptr);
+    // How long a wait may be: nanoseconds (epoll_pwait2, Linux 5.11 on; the default, which falls back by
+    // itself) or milliseconds (epoll_wait, rounded up so that timers are never early).
+    enum class Waits
+    {
+        Nanoseconds,
+        Milliseconds
+    };
+
+    explicit EpollEventDispatcher(Waits waits = Waits::Nanoseconds, QObject* parent = nullptr);
     ~EpollEventDispatcher() override;
 
     // False when epoll or the eventfd could not be created (out of descriptors): do not install it then.

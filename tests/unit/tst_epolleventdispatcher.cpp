@@ -12,7 +12,10 @@
 #include <QSocketNotifier>
 #include <QTemporaryFile>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
+
+#include <atomic>
 
 #include <memory>
 #include <thread>
@@ -152,6 +155,43 @@ private slots:
         owner.killTimer(id);
         QVERIFY(dispatcher->registeredTimers(&owner).isEmpty());
         QCOMPARE(dispatcher->remainingTime(id), -1);
+    }
+
+    void millisecondWaitsToo()
+    {
+        // The epoll_wait path (kernels before 5.11, or a seccomp filter refusing epoll_pwait2), in a thread
+        // of its own: timers are never early, posted calls arrive, a socket wakes it.
+        QThread thread;
+        thread.setEventDispatcher(new EpollEventDispatcher(EpollEventDispatcher::Waits::Milliseconds));
+        thread.start();
+        QObject inThread;
+        inThread.moveToThread(&thread);
+        std::atomic<qint64> elapsedMs{-1};
+        std::atomic<int> socketActivations{0};
+        SocketPair pair;
+        QVERIFY(pair.ok());
+        QMetaObject::invokeMethod(&inThread, [&] {
+            auto* clock = new QElapsedTimer;
+            clock->start();
+            QTimer::singleShot(3, &inThread, [&, clock] {
+                elapsedMs = clock->elapsed();
+                delete clock;
+            });
+            auto* notifier = new QSocketNotifier(pair.fds[0], QSocketNotifier::Read, &inThread);
+            connect(notifier, &QSocketNotifier::activated, &inThread, [&, notifier] {
+                ++socketActivations;
+                pair.drain();
+                notifier->setEnabled(false);
+            });
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(elapsedMs.load() >= 0, 10'000);
+        QVERIFY2(elapsedMs.load() >= 3, qPrintable(QString::number(elapsedMs.load())));
+        QVERIFY(pair.send('m'));
+        QTRY_COMPARE_WITH_TIMEOUT(socketActivations.load(), 1, 10'000);
+        QMetaObject::invokeMethod(
+            &inThread, [&] { qDeleteAll(inThread.children()); }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        QVERIFY(thread.wait(10'000));
     }
 
     void readNotifierFollowsItsSwitch()
