@@ -14,7 +14,8 @@
 # C++ echo; "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
 # --exec-per-task), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
 # <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its
-# tasks and to what Redis did then). Every process this script starts is stopped on exit, also on Ctrl-C or an
+# tasks and to what Redis did then), IDLE_CONNECTIONS (0; else every mode holds that many idle keep-alive connections
+# (one GET /healthz each, then silent) to the server through its run: mmf-bench --idle-connections). Every process this script starts is stopped on exit, also on Ctrl-C or an
 # error. Exit status: 0 when every run completed all its tasks (and every subscriber subscribed).
 set -euo pipefail
 
@@ -29,6 +30,7 @@ BATCH_SIZE="${BATCH_SIZE:-100}"
 PAYLOAD_BYTES="${PAYLOAD_BYTES:-100}"
 WAIT_CONNECTIONS="${WAIT_CONNECTIONS:-64}"
 SUBSCRIBERS="${SUBSCRIBERS:-10000}"
+IDLE_CONNECTIONS="${IDLE_CONNECTIONS:-0}"
 MODES="${MODES:-throughput batch wait latency}"
 if [[ -n "${LATENCY_LOG_DIR:-}" ]]; then
     mkdir -p "$LATENCY_LOG_DIR"
@@ -36,7 +38,7 @@ fi
 
 # Every subscriber is a socket on both sides; the server inherits this limit (it does not raise its own).
 # Raise the soft limit as far as the hard one allows.
-want_fds=$((SUBSCRIBERS + 4096))
+want_fds=$((SUBSCRIBERS + IDLE_CONNECTIONS + 4096))
 hard_fds="$(ulimit -Hn)"
 if [[ "$hard_fds" == unlimited ]] || ((hard_fds >= want_fds)); then
     ulimit -n "$want_fds"
@@ -122,10 +124,13 @@ echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
 # One user on one address opens every subscriber: the per-user and per-address caps are raised to match
-# (the server-wide WebSocket cap too).
-ws_cap=$((SUBSCRIBERS + 64))
+# (the server-wide WebSocket cap too, and the HTTP connection cap when the idle connections need more than
+# its default of 10000).
+ws_cap=$((SUBSCRIBERS + IDLE_CONNECTIONS + 64))
+http_cap=$((ws_cap + 256 > 10000 ? ws_cap + 256 : 10000))
 "$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 --ws-max-connections "$ws_cap" \
-    --ws-max-per-user "$ws_cap" --max-connections-per-address "$((ws_cap + 256))" >"$WORK/server.log" 2>&1 &
+    --ws-max-per-user "$ws_cap" --max-connections-per-address "$((ws_cap + 256))" \
+    --max-connections "$http_cap" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 if ! wait_for 'grep -q "^listening on http://" "$WORK/server.log" || ! kill -0 "$SERVER_PID" 2>/dev/null' 30 \
@@ -187,11 +192,14 @@ bench() {
     "$BENCH_BIN" --server "$URL" --token "$BENCH_TOKEN" --model echo --payload-bytes "$PAYLOAD_BYTES" "$@"
 }
 measured() {
-    local log=()
+    local extra=()
     if [[ -n "${LATENCY_LOG_DIR:-}" ]]; then
-        log=(--latency-log "$LATENCY_LOG_DIR/$2.txt") # $2: the mode, as every call below starts with --mode
+        extra+=(--latency-log "$LATENCY_LOG_DIR/$2.txt") # $2: the mode, as every call below starts with --mode
     fi
-    bench --server-pid "$SERVER_PID" --worker-pids "$worker_pid_list" "${REDIS_ARGS[@]}" "${log[@]}" "$@"
+    if ((IDLE_CONNECTIONS > 0)); then
+        extra+=(--idle-connections "$IDLE_CONNECTIONS")
+    fi
+    bench --server-pid "$SERVER_PID" --worker-pids "$worker_pid_list" "${REDIS_ARGS[@]}" "${extra[@]}" "$@"
 }
 
 worker_rss=""

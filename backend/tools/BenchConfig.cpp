@@ -29,6 +29,7 @@ const IntOption kIntOptions[] = {
     {"stall-timeout", &BenchConfig::stallTimeoutS, 1, 86'400},
     {"wait", &BenchConfig::waitS, 1, 60},
     {"subscribers", &BenchConfig::subscribers, 1, 1'000'000},
+    {"idle-connections", &BenchConfig::idleConnections, 0, 1'000'000},
 };
 
 const char* const kModeNames[] = {"throughput", "batch", "latency", "wait", "subscribers"};
@@ -82,7 +83,8 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
                                       QStringLiteral("worker-pids"),
                                       QStringLiteral("redis"),
                                       QStringLiteral("redis-password-file"),
-                                      QStringLiteral("latency-log")};
+                                      QStringLiteral("latency-log"),
+                                      QStringLiteral("idle-connections")};
     for (auto it = values.cbegin(); it != values.cend(); ++it) {
         if (!known.contains(it.key()))
             return Error::invalidArgument(QStringLiteral("unknown option --%1").arg(it.key()), it.key());
@@ -165,6 +167,10 @@ Result<BenchConfig> BenchConfig::parse(const QStringList& args, const QProcessEn
     if (values.contains(QStringLiteral("latency-log")) && config.latencyLog.isEmpty())
         return Error::invalidArgument(QStringLiteral("--latency-log needs a file name"),
                                       QStringLiteral("latency-log"));
+    if (config.idleConnections > 0 && config.mode == BenchMode::Subscribers)
+        return Error::invalidArgument(
+            QStringLiteral("--idle-connections is for the task modes, not subscribers"),
+            QStringLiteral("idle-connections"));
     if (!config.latencyLog.isEmpty() && config.mode == BenchMode::Subscribers)
         return Error::invalidArgument(QStringLiteral("--latency-log is for the task modes, not subscribers"),
                                       QStringLiteral("latency-log"));
@@ -214,7 +220,10 @@ QString BenchConfig::helpText()
         "  --redis-password-file FILE  the Redis password (never on the command line)\n"
         "  --stall-timeout S     end with an error when no result arrives for S seconds (default 30)\n"
         "  --latency-log FILE    write one line per completed task: submit time (Unix ms), latency (ms),\n"
-        "                        task id, succeeded|failed; to trace a tail to its tasks\n\n"
+        "                        task id, succeeded|failed; to trace a tail to its tasks\n"
+        "  --idle-connections N  hold N keep-alive connections (one GET /healthz each, then silent) open\n"
+        "                        through the run (reported as idle_conns=held/N; the server drops idle ones\n"
+        "                        after its idle timeout)\n\n"
         "A task is complete when its result (or a final status) arrives on the WebSocket subscription to\n"
         "model/<name> (wait mode: when its 200 answer arrives); latency is that arrival minus the time its\n"
         "submit was written. With --server-pid or --worker-pids the summary line also has CPU microseconds\n"

@@ -40,6 +40,7 @@ struct BenchConfig
     QString redisPasswordFile; // the password is read from this file, never taken on the command line
     int stallTimeoutS = 30;    // end with an error when no result arrives for this long
     QString latencyLog;        // empty: none (LatencyLog)
+    int idleConnections = 0;   // held open and silent through the run (IdleConnections)
     bool help = false;
 
     // --server (env MMF_SERVER, default http://127.0.0.1:8080), --token (env MMF_TOKEN), the rest as in

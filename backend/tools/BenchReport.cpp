@@ -41,6 +41,8 @@ QString BenchReport::summaryLine(const BenchSummary& s)
         parts << QStringLiteral("batch=%1").arg(s.batchSize);
     if (s.rate > 0)
         parts << QStringLiteral("rate=") + fixed(s.rate, 0) << QStringLiteral("slips=%1").arg(s.slips);
+    if (s.idleWanted > 0)
+        parts << QStringLiteral("idle_conns=%1/%2").arg(s.idleHeld).arg(s.idleWanted);
     parts << QStringLiteral("elapsed_s=") + fixed(s.elapsedS, 3)
           << QStringLiteral("tasks_per_s=") + fixed(s.tasksPerS, 1)
           << QStringLiteral("submit_per_s=") + fixed(s.submitPerS, 1)

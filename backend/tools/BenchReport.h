@@ -22,6 +22,8 @@ struct BenchSummary
     int batchSize = 0;     // batch mode only
     double rate = 0;       // latency mode only
     int slips = 0;         // latency mode: times the schedule was rebased after a stall
+    int idleWanted = 0;    // --idle-connections
+    int idleHeld = 0;      // of those, still open at the end
     double elapsedS = 0;   // first submit written → last completion
     double tasksPerS = 0;  // completions per second, end to end
     double submitPerS = 0; // accepted tasks per second (submit answers)

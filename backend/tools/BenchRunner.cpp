@@ -111,6 +111,32 @@ void BenchRunner::start()
     m_clock.start();
     m_clockStartUnixMs = double(QDateTime::currentMSecsSinceEpoch());
     m_startDeadline.start(kStartTimeoutMs);
+    if (m_config.idleConnections == 0) {
+        startLoad();
+        return;
+    }
+    // The quiet clients first, so that every figure of the run is taken with them attached.
+    connect(
+        &m_idle, &IdleConnections::settled, this,
+        [this] {
+            if (m_idle.connected() < m_config.idleConnections) {
+                end(QStringLiteral("--idle-connections: %1 of %2 connected (%3)")
+                        .arg(m_idle.connected())
+                        .arg(m_config.idleConnections)
+                        .arg(m_idle.firstError()),
+                    3);
+                return;
+            }
+            startLoad();
+        },
+        Qt::SingleShotConnection);
+    m_idle.open(m_config.server.host(), quint16(m_config.server.port(80)), m_config.idleConnections);
+}
+
+void BenchRunner::startLoad()
+{
+    if (m_ended)
+        return;
     if (m_redis)
         m_redis->start(); // openLoad() once connected
     else
@@ -423,6 +449,10 @@ void BenchRunner::end(const QString& error, int exitCode)
     }
     s.firstError = m_firstError;
     s.error = error;
+    if (m_config.idleConnections > 0) {
+        s.idleWanted = m_config.idleConnections;
+        s.idleHeld = m_idle.connected() - m_idle.closedByServer();
+    }
     if (m_latencyLog) {
         if (Result<void> closed = m_latencyLog->close(); !closed) {
             if (s.error.isEmpty())

@@ -5,6 +5,7 @@
 #include "tools/BenchEvents.h"
 #include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
+#include "tools/IdleConnections.h"
 #include "tools/LatencyLog.h"
 #include "tools/LatencyStats.h"
 
@@ -47,6 +48,7 @@ signals:
     void finished(int exitCode);
 
 private:
+    void startLoad();
     void openLoad();
     void openConnections();
     void begin();
@@ -75,6 +77,7 @@ private:
     QElapsedTimer m_clock;         // before the members that keep a reference to it
     double m_clockStartUnixMs = 0; // wall time when m_clock started, for the latency log
     std::optional<LatencyLog> m_latencyLog;
+    IdleConnections m_idle;
     BenchEvents m_events;
     std::vector<std::unique_ptr<BenchConnection>> m_connections;
     QByteArray m_singleRequest;

@@ -106,6 +106,9 @@ void TestBench::taskModes_data()
     QTest::newRow("batch") << QStringList{"--mode", "batch", "--batch-size", "50"} << "batch";
     QTest::newRow("wait") << QStringList{"--mode", "wait", "--connections", "8"} << "wait";
     QTest::newRow("latency") << QStringList{"--mode", "latency", "--rate", "400"} << "latency";
+    // With quiet clients attached all through the run (the fixture allows 1000 per address).
+    QTest::newRow("wait with idle connections")
+        << QStringList{"--mode", "wait", "--connections", "8", "--idle-connections", "300"} << "wait";
 }
 
 void TestBench::taskModes()
@@ -130,6 +133,13 @@ void TestBench::taskModes()
     QCOMPARE(lines.size(), 2);
     QVERIFY2(lines.at(0).startsWith(QStringLiteral("mode=%1 tasks=200 ok=200 failed=0 errors=0 ").arg(mode)),
              qPrintable(lines.at(0)));
+    // Held all through the run, none dropped, when asked for; not reported otherwise.
+    const qsizetype idle = modeArgs.indexOf(QStringLiteral("--idle-connections"));
+    if (idle >= 0)
+        QVERIFY2(lines.at(0).contains(QStringLiteral(" idle_conns=%1/%1 ").arg(modeArgs.at(idle + 1))),
+                 qPrintable(lines.at(0)));
+    else
+        QVERIFY2(!lines.at(0).contains(QStringLiteral("idle_conns=")), qPrintable(lines.at(0)));
     // The CPU split: the embedded Redis (the server's child), the server, the worker and the bench itself.
     static const QRegularExpression cpu(QStringLiteral(
         R"( cpu_us_per_task=redis:[0-9.]+,server:[0-9.]+,worker1:[0-9.]+,client:[0-9.]+,all:[0-9.]+ )"));

@@ -6,6 +6,7 @@
 #include "tools/BenchProcesses.h"
 #include "tools/BenchReport.h"
 #include "tools/HttpResponseParser.h"
+#include "tools/IdleConnections.h"
 #include "tools/JsonScan.h"
 #include "tools/LatencyLog.h"
 #include "tools/LatencyStats.h"
@@ -68,6 +69,7 @@ private slots:
     void configErrors_data();
     void configErrors();
     void configNewModesAndOptions();
+    void idleConnectionsAreHeldAndCounted();
     void latencyLogLines();
     void redisConfigReadsPasswordFile();
     void requestBodies();
@@ -636,6 +638,11 @@ void TestBenchClient::configErrors_data()
     QTest::newRow("password file without redis")
         << QStringList{"--token", "t", "--redis-password-file", "/p"} << "redis-password-file";
     QTest::newRow("empty latency log") << QStringList{"--token", "t", "--latency-log="} << "latency-log";
+    QTest::newRow("negative idle connections")
+        << QStringList{"--token", "t", "--idle-connections", "-1"} << "idle-connections";
+    QTest::newRow("idle connections of subscribers")
+        << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--idle-connections", "5"}
+        << "idle-connections";
     QTest::newRow("latency log of subscribers")
         << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--latency-log", "/l"}
         << "latency-log";
@@ -683,7 +690,44 @@ void TestBenchClient::configNewModesAndOptions()
     config = BenchConfig::parse({"--mode", "latency", "--latency-log", "/tmp/l.txt"}, env);
     QVERIFY(config.ok());
     QCOMPARE(config->latencyLog, QStringLiteral("/tmp/l.txt"));
+    QCOMPARE(config->idleConnections, 0);
+    config = BenchConfig::parse({"--mode", "wait", "--idle-connections", "10000"}, env);
+    QVERIFY(config.ok());
+    QCOMPARE(config->idleConnections, 10'000);
+    QVERIFY(BenchConfig::helpText().contains(QStringLiteral("--idle-connections")));
     QVERIFY(BenchConfig::helpText().contains(QStringLiteral("--latency-log")));
+}
+
+void TestBenchClient::idleConnectionsAreHeldAndCounted()
+{
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    std::vector<QTcpSocket*> accepted;
+    connect(&server, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket* socket = server.nextPendingConnection())
+            accepted.push_back(socket);
+    });
+    IdleConnections idle;
+    QSignalSpy settled(&idle, &IdleConnections::settled);
+    idle.open(QStringLiteral("127.0.0.1"), server.serverPort(), 20);
+    QVERIFY(settled.wait(10'000));
+    QCOMPARE(idle.connected(), 20);
+    QCOMPARE(idle.failed(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(int(accepted.size()), 20, 10'000);
+    for (int i = 0; i < 3; ++i)
+        accepted.at(size_t(i))->close(); // the server lets three go
+    QTRY_COMPARE_WITH_TIMEOUT(idle.closedByServer(), 3, 10'000);
+    QCOMPARE(settled.size(), 1);
+
+    const quint16 port = server.serverPort();
+    server.close(); // nobody listens there now
+    IdleConnections refused;
+    QSignalSpy refusedSettled(&refused, &IdleConnections::settled);
+    refused.open(QStringLiteral("127.0.0.1"), port, 5);
+    QVERIFY(refusedSettled.wait(10'000));
+    QCOMPARE(refused.connected(), 0);
+    QCOMPARE(refused.failed(), 5);
+    QVERIFY(!refused.firstError().isEmpty());
 }
 
 void TestBenchClient::latencyLogLines()
@@ -774,6 +818,9 @@ void TestBenchClient::summaryLine()
              QStringLiteral("mode=latency tasks=20000 ok=19990 failed=4 errors=6 conns=1 rate=500 slips=2 "
                             "elapsed_s=40.012 tasks_per_s=499.8 submit_per_s=500.1 p50_ms=1.23 p99_ms=5.50 "
                             "p999_ms=12.00 first_error=\"429 rate_limited: queue 'full'\""));
+    s.idleWanted = 10'000;
+    s.idleHeld = 9'990;
+    QVERIFY(BenchReport::summaryLine(s).contains(QStringLiteral(" slips=2 idle_conns=9990/10000 elapsed_s=")));
 
     BenchSummary plain;
     plain.mode = QStringLiteral("throughput");
