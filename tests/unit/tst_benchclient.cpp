@@ -641,7 +641,8 @@ void TestBenchClient::configErrors_data()
     QTest::newRow("negative idle connections")
         << QStringList{"--token", "t", "--idle-connections", "-1"} << "idle-connections";
     QTest::newRow("idle connections of subscribers")
-        << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--idle-connections", "5"}
+        << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--idle-connections",
+                       "5"}
         << "idle-connections";
     QTest::newRow("latency log of subscribers")
         << QStringList{"--token", "t", "--mode", "subscribers", "--server-pid", "1", "--latency-log", "/l"}
@@ -820,7 +821,8 @@ void TestBenchClient::summaryLine()
                             "p999_ms=12.00 first_error=\"429 rate_limited: queue 'full'\""));
     s.idleWanted = 10'000;
     s.idleHeld = 9'990;
-    QVERIFY(BenchReport::summaryLine(s).contains(QStringLiteral(" slips=2 idle_conns=9990/10000 elapsed_s=")));
+    QVERIFY(
+        BenchReport::summaryLine(s).contains(QStringLiteral(" slips=2 idle_conns=9990/10000 elapsed_s=")));
 
     BenchSummary plain;
     plain.mode = QStringLiteral("throughput");
