@@ -9,14 +9,15 @@
 #   bench/run-all.sh [BUILD_DIR]        (default: $MMF_BUILD_DIR, else <repo>/build)
 #
 # Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
-# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode),
-# SUBSCRIBERS (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in
-# C++ echo; "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
+# worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode), SUBSCRIBERS
+# (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in C++ echo;
+# "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
 # --exec-per-task), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
-# <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its
-# tasks and to what Redis did then), IDLE_CONNECTIONS (0; else every mode holds that many idle keep-alive connections
-# (one GET /healthz each, then silent) to the server through its run: mmf-bench --idle-connections). Every process this script starts is stopped on exit, also on Ctrl-C or an
-# error. Exit status: 0 when every run completed all its tasks (and every subscriber subscribed).
+# <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its tasks and
+# to what Redis did then), IDLE_CONNECTIONS (0; else every mode holds that many idle keep-alive connections (one
+# GET /healthz each, then silent) to the server through its run: mmf-bench --idle-connections). Every process this
+# script starts is stopped on exit, also on Ctrl-C or an error. Exit status: 0 when every run completed all its
+# tasks (and every subscriber subscribed).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
