@@ -451,7 +451,7 @@ void BenchRunner::end(const QString& error, int exitCode)
     s.error = error;
     if (m_config.idleConnections > 0) {
         s.idleWanted = m_config.idleConnections;
-        s.idleHeld = m_idle.connected() - m_idle.closedByServer();
+        s.idleHeld = m_idle.held();
     }
     if (m_latencyLog) {
         if (Result<void> closed = m_latencyLog->close(); !closed) {

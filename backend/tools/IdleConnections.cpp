@@ -30,7 +30,6 @@ void IdleConnections::open(const QString& host, quint16 port, int count)
             // request is closed after the header timeout (10 s), an idle one after the idle timeout (60 s).
             raw->write(kHealthRequest);
             m_up.insert(raw);
-            ++m_connected;
             onSettled();
         });
         connect(raw, &QTcpSocket::readyRead, raw, [raw] { raw->readAll(); }); // its answer, not kept
@@ -53,7 +52,7 @@ void IdleConnections::open(const QString& host, quint16 port, int count)
 
 void IdleConnections::onSettled()
 {
-    if (m_connected + m_failed == m_wanted)
+    if (connected() + m_failed == m_wanted)
         emit settled();
 }
 

@@ -25,7 +25,9 @@ public:
 
     // Opens `count` connections; emits settled() once each has connected or failed.
     void open(const QString& host, quint16 port, int count);
-    int connected() const { return m_connected; }
+    int connected() const { return held() + m_closedByServer; }
+    // Connected and still open.
+    int held() const { return int(m_up.size()); }
     int failed() const { return m_failed; }
     // Connections the server closed after they had connected.
     int closedByServer() const { return m_closedByServer; }
@@ -40,7 +42,6 @@ private:
     std::vector<std::unique_ptr<QTcpSocket>> m_sockets;
     QSet<QTcpSocket*> m_up; // connected and not closed since
     int m_wanted = 0;
-    int m_connected = 0;
     int m_failed = 0;
     int m_closedByServer = 0;
     QString m_firstError;

@@ -13,12 +13,12 @@ void DispatcherTimers::add(int id, qint64 intervalMs, Qt::TimerType type, QObjec
     remove(id); // an id is registered once; a stale entry must not keep its deadline
     Timer timer;
     timer.intervalMs = std::max<qint64>(0, intervalMs);
-    timer.intervalNs = timer.intervalMs * 1'000'000;
-    timer.deadlineNs = nowNs + timer.intervalNs;
+    timer.deadlineNs = nowNs + timer.intervalMs * 1'000'000;
     timer.object = object;
     timer.type = type;
     m_timers.insert(id, timer);
     m_byDeadline.emplace(timer.deadlineNs, id);
+    m_byObject.insert(object, id);
 }
 
 bool DispatcherTimers::remove(int id)
@@ -27,31 +27,25 @@ bool DispatcherTimers::remove(int id)
     if (it == m_timers.end())
         return false;
     m_byDeadline.erase({it->deadlineNs, id});
+    m_byObject.remove(it->object, id);
     m_timers.erase(it);
     return true;
 }
 
 bool DispatcherTimers::removeAll(QObject* object)
 {
-    bool removed = false;
-    for (auto it = m_timers.begin(); it != m_timers.end();) {
-        if (it->object == object) {
-            m_byDeadline.erase({it->deadlineNs, it.key()});
-            it = m_timers.erase(it);
-            removed = true;
-        } else {
-            ++it;
-        }
-    }
-    return removed;
+    const QList<int> ids = m_byObject.values(object);
+    for (const int id : ids)
+        remove(id);
+    return !ids.isEmpty();
 }
 
 QList<QAbstractEventDispatcher::TimerInfo> DispatcherTimers::timersOf(QObject* object) const
 {
     QList<QAbstractEventDispatcher::TimerInfo> out;
-    for (auto it = m_timers.cbegin(); it != m_timers.cend(); ++it) {
-        if (it->object == object)
-            out.append(QAbstractEventDispatcher::TimerInfo(it.key(), int(it->intervalMs), it->type));
+    for (auto it = m_byObject.constFind(object); it != m_byObject.cend() && it.key() == object; ++it) {
+        const Timer& timer = *m_timers.constFind(it.value());
+        out.append(QAbstractEventDispatcher::TimerInfo(it.value(), int(timer.intervalMs), timer.type));
     }
     return out;
 }
@@ -69,7 +63,7 @@ qint64 DispatcherTimers::waitNs(qint64 nowNs) const
 {
     // The earliest deadline among timers not being delivered (one in a nested loop must not spin it).
     for (const auto& [deadline, id] : m_byDeadline) {
-        if (m_timers.value(id).delivering)
+        if (m_timers.constFind(id)->delivering)
             continue;
         return std::max<qint64>(0, deadline - nowNs);
     }
@@ -91,9 +85,10 @@ int DispatcherTimers::activate(qint64 nowNs)
         if (it == m_timers.end() || it->deadlineNs > nowNs || it->delivering)
             continue;
         m_byDeadline.erase({it->deadlineNs, id});
-        it->deadlineNs += it->intervalNs;
+        const qint64 intervalNs = it->intervalMs * 1'000'000;
+        it->deadlineNs += intervalNs;
         if (it->deadlineNs <= nowNs)
-            it->deadlineNs = nowNs + it->intervalNs;
+            it->deadlineNs = nowNs + intervalNs;
         m_byDeadline.emplace(it->deadlineNs, id);
         it->delivering = true;
         QObject* object = it->object;

@@ -36,16 +36,18 @@ public:
 private:
     struct Timer
     {
-        qint64 intervalNs = 0;
+        qint64 intervalMs = 0;
         qint64 deadlineNs = 0;
         QObject* object = nullptr;
         Qt::TimerType type = Qt::CoarseTimer;
-        qint64 intervalMs = 0;
         bool delivering = false;
     };
 
     QHash<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_byDeadline; // (deadline, id)
+    // An object's timers, for removeAll() and timersOf(): a server destroys a WebSocket's ping timer with it,
+    // and a scan of every timer per destroyed object would grow with the connections held.
+    QMultiHash<QObject*, int> m_byObject;
 };
 
 } // namespace mmf

@@ -179,12 +179,12 @@ void EpollEventDispatcher::applyChanges()
 {
     for (const int fd : std::as_const(m_changed)) {
         const auto it = m_descriptors.find(fd);
-        if (it == m_descriptors.end() || it->alwaysReady)
+        if (it == m_descriptors.end() || m_alwaysReady.contains(fd))
             continue;
         Descriptor& d = *it;
         const quint32 wanted = wantedEvents(d);
         int error = 0;
-        if (!d.inEpoll) {
+        if (d.applied == 0) {
             error = control(m_epoll, EPOLL_CTL_ADD, fd, wanted);
             if (error == EEXIST)
                 error = control(m_epoll, EPOLL_CTL_MOD, fd, wanted);
@@ -194,8 +194,7 @@ void EpollEventDispatcher::applyChanges()
                 error = control(m_epoll, EPOLL_CTL_ADD, fd, wanted);
         }
         if (error == EPERM) {
-            d.alwaysReady = true;
-            d.inEpoll = false;
+            d.applied = 0;
             m_alwaysReady.insert(fd);
             continue;
         }
@@ -203,11 +202,10 @@ void EpollEventDispatcher::applyChanges()
             qCWarning(lcDispatcher,
                       "socket notifier on descriptor %d: epoll_ctl failed (%s); it gets no events", fd,
                       strerror(error));
-            d.inEpoll = false;
+            d.applied = 0;
             continue;
         }
         d.applied = wanted;
-        d.inEpoll = true;
         d.fresh = false;
     }
     m_changed.clear();
@@ -243,7 +241,7 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier* notifier)
     }
     // Its last notifier: forget the descriptor now, while its number still names this socket (Qt switches
     // notifiers off before it closes a socket), so a socket that gets the number next starts afresh.
-    if (it->inEpoll)
+    if (it->applied != 0)
         control(m_epoll, EPOLL_CTL_DEL, fd, 0);
     m_alwaysReady.remove(fd);
     m_changed.remove(fd);

@@ -56,11 +56,10 @@ private:
     {
         QSocketNotifier* notifiers[3] = {}; // by QSocketNotifier::Type
         QSocketNotifier* last[3] = {};      // the last notifier seen per type, registered or not
-        quint32 applied = 0;                // the events epoll has for it
-        bool inEpoll = false;
-        bool fresh =
-            false; // a notifier new to this descriptor: tell epoll again even if the mask is the same
-        bool alwaysReady = false; // epoll refused it (EPERM: a regular file)
+        // The events epoll has for it; 0: not in epoll (a descriptor with notifiers always asks for some).
+        quint32 applied = 0;
+        // A notifier new to this descriptor: tell epoll again even if the mask is the same.
+        bool fresh = false;
     };
 
     static quint32 wantedEvents(const Descriptor& d);
@@ -76,7 +75,7 @@ private:
     QAtomicInt m_interrupt;
     QHash<int, Descriptor> m_descriptors;
     QSet<int> m_changed;
-    QSet<int> m_alwaysReady;
+    QSet<int> m_alwaysReady; // descriptors epoll refused (EPERM: regular files)
     std::vector<std::vector<QSocketNotifier*>*> m_activating; // the lists being activated (nested loops)
     DispatcherTimers m_timers;
     bool m_pwait2 = true; // epoll_pwait2 (ns timeouts) until the kernel says ENOSYS

@@ -49,6 +49,15 @@ struct SocketPair
     }
 };
 
+// Counts the activations of a read notifier on `pair`'s first end, reading what made each.
+void countReads(QSocketNotifier& notifier, const SocketPair& pair, int& activations)
+{
+    QObject::connect(&notifier, &QSocketNotifier::activated, &notifier, [&pair, &activations] {
+        ++activations;
+        pair.drain();
+    });
+}
+
 // Runs the loop for `ms` (a timer ends it), so that whatever is ready gets its turn.
 void spin(int ms)
 {
@@ -200,10 +209,7 @@ private slots:
         QVERIFY(pair.ok());
         QSocketNotifier notifier(pair.fds[0], QSocketNotifier::Read);
         int activations = 0;
-        connect(&notifier, &QSocketNotifier::activated, this, [&] {
-            ++activations;
-            pair.drain();
-        });
+        countReads(notifier, pair, activations);
         QVERIFY(pair.send('a'));
         QTRY_COMPARE_WITH_TIMEOUT(activations, 1, 10'000);
 
@@ -325,20 +331,13 @@ private slots:
             pairs.push_back(std::make_unique<SocketPair>());
             QVERIFY(pairs.back()->ok());
             idle.push_back(std::make_unique<QSocketNotifier>(pairs.back()->fds[0], QSocketNotifier::Read));
-            connect(idle.back().get(), &QSocketNotifier::activated, this,
-                    [&idleActivations, pair = pairs.back().get()] {
-                        ++idleActivations;
-                        pair->drain();
-                    });
+            countReads(*idle.back(), *pairs.back(), idleActivations);
         }
         SocketPair busy;
         QVERIFY(busy.ok());
         QSocketNotifier notifier(busy.fds[0], QSocketNotifier::Read);
         int busyActivations = 0;
-        connect(&notifier, &QSocketNotifier::activated, this, [&] {
-            ++busyActivations;
-            busy.drain();
-        });
+        countReads(notifier, busy, busyActivations);
         for (int i = 1; i <= 20; ++i) {
             QVERIFY(busy.send('b'));
             QTRY_COMPARE_WITH_TIMEOUT(busyActivations, i, 10'000);
