@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,6 +13,12 @@ namespace mmf {
 
 // A fixed set of threads that run model code, pulling jobs from a queue. Jobs may block (that is what the
 // threads are for); they must not throw (the runtime's jobs catch everything).
+//
+// Work-conserving wake-ups: a post wakes a sleeping thread only when no thread is already on its way to the
+// queue, and a thread that takes a job wakes the next one only when jobs are left. A batch of quick jobs is
+// then run by the threads already awake instead of costing a futex wake and two context switches per job
+// (13 of a worker's 20 µs per task in `?wait` mode); a batch of slow jobs still spreads over every thread,
+// one wake-up after another.
 class TaskExecutor
 {
 public:
@@ -24,6 +32,8 @@ public:
     void post(std::function<void()> job);
     // Jobs queued or running.
     int busyCount() const;
+    // Wake-ups of sleeping threads so far (for tests and figures).
+    quint64 wakeCount() const;
 
     // Drops queued jobs, waits up to `timeoutMs` (-1: forever) for running ones and joins the threads.
     // Returns false when some job was still running: its thread is detached, so the caller must not free
@@ -32,6 +42,9 @@ public:
 
 private:
     void run();
+    // Under m_mutex: whether a sleeping thread should be woken for the queued jobs (and counts it on its
+    // way).
+    bool claimWake();
 
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -40,6 +53,10 @@ private:
     std::vector<std::thread> m_threads;
     int m_running = 0;
     int m_alive = 0;
+    int m_sleeping = 0;
+    // Threads woken that have not reached the queue yet.
+    int m_waking = 0;
+    quint64 m_wakes = 0;
     bool m_stopping = false;
 };
 
