@@ -59,6 +59,17 @@ BrokerCall BrokerCalls::start(QByteArrayView consumer, qint64 nowMs,
     return call("mmf_start", std::move(args));
 }
 
+BrokerCall BrokerCalls::running(QByteArrayView consumer, qint64 nowMs,
+                                const std::vector<RunningEntry>& entries) const
+{
+    std::vector<QByteArray> args;
+    args.reserve(3 + 3 * entries.size());
+    args.insert(args.end(), {bytes(consumer), num(nowMs), num(m_limits.eventsMaxLen)});
+    for (const RunningEntry& entry : entries)
+        args.insert(args.end(), {entry.entry, entry.taskId, num(entry.startedMs)});
+    return call("mmf_running", std::move(args));
+}
+
 BrokerCall BrokerCalls::log(const std::vector<LogLine>& lines) const
 {
     std::vector<QByteArray> args;
@@ -129,6 +140,11 @@ BrokerCall BrokerCalls::reclaimConsumer(QByteArrayView consumer, qint64 nowMs, c
 BrokerCall BrokerCalls::promote(qint64 nowMs, int limit) const
 {
     return call("mmf_promote", {num(nowMs), num(limit)});
+}
+
+BrokerCall BrokerCalls::syncHold() const
+{
+    return call("mmf_sync_hold", {});
 }
 
 BrokerCall BrokerCalls::cancel(QByteArrayView taskId, qint64 nowMs) const

@@ -58,6 +58,16 @@ public:
     // → per entry {"run", attempt, envelope} | {"skip", status} | {"gone"}
     BrokerCall start(QByteArrayView consumer, qint64 nowMs, const std::vector<StartEntry>& entries) const;
 
+    struct RunningEntry
+    {
+        QByteArray entry;
+        QByteArray taskId;
+        qint64 startedMs = 0;
+    };
+    // Records the start of tasks the worker runs already (entries that carry their envelope).
+    // → per entry "run" | the status that makes the run moot | "gone"
+    BrokerCall running(QByteArrayView consumer, qint64 nowMs, const std::vector<RunningEntry>& entries) const;
+
     struct LogLine
     {
         QByteArray taskId;
@@ -97,8 +107,11 @@ public:
     // → number of tasks re-queued or dead-lettered
     BrokerCall reclaimConsumer(QByteArrayView consumer, qint64 nowMs, const RetryPolicy& policy,
                                int count) const;
-    // → number re-queued
+    // Also moves tasks between the stream and the held list as the model's pause says. → number re-queued
     BrokerCall promote(qint64 nowMs, int limit) const;
+    // Paused: entries no worker has read move to mmf:{m}:held; not paused: held tasks go back to the stream.
+    // → number of tasks moved
+    BrokerCall syncHold() const;
     // → "cancelled" | "cancelled_running" | the final status it had | "gone"
     BrokerCall cancel(QByteArrayView taskId, qint64 nowMs) const;
     // `envelope` empty: keep the stored one. → "ok" | "not_found"

@@ -68,6 +68,10 @@ QByteArray control(QByteArrayView model)
 {
     return modelKey(model, "control");
 }
+QByteArray held(QByteArrayView model)
+{
+    return modelKey(model, "held");
+}
 QByteArray watch(QByteArrayView model)
 {
     return modelKey(model, "watch");

@@ -27,8 +27,10 @@ QByteArray modelSet();                                             // set of kno
 QByteArray publicKeys();                                           // hash: key id → JSON
 // Hash: `paused` "1" while paused, a mirror of the catalogue that the model's workers read.
 QByteArray control(QByteArrayView model);
+// list: ids of queued tasks kept out of the stream while the model is paused (BrokerLibrary syncHold)
+QByteArray held(QByteArrayView model);
 // String with a TTL, kept alive by every server that has a subscriber for the model's status events: while it
-// exists, mmf_start writes a running event per task (StatusWatch).
+// exists, mmf_running (and mmf_start) write a running event per recorded start (StatusWatch).
 QByteArray watch(QByteArrayView model);
 // Sub-tasks of one parent task, by created ms (in the user's slot; they are not in userTasks).
 QByteArray subTasks(QByteArrayView userId, QByteArrayView parentTaskId);

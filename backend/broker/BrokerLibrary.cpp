@@ -11,9 +11,13 @@ namespace {
 // derives the model's other keys from it, so each call touches one hash slot (Redis Cluster) and the caller's
 // ACL (commands and key patterns) applies to everything a function does.
 //
-// Stream entries carry only the task id (field `id`); the envelope is kept once, in the task hash (`env`),
-// and handed out by `mmf_start`. Entries written before that (field `env`, no `id`) are still understood
-// through the old mmf:{m}:inflight hash.
+// The read is the start: a stream entry carries what a worker needs to run the task at once (`id`, the
+// envelope `env`, `a` the attempt it runs as), and the task hash keeps the envelope too (retries, replay).
+// A worker records the start with the outcome (`mmf_finish` of a task still `queued` whose `e` is the entry)
+// or, for a task that runs longer or writes logs, with `mmf_start`. Entries without `a` (queued before that)
+// go through `mmf_start` first; entries with only `env` (older still) through the old mmf:{m}:inflight hash.
+// Because a delivered entry runs, nothing that must not run may sit in the stream: cancel deletes a queued
+// task's entry, and while the model is paused entries wait in mmf:{m}:held (task ids) instead.
 const char* const kSource = R"LUA(#!lua name=mmf
 
 local function prefix(tasksKey) return string.sub(tasksKey, 1, -6) end
@@ -47,13 +51,65 @@ local function timings(created, started, firstRecord)
   return created or '', started or '', first or ''
 end
 
+local function isPaused(p) return redis.call('HGET', p .. 'control', 'paused') == '1' end
+
+-- Queues a task to run as attempt `a`: a stream entry, or while paused a place in the held list. → the entry
+-- id, or '' when held (the task hash's `e`).
+local function enqueue(p, tasksKey, id, env, a, paused)
+  if paused then
+    redis.call('RPUSH', p .. 'held', id)
+    return ''
+  end
+  return redis.call('XADD', tasksKey, '*', 'id', id, 'env', env, 'a', a)
+end
+
+-- Paused: the group's cursor moves to the stream's end, so the entries no worker has read stay where they are
+-- but unread (where it was is kept in the control hash, `heldfrom`, the first time); tasks queued meanwhile
+-- wait in the held list (enqueue). Not paused: the cursor goes back and the held tasks to the stream's end, in
+-- order. O(1) in the backlog. Idempotent: the server calls it when a pause changes and on every promote tick,
+-- so a lost call heals. → number of held tasks queued again
+local function syncHold(p, tasksKey)
+  local control = p .. 'control'
+  if isPaused(p) then
+    local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', tasksKey)
+    if not ok then return 0 end
+    for _, g in ipairs(groups) do
+      local name, last
+      for i = 1, #g - 1, 2 do
+        if g[i] == 'name' then name = g[i + 1] elseif g[i] == 'last-delivered-id' then last = g[i + 1] end
+      end
+      if name == 'workers' and last then
+        redis.call('HSETNX', control, 'heldfrom', last)
+        redis.call('XGROUP', 'SETID', tasksKey, 'workers', '$')
+      end
+    end
+    return 0
+  end
+  local from = redis.call('HGET', control, 'heldfrom')
+  if from then
+    redis.call('XGROUP', 'SETID', tasksKey, 'workers', from)
+    redis.call('HDEL', control, 'heldfrom')
+  end
+  local moved = 0
+  for _, id in ipairs(redis.call('LPOP', p .. 'held', 1000) or {}) do
+    local taskKey = p .. 'task:' .. id
+    local h = redis.call('HMGET', taskKey, 'st', 'env', 'att')
+    if h[1] == 'queued' and h[2] then
+      redis.call('HSET', taskKey, 'e', enqueue(p, tasksKey, id, h[2], (tonumber(h[3]) or 0) + 1, false))
+      moved = moved + 1
+    end
+  end
+  return moved
+end
+
 local function ackAndDelete(tasksKey, entries)
   if #entries == 0 then return end
   redis.call('XACK', tasksKey, 'workers', unpack(entries))
   redis.call('XDEL', tasksKey, unpack(entries))
 end
 
--- The entries of `consumer` among `entries` that it still owns: one XPENDING over their range.
+-- The entries of `consumer` among `entries` that it still owns, each with its idle time (ms since delivery:
+-- workers renew claims only of tasks whose start is recorded): one XPENDING over their range.
 local function owned(tasksKey, consumer, entries)
   local lo, hi = entries[1], entries[1]
   for _, e in ipairs(entries) do
@@ -62,7 +118,7 @@ local function owned(tasksKey, consumer, entries)
   end
   local set = {}
   for _, p in ipairs(redis.call('XPENDING', tasksKey, 'workers', lo, hi, 1000000, consumer)) do
-    set[p[1]] = true
+    set[p[1]] = tonumber(p[3]) or 0
   end
   return set
 end
@@ -79,11 +135,25 @@ end
 
 -- A failed attempt waits for a retry or goes to the dead letters. The model's own policy (PATCH, in
 -- mmf:{m}:retry) wins over the caller's defaults, so a change reaches running instances at once.
-local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen)
+-- `run` = {entry, started ms, instance} of the attempt that failed. A task still queued under that entry ran
+-- (or crashed) with its start unrecorded: the attempt counts all the same (an entry is queued as attempt
+-- att + 1, and att changes only when a start is recorded), so a task that kills its worker ends dead-lettered.
+local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen, run)
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1', 'e')
   if not h[1] then return 'gone' end
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
+  if h[1] == 'queued' and run and h[8] == run[1] then
+    -- The attempt's start and instance, when known (a reclaim knows neither), replace an earlier attempt's.
+    h[3], h[4], h[5] = (tonumber(h[3]) or 0) + 1, run[2], run[3]
+    if h[4] ~= '' then
+      redis.call('HSET', taskKey, 'att', h[3], 's', h[4], 'i', h[5])
+    else
+      redis.call('HSET', taskKey, 'att', h[3])
+      redis.call('HDEL', taskKey, 's', 'i')
+      h[4], h[5] = nil, nil
+    end
+  end
   local own = redis.call('HMGET', p .. 'retry', 'max_attempts', 'backoff_initial_ms', 'backoff_factor',
                          'backoff_max_ms')
   if own[1] then
@@ -124,6 +194,7 @@ end
 redis.register_function('mmf_submit', function(keys, args)
   local p = prefix(keys[1])
   local now, retention = args[1], args[2]
+  local paused = isPaused(p)
   local out = {}
   for i = 3, #args - 5, 6 do
     local id, env, u, project, parent = args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4]
@@ -131,7 +202,7 @@ redis.register_function('mmf_submit', function(keys, args)
     if args[i + 5] == '1' and redis.call('EXISTS', taskKey) == 1 then
       out[#out + 1] = 'existing'
     else
-      local entry = redis.call('XADD', keys[1], '*', 'id', id)
+      local entry = enqueue(p, keys[1], id, env, 1, paused)
       if parent ~= '' then
         redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'env', env, 'e', entry,
                    'par', parent)
@@ -173,7 +244,7 @@ redis.register_function('mmf_start', function(keys, args)
       if h[1] then out[#out + 1] = {'skip', h[1]} else out[#out + 1] = {'gone'} end
     elseif paused then
       drop[#drop + 1] = entry
-      redis.call('HSET', taskKey, 'e', redis.call('XADD', keys[1], '*', 'id', id))
+      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[5], (tonumber(h[4]) or 0) + 1, true))
       out[#out + 1] = {'paused'}
     else
       local att = (tonumber(h[4]) or 0) + 1
@@ -217,7 +288,9 @@ end)
 -- task hash, whose expiry was set at submit; kept so that callers of either version agree), events maxlen,
 -- inline result limit,
 -- then per task: entry, task id, status ("succeeded" | "failed"), result, error code, error message.
--- → per task "ok" | "lost" (another consumer owns the entry now) | the status that made the answer moot
+-- → per task "ok" | "lost" (another consumer owns the entry now) | the status that made the answer moot.
+-- A task still queued under the entry ran without a recorded start (the read is the start): its start (the
+-- delivery: now − the entry's idle time), instance and attempt are written with the outcome, in its one HSET.
 redis.register_function('mmf_finish', function(keys, args)
   local p = prefix(keys[1])
   local consumer, now, maxlen, inline = args[1], args[2], args[4], tonumber(args[5])
@@ -229,20 +302,30 @@ redis.register_function('mmf_finish', function(keys, args)
   for i = 6, #args - 5, 6 do
     local entry, id, status, result, code, msg = args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4],
                                                  args[i + 5]
-    if not mine[entry] then
+    local idle = mine[entry]
+    if not idle then
       out[#out + 1] = 'lost'
     else
       acks[#acks + 1] = entry
       mine[entry] = nil
       local taskKey = p .. 'task:' .. id
-      local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'ec', 'c', 's', 'h1')
+      local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'ec', 'c', 's', 'h1', 'e', 'n')
+      local started = {}
+      local live = h[1] == 'running'
+      if h[1] == 'queued' and h[8] == entry then
+        live = true
+        h[3] = (tonumber(h[3]) or 0) + 1
+        h[6] = tostring(tonumber(now) - idle)
+        started = {'s', h[6], 'i', consumer, 'att', h[3]}
+        if h[9] then redis.call('HDEL', taskKey, 'n') end
+      end
       local c, s, q = timings(h[5], h[6], h[7])
-      if h[1] ~= 'running' then
+      if not live then
         out[#out + 1] = h[1] or 'gone'
       elseif status == 'succeeded' then
         -- The result lives in the task hash (one write, one key, the hash's one expiry); results of tasks
         -- finished before it did stay in mmf:{m}:result:<id> until their retention ends.
-        redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result)
+        redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result, unpack(started))
         if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
         if #result <= inline then
           event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
@@ -253,7 +336,7 @@ redis.register_function('mmf_finish', function(keys, args)
         end
         out[#out + 1] = 'ok'
       else
-        redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg)
+        redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg, unpack(started))
         event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3], 'c', c, 's', s,
               'q', q, 'i', consumer, 'ec', code, 'em', msg)
         out[#out + 1] = 'ok'
@@ -265,15 +348,50 @@ redis.register_function('mmf_finish', function(keys, args)
   return out
 end)
 
+-- Records the start of tasks a worker runs already (read from entries that carry their envelope), for one
+-- that runs long enough to be seen running or writes logs. Not fenced on a pause: a delivered entry is an
+-- attempt under way. ARGV: consumer, now, events maxlen, then per entry: entry, task id, started ms.
+-- → per entry "run" | the status that makes the run moot (cancelled, …) | "gone"; the outcome, fenced as
+-- always, settles the entry either way.
+redis.register_function('mmf_running', function(keys, args)
+  local p = prefix(keys[1])
+  local consumer, maxlen = args[1], args[3]
+  local w = redis.pcall('EXISTS', p .. 'watch')
+  local watched = type(w) ~= 'number' or w == 1
+  local out = {}
+  for i = 4, #args - 2, 3 do
+    local entry, id, started = args[i], args[i + 1], args[i + 2]
+    local taskKey = p .. 'task:' .. id
+    local h = redis.call('HMGET', taskKey, 'st', 'i', 'e', 'att', 'u', 'n', 'c')
+    if h[1] == 'running' and h[2] == consumer and h[3] == entry then
+      out[#out + 1] = 'run'
+    elseif h[1] == 'queued' and h[3] == entry then
+      local att = (tonumber(h[4]) or 0) + 1
+      redis.call('HSET', taskKey, 'st', 'running', 's', started, 'i', consumer, 'att', att)
+      if h[6] then redis.call('HDEL', taskKey, 'n') end
+      if watched then
+        event(p, maxlen, 'k', 's', 'id', id, 'u', h[5] or '', 'ts', started, 'st', 'running', 'a', att,
+              'c', h[7] or 0)
+      end
+      out[#out + 1] = 'run'
+    else
+      out[#out + 1] = h[1] or 'gone'
+    end
+  end
+  return out
+end)
+
 -- Fenced: a failed attempt (the model threw). ARGV: consumer, now, events maxlen, max attempts, backoff
 -- initial ms, factor, max ms, entry, task id, error code, message. → "retry" | "dead" | "lost" | a final status
 redis.register_function('mmf_fail_attempt', function(keys, args)
   local p = prefix(keys[1])
-  local entry = args[8]
-  if not owned(keys[1], args[1], {entry})[entry] then return 'lost' end
+  local consumer, entry = args[1], args[8]
+  local idle = owned(keys[1], consumer, {entry})[entry]
+  if not idle then return 'lost' end
   ackAndDelete(keys[1], {entry})
   redis.call('HDEL', p .. 'inflight', entry)
-  return failAttempt(p, args[9], args[2], args[10], args[11], args[4], args[5], args[6], args[7], args[3])
+  return failAttempt(p, args[9], args[2], args[10], args[11], args[4], args[5], args[6], args[7], args[3],
+                     {entry, tostring(tonumber(args[2]) - idle), consumer})
 end)
 
 -- Fenced: a task given back untouched (shutdown); a started attempt does not count, and the task is queued
@@ -289,7 +407,7 @@ redis.register_function('mmf_release', function(keys, args)
   if (h[1] ~= 'running' and h[1] ~= 'queued') or not h[4] then return h[1] or 'gone' end
   local att = tonumber(h[3]) or 0
   if h[1] == 'running' and att > 0 then att = att - 1 end
-  local again = redis.call('XADD', keys[1], '*', 'id', id)
+  local again = enqueue(p, keys[1], id, h[4], att + 1, isPaused(p))
   redis.call('HSET', taskKey, 'st', 'queued', 'att', att, 'e', again)
   if h[1] == 'running' then
     event(p, args[3], 'k', 's', 'id', id, 'u', h[2] or '', 'ts', args[2], 'st', 'queued', 'a', att)
@@ -340,7 +458,7 @@ redis.register_function('mmf_reclaim', function(keys, args)
     redis.call('HDEL', p .. 'inflight', e[1])
     if id then
       failAttempt(p, id, now, 'instance_lost', 'the instance working on the task stopped answering', args[3],
-                  args[4], args[5], args[6], args[7])
+                  args[4], args[5], args[6], args[7], {e[1], '', ''})
       reclaimed = reclaimed + 1
     end
   end
@@ -377,45 +495,63 @@ redis.register_function('mmf_reclaim_consumer', function(keys, args)
     redis.call('HDEL', p .. 'inflight', entry)
     if id then
       local r = failAttempt(p, id, args[2], 'instance_lost', 'the instance working on the task stopped answering pings',
-                            args[3], args[4], args[5], args[6], args[7])
+                            args[3], args[4], args[5], args[6], args[7],
+                            {entry, tostring(tonumber(args[2]) - (tonumber(e[3]) or 0)), args[1]})
       if r == 'retry' or r == 'dead' then reclaimed = reclaimed + 1 end
     end
   end
   return reclaimed
 end)
 
--- Server: due retries go back to the stream; ZREM decides who moves each. ARGV: now, limit. → number re-queued
+-- Server, every promote tick: due retries go back to the stream (ZREM decides who moves each), and the held
+-- list follows the model's pause (syncHold). ARGV: now, limit. → number re-queued
 redis.register_function('mmf_promote', function(keys, args)
   local p = prefix(keys[1])
   local n = 0
-  for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', args[1], 'LIMIT', 0, args[2])) do
+  local due = redis.call('ZRANGEBYSCORE', p .. 'delayed', '-inf', args[1], 'LIMIT', 0, args[2])
+  local paused = #due > 0 and isPaused(p)
+  for _, id in ipairs(due) do
     redis.call('ZREM', p .. 'delayed', id)
     local taskKey = p .. 'task:' .. id
-    if redis.call('HGET', taskKey, 'st') == 'queued' then
-      local entry = redis.call('XADD', keys[1], '*', 'id', id)
-      redis.call('HSET', taskKey, 'e', entry)
+    local h = redis.call('HMGET', taskKey, 'st', 'env', 'att')
+    if h[1] == 'queued' and h[2] then
+      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[2], (tonumber(h[3]) or 0) + 1, paused))
+      redis.call('HDEL', taskKey, 'n')
       n = n + 1
     end
   end
+  syncHold(p, keys[1])
   return n
+end)
+
+-- Server, when a model's pause changes: see syncHold. → number of tasks moved
+redis.register_function('mmf_sync_hold', function(keys, args)
+  return syncHold(prefix(keys[1]), keys[1])
 end)
 
 -- Server. ARGV: task id, now, events maxlen.
 -- → "cancelled" | "cancelled_running" | the final status it already had | "gone"
+-- A queued task's entry leaves the stream, so no worker reads it; one a worker has read already is an attempt
+-- under way (its start may not be recorded yet) and is told like a running one.
 redis.register_function('mmf_cancel', function(keys, args)
   local p = prefix(keys[1])
   local id, now = args[1], args[2]
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'c')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'c', 'e')
   if not h[1] then return 'gone' end
   if h[1] ~= 'queued' and h[1] ~= 'running' then return h[1] end
+  local running = h[1] == 'running'
+  if h[1] == 'queued' and h[5] and h[5] ~= '' then
+    local ok, pending = pcall(redis.call, 'XPENDING', keys[1], 'workers', h[5], h[5], 1)
+    if ok and #pending > 0 then running = true else redis.call('XDEL', keys[1], h[5]) end
+  end
   redis.call('ZREM', p .. 'delayed', id)
   redis.call('HSET', taskKey, 'st', 'cancelled', 'f', now)
   redis.call('HDEL', taskKey, 'n')
   -- Its creation only (total time): a queued task's start time, if any, is a past attempt's.
   event(p, args[3], 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'cancelled', 'a', h[3] or 0,
         'c', h[4] or '', 'ec', 'cancelled', 'em', 'the task was cancelled')
-  if h[1] == 'running' then return 'cancelled_running' end
+  if running then return 'cancelled_running' end
   return 'cancelled'
 end)
 
@@ -437,7 +573,7 @@ redis.register_function('mmf_replay', function(keys, args)
   local env = args[2]
   if env == '' then env = h[3] end
   if not env then return 'not_found' end
-  local entry = redis.call('XADD', keys[1], '*', 'id', id)
+  local entry = enqueue(p, keys[1], id, env, 1, isPaused(p))
   redis.call('HSET', taskKey, 'st', 'queued', 'att', 0, 'e', entry, 'env', env)
   redis.call('HDEL', taskKey, 'f', 'n', 'ec', 'em', 's', 'i', 'pf', 'pt')
   redis.call('EXPIRE', taskKey, args[4])

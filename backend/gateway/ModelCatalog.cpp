@@ -3,6 +3,7 @@
 #include "gateway/AccessPolicy.h"
 
 #include "auth/TokenCodec.h"
+#include "broker/BrokerCalls.h"
 #include "broker/BrokerKeys.h"
 #include "core/Clock.h"
 #include "redis/RedisClient.h"
@@ -13,12 +14,15 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QTimeZone>
 
 #include <memory>
 
 namespace mmf {
+
+Q_LOGGING_CATEGORY(lcCatalog, "mmf.gateway.catalog")
 
 namespace {
 
@@ -308,7 +312,7 @@ void ModelCatalog::refresh(std::function<void()> done)
                 done();
             return;
         }
-        auto remaining = std::make_shared<int>(int(names.size()) * 3);
+        auto remaining = std::make_shared<int>(int(names.size()) * 5);
         auto finishOne = [this, remaining, done] {
             if (--*remaining == 0) {
                 m_refreshing = false;
@@ -353,12 +357,23 @@ void ModelCatalog::refresh(std::function<void()> done)
                                         if (groupName == BrokerKeys::kGroup) {
                                             ModelStats& stats = m_stats[name];
                                             stats.pending = values.value("pending");
-                                            stats.queueDepth = values.value("lag") + stats.pending;
                                         }
                                     }
                                 }
                                 finishOne();
                             });
+            // Queued or running: every entry in the stream (acknowledged ones are deleted) and the tasks held
+            // while paused. Not the group's lag, which Redis cannot tell once an unread entry was deleted
+            // (a cancel, a pause). Answered in order: XLEN before LLEN.
+            m_redis.command({"XLEN", BrokerKeys::tasks(name)}, [this, name, finishOne](const RedisReply& r) {
+                m_stats[name].queueDepth = r.isError() ? 0 : r.integer();
+                finishOne();
+            });
+            m_redis.command({"LLEN", BrokerKeys::held(name)}, [this, name, finishOne](const RedisReply& r) {
+                if (!r.isError())
+                    m_stats[name].queueDepth += r.integer();
+                finishOne();
+            });
         }
     });
 }
@@ -374,7 +389,8 @@ void ModelCatalog::updateSettings(const QByteArray& name, const SettingsUpdate& 
          QByteArray::number(retry.max_attempts()), QByteArray::number(retry.backoff_initial_ms()),
          QByteArray::number(retry.backoff_factor(), 'g', 10), QByteArray::number(retry.backoff_max_ms()),
          update.paused ? QByteArray(*update.paused ? "1" : "0") : QByteArray()},
-        [this, name, done = std::move(done)](const RedisReply& reply) {
+        [this, name, pausedChanged = update.paused.has_value(),
+         done = std::move(done)](const RedisReply& reply) {
             if (reply.isError()) {
                 done(unavailable(reply));
                 return;
@@ -382,6 +398,14 @@ void ModelCatalog::updateSettings(const QByteArray& name, const SettingsUpdate& 
             if (reply.integer() == 0) {
                 done(ModelInfoPtr());
                 return;
+            }
+            if (pausedChanged) {
+                // Entries no worker has read leave the stream while paused (a read entry runs), and come back
+                // on resume. Maintenance repeats this every promote tick, so a lost call heals.
+                m_redis.command(BrokerCalls(name, {}).syncHold().argv(), [name](const RedisReply& moved) {
+                    if (moved.isError())
+                        qCWarning(lcCatalog).noquote() << "holding the queue of" << name << moved.toString();
+                });
             }
             loadModel(name, done);
         });

@@ -47,7 +47,7 @@ public:
         QList<QByteArray> lockedFields;
         bool hasRetry = false;
         v1::RetryPolicy retry;
-        std::optional<bool> paused; // stored in the catalogue, mirrored in mmf:{m}:control for the workers
+        std::optional<bool> paused; // stored in the catalogue, mirrored in mmf:{m}:control for the broker
     };
     // Extra liveness besides instances (the scaler's dynamic mode makes a model live with none).
     using LivenessHook = std::function<bool(const QByteArray& name)>;

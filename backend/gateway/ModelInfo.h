@@ -39,7 +39,7 @@ struct ModelStats
 {
     int instances = 0;
     int taskSlots = 0;     // tasks the instances can run at once: the sum of their --concurrency
-    qint64 queueDepth = 0; // lag + pending of the consumer group
+    qint64 queueDepth = 0; // queued or running: stream entries + tasks held while paused
     qint64 pending = 0;    // delivered, not acknowledged (running)
     qint64 delayed = 0;    // waiting for a retry
 };

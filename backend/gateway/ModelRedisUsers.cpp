@@ -53,9 +53,9 @@ QByteArray ModelRedisUsers::passwordKey(QByteArrayView model)
 const QByteArrayList& ModelRedisUsers::commandRules()
 {
     // Every command a worker sends (backend/worker, shared/redis/RedisClient) and every command the library
-    // functions it calls (BrokerLibrary mmf_start, mmf_log, mmf_finish, mmf_fail_attempt, mmf_release,
-    // mmf_dead_letter) run: functions run with the caller's ACL. FCALL only, never EVAL/EVALSHA: a model must
-    // not run Lua of its own (an endless script blocks every server). AUTH needs no rule. Keep
+    // functions it calls (BrokerLibrary mmf_start, mmf_running, mmf_log, mmf_finish, mmf_fail_attempt,
+    // mmf_release, mmf_dead_letter) run: functions run with the caller's ACL. FCALL only, never EVAL/EVALSHA:
+    // a model must not run Lua of its own (an endless script blocks every server). AUTH needs no rule. Keep
     // docs/ARCHITECTURE.md
     // ("Per-model Redis users") in step.
     static const QByteArrayList rules = {
@@ -78,6 +78,7 @@ const QByteArrayList& ModelRedisUsers::commandRules()
         "+zadd",           // functions: delayed retries
         "+expire",         // functions: retention of the log
         "+exists",         // functions: whether a server has a status subscriber (mmf:{m}:watch)
+        "+rpush",          // functions: a task given back while the model is paused waits in mmf:{m}:held
     };
     return rules;
 }

@@ -13,10 +13,11 @@ namespace mmf {
 class RedisClient;
 
 // Keeps mmf:{m}:watch alive while this server has a WebSocket subscriber that wants model m's status events.
-// mmf_start writes a task's running event only while that key exists: an event nobody can receive costs
-// Redis a write and every server a read per task (issue 15). Final events are always written and carry the
-// timings the metrics need. Each server refreshes its own models' keys (SET PX, every third of the TTL, and
-// when Redis comes back); a key nobody refreshes expires, so a server that dies leaves nothing behind.
+// mmf_running (and mmf_start) write a task's running event only while that key exists: an event nobody can
+// receive costs Redis a write and every server a read per task (issue 15). Final events are always written
+// and carry the timings the metrics need. Each server refreshes its own models' keys (SET PX, every third of
+// the TTL, and when Redis comes back); a key nobody refreshes expires, so a server that dies leaves nothing
+// behind.
 class StatusWatch : public QObject
 {
     Q_OBJECT

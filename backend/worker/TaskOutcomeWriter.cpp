@@ -39,15 +39,27 @@ TaskOutcomeWriter::TaskOutcomeWriter(RedisClient& redis, BrokerCalls calls, QByt
 void TaskOutcomeWriter::start(const std::vector<BrokerCalls::StartEntry>& entries, EntryAnswer answer,
                               std::function<void()> after)
 {
-    const size_t count = entries.size();
-    m_writes.call(
-        m_calls.start(m_consumer, m_clock.nowMs(), entries),
-        [count, answer = std::move(answer), after = std::move(after)](const RedisReply& reply, bool) {
-            const bool failed = reply.isError() || !reply.isArray() || reply.size() != qsizetype(count);
-            for (size_t i = 0; i < count; ++i)
-                answer(i, failed ? reply : reply.at(qsizetype(i)), failed);
+    callPerEntry(m_calls.start(m_consumer, m_clock.nowMs(), entries), entries.size(), std::move(answer),
+                 std::move(after));
+}
+
+void TaskOutcomeWriter::running(const std::vector<BrokerCalls::RunningEntry>& entries, EntryAnswer answer)
+{
+    callPerEntry(m_calls.running(m_consumer, m_clock.nowMs(), entries), entries.size(), std::move(answer),
+                 {});
+}
+
+void TaskOutcomeWriter::callPerEntry(BrokerCall call, size_t count, EntryAnswer answer,
+                                     std::function<void()> after)
+{
+    m_writes.call(std::move(call), [count, answer = std::move(answer),
+                                    after = std::move(after)](const RedisReply& reply, bool) {
+        const bool failed = reply.isError() || !reply.isArray() || reply.size() != qsizetype(count);
+        for (size_t i = 0; i < count; ++i)
+            answer(i, failed ? reply : reply.at(qsizetype(i)), failed);
+        if (after)
             after();
-        });
+    });
 }
 
 void TaskOutcomeWriter::log(const std::vector<BrokerCalls::LogLine>& lines)

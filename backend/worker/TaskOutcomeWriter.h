@@ -34,6 +34,8 @@ public:
 
     void start(const std::vector<BrokerCalls::StartEntry>& entries, EntryAnswer answer,
                std::function<void()> after);
+    // Records starts of tasks that run already; `answer` gets each entry's verdict.
+    void running(const std::vector<BrokerCalls::RunningEntry>& entries, EntryAnswer answer);
     void log(const std::vector<BrokerCalls::LogLine>& lines);
     void finish(BrokerCalls::Outcome outcome, OutcomeAnswer answer);
     void failAttempt(QByteArrayView entry, QByteArrayView taskId, QByteArrayView code, QByteArrayView message,
@@ -58,6 +60,8 @@ private:
         OutcomeAnswer answer;
     };
     void finishPending();
+    // One call whose reply holds an answer per entry.
+    void callPerEntry(BrokerCall call, size_t count, EntryAnswer answer, std::function<void()> after);
 
     const BrokerCalls m_calls;
     const QByteArray m_consumer;

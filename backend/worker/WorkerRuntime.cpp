@@ -9,6 +9,7 @@
 
 #include "mmf/v1/task.pb.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace mmf {
@@ -76,7 +77,11 @@ struct WorkerRuntime::InHand
     QByteArray taskKey;
     int attempt = 0;
     TaskTokenCheck::Wait keyWait;
-    qint64 startedMs = 0;
+    qint64 readMs = 0;    // when the entry was read: the attempt's start when the read is the start
+    qint64 startedMs = 0; // when the model got it
+    // False while a task read from an entry that carries its envelope runs without its start recorded in
+    // Redis (mmf_finish records it with the outcome, mmf_running if it runs longer or writes logs).
+    bool startRecorded = true;
     std::shared_ptr<WorkerTaskContext> context;
     std::vector<quint64> calls;
     int callCount = 0;
@@ -120,6 +125,8 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
 {
     connect(&m_claimTimer, &QTimer::timeout, this, &WorkerRuntime::renewClaims);
     connect(&m_cancelTimer, &QTimer::timeout, this, &WorkerRuntime::pollCancellations);
+    m_recordTimer.setSingleShot(true);
+    connect(&m_recordTimer, &QTimer::timeout, this, &WorkerRuntime::recordStartsDue);
     connect(&m_tokens, &TaskTokenCheck::keysFetched, this, &WorkerRuntime::recheckWaiting);
     connect(&m_reader, &TaskStreamReader::readFinished, this, [this] {
         if (m_shutdown.isStopping())
@@ -243,11 +250,82 @@ void WorkerRuntime::accept(StreamEntry&& entry)
         return;
     }
     task->taskKey = BrokerKeys::task(m_model8, task->taskId);
+    task->readMs = m_clock.nowMs();
     if (m_shutdown.isStopping()) {
         release(task);
         return;
     }
-    m_toStart.push_back(task->serial);
+    // The read is the start: an entry with the envelope and its attempt runs now. Older entries are
+    // started first (mmf_start hands out the envelope).
+    const QByteArray attempt = entry.value("a");
+    const QByteArray env = entry.value("env");
+    if (attempt.isNull() || env.isNull()) {
+        m_toStart.push_back(task->serial);
+        return;
+    }
+    bool numeric = false;
+    task->attempt = attempt.toInt(&numeric);
+    if (!numeric || task->attempt < 1 || !takeEnvelope(*task, env)) {
+        deadLetter(task, QStringLiteral("the envelope does not decode as mmf.v1.TaskEnvelope of this task"));
+        return;
+    }
+    task->startRecorded = false;
+    if (!m_recordTimer.isActive())
+        m_recordTimer.start(m_settings.recordStartAfterMs);
+    verify(task);
+}
+
+bool WorkerRuntime::takeEnvelope(InHand& task, const QByteArray& env)
+{
+    v1::TaskEnvelope envelope;
+    if (!envelope.ParseFromArray(env.constData(), int(env.size())) ||
+        QByteArrayView(envelope.task_id()) != task.taskId)
+        return false;
+    task.userId = QByteArray::fromStdString(envelope.user_id());
+    task.taskToken = QByteArray::fromStdString(envelope.task_token());
+    task.request = QByteArray::fromStdString(envelope.request());
+    return true;
+}
+
+void WorkerRuntime::recordStartsDue()
+{
+    const qint64 due = m_clock.nowMs() - m_settings.recordStartAfterMs;
+    std::vector<InHandPtr> tasks;
+    qint64 nextReadMs = -1;
+    for (const auto& [serial, task] : m_inHand) {
+        if (task->startRecorded || task->state == InHand::State::Finishing ||
+            task->state == InHand::State::Releasing)
+            continue;
+        if (task->readMs <= due)
+            tasks.push_back(task);
+        else if (nextReadMs < 0 || task->readMs < nextReadMs)
+            nextReadMs = task->readMs;
+    }
+    recordStarts(tasks);
+    if (nextReadMs >= 0)
+        m_recordTimer.start(int(std::clamp<qint64>(nextReadMs - due, 1, m_settings.recordStartAfterMs)));
+}
+
+void WorkerRuntime::recordStarts(const std::vector<InHandPtr>& tasks)
+{
+    if (tasks.empty())
+        return;
+    std::vector<BrokerCalls::RunningEntry> entries;
+    std::vector<quint64> serials;
+    entries.reserve(tasks.size());
+    serials.reserve(tasks.size());
+    for (const InHandPtr& task : tasks) {
+        task->startRecorded = true;
+        entries.push_back({task->entryId, task->taskId, task->readMs});
+        serials.push_back(task->serial);
+    }
+    m_outcomes.running(entries, [this, serials](size_t index, const RedisReply& reply, bool failed) {
+        const InHandPtr task = find(serials[index]);
+        if (!task || failed || reply.view() == "run")
+            return; // a failed call: the outcome records the start; it is fenced as always
+        if (task->state == InHand::State::Running)
+            cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
+    });
 }
 
 void WorkerRuntime::startPending()
@@ -295,16 +373,10 @@ void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply, bool fail
         return;
     }
     task->attempt = int(reply.at(1).integer());
-    const QByteArray env = reply.at(2).toByteArray();
-    v1::TaskEnvelope envelope;
-    if (!envelope.ParseFromArray(env.constData(), int(env.size())) ||
-        QByteArrayView(envelope.task_id()) != task->taskId) {
+    if (!takeEnvelope(*task, reply.at(2).toByteArray())) {
         deadLetter(task, QStringLiteral("the envelope does not decode as mmf.v1.TaskEnvelope of this task"));
         return;
     }
-    task->userId = QByteArray::fromStdString(envelope.user_id());
-    task->taskToken = QByteArray::fromStdString(envelope.task_token());
-    task->request = QByteArray::fromStdString(envelope.request());
     if (m_shutdown.isStopping()) {
         release(task);
         return;
@@ -384,6 +456,19 @@ void WorkerRuntime::run(const InHandPtr& task)
 void WorkerRuntime::drainOutbox()
 {
     std::vector<WorkerOutbox::Item> items = m_outbox.takeAll();
+    // A task seen logging, reporting progress or calling is seen running: its start goes first.
+    std::vector<InHandPtr> toRecord;
+    for (const WorkerOutbox::Item& item : items) {
+        if (item.kind != WorkerOutbox::Item::Kind::Log && item.kind != WorkerOutbox::Item::Kind::Progress &&
+            item.kind != WorkerOutbox::Item::Kind::Call)
+            continue;
+        const InHandPtr task = find(item.serial);
+        if (task && !task->startRecorded && task->state == InHand::State::Running)
+            toRecord.push_back(task);
+    }
+    std::sort(toRecord.begin(), toRecord.end());
+    toRecord.erase(std::unique(toRecord.begin(), toRecord.end()), toRecord.end());
+    recordStarts(toRecord);
     std::vector<BrokerCalls::LogLine> lines;
     // Lines go out before the outcomes that follow them (one write queue, in order).
     const auto flushLines = [&] {
@@ -623,8 +708,14 @@ void WorkerRuntime::renewClaims()
     args.reserve(m_inHand.size() + 6);
     args.insert(args.end(), {QByteArrayLiteral("XCLAIM"), m_tasksKey, QByteArray(BrokerKeys::kGroup),
                              m_consumer8, QByteArrayLiteral("0")});
-    for (const auto& [serial, task] : m_inHand)
-        args.push_back(task->entryId);
+    // Not the entries of tasks whose start is unrecorded: their idle time is how mmf_finish knows when they
+    // started (they are younger than a renewal period: recordStartsDue).
+    for (const auto& [serial, task] : m_inHand) {
+        if (task->startRecorded)
+            args.push_back(task->entryId);
+    }
+    if (args.size() == 5)
+        return;
     args.push_back(QByteArrayLiteral("JUSTID"));
     m_redis.command(args, [](const RedisReply& reply) {
         if (reply.isError())
@@ -648,7 +739,7 @@ void WorkerRuntime::pollCancellations()
                 cancelTask(*task, QStringLiteral("is gone from Redis; stopping it"));
             else if (reply.view() == "cancelled")
                 cancelTask(*task, QStringLiteral("was cancelled"));
-            else if (reply.view() != "running")
+            else if (reply.view() != "running" && (task->startRecorded || reply.view() != "queued"))
                 cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
         });
     }

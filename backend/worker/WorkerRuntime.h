@@ -49,14 +49,21 @@ struct WorkerRuntimeSettings
     int keyRefetchMinMs = 5000; // at most one fetch per this on unknown key ids
     int keyWaitMaxMs = 60000;   // a task whose key stays unknown this long (fetches failing) is refused
     int writeGraceMs = 10000;   // on shutdown, after the drain: how long unsent Redis writes may still wait
+    // A task read from an entry that carries its envelope runs at once; once it has run this long (or writes
+    // a log line, progress or a call) its start is recorded (a status read, a watcher, the studio see it
+    // running); quicker ones record their start with their outcome: one call and two hash writes fewer per
+    // task. Below the claim renewal period (claimTimeoutMs / 3, at least 100 ms).
+    int recordStartAfterMs = 50;
 };
 
-// Runs the model's tasks: takes entries from its stream (TaskStreamReader) while it has free slots, starts
-// them (one call per read), checks each task token (TaskTokenCheck), runs the model on worker threads,
-// streams log lines, stores the outcomes with the fenced functions (TaskOutcomeWriter: one call per
-// event-loop turn), renews its claims and polls for cancellation, and stops gracefully (WorkerShutdown).
-// Nothing computed is dropped silently: writes that meet an unavailable Redis are retried in order. Lives on
-// the event loop thread.
+// Runs the model's tasks: takes entries from its stream (TaskStreamReader) while it has free slots and runs
+// them at once (the read is the start: an entry carries the envelope; a task's start is recorded with its
+// outcome, or by mmf_running once it runs longer or logs; entries of older servers are started first, one
+// call per read), checks each task token (TaskTokenCheck), runs the model on worker threads, streams log
+// lines, stores the outcomes with the fenced functions (TaskOutcomeWriter: one call per event-loop turn),
+// renews its claims and polls for cancellation, and stops gracefully (WorkerShutdown). Nothing computed is
+// dropped silently: writes that meet an unavailable Redis are retried in order. Lives on the event loop
+// thread.
 class WorkerRuntime : public QObject
 {
     Q_OBJECT
@@ -109,6 +116,11 @@ private:
     // One start call for the entries accepted from one read.
     void startPending();
     void onStarted(quint64 serial, const RedisReply& reply, bool failed);
+    // The envelope's user, token and request into `task`; false when it does not decode as this task's.
+    static bool takeEnvelope(InHand& task, const QByteArray& env);
+    // Tasks read longer than recordStartAfterMs ago whose start is unrecorded: mmf_running for them.
+    void recordStartsDue();
+    void recordStarts(const std::vector<InHandPtr>& tasks);
     void verify(const InHandPtr& task);
     void recheckWaiting();
     void run(const InHandPtr& task);
@@ -149,6 +161,7 @@ private:
     WorkerShutdown m_shutdown;
     QTimer m_claimTimer;
     QTimer m_cancelTimer;
+    QTimer m_recordTimer; // recordStartsDue
 
     SubTaskCaller m_caller;
     WorkerOutbox m_outbox;

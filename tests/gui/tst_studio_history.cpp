@@ -236,7 +236,13 @@ void TestStudioHistory::adminPausesAndResumesTheQueue()
     // A task waits while the queue is paused, and runs once it is resumed.
     const QString waiting =
         submit(QStringLiteral("echo"), {{QStringLiteral("text"), QStringLiteral("later")}});
-    QTRY_VERIFY_WITH_TIMEOUT(m_workers.front()->output().contains("the model is paused"), 15000);
+    // It waits outside the stream (a worker runs what it reads) and shows in the paused queue's depth.
+    const auto queueText = [&] {
+        return models.index(models.rowOf(QStringLiteral("echo")), ModelListModel::QueueColumn)
+            .data()
+            .toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT((models.refresh(), queueText()), QStringLiteral("1 (Paused)"), 15000);
     QCOMPARE(statusOf(waiting), QStringLiteral("queued"));
     QTest::mouseClick(pause, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(pause->text(), QStringLiteral("Pause queue"), 10000);

@@ -188,6 +188,14 @@ private:
 
     Value cancel(const QByteArray& id) { return call(m_calls.cancel(id, kNow + 50)); }
 
+    QByteArrayList held()
+    {
+        QByteArrayList ids;
+        for (const Value& v : cmd({"LRANGE", BrokerKeys::held(kModel), "0", "-1"}).items)
+            ids.append(v.text);
+        return ids;
+    }
+
     // The status events (k=s or k=r) of a task, in order.
     QByteArrayList statusTrail(const QByteArray& id)
     {
@@ -280,11 +288,13 @@ private slots:
         QCOMPARE(task.value("att"), QByteArray()); // none started
         QCOMPARE(task.value("u"), kUser);
         QCOMPARE(task.value("p"), QByteArray("default"));
-        QCOMPARE(task.value("env"), envelopeFor("t1", "hello")); // the envelope is kept once, here
+        QCOMPARE(task.value("env"), envelopeFor("t1", "hello")); // for retries and replay
         const auto entries = range(m_tasks);
         QCOMPARE(entries.size(), size_t(1));
-        QCOMPARE(entries[0].value("id"), QByteArray("t1")); // the entry only names the task
-        QVERIFY(entries[0].value("env").isNull());
+        // The read is the start: the entry carries what a worker needs to run the task at once.
+        QCOMPARE(entries[0].value("id"), QByteArray("t1"));
+        QCOMPARE(entries[0].value("env"), envelopeFor("t1", "hello"));
+        QCOMPARE(entries[0].value("a"), QByteArray("1"));
         QCOMPARE(task.value("e"), entries[0].id);
         QVERIFY(integer({"TTL", taskKey("t1")}) > kRetentionSecs - 10);
         // Nobody can be subscribed to a task before its id is answered: no queued event, no other key.
@@ -536,19 +546,16 @@ private slots:
         QCOMPARE(statusTrail("t1").back(), QByteArray("failed"));
     }
 
-    void cancelledWhileQueuedIsSkipped()
+    // A read entry runs, so a cancelled task's entry leaves the stream: no worker ever reads it.
+    void cancelledWhileQueuedIsNeverRead()
     {
         QVERIFY(submit("t1", "hello").text == "ok");
         QCOMPARE(cancel("t1").text, QByteArray("cancelled"));
         QCOMPARE(hash(taskKey("t1")).value("st"), QByteArray("cancelled"));
-        const auto entries = read("c1");
-        QCOMPARE(entries.size(), size_t(1));
-        const Value started = start(entries[0].id, "c1", "t1");
-        QCOMPARE(started[0].text, QByteArray("skip"));
-        QCOMPARE(started[1].text, QByteArray("cancelled"));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        QCOMPARE(read("c1").size(), size_t(0));
         QVERIFY(!hash(taskKey("t1")).contains("att")); // never started
         QCOMPARE(pendingCount(), qint64(0));
-        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
         // Cancelling again reports the final status.
         QCOMPARE(cancel("t1").text, QByteArray("cancelled"));
         QCOMPARE(cancel("nope").text, QByteArray("gone"));
@@ -590,8 +597,9 @@ private slots:
         QCOMPARE(past.value("em").toString(), QStringLiteral("boom"));
     }
 
-    // While the control hash says paused, a start re-queues the task at the stream's end and runs nothing.
-    void startWhilePausedRequeues()
+    // While the control hash says paused, a start (of an entry queued before entries carried their envelope)
+    // holds the task and runs nothing; resuming puts it back in the stream.
+    void startWhilePausedHolds()
     {
         QVERIFY(submit("t1", "hello").text == "ok");
         const auto entries = read("c1");
@@ -602,19 +610,180 @@ private slots:
         auto task = hash(taskKey("t1"));
         QCOMPARE(task.value("st"), QByteArray("queued"));
         QCOMPARE(task.value("att"), QByteArray());
+        QCOMPARE(task.value("e"), QByteArray(""));
         QCOMPARE(pendingCount(), qint64(0));
-        const auto queued = range(m_tasks);
-        QCOMPARE(queued.size(), size_t(1));
-        QVERIFY(queued[0].id != entries[0].id);
-        QCOMPARE(queued[0].value("id"), QByteArray("t1"));
-        QCOMPARE(task.value("e"), queued[0].id);
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        QCOMPARE(held(), QByteArrayList{"t1"});
         QCOMPARE(statusTrail("t1"), QByteArrayList{});
 
         cmd({"HDEL", BrokerKeys::control(kModel), "paused"});
+        QCOMPARE(call(m_calls.syncHold()).number, qint64(1));
+        QCOMPARE(held(), QByteArrayList{});
         const auto again = read("c1");
         QCOMPARE(again.size(), size_t(1));
+        QCOMPARE(again[0].value("a"), QByteArray("1"));
+        QCOMPARE(hash(taskKey("t1")).value("e"), again[0].id);
         QCOMPARE(start(again[0].id, "c1", "t1")[0].text, QByteArray("run"));
         QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("1"));
+    }
+
+    // The read is the start: a task read and finished with no start call records its start (the delivery),
+    // instance and attempt with its outcome.
+    void finishWithoutStartRecordsTheStart()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        const qint64 idle = cmd({"XPENDING", m_tasks, "workers", "-", "+", "10"})[0][2].number;
+        QCOMPARE(finish(entries[0].id, "c1", "t1", "succeeded", "HELLO").text, QByteArray("ok"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("succeeded"));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        QCOMPARE(task.value("i"), QByteArray("c1"));
+        // Started at the delivery: the finish's now (kNow + 500) less the entry's idle time then.
+        const qint64 started = task.value("s").toLongLong();
+        QVERIFY2(started <= kNow + 500 - idle && started > kNow + 500 - idle - 10000,
+                 task.value("s").constData());
+        QCOMPARE(storedResult("t1").text, QByteArray("HELLO"));
+        QCOMPARE(pendingCount(), qint64(0));
+        QCOMPARE(integer({"XLEN", m_tasks}), qint64(0));
+        const auto events = range(m_events);
+        QCOMPARE(events.back().value("st"), QByteArray("succeeded"));
+        QCOMPARE(events.back().value("a"), QByteArray("1"));
+        QCOMPARE(events.back().value("s"), task.value("s"));
+        // No running event: the start was never a state of its own.
+        QCOMPARE(statusTrail("t1"), QByteArrayList{"succeeded"});
+    }
+
+    // mmf_running records a start already under way (no pause check: a read entry is an attempt under way);
+    // the outcome then finishes the running task as always.
+    void runningRecordsAStartUnderWay()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c1");
+        cmd({"HSET", BrokerKeys::control(kModel), "paused", "1"});
+        const Value recorded = call(m_calls.running("c1", kNow + 60, {{entries[0].id, "t1", kNow + 10}}));
+        QCOMPARE(recorded[0].text, QByteArray("run"));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("running"));
+        QCOMPARE(task.value("s"), QByteArray::number(kNow + 10));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        QCOMPARE(statusTrail("t1"), QByteArrayList{"running"});
+        // Again (a resent call): the same answer, nothing written twice.
+        QCOMPARE(call(m_calls.running("c1", kNow + 70, {{entries[0].id, "t1", kNow + 10}}))[0].text,
+                 QByteArray("run"));
+        QCOMPARE(statusTrail("t1"), QByteArrayList{"running"});
+        QCOMPARE(finish(entries[0].id, "c1", "t1", "succeeded", "HELLO").text, QByteArray("ok"));
+        task = hash(taskKey("t1"));
+        QCOMPARE(task.value("s"), QByteArray::number(kNow + 10));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "succeeded"}));
+    }
+
+    // A task read but cancelled before its start was recorded is running as far as the cancel can tell; the
+    // worker learns it from mmf_running (or its poll), and its outcome is moot.
+    void cancelAfterTheReadStopsTheRun()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c1");
+        QCOMPARE(cancel("t1").text, QByteArray("cancelled_running"));
+        QCOMPARE(call(m_calls.running("c1", kNow + 60, {{entries[0].id, "t1", kNow + 10}}))[0].text,
+                 QByteArray("cancelled"));
+        QCOMPARE(finish(entries[0].id, "c1", "t1", "succeeded", "TOO LATE").text, QByteArray("cancelled"));
+        QVERIFY(storedResult("t1").isNil());
+        QCOMPARE(pendingCount(), qint64(0));
+    }
+
+    // A worker that dies running a task whose start is unrecorded still spends an attempt: a task that kills
+    // every worker ends dead-lettered instead of going round for ever.
+    void reclaimCountsAnUnrecordedAttempt()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        auto entries = read("c1");
+        QCOMPARE(
+            cmd({"XCLAIM", m_tasks, "workers", "c1", "0", entries[0].id, "IDLE", "100000", "JUSTID"}).size(),
+            size_t(1));
+        QCOMPARE(reclaim(30000, kNow, 2)[0].number, qint64(1));
+        auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        QCOMPARE(QJsonDocument::fromJson(task.value("h1")).object().value("ec").toString(),
+                 QStringLiteral("instance_lost"));
+        // The retry comes back as attempt 2, carrying its envelope.
+        QCOMPARE(promote(task.value("n").toLongLong()).number, qint64(1));
+        entries = read("c2");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(entries[0].value("a"), QByteArray("2"));
+        QCOMPARE(entries[0].value("env"), envelopeFor("t1", "hello"));
+        QVERIFY(!hash(taskKey("t1")).contains("n"));
+        QCOMPARE(
+            cmd({"XCLAIM", m_tasks, "workers", "c2", "0", entries[0].id, "IDLE", "100000", "JUSTID"}).size(),
+            size_t(1));
+        QCOMPARE(reclaim(30000, kNow + 60000, 2)[0].number, qint64(1));
+        task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("dead_lettered"));
+        QCOMPARE(task.value("att"), QByteArray("2"));
+    }
+
+    // The model threw on a task whose start is unrecorded: attempt 1 failed, with its start and instance.
+    void failedAttemptWithoutStartCounts()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c3");
+        QCOMPARE(failAttempt(entries[0].id, "c3", "t1", kNow + 40).text, QByteArray("retry"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+        const QJsonObject past = QJsonDocument::fromJson(task.value("h1")).object();
+        QCOMPARE(past.value("i").toString(), QStringLiteral("c3"));
+        QVERIFY(past.value("s").toString().toLongLong() <= kNow + 40);
+    }
+
+    // Given back before its start was recorded: queued again as the same attempt.
+    void releaseWithoutStartKeepsTheAttempt()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto entries = read("c1");
+        QCOMPARE(release(entries[0].id, "c1", "t1").text, QByteArray("released"));
+        QVERIFY(!hash(taskKey("t1")).contains("att") || hash(taskKey("t1")).value("att") == "0");
+        const auto again = read("c2");
+        QCOMPARE(again.size(), size_t(1));
+        QCOMPARE(again[0].value("a"), QByteArray("1"));
+        QCOMPARE(statusTrail("t1"), QByteArrayList{}); // it never was running
+    }
+
+    // Paused: no worker reads the entries it had not read (the group's cursor waits at the stream's end) and
+    // submits wait in the held list; read ones are left to run. Resuming reads the old entries, then the held
+    // ones, in order.
+    void pauseHoldsWhatNoWorkerRead()
+    {
+        QVERIFY(submit("t1", "one").text == "ok");
+        QVERIFY(submit("t2", "two").text == "ok");
+        const auto first = read("c1"); // t1 is under way
+        QCOMPARE(first.size(), size_t(1));
+        cmd({"HSET", BrokerKeys::control(kModel), "paused", "1"});
+        QCOMPARE(call(m_calls.syncHold()).number, qint64(0));
+        QVERIFY(submit("t3", "three").text == "ok");
+        QCOMPARE(held(), QByteArrayList{"t3"});
+        QCOMPARE(hash(taskKey("t3")).value("e"), QByteArray(""));
+        QCOMPARE(read("c1").size(), size_t(0));               // t2 waits unread
+        QCOMPARE(call(m_calls.syncHold()).number, qint64(0)); // idempotent
+        QCOMPARE(read("c2").size(), size_t(0));
+        QCOMPARE(finish(first[0].id, "c1", "t1", "succeeded", "ONE").text, QByteArray("ok"));
+        // A promote tick keeps them waiting while paused, and lets them go after.
+        QCOMPARE(promote(kNow).number, qint64(0));
+        QCOMPARE(read("c1").size(), size_t(0));
+        QVERIFY(submit("t4", "four").text == "ok");
+        QCOMPARE(cancel("t4").text, QByteArray("cancelled")); // cancelled while held: stays out
+        cmd({"HDEL", BrokerKeys::control(kModel), "paused"});
+        QCOMPARE(promote(kNow).number, qint64(0));
+        QCOMPARE(held(), QByteArrayList{});
+        const auto rest = read("c1", 10);
+        QCOMPARE(rest.size(), size_t(2));
+        QCOMPARE(rest[0].value("id"), QByteArray("t2"));
+        QCOMPARE(rest[1].value("id"), QByteArray("t3"));
+        QCOMPARE(rest[1].value("a"), QByteArray("1"));
+        QCOMPARE(hash(taskKey("t3")).value("e"), rest[1].id);
+        QVERIFY(!hash(BrokerKeys::control(kModel)).contains("heldfrom"));
     }
 
     void cancelledWhileWaitingForARetry()

@@ -299,9 +299,11 @@ private:
         return ok;
     }
 
-    WorkerRuntime& startRuntime(int concurrency = 1, int commandTimeoutMs = 5000, int claimTimeoutMs = 30000)
+    WorkerRuntime& startRuntime(int concurrency = 1, int commandTimeoutMs = 5000, int claimTimeoutMs = 30000,
+                                int recordStartAfterMs = WorkerRuntimeSettings().recordStartAfterMs)
     {
         WorkerRuntimeSettings settings;
+        settings.recordStartAfterMs = recordStartAfterMs;
         settings.modelName = QString::fromLatin1(kModel);
         settings.project = "default";
         settings.consumer = QStringLiteral("c%1").arg(++m_consumerSerial);
@@ -571,11 +573,40 @@ private slots:
         QCOMPARE(field("t1", "em"), QByteArray("division by zero: 5 / 0 [child child-f]"));
     }
 
+    // The read is the start: a quick task's start is recorded with its outcome (no running event even with a
+    // status subscriber); one that logs is recorded as running before its first line.
+    void aQuickTaskRecordsItsStartWithItsOutcome()
+    {
+        QCOMPARE(text({"SET", BrokerKeys::watch(kModel), "1"}), QByteArray("OK"));
+        // Only a log line records a start here.
+        WorkerRuntime& runtime = startRuntime(1, 5000, 30000, 600000);
+        QVERIFY(submit("quick", 5, 1, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("quick"), QByteArray("succeeded"), 10000);
+        QCOMPARE(field("quick", "att"), QByteArray("1"));
+        QCOMPARE(field("quick", "i"), runtime.settings().consumer.toUtf8());
+        QVERIFY(!field("quick", "s").isEmpty() &&
+                field("quick", "s").toLongLong() <= field("quick", "f").toLongLong());
+        QVERIFY(submit("logs", 4, 1, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("logs"), QByteArray("succeeded"), 10000);
+        QByteArrayList quick;
+        QByteArrayList logs;
+        for (const StreamEntry& e : range(BrokerKeys::events(kModel))) {
+            const QByteArray kind =
+                e.value("k") + (e.value("st").isEmpty() ? QByteArray() : ':' + e.value("st"));
+            (e.value("id") == "quick" ? quick : logs).append(kind);
+        }
+        QCOMPARE(quick, QByteArrayList{"r:succeeded"});
+        QCOMPARE(logs, (QByteArrayList{"s:running", "l", "p", "r:succeeded"}));
+        QCOMPARE(field("logs", "att"), QByteArray("1"));
+    }
+
     void shutdownGivesARunningTaskBack()
     {
         WorkerRuntime& runtime = startRuntime();
         QVERIFY(submit("t1", 3, 0, token(m_key1)));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
+        // The read was the start; a task that runs on is recorded as running soon after.
+        QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("running"), 10000);
         QCOMPARE(field("t1", "att"), QByteArray("1"));
         QSignalSpy stopped(&runtime, &WorkerRuntime::stopped);
         runtime.shutdown(200);
