@@ -107,10 +107,11 @@ public:
     // → number of tasks re-queued or dead-lettered
     BrokerCall reclaimConsumer(QByteArrayView consumer, qint64 nowMs, const RetryPolicy& policy,
                                int count) const;
-    // Also moves tasks between the stream and the held list as the model's pause says. → number re-queued
+    // Then syncHold, so a lost syncHold call heals on the next tick. → number re-queued
     BrokerCall promote(qint64 nowMs, int limit) const;
-    // Paused: entries no worker has read move to mmf:{m}:held; not paused: held tasks go back to the stream.
-    // → number of tasks moved
+    // Paused: the group's cursor waits at the stream's end (entries no worker has read stay unread) and new
+    // tasks are held in mmf:{m}:held; not paused: the cursor goes back and the held tasks to the stream. →
+    // number of held tasks queued again
     BrokerCall syncHold() const;
     // → "cancelled" | "cancelled_running" | the final status it had | "gone"
     BrokerCall cancel(QByteArrayView taskId, qint64 nowMs) const;

@@ -14,10 +14,11 @@ namespace {
 // The read is the start: a stream entry carries what a worker needs to run the task at once (`id`, the
 // envelope `env`, `a` the attempt it runs as), and the task hash keeps the envelope too (retries, replay).
 // A worker records the start with the outcome (`mmf_finish` of a task still `queued` whose `e` is the entry)
-// or, for a task that runs longer or writes logs, with `mmf_start`. Entries without `a` (queued before that)
-// go through `mmf_start` first; entries with only `env` (older still) through the old mmf:{m}:inflight hash.
-// Because a delivered entry runs, nothing that must not run may sit in the stream: cancel deletes a queued
-// task's entry, and while the model is paused entries wait in mmf:{m}:held (task ids) instead.
+// or, for a task that runs longer or writes logs, with `mmf_running`. Entries without `a` (queued before
+// that) go through `mmf_start` first; entries with only `env` (older still) through the old mmf:{m}:inflight
+// hash. Because a read entry runs, nothing that must not run may be readable: cancel deletes a queued task's
+// entry, and a pause parks the group's cursor at the stream's end and holds new tasks in mmf:{m}:held
+// (syncHold).
 const char* const kSource = R"LUA(#!lua name=mmf
 
 local function prefix(tasksKey) return string.sub(tasksKey, 1, -6) end
@@ -53,6 +54,10 @@ end
 
 local function isPaused(p) return redis.call('HGET', p .. 'control', 'paused') == '1' end
 
+-- The attempt after `att` attempts recorded. An entry is queued as nextAttempt(att), and att changes only when
+-- a start is recorded: so a task still queued under the entry a worker read runs (or ran) as nextAttempt(att).
+local function nextAttempt(att) return (tonumber(att) or 0) + 1 end
+
 -- Queues a task to run as attempt `a`: a stream entry, or while paused a place in the held list. → the entry
 -- id, or '' when held (the task hash's `e`).
 local function enqueue(p, tasksKey, id, env, a, paused)
@@ -70,7 +75,8 @@ end
 -- so a lost call heals. → number of held tasks queued again
 local function syncHold(p, tasksKey)
   local control = p .. 'control'
-  if isPaused(p) then
+  local state = redis.call('HMGET', control, 'paused', 'heldfrom')
+  if state[1] == '1' then
     local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', tasksKey)
     if not ok then return 0 end
     for _, g in ipairs(groups) do
@@ -85,9 +91,8 @@ local function syncHold(p, tasksKey)
     end
     return 0
   end
-  local from = redis.call('HGET', control, 'heldfrom')
-  if from then
-    redis.call('XGROUP', 'SETID', tasksKey, 'workers', from)
+  if state[2] then
+    redis.call('XGROUP', 'SETID', tasksKey, 'workers', state[2])
     redis.call('HDEL', control, 'heldfrom')
   end
   local moved = 0
@@ -95,7 +100,7 @@ local function syncHold(p, tasksKey)
     local taskKey = p .. 'task:' .. id
     local h = redis.call('HMGET', taskKey, 'st', 'env', 'att')
     if h[1] == 'queued' and h[2] then
-      redis.call('HSET', taskKey, 'e', enqueue(p, tasksKey, id, h[2], (tonumber(h[3]) or 0) + 1, false))
+      redis.call('HSET', taskKey, 'e', enqueue(p, tasksKey, id, h[2], nextAttempt(h[3]), false))
       moved = moved + 1
     end
   end
@@ -136,8 +141,8 @@ end
 -- A failed attempt waits for a retry or goes to the dead letters. The model's own policy (PATCH, in
 -- mmf:{m}:retry) wins over the caller's defaults, so a change reaches running instances at once.
 -- `run` = {entry, started ms, instance} of the attempt that failed. A task still queued under that entry ran
--- (or crashed) with its start unrecorded: the attempt counts all the same (an entry is queued as attempt
--- att + 1, and att changes only when a start is recorded), so a task that kills its worker ends dead-lettered.
+-- (or crashed) with its start unrecorded: the attempt counts all the same (nextAttempt), so a task that kills
+-- its worker ends dead-lettered.
 local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen, run)
   local taskKey = p .. 'task:' .. id
   local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1', 'e')
@@ -145,7 +150,7 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
   if h[1] == 'queued' and run and h[8] == run[1] then
     -- The attempt's start and instance, when known (a reclaim knows neither), replace an earlier attempt's.
-    h[3], h[4], h[5] = (tonumber(h[3]) or 0) + 1, run[2], run[3]
+    h[3], h[4], h[5] = nextAttempt(h[3]), run[2], run[3]
     if h[4] ~= '' then
       redis.call('HSET', taskKey, 'att', h[3], 's', h[4], 'i', h[5])
     else
@@ -244,10 +249,10 @@ redis.register_function('mmf_start', function(keys, args)
       if h[1] then out[#out + 1] = {'skip', h[1]} else out[#out + 1] = {'gone'} end
     elseif paused then
       drop[#drop + 1] = entry
-      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[5], (tonumber(h[4]) or 0) + 1, true))
+      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[5], nextAttempt(h[4]), true))
       out[#out + 1] = {'paused'}
     else
-      local att = (tonumber(h[4]) or 0) + 1
+      local att = nextAttempt(h[4])
       redis.call('HSET', taskKey, 'st', 'running', 's', now, 'i', consumer, 'e', entry, 'att', att)
       if h[7] then redis.call('HDEL', taskKey, 'n') end
       if watched then
@@ -314,7 +319,7 @@ redis.register_function('mmf_finish', function(keys, args)
       local live = h[1] == 'running'
       if h[1] == 'queued' and h[8] == entry then
         live = true
-        h[3] = (tonumber(h[3]) or 0) + 1
+        h[3] = nextAttempt(h[3])
         h[6] = tostring(tonumber(now) - idle)
         started = {'s', h[6], 'i', consumer, 'att', h[3]}
         if h[9] then redis.call('HDEL', taskKey, 'n') end
@@ -366,7 +371,7 @@ redis.register_function('mmf_running', function(keys, args)
     if h[1] == 'running' and h[2] == consumer and h[3] == entry then
       out[#out + 1] = 'run'
     elseif h[1] == 'queued' and h[3] == entry then
-      local att = (tonumber(h[4]) or 0) + 1
+      local att = nextAttempt(h[4])
       redis.call('HSET', taskKey, 'st', 'running', 's', started, 'i', consumer, 'att', att)
       if h[6] then redis.call('HDEL', taskKey, 'n') end
       if watched then
@@ -407,7 +412,7 @@ redis.register_function('mmf_release', function(keys, args)
   if (h[1] ~= 'running' and h[1] ~= 'queued') or not h[4] then return h[1] or 'gone' end
   local att = tonumber(h[3]) or 0
   if h[1] == 'running' and att > 0 then att = att - 1 end
-  local again = enqueue(p, keys[1], id, h[4], att + 1, isPaused(p))
+  local again = enqueue(p, keys[1], id, h[4], nextAttempt(att), isPaused(p))
   redis.call('HSET', taskKey, 'st', 'queued', 'att', att, 'e', again)
   if h[1] == 'running' then
     event(p, args[3], 'k', 's', 'id', id, 'u', h[2] or '', 'ts', args[2], 'st', 'queued', 'a', att)
@@ -515,7 +520,7 @@ redis.register_function('mmf_promote', function(keys, args)
     local taskKey = p .. 'task:' .. id
     local h = redis.call('HMGET', taskKey, 'st', 'env', 'att')
     if h[1] == 'queued' and h[2] then
-      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[2], (tonumber(h[3]) or 0) + 1, paused))
+      redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[2], nextAttempt(h[3]), paused))
       redis.call('HDEL', taskKey, 'n')
       n = n + 1
     end

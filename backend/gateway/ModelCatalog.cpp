@@ -400,8 +400,8 @@ void ModelCatalog::updateSettings(const QByteArray& name, const SettingsUpdate& 
                 return;
             }
             if (pausedChanged) {
-                // Entries no worker has read leave the stream while paused (a read entry runs), and come back
-                // on resume. Maintenance repeats this every promote tick, so a lost call heals.
+                // A read entry runs: while paused no worker may read, and on resume the held tasks come back.
+                // Maintenance repeats this every promote tick, so a lost call heals.
                 m_redis.command(BrokerCalls(name, {}).syncHold().argv(), [name](const RedisReply& moved) {
                     if (moved.isError())
                         qCWarning(lcCatalog).noquote() << "holding the queue of" << name << moved.toString();

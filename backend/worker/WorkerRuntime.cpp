@@ -308,17 +308,19 @@ void WorkerRuntime::recordStartsDue()
 
 void WorkerRuntime::recordStarts(const std::vector<InHandPtr>& tasks)
 {
-    if (tasks.empty())
-        return;
     std::vector<BrokerCalls::RunningEntry> entries;
     std::vector<quint64> serials;
     entries.reserve(tasks.size());
     serials.reserve(tasks.size());
     for (const InHandPtr& task : tasks) {
+        if (task->startRecorded)
+            continue; // recorded, being recorded, or listed twice
         task->startRecorded = true;
         entries.push_back({task->entryId, task->taskId, task->readMs});
         serials.push_back(task->serial);
     }
+    if (entries.empty())
+        return;
     m_outcomes.running(entries, [this, serials](size_t index, const RedisReply& reply, bool failed) {
         const InHandPtr task = find(serials[index]);
         if (!task || failed || reply.view() == "run")
@@ -463,11 +465,9 @@ void WorkerRuntime::drainOutbox()
             item.kind != WorkerOutbox::Item::Kind::Call)
             continue;
         const InHandPtr task = find(item.serial);
-        if (task && !task->startRecorded && task->state == InHand::State::Running)
+        if (task && task->state == InHand::State::Running)
             toRecord.push_back(task);
     }
-    std::sort(toRecord.begin(), toRecord.end());
-    toRecord.erase(std::unique(toRecord.begin(), toRecord.end()), toRecord.end());
     recordStarts(toRecord);
     std::vector<BrokerCalls::LogLine> lines;
     // Lines go out before the outcomes that follow them (one write queue, in order).

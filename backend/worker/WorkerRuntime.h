@@ -120,6 +120,7 @@ private:
     static bool takeEnvelope(InHand& task, const QByteArray& env);
     // Tasks read longer than recordStartAfterMs ago whose start is unrecorded: mmf_running for them.
     void recordStartsDue();
+    // mmf_running for those of `tasks` whose start is not recorded yet.
     void recordStarts(const std::vector<InHandPtr>& tasks);
     void verify(const InHandPtr& task);
     void recheckWaiting();

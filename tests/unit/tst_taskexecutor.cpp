@@ -79,6 +79,16 @@ private:
     Gate& m_gate;
 };
 
+// Posts `count` jobs that pass through the gate.
+void postGated(TaskExecutor& executor, Gate& gate, int count)
+{
+    for (int i = 0; i < count; ++i)
+        executor.post([&gate] {
+            gate.enter();
+            gate.leave();
+        });
+}
+
 } // namespace
 
 class TestTaskExecutor : public QObject
@@ -100,11 +110,7 @@ void TestTaskExecutor::everyJobRuns()
     TaskExecutor executor(3);
     GateOpener opener(gate);
     constexpr int kJobs = 5000;
-    for (int i = 0; i < kJobs; ++i)
-        executor.post([&gate] {
-            gate.enter();
-            gate.leave();
-        });
+    postGated(executor, gate, kJobs);
     QVERIFY(gate.waitFinished(kJobs));
     QCOMPARE(gate.started(), kJobs);
 }
@@ -116,11 +122,7 @@ void TestTaskExecutor::slowJobsSpreadOverEveryThread()
     Gate gate;
     TaskExecutor executor(kThreads);
     GateOpener opener(gate);
-    for (int i = 0; i < kThreads; ++i)
-        executor.post([&gate] {
-            gate.enter();
-            gate.leave();
-        });
+    postGated(executor, gate, kThreads);
     QVERIFY2(gate.waitStarted(kThreads), "the jobs did not all start: some thread was never woken");
     gate.open();
     QVERIFY(gate.waitFinished(kThreads));
@@ -134,17 +136,11 @@ void TestTaskExecutor::burstWhileBusyWakesNoThread()
     Gate gate;
     TaskExecutor executor(kThreads);
     GateOpener opener(gate);
-    const auto job = [&gate] {
-        gate.enter();
-        gate.leave();
-    };
-    for (int i = 0; i < kThreads; ++i)
-        executor.post(job);
+    postGated(executor, gate, kThreads);
     QVERIFY(gate.waitStarted(kThreads));
     const quint64 wakesToStart = executor.wakeCount();
     QVERIFY(wakesToStart <= quint64(kThreads));
-    for (int i = kThreads; i < kJobs; ++i)
-        executor.post(job);
+    postGated(executor, gate, kJobs - kThreads);
     QCOMPARE(executor.wakeCount(), wakesToStart);
     QCOMPARE(executor.busyCount(), kJobs);
     gate.open();
@@ -160,11 +156,7 @@ void TestTaskExecutor::singleThreadBurstWakesAtMostOnce()
     TaskExecutor executor(1);
     GateOpener opener(gate);
     constexpr int kJobs = 200;
-    for (int i = 0; i < kJobs; ++i)
-        executor.post([&gate] {
-            gate.enter();
-            gate.leave();
-        });
+    postGated(executor, gate, kJobs);
     gate.open();
     QVERIFY(gate.waitFinished(kJobs));
     QVERIFY2(executor.wakeCount() <= 1, qPrintable(QString::number(executor.wakeCount())));
@@ -176,11 +168,7 @@ void TestTaskExecutor::stopDropsQueuedJobs()
     Gate gate;
     TaskExecutor executor(1);
     GateOpener opener(gate);
-    for (int i = 0; i < 10; ++i)
-        executor.post([&gate] {
-            gate.enter();
-            gate.leave();
-        });
+    postGated(executor, gate, 10);
     QVERIFY(gate.waitStarted(1));
     QCOMPARE(executor.busyCount(), 10);
     std::thread stopper([&executor] { executor.stop(-1); });
