@@ -241,4 +241,10 @@ if [[ -n "${EXEC:-}" ]]; then
     done
     echo "exec: model_processes_cpu_s=${model_cpu% }"
 fi
+# A worker whose inline runs were ended (ModelBase::runsInline; InlineRunGuard) ran the rest on its threads: say
+# so, since its figures after that are the threaded ones.
+for i in "${!WORKER_PIDS[@]}"; do
+    grep -h "every later task runs on the worker threads" "$WORK/worker$((i + 1)).log" 2>/dev/null |
+        sed "s/^/inline_ended: worker$((i + 1)): /" || true
+done
 exit $((failures > 0 ? 1 : 0))

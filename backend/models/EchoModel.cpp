@@ -11,6 +11,15 @@ EchoModel::EchoModel(std::shared_ptr<const Clock> clock)
     : m_clock(std::move(clock))
 {}
 
+bool EchoModel::runsInline(const QByteArray& bytes) const
+{
+    models::EchoRequest request;
+    // One that does not decode fails at once, inline or not.
+    if (!request.ParseFromArray(bytes.constData(), int(bytes.size())))
+        return true;
+    return request.delay_ms() == 0 && request.log_lines() == 0;
+}
+
 Outcome<models::EchoResponse> EchoModel::process(const models::EchoRequest& request, TaskContext& context)
 {
     if (request.delay_ms() < 0 || request.delay_ms() > kMaxDelayMs)

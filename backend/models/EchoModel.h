@@ -26,6 +26,8 @@ public:
 
     Outcome<models::EchoResponse> process(const models::EchoRequest& request, TaskContext& context) override;
     v1::ModelMetadata metadata() const override;
+    // Inline unless it waits (delay_ms) or logs (log_lines): an echo is microseconds of work.
+    bool runsInline(const QByteArray& request) const override;
 
 private:
     std::shared_ptr<const Clock> m_clock;

@@ -42,6 +42,32 @@ QString outcomeText(const QByteArray& status, const QString& code, qint64 tookMs
                : QStringLiteral("%1 (%2) in %3 ms").arg(QString::fromLatin1(status), code).arg(tookMs);
 }
 
+// Runs the model on one task and hands what came of it to the loop, on whichever thread calls it; never
+// throws.
+void runModel(ModelBase& model, WorkerOutbox& outbox, WorkerTaskContext& context, const QByteArray& request)
+{
+    WorkerOutbox::Item item;
+    item.serial = context.serial();
+    try {
+        Outcome<QByteArray> outcome = model.processBytes(request, context);
+        if (auto* error = std::get_if<TaskError>(&outcome)) {
+            item.kind = WorkerOutbox::Item::Kind::TaskError;
+            item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
+            item.message = error->message;
+        } else {
+            item.kind = WorkerOutbox::Item::Kind::Response;
+            item.bytes = std::move(std::get<QByteArray>(outcome));
+        }
+    } catch (const std::exception& e) {
+        item.kind = WorkerOutbox::Item::Kind::Exception;
+        item.message = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        item.kind = WorkerOutbox::Item::Kind::Exception;
+        item.message = QStringLiteral("the model threw something that is not a std::exception");
+    }
+    outbox.push(std::move(item));
+}
+
 QByteArray num(qint64 value)
 {
     return QByteArray::number(value);
@@ -428,29 +454,22 @@ void WorkerRuntime::run(const InHandPtr& task)
     task->context = std::make_shared<WorkerTaskContext>(
         m_outbox, m_clock, task->serial, QString::fromUtf8(task->taskId), task->attempt, m_settings.consumer);
     qCDebug(lcWorker).noquote() << "running task" << task->taskId << "attempt" << task->attempt;
-    m_executor->post(
-        [model = &m_model, outbox = &m_outbox, context = task->context, request = task->request] {
-            WorkerOutbox::Item item;
-            item.serial = context->serial();
-            try {
-                Outcome<QByteArray> outcome = model->processBytes(request, *context);
-                if (auto* error = std::get_if<TaskError>(&outcome)) {
-                    item.kind = WorkerOutbox::Item::Kind::TaskError;
-                    item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
-                    item.message = error->message;
-                } else {
-                    item.kind = WorkerOutbox::Item::Kind::Response;
-                    item.bytes = std::move(std::get<QByteArray>(outcome));
-                }
-            } catch (const std::exception& e) {
-                item.kind = WorkerOutbox::Item::Kind::Exception;
-                item.message = QString::fromLocal8Bit(e.what());
-            } catch (...) {
-                item.kind = WorkerOutbox::Item::Kind::Exception;
-                item.message = QStringLiteral("the model threw something that is not a std::exception");
-            }
-            outbox->push(std::move(item));
-        });
+    bool runInline = false;
+    try {
+        runInline = m_inlineRuns.allowed() && m_model.runsInline(task->request);
+    } catch (...) {
+        // Model code; the thread then runs the task and reports what it throws there.
+    }
+    if (runInline) {
+        task->context->setInline();
+        m_inlineRuns.run([&] { runModel(m_model, m_outbox, *task->context, task->request); });
+        if (!m_inlineRuns.allowed())
+            qCWarning(lcWorker).noquote() << "task" << task->taskId << "-" << m_inlineRuns.verdict()
+                                          << "- every later task runs on the worker threads";
+        return;
+    }
+    m_executor->post([model = &m_model, outbox = &m_outbox, context = task->context,
+                      request = task->request] { runModel(*model, *outbox, *context, request); });
 }
 
 // ---- what worker threads hand over ----

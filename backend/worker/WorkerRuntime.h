@@ -3,6 +3,7 @@
 #include "broker/StreamEntry.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
+#include "worker/InlineRunGuard.h"
 #include "worker/SubTaskCaller.h"
 #include "worker/TaskOutcomeWriter.h"
 #include "worker/TaskStreamReader.h"
@@ -54,16 +55,19 @@ struct WorkerRuntimeSettings
     // running); quicker ones record their start with their outcome: one call and two hash writes fewer per
     // task. Below the claim renewal period (claimTimeoutMs / 3, at least 100 ms).
     int recordStartAfterMs = 50;
+    // A task the model lets run inline (ModelBase::runsInline) may hold the event loop this long; runs that
+    // overstay it because they block or compute send every later task to the worker threads (InlineRunGuard).
+    int inlineBudgetUs = 1000;
 };
 
 // Runs the model's tasks: takes entries from its stream (TaskStreamReader) while it has free slots and runs
 // them at once (the read is the start: an entry carries the envelope; a task's start is recorded with its
 // outcome, or by mmf_running once it runs longer or logs; entries of older servers are started first, one
-// call per read), checks each task token (TaskTokenCheck), runs the model on worker threads, streams log
-// lines, stores the outcomes with the fenced functions (TaskOutcomeWriter: one call per event-loop turn),
-// renews its claims and polls for cancellation, and stops gracefully (WorkerShutdown). Nothing computed is
-// dropped silently: writes that meet an unavailable Redis are retried in order. Lives on the event loop
-// thread.
+// call per read), checks each task token (TaskTokenCheck), runs the model on worker threads (or inline on the
+// loop when the model says a request is that quick: ModelBase::runsInline), streams log lines, stores the
+// outcomes with the fenced functions (TaskOutcomeWriter: one call per event-loop turn), renews its claims and
+// polls for cancellation, and stops gracefully (WorkerShutdown). Nothing computed is dropped silently: writes
+// that meet an unavailable Redis are retried in order. Lives on the event loop thread.
 class WorkerRuntime : public QObject
 {
     Q_OBJECT
@@ -157,6 +161,7 @@ private:
     quint64 m_nextSerial = 0;
     qint64 m_succeeded = 0;
     qint64 m_failed = 0;
+    InlineRunGuard m_inlineRuns{m_settings.inlineBudgetUs};
 
     TaskTokenCheck m_tokens;
     WorkerShutdown m_shutdown;

@@ -44,6 +44,12 @@ bool WorkerTaskContext::sleepFor(int ms)
 CallHandle WorkerTaskContext::call(const QString& model, const google::protobuf::Message& request)
 {
     CallHandle handle(m_callNotifier);
+    if (m_inline) {
+        handle.finish(Error::internal(
+            QStringLiteral("internal: a task run inline on the worker's event loop cannot call models (its "
+                           "model's runsInline() must return false for such a request)")));
+        return handle;
+    }
     QByteArray bytes(qsizetype(request.ByteSizeLong()), Qt::Uninitialized);
     request.SerializeToArray(bytes.data(), int(bytes.size()));
     m_host.postCall(m_serial, model, std::move(bytes), handle);

@@ -34,6 +34,9 @@ public:
 
     // From the loop: the task was cancelled or is being given back. Idempotent.
     void cancel();
+    // From the loop, before the model runs: this run is inline on the loop, so a call fails at once (waiting
+    // for its answer would wait for the loop that waits for the run).
+    void setInline() { m_inline = true; }
     quint64 serial() const { return m_serial; }
 
 private:
@@ -43,6 +46,7 @@ private:
     const QString m_taskId;
     const int m_attempt;
     const QString m_instanceName;
+    bool m_inline = false;
     std::atomic<bool> m_cancelled{false};
     std::mutex m_sleepMutex;
     std::condition_variable m_sleepWake;

@@ -252,6 +252,7 @@ private slots:
 
     void echoReturnsRequest();
     void echoFailWith();
+    void echoRunsInlineUnlessItWaitsOrLogs();
     void echoAlwaysThrows();
     void echoFailUntil();
     void echoLogLines();
@@ -358,6 +359,24 @@ void TestModels::echoReturnsRequest()
     const Outcome<QByteArray> garbage = echo.processBytes(QByteArray("\xff\xff\xff", 3), context);
     QVERIFY(std::holds_alternative<TaskError>(garbage));
     QCOMPARE(std::get<TaskError>(garbage).code, QStringLiteral("invalid_argument"));
+}
+
+void TestModels::echoRunsInlineUnlessItWaitsOrLogs()
+{
+    EchoModel echo;
+    const auto bytes = [](const models::EchoRequest& request) {
+        return QByteArray::fromStdString(request.SerializeAsString());
+    };
+    models::EchoRequest request;
+    request.set_text("hello");
+    request.set_fail_with("quick, too");
+    QVERIFY(echo.runsInline(bytes(request)));
+    request.set_delay_ms(1);
+    QVERIFY(!echo.runsInline(bytes(request)));
+    request.set_delay_ms(0);
+    request.set_log_lines(1);
+    QVERIFY(!echo.runsInline(bytes(request)));
+    QVERIFY(echo.runsInline(QByteArray("\xff\xff\xff", 3))); // fails at once as invalid_argument
 }
 
 void TestModels::echoFailWith()

@@ -26,7 +26,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QThread>
 #include <QtTest>
 
 #include <algorithm>
@@ -54,9 +56,18 @@ public:
     std::atomic<int> returned{0};
     std::atomic<int> cancelledSeen{0};
     std::atomic<bool> gateOpen{false};
+    // Every request may run inline while this is set; runs are counted by the thread they ran on (the test's
+    // thread is the runtime's event loop).
+    std::atomic<bool> inlineAll{false};
+    std::atomic<int> ranOnLoop{0};
+    std::atomic<int> ranOnThreads{0};
+    QThread* const loopThread = QThread::currentThread();
+
+    bool runsInline(const QByteArray&) const override { return inlineAll.load(); }
 
     Outcome<models::ArithResponse> process(const models::ArithRequest& request, TaskContext& context) override
     {
+        ++(QThread::currentThread() == loopThread ? ranOnLoop : ranOnThreads);
         const int now = ++running;
         int seen = maxRunning.load();
         while (now > seen && !maxRunning.compare_exchange_weak(seen, now)) {
@@ -210,6 +221,7 @@ private:
     std::unique_ptr<TestModel> m_model;
     std::unique_ptr<WorkerRuntime> m_runtime;
     int m_consumerSerial = 0;
+    int m_inlineBudgetUs = WorkerRuntimeSettings().inlineBudgetUs;
 
     const QByteArray m_tasks = BrokerKeys::tasks(kModel);
 
@@ -304,6 +316,7 @@ private:
     {
         WorkerRuntimeSettings settings;
         settings.recordStartAfterMs = recordStartAfterMs;
+        settings.inlineBudgetUs = m_inlineBudgetUs;
         settings.modelName = QString::fromLatin1(kModel);
         settings.project = "default";
         settings.consumer = QStringLiteral("c%1").arg(++m_consumerSerial);
@@ -340,6 +353,7 @@ private slots:
         m_verifier->setTrustedKey(m_key1.keyId(), m_key1.publicKey());
         m_registry = std::make_unique<RegistryClient>(m_fake->url(), "serve-token");
         m_model = std::make_unique<TestModel>();
+        m_inlineBudgetUs = WorkerRuntimeSettings().inlineBudgetUs;
     }
 
     void cleanup()
@@ -598,6 +612,71 @@ private slots:
         QCOMPARE(quick, QByteArrayList{"r:succeeded"});
         QCOMPARE(logs, (QByteArrayList{"s:running", "l", "p", "r:succeeded"}));
         QCOMPARE(field("logs", "att"), QByteArray("1"));
+    }
+
+    // A model may let a task run inline on the event loop: no worker thread sees it, its log, progress and
+    // outcome are stored as from a thread.
+    void aModelMayRunATaskInline()
+    {
+        m_model->inlineAll = true;
+        m_inlineBudgetUs = 10000000; // however loaded the machine
+        WorkerRuntime& runtime = startRuntime(2);
+        QVERIFY(submit("t1", 20, 22, token(m_key1)));
+        QVERIFY(submit("t2", 2, 0, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("succeeded"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(status("t2"), QByteArray("failed"), 10000);
+        QCOMPARE(m_model->ranOnLoop.load(), 2);
+        QCOMPARE(m_model->ranOnThreads.load(), 0);
+        models::ArithResponse response;
+        const QByteArray bytes = field("t1", "res");
+        QVERIFY(response.ParseFromArray(bytes.constData(), int(bytes.size())));
+        QCOMPARE(response.value(), 42.0);
+        QCOMPARE(field("t1", "att"), QByteArray("1"));
+        QCOMPARE(field("t1", "pf"), QByteArray("0.5"));
+        const auto lines = range(BrokerKeys::log(kModel, "t1"));
+        QCOMPARE(lines.size(), size_t(1));
+        QCOMPARE(lines[0].value("tx"), QByteArray("adding 20 and 22"));
+        QCOMPARE(field("t2", "ec"), QByteArray("bad_input"));
+        QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 5000);
+        QCOMPARE(pendingCount(), qint64(0));
+    }
+
+    // Waiting for a call's answer on the loop would wait for the loop itself: an inline run's call fails at
+    // once, and no sub-task is submitted.
+    void anInlineRunCannotCallAModel()
+    {
+        m_model->inlineAll = true;
+        m_inlineBudgetUs = 10000000;
+        startRuntime();
+        QVERIFY(submit("t1", 6, 10, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("failed"), 10000);
+        QCOMPARE(field("t1", "ec"), QByteArray("internal"));
+        QVERIFY2(field("t1", "em").contains("cannot call models"), field("t1", "em").constData());
+        QVERIFY(m_fake->submissions.isEmpty());
+        QCOMPARE(m_model->ranOnLoop.load(), 1);
+    }
+
+    // A model that blocks in a run it said was quick: the first overstay may be the machine's doing, the
+    // second (watched) shows the run blocked; both tasks still end as they should, and every later task runs
+    // on the threads.
+    void anInlineRunThatBlocksSendsLaterTasksToTheThreads()
+    {
+        m_model->inlineAll = true;
+        m_inlineBudgetUs = 2000;
+        startRuntime();
+        QVERIFY(submit("t1", 5, 1, token(m_key1), 20));
+        QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("succeeded"), 10000);
+        QTest::ignoreMessage(
+            QtWarningMsg,
+            QRegularExpression("task t2 - an inline run took \\d+ µs and blocked .*over the "
+                               "budget of 2000 µs - every later task runs on the worker threads"));
+        QVERIFY(submit("t2", 5, 1, token(m_key1), 20));
+        QTRY_COMPARE_WITH_TIMEOUT(status("t2"), QByteArray("succeeded"), 10000);
+        QCOMPARE(m_model->ranOnLoop.load(), 2);
+        QVERIFY(submit("t3", 4, 2, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(status("t3"), QByteArray("succeeded"), 10000);
+        QCOMPARE(m_model->ranOnLoop.load(), 2);
+        QCOMPARE(m_model->ranOnThreads.load(), 1);
     }
 
     void shutdownGivesARunningTaskBack()
