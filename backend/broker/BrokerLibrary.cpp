@@ -320,7 +320,10 @@ redis.register_function('mmf_finish', function(keys, args)
       if h[1] == 'queued' and h[8] == entry then
         live = true
         h[3] = nextAttempt(h[3])
-        h[6] = tostring(tonumber(now) - idle)
+        -- The delivery, from the worker's clock less Redis's idle time: the two may disagree by a ms or two, so
+        -- it is kept between the task's creation (the server's clock) and now.
+        local nowMs = tonumber(now)
+        h[6] = tostring(math.min(nowMs, math.max(nowMs - idle, tonumber(h[5]) or 0)))
         started = {'s', h[6], 'i', consumer, 'att', h[3]}
         if h[9] then redis.call('HDEL', taskKey, 'n') end
       end

@@ -182,7 +182,7 @@ bool TestStudioFirstDay::choose(const QString& model)
     QSignalSpy loaded(m_page, &SubmitPage::schemaLoaded);
     m_page->selectModel(model);
     if (!already) {
-        QTest::qWaitFor(
+        const bool seen = QTest::qWaitFor(
             [&] {
                 for (const QList<QVariant>& args : std::as_const(loaded))
                     if (args.at(0).toString() == model)
@@ -190,6 +190,8 @@ bool TestStudioFirstDay::choose(const QString& model)
                 return false;
             },
             15000);
+        if (!seen)
+            return false;
     }
     child<QTabWidget>(QStringLiteral("requestTabs"))->setCurrentIndex(0);
     return m_page->isSchemaLoaded() && m_page->currentModel() == model;

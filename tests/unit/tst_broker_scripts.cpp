@@ -655,6 +655,24 @@ private slots:
         QCOMPARE(statusTrail("t1"), QByteArrayList{"succeeded"});
     }
 
+    // The delivery derived from the worker's clock and Redis's idle time is never put before the task's
+    // creation nor after the finish: a task done within a millisecond or two of its submit kept a start
+    // before its creation, and the timeline no span for its queueing.
+    void aDerivedStartIsNeverBeforeTheCreation()
+    {
+        QVERIFY(submit("t1", "hello").text == "ok"); // created at kNow
+        const auto entries = read("c1");
+        QCOMPARE(entries.size(), size_t(1));
+        QTRY_VERIFY(cmd({"XPENDING", m_tasks, "workers", "-", "+", "10"})[0][2].number >= 2);
+        // The finish's now says kNow: the worker's clock a little behind what the idle time implies.
+        QCOMPARE(single(m_calls.finish("c1", kNow, {{entries[0].id, "t1", "failed", {}, "bad", "no"}})).text,
+                 QByteArray("ok"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("s"), QByteArray::number(kNow));
+        QCOMPARE(task.value("f"), QByteArray::number(kNow));
+        QCOMPARE(task.value("att"), QByteArray("1"));
+    }
+
     // mmf_running records a start already under way (no pause check: a read entry is an attempt under way);
     // the outcome then finishes the running task as always.
     void runningRecordsAStartUnderWay()
