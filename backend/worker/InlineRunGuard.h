@@ -31,7 +31,6 @@ public:
     // Whether the model's runs may still be inline.
     bool allowed() const { return m_allowed; }
     bool watching() const { return m_watchLeft > 0; }
-    qint64 budgetUs() const { return m_budgetUs; }
     // Why inline runs ended (empty while allowed).
     const QString& verdict() const { return m_verdict; }
 

@@ -1,29 +1,14 @@
 // InlineRunGuard: the rule on measured runs (table-driven), then real runs that sleep and compute.
 #include "worker/InlineRunGuard.h"
 
-#include <QElapsedTimer>
 #include <QtTest>
 
 #include <thread>
 
 using namespace mmf;
 
-namespace {
-
+// Written as {wall µs, watched, cpu µs, blocked}: unwatched runs carry only their wall time.
 using Sample = InlineRunGuard::Sample;
-
-// A run as the guard would measure it: unwatched runs carry only their wall time.
-Sample run(qint64 wallUs, bool watched = false, qint64 cpuUs = 0, bool blocked = false)
-{
-    Sample sample;
-    sample.wallUs = wallUs;
-    sample.watched = watched;
-    sample.cpuUs = cpuUs;
-    sample.blocked = blocked;
-    return sample;
-}
-
-} // namespace
 
 Q_DECLARE_METATYPE(QList<Sample>)
 
@@ -39,36 +24,37 @@ private slots:
         QTest::addColumn<bool>("watching");
         QTest::addColumn<QString>("verdict");
 
-        QTest::newRow("quick runs") << QList<Sample>{run(20), run(900), run(1000)} << true << false
+        QTest::newRow("quick runs") << QList<Sample>{Sample{20}, Sample{900}, Sample{1000}} << true << false
                                     << QString();
         QTest::newRow("one overstay is watched, not judged")
-            << QList<Sample>{run(5000)} << true << true << QString();
+            << QList<Sample>{Sample{5000}} << true << true << QString();
         QTest::newRow("a watched run that blocked past the budget")
-            << QList<Sample>{run(5000), run(20000, true, 30, true)} << false << false
+            << QList<Sample>{Sample{5000}, Sample{20000, true, 30, true}} << false << false
             << QStringLiteral(
                    "an inline run took 20000 µs and blocked (a sleep, I/O or a lock), over the budget of "
                    "1000 µs");
         QTest::newRow("a watched run that computed past the budget")
-            << QList<Sample>{run(5000), run(3000, true, 2500, false)} << false << false
+            << QList<Sample>{Sample{5000}, Sample{3000, true, 2500, false}} << false << false
             << QStringLiteral("an inline run computed for 2500 µs, over the budget of 1000 µs");
         QTest::newRow("a watched run that blocked within the budget (a lock, briefly)")
-            << QList<Sample>{run(5000), run(400, true, 100, true)} << true << true << QString();
-        QTest::newRow("preempted while watched: watched on") << QList<Sample>{run(5000),
-                                                                              run(1, true, 1, false),
-                                                                              run(1, true, 1, false),
-                                                                              run(8000, true, 40, false),
-                                                                              run(1, true, 1, false),
-                                                                              run(1, true, 1, false)}
+            << QList<Sample>{Sample{5000}, Sample{400, true, 100, true}} << true << true << QString();
+        QTest::newRow("preempted while watched: watched on") << QList<Sample>{Sample{5000},
+                                                                              Sample{1, true, 1, false},
+                                                                              Sample{1, true, 1, false},
+                                                                              Sample{8000, true, 40, false},
+                                                                              Sample{1, true, 1, false},
+                                                                              Sample{1, true, 1, false}}
                                                              << true << true << QString();
         QTest::newRow("three clean watched runs end the watch")
-            << QList<Sample>{run(5000), run(1, true, 1, false), run(1, true, 1, false),
-                             run(1, true, 1, false)}
+            << QList<Sample>{Sample{5000}, Sample{1, true, 1, false}, Sample{1, true, 1, false},
+                             Sample{1, true, 1, false}}
             << true << false << QString();
         QTest::newRow("after the watch, an overstay is watched again, not judged")
-            << QList<Sample>{run(5000), run(1, true), run(1, true), run(1, true), run(9000)} << true << true
-            << QString();
+            << QList<Sample>{Sample{5000}, Sample{1, true}, Sample{1, true}, Sample{1, true}, Sample{9000}}
+            << true << true << QString();
         QTest::newRow("ended for good")
-            << QList<Sample>{run(5000), run(3000, true, 2500, false), run(1), run(1, true)} << false << false
+            << QList<Sample>{Sample{5000}, Sample{3000, true, 2500, false}, Sample{1}, Sample{1, true}}
+            << false << false
             << QStringLiteral("an inline run computed for 2500 µs, over the budget of 1000 µs");
     }
 
