@@ -52,6 +52,26 @@ local function timings(created, started, firstRecord)
   return created or '', started or '', first or ''
 end
 
+-- A start known only from a worker's clock (its read time, or its now less Redis's idle time of the entry) is
+-- kept between the earliest it can be — the task's creation, or for a retried task the end of its last attempt
+-- (from that attempt's h<att> record; `firstRecord` is h1, read already) — and now: the clocks of the server,
+-- the workers and Redis may disagree by a millisecond or two (more across hosts), and a start before either
+-- would leave the attempt's queued span in the timeline negative. → the start as a string
+local function keptStart(taskKey, started, now, created, att, firstRecord)
+  local floor = tonumber(created) or 0
+  local done = tonumber(att) or 0
+  if done >= 1 then
+    local record = firstRecord
+    if done > 1 then record = redis.call('HGET', taskKey, 'h' .. done) end
+    if record then
+      local ok, past = pcall(cjson.decode, record)
+      if ok and type(past) == 'table' then floor = math.max(floor, tonumber(past.f) or 0) end
+    end
+  end
+  local nowMs = tonumber(now)
+  return tostring(math.min(nowMs, math.max(tonumber(started) or nowMs, floor)))
+end
+
 local function isPaused(p) return redis.call('HGET', p .. 'control', 'paused') == '1' end
 
 -- The attempt after `att` attempts recorded. An entry is queued as nextAttempt(att), and att changes only when
@@ -150,7 +170,9 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
   if h[1] == 'queued' and run and h[8] == run[1] then
     -- The attempt's start and instance, when known (a reclaim knows neither), replace an earlier attempt's.
-    h[3], h[4], h[5] = nextAttempt(h[3]), run[2], run[3]
+    local started = run[2]
+    if started ~= '' then started = keptStart(taskKey, started, now, h[6], h[3], h[7]) end
+    h[3], h[4], h[5] = nextAttempt(h[3]), started, run[3]
     if h[4] ~= '' then
       redis.call('HSET', taskKey, 'att', h[3], 's', h[4], 'i', h[5])
     else
@@ -319,11 +341,9 @@ redis.register_function('mmf_finish', function(keys, args)
       local live = h[1] == 'running'
       if h[1] == 'queued' and h[8] == entry then
         live = true
+        -- The delivery, from the worker's clock less Redis's idle time.
+        h[6] = keptStart(taskKey, tonumber(now) - idle, now, h[5], h[3], h[7])
         h[3] = nextAttempt(h[3])
-        -- The delivery, from the worker's clock less Redis's idle time: the two may disagree by a ms or two, so
-        -- it is kept between the task's creation (the server's clock) and now.
-        local nowMs = tonumber(now)
-        h[6] = tostring(math.min(nowMs, math.max(nowMs - idle, tonumber(h[5]) or 0)))
         started = {'s', h[6], 'i', consumer, 'att', h[3]}
         if h[9] then redis.call('HDEL', taskKey, 'n') end
       end
@@ -363,17 +383,18 @@ end)
 -- always, settles the entry either way.
 redis.register_function('mmf_running', function(keys, args)
   local p = prefix(keys[1])
-  local consumer, maxlen = args[1], args[3]
+  local consumer, now, maxlen = args[1], args[2], args[3]
   local w = redis.pcall('EXISTS', p .. 'watch')
   local watched = type(w) ~= 'number' or w == 1
   local out = {}
   for i = 4, #args - 2, 3 do
     local entry, id, started = args[i], args[i + 1], args[i + 2]
     local taskKey = p .. 'task:' .. id
-    local h = redis.call('HMGET', taskKey, 'st', 'i', 'e', 'att', 'u', 'n', 'c')
+    local h = redis.call('HMGET', taskKey, 'st', 'i', 'e', 'att', 'u', 'n', 'c', 'h1')
     if h[1] == 'running' and h[2] == consumer and h[3] == entry then
       out[#out + 1] = 'run'
     elseif h[1] == 'queued' and h[3] == entry then
+      started = keptStart(taskKey, started, now, h[7], h[4], h[8])
       local att = nextAttempt(h[4])
       redis.call('HSET', taskKey, 'st', 'running', 's', started, 'i', consumer, 'att', att)
       if h[6] then redis.call('HDEL', taskKey, 'n') end

@@ -673,6 +673,51 @@ private slots:
         QCOMPARE(task.value("att"), QByteArray("1"));
     }
 
+    // The same for a retried task: its next attempt cannot start before the last one ended (h<att>'s f), on
+    // each path that records a start from a worker's clock.
+    void aRetriedStartIsNeverBeforeThePreviousEnd_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::newRow("finish derives it") << QByteArray("finish");
+        QTest::newRow("running is told it") << QByteArray("running");
+        QTest::newRow("a failed attempt derives it") << QByteArray("fail");
+    }
+
+    void aRetriedStartIsNeverBeforeThePreviousEnd()
+    {
+        QFETCH(QByteArray, path);
+        const qint64 ended = kNow + 100;
+        QVERIFY(submit("t1", "hello").text == "ok");
+        const auto first = read("c1");
+        QCOMPARE(first.size(), size_t(1));
+        // Retried at once (no backoff), and read again within the same millisecond of the worker's clock.
+        QCOMPARE(failAttempt(first[0].id, "c1", "t1", ended, 3, /*initialMs*/ 0).text, QByteArray("retry"));
+        QCOMPARE(promote(ended).number, qint64(1));
+        const auto second = read("c1");
+        QCOMPARE(second.size(), size_t(1));
+        QTRY_VERIFY(cmd({"XPENDING", m_tasks, "workers", "-", "+", "10"})[0][2].number >= 2);
+        QByteArray started;
+        if (path == "finish") {
+            QCOMPARE(
+                single(m_calls.finish("c1", ended, {{second[0].id, "t1", "failed", {}, "bad", "no"}})).text,
+                QByteArray("ok"));
+            started = hash(taskKey("t1")).value("s");
+        } else if (path == "running") {
+            QCOMPARE(call(m_calls.running("c1", ended, {{second[0].id, "t1", ended - 10}}))[0].text,
+                     QByteArray("run"));
+            started = hash(taskKey("t1")).value("s");
+        } else {
+            QCOMPARE(failAttempt(second[0].id, "c1", "t1", ended).text, QByteArray("retry"));
+            started = QJsonDocument::fromJson(hash(taskKey("t1")).value("h2"))
+                          .object()
+                          .value("s")
+                          .toString()
+                          .toUtf8();
+        }
+        QCOMPARE(started, QByteArray::number(ended));
+        QCOMPARE(hash(taskKey("t1")).value("att"), QByteArray("2"));
+    }
+
     // mmf_running records a start already under way (no pause check: a read entry is an attempt under way);
     // the outcome then finishes the running task as always.
     void runningRecordsAStartUnderWay()
