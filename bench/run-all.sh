@@ -4,7 +4,7 @@
 # mmf-bench in throughput, batch, wait and latency mode, and a WebSocket subscribers run. Prints the machine,
 # the idle RSS, and per mode one summary line ("mode=...": tasks/s, p50/p99, CPU µs per task and RSS of
 # redis, server, each worker and the client) and one "redis_commands mode=..." line (INFO commandstats per
-# task). docs/PERFORMANCE.md says how to read them.
+# task, and the AOF rewrites Redis ran during the mode). docs/PERFORMANCE.md says how to read them.
 #
 #   bench/run-all.sh [BUILD_DIR]        (default: $MMF_BUILD_DIR, else <repo>/build)
 #

@@ -93,6 +93,8 @@ QString BenchReport::commandsLine(const BenchSummary& s, int maxCommands)
         parts << QString::fromUtf8(stat.name) + QLatin1Char('=') + perTask(double(stat.calls), done, 2) +
                      QLatin1Char('/') + perTask(double(stat.usec), done, 1);
     }
+    if (s.aofRewrites)
+        parts << QStringLiteral("aof_rewrites=%1").arg(*s.aofRewrites);
     return parts.join(QLatin1Char(' '));
 }
 

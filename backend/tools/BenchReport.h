@@ -33,6 +33,7 @@ struct BenchSummary
     bool showP999 = false;
     QList<ProcUsage> processes;                 // with --server-pid / --worker-pids
     std::optional<QList<CommandStat>> commands; // with --redis: INFO commandstats after the run
+    std::optional<qint64> aofRewrites;          // with --redis: AOF rewrites Redis ran during the run
     QString firstError;                         // e.g. "429 rate_limited: queue full"
     QString error;                              // why the run ended early, if it did
 };
@@ -59,8 +60,9 @@ public:
     // With processes: cpu_us_per_task=NAME:µs,…,all:µs (CPU time over the run / completed tasks) and
     // rss_mb=NAME:MB,… (after the run).
     static QString summaryLine(const BenchSummary& summary);
-    // "redis_commands mode=M calls_per_task=C us_per_task=U NAME=calls/µs …": the maxCommands commands that
-    // took most time, per completed task. Empty without commands.
+    // "redis_commands mode=M calls_per_task=C us_per_task=U NAME=calls/µs … aof_rewrites=N": the maxCommands
+    // commands that took most time, per completed task, then the AOF rewrites during the run when known.
+    // Empty without commands.
     static QString commandsLine(const BenchSummary& summary, int maxCommands);
     static QString subscribersLine(const SubscribersSummary& summary);
 };

@@ -468,12 +468,15 @@ void BenchRunner::end(const QString& error, int exitCode)
         emit finished(exitCode);
         return;
     }
-    m_redis->command({"INFO", "commandstats"}, [this, exitCode](const RedisReply& reply) {
+    // A rewrite forks Redis and serialises its whole data set: a mode that ran one is not comparable with one
+    // that did not, so the line says so.
+    m_redis->command({"INFO", "commandstats", "persistence"}, [this, exitCode](const RedisReply& reply) {
         Result<QList<CommandStat>> stats =
             reply.isError() ? Result<QList<CommandStat>>(Error::unavailable(QString::fromUtf8(reply.view())))
                             : RedisCommandStats::parse(reply.view());
         if (stats) {
             m_summary.commands = *stats;
+            m_summary.aofRewrites = RedisCommandStats::integerField(reply.view(), "aof_rewrites");
             emit finished(exitCode);
             return;
         }

@@ -42,6 +42,26 @@ Result<QList<CommandStat>> RedisCommandStats::parse(QByteArrayView info)
     return stats;
 }
 
+std::optional<qint64> RedisCommandStats::integerField(QByteArrayView info, QByteArrayView name)
+{
+    qsizetype pos = 0;
+    while (pos < info.size()) {
+        qsizetype end = info.indexOf('\n', pos);
+        if (end < 0)
+            end = info.size();
+        const QByteArrayView line = info.sliced(pos, end - pos).trimmed();
+        pos = end + 1;
+        if (line.size() <= name.size() || !line.startsWith(name) || line.at(name.size()) != ':')
+            continue;
+        bool ok = false;
+        const qint64 value = line.sliced(name.size() + 1).toLongLong(&ok);
+        if (ok)
+            return value;
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 QList<CommandStat> RedisCommandStats::byTime(QList<CommandStat> stats)
 {
     std::sort(stats.begin(), stats.end(), [](const CommandStat& a, const CommandStat& b) {

@@ -6,6 +6,8 @@
 #include <QByteArrayView>
 #include <QList>
 
+#include <optional>
+
 namespace mmf {
 
 // One line of Redis's INFO commandstats.
@@ -16,6 +18,7 @@ struct CommandStat
     qint64 usec = 0; // time inside the command; a script's or function's includes the commands it runs
 };
 
+// What the benchmark reads from Redis's INFO: the cost of each command, and counters such as aof_rewrites.
 class RedisCommandStats
 {
 public:
@@ -25,6 +28,9 @@ public:
     static Result<QList<CommandStat>> parse(QByteArrayView info);
     // Sorted by usec, most first (ties by calls, then name).
     static QList<CommandStat> byTime(QList<CommandStat> stats);
+    // The integer of INFO's "name:value" line (e.g. aof_rewrites from INFO persistence); nullopt when the
+    // line is missing or its value is not an integer.
+    static std::optional<qint64> integerField(QByteArrayView info, QByteArrayView name);
 };
 
 } // namespace mmf

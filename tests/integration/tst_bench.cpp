@@ -153,6 +153,9 @@ void TestBench::taskModes()
         qPrintable(lines.at(1)));
     static const QRegularExpression scripts(QStringLiteral(R"( (evalsha|fcall|fcall_ro)=[0-9.]+/[0-9.]+)"));
     QVERIFY2(scripts.match(lines.at(1)).hasMatch(), qPrintable(lines.at(1)));
+    // And whether Redis rewrote its AOF meanwhile (INFO persistence), last.
+    static const QRegularExpression rewrites(QStringLiteral(R"( aof_rewrites=[0-9]+$)"));
+    QVERIFY2(rewrites.match(lines.at(1)).hasMatch(), qPrintable(lines.at(1)));
     const QByteArray password = redisPassword(*m_server);
     QVERIFY(password.size() >= 32);
     QVERIFY(!run.output.contains(QString::fromLatin1(password)));

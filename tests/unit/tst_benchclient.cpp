@@ -76,6 +76,8 @@ private slots:
     void summaryLine();
     void summaryLineWithProcesses();
     void commandsLine();
+    void infoIntegerField_data();
+    void infoIntegerField();
     void subscribersLine();
 };
 
@@ -882,6 +884,39 @@ void TestBenchClient::commandsLine()
     QCOMPARE(BenchReport::commandsLine(s, 1),
              QStringLiteral("redis_commands mode=throughput tasks=1000 calls_per_task=7.00 us_per_task=95.0 "
                             "fcall=3.00/75.0"));
+    // A run during which Redis rewrote its AOF says so, last.
+    s.aofRewrites = 1;
+    QCOMPARE(BenchReport::commandsLine(s, 1),
+             QStringLiteral("redis_commands mode=throughput tasks=1000 calls_per_task=7.00 us_per_task=95.0 "
+                            "fcall=3.00/75.0 aof_rewrites=1"));
+}
+
+void TestBenchClient::infoIntegerField_data()
+{
+    QTest::addColumn<QByteArray>("info");
+    QTest::addColumn<qint64>("expected"); // -1: none
+    const QByteArray persistence = "# Persistence\r\nloading:0\r\naof_rewrite_in_progress:1\r\n"
+                                   "aof_rewrites:3\r\naof_rewrites_consecutive_failures:7\r\n";
+    QTest::newRow("among the persistence lines") << persistence << qint64(3);
+    QTest::newRow("after the commandstats")
+        << QByteArray("# Commandstats\r\ncmdstat_get:calls=1,usec=2,usec_per_call=2.00\r\n\r\n") + persistence
+        << qint64(3);
+    QTest::newRow("a longer name is another field")
+        << QByteArray("aof_rewrites_consecutive_failures:7\r\naof_rewrite_in_progress:1\r\n") << qint64(-1);
+    QTest::newRow("missing") << QByteArray("# Persistence\r\nloading:0\r\n") << qint64(-1);
+    QTest::newRow("not a number") << QByteArray("aof_rewrites:many\r\n") << qint64(-1);
+    QTest::newRow("empty value") << QByteArray("aof_rewrites:\r\n") << qint64(-1);
+    QTest::newRow("the last line, no line end") << QByteArray("loading:0\naof_rewrites:12") << qint64(12);
+}
+
+void TestBenchClient::infoIntegerField()
+{
+    QFETCH(QByteArray, info);
+    QFETCH(qint64, expected);
+    const std::optional<qint64> value = RedisCommandStats::integerField(info, "aof_rewrites");
+    QCOMPARE(value.has_value(), expected >= 0);
+    if (value)
+        QCOMPARE(*value, expected);
 }
 
 void TestBenchClient::subscribersLine()
