@@ -135,6 +135,43 @@ void MetricsRegistry::add(const QByteArray& name, const Labels& labels, double d
     family->second.series[renderLabels(labels)].value += delta;
 }
 
+MetricsRegistry::Handle MetricsRegistry::counter(const QByteArray& name, const Labels& labels)
+{
+    Handle handle;
+    handle.m_series = series(name, Type::Counter, labels);
+    if (handle.m_series)
+        handle.m_family = &m_families.at(name);
+    return handle;
+}
+
+MetricsRegistry::Handle MetricsRegistry::histogram(const QByteArray& name, const Labels& labels)
+{
+    Handle handle;
+    handle.m_series = series(name, Type::Histogram, labels);
+    if (handle.m_series)
+        handle.m_family = &m_families.at(name);
+    return handle;
+}
+
+void MetricsRegistry::add(Handle counter, double delta)
+{
+    if (counter.m_series && counter.m_family->type == Type::Counter && delta >= 0)
+        counter.m_series->value += delta;
+}
+
+void MetricsRegistry::observe(Handle histogram, double value)
+{
+    if (!histogram.m_series || histogram.m_family->type != Type::Histogram)
+        return;
+    Series& s = *histogram.m_series;
+    const std::vector<double>& bounds = histogram.m_family->bounds;
+    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value);
+    if (bucket != bounds.end())
+        ++s.buckets[size_t(bucket - bounds.begin())];
+    s.sum += value;
+    ++s.count;
+}
+
 void MetricsRegistry::set(const QByteArray& name, const Labels& labels, double value)
 {
     if (Series* s = series(name, Type::Gauge, labels))
@@ -143,21 +180,13 @@ void MetricsRegistry::set(const QByteArray& name, const Labels& labels, double v
 
 void MetricsRegistry::observe(const QByteArray& name, const Labels& labels, double value)
 {
-    Series* s = series(name, Type::Histogram, labels);
-    if (!s)
-        return;
-    const std::vector<double>& bounds = m_families.at(name).bounds;
-    const auto bucket = std::lower_bound(bounds.begin(), bounds.end(), value);
-    if (bucket != bounds.end())
-        ++s->buckets[size_t(bucket - bounds.begin())];
-    s->sum += value;
-    ++s->count;
+    observe(histogram(name, labels), value);
 }
 
 void MetricsRegistry::clear(const QByteArray& name)
 {
     auto family = m_families.find(name);
-    if (family != m_families.end())
+    if (family != m_families.end() && family->second.type == Type::Gauge)
         family->second.series.clear();
 }
 

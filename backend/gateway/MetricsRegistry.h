@@ -24,13 +24,37 @@ public:
     };
     using Labels = QList<QPair<QByteArray, QByteArray>>;
 
+private:
+    struct Series;
+    struct Family;
+
+public:
+    // One counter or histogram series, found once and kept by its user: the hot path (five series per task
+    // event) then neither renders labels nor looks anything up. Valid for the registry's life (only gauges
+    // are ever cleared). A null handle (undeclared family, or one of another type) updates nothing.
+    class Handle
+    {
+    public:
+        bool isNull() const { return !m_series; }
+
+    private:
+        friend class MetricsRegistry;
+        Series* m_series = nullptr;
+        const Family* m_family = nullptr;
+    };
+
     // Declares a family (again: no-op). Histogram buckets are upper bounds, ascending; +Inf is implicit.
     void declare(const QByteArray& name, Type type, const QByteArray& help, std::vector<double> buckets = {});
 
     void add(const QByteArray& name, const Labels& labels, double delta = 1); // counter or gauge
     void set(const QByteArray& name, const Labels& labels, double value);     // gauge
     void observe(const QByteArray& name, const Labels& labels, double value); // histogram
-    // Drops every series of a family (gauges rebuilt from a fresh snapshot, e.g. models that went away).
+    Handle counter(const QByteArray& name, const Labels& labels);
+    Handle histogram(const QByteArray& name, const Labels& labels);
+    void add(Handle counter, double delta = 1);
+    void observe(Handle histogram, double value);
+    // Drops every series of a gauge family (rebuilt from a fresh snapshot, e.g. models that went away).
+    // Counters and histograms only grow, and their handles stay valid: clearing one does nothing.
     void clear(const QByteArray& name);
     // Current value of a counter or gauge series (0 when absent); for tests and the stats push.
     double value(const QByteArray& name, const Labels& labels) const;

@@ -18,6 +18,20 @@ constexpr double kMeanAlpha = 0.2; // weight of the newest run time in the movin
 const std::vector<double> kDurationBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                            1,     2.5,    5,     10,   30,    60,   120, 300,  600};
 
+// The statuses the broker writes, as TaskMetrics::ModelSeries::tasks indexes them.
+constexpr std::array<const char*, 6> kStatuses{"queued", "running",       "succeeded",
+                                               "failed", "dead_lettered", "cancelled"};
+constexpr int kRunning = 1;
+
+int statusIndex(const QByteArray& status)
+{
+    for (size_t i = 0; i < kStatuses.size(); ++i) {
+        if (status == kStatuses[i])
+            return int(i);
+    }
+    return -1;
+}
+
 MetricsRegistry::Labels modelLabel(const QByteArray& model)
 {
     return {{QByteArrayLiteral("model"), model}};
@@ -77,24 +91,36 @@ TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, Redis
 // ends: in a retry (status queued with a due time) or in a final result other than a cancel.
 void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
 {
+    static_assert(kStatuses.size() == kStatusCount);
+    using T = MetricsRegistry::Type;
     for (const TaskEventRecord& event : batch) {
         if (event.kind != TaskEventRecord::Kind::Status && event.kind != TaskEventRecord::Kind::Result)
             continue;
         if (event.kind == TaskEventRecord::Kind::Status && event.status == "running")
             continue;
-        const MetricsRegistry::Labels model = modelLabel(event.model);
-        m_registry.add("mmf_tasks_total", {{"model", event.model}, {"status", event.status}});
+        const int status = statusIndex(event.status);
+        if (status < 0)
+            continue; // not written by the broker: a model's own
+        ModelSeries& series = m_series[event.model];
+        const auto tasks = [&](int index) {
+            return kept(series.tasks[size_t(index)], T::Counter, "mmf_tasks_total",
+                        {{"model", event.model}, {"status", kStatuses[size_t(index)]}});
+        };
+        m_registry.add(tasks(status));
         const bool attemptEnded = event.kind == TaskEventRecord::Kind::Status
                                       ? event.status == "queued" && event.nextAttemptAtMs > 0
                                       : event.status != "cancelled" && event.attempts > 0;
         if (attemptEnded) {
-            m_registry.add("mmf_tasks_total", {{"model", event.model}, {"status", "running"}});
+            m_registry.add(tasks(kRunning));
             if (event.attempts > 1)
-                m_registry.add("mmf_redeliveries_total", model);
+                m_registry.add(
+                    kept(series.redeliveries, T::Counter, "mmf_redeliveries_total", modelLabel(event.model)));
         }
         if (event.kind == TaskEventRecord::Kind::Status) {
+            // A release and a replay queue without a due time.
             if (event.status == "queued" && event.nextAttemptAtMs > 0)
-                m_registry.add("mmf_retries_total", model); // release and replay queue without a due time
+                m_registry.add(
+                    kept(series.retries, T::Counter, "mmf_retries_total", modelLabel(event.model)));
             continue;
         }
         // A final result, with the task's timings.
@@ -102,17 +128,19 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
         ++figures.finished;
         if (event.status == "failed" || event.status == "dead_lettered")
             ++figures.failed;
-        // Observes one stage; its length in ms.
-        const auto stage = [&](const char* name, qint64 fromMs, qint64 toMs) {
+        // Observes one stage (0 queue, 1 run, 2 total); its length in ms.
+        const auto stage = [&](size_t index, qint64 fromMs, qint64 toMs) {
+            static const char* const kStages[] = {"queue", "run", "total"};
             const double ms = double(qMax<qint64>(0, toMs - fromMs));
-            m_registry.observe("mmf_task_duration_seconds", {{"model", event.model}, {"stage", name}},
+            m_registry.observe(kept(series.durations[index], T::Histogram, "mmf_task_duration_seconds",
+                                    {{"model", event.model}, {"stage", kStages[index]}}),
                                ms / 1000.0);
             return ms;
         };
         if (event.createdMs > 0 && event.firstStartedMs > 0)
-            stage("queue", event.createdMs, event.firstStartedMs);
+            stage(0, event.createdMs, event.firstStartedMs);
         if (event.startedMs > 0) {
-            const double runMs = stage("run", event.startedMs, event.tsMs);
+            const double runMs = stage(1, event.startedMs, event.tsMs);
             if (event.status == "succeeded" || event.status == "failed") {
                 figures.meanRunMs =
                     figures.hasMean ? (1 - kMeanAlpha) * figures.meanRunMs + kMeanAlpha * runMs : runMs;
@@ -121,7 +149,7 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
             }
         }
         if (event.createdMs > 0) {
-            const double totalMs = stage("total", event.createdMs, event.tsMs);
+            const double totalMs = stage(2, event.createdMs, event.tsMs);
             if (figures.recentTotalMs.size() < kRecentRing) {
                 figures.recentTotalMs.push_back(totalMs);
             } else {
@@ -134,9 +162,19 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
 
 void TaskMetrics::onHttpRequest(const QByteArray& route, int status)
 {
-    m_registry.add("mmf_http_requests_total",
-                   {{"route", route.isEmpty() ? QByteArrayLiteral("unmatched") : route},
-                    {"code", QByteArray::number(status)}});
+    MetricsRegistry::Handle& slot = m_requests[{route, status}];
+    m_registry.add(kept(slot, MetricsRegistry::Type::Counter, "mmf_http_requests_total",
+                        {{"route", route.isEmpty() ? QByteArrayLiteral("unmatched") : route},
+                         {"code", QByteArray::number(status)}}));
+}
+
+MetricsRegistry::Handle TaskMetrics::kept(MetricsRegistry::Handle& slot, MetricsRegistry::Type type,
+                                          const char* family, const MetricsRegistry::Labels& labels)
+{
+    if (slot.isNull())
+        slot = type == MetricsRegistry::Type::Histogram ? m_registry.histogram(family, labels)
+                                                        : m_registry.counter(family, labels);
+    return slot;
 }
 
 void TaskMetrics::onEvicted(const QByteArray& model)

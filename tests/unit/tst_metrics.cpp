@@ -172,6 +172,77 @@ private slots:
         QVERIFY(registry.exposition().contains("# TYPE t_depth gauge\n"));
     }
 
+    // A series found once and kept is the series the name and labels find; clearing its family (a counter's)
+    // leaves it, so a kept handle never dangles.
+    void keptHandlesUpdateTheirSeries()
+    {
+        using T = MetricsRegistry::Type;
+        MetricsRegistry registry;
+        registry.declare("t_total", T::Counter, "Count.");
+        registry.declare("t_seconds", T::Histogram, "Durations.", {0.1, 1});
+        registry.declare("t_depth", T::Gauge, "Depth.");
+        const MetricsRegistry::Handle counter = registry.counter("t_total", {{"model", "echo"}});
+        const MetricsRegistry::Handle histogram = registry.histogram("t_seconds", {{"model", "echo"}});
+        QVERIFY(!counter.isNull());
+        QVERIFY(!histogram.isNull());
+        registry.add(counter);
+        registry.add(counter, 2);
+        registry.add(counter, -1); // counters only go up
+        registry.add("t_total", {{"model", "echo"}});
+        QCOMPARE(registry.value("t_total", {{"model", "echo"}}), 4.0);
+        registry.observe(histogram, 0.05);
+        registry.observe("t_seconds", {{"model", "echo"}}, 2);
+        const QByteArray text = registry.exposition();
+        QVERIFY2(text.contains("t_seconds_bucket{model=\"echo\",le=\"0.1\"} 1\n"), text);
+        QVERIFY2(text.contains("t_seconds_count{model=\"echo\"} 2\n"), text);
+        QVERIFY2(text.contains("t_seconds_sum{model=\"echo\"} 2.05\n"), text);
+        // No handle for an undeclared family or one of another kind; using one changes nothing.
+        QVERIFY(registry.counter("undeclared", {}).isNull());
+        QVERIFY(registry.counter("t_seconds", {}).isNull());
+        QVERIFY(registry.histogram("t_total", {}).isNull());
+        QVERIFY(registry.counter("t_depth", {}).isNull());
+        registry.add(registry.counter("undeclared", {}));
+        registry.observe(registry.counter("t_seconds", {}), 1);
+        QCOMPARE(registry.exposition(), text);
+        registry.clear("t_total");
+        registry.clear("t_seconds");
+        registry.add(counter);
+        QCOMPARE(registry.value("t_total", {{"model", "echo"}}), 5.0);
+        QVERIFY(registry.exposition().contains("t_seconds_count{model=\"echo\"} 2\n"));
+    }
+
+    // A model's events stream is written by the model's own Redis user: a status the broker never writes
+    // counts nowhere, so however many a model invents, the servers' metrics keep the series they had.
+    void aModelCannotAddSeries()
+    {
+        ManualClock clock;
+        RedisClient redis(RedisConfig{});
+        ModelCatalog catalog(redis, clock);
+        MetricsRegistry registry;
+        TaskMetrics metrics(registry, catalog, redis, clock);
+        TaskEventRecord real = taskEvent(TaskEventRecord::Kind::Result, "t1", "succeeded", 2000, 1);
+        real.createdMs = 1000;
+        real.startedMs = 1500;
+        metrics.onEvents({real});
+        const QByteArray before = registry.exposition();
+        std::vector<TaskEventRecord> forged;
+        for (int i = 0; i < 1000; ++i) {
+            const QByteArray status = "made-up-" + QByteArray::number(i);
+            forged.push_back(
+                taskEvent(TaskEventRecord::Kind::Result, "t" + QByteArray::number(i), status, 3000, 1));
+            forged.push_back(
+                taskEvent(TaskEventRecord::Kind::Status, "t" + QByteArray::number(i), status, 3000, 2));
+        }
+        metrics.onEvents(forged);
+        QCOMPARE(registry.exposition(), before);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "made-up-7"}}), 0.0);
+        // The statuses the broker writes still count.
+        metrics.onEvents({taskEvent(TaskEventRecord::Kind::Result, "t2", "dead_lettered", 4000, 3)});
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "dead_lettered"}}), 1.0);
+        QCOMPARE(registry.value("mmf_tasks_total", {{"model", "echo"}, {"status", "running"}}), 2.0);
+        QCOMPARE(registry.value("mmf_redeliveries_total", {{"model", "echo"}}), 1.0);
+    }
+
     void finalEventsCarryTheTimings()
     {
         // Running events are written only while someone subscribes to them: the final event carries the
