@@ -135,22 +135,23 @@ void MetricsRegistry::add(const QByteArray& name, const Labels& labels, double d
     family->second.series[renderLabels(labels)].value += delta;
 }
 
-MetricsRegistry::Handle MetricsRegistry::counter(const QByteArray& name, const Labels& labels)
+MetricsRegistry::Handle MetricsRegistry::handle(const QByteArray& name, Type type, const Labels& labels)
 {
     Handle handle;
-    handle.m_series = series(name, Type::Counter, labels);
+    handle.m_series = series(name, type, labels);
     if (handle.m_series)
         handle.m_family = &m_families.at(name);
     return handle;
 }
 
+MetricsRegistry::Handle MetricsRegistry::counter(const QByteArray& name, const Labels& labels)
+{
+    return handle(name, Type::Counter, labels);
+}
+
 MetricsRegistry::Handle MetricsRegistry::histogram(const QByteArray& name, const Labels& labels)
 {
-    Handle handle;
-    handle.m_series = series(name, Type::Histogram, labels);
-    if (handle.m_series)
-        handle.m_family = &m_families.at(name);
-    return handle;
+    return handle(name, Type::Histogram, labels);
 }
 
 void MetricsRegistry::add(Handle counter, double delta)

@@ -81,6 +81,7 @@ private:
     };
     static QByteArray renderLabels(const Labels& labels);
     Series* series(const QByteArray& name, Type type, const Labels& labels);
+    Handle handle(const QByteArray& name, Type type, const Labels& labels);
 
     std::map<QByteArray, Family> m_families;
 };

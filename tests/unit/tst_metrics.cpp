@@ -93,6 +93,27 @@ TaskEventRecord taskEvent(TaskEventRecord::Kind kind, const QByteArray& task, co
     return e;
 }
 
+// A final event with the timings it carries: created, first start, last start.
+TaskEventRecord finalEvent(const QByteArray& task, const QByteArray& status, qint64 ts, int attempts,
+                           qint64 created, qint64 firstStart, qint64 lastStart)
+{
+    TaskEventRecord e = taskEvent(TaskEventRecord::Kind::Result, task, status, ts, attempts);
+    e.createdMs = created;
+    e.firstStartedMs = firstStart;
+    e.startedMs = lastStart;
+    return e;
+}
+
+// TaskMetrics on its own: its Redis client is never started (poll() is not called).
+struct TaskMetricsFixture
+{
+    ManualClock clock;
+    RedisClient redis{RedisConfig{}};
+    ModelCatalog catalog{redis, clock};
+    MetricsRegistry registry;
+    TaskMetrics metrics{registry, catalog, redis, clock};
+};
+
 } // namespace
 
 class TestMetrics : public QObject
@@ -215,15 +236,10 @@ private slots:
     // counts nowhere, so however many a model invents, the servers' metrics keep the series they had.
     void aModelCannotAddSeries()
     {
-        ManualClock clock;
-        RedisClient redis(RedisConfig{});
-        ModelCatalog catalog(redis, clock);
-        MetricsRegistry registry;
-        TaskMetrics metrics(registry, catalog, redis, clock);
-        TaskEventRecord real = taskEvent(TaskEventRecord::Kind::Result, "t1", "succeeded", 2000, 1);
-        real.createdMs = 1000;
-        real.startedMs = 1500;
-        metrics.onEvents({real});
+        TaskMetricsFixture f;
+        MetricsRegistry& registry = f.registry;
+        TaskMetrics& metrics = f.metrics;
+        metrics.onEvents({finalEvent("t1", "succeeded", 2000, 1, 1000, 1500, 1500)});
         const QByteArray before = registry.exposition();
         std::vector<TaskEventRecord> forged;
         for (int i = 0; i < 1000; ++i) {
@@ -247,18 +263,12 @@ private slots:
     {
         // Running events are written only while someone subscribes to them: the final event carries the
         // creation, first start and last start, and a running event adds nothing.
-        ManualClock clock;
-        RedisClient redis(RedisConfig{});
-        ModelCatalog catalog(redis, clock);
-        MetricsRegistry registry;
-        TaskMetrics metrics(registry, catalog, redis, clock);
+        TaskMetricsFixture f;
+        MetricsRegistry& registry = f.registry;
+        TaskMetrics& metrics = f.metrics;
         TaskEventRecord running = taskEvent(TaskEventRecord::Kind::Status, "t3", "running", 7000, 1);
         running.createdMs = 6500;
-        TaskEventRecord result = taskEvent(TaskEventRecord::Kind::Result, "t3", "succeeded", 8000, 1);
-        result.createdMs = 6500;
-        result.firstStartedMs = 7000;
-        result.startedMs = 7000;
-        metrics.onEvents({running, result});
+        metrics.onEvents({running, finalEvent("t3", "succeeded", 8000, 1, 6500, 7000, 7000)});
         const QByteArray text = registry.exposition();
         QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"queue\"} 0.5\n"), text);
         QVERIFY2(text.contains("mmf_task_duration_seconds_sum{model=\"echo\",stage=\"run\"} 1\n"), text);
@@ -269,28 +279,18 @@ private slots:
 
     void taskEventsFeedCountersAndDurations()
     {
-        ManualClock clock;
-        RedisClient redis(RedisConfig{}); // never started: poll() is not called here
-        ModelCatalog catalog(redis, clock);
-        MetricsRegistry registry;
-        TaskMetrics metrics(registry, catalog, redis, clock);
+        TaskMetricsFixture f;
+        MetricsRegistry& registry = f.registry;
+        TaskMetrics& metrics = f.metrics;
         using K = TaskEventRecord::Kind;
-        const auto final = [](const QByteArray& task, const QByteArray& status, qint64 ts, int attempts,
-                              qint64 created, qint64 firstStart, qint64 lastStart) {
-            TaskEventRecord e = taskEvent(K::Result, task, status, ts, attempts);
-            e.createdMs = created;
-            e.firstStartedMs = firstStart;
-            e.startedMs = lastStart;
-            return e;
-        };
         TaskEventRecord retry = taskEvent(K::Status, "t2", "queued", 4200, 1);
         retry.nextAttemptAtMs = 4900;
         metrics.onEvents({taskEvent(K::Status, "t1", "running", 1500, 1)});
-        metrics.onEvents({final("t1", "succeeded", 3500, 1, 1000, 1500, 1500),
+        metrics.onEvents({finalEvent("t1", "succeeded", 3500, 1, 1000, 1500, 1500),
                           taskEvent(K::Status, "t2", "running", 4100, 1), retry,
                           taskEvent(K::Status, "t2", "running", 5000, 2),
-                          final("t2", "failed", 6000, 2, 4000, 4100, 5000),
-                          final("t4", "cancelled", 6500, 1, 6000, 0, 0)});
+                          finalEvent("t2", "failed", 6000, 2, 4000, 4100, 5000),
+                          finalEvent("t4", "cancelled", 6500, 1, 6000, 0, 0)});
         metrics.onHttpRequest("/api/v1/models", 200);
         metrics.onHttpRequest("", 404);
         metrics.onEvicted("echo");
