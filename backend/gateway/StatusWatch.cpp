@@ -4,6 +4,7 @@
 #include "redis/RedisClient.h"
 
 #include <QLoggingCategory>
+#include <QPointer>
 
 namespace mmf {
 
@@ -61,8 +62,11 @@ int StatusWatch::subscribers(const QByteArray& model) const
 void StatusWatch::write(const QByteArray& model)
 {
     m_watches[model].writing = true;
+    // The client may outlive this watch (a refresh in flight when it goes): its answer then finds nothing.
     m_redis.command({"SET", BrokerKeys::watch(model), "1", "PX", QByteArray::number(m_ttlMs)},
-                    [this, model](const RedisReply& reply) {
+                    [this, self = QPointer<StatusWatch>(this), model](const RedisReply& reply) {
+                        if (!self)
+                            return;
                         auto it = m_watches.find(model);
                         if (it == m_watches.end())
                             return; // every subscriber left meanwhile
