@@ -30,7 +30,7 @@ void AccessResolver::resolve(const RouteAccess& access, HttpRequest& request, co
 
     // A task token holds `score` only; where task tokens are welcome their reach is the task rule's, so the
     // route's method is not asked of them.
-    Result<v1::TokenClaims> claims = m_auth.authenticate(request, {});
+    Result<AuthGuard::Claims> claims = m_auth.authenticate(request, {});
     if (!claims)
         return ApiError::send(responder, claims.error());
     caller.claims = std::move(*claims);
@@ -38,19 +38,19 @@ void AccessResolver::resolve(const RouteAccess& access, HttpRequest& request, co
         if (!access.taskTokens)
             return ApiError::send(responder, Error::permissionDenied(QStringLiteral(
                                                  "a task token (model code's) cannot call this route")));
-    } else if (!access.needed.isEmpty() && !hasMethod(caller.claims, access.needed)) {
+    } else if (!access.needed.isEmpty() && !hasMethod(*caller.claims, access.needed)) {
         return ApiError::send(responder, Error::permissionDenied(
                                              QStringLiteral("this token does not grant '%1' in project '%2'")
                                                  .arg(QString::fromLatin1(access.needed),
-                                                      QString::fromStdString(caller.claims.project_id()))));
+                                                      QString::fromStdString(caller.claims->project_id()))));
     }
     if (access.superuserOnly && !caller.isSuperuser())
         return ApiError::send(responder,
                               Error::permissionDenied(QStringLiteral("only a superuser may do this")));
     if (access.onProject && !caller.reachesProject(params.value("project")))
-        return ApiError::send(
-            responder, Error::permissionDenied(QStringLiteral("this token reaches project '%1' only")
-                                                   .arg(QString::fromStdString(caller.claims.project_id()))));
+        return ApiError::send(responder, Error::permissionDenied(
+                                             QStringLiteral("this token reaches project '%1' only")
+                                                 .arg(QString::fromStdString(caller.claims->project_id()))));
     if (access.model == RouteAccess::Model::None)
         return next(request, caller);
 

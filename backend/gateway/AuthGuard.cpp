@@ -14,7 +14,7 @@ AuthGuard::AuthGuard(const TokenVerifier& verifier)
     : m_verifier(verifier)
 {}
 
-Result<v1::TokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
+Result<AuthGuard::Claims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
 {
     const QByteArray header = request.header("authorization");
     if (header.isNull())
@@ -26,19 +26,19 @@ Result<v1::TokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByt
     return verifyToken(QByteArrayView(header).sliced(kPrefix.size()).trimmed(), method);
 }
 
-Result<v1::TokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayView method) const
+Result<AuthGuard::Claims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayView method) const
 {
     if (token.isEmpty())
         return Error::unauthenticated(QStringLiteral("empty bearer token"));
     if (token.size() > kMaxTokenBytes)
         return Error::unauthenticated(QStringLiteral("the bearer token is too long"));
-    Result<v1::TokenClaims> claims = m_verifier.verify(token);
+    Result<Claims> claims = m_verifier.verifyShared(token);
     if (!claims)
         return claims;
-    if (!method.isEmpty() && !hasMethod(*claims, method)) {
+    if (!method.isEmpty() && !hasMethod(**claims, method)) {
         return Error::permissionDenied(
             QStringLiteral("this token does not grant '%1' in project '%2'")
-                .arg(QString::fromLatin1(method), QString::fromStdString(claims->project_id())));
+                .arg(QString::fromLatin1(method), QString::fromStdString((*claims)->project_id())));
     }
     return claims;
 }

@@ -6,6 +6,8 @@
 
 #include <QByteArrayView>
 
+#include <memory>
+
 namespace mmf {
 
 struct HttpRequest;
@@ -18,9 +20,11 @@ class AuthGuard
 public:
     explicit AuthGuard(const TokenVerifier& verifier);
 
-    Result<v1::TokenClaims> authenticate(const HttpRequest& request, QByteArrayView method) const;
+    // The claims are the verifier's cached ones, shared: a request copies no claims.
+    using Claims = std::shared_ptr<const v1::TokenClaims>;
+    Result<Claims> authenticate(const HttpRequest& request, QByteArrayView method) const;
     // For a token that arrives another way (the WebSocket's auth message).
-    Result<v1::TokenClaims> verifyToken(QByteArrayView token, QByteArrayView method) const;
+    Result<Claims> verifyToken(QByteArrayView token, QByteArrayView method) const;
 
 private:
     const TokenVerifier& m_verifier;

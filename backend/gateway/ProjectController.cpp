@@ -61,15 +61,15 @@ void ProjectController::registerRoutes(ApiRoutes& routes)
 void ProjectController::listOwn(const HttpResponder& responder, const Caller& caller)
 {
     // The admin of the token's project also sees who belongs to it.
-    const QByteArray administered = caller.administers(QByteArray::fromStdString(caller.claims.project_id()))
-                                        ? QByteArray::fromStdString(caller.claims.project_id())
+    const QByteArray administered = caller.administers(QByteArray::fromStdString(caller.claims->project_id()))
+                                        ? QByteArray::fromStdString(caller.claims->project_id())
                                         : QByteArray();
-    m_accounts.membershipsOf(QByteArray::fromStdString(caller.claims.user_id()), [this, responder,
-                                                                                  administered](
-                                                                                     Result<
-                                                                                         QList<AccountStore::
-                                                                                                   Member>>
-                                                                                         memberships) {
+    m_accounts.membershipsOf(QByteArray::fromStdString(caller.claims->user_id()), [this, responder,
+                                                                                   administered](
+                                                                                      Result<
+                                                                                          QList<AccountStore::
+                                                                                                    Member>>
+                                                                                          memberships) {
         if (!memberships)
             return ApiError::send(responder, memberships.error());
         auto projects = std::make_shared<QJsonArray>();

@@ -85,10 +85,10 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
     }
     registration.set_host(host->toStdString());
     m_context.revocation.stillServes(
-        caller.claims, [this, responder, registration, claims = caller.claims](Result<void> serves) {
+        *caller.claims, [this, responder, registration, claims = caller.claims](Result<void> serves) {
             if (!serves)
                 return ApiError::send(responder, serves.error());
-            completeRegistration(responder, registration, claims);
+            completeRegistration(responder, registration, *claims);
         });
 }
 
@@ -165,7 +165,7 @@ void RegistryController::removeInstance(const HttpResponder& responder, const Ro
         ApiError::send(responder, Error::notFound(QStringLiteral("no such instance")));
         return;
     }
-    m_context.catalog.removeInstance(id, caller.claims, [responder](Result<void> done) {
+    m_context.catalog.removeInstance(id, *caller.claims, [responder](Result<void> done) {
         if (!done) {
             ApiError::send(responder, done.error());
             return;
@@ -179,11 +179,11 @@ void RegistryController::sendCredentials(const HttpResponder& responder, const Q
 {
     if (instanceId.isEmpty() || instanceId.size() > 64)
         return ApiError::send(responder, Error::notFound(QStringLiteral("no such instance")));
-    m_context.revocation.stillServes(caller.claims, [this, responder, instanceId,
-                                                     claims = caller.claims](Result<void> serves) {
+    m_context.revocation.stillServes(*caller.claims, [this, responder, instanceId,
+                                                      claims = caller.claims](Result<void> serves) {
         if (!serves)
             return ApiError::send(responder, serves.error());
-        m_context.catalog.ownedInstance(instanceId, claims, [this, responder](Result<QByteArray> model) {
+        m_context.catalog.ownedInstance(instanceId, *claims, [this, responder](Result<QByteArray> model) {
             if (!model)
                 return ApiError::send(responder, model.error());
             m_context.redisUsers.ensure(*model, [responder](Result<ModelRedisUsers::Credentials> user) {

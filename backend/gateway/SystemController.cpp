@@ -87,7 +87,7 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
     static const QRegularExpression kProject(QStringLiteral("^[a-z][a-z0-9_-]{0,62}$"));
     const QString user = body->value(QStringLiteral("user")).toString();
     const QString project =
-        body->value(QStringLiteral("project")).toString(QString::fromStdString(caller.claims.project_id()));
+        body->value(QStringLiteral("project")).toString(QString::fromStdString(caller.claims->project_id()));
     if (!kName.match(user).hasMatch()) {
         ApiError::send(responder, Error::invalidArgument(QStringLiteral("user is 1 to 64 of [A-Za-z0-9_.@-]"),
                                                          QStringLiteral("user")));
@@ -105,7 +105,7 @@ void SystemController::issueToken(HttpRequest& request, const HttpResponder& res
             Error::permissionDenied(
                 QStringLiteral("this token administers project '%1' only; a superuser issues tokens "
                                "for other projects")
-                    .arg(QString::fromStdString(caller.claims.project_id()))));
+                    .arg(QString::fromStdString(caller.claims->project_id()))));
         return;
     }
     const QJsonValue methodsValue = body->value(QStringLiteral("methods"));

@@ -114,20 +114,20 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
     if (caller.isTaskToken()) {
         // Model code submits sub-tasks of its own tasks only, and their parent is what lets it read them.
         if (!TaskIdGenerator::isValid(parent) ||
-            TaskIdGenerator::modelOf(parent) != QByteArrayView(caller.claims.model())) {
+            TaskIdGenerator::modelOf(parent) != QByteArrayView(caller.claims->model())) {
             ApiError::send(
                 responder,
                 Error::permissionDenied(
                     QStringLiteral("a task token submits sub-tasks only: X-MMF-Parent-Task-Id names a "
                                    "task of model %1")
-                        .arg(QString::fromStdString(caller.claims.model()))));
+                        .arg(QString::fromStdString(caller.claims->model()))));
             return;
         }
     } else {
         parent.clear(); // only model code, with its task token, records a parent
     }
 
-    const v1::TokenClaims& claims = caller.claims;
+    const v1::TokenClaims& claims = *caller.claims;
     Result<QByteArray> bytes = requestBytes(*model, request);
     if (!bytes) {
         ApiError::send(responder, bytes.error());
@@ -138,7 +138,7 @@ void TaskController::submit(HttpRequest& request, const HttpResponder& responder
     TaskService::Submission submission;
     submission.model = model;
     submission.request = *bytes;
-    submission.caller = claims;
+    submission.caller = caller.claims;
     submission.parentTaskId = parent;
     submission.taskId = m_context.tasks.newTaskId(model->name);
     if (!idempotencyKey.isEmpty()) {
@@ -303,7 +303,7 @@ void TaskController::submitBatch(HttpRequest& request, const HttpResponder& resp
     }
     if (!hasLiveInstance(name, responder))
         return;
-    m_context.tasks.submitBatch(model, requests, caller.claims, {},
+    m_context.tasks.submitBatch(model, requests, *caller.claims, {},
                                 [responder](Result<QList<QByteArray>> ids) {
                                     if (!ids) {
                                         ApiError::send(responder, ids.error());
@@ -336,7 +336,7 @@ void TaskController::get(HttpRequest& request, const HttpResponder& responder, c
         ApiError::send(responder, waitMs.error());
         return;
     }
-    answerAfterWait(responder, taskId, caller.claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
+    answerAfterWait(responder, taskId, *caller.claims, *waitMs, JsonBody::acceptsProtobuf(request), 200);
 }
 
 namespace {
@@ -412,7 +412,7 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
         return;
     if (untilMs > 0 && (query.beforeMs == 0 || untilMs < query.beforeMs))
         query.beforeMs = untilMs;
-    m_context.tasks.list(caller.claims, query, [responder](Result<TaskService::ListPage> page) {
+    m_context.tasks.list(*caller.claims, query, [responder](Result<TaskService::ListPage> page) {
         if (!page) {
             ApiError::send(responder, page.error());
             return;
@@ -445,7 +445,7 @@ void TaskController::timeline(const HttpResponder& responder, const RouteParams&
                        Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
-    m_context.tasks.fetch(taskId, caller.claims, [responder](Result<TaskRecord> record) {
+    m_context.tasks.fetch(taskId, *caller.claims, [responder](Result<TaskRecord> record) {
         if (!record) {
             ApiError::send(responder, record.error());
             return;
@@ -462,7 +462,7 @@ void TaskController::cancel(const HttpResponder& responder, const RouteParams& p
                        Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
         return;
     }
-    m_context.tasks.cancel(taskId, caller.claims, [responder, taskId](Result<QByteArray> status) {
+    m_context.tasks.cancel(taskId, *caller.claims, [responder, taskId](Result<QByteArray> status) {
         if (!status) {
             ApiError::send(responder, status.error());
             return;
@@ -495,20 +495,21 @@ void TaskController::logs(HttpRequest& request, const HttpResponder& responder, 
             return;
         }
     }
-    m_context.tasks.logs(taskId, caller.claims, from, [responder](Result<QList<TaskService::LogLine>> lines) {
-        if (!lines) {
-            ApiError::send(responder, lines.error());
-            return;
-        }
-        QJsonArray out;
-        for (const TaskService::LogLine& line : *lines) {
-            out.append(QJsonObject{{QStringLiteral("seq"), double(line.seq)},
-                                   {QStringLiteral("ts"), TaskJson::isoTime(line.tsMs)},
-                                   {QStringLiteral("level"), QString::fromLatin1(line.level)},
-                                   {QStringLiteral("text"), QString::fromUtf8(line.text)}});
-        }
-        responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("lines"), out}}));
-    });
+    m_context.tasks.logs(
+        taskId, *caller.claims, from, [responder](Result<QList<TaskService::LogLine>> lines) {
+            if (!lines) {
+                ApiError::send(responder, lines.error());
+                return;
+            }
+            QJsonArray out;
+            for (const TaskService::LogLine& line : *lines) {
+                out.append(QJsonObject{{QStringLiteral("seq"), double(line.seq)},
+                                       {QStringLiteral("ts"), TaskJson::isoTime(line.tsMs)},
+                                       {QStringLiteral("level"), QString::fromLatin1(line.level)},
+                                       {QStringLiteral("text"), QString::fromUtf8(line.text)}});
+            }
+            responder.sendJson(200, JsonBody::compact(QJsonObject{{QStringLiteral("lines"), out}}));
+        });
 }
 
 } // namespace mmf

@@ -95,13 +95,13 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
     }
     const QByteArray taskId = submission.taskId.isEmpty() ? m_ids.next(model->name) : submission.taskId;
     const qint64 now = m_clock.nowMs();
-    const QByteArray token = m_minter.tokenFor(submission.caller, model->name);
+    const QByteArray token = m_minter.tokenFor(*submission.caller, model->name);
     Pending pending;
     pending.task.id = taskId;
     pending.task.envelope =
-        envelope(model, taskId, token, submission.request, submission.parentTaskId, submission.caller, now);
-    pending.task.user = QByteArray::fromStdString(submission.caller.user_id());
-    pending.task.project = QByteArray::fromStdString(submission.caller.project_id());
+        envelope(model, taskId, token, submission.request, submission.parentTaskId, *submission.caller, now);
+    pending.task.user = QByteArray::fromStdString(submission.caller->user_id());
+    pending.task.project = QByteArray::fromStdString(submission.caller->project_id());
     pending.task.parent = submission.parentTaskId;
     pending.done = std::move(done);
     if (submission.idempotencyKey.isEmpty()) {
@@ -141,7 +141,7 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
             }
             pending.task.id = earlier;
             pending.task.envelope = envelope(model, earlier, token, submission.request,
-                                             submission.parentTaskId, submission.caller, now);
+                                             submission.parentTaskId, *submission.caller, now);
             pending.task.ifAbsent = true;
             pending.existing = true;
         }

@@ -15,6 +15,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace mmf {
@@ -35,10 +36,10 @@ public:
     struct Submission
     {
         ModelInfoPtr model;
-        QByteArray request; // binary, already validated
-        v1::TokenClaims caller;
-        QByteArray idempotencyKey; // empty: none
-        QByteArray bodyHash;       // with an idempotency key: hash of the body, to tell a retry from a misuse
+        QByteArray request;                            // binary, already validated
+        std::shared_ptr<const v1::TokenClaims> caller; // never null
+        QByteArray idempotencyKey;                     // empty: none
+        QByteArray bodyHash; // with an idempotency key: hash of the body, to tell a retry from a misuse
         QByteArray parentTaskId;
         QByteArray taskId; // empty: a new id is made
     };

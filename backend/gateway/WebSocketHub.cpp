@@ -118,12 +118,12 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     });
 
     if (!upgrade.header("authorization").isNull()) {
-        Result<v1::TokenClaims> claims = m_auth.authenticate(upgrade, "read");
+        Result<AuthGuard::Claims> claims = m_auth.authenticate(upgrade, "read");
         if (!claims) {
             closeConnection(connection, 1008, claims.error().message);
             return;
         }
-        authenticated(connection, *claims, false);
+        authenticated(connection, **claims, false);
         return;
     }
     connection->authTimer = new QTimer(socket);
@@ -148,20 +148,20 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
     const QString op = message.value(QStringLiteral("op")).toString();
     connection->lastHeardMs = m_clock.nowMs();
     if (op == QLatin1String("auth")) {
-        Result<v1::TokenClaims> claims =
+        Result<AuthGuard::Claims> claims =
             m_auth.verifyToken(message.value(QStringLiteral("token")).toString().toLatin1(), "read");
         if (!claims) {
             closeConnection(connection, 1008, claims.error().message);
             return;
         }
-        if (connection->claims && (claims->user_id() != connection->claims->user_id() ||
-                                   claims->project_id() != connection->claims->project_id())) {
+        if (connection->claims && ((*claims)->user_id() != connection->claims->user_id() ||
+                                   (*claims)->project_id() != connection->claims->project_id())) {
             // The subscriptions were granted to the first claims: a socket never changes hands.
             sendError(connection, QStringLiteral("invalid_argument"),
                       QStringLiteral("a connection keeps its user and project: open another one"));
             return;
         }
-        authenticated(connection, *claims, true);
+        authenticated(connection, **claims, true);
         return;
     }
     if (!connection->claims) {

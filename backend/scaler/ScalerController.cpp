@@ -60,7 +60,7 @@ void ScalerController::putScaling(HttpRequest& request, const HttpResponder& res
     // A configured command stays: only the operator's file sets it.
     if (const std::optional<ScalingSpec> old = m_store.spec(name))
         spec.command = old->command;
-    const QByteArray tokenProject = QByteArray::fromStdString(caller.claims.project_id());
+    const QByteArray tokenProject = QByteArray::fromStdString(caller.claims->project_id());
     // A model not catalogued yet joins the project named in the body: one the caller administers.
     if (!caller.model && !spec.project.isEmpty() && !caller.administers(spec.project)) {
         ApiError::send(responder,
