@@ -101,7 +101,8 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
         const int status = statusIndex(event.status);
         if (status < 0)
             continue; // not written by the broker: a model's own
-        ModelSeries& series = m_series[event.model];
+        ModelFigures& figures = m_models[event.model];
+        ModelSeries& series = figures.series;
         const auto tasks = [&](int index) {
             return kept(series.tasks[size_t(index)], T::Counter, "mmf_tasks_total",
                         {{"model", event.model}, {"status", kStatuses[size_t(index)]}});
@@ -124,7 +125,6 @@ void TaskMetrics::onEvents(const std::vector<TaskEventRecord>& batch)
             continue;
         }
         // A final result, with the task's timings.
-        ModelFigures& figures = m_models[event.model];
         ++figures.finished;
         if (event.status == "failed" || event.status == "dead_lettered")
             ++figures.failed;

@@ -43,8 +43,18 @@ public:
     MetricsRegistry& registry() { return m_registry; }
 
 private:
+    static constexpr size_t kStatusCount = 6;
+    // The series one model's events update, each found at its first use and kept (MetricsRegistry::Handle).
+    struct ModelSeries
+    {
+        std::array<MetricsRegistry::Handle, kStatusCount> tasks; // mmf_tasks_total, by status
+        MetricsRegistry::Handle redeliveries;
+        MetricsRegistry::Handle retries;
+        std::array<MetricsRegistry::Handle, 3> durations; // mmf_task_duration_seconds: queue, run, total
+    };
     struct ModelFigures
     {
+        ModelSeries series;
         double meanRunMs = 0;
         bool hasMean = false;
         quint64 finished = 0;
@@ -57,15 +67,6 @@ private:
         std::vector<double> recentTotalMs; // ring of recent end-to-end times, for p50/p99
         size_t ringNext = 0;
     };
-    static constexpr size_t kStatusCount = 6;
-    // The series one model's events update, each found at its first use and kept (MetricsRegistry::Handle).
-    struct ModelSeries
-    {
-        std::array<MetricsRegistry::Handle, kStatusCount> tasks; // mmf_tasks_total, by status
-        MetricsRegistry::Handle redeliveries;
-        MetricsRegistry::Handle retries;
-        std::array<MetricsRegistry::Handle, 3> durations; // mmf_task_duration_seconds: queue, run, total
-    };
     // The series in `slot`, found (and kept there) at its first use.
     MetricsRegistry::Handle kept(MetricsRegistry::Handle& slot, MetricsRegistry::Type type,
                                  const char* family, const MetricsRegistry::Labels& labels);
@@ -75,7 +76,6 @@ private:
     RedisClient& m_redis;
     const Clock& m_clock;
     QHash<QByteArray, ModelFigures> m_models;
-    QHash<QByteArray, ModelSeries> m_series;                                  // by model
     std::map<std::pair<QByteArray, int>, MetricsRegistry::Handle> m_requests; // by route pattern and status
 };
 

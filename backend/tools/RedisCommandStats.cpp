@@ -4,16 +4,29 @@
 
 namespace mmf {
 
-Result<QList<CommandStat>> RedisCommandStats::parse(QByteArrayView info)
+namespace {
+
+// INFO's lines, trimmed (INFO ends them with \r\n).
+QList<QByteArrayView> infoLines(QByteArrayView info)
 {
-    QList<CommandStat> stats;
+    QList<QByteArrayView> lines;
     qsizetype pos = 0;
     while (pos < info.size()) {
         qsizetype end = info.indexOf('\n', pos);
         if (end < 0)
             end = info.size();
-        const QByteArrayView line = info.sliced(pos, end - pos).trimmed(); // INFO ends lines with \r\n
+        lines.append(info.sliced(pos, end - pos).trimmed());
         pos = end + 1;
+    }
+    return lines;
+}
+
+} // namespace
+
+Result<QList<CommandStat>> RedisCommandStats::parse(QByteArrayView info)
+{
+    QList<CommandStat> stats;
+    for (const QByteArrayView line : infoLines(info)) {
         if (!line.startsWith("cmdstat_"))
             continue;
         const qsizetype colon = line.indexOf(':');
@@ -44,20 +57,12 @@ Result<QList<CommandStat>> RedisCommandStats::parse(QByteArrayView info)
 
 std::optional<qint64> RedisCommandStats::integerField(QByteArrayView info, QByteArrayView name)
 {
-    qsizetype pos = 0;
-    while (pos < info.size()) {
-        qsizetype end = info.indexOf('\n', pos);
-        if (end < 0)
-            end = info.size();
-        const QByteArrayView line = info.sliced(pos, end - pos).trimmed();
-        pos = end + 1;
+    for (const QByteArrayView line : infoLines(info)) {
         if (line.size() <= name.size() || !line.startsWith(name) || line.at(name.size()) != ':')
             continue;
         bool ok = false;
         const qint64 value = line.sliced(name.size() + 1).toLongLong(&ok);
-        if (ok)
-            return value;
-        return std::nullopt;
+        return ok ? std::optional<qint64>(value) : std::nullopt;
     }
     return std::nullopt;
 }
