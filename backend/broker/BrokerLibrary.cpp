@@ -33,22 +33,19 @@ local function idParts(id)
   if not dash then return tonumber(id) or 0, 0 end
   return tonumber(string.sub(id, 1, dash - 1)) or 0, tonumber(string.sub(id, dash + 1)) or 0
 end
-local function idLess(a, b)
-  local am, as = idParts(a)
-  local bm, bs = idParts(b)
-  return am < bm or (am == bm and as < bs)
-end
 
 -- What a final event carries for metrics, so that no running event is needed to know it: c created, s the
 -- start of the last attempt, q the start of the first (from its h1 record when the task was retried). Final
 -- events of finished and dead-lettered attempts also carry i, the instance: with them the gateway answers a
 -- submit's ?wait without reading the task back.
+local function firstStart(firstRecord, started)
+  local ok, past = pcall(cjson.decode, firstRecord)
+  if ok and type(past) == 'table' and type(past.s) == 'string' and past.s ~= '' then return past.s end
+  return started
+end
 local function timings(created, started, firstRecord)
   local first = started
-  if firstRecord then
-    local ok, past = pcall(cjson.decode, firstRecord)
-    if ok and type(past) == 'table' and type(past.s) == 'string' and past.s ~= '' then first = past.s end
-  end
+  if firstRecord then first = firstStart(firstRecord, started) end
   return created or '', started or '', first or ''
 end
 
@@ -78,6 +75,10 @@ local function isPaused(p) return redis.call('HGET', p .. 'control', 'paused') =
 -- a start is recorded: so a task still queued under the entry a worker read runs (or ran) as nextAttempt(att).
 local function nextAttempt(att) return (tonumber(att) or 0) + 1 end
 
+-- An attempt number as Redis wants it, without formatting a number per write for the common ones.
+local attemptTexts = {'1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16'}
+local function attemptText(n) return attemptTexts[n] or tostring(n) end
+
 -- Queues a task to run as attempt `a`: a stream entry, or while paused a place in the held list. → the entry
 -- id, or '' when held (the task hash's `e`).
 local function enqueue(p, tasksKey, id, env, a, paused)
@@ -85,7 +86,7 @@ local function enqueue(p, tasksKey, id, env, a, paused)
     redis.call('RPUSH', p .. 'held', id)
     return ''
   end
-  return redis.call('XADD', tasksKey, '*', 'id', id, 'env', env, 'a', a)
+  return redis.call('XADD', tasksKey, '*', 'id', id, 'env', env, 'a', attemptText(a))
 end
 
 -- Paused: the group's cursor moves to the stream's end, so the entries no worker has read stay where they are
@@ -136,10 +137,15 @@ end
 -- The entries of `consumer` among `entries` that it still owns, each with its idle time (ms since delivery:
 -- workers renew claims only of tasks whose start is recorded): one XPENDING over their range.
 local function owned(tasksKey, consumer, entries)
+  -- Each id parsed once (a finish batch is tens of entries; comparing pairs parsed each id four times).
   local lo, hi = entries[1], entries[1]
-  for _, e in ipairs(entries) do
-    if idLess(e, lo) then lo = e end
-    if idLess(hi, e) then hi = e end
+  local loMs, loSeq = idParts(lo)
+  local hiMs, hiSeq = loMs, loSeq
+  for i = 2, #entries do
+    local e = entries[i]
+    local ms, seq = idParts(e)
+    if ms < loMs or (ms == loMs and seq < loSeq) then lo, loMs, loSeq = e, ms, seq end
+    if ms > hiMs or (ms == hiMs and seq > hiSeq) then hi, hiMs, hiSeq = e, ms, seq end
   end
   local set = {}
   for _, p in ipairs(redis.call('XPENDING', tasksKey, 'workers', lo, hi, 1000000, consumer)) do
@@ -275,10 +281,11 @@ redis.register_function('mmf_start', function(keys, args)
       out[#out + 1] = {'paused'}
     else
       local att = nextAttempt(h[4])
-      redis.call('HSET', taskKey, 'st', 'running', 's', now, 'i', consumer, 'e', entry, 'att', att)
+      redis.call('HSET', taskKey, 'st', 'running', 's', now, 'i', consumer, 'e', entry, 'att', attemptText(att))
       if h[7] then redis.call('HDEL', taskKey, 'n') end
       if watched then
-        event(p, maxlen, 'k', 's', 'id', id, 'u', h[6] or '', 'ts', now, 'st', 'running', 'a', att, 'c', h[8] or 0)
+        event(p, maxlen, 'k', 's', 'id', id, 'u', h[6] or '', 'ts', now, 'st', 'running', 'a', attemptText(att),
+              'c', h[8] or '0')
       end
       out[#out + 1] = {'run', att, h[5]}
     end
@@ -325,48 +332,65 @@ redis.register_function('mmf_finish', function(keys, args)
   for i = 6, #args - 5, 6 do entries[#entries + 1] = args[i] end
   if #entries == 0 then return {} end
   local mine = owned(keys[1], consumer, entries)
+  local nowMs = tonumber(now)
   local out, acks = {}, {}
   for i = 6, #args - 5, 6 do
-    local entry, id, status, result, code, msg = args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4],
-                                                 args[i + 5]
+    local entry = args[i]
     local idle = mine[entry]
     if not idle then
       out[#out + 1] = 'lost'
     else
       acks[#acks + 1] = entry
       mine[entry] = nil
+      local id, status = args[i + 1], args[i + 2]
       local taskKey = p .. 'task:' .. id
       local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'ec', 'c', 's', 'h1', 'e', 'n')
-      local started = {}
-      local live = h[1] == 'running'
-      if h[1] == 'queued' and h[8] == entry then
-        live = true
+      local st, att, started = h[1], h[3], h[6]
+      -- Whether this call records the start: a task still queued under the entry ran without one.
+      local records = st == 'queued' and h[8] == entry
+      if records then
         -- The delivery, from the worker's clock less Redis's idle time.
-        h[6] = keptStart(taskKey, tonumber(now) - idle, now, h[5], h[3], h[7])
-        h[3] = nextAttempt(h[3])
-        started = {'s', h[6], 'i', consumer, 'att', h[3]}
+        started = keptStart(taskKey, nowMs - idle, nowMs, h[5], att, h[7])
+        att = attemptText(nextAttempt(att))
         if h[9] then redis.call('HDEL', taskKey, 'n') end
       end
-      local c, s, q = timings(h[5], h[6], h[7])
-      if not live then
-        out[#out + 1] = h[1] or 'gone'
-      elseif status == 'succeeded' then
-        -- The result lives in the task hash (one write, one key, the hash's one expiry); results of tasks
-        -- finished before it did stay in mmf:{m}:result:<id> until their retention ends.
-        redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result, unpack(started))
-        if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
-        if #result <= inline then
-          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
-                's', s, 'q', q, 'i', consumer, 'res', result)
-        else
-          event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'succeeded', 'a', h[3], 'c', c,
-                's', s, 'q', q, 'i', consumer, 'big', 1)
-        end
-        out[#out + 1] = 'ok'
+      if not records and st ~= 'running' then
+        out[#out + 1] = st or 'gone'
       else
-        redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg, unpack(started))
-        event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3], 'c', c, 's', s,
-              'q', q, 'i', consumer, 'ec', code, 'em', msg)
+        started = started or ''
+        local first = started
+        if h[7] then first = firstStart(h[7], started) end
+        local u, c = h[2] or '', h[5] or ''
+        att = att or ''
+        if status == 'succeeded' then
+          -- The result lives in the task hash (one write, one key, the hash's one expiry); results of tasks
+          -- finished before it did stay in mmf:{m}:result:<id> until their retention ends.
+          local result = args[i + 3]
+          if records then
+            redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result, 's', started, 'i', consumer,
+                       'att', att)
+          else
+            redis.call('HSET', taskKey, 'st', 'succeeded', 'f', now, 'res', result)
+          end
+          if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
+          if #result <= inline then
+            event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a', att, 'c', c,
+                  's', started, 'q', first, 'i', consumer, 'res', result)
+          else
+            event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a', att, 'c', c,
+                  's', started, 'q', first, 'i', consumer, 'big', 1)
+          end
+        else
+          local code, msg = args[i + 4], args[i + 5]
+          if records then
+            redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg, 's', started, 'i',
+                       consumer, 'att', att)
+          else
+            redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg)
+          end
+          event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'failed', 'a', att, 'c', c,
+                's', started, 'q', first, 'i', consumer, 'ec', code, 'em', msg)
+        end
         out[#out + 1] = 'ok'
       end
     end
@@ -395,12 +419,12 @@ redis.register_function('mmf_running', function(keys, args)
       out[#out + 1] = 'run'
     elseif h[1] == 'queued' and h[3] == entry then
       started = keptStart(taskKey, started, now, h[7], h[4], h[8])
-      local att = nextAttempt(h[4])
+      local att = attemptText(nextAttempt(h[4]))
       redis.call('HSET', taskKey, 'st', 'running', 's', started, 'i', consumer, 'att', att)
       if h[6] then redis.call('HDEL', taskKey, 'n') end
       if watched then
         event(p, maxlen, 'k', 's', 'id', id, 'u', h[5] or '', 'ts', started, 'st', 'running', 'a', att,
-              'c', h[7] or 0)
+              'c', h[7] or '0')
       end
       out[#out + 1] = 'run'
     else

@@ -235,6 +235,14 @@ Result<RedisConfig> EmbeddedRedis::start()
                        // No 1 ms rehashing step in every 100 ms cron tick: rehashing happens on access
                        // (Redis's advice for hard latency goals; issue 15 wants p99 <= 2 ms).
                        "activerehashing no\n"
+                       // A task's stream entry carries its envelope (~400 bytes): in 4 KB nodes each XDEL of
+                       // a finished entry moved up to 4 KB twice (its flag and the node's count are rewritten
+                       // in place, and the listpack moves its tail even when the size stays). 1 KB nodes hold
+                       // two or three entries; measured in docs/PERFORMANCE.md, step 8.
+                       "stream-node-max-bytes 1024\n"
+                       // Per-command latency histograms (INFO latencystats), which MMF never reads: a
+                       // histogram update in every command a function runs.
+                       "latency-tracking no\n"
                        "tcp-keepalive 60\n")
             .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser));
     const QString confPath = dir + QStringLiteral("/redis.conf");
