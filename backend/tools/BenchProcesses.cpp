@@ -17,6 +17,19 @@ QString BenchProcesses::childName(const QByteArray& command)
     return QString::fromUtf8(command);
 }
 
+Result<double> BenchProcesses::forkedCpuSeconds(qint64 pid)
+{
+    const Result<ProcSample> self = ProcStats::sample(pid);
+    if (!self)
+        return self.error();
+    double cpu = self->childrenCpuSeconds;
+    for (const qint64 child : ProcStats::childPids(pid)) {
+        if (const Result<ProcSample> sample = ProcStats::sample(child); sample)
+            cpu += sample->cpuSeconds;
+    }
+    return cpu;
+}
+
 Result<void> BenchProcesses::sampleBefore()
 {
     m_usage.clear();
@@ -32,9 +45,15 @@ Result<void> BenchProcesses::sampleBefore()
         // Children first: the embedded Redis is where most of the CPU goes, so it leads the line.
         for (const qint64 child : ProcStats::childPids(m_serverPid)) {
             const Result<ProcSample> sample = ProcStats::sample(child);
-            if (sample) {
-                m_usage.append({childName(sample->command), child, sample->cpuSeconds, sample->cpuSeconds,
-                                sample->rssKb, sample->rssKb, false});
+            if (!sample)
+                continue;
+            const QString name = childName(sample->command);
+            m_usage.append(
+                {name, child, sample->cpuSeconds, sample->cpuSeconds, sample->rssKb, sample->rssKb, false});
+            if (name == QLatin1String("redis")) {
+                if (const Result<double> forked = forkedCpuSeconds(child); forked)
+                    m_usage.append(
+                        {QStringLiteral("redis_fork"), child, *forked, *forked, 0, 0, false, true});
             }
         }
         if (Result<void> server = add(QStringLiteral("server"), m_serverPid); !server)
@@ -52,6 +71,13 @@ Result<void> BenchProcesses::sampleBefore()
 void BenchProcesses::sampleAfter()
 {
     for (ProcUsage& usage : m_usage) {
+        if (usage.forks) {
+            const Result<double> forked = forkedCpuSeconds(usage.pid);
+            usage.gone = !forked;
+            if (forked)
+                usage.cpuAfterS = *forked;
+            continue;
+        }
         const Result<ProcSample> sample = ProcStats::sample(usage.pid);
         usage.gone = !sample;
         if (sample) {

@@ -16,12 +16,14 @@ struct ProcUsage
     double cpuAfterS = 0;
     qint64 rssBeforeKb = 0;
     qint64 rssAfterKb = 0;
-    bool gone = false; // not there at the second sample: its figures are the first sample's
+    bool gone = false;  // not there at the second sample: its figures are the first sample's
+    bool forks = false; // the CPU of pid's forked children (Redis's AOF rewrites), not pid's own; no RSS
 };
 
 // The processes whose CPU and memory a run reports, sampled from /proc before and after: the server and its
-// direct children (its embedded redis-server, named "redis"), the workers ("worker1", …) and this process
-// ("client").
+// direct children (its embedded redis-server, named "redis", and the CPU of that Redis's forks, "redis_fork":
+// an AOF rewrite runs in a child of Redis, on the same cores, and is in no process's own figure), the workers
+// ("worker1", …) and this process ("client").
 class BenchProcesses
 {
 public:
@@ -34,6 +36,9 @@ public:
 
     // The report name of a server's child from its command: "redis-server" → "redis", else the command.
     static QString childName(const QByteArray& command);
+    // The CPU of pid's forked children so far: those it has waited for (cutime + cstime, read first) and
+    // those still running. A child that ends between the two reads is missed, never counted twice.
+    static Result<double> forkedCpuSeconds(qint64 pid);
 
 private:
     qint64 m_serverPid;

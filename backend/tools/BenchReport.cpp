@@ -58,6 +58,8 @@ QString BenchReport::summaryLine(const BenchSummary& s)
             const double used = p.cpuAfterS - p.cpuBeforeS;
             all += used;
             cpu << p.name + QLatin1Char(':') + perTaskUs(used, done);
+            if (p.forks)
+                continue;
             rss << p.name + QLatin1Char(':') + fixed(p.rssAfterKb / 1024.0, 1) +
                        (p.gone ? QStringLiteral("(gone)") : QString());
         }

@@ -37,20 +37,31 @@ QByteArray readProcFile(const QString& path)
     return file.readAll(); // /proc files report size 0; readAll reads to the end anyway
 }
 
+// Two adjacent tick counts of /proc/PID/stat (user, then system), in seconds.
+Result<double> tickSum(QByteArrayView stat, long ticksPerSecond, int userField, const char* names)
+{
+    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
+    if (fields.size() < userField - 1 || ticksPerSecond <= 0)
+        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
+    bool okUser = false;
+    bool okSystem = false;
+    const qint64 user = fields.at(userField - 3).toLongLong(&okUser);
+    const qint64 system = fields.at(userField + 1 - 3).toLongLong(&okSystem);
+    if (!okUser || !okSystem)
+        return Error::invalidArgument(QStringLiteral("bad %1 in /proc/PID/stat").arg(QLatin1String(names)));
+    return double(user + system) / double(ticksPerSecond);
+}
+
 } // namespace
 
 Result<double> ProcStats::parseCpuSeconds(QByteArrayView stat, long ticksPerSecond)
 {
-    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
-    if (fields.size() < 13 || ticksPerSecond <= 0)
-        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
-    bool okUser = false;
-    bool okSystem = false;
-    const qint64 utime = fields.at(14 - 3).toLongLong(&okUser);
-    const qint64 stime = fields.at(15 - 3).toLongLong(&okSystem);
-    if (!okUser || !okSystem)
-        return Error::invalidArgument(QStringLiteral("bad utime/stime in /proc/PID/stat"));
-    return double(utime + stime) / double(ticksPerSecond);
+    return tickSum(stat, ticksPerSecond, 14, "utime/stime");
+}
+
+Result<double> ProcStats::parseChildrenCpuSeconds(QByteArrayView stat, long ticksPerSecond)
+{
+    return tickSum(stat, ticksPerSecond, 16, "cutime/cstime");
 }
 
 Result<qint64> ProcStats::parseParentPid(QByteArrayView stat)
@@ -126,6 +137,8 @@ Result<ProcSample> ProcStats::sample(qint64 pid)
     const QByteArray status = readProcFile(base + QStringLiteral("status"));
     ProcSample sample;
     sample.cpuSeconds = *cpu;
+    if (Result<double> children = parseChildrenCpuSeconds(stat, ticks); children)
+        sample.childrenCpuSeconds = *children;
     if (Result<QByteArray> command = parseCommand(stat); command)
         sample.command = *command;
     if (Result<qint64> rss = parseStatusKb(status, "VmRSS"); rss)

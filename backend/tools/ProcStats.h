@@ -10,10 +10,11 @@ namespace mmf {
 // CPU time and memory of one process, read from /proc on Linux.
 struct ProcSample
 {
-    double cpuSeconds = 0; // utime + stime of the process
-    qint64 rssKb = 0;      // VmRSS
-    qint64 peakRssKb = 0;  // VmHWM
-    QByteArray command;    // e.g. "redis-server"
+    double cpuSeconds = 0;         // utime + stime of the process
+    double childrenCpuSeconds = 0; // cutime + cstime: its children that ended and were waited for
+    qint64 rssKb = 0;              // VmRSS
+    qint64 peakRssKb = 0;          // VmHWM
+    QByteArray command;            // e.g. "redis-server"
 };
 
 class ProcStats
@@ -25,6 +26,8 @@ public:
     // utime + stime in seconds from the text of /proc/PID/stat (the command may contain spaces and
     // parentheses).
     static Result<double> parseCpuSeconds(QByteArrayView stat, long ticksPerSecond);
+    // cutime + cstime in seconds: the CPU of the children the process has waited for.
+    static Result<double> parseChildrenCpuSeconds(QByteArrayView stat, long ticksPerSecond);
     static Result<qint64> parseParentPid(QByteArrayView stat);
     // The command name: the text between the first '(' and the last ')'.
     static Result<QByteArray> parseCommand(QByteArrayView stat);

@@ -142,7 +142,7 @@ void TestBench::taskModes()
         QVERIFY2(!lines.at(0).contains(QStringLiteral("idle_conns=")), qPrintable(lines.at(0)));
     // The CPU split: the embedded Redis (the server's child), the server, the worker and the bench itself.
     static const QRegularExpression cpu(QStringLiteral(
-        R"( cpu_us_per_task=redis:[0-9.]+,server:[0-9.]+,worker1:[0-9.]+,client:[0-9.]+,all:[0-9.]+ )"));
+        R"( cpu_us_per_task=redis:[0-9.]+,redis_fork:[0-9.]+,server:[0-9.]+,worker1:[0-9.]+,client:[0-9.]+,all:[0-9.]+ )"));
     QVERIFY2(cpu.match(lines.at(0)).hasMatch(), qPrintable(lines.at(0)));
     static const QRegularExpression rss(
         QStringLiteral(R"( rss_mb=redis:[0-9.]+,server:[0-9.]+,worker1:[0-9.]+,client:[0-9.]+)"));

@@ -59,6 +59,7 @@ private slots:
     void procStatus();
     void procSampleOfThisProcess();
     void childProcesses();
+    void forkedCpuCountsChildrenThatEnded();
     void childNames();
 
     void commandStats();
@@ -462,6 +463,13 @@ void TestBenchClient::procStat()
     const Result<double> cpu = ProcStats::parseCpuSeconds(stat, 100);
     QVERIFY(cpu.ok());
     QCOMPARE(*cpu, 3.0);
+    const Result<double> children = ProcStats::parseChildrenCpuSeconds(stat, 100); // cutime 3 + cstime 4
+    QVERIFY(children.ok());
+    QCOMPARE(*children, 0.07);
+    // utime and stime, but the line ends before cutime and cstime.
+    const QByteArray shortStat = "1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12";
+    QVERIFY(ProcStats::parseCpuSeconds(shortStat, 100).ok());
+    QVERIFY(!ProcStats::parseChildrenCpuSeconds(shortStat, 100).ok());
     const Result<qint64> parent = ProcStats::parseParentPid(stat);
     QVERIFY(parent.ok());
     QCOMPARE(*parent, qint64(1));
@@ -525,6 +533,23 @@ void TestBenchClient::childProcesses()
     const Result<void> before = missing.sampleBefore();
     QCOMPARE(before.error().code, ErrorCode::NotFound);
     QVERIFY(before.error().message.contains(QStringLiteral("worker1")));
+}
+
+void TestBenchClient::forkedCpuCountsChildrenThatEnded()
+{
+    // This process stands in for Redis, a shell that does some arithmetic for its AOF rewrite.
+    const Result<double> before = BenchProcesses::forkedCpuSeconds(qint64(getpid()));
+    QVERIFY(before.ok());
+    QProcess child;
+    child.start(QStringLiteral("sh"),
+                {QStringLiteral("-c"), QStringLiteral("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done")});
+    QVERIFY(child.waitForStarted(5000));
+    QVERIFY(child.waitForFinished(120000)); // waited for: its CPU is now this process's cutime + cstime
+    const Result<double> after = BenchProcesses::forkedCpuSeconds(qint64(getpid()));
+    QVERIFY(after.ok());
+    // 300,000 shell iterations take far more than the 10 ms a tick counts.
+    QVERIFY2(*after - *before >= 0.02, qPrintable(QStringLiteral("%1 -> %2").arg(*before).arg(*after)));
+    QCOMPARE(BenchProcesses::forkedCpuSeconds(999'999'999).error().code, ErrorCode::NotFound);
 }
 
 void TestBenchClient::childNames()
@@ -854,6 +879,7 @@ void TestBenchClient::summaryLineWithProcesses()
     s.submitPerS = 2000;
     // CPU per completed task: (after - before) / 2000 tasks, in µs.
     s.processes = {{"redis", 10, 1.0, 1.212, 8 * 1024, 9 * 1024, false},
+                   {"redis_fork", 10, 0.5, 0.6, 0, 0, false, true},
                    {"server", 11, 5.0, 5.156, 30 * 1024, 31 * 1024 + 512, false},
                    {"worker1", 12, 2.0, 2.05, 20 * 1024, 20 * 1024, false},
                    {"worker2", 13, 2.0, 2.0, 20 * 1024, 21 * 1024, true},
@@ -862,12 +888,14 @@ void TestBenchClient::summaryLineWithProcesses()
         BenchReport::summaryLine(s),
         QStringLiteral("mode=wait tasks=2000 ok=1990 failed=10 errors=0 conns=64 window=1 elapsed_s=1.000 "
                        "tasks_per_s=2000.0 submit_per_s=2000.0 p50_ms=0.00 p99_ms=0.00 "
-                       "cpu_us_per_task=redis:106.0,server:78.0,worker1:25.0,worker2:0.0,client:18.0,"
-                       "all:227.0 rss_mb=redis:9.0,server:31.5,worker1:20.0,worker2:21.0(gone),client:12.0"));
+                       "cpu_us_per_task=redis:106.0,redis_fork:50.0,server:78.0,worker1:25.0,worker2:0.0,"
+                       "client:18.0,all:277.0 "
+                       "rss_mb=redis:9.0,server:31.5,worker1:20.0,worker2:21.0(gone),client:12.0"));
 
     s.succeeded = 0;
     s.failed = 0;
-    QVERIFY(BenchReport::summaryLine(s).contains(QStringLiteral("cpu_us_per_task=redis:0,server:0,")));
+    QVERIFY(BenchReport::summaryLine(s).contains(
+        QStringLiteral("cpu_us_per_task=redis:0,redis_fork:0,server:0,")));
 }
 
 void TestBenchClient::commandsLine()
