@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Redis's CPU per task for the broker's own functions, without the server, the workers or the network between.
+
+Starts a private redis-server (unix socket in a temporary directory, AOF on as the embedded one), loads the
+Function library from backend/broker/BrokerLibrary.cpp (or --library FILE), then in three phases submits
+--tasks tasks in calls of 100 (mmf_submit), reads them as one consumer (XREADGROUP, 100 at a time) and finishes
+them in calls of --finish-batch (mmf_finish, succeeded). Each phase's Redis CPU (INFO cpu, main thread and
+children) is divided by the tasks. Used to compare versions of the library and Redis settings quickly and
+quietly (one process, no scheduling between five); bench/run-all.sh gives the end-to-end figures.
+
+    bench/broker-functions.py [--tasks 30000] [--finish-batch 32] [--library FILE] [--redis-arg "name value"]...
+
+Prints one line:
+    broker_functions tasks=N submit_us=… read_us=… finish_us=… all_us=… aof_bytes_per_task=…
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def library_source(path):
+    text = open(path, encoding='utf-8').read()
+    if 'R"LUA(' in text:
+        text = text.split('R"LUA(', 1)[1].split(')LUA"', 1)[0]
+    return text
+
+
+class Redis:
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect(path)
+        self.file = self.sock.makefile('rb')
+
+    def call(self, *args):
+        out = [b'*%d\r\n' % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b'$%d\r\n%s\r\n' % (len(a), a))
+        self.sock.sendall(b''.join(out))
+        return self.reply()
+
+    def reply(self):
+        line = self.file.readline()
+        kind, rest = line[:1], line[1:-2]
+        if kind == b'-':
+            raise RuntimeError(rest.decode())
+        if kind in b'+:':
+            return rest
+        if kind == b'$':
+            n = int(rest)
+            return None if n < 0 else self.file.read(n + 2)[:-2]
+        if kind == b'*':
+            return [self.reply() for _ in range(max(int(rest), 0))]
+        raise RuntimeError('unexpected reply %r' % line)
+
+    def cpu(self):
+        info = self.call('INFO', 'cpu').decode()
+        return sum(float(v) for v in re.findall(r'used_cpu_(?:user|sys)(?:_children)?:([\d.]+)', info))
+
+    def aof_bytes(self):
+        info = self.call('INFO', 'persistence').decode()
+        found = re.search(r'aof_current_size:(\d+)', info)
+        return int(found.group(1)) if found else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--tasks', type=int, default=30000)
+    parser.add_argument('--finish-batch', type=int, default=32)
+    parser.add_argument('--library', default=os.path.join(ROOT, 'backend/broker/BrokerLibrary.cpp'))
+    parser.add_argument('--redis-arg', action='append', default=[],
+                        help='a redis-server setting, e.g. "stream-node-max-bytes 1024" (repeatable)')
+    opts = parser.parse_args()
+    if opts.tasks < 100 or opts.finish_batch < 1:
+        parser.error('--tasks must be at least 100 and --finish-batch at least 1')
+    if not shutil.which('redis-server'):
+        sys.exit('broker-functions: redis-server not found')
+
+    work = tempfile.mkdtemp(prefix='mmf-broker-functions.')
+    path = os.path.join(work, 'redis.sock')
+    # As the embedded Redis (backend/server/EmbeddedRedis.cpp), but no rewrite inside the measurement.
+    settings = ['--port', '0', '--unixsocket', path, '--dir', work, '--save', '', '--appendonly', 'yes',
+                '--appendfsync', 'everysec', '--hash-max-listpack-value', '4096', '--activerehashing', 'no',
+                '--auto-aof-rewrite-min-size', '64gb']
+    for setting in opts.redis_arg:
+        name, _, value = setting.partition(' ')
+        settings += ['--' + name, value]
+    server = subprocess.Popen(['redis-server'] + settings, stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if os.path.exists(path):
+                break
+            time.sleep(0.02)
+        redis = Redis(path)
+        redis.call('FUNCTION', 'LOAD', 'REPLACE', library_source(opts.library))
+        key = 'mmf:{bench}:tasks'
+        redis.call('XGROUP', 'CREATE', key, 'workers', '$', 'MKSTREAM')
+        # An envelope and a result the size of bench/run-all.sh's (100-byte payload, a task token).
+        envelope = b'E' * 330
+        result = b'R' * 130
+        now = int(time.time() * 1000)
+        tasks = opts.tasks // 100 * 100
+
+        before, aof_before = redis.cpu(), redis.aof_bytes()
+        for first in range(0, tasks, 100):
+            args = [now, 86400]
+            for n in range(first, first + 100):
+                args += ['%026d.bench' % n, envelope, 'bench', 'default', '', '0']
+            redis.call('FCALL', 'mmf_submit', 1, key, *args)
+        submitted = redis.cpu()
+        entries = []
+        while len(entries) < tasks:
+            read = redis.call('XREADGROUP', 'GROUP', 'workers', 'w1', 'COUNT', 100, 'STREAMS', key, '>')
+            entries += [(entry[0], entry[1][1]) for entry in read[0][1]]
+        was_read = redis.cpu()
+        for first in range(0, len(entries), opts.finish_batch):
+            args = ['w1', now + 1, 86400, 10000, 65536]
+            for entry, task in entries[first:first + opts.finish_batch]:
+                args += [entry, task, 'succeeded', result, '', '']
+            answers = redis.call('FCALL', 'mmf_finish', 1, key, *args)
+            if any(answer != b'ok' for answer in answers):
+                sys.exit('broker-functions: a finish was answered %r' % answers[:3])
+        finished, aof_after = redis.cpu(), redis.aof_bytes()
+
+        def us(seconds):
+            return '%.1f' % (seconds / tasks * 1e6)
+        print('broker_functions tasks=%d submit_us=%s read_us=%s finish_us=%s all_us=%s aof_bytes_per_task=%d' % (
+            tasks, us(submitted - before), us(was_read - submitted), us(finished - was_read),
+            us(finished - before), (aof_after - aof_before) // tasks))
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
