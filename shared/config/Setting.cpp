@@ -392,11 +392,14 @@ QList<Setting> buildTable()
              "A separate address for `/metrics`.", address(&C::metricsListen, true),
              "empty: served on the main port");
     // [redis]
-    t << row("external Redis", "redis", "url", "redis", "URL", "",
-             "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`. Give an external Redis "
-             "`hash-max-listpack-value 4096` (the embedded one has it): task hashes then stay compact "
-             "listpacks, ~20 % less Redis CPU per task.",
-             redisUrl(), "empty: an embedded redis-server under the data dir");
+    t << row(
+        "external Redis", "redis", "url", "redis", "URL", "",
+        "`redis://[user:password@]host:port[/db]` or `unix:///path.sock`. Give an external Redis "
+        "`hash-max-listpack-value 4096` (the embedded one has it): task hashes then stay compact "
+        "listpacks, ~20 % less Redis CPU per task. The embedded one also has `stream-node-max-bytes "
+        "1024` (a finished task's `XDEL` rewrites a smaller node) and `latency-tracking no`; both are worth "
+        "setting on a Redis that serves MMF alone (docs/PERFORMANCE.md, step 8).",
+        redisUrl(), "empty: an embedded redis-server under the data dir");
     t << row(
         "Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",
         "everysec",
