@@ -461,11 +461,13 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
         return;
     QByteArray topic;
     for (const TaskEventRecord& event : events) {
+        // An event about a task of another model (its id names that model) is model m's forgery, on any topic:
+        // it would be evidence about another model's task.
+        if (!event.fromItsTasksModel())
+            continue;
         QString rendered;
         ModelInfoPtr model;
-        // Another model writing a task's id into its own stream reaches nobody subscribed to the task.
-        const bool fromItsModel = event.fromItsTasksModel();
-        for (int pass = fromItsModel ? 0 : 1; pass < 2; ++pass) {
+        for (int pass = 0; pass < 2; ++pass) {
             topic = (pass == 0 ? QByteArrayLiteral("task/") + event.taskId
                                : QByteArrayLiteral("model/") + event.model);
             auto it = m_topicIndex.constFind(topic);

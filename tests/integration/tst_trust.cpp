@@ -4,6 +4,7 @@
 #include "RedisWait.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
+#include "TestWebSocket.h"
 
 #include "auth/SigningKey.h"
 #include "auth/TokenCodec.h"
@@ -29,6 +30,7 @@ private slots:
     void cleanupTestCase();
     void superuserComesFromAdminCreate();
     void forgedDeadLetterIsNotReplayed();
+    void eventsAboutAnotherModelsTaskReachNobody();
     void projectAdminStaysInItsProject();
     void instancesAreRemovedByTheirOwnerOnly();
     void instanceNamesAreCheckedAndUnique();
@@ -248,6 +250,85 @@ void TestTrust::forgedDeadLetterIsNotReplayed()
                         10000)
                  .status,
              200);
+}
+
+// Model m's events stream is model m's input: an event in it about a task of another model (its id names that
+// model) is forged, and reaches no subscriber — not on `task/<id>`, nor on `model/<m>` for the user it names.
+void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
+{
+    TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    TestWebSocket socket(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    QVERIFY(socket.open());
+    socket.subscribe(QStringLiteral("model/echo"));
+    QVERIFY(!socket
+                 .waitFor([](const QJsonObject& m) {
+                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
+                 })
+                 .isEmpty());
+
+    const auto registered = registerEchoInstance(m_operatorServe, QStringLiteral("forger-2"));
+    QCOMPARE(registered.status, 201);
+    const std::unique_ptr<RedisClient> modelClient = modelRedis(registered.json());
+    RedisClient& model = *modelClient;
+    QSignalSpy connected(&model, &RedisClient::connected);
+    model.start();
+    QVERIFY(connected.wait(10000));
+
+    // "calc's task succeeded", written by echo's Redis user in echo's stream, in the victim's name.
+    SystemClock clock;
+    const QByteArray forgedId = TaskIdGenerator(clock).next("calc");
+    const QByteArray now = QByteArray::number(clock.nowMs());
+    QByteArray entry;
+    QVERIFY(sendAndWait(model,
+                        {"XADD",
+                         BrokerKeys::events("echo"),
+                         "*",
+                         "k",
+                         "r",
+                         "id",
+                         forgedId,
+                         "u",
+                         m_victimId.toLatin1(),
+                         "ts",
+                         now,
+                         "st",
+                         "succeeded",
+                         "a",
+                         "1",
+                         "c",
+                         now,
+                         "s",
+                         now,
+                         "q",
+                         now,
+                         "i",
+                         "forger-2",
+                         "res",
+                         ""},
+                        [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
+    QVERIFY(!entry.isEmpty());
+
+    // Then a real task of the victim's: events reach a subscriber in stream order, so once its result is
+    // here the forged one has been passed over.
+    const auto real = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("real")}});
+    QCOMPARE(real.status, 200);
+    const QString realId = real.json().value(QStringLiteral("task_id")).toString();
+    QVERIFY(!socket
+                 .waitFor([&](const QJsonObject& m) {
+                     return m.value(QStringLiteral("task_id")).toString() == realId &&
+                            m.value(QStringLiteral("type")).toString() == QLatin1String("result");
+                 })
+                 .isEmpty());
+    for (const QJsonObject& m : socket.messages())
+        QVERIFY2(m.value(QStringLiteral("task_id")).toString() != QString::fromLatin1(forgedId),
+                 QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
+
+    const QString instanceId = registered.json().value(QStringLiteral("instance_id")).toString();
+    TestHttpClient owner(m_server->url(), m_operatorServe);
+    QCOMPARE(owner.send("DELETE", QStringLiteral("/api/v1/registry/instances/") + instanceId, {}, {}, 10000)
+                 .status,
+             204);
 }
 
 void TestTrust::projectAdminStaysInItsProject()
