@@ -2,6 +2,7 @@
 
 #include "broker/BrokerLibrary.h"
 #include "server/EmbeddedRedis.h"
+#include "server/RedisTuningCheck.h"
 
 #include <QLoggingCategory>
 
@@ -42,6 +43,11 @@ ServerStorage::ServerStorage(std::unique_ptr<EmbeddedRedis> embedded, RedisConfi
             if (reply.isError() && !reply.isUnavailable())
                 qCCritical(lcServer).noquote() << "loading the broker functions failed:" << reply.toString();
         });
+        // An external Redis is the operator's: its settings are read once and advice logged.
+        if (!m_embedded && !m_tuningChecked) {
+            m_tuningChecked = true;
+            RedisTuningCheck::run(*m_redis, m_config.toDisplayUrl());
+        }
     });
     RedisConfig eventsConfig = m_config;
     eventsConfig.clientName = QStringLiteral("mmf-server-events");

@@ -41,6 +41,7 @@ private:
     RedisConfig m_config;
     std::unique_ptr<RedisClient> m_redis;
     std::unique_ptr<RedisClient> m_events;
+    bool m_tuningChecked = false;
 };
 
 } // namespace mmf

@@ -398,7 +398,8 @@ QList<Setting> buildTable()
         "`hash-max-listpack-value 4096` (the embedded one has it): task hashes then stay compact "
         "listpacks, ~20 % less Redis CPU per task. The embedded one also has `stream-node-max-bytes "
         "1024` (a finished task's `XDEL` rewrites a smaller node) and `latency-tracking no`; both are worth "
-        "setting on a Redis that serves MMF alone (docs/PERFORMANCE.md, step 8).",
+        "setting on a Redis that serves MMF alone (docs/PERFORMANCE.md, step 8). The server reads an "
+        "external Redis's three at its first connection and logs a warning for each that differs.",
         redisUrl(), "empty: an embedded redis-server under the data dir");
     t << row(
         "Redis durability (embedded)", "redis", "appendfsync", "appendfsync", "always|everysec|no",

@@ -59,6 +59,7 @@ private slots:
     void oversizedBodyIsRefusedBeforeReading();
     void badTokensAreRefused();
     void otherUsersTaskIsNotFound();
+    void anUntunedExternalRedisIsNamedInTheLog();
     void modelWithoutInstancesCanChangeItsTypes();
 
 private:
@@ -760,6 +761,18 @@ void TestTaskPath::badTokensAreRefused()
                 .toString()
                 .contains(QStringLiteral("expired")));
     QCOMPARE(m_alice->get(QStringLiteral("/healthz")).status, 200);
+}
+
+// This suite's Redis runs with Redis's defaults: the server says, once, which settings cost MMF CPU.
+void TestTaskPath::anUntunedExternalRedisIsNamedInTheLog()
+{
+    QTRY_VERIFY_WITH_TIMEOUT(m_server->output().contains("not tuned for MMF: latency-tracking is yes"),
+                             10000);
+    const QByteArray log = m_server->output();
+    QVERIFY(log.contains("not tuned for MMF: hash-max-listpack-value is 64"));
+    QVERIFY(log.contains("not tuned for MMF: stream-node-max-bytes is 4096"));
+    QCOMPARE(log.count("not tuned for MMF: hash-max-listpack-value"), 1); // once, not per reconnect
+    QVERIFY(!log.contains(redisUrl(*m_redis).toUtf8()));                  // the password stays out of the log
 }
 
 void TestTaskPath::otherUsersTaskIsNotFound()
