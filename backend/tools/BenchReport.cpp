@@ -97,6 +97,9 @@ QString BenchReport::commandsLine(const BenchSummary& s, int maxCommands)
     }
     if (s.aofRewrites)
         parts << QStringLiteral("aof_rewrites=%1").arg(*s.aofRewrites);
+    // Redis serves nothing while it forks (it copies its page tables): a fork is a pause of every client.
+    if (s.lastForkUs && *s.lastForkUs > 0)
+        parts << QStringLiteral("fork_ms=") + fixed(double(*s.lastForkUs) / 1000.0, 1);
     return parts.join(QLatin1Char(' '));
 }
 

@@ -34,6 +34,7 @@ struct BenchSummary
     QList<ProcUsage> processes;                 // with --server-pid / --worker-pids
     std::optional<QList<CommandStat>> commands; // with --redis: INFO commandstats after the run
     std::optional<qint64> aofRewrites;          // with --redis: AOF rewrites Redis ran during the run
+    std::optional<qint64> lastForkUs;           // with --redis: how long Redis stood still for its last fork
     QString firstError;                         // e.g. "429 rate_limited: queue full"
     QString error;                              // why the run ended early, if it did
 };

@@ -470,13 +470,15 @@ void BenchRunner::end(const QString& error, int exitCode)
     }
     // A rewrite forks Redis and serialises its whole data set: a mode that ran one is not comparable with one
     // that did not, so the line says so.
-    m_redis->command({"INFO", "commandstats", "persistence"}, [this, exitCode](const RedisReply& reply) {
+    m_redis->command({"INFO", "commandstats", "persistence", "stats"}, [this,
+                                                                        exitCode](const RedisReply& reply) {
         Result<QList<CommandStat>> stats =
             reply.isError() ? Result<QList<CommandStat>>(Error::unavailable(QString::fromUtf8(reply.view())))
                             : RedisCommandStats::parse(reply.view());
         if (stats) {
             m_summary.commands = *stats;
             m_summary.aofRewrites = RedisCommandStats::integerField(reply.view(), "aof_rewrites");
+            m_summary.lastForkUs = RedisCommandStats::integerField(reply.view(), "latest_fork_usec");
             emit finished(exitCode);
             return;
         }

@@ -917,6 +917,11 @@ void TestBenchClient::commandsLine()
     QCOMPARE(BenchReport::commandsLine(s, 1),
              QStringLiteral("redis_commands mode=throughput tasks=1000 calls_per_task=7.00 us_per_task=95.0 "
                             "fcall=3.00/75.0 aof_rewrites=1"));
+    // And how long its fork stopped Redis (none reported: no fork since the stats were reset).
+    s.lastForkUs = 0;
+    QVERIFY(!BenchReport::commandsLine(s, 1).contains(QStringLiteral("fork_ms")));
+    s.lastForkUs = 4146;
+    QVERIFY(BenchReport::commandsLine(s, 1).endsWith(QStringLiteral(" aof_rewrites=1 fork_ms=4.1")));
 }
 
 void TestBenchClient::infoIntegerField_data()
