@@ -47,6 +47,11 @@ private:
     QByteArray signTaskToken(const QString& userId, const QString& model) const;
     // A client of the model's Redis user with the credentials of a registration's answer; connected or not.
     static std::unique_ptr<RedisClient> modelRedis(const QJsonObject& registration);
+    // An echo instance registered as a worker does, and a client of the model's Redis user it was given:
+    // connected, or null. Its instance id goes to `instanceId`.
+    std::unique_ptr<RedisClient> forger(const QString& name, QString* instanceId);
+    // The operator removes an instance it registered; the HTTP status.
+    int removeInstance(const QString& instanceId);
 
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<TestHttpClient> m_anonymous;
@@ -153,6 +158,25 @@ std::unique_ptr<RedisClient> TestTrust::modelRedis(const QJsonObject& registrati
     return std::make_unique<RedisClient>(config);
 }
 
+std::unique_ptr<RedisClient> TestTrust::forger(const QString& name, QString* instanceId)
+{
+    const auto registered = registerEchoInstance(m_operatorServe, name);
+    if (registered.status != 201)
+        return nullptr;
+    *instanceId = registered.json().value(QStringLiteral("instance_id")).toString();
+    std::unique_ptr<RedisClient> client = modelRedis(registered.json());
+    QSignalSpy connected(client.get(), &RedisClient::connected);
+    client->start();
+    return connected.wait(10000) ? std::move(client) : nullptr;
+}
+
+int TestTrust::removeInstance(const QString& instanceId)
+{
+    TestHttpClient owner(m_server->url(), m_operatorServe);
+    return owner.send("DELETE", QStringLiteral("/api/v1/registry/instances/") + instanceId, {}, {}, 10000)
+        .status;
+}
+
 void TestTrust::superuserComesFromAdminCreate()
 {
     QCOMPARE(login(QStringLiteral("root"), "root password 1").value(QStringLiteral("superuser")).toBool(),
@@ -191,13 +215,10 @@ void TestTrust::forgedDeadLetterIsNotReplayed()
     const QString realId = real.json().value(QStringLiteral("task_id")).toString();
 
     // The model's own Redis user, as an instance gets it at registration.
-    const auto registered = registerEchoInstance(m_operatorServe, QStringLiteral("forger-1"));
-    QCOMPARE(registered.status, 201);
-    const std::unique_ptr<RedisClient> modelClient = modelRedis(registered.json());
+    QString instanceId;
+    const std::unique_ptr<RedisClient> modelClient = forger(QStringLiteral("forger-1"), &instanceId);
+    QVERIFY(modelClient);
     RedisClient& model = *modelClient;
-    QSignalSpy connected(&model, &RedisClient::connected);
-    model.start();
-    QVERIFY(connected.wait(10000));
 
     // Forge a dead letter in the victim's name: a task the victim never submitted.
     SystemClock clock;
@@ -240,11 +261,7 @@ void TestTrust::forgedDeadLetterIsNotReplayed()
                         [&status](const RedisReply& r) { status = r.toByteArray(); }));
     QCOMPARE(status, QByteArray("dead_lettered"));
 
-    const QString instanceId = registered.json().value(QStringLiteral("instance_id")).toString();
-    TestHttpClient owner(m_server->url(), m_operatorServe);
-    QCOMPARE(owner.send("DELETE", QStringLiteral("/api/v1/registry/instances/") + instanceId, {}, {}, 10000)
-                 .status,
-             204);
+    QCOMPARE(removeInstance(instanceId), 204);
     QCOMPARE(m_root
                  ->send("PATCH", QStringLiteral("/api/v1/models/echo"), R"({"retry":{"max_attempts":3}})", {},
                         10000)
@@ -266,46 +283,27 @@ void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
                  })
                  .isEmpty());
 
-    const auto registered = registerEchoInstance(m_operatorServe, QStringLiteral("forger-2"));
-    QCOMPARE(registered.status, 201);
-    const std::unique_ptr<RedisClient> modelClient = modelRedis(registered.json());
-    RedisClient& model = *modelClient;
-    QSignalSpy connected(&model, &RedisClient::connected);
-    model.start();
-    QVERIFY(connected.wait(10000));
+    QString instanceId;
+    const std::unique_ptr<RedisClient> model = forger(QStringLiteral("forger-2"), &instanceId);
+    QVERIFY(model);
 
     // "calc's task succeeded", written by echo's Redis user in echo's stream, in the victim's name.
     SystemClock clock;
     const QByteArray forgedId = TaskIdGenerator(clock).next("calc");
     const QByteArray now = QByteArray::number(clock.nowMs());
+    // Every field the broker writes in a final event.
+    const std::pair<QByteArray, QByteArray> fields[] = {
+        {"k", "r"},        {"id", forgedId},    {"u", m_victimId.toLatin1()},
+        {"ts", now},       {"st", "succeeded"}, {"a", "1"},
+        {"c", now},        {"s", now},          {"q", now},
+        {"i", "forger-2"}, {"res", ""}};
+    std::vector<QByteArray> forged{"XADD", BrokerKeys::events("echo"), "*"};
+    for (const auto& [field, value] : fields) {
+        forged.push_back(field);
+        forged.push_back(value);
+    }
     QByteArray entry;
-    QVERIFY(sendAndWait(model,
-                        {"XADD",
-                         BrokerKeys::events("echo"),
-                         "*",
-                         "k",
-                         "r",
-                         "id",
-                         forgedId,
-                         "u",
-                         m_victimId.toLatin1(),
-                         "ts",
-                         now,
-                         "st",
-                         "succeeded",
-                         "a",
-                         "1",
-                         "c",
-                         now,
-                         "s",
-                         now,
-                         "q",
-                         now,
-                         "i",
-                         "forger-2",
-                         "res",
-                         ""},
-                        [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
+    QVERIFY(sendAndWait(*model, forged, [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
     QVERIFY(!entry.isEmpty());
 
     // Then a real task of the victim's: events reach a subscriber in stream order, so once its result is
@@ -324,11 +322,7 @@ void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
         QVERIFY2(m.value(QStringLiteral("task_id")).toString() != QString::fromLatin1(forgedId),
                  QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
 
-    const QString instanceId = registered.json().value(QStringLiteral("instance_id")).toString();
-    TestHttpClient owner(m_server->url(), m_operatorServe);
-    QCOMPARE(owner.send("DELETE", QStringLiteral("/api/v1/registry/instances/") + instanceId, {}, {}, 10000)
-                 .status,
-             204);
+    QCOMPARE(removeInstance(instanceId), 204);
 }
 
 void TestTrust::projectAdminStaysInItsProject()
