@@ -71,10 +71,11 @@ quint16 freeLoopbackPort()
 
 } // namespace
 
-EmbeddedRedis::EmbeddedRedis(QString dataDir, QString appendfsync, QObject* parent)
+EmbeddedRedis::EmbeddedRedis(QString dataDir, QString appendfsync, int aofRewritePercentage, QObject* parent)
     : QObject(parent)
     , m_dataDir(std::move(dataDir))
     , m_appendfsync(std::move(appendfsync))
+    , m_aofRewritePercentage(aofRewritePercentage)
     , m_restartDelayMs(kMinRestartDelayMs)
 {
     m_process.setChildProcessModifier([] {
@@ -228,6 +229,7 @@ Result<RedisConfig> EmbeddedRedis::start()
                        "save \"\"\n"
                        "appendonly yes\n"
                        "appendfsync %5\n"
+                       "auto-aof-rewrite-percentage %7\n"
                        "maxmemory-policy noeviction\n"
                        // A task hash holds the envelope (request and token, a few hundred bytes): with
                        // Redis's default of 64 every task hash became a hash table instead of a listpack.
@@ -244,7 +246,8 @@ Result<RedisConfig> EmbeddedRedis::start()
                        // histogram update in every command a function runs.
                        "latency-tracking no\n"
                        "tcp-keepalive 60\n")
-            .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser));
+            .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser),
+                 QString::number(m_aofRewritePercentage));
     const QString confPath = dir + QStringLiteral("/redis.conf");
     QSaveFile confFile(confPath);
     if (!confFile.open(QIODevice::WriteOnly))

@@ -22,7 +22,8 @@ class EmbeddedRedis : public QObject
 {
     Q_OBJECT
 public:
-    EmbeddedRedis(QString dataDir, QString appendfsync, QObject* parent = nullptr);
+    EmbeddedRedis(QString dataDir, QString appendfsync, int aofRewritePercentage = 100,
+                  QObject* parent = nullptr);
     ~EmbeddedRedis() override;
 
     // Starts redis-server and waits (bounded, at start-up only) until it answers PING. Errors say why.
@@ -48,6 +49,7 @@ private:
 
     QString m_dataDir;
     QString m_appendfsync;
+    int m_aofRewritePercentage;
     QString m_socketPath; // removed before each launch: a killed Redis leaves it behind
     QProcess m_process;
     bool m_stopping = false;

@@ -100,7 +100,8 @@ int withAccounts(const LoadedConfig& loaded, const QString& command,
     } else if (Result<RedisConfig> running = EmbeddedRedis::running(loaded.config.dataDir)) {
         redisConfig = *running;
     } else {
-        embedded = std::make_unique<EmbeddedRedis>(loaded.config.dataDir, loaded.config.redisAppendfsync);
+        embedded = std::make_unique<EmbeddedRedis>(loaded.config.dataDir, loaded.config.redisAppendfsync,
+                                                   loaded.config.redisAofRewritePercentage);
         Result<RedisConfig> started = embedded->start();
         if (!started) {
             printError(started.error().message);

@@ -15,7 +15,8 @@ Result<std::unique_ptr<ServerStorage>> ServerStorage::open(const ServerConfig& c
     std::unique_ptr<EmbeddedRedis> embedded;
     RedisConfig redisConfig;
     if (config.redisUrl.isEmpty()) {
-        embedded = std::make_unique<EmbeddedRedis>(config.dataDir, config.redisAppendfsync);
+        embedded = std::make_unique<EmbeddedRedis>(config.dataDir, config.redisAppendfsync,
+                                                   config.redisAofRewritePercentage);
         Result<RedisConfig> started = embedded->start();
         if (!started)
             return started.error();

@@ -33,6 +33,7 @@ struct ServerConfig
     // [redis]
     QString redisUrl; // empty = embedded redis-server under dataDir; may carry a password: never log it
     QString redisAppendfsync = QStringLiteral("everysec"); // always | everysec | no
+    int redisAofRewritePercentage = 100;                   // embedded: auto-aof-rewrite-percentage
 
     // [registry]
     qint64 pingIntervalMs = 10 * 1000;

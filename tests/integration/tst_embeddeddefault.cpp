@@ -26,6 +26,26 @@ qint64 redisPidOf(const ServerFixture& server)
     return pidFile.readAll().trimmed().toLongLong();
 }
 
+// "name\nvalue" of CONFIG GET on a server's embedded Redis, as the server's own Redis user (the password from
+// the data dir, through the environment: never on a command line).
+QByteArray embeddedConfig(const ServerFixture& server, const QString& name)
+{
+    const QString redisDir = QDir(server.dataDir()).filePath(QStringLiteral("redis"));
+    QFile passwordFile(redisDir + QStringLiteral("/password"));
+    if (!passwordFile.open(QIODevice::ReadOnly))
+        return "(no password file)";
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("REDISCLI_AUTH"), QString::fromUtf8(passwordFile.readAll().trimmed()));
+    QProcess config;
+    config.setProcessEnvironment(env);
+    config.start(QStringLiteral("redis-cli"),
+                 {QStringLiteral("-s"), redisDir + QStringLiteral("/redis.sock"), QStringLiteral("--user"),
+                  QStringLiteral("mmf-server"), QStringLiteral("CONFIG"), QStringLiteral("GET"), name});
+    if (!config.waitForFinished(10000))
+        return "(redis-cli did not finish)";
+    return config.readAllStandardOutput().trimmed();
+}
+
 bool processAlive(qint64 pid)
 {
     if (pid <= 0 || ::kill(pid_t(pid), 0) != 0)
@@ -43,6 +63,7 @@ class TestEmbeddedDefault : public QObject
 
 private slots:
     void runsATaskOnThePrivateRedis();
+    void aofRewritePercentageReachesTheEmbeddedRedis();
     void stopsCleanlyWithSubscribersConnected();
     void dataSurvivesARestart();
     void aKilledRedisIsRestartedUnderLoad();
@@ -98,22 +119,21 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
 
     // Tuned for latency and CPU per task: no 1 ms rehashing step in every 100 ms cron tick (activerehashing
     // no; rehashing happens on access only), 1 KB stream nodes (an XDEL rewrites its node in place), no
-    // per-command latency histograms.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("REDISCLI_AUTH"), QString::fromUtf8(password)); // never on a command line
-    const auto configValue = [&](const QString& name) {
-        QProcess config;
-        config.setProcessEnvironment(env);
-        config.start(QStringLiteral("redis-cli"),
-                     {QStringLiteral("-s"), socket.filePath(), QStringLiteral("--user"),
-                      QStringLiteral("mmf-server"), QStringLiteral("CONFIG"), QStringLiteral("GET"), name});
-        if (!config.waitForFinished(10000))
-            return QByteArray("(redis-cli did not finish)");
-        return config.readAllStandardOutput().trimmed();
-    };
-    QCOMPARE(configValue(QStringLiteral("activerehashing")), QByteArray("activerehashing\nno"));
-    QCOMPARE(configValue(QStringLiteral("stream-node-max-bytes")), QByteArray("stream-node-max-bytes\n1024"));
-    QCOMPARE(configValue(QStringLiteral("latency-tracking")), QByteArray("latency-tracking\nno"));
+    // per-command latency histograms; AOF rewrites at Redis's default growth unless configured.
+    QCOMPARE(embeddedConfig(server, QStringLiteral("activerehashing")), QByteArray("activerehashing\nno"));
+    QCOMPARE(embeddedConfig(server, QStringLiteral("stream-node-max-bytes")),
+             QByteArray("stream-node-max-bytes\n1024"));
+    QCOMPARE(embeddedConfig(server, QStringLiteral("latency-tracking")), QByteArray("latency-tracking\nno"));
+    QCOMPARE(embeddedConfig(server, QStringLiteral("auto-aof-rewrite-percentage")),
+             QByteArray("auto-aof-rewrite-percentage\n100"));
+}
+
+void TestEmbeddedDefault::aofRewritePercentageReachesTheEmbeddedRedis()
+{
+    ServerFixture server(QStringList{QStringLiteral("--aof-rewrite-percentage"), QStringLiteral("200")});
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QCOMPARE(embeddedConfig(server, QStringLiteral("auto-aof-rewrite-percentage")),
+             QByteArray("auto-aof-rewrite-percentage\n200"));
 }
 
 void TestEmbeddedDefault::stopsCleanlyWithSubscribersConnected()

@@ -41,6 +41,7 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"metrics-listen", {"127.0.0.1:9100", "127.0.0.1:9100"}},
         {"redis", {"redis://mmf:pw@10.0.0.5:6380/2", "redis://mmf:pw@10.0.0.5:6380/2"}},
         {"appendfsync", {"always", "always"}},
+        {"aof-rewrite-percentage", {"200", "200"}},
         {"ping-interval", {"2.5", "2.5"}},
         {"registry-allowed-hosts",
          {"10.0.0.0/8, Worker-1.Internal,192.168.1.7", "10.0.0.0/8,worker-1.internal,192.168.1.7"}},
@@ -390,6 +391,10 @@ private slots:
         QTest::newRow("appendfsync") << QStringList{} << none << "[redis]\nappendfsync = sometimes\n"
                                      << "[redis] appendfsync in {ini}: expected one of always, everysec, no"
                                      << "redis.appendfsync";
+        QTest::newRow("aof rewrite percentage below 50")
+            << QStringList{"--aof-rewrite-percentage", "0"} << none << ""
+            << "--aof-rewrite-percentage: must be between 50 and 1000"
+            << "redis.aof_rewrite_percentage";
         QTest::newRow("log level") << QStringList{"--log-level", "verbose"} << none << ""
                                    << "--log-level: expected one of debug, info, warning, error"
                                    << "log.level";
