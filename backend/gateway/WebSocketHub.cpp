@@ -461,8 +461,8 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
         return;
     QByteArray topic;
     for (const TaskEventRecord& event : events) {
-        // An event about a task of another model (its id names that model) is model m's forgery, on any topic:
-        // it would be evidence about another model's task.
+        // An event about a task of another model (its id names that model) is model m's forgery, on any
+        // topic: it would be evidence about another model's task.
         if (!event.fromItsTasksModel())
             continue;
         QString rendered;
