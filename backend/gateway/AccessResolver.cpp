@@ -30,7 +30,7 @@ void AccessResolver::resolve(const RouteAccess& access, HttpRequest& request, co
 
     // A task token holds `score` only; where task tokens are welcome their reach is the task rule's, so the
     // route's method is not asked of them.
-    Result<AuthGuard::Claims> claims = m_auth.authenticate(request, {});
+    Result<SharedTokenClaims> claims = m_auth.authenticate(request, {});
     if (!claims)
         return ApiError::send(responder, claims.error());
     caller.claims = std::move(*claims);

@@ -14,7 +14,7 @@ AuthGuard::AuthGuard(const TokenVerifier& verifier)
     : m_verifier(verifier)
 {}
 
-Result<AuthGuard::Claims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
+Result<SharedTokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
 {
     const QByteArray header = request.header("authorization");
     if (header.isNull())
@@ -26,13 +26,13 @@ Result<AuthGuard::Claims> AuthGuard::authenticate(const HttpRequest& request, QB
     return verifyToken(QByteArrayView(header).sliced(kPrefix.size()).trimmed(), method);
 }
 
-Result<AuthGuard::Claims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayView method) const
+Result<SharedTokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArrayView method) const
 {
     if (token.isEmpty())
         return Error::unauthenticated(QStringLiteral("empty bearer token"));
     if (token.size() > kMaxTokenBytes)
         return Error::unauthenticated(QStringLiteral("the bearer token is too long"));
-    Result<Claims> claims = m_verifier.verifyShared(token);
+    Result<SharedTokenClaims> claims = m_verifier.verifyShared(token);
     if (!claims)
         return claims;
     if (!method.isEmpty() && !hasMethod(**claims, method)) {

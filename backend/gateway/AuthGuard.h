@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 
+#include "auth/SharedTokenClaims.h"
 #include "mmf/v1/token.pb.h"
 
 #include <QByteArrayView>
@@ -21,10 +22,9 @@ public:
     explicit AuthGuard(const TokenVerifier& verifier);
 
     // The claims are the verifier's cached ones, shared: a request copies no claims.
-    using Claims = std::shared_ptr<const v1::TokenClaims>;
-    Result<Claims> authenticate(const HttpRequest& request, QByteArrayView method) const;
+    Result<SharedTokenClaims> authenticate(const HttpRequest& request, QByteArrayView method) const;
     // For a token that arrives another way (the WebSocket's auth message).
-    Result<Claims> verifyToken(QByteArrayView token, QByteArrayView method) const;
+    Result<SharedTokenClaims> verifyToken(QByteArrayView token, QByteArrayView method) const;
 
 private:
     const TokenVerifier& m_verifier;

@@ -3,6 +3,7 @@
 #include "gateway/AccessPolicy.h"
 #include "gateway/ModelInfo.h"
 
+#include "auth/SharedTokenClaims.h"
 #include "mmf/v1/token.pb.h"
 
 #include <memory>
@@ -14,7 +15,7 @@ namespace mmf {
 // checked against the caller's project).
 struct Caller
 {
-    std::shared_ptr<const v1::TokenClaims> claims = noClaims();
+    SharedTokenClaims claims = noClaims();
     ModelInfoPtr model;
 
     bool isSuperuser() const { return AccessPolicy::isSuperuser(*claims); }
@@ -25,7 +26,7 @@ struct Caller
         return AccessPolicy::reachesProject(*claims, project);
     }
 
-    static const std::shared_ptr<const v1::TokenClaims>& noClaims()
+    static const SharedTokenClaims& noClaims()
     {
         static const auto none = std::make_shared<const v1::TokenClaims>();
         return none;

@@ -7,6 +7,7 @@
 #include "gateway/ModelInfo.h"
 #include "gateway/TaskRecord.h"
 
+#include "auth/SharedTokenClaims.h"
 #include "mmf/v1/token.pb.h"
 
 #include <QByteArray>
@@ -36,10 +37,10 @@ public:
     struct Submission
     {
         ModelInfoPtr model;
-        QByteArray request;                            // binary, already validated
-        std::shared_ptr<const v1::TokenClaims> caller; // never null
-        QByteArray idempotencyKey;                     // empty: none
-        QByteArray bodyHash; // with an idempotency key: hash of the body, to tell a retry from a misuse
+        QByteArray request;        // binary, already validated
+        SharedTokenClaims caller;  // never null
+        QByteArray idempotencyKey; // empty: none
+        QByteArray bodyHash;       // with an idempotency key: hash of the body, to tell a retry from a misuse
         QByteArray parentTaskId;
         QByteArray taskId; // empty: a new id is made
     };

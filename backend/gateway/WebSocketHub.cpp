@@ -118,7 +118,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     });
 
     if (!upgrade.header("authorization").isNull()) {
-        Result<AuthGuard::Claims> claims = m_auth.authenticate(upgrade, "read");
+        Result<SharedTokenClaims> claims = m_auth.authenticate(upgrade, "read");
         if (!claims) {
             closeConnection(connection, 1008, claims.error().message);
             return;
@@ -148,7 +148,7 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
     const QString op = message.value(QStringLiteral("op")).toString();
     connection->lastHeardMs = m_clock.nowMs();
     if (op == QLatin1String("auth")) {
-        Result<AuthGuard::Claims> claims =
+        Result<SharedTokenClaims> claims =
             m_auth.verifyToken(message.value(QStringLiteral("token")).toString().toLatin1(), "read");
         if (!claims) {
             closeConnection(connection, 1008, claims.error().message);

@@ -1,5 +1,7 @@
 #include "server/EmbeddedRedis.h"
 
+#include "server/RedisTuningCheck.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -231,23 +233,14 @@ Result<RedisConfig> EmbeddedRedis::start()
                        "appendfsync %5\n"
                        "auto-aof-rewrite-percentage %7\n"
                        "maxmemory-policy noeviction\n"
-                       // A task hash holds the envelope (request and token, a few hundred bytes): with
-                       // Redis's default of 64 every task hash became a hash table instead of a listpack.
-                       "hash-max-listpack-value 4096\n"
                        // No 1 ms rehashing step in every 100 ms cron tick: rehashing happens on access
                        // (Redis's advice for hard latency goals; issue 15 wants p99 <= 2 ms).
                        "activerehashing no\n"
-                       // A task's stream entry carries its envelope (~400 bytes): in 4 KB nodes each XDEL of
-                       // a finished entry moved up to 4 KB twice (its flag and the node's count are rewritten
-                       // in place, and the listpack moves its tail even when the size stays). 1 KB nodes hold
-                       // two or three entries; measured in docs/PERFORMANCE.md, step 8.
-                       "stream-node-max-bytes 1024\n"
-                       // Per-command latency histograms (INFO latencystats), which MMF never reads: a
-                       // histogram update in every command a function runs.
-                       "latency-tracking no\n"
                        "tcp-keepalive 60\n")
             .arg(listenLines, *password, dir, pidFile, m_appendfsync, QString::fromLatin1(kServerUser),
-                 QString::number(m_aofRewritePercentage));
+                 QString::number(m_aofRewritePercentage)) +
+        // The task path's settings, the same table an external Redis is checked against.
+        QString::fromLatin1(RedisTuningCheck::confLines());
     const QString confPath = dir + QStringLiteral("/redis.conf");
     QSaveFile confFile(confPath);
     if (!confFile.open(QIODevice::WriteOnly))

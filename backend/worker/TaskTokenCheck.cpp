@@ -74,7 +74,7 @@ TaskTokenCheck::Verdict TaskTokenCheck::check(const QByteArray& token, Wait& wai
         requestRefresh();
         return Verdict::WaitForKeys;
     }
-    const Result<std::shared_ptr<const v1::TokenClaims>> claims = m_verifier.verifyShared(token);
+    const Result<SharedTokenClaims> claims = m_verifier.verifyShared(token);
     if (!claims)
         return deny(claims.error().message);
     if (!hasMethod(**claims, "score"))

@@ -87,7 +87,7 @@ struct TrustedKey
 
 struct CacheEntry
 {
-    std::shared_ptr<const v1::TokenClaims> claims;
+    SharedTokenClaims claims;
     quint64 keySerial = 0;
 };
 
@@ -150,11 +150,10 @@ struct TokenVerifier::Private
         return &*it;
     }
 
-    Result<std::shared_ptr<const v1::TokenClaims>> verifyFully(QByteArrayView token, qint64 nowSecs) const;
+    Result<SharedTokenClaims> verifyFully(QByteArrayView token, qint64 nowSecs) const;
 };
 
-Result<std::shared_ptr<const v1::TokenClaims>> TokenVerifier::Private::verifyFully(QByteArrayView token,
-                                                                                   qint64 nowSecs) const
+Result<SharedTokenClaims> TokenVerifier::Private::verifyFully(QByteArrayView token, qint64 nowSecs) const
 {
     const qsizetype dot = token.indexOf('.');
     if (dot < 0 || token.sliced(dot + 1).contains('.'))
@@ -201,7 +200,7 @@ Result<std::shared_ptr<const v1::TokenClaims>> TokenVerifier::Private::verifyFul
     if (claims->exp() <= nowSecs)
         return unauthenticated("token expired");
 
-    std::shared_ptr<const v1::TokenClaims> result = std::move(claims);
+    SharedTokenClaims result = std::move(claims);
     if (cacheCapacity > 0) {
         QWriteLocker locker(&lock);
         // Cache only under the key we checked: it may have been replaced or removed meanwhile.
@@ -269,7 +268,7 @@ bool TokenVerifier::knowsKey(const QByteArray& keyId) const
     return d->keys.contains(keyId);
 }
 
-Result<std::shared_ptr<const v1::TokenClaims>> TokenVerifier::verifyShared(QByteArrayView token) const
+Result<SharedTokenClaims> TokenVerifier::verifyShared(QByteArrayView token) const
 {
     if (token.isEmpty())
         return unauthenticated("token is empty");
@@ -277,7 +276,7 @@ Result<std::shared_ptr<const v1::TokenClaims>> TokenVerifier::verifyShared(QByte
         return unauthenticated("token is too long");
     const qint64 nowSecs = d->clock.nowSecs();
     if (d->cacheCapacity > 0) {
-        std::shared_ptr<const v1::TokenClaims> hit;
+        SharedTokenClaims hit;
         quint64 serial = 0;
         bool inPrevious = false;
         {

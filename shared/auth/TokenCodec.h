@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/SharedTokenClaims.h"
 #include "core/Clock.h"
 #include "core/Result.h"
 
@@ -46,7 +47,7 @@ public:
     // is unauthenticated with a message that says which check failed (never echoing the token).
     Result<v1::TokenClaims> verify(QByteArrayView token) const;
     // The same checks; returns the cached claims without copying them (the hot path of the gateway).
-    Result<std::shared_ptr<const v1::TokenClaims>> verifyShared(QByteArrayView token) const;
+    Result<SharedTokenClaims> verifyShared(QByteArrayView token) const;
 
     // Number of cached verified tokens (for tests and metrics).
     int cachedCount() const;
