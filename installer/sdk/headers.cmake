@@ -2,6 +2,7 @@
 # those include. The one list to extend when the SDK grows; paths as they are included, found under backend/ or
 # shared/ (MMF_SDK_HEADERS) or in the generated protobuf folder (MMF_SDK_PROTO_HEADERS).
 set(MMF_SDK_HEADERS
+    auth/SharedTokenClaims.h
     auth/TokenCodec.h
     core/Clock.h
     core/Error.h
