@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
+#include <QThread>
 
 #include <algorithm>
 #include <cerrno>
@@ -65,6 +66,8 @@ EpollEventDispatcher::~EpollEventDispatcher()
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupt.storeRelaxed(0);
+    m_loopThread.store(QThread::currentThreadId(), std::memory_order_relaxed);
+    m_postedInTurn = false;
     emit awake();
     QCoreApplication::sendPostedEvents();
     if (m_interrupt.loadRelaxed())
@@ -83,6 +86,13 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (timeoutNs != 0)
         emit aboutToBlock();
     applyChanges();
+    // A descriptor epoll refused just now (a notifier new this turn) is ready as well.
+    if (withNotifiers && !m_alwaysReady.isEmpty())
+        timeoutNs = 0;
+    // Posted on this thread after the send above (Qt sends an event posted during the send at the next one):
+    // no eventfd was written for it, so look without waiting.
+    if (m_postedInTurn)
+        timeoutNs = 0;
 
     epoll_event events[256]; // per call: a handler below may run a nested loop
     const int ready = wait(events, int(std::size(events)), timeoutNs);
@@ -175,6 +185,12 @@ quint32 EpollEventDispatcher::wantedEvents(const Descriptor& d)
     return events;
 }
 
+int EpollEventDispatcher::epollControl(int op, int fd, quint32 events)
+{
+    ++m_controlCalls;
+    return control(m_epoll, op, fd, events);
+}
+
 void EpollEventDispatcher::applyChanges()
 {
     for (const int fd : std::as_const(m_changed)) {
@@ -185,13 +201,13 @@ void EpollEventDispatcher::applyChanges()
         const quint32 wanted = wantedEvents(d);
         int error = 0;
         if (d.applied == 0) {
-            error = control(m_epoll, EPOLL_CTL_ADD, fd, wanted);
+            error = epollControl(EPOLL_CTL_ADD, fd, wanted);
             if (error == EEXIST)
-                error = control(m_epoll, EPOLL_CTL_MOD, fd, wanted);
+                error = epollControl(EPOLL_CTL_MOD, fd, wanted);
         } else if (wanted != d.applied || d.fresh) {
-            error = control(m_epoll, EPOLL_CTL_MOD, fd, wanted);
+            error = epollControl(EPOLL_CTL_MOD, fd, wanted);
             if (error == ENOENT) // the descriptor was closed and its number reused meanwhile
-                error = control(m_epoll, EPOLL_CTL_ADD, fd, wanted);
+                error = epollControl(EPOLL_CTL_ADD, fd, wanted);
         }
         if (error == EPERM) {
             d.applied = 0;
@@ -242,7 +258,7 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier* notifier)
     // Its last notifier: forget the descriptor now, while its number still names this socket (Qt switches
     // notifiers off before it closes a socket), so a socket that gets the number next starts afresh.
     if (it->applied != 0)
-        control(m_epoll, EPOLL_CTL_DEL, fd, 0);
+        epollControl(EPOLL_CTL_DEL, fd, 0);
     m_alwaysReady.remove(fd);
     m_changed.remove(fd);
     m_descriptors.erase(it);
@@ -276,9 +292,14 @@ int EpollEventDispatcher::remainingTime(int timerId)
 
 void EpollEventDispatcher::wakeUp()
 {
+    if (QThread::currentThreadId() == m_loopThread.load(std::memory_order_relaxed)) {
+        m_postedInTurn = true;
+        return;
+    }
     if (!m_wakeUps.testAndSetAcquire(0, 1))
         return; // a wake-up is on its way already
     const quint64 one = 1;
+    m_wakeWrites.fetch_add(1, std::memory_order_relaxed);
     while (::write(m_wakeFd, &one, sizeof one) < 0 && errno == EINTR) {
     }
 }

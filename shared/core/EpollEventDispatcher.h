@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QSet>
 
+#include <atomic>
 #include <vector>
 
 class QSocketNotifier;
@@ -20,8 +21,11 @@ namespace mmf {
 // registered. Notifier changes are applied in one batch just before waiting, so a notifier switched on and
 // off within a turn (the write notifier of every HTTP answer) costs no system call. A descriptor epoll
 // refuses (a regular file) is treated as poll() would: always ready. Timers: DispatcherTimers. Posted events
-// are sent at the start of every processEvents(); wakeUp() from any thread writes an eventfd, once until the
-// loop wakes.
+// are sent at the start of every processEvents(); wakeUp() from another thread writes an eventfd, once until
+// the loop wakes. From the loop's own thread it writes nothing: that thread is not waiting, and its next
+// processEvents() sends the posted events before it waits (one posted after that send, during it or from
+// aboutToBlock(), makes the wait a poll). Every queued call a handler makes (a group commit, a Redis flush)
+// was a write and a read of the eventfd and a turn of epoll more.
 class EpollEventDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -51,6 +55,11 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // System calls a test can count: wake-ups that wrote the eventfd (any thread), epoll_ctl calls (the
+    // loop's thread only).
+    quint64 wakeWrites() const { return m_wakeWrites.load(std::memory_order_relaxed); }
+    quint64 controlCalls() const { return m_controlCalls; }
+
 private:
     struct Descriptor
     {
@@ -63,6 +72,7 @@ private:
     };
 
     static quint32 wantedEvents(const Descriptor& d);
+    int epollControl(int op, int fd, quint32 events); // → 0 or errno
     void applyChanges();
     int wait(::epoll_event* events, int capacity, qint64 timeoutNs);
     void collect(int fd, quint32 events, std::vector<QSocketNotifier*>& pending);
@@ -72,6 +82,10 @@ private:
     int m_epoll = -1;
     int m_wakeFd = -1;
     QAtomicInt m_wakeUps;
+    std::atomic<Qt::HANDLE> m_loopThread{nullptr}; // the thread running processEvents(), once it has
+    bool m_postedInTurn = false; // a wakeUp() on the loop thread since this turn's posted events were sent
+    std::atomic<quint64> m_wakeWrites{0};
+    quint64 m_controlCalls = 0;
     QAtomicInt m_interrupt;
     QHash<int, Descriptor> m_descriptors;
     QSet<int> m_changed;

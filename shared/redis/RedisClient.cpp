@@ -28,6 +28,12 @@ Q_LOGGING_CATEGORY(lcRedis, "mmf.redis")
 // Drives one hiredis async context from two QSocketNotifiers. It lives exactly as long as the context:
 // hiredis calls the cleanup hook whenever it frees the context, including when it does so by itself after an
 // I/O error, so the adapter never needs the RedisClient (which may be gone by then).
+//
+// Commands are written by a call queued on the loop's thread, once per turn, not when epoll reports the
+// socket writable: a connected socket almost always is, and asking cost a turn of epoll before every write
+// (on the critical path of every hop) plus two epoll_ctl to switch the write notifier on and off. The
+// notifier is only used while connecting (hiredis learns of the connection from it) and when a write was cut
+// short.
 class EventAdapter
 {
 public:
@@ -36,29 +42,78 @@ public:
         auto* a = new EventAdapter;
         a->m_ac = ac;
         a->m_read = new QSocketNotifier(ac->c.fd, QSocketNotifier::Read);
-        a->m_write = new QSocketNotifier(ac->c.fd, QSocketNotifier::Write);
+        a->m_write = new WriteNotifier(ac);
         a->m_read->setEnabled(false);
         a->m_write->setEnabled(false);
         QObject::connect(a->m_read, &QSocketNotifier::activated, a->m_read,
                          [ac] { redisAsyncHandleRead(ac); });
         QObject::connect(a->m_write, &QSocketNotifier::activated, a->m_write,
-                         [ac] { redisAsyncHandleWrite(ac); });
+                         [w = a->m_write] { w->write(); });
         ac->ev.data = a;
         ac->ev.addRead = [](void* p) { static_cast<EventAdapter*>(p)->m_read->setEnabled(true); };
         ac->ev.delRead = [](void* p) { static_cast<EventAdapter*>(p)->m_read->setEnabled(false); };
-        ac->ev.addWrite = [](void* p) { static_cast<EventAdapter*>(p)->m_write->setEnabled(true); };
+        ac->ev.addWrite = [](void* p) { static_cast<EventAdapter*>(p)->m_write->wanted(); };
         ac->ev.delWrite = [](void* p) { static_cast<EventAdapter*>(p)->m_write->setEnabled(false); };
         ac->ev.cleanup = [](void* p) { static_cast<EventAdapter*>(p)->cleanup(); };
     }
 
 private:
+    class WriteNotifier : public QSocketNotifier
+    {
+    public:
+        explicit WriteNotifier(redisAsyncContext* ac)
+            : QSocketNotifier(ac->c.fd, QSocketNotifier::Write)
+            , m_ac(ac)
+        {}
+
+        // hiredis has bytes to write.
+        void wanted()
+        {
+            if (!m_ac)
+                return;
+            // Connecting (writable = connected), or a write cut short inside write(): epoll says when.
+            if (!(m_ac->c.flags & REDIS_CONNECTED) || m_writing) {
+                setEnabled(true);
+                return;
+            }
+            if (m_flushQueued || isEnabled())
+                return;
+            m_flushQueued = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_flushQueued = false;
+                    write();
+                },
+                Qt::QueuedConnection);
+        }
+
+        void write()
+        {
+            if (!m_ac)
+                return;
+            m_writing = true;
+            redisAsyncHandleWrite(m_ac); // may free the context: cleanup() clears m_ac, this lives on
+            m_writing = false;
+        }
+
+        void detach() { m_ac = nullptr; }
+
+    private:
+        redisAsyncContext* m_ac;
+        bool m_flushQueued = false;
+        bool m_writing = false;
+    };
+
     void cleanup()
     {
         // Unhook first: later hiredis versions may call cleanup twice.
         m_ac->ev.data = nullptr;
         m_ac->ev.addRead = m_ac->ev.delRead = m_ac->ev.addWrite = m_ac->ev.delWrite = nullptr;
         m_ac->ev.cleanup = nullptr;
-        for (QSocketNotifier* n : {m_read, m_write}) {
+        m_write->detach(); // a queued write may still come
+        for (QSocketNotifier* n :
+             {static_cast<QSocketNotifier*>(m_read), static_cast<QSocketNotifier*>(m_write)}) {
             n->setEnabled(false);
             QObject::disconnect(n, nullptr, nullptr, nullptr);
             // We may be inside this notifier's activated() signal.
@@ -69,7 +124,7 @@ private:
 
     redisAsyncContext* m_ac = nullptr;
     QSocketNotifier* m_read = nullptr;
-    QSocketNotifier* m_write = nullptr;
+    WriteNotifier* m_write = nullptr;
 };
 
 // A FIFO on a power-of-two ring buffer: no allocation per command once warmed up (std::deque allocates a

@@ -1,7 +1,8 @@
 // EpollEventDispatcher as the main thread's dispatcher (as ServiceEventLoop installs it): posted events and
 // wake-ups from other threads, timers (order, killing, nesting, the dispatcher's timer queries), socket
 // notifiers switched on and off, a descriptor number reused by a new socket, a regular file (epoll refuses
-// it), a nested loop inside a handler, and many idle notifiers beside one busy one.
+// it), a nested loop inside a handler, many idle notifiers beside one busy one, and calls queued on the
+// loop's own thread (no eventfd write, and no wait while one is pending).
 #include "core/EpollEventDispatcher.h"
 
 #include <QAbstractEventDispatcher>
@@ -16,8 +17,9 @@
 #include <QTimer>
 
 #include <atomic>
-
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -113,6 +115,103 @@ private slots:
         loop.exec();
         poster.join();
         QVERIFY(delivered);
+    }
+
+    void aCallQueuedOnTheLoopThreadWritesNoWakeUp()
+    {
+        auto* dispatcher = qobject_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        QCoreApplication::processEvents(); // a wake-up left from an earlier test is read now
+        QObject receiver;
+        int delivered = 0;
+        quint64 writesBefore = 0;
+        quint64 writesAfter = 0;
+        QEventLoop loop;
+        // From inside the loop (a handler), as a group commit or a Redis flush is queued.
+        QMetaObject::invokeMethod(
+            &receiver,
+            [&] {
+                writesBefore = dispatcher->wakeWrites();
+                for (int i = 0; i < 3; ++i) {
+                    QMetaObject::invokeMethod(
+                        &receiver,
+                        [&] {
+                            if (++delivered == 3) {
+                                writesAfter = dispatcher->wakeWrites();
+                                loop.quit();
+                            }
+                        },
+                        Qt::QueuedConnection);
+                }
+            },
+            Qt::QueuedConnection);
+        loop.exec();
+        QCOMPARE(delivered, 3);
+        QCOMPARE(writesAfter, writesBefore);
+
+        // From another thread the eventfd is written: the loop may be waiting.
+        const quint64 before = dispatcher->wakeWrites();
+        bool fromThread = false;
+        std::thread poster([&] {
+            QMetaObject::invokeMethod(
+                &receiver,
+                [&] {
+                    fromThread = true;
+                    loop.quit();
+                },
+                Qt::QueuedConnection);
+        });
+        poster.join();
+        loop.exec();
+        QVERIFY(fromThread);
+        QVERIFY(dispatcher->wakeWrites() > before);
+    }
+
+    void aCallQueuedJustBeforeTheWaitIsNotLeftWaiting()
+    {
+        // A call queued on the loop thread after the turn's posted events were sent (here: from aboutToBlock)
+        // writes no eventfd, so the wait must not block. Without that, only the rescuer would end the wait.
+        auto* dispatcher = qobject_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        QCoreApplication::processEvents(); // a wake-up left from an earlier test would end the wait
+        QObject receiver;
+        QEventLoop loop;
+        bool delivered = false;
+        bool queued = false;
+        const auto connection = connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, &receiver, [&] {
+            if (queued)
+                return;
+            queued = true;
+            QMetaObject::invokeMethod(
+                &receiver,
+                [&] {
+                    delivered = true;
+                    loop.quit();
+                },
+                Qt::QueuedConnection);
+        });
+        std::mutex mutex;
+        std::condition_variable done;
+        bool finished = false;
+        std::atomic<bool> rescued{false};
+        std::thread rescuer([&] {
+            std::unique_lock lock(mutex);
+            if (!done.wait_for(lock, std::chrono::seconds(20), [&] { return finished; })) {
+                rescued = true;
+                dispatcher->wakeUp();
+            }
+        });
+        loop.exec();
+        {
+            std::lock_guard lock(mutex);
+            finished = true;
+        }
+        done.notify_one();
+        rescuer.join();
+        disconnect(connection);
+        QVERIFY(queued);
+        QVERIFY(delivered);
+        QVERIFY(!rescued);
     }
 
     void timersFireInOrderAndRepeat()

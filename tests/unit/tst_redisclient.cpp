@@ -1,7 +1,9 @@
-// RedisClient against a real redis-server: binary safety, pipelining, replies, EVALSHA fallback, AUTH,
-// deadlines on a hung (SIGSTOPped) server, reconnect after a restart, destruction with commands outstanding;
-// RedisConfig URL parsing.
+// RedisClient against a real redis-server, on the event dispatcher the server and workers run
+// (EpollEventDispatcher): binary safety, pipelining, replies, EVALSHA fallback, AUTH, deadlines on a hung
+// (SIGSTOPped) server, reconnect after a restart, destruction with commands outstanding, writes that need no
+// turn of epoll and writes cut short by a full socket; RedisConfig URL parsing.
 #include "RedisServerFixture.h"
+#include "core/EpollEventDispatcher.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
 #include "redis/RedisReply.h"
@@ -657,6 +659,43 @@ private slots:
         QCOMPARE(*calls, 0);
     }
 
+    void aCommandIsWrittenWithoutAskingEpoll()
+    {
+        // A connected socket is written by a call queued for the loop's next turn: no write notifier switched
+        // on and off around every write (two epoll_ctl) and no turn of epoll before it.
+        auto* dispatcher = qobject_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        RedisClient client(m_redis.config());
+        QVERIFY(waitConnected(client));
+        QCOMPARE(call(client, {"PING"}).text, QByteArray("PONG"));
+        const quint64 before = dispatcher->controlCalls();
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(call(client, {"PING"}).text, QByteArray("PONG"));
+        QCOMPARE(dispatcher->controlCalls(), before);
+    }
+
+    void aWriteCutShortByAFullSocketIsFinished()
+    {
+        // Redis stopped: a command larger than both sockets' buffers is written in part; the rest goes when
+        // epoll says the socket drains, and the command and one queued behind it are answered.
+        RedisServerFixture redis;
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        RedisClient client(redis.config());
+        QVERIFY(waitConnected(client));
+        QVERIFY(redis.kill(SIGSTOP));
+        const QByteArray big(32 * 1024 * 1024, 'b');
+        auto set = std::make_shared<Got>();
+        auto length = std::make_shared<Got>();
+        client.command({"SET", "big", big}, [set](const RedisReply& r) { *set = copyReply(r); });
+        client.command({"STRLEN", "big"}, [length](const RedisReply& r) { *length = copyReply(r); });
+        QTest::qWait(100); // the loop writes what fits
+        QVERIFY(!set->called);
+        QVERIFY(redis.kill(SIGCONT));
+        QTRY_VERIFY_WITH_TIMEOUT(length->called, 20'000);
+        QCOMPARE(set->text, QByteArray("OK"));
+        QCOMPARE(length->integer, qint64(big.size()));
+    }
+
     void blockingReadOnOwnClientDoesNotDelayOthers()
     {
         RedisConfig blockingConfig = m_redis.config();
@@ -896,5 +935,11 @@ private:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRedisClient)
+int main(int argc, char** argv)
+{
+    QCoreApplication::setEventDispatcher(new EpollEventDispatcher); // as ServiceEventLoop::prepare() does
+    QCoreApplication app(argc, argv);
+    TestRedisClient test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_redisclient.moc"
