@@ -152,19 +152,15 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
 void TaskService::enqueue(const QByteArray& model, Pending pending)
 {
     m_batches[model].push_back(std::move(pending));
-    if (m_flushQueued)
-        return;
-    m_flushQueued = true;
-    QMetaObject::invokeMethod(
-        &m_flushContext,
-        [this] {
-            m_flushQueued = false;
-            QHash<QByteArray, std::vector<Pending>> batches;
-            batches.swap(m_batches);
-            for (auto it = batches.begin(); it != batches.end(); ++it)
-                commit(it.key(), std::move(it.value()), {});
-        },
-        Qt::QueuedConnection);
+    m_commit.request();
+}
+
+void TaskService::commitBatches()
+{
+    QHash<QByteArray, std::vector<Pending>> batches;
+    batches.swap(m_batches);
+    for (auto it = batches.begin(); it != batches.end(); ++it)
+        commit(it.key(), std::move(it.value()), {});
 }
 
 void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,

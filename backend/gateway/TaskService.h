@@ -2,6 +2,7 @@
 
 #include "broker/BrokerCalls.h"
 #include "broker/TaskIdGenerator.h"
+#include "core/QueuedCall.h"
 #include "core/Result.h"
 #include "gateway/GatewaySettings.h"
 #include "gateway/ModelInfo.h"
@@ -120,6 +121,7 @@ private:
                         qint64 nowMs) const;
     // Queues a submit for this turn's group commit.
     void enqueue(const QByteArray& model, Pending pending);
+    void commitBatches();
     // One mmf_submit call for `submits`; each gets its answer, then `whole` (if any) the call's reply.
     void commit(const QByteArray& model, std::vector<Pending> submits,
                 std::function<void(const RedisReply&)> whole);
@@ -142,8 +144,7 @@ private:
     const Clock& m_clock;
     TaskIdGenerator m_ids;
     QHash<QByteArray, std::vector<Pending>> m_batches; // by model: submits of this event-loop turn
-    bool m_flushQueued = false;
-    QObject m_flushContext;
+    QueuedCall m_commit{[this] { commitBatches(); }};  // the group commit, at the next turn
 };
 
 } // namespace mmf

@@ -98,6 +98,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     connection->socket = socket;
     connection->lastHeardMs = m_clock.nowMs();
     connection->serial = m_nextSerial++;
+    connection->flush = new QueuedCall([socket] { socket->flush(); }, socket);
     socket->setParent(this);
     m_connections.insert(connection);
     if (!m_sweepTimer->isActive())
@@ -582,6 +583,7 @@ void WebSocketHub::send(Connection* connection, const QString& text)
     if (connection->closing)
         return;
     connection->socket->sendTextMessage(text);
+    connection->flush->request();
     if (connection->socket->bytesToWrite() > m_limits.maxSendBufferBytes) {
         // Logged: the operator learns why a client lost its pushes (the close frame itself waits behind the
         // backlog the client does not read, and is cut off if the client never reads again).

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/QueuedCall.h"
 #include "gateway/StatusWatch.h"
 #include "gateway/TaskEventRecord.h"
 #include "gateway/WebSocketAccess.h"
@@ -81,7 +82,11 @@ private:
         qint64 lastHeardMs = 0; // the last message from the client
         bool closing = false;
         bool checking = false; // an access check is under way
-        quint64 serial = 0;    // tells a connection from a later one at the same address
+        // The frames sent in a turn leave in one write at the next (as HttpConnection's answers): left to
+        // QTcpSocket, every push switched the write notifier on and off (two epoll_ctl) and waited a turn of
+        // epoll for "writable". A child of the socket.
+        QueuedCall* flush = nullptr;
+        quint64 serial = 0; // tells a connection from a later one at the same address
     };
 
     void onMessage(Connection* connection, const QString& text);

@@ -317,26 +317,17 @@ void HttpConnection::afterWrite(HttpAnswerQueue::Outcome outcome)
         }
     }
     if (m_readPaused && !shouldPauseReading())
-        queueResume();
+        m_resume.request();
     if (!m_inReadLoop)
-        queueFlush();
+        m_flush.request();
 }
 
 // Answers finished by one Redis reply (a group commit answers many submits at once, often several on one
 // keep-alive connection) leave in one write at the end of this event-loop turn, not a write each.
-void HttpConnection::queueFlush()
+void HttpConnection::flushAnswers()
 {
-    if (m_flushQueued)
-        return;
-    m_flushQueued = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_flushQueued = false;
-            if (m_state == State::Open && m_socket && m_socket->bytesToWrite() > 0)
-                m_socket->flush();
-        },
-        Qt::QueuedConnection);
+    if (m_state == State::Open && m_socket && m_socket->bytesToWrite() > 0)
+        m_socket->flush();
 }
 
 bool HttpConnection::shouldPauseReading() const
@@ -357,26 +348,17 @@ void HttpConnection::onBytesWritten()
         return;
     }
     if (m_readPaused && !shouldPauseReading())
-        queueResume();
+        m_resume.request();
 }
 
 // Resuming and handing over run from the event loop: they may be triggered by an answer sent from inside
 // another connection's handler, while that connection still parses from the shared read buffer.
-void HttpConnection::queueResume()
+void HttpConnection::resumeReading()
 {
-    if (m_resumeQueued)
+    if (m_state != State::Open || m_closeRequested || !m_readPaused || shouldPauseReading())
         return;
-    m_resumeQueued = true;
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            m_resumeQueued = false;
-            if (m_state != State::Open || m_closeRequested || !m_readPaused || shouldPauseReading())
-                return;
-            m_readPaused = false;
-            processInput();
-        },
-        Qt::QueuedConnection);
+    m_readPaused = false;
+    processInput();
 }
 
 void HttpConnection::queueHandOver()
@@ -450,16 +432,8 @@ void HttpConnection::startLinger()
 #else
     m_socket->disconnectFromHost();
 #endif
-    if (m_socket->bytesAvailable() > 0 && !m_discardQueued) {
-        m_discardQueued = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_discardQueued = false;
-                discardInput();
-            },
-            Qt::QueuedConnection);
-    }
+    if (m_socket->bytesAvailable() > 0)
+        m_discard.request();
 }
 
 void HttpConnection::discardInput()

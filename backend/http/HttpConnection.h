@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/QueuedCall.h"
 #include "http/HttpAnswerQueue.h"
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
@@ -106,8 +107,8 @@ private:
     void afterWrite(HttpAnswerQueue::Outcome outcome);
     bool idle() const { return m_parser.phase() == HttpRequestParser::Phase::Idle; }
     bool shouldPauseReading() const;
-    void queueResume();
-    void queueFlush();
+    void resumeReading();
+    void flushAnswers();
     void queueHandOver();
     void handOver();
     void closeAfterFlush();
@@ -135,9 +136,6 @@ private:
     bool m_stopAccepting = false;
     bool m_closeRequested = false;
     bool m_readPaused = false;
-    bool m_resumeQueued = false;
-    bool m_flushQueued = false;
-    bool m_discardQueued = false;
     bool m_inReadLoop = false;
     qint64 m_lingerBytes = 0;
     qint64 m_lingerEndMs = 0;
@@ -145,6 +143,11 @@ private:
     qint64 m_deadline = 0;
     qint64 m_bodyEndsAt = 0; // the whole-body deadline of the request being read (0: none)
     Deadline m_deadlineKind = Deadline::None;
+
+    // Each at most once per turn, at the next one.
+    QueuedCall m_flush{[this] { flushAnswers(); }};
+    QueuedCall m_resume{[this] { resumeReading(); }};
+    QueuedCall m_discard{[this] { discardInput(); }};
 };
 
 } // namespace mmf

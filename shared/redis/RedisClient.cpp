@@ -1,5 +1,6 @@
 #include "redis/RedisClient.h"
 
+#include "core/QueuedCall.h"
 #include "redis/RedisReplyLimits.h"
 #include "redis/RedisScript.h"
 
@@ -76,16 +77,8 @@ private:
                 setEnabled(true);
                 return;
             }
-            if (m_flushQueued || isEnabled())
-                return;
-            m_flushQueued = true;
-            QMetaObject::invokeMethod(
-                this,
-                [this] {
-                    m_flushQueued = false;
-                    write();
-                },
-                Qt::QueuedConnection);
+            if (!isEnabled())
+                m_flush.request();
         }
 
         void write()
@@ -101,8 +94,8 @@ private:
 
     private:
         redisAsyncContext* m_ac;
-        bool m_flushQueued = false;
         bool m_writing = false;
+        QueuedCall m_flush{[this] { write(); }};
     };
 
     void cleanup()
@@ -326,6 +319,8 @@ struct RedisClient::Private
         posted.push_back(Failure{std::move(callback), reply});
         if (!flushQueued) {
             flushQueued = true;
+            // Queued on the client, not a QueuedCall of ours: a callback may delete the client, and with it
+            // what the call is stored in.
             QMetaObject::invokeMethod(
                 q, [this] { flushPosted(); }, Qt::QueuedConnection);
         }
