@@ -68,6 +68,18 @@ void spin(int ms)
     loop.exec();
 }
 
+// Queues a call (from any thread) that sets `flag` and ends `loop`.
+void queueSetAndQuit(QObject& receiver, bool& flag, QEventLoop& loop)
+{
+    QMetaObject::invokeMethod(
+        &receiver,
+        [&flag, &loop] {
+            flag = true;
+            loop.quit();
+        },
+        Qt::QueuedConnection);
+}
+
 class TimerLog : public QObject
 {
 public:
@@ -98,23 +110,21 @@ private slots:
 
     void wakeUpFromAnotherThreadDeliversAPostedCall()
     {
+        auto* dispatcher = qobject_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        const quint64 writesBefore = dispatcher->wakeWrites();
         QObject receiver;
         bool delivered = false;
         QEventLoop loop;
         QTimer::singleShot(10'000, &loop, &QEventLoop::quit); // a guard, not a timing
         std::thread poster([&] {
             std::this_thread::sleep_for(std::chrono::milliseconds(30)); // the loop is blocked in epoll by now
-            QMetaObject::invokeMethod(
-                &receiver,
-                [&] {
-                    delivered = true;
-                    loop.quit();
-                },
-                Qt::QueuedConnection);
+            queueSetAndQuit(receiver, delivered, loop);
         });
         loop.exec();
         poster.join();
         QVERIFY(delivered);
+        QVERIFY(dispatcher->wakeWrites() > writesBefore); // from another thread the eventfd is written
     }
 
     void aCallQueuedOnTheLoopThreadWritesNoWakeUp()
@@ -148,23 +158,6 @@ private slots:
         loop.exec();
         QCOMPARE(delivered, 3);
         QCOMPARE(writesAfter, writesBefore);
-
-        // From another thread the eventfd is written: the loop may be waiting.
-        const quint64 before = dispatcher->wakeWrites();
-        bool fromThread = false;
-        std::thread poster([&] {
-            QMetaObject::invokeMethod(
-                &receiver,
-                [&] {
-                    fromThread = true;
-                    loop.quit();
-                },
-                Qt::QueuedConnection);
-        });
-        poster.join();
-        loop.exec();
-        QVERIFY(fromThread);
-        QVERIFY(dispatcher->wakeWrites() > before);
     }
 
     void aCallQueuedJustBeforeTheWaitIsNotLeftWaiting()
@@ -182,13 +175,7 @@ private slots:
             if (queued)
                 return;
             queued = true;
-            QMetaObject::invokeMethod(
-                &receiver,
-                [&] {
-                    delivered = true;
-                    loop.quit();
-                },
-                Qt::QueuedConnection);
+            queueSetAndQuit(receiver, delivered, loop);
         });
         std::mutex mutex;
         std::condition_variable done;
