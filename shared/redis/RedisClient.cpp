@@ -67,11 +67,9 @@ private:
             , m_ac(ac)
         {}
 
-        // hiredis has bytes to write.
+        // hiredis has bytes to write (never after detach(): cleanup() unhooks the callback first).
         void wanted()
         {
-            if (!m_ac)
-                return;
             // Connecting (writable = connected), or a write cut short inside write(): epoll says when.
             if (!(m_ac->c.flags & REDIS_CONNECTED) || m_writing) {
                 setEnabled(true);

@@ -332,12 +332,7 @@ void TestCatalogue::retriesBackOffThenDeadLetterAndReplay()
 
     TestWebSocket owner(m_server->url(), m_aliceToken);
     QVERIFY(owner.open());
-    owner.subscribe(QStringLiteral("model/catretry"));
-    QVERIFY(!owner
-                 .waitFor([](const QJsonObject& m) {
-                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
-                 })
-                 .isEmpty());
+    QVERIFY(owner.subscribeAndWait(QStringLiteral("model/catretry")));
 
     // Fails until well after its three attempts (0.3 s + 0.6 s of backoff), then succeeds on a replay.
     const qint64 failUntil = QDateTime::currentMSecsSinceEpoch() + 8000;

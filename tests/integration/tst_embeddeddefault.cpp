@@ -143,12 +143,7 @@ void TestEmbeddedDefault::stopsCleanlyWithSubscribersConnected()
     const QByteArray token = server.issueToken(QStringLiteral("alice"));
     TestWebSocket socket(server.url(), token);
     QVERIFY(socket.open());
-    socket.subscribe(QStringLiteral("stats"));
-    QVERIFY(!socket
-                 .waitFor([](const QJsonObject& m) {
-                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
-                 })
-                 .isEmpty());
+    QVERIFY(socket.subscribeAndWait(QStringLiteral("stats")));
     // SIGTERM with a live subscriber: the server says goodbye (1001) and exits 0.
     QCOMPARE(server.stop(), 0);
     QVERIFY(socket.waitForDisconnected());

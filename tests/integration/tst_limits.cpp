@@ -239,9 +239,7 @@ void TestLimits::webSocketsPerUser()
     // Another user is not affected, and alice still completes a task.
     TestWebSocket aliceSocket(m_server->url(), m_aliceToken);
     QVERIFY(aliceSocket.open());
-    aliceSocket.subscribe(QStringLiteral("stats"));
-    QVERIFY(
-        !aliceSocket.waitFor([](const QJsonObject& m) { return m.value("type") == "subscribed"; }).isEmpty());
+    QVERIFY(aliceSocket.subscribeAndWait(QStringLiteral("stats")));
     QVERIFY(aliceCompletesTask());
 
     // A socket of bob's closes: bob may open another.
@@ -285,8 +283,7 @@ void TestLimits::idleAuthenticatedWebSocket()
     TestWebSocket busy(m_server->url(), carol);
     QVERIFY(idle.open());
     QVERIFY(busy.open());
-    busy.subscribe(QStringLiteral("stats"));
-    QVERIFY(!busy.waitFor([](const QJsonObject& m) { return m.value("type") == "subscribed"; }).isEmpty());
+    QVERIFY(busy.subscribeAndWait(QStringLiteral("stats")));
 
     QVERIFY(idle.waitForDisconnected(kWaitMs));
     QCOMPARE(idle.closeCode(), 1008);

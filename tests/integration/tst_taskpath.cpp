@@ -558,12 +558,7 @@ void TestTaskPath::killedInstanceTaskIsRedeliveredAndStoredOnce()
     auto first = startWorker(QStringLiteral("echo"), {QStringLiteral("--name"), QStringLiteral("crashy")});
     QVERIFY(first);
     QVERIFY(waitForInstances(QStringLiteral("crashy"), 1));
-    events.subscribe(QStringLiteral("model/crashy"));
-    QVERIFY(!events
-                 .waitFor([](const QJsonObject& m) {
-                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
-                 })
-                 .isEmpty());
+    QVERIFY(events.subscribeAndWait(QStringLiteral("model/crashy")));
 
     const auto submitted = m_alice->postJson(QStringLiteral("/api/v1/models/crashy/tasks"),
                                              QJsonObject{{QStringLiteral("text"), QStringLiteral("survivor")},

@@ -276,12 +276,7 @@ void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
     TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
     TestWebSocket socket(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
     QVERIFY(socket.open());
-    socket.subscribe(QStringLiteral("model/echo"));
-    QVERIFY(!socket
-                 .waitFor([](const QJsonObject& m) {
-                     return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
-                 })
-                 .isEmpty());
+    QVERIFY(socket.subscribeAndWait(QStringLiteral("model/echo")));
 
     QString instanceId;
     const std::unique_ptr<RedisClient> model = forger(QStringLiteral("forger-2"), &instanceId);

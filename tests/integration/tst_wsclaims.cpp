@@ -167,8 +167,7 @@ void TestWebSocketClaims::removedMemberLosesTheSocket()
     // On the second server; the membership changes through the first.
     TestWebSocket socket(m_second->url(), carol);
     QVERIFY(socket.open());
-    socket.subscribe(QStringLiteral("model/echo"));
-    QVERIFY(!socket.waitFor([](const QJsonObject& m) { return isType(m, "subscribed"); }, kWaitMs).isEmpty());
+    QVERIFY(socket.subscribeAndWait(QStringLiteral("model/echo"), kWaitMs));
 
     const auto removed =
         m_root->send("DELETE", QStringLiteral("/api/v1/projects/default/members/carol"), {}, {}, kWaitMs);
@@ -193,8 +192,7 @@ void TestWebSocketClaims::withdrawnReadClosesTheSocket()
     QVERIFY(!erin.isEmpty());
     TestWebSocket socket(m_second->url(), erin);
     QVERIFY(socket.open());
-    socket.subscribe(QStringLiteral("stats"));
-    QVERIFY(!socket.waitFor([](const QJsonObject& m) { return isType(m, "subscribed"); }, kWaitMs).isEmpty());
+    QVERIFY(socket.subscribeAndWait(QStringLiteral("stats"), kWaitMs));
 
     const auto changed =
         m_root->send("PUT", QStringLiteral("/api/v1/projects/default/members/erin"),

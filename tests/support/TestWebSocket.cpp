@@ -45,6 +45,17 @@ void TestWebSocket::subscribe(const QString& topic)
         QJsonObject{{QStringLiteral("op"), QStringLiteral("subscribe")}, {QStringLiteral("topic"), topic}});
 }
 
+bool TestWebSocket::subscribeAndWait(const QString& topic, int timeoutMs)
+{
+    subscribe(topic);
+    return !waitFor(
+                [](const QJsonObject& m) {
+                    return m.value(QStringLiteral("type")).toString() == QLatin1String("subscribed");
+                },
+                timeoutMs)
+                .isEmpty();
+}
+
 QJsonObject TestWebSocket::waitFor(const std::function<bool(const QJsonObject&)>& match, int timeoutMs)
 {
     QDeadlineTimer deadline(timeoutMs);

@@ -20,6 +20,8 @@ public:
     bool open(int timeoutMs = 10000);
     void sendJson(const QJsonObject& message);
     void subscribe(const QString& topic);
+    // Subscribes and waits for the server's `subscribed` answer; false on timeout.
+    bool subscribeAndWait(const QString& topic, int timeoutMs = 30000);
     // Waits until a received message satisfies `match`; returns it (empty object on timeout).
     QJsonObject waitFor(const std::function<bool(const QJsonObject&)>& match, int timeoutMs = 30000);
     const QList<QJsonObject>& messages() const { return m_messages; }
