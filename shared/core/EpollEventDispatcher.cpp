@@ -70,6 +70,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     m_postedInTurn = false;
     emit awake();
     QCoreApplication::sendPostedEvents();
+    // Qt sends an event posted during the send at the next one: that is now, not after a poll of epoll.
+    for (int round = 1; m_postedInTurn && round < kSendRounds && !m_interrupt.loadRelaxed(); ++round) {
+        m_postedInTurn = false;
+        QCoreApplication::sendPostedEvents();
+    }
     if (m_interrupt.loadRelaxed())
         return false;
 
@@ -89,8 +94,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // A descriptor epoll refused just now (a notifier new this turn) is ready as well.
     if (withNotifiers && !m_alwaysReady.isEmpty())
         timeoutNs = 0;
-    // Posted on this thread after the send above (Qt sends an event posted during the send at the next one):
-    // no eventfd was written for it, so look without waiting.
+    // Posted on this thread after the last send (during it, past the rounds, or from aboutToBlock): no
+    // eventfd was written for it, so look without waiting.
     if (m_postedInTurn)
         timeoutNs = 0;
 
@@ -117,6 +122,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 int EpollEventDispatcher::wait(epoll_event* events, int capacity, qint64 timeoutNs)
 {
     int ready = -1;
+    ++m_waitCalls;
     if (m_pwait2) {
         timespec timeout{};
         timespec* bounded = nullptr;

@@ -25,7 +25,9 @@ namespace mmf {
 // the loop wakes. From the loop's own thread it writes nothing: that thread is not waiting, and its next
 // processEvents() sends the posted events before it waits (one posted after that send, during it or from
 // aboutToBlock(), makes the wait a poll). Every queued call a handler makes (a group commit, a Redis flush)
-// was a write and a read of the eventfd and a turn of epoll more.
+// was a write and a read of the eventfd and a turn of epoll more. Calls queued by the posted events just sent
+// (a task's outcome → its Redis write) are sent in the same turn, a few rounds at most, before epoll is
+// asked: on a task's path each such round was a poll of epoll that found nothing.
 class EpollEventDispatcher final : public QAbstractEventDispatcher
 {
     Q_OBJECT
@@ -55,10 +57,15 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
-    // System calls a test can count: wake-ups that wrote the eventfd (any thread), epoll_ctl calls (the
-    // loop's thread only).
+    // Rounds of posted events one turn sends at most before it looks at descriptors and timers: a call that
+    // queues itself again cannot keep them waiting longer.
+    static constexpr int kSendRounds = 8;
+
+    // System calls a test can count: wake-ups that wrote the eventfd (any thread), epoll_ctl and epoll waits
+    // (the loop's thread only).
     quint64 wakeWrites() const { return m_wakeWrites.load(std::memory_order_relaxed); }
     quint64 controlCalls() const { return m_controlCalls; }
+    quint64 waitCalls() const { return m_waitCalls; }
 
 private:
     struct Descriptor
@@ -86,6 +93,7 @@ private:
     bool m_postedInTurn = false; // a wakeUp() on the loop thread since this turn's posted events were sent
     std::atomic<quint64> m_wakeWrites{0};
     quint64 m_controlCalls = 0;
+    quint64 m_waitCalls = 0;
     QAtomicInt m_interrupt;
     QHash<int, Descriptor> m_descriptors;
     QSet<int> m_changed;

@@ -2,7 +2,8 @@
 // wake-ups from other threads, timers (order, killing, nesting, the dispatcher's timer queries), socket
 // notifiers switched on and off, a descriptor number reused by a new socket, a regular file (epoll refuses
 // it), a nested loop inside a handler, many idle notifiers beside one busy one, and calls queued on the
-// loop's own thread (no eventfd write, and no wait while one is pending).
+// loop's own thread (no eventfd write, and no wait while one is pending; a chain of them in one turn, a
+// bounded number of rounds).
 #include "core/EpollEventDispatcher.h"
 
 #include <QAbstractEventDispatcher>
@@ -18,6 +19,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -199,6 +201,66 @@ private slots:
         QVERIFY(queued);
         QVERIFY(delivered);
         QVERIFY(!rescued);
+    }
+
+    void aChainOfQueuedCallsRunsWithoutAskingEpoll()
+    {
+        // A handler queues a call that queues another (an outcome, then its Redis write): all run in the turn
+        // that sent the first; each round used to cost a poll of epoll that found nothing.
+        auto* dispatcher = qobject_cast<EpollEventDispatcher*>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        QObject receiver;
+        QEventLoop loop;
+        quint64 waitsAtFirst = 0;
+        quint64 waitsAtLast = 0;
+        std::function<void(int)> link = [&](int left) {
+            if (left == 0) {
+                waitsAtLast = dispatcher->waitCalls();
+                loop.quit();
+                return;
+            }
+            QMetaObject::invokeMethod(
+                &receiver, [&link, left] { link(left - 1); }, Qt::QueuedConnection);
+        };
+        QMetaObject::invokeMethod(
+            &receiver,
+            [&] {
+                waitsAtFirst = dispatcher->waitCalls();
+                link(3);
+            },
+            Qt::QueuedConnection);
+        loop.exec();
+        QCOMPARE(waitsAtLast, waitsAtFirst);
+    }
+
+    void aCallQueuingItselfLeavesReadyDescriptorsAFewRounds()
+    {
+        // The rounds are bounded: a call that queues itself again and again does not keep a ready socket (or
+        // a timer) waiting behind it.
+        SocketPair pair;
+        QVERIFY(pair.ok());
+        QSocketNotifier notifier(pair.fds[0], QSocketNotifier::Read);
+        QVERIFY(pair.send('a'));
+        QObject receiver;
+        QEventLoop loop;
+        int runs = 0;
+        int runsAtActivation = -1;
+        connect(&notifier, &QSocketNotifier::activated, &receiver, [&] {
+            pair.drain();
+            runsAtActivation = runs;
+        });
+        std::function<void()> again = [&] {
+            if (++runs == 1000) {
+                loop.quit();
+                return;
+            }
+            QMetaObject::invokeMethod(&receiver, again, Qt::QueuedConnection);
+        };
+        QMetaObject::invokeMethod(&receiver, again, Qt::QueuedConnection);
+        loop.exec();
+        QVERIFY(runsAtActivation > 0);
+        QVERIFY2(runsAtActivation <= EpollEventDispatcher::kSendRounds,
+                 qPrintable(QString::number(runsAtActivation)));
     }
 
     void timersFireInOrderAndRepeat()
