@@ -167,7 +167,6 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
                          std::function<void(const RedisReply&)> whole)
 {
     const qint64 now = m_clock.nowMs();
-    const QByteArray retention = QByteArray::number(m_settings.retentionSecs);
     const QByteArray createdScore = QByteArray::number(now);
     // The users' task lists first (their own slots), then the tasks; pipelined, so the answer to the tasks
     // comes after both.
@@ -186,8 +185,11 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
     const QByteArray oldest = "(" + QByteArray::number(now - m_settings.retentionSecs * 1000);
     for (auto it = lists.cbegin(); it != lists.cend(); ++it) {
         m_redis.command(it.value());
-        m_redis.command({"ZREMRANGEBYSCORE", it.value()[1], "-inf", oldest});
-        m_redis.command({"EXPIRE", it.value()[1], retention});
+        if (m_listUpkeep.due(it.key(), now)) {
+            m_redis.command({"ZREMRANGEBYSCORE", it.key(), "-inf", oldest});
+            m_redis.command(
+                {"EXPIRE", it.key(), QByteArray::number(m_listUpkeep.expirySecs(m_settings.retentionSecs))});
+        }
     }
     std::vector<BrokerCalls::NewTask> tasks;
     tasks.reserve(submits.size());

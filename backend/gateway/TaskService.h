@@ -6,6 +6,7 @@
 #include "core/Result.h"
 #include "gateway/GatewaySettings.h"
 #include "gateway/ModelInfo.h"
+#include "gateway/TaskListUpkeep.h"
 #include "gateway/TaskRecord.h"
 
 #include "auth/SharedTokenClaims.h"
@@ -31,7 +32,8 @@ class TaskTokenMinter;
 // The task operations of API v1 on Redis: submit (single and batch, idempotent), read, list, cancel, logs.
 // Everything is asynchronous and pipelined; a Redis that does not answer becomes `unavailable`.
 // Submits are group-committed: those made in one event-loop turn go to Redis as one mmf_submit call per model
-// (plus one ZADD per user for the task lists), and each caller is answered once Redis has its task.
+// (plus one ZADD per user for the task lists, trimmed once a minute: TaskListUpkeep), and each caller is
+// answered once Redis has its task.
 class TaskService
 {
 public:
@@ -145,6 +147,7 @@ private:
     TaskIdGenerator m_ids;
     QHash<QByteArray, std::vector<Pending>> m_batches; // by model: submits of this event-loop turn
     QueuedCall m_commit{[this] { commitBatches(); }};  // the group commit, at the next turn
+    TaskListUpkeep m_listUpkeep;
 };
 
 } // namespace mmf

@@ -50,11 +50,13 @@ private slots:
     void subTasksAreListedUnderTheirParent();
     void timelineShowsEachAttempt();
     void pausedModelKeepsTasksQueuedUntilResumed();
+    void aUsersListIsKeptUpOnceAMinute();
 
 private:
     QString submitEcho(TestHttpClient& client, const QJsonObject& request, bool wait);
     bool waitForInstances(const QString& model, int count);
     int queueDepthOfEcho();
+    qint64 commandCalls(const QString& command) const;
 
     std::unique_ptr<RedisServerFixture> m_redis;
     std::unique_ptr<ServerFixture> m_server;
@@ -353,6 +355,35 @@ void TestHistory::pausedModelKeepsTasksQueuedUntilResumed()
     }
     QCOMPARE(m_redis->syncCommand({QStringLiteral("LLEN"), QStringLiteral("mmf:{echo}:held")}),
              QByteArray("0"));
+}
+
+qint64 TestHistory::commandCalls(const QString& command) const
+{
+    const QByteArray stats = m_redis->syncCommand({QStringLiteral("INFO"), QStringLiteral("commandstats")});
+    const QByteArray prefix = "cmdstat_" + command.toLatin1() + ":calls=";
+    const qsizetype at = stats.indexOf(prefix);
+    if (at < 0)
+        return 0;
+    const qsizetype start = at + prefix.size();
+    return stats.mid(start, stats.indexOf(',', start) - start).toLongLong();
+}
+
+void TestHistory::aUsersListIsKeptUpOnceAMinute()
+{
+    // Every submit adds to the user's task list; trimming it and refreshing its expiry happen once a minute
+    // (TaskListUpkeep), not per submit, and the expiry outlasts the retention (a day here) by that minute.
+    TestHttpClient client(m_server->url(),
+                          m_server->issueToken(QStringLiteral("keeper"), QStringLiteral("default"),
+                                               QStringLiteral("score,read")));
+    const qint64 trimsBefore = commandCalls(QStringLiteral("zremrangebyscore"));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(!submitEcho(client, {{QStringLiteral("text"), QString::number(i)}}, false).isEmpty());
+    const qint64 trims = commandCalls(QStringLiteral("zremrangebyscore")) - trimsBefore;
+    QVERIFY2(trims >= 1 && trims <= 2, qPrintable(QString::number(trims))); // 2 if a minute turned meanwhile
+    const QString list = QStringLiteral("mmf:user:{keeper}:tasks");
+    QCOMPARE(m_redis->syncCommand({QStringLiteral("ZCARD"), list}), QByteArray("5"));
+    const qint64 ttl = m_redis->syncCommand({QStringLiteral("TTL"), list}).toLongLong();
+    QVERIFY2(ttl > 86400 && ttl <= 86460, qPrintable(QString::number(ttl)));
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
