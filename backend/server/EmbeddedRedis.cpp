@@ -232,6 +232,9 @@ Result<RedisConfig> EmbeddedRedis::start()
                        "appendonly yes\n"
                        "appendfsync %5\n"
                        "auto-aof-rewrite-percentage %7\n"
+                       // The AOF's base is an RDB written by a forked child at each rewrite. LZF saved ~20 % of
+                       // it on task data and was ~45 % of the child's CPU (docs/PERFORMANCE.md, step 10).
+                       "rdbcompression no\n"
                        "maxmemory-policy noeviction\n"
                        // No 1 ms rehashing step in every 100 ms cron tick: rehashing happens on access
                        // (Redis's advice for hard latency goals; issue 15 wants p99 <= 2 ms).
