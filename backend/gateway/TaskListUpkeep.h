@@ -20,6 +20,8 @@ public:
 
     // True the first time `key` is asked about in an interval: then the caller trims it and sets its expiry.
     bool due(const QByteArray& key, qint64 nowMs);
+    // Every list is due again (Redis came back, perhaps without the last expiries it was sent).
+    void forget() { m_kept.clear(); }
     // The expiry to set with the upkeep: retention plus one interval.
     qint64 expirySecs(qint64 retentionSecs) const { return retentionSecs + (m_intervalMs + 999) / 1000; }
 

@@ -59,7 +59,11 @@ TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMin
     , m_settings(settings)
     , m_clock(clock)
     , m_ids(clock)
-{}
+{
+    // A Redis that restarted may have lost a list's expiry with its last writes, and a list made again by a
+    // ZADD has none: after every (re)connection each list gets its upkeep at its next submit.
+    QObject::connect(&redis, &RedisClient::connected, &m_commit, [this] { m_listUpkeep.forget(); });
+}
 
 Error TaskService::queueFull(const ModelInfoPtr& model, qint64 depth) const
 {

@@ -30,6 +30,15 @@ private slots:
         QVERIFY(!upkeep.due("k", 1'000'500));
     }
 
+    void forgottenListsAreDueAgain()
+    {
+        TaskListUpkeep upkeep(60'000);
+        QVERIFY(upkeep.due("k", 1'000'000));
+        upkeep.forget();
+        QVERIFY(upkeep.due("k", 1'000'001));
+        QVERIFY(!upkeep.due("k", 1'000'002));
+    }
+
     void theExpiryOutlastsRetentionByAnInterval()
     {
         QCOMPARE(TaskListUpkeep(60'000).expirySecs(86'400), qint64(86'460));
