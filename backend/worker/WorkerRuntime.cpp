@@ -108,6 +108,9 @@ struct WorkerRuntime::InHand
     // False while a task read from an entry that carries its envelope runs without its start recorded in
     // Redis (mmf_finish records it with the outcome, mmf_running if it runs longer or writes logs).
     bool startRecorded = true;
+    // Redis answered that the start is recorded (or it was from the first): a status read sent from now on
+    // that says "queued" means the task was queued again, not that the recording is still on its way.
+    bool startConfirmed = true;
     std::shared_ptr<WorkerTaskContext> context;
     std::vector<quint64> calls;
     int callCount = 0;
@@ -296,6 +299,7 @@ void WorkerRuntime::accept(StreamEntry&& entry)
         return;
     }
     task->startRecorded = false;
+    task->startConfirmed = false;
     if (!m_recordTimer.isActive())
         m_recordTimer.start(m_settings.recordStartAfterMs);
     verify(task);
@@ -349,6 +353,8 @@ void WorkerRuntime::recordStarts(const std::vector<InHandPtr>& tasks)
         return;
     m_outcomes.running(entries, [this, serials](size_t index, const RedisReply& reply, bool failed) {
         const InHandPtr task = find(serials[index]);
+        if (task && !failed && reply.view() == "run")
+            task->startConfirmed = true;
         if (!task || failed || reply.view() == "run")
             return; // a failed call: the outcome records the start; it is fenced as always
         if (task->state == InHand::State::Running)
@@ -748,7 +754,10 @@ void WorkerRuntime::pollCancellations()
         if (task->state != InHand::State::Running || task->context->isCancelled())
             continue;
         const quint64 id = serial;
-        m_redis.command({"HGET", task->taskKey, "st"}, [this, id](const RedisReply& reply) {
+        // "queued" is moot only if the start was known recorded when the read was sent: a recording queued
+        // meanwhile (mmf_running behind this HGET, or still in the writer) is not in what Redis answers.
+        const bool confirmed = task->startConfirmed;
+        m_redis.command({"HGET", task->taskKey, "st"}, [this, id, confirmed](const RedisReply& reply) {
             if (reply.isError())
                 return;
             const InHandPtr task = find(id);
@@ -758,7 +767,7 @@ void WorkerRuntime::pollCancellations()
                 cancelTask(*task, QStringLiteral("is gone from Redis; stopping it"));
             else if (reply.view() == "cancelled")
                 cancelTask(*task, QStringLiteral("was cancelled"));
-            else if (reply.view() != "running" && (task->startRecorded || reply.view() != "queued"))
+            else if (reply.view() != "running" && (confirmed || reply.view() != "queued"))
                 cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
         });
     }

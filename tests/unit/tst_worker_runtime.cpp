@@ -47,7 +47,8 @@ const QByteArray kUser = "u1";
 //   1 throws, 2 returns a TaskError, 3 sleeps until cancelled, 5 sleeps delay_ms then adds,
 //   6 calls model "arith" and adds its answer, 7 calls model "fails" and passes its error on,
 //   8 runs until the test opens the gate, then adds (a task that is surely still running, however slow the
-//   machine), anything else logs, reports progress and adds.
+//   machine), 9 as 8 but writes a log line once the test says so, anything else logs, reports progress and
+//   adds.
 class TestModel final : public Model<models::ArithRequest, models::ArithResponse>
 {
 public:
@@ -56,6 +57,7 @@ public:
     std::atomic<int> returned{0};
     std::atomic<int> cancelledSeen{0};
     std::atomic<bool> gateOpen{false};
+    std::atomic<bool> logNow{false};
     // Every request may run inline while this is set; runs are counted by the thread they ran on (the test's
     // thread is the runtime's event loop).
     std::atomic<bool> inlineAll{false};
@@ -100,6 +102,13 @@ public:
             if (!context.sleepFor(request.delay_ms()))
                 return TaskError{QStringLiteral("cancelled"), QStringLiteral("noticed the cancel")};
             break;
+        case 9:
+            while (!logNow.load()) {
+                if (!context.sleepFor(5))
+                    return TaskError{QStringLiteral("cancelled"), QStringLiteral("noticed the cancel")};
+            }
+            context.info(QStringLiteral("told to log"));
+            [[fallthrough]];
         case 8:
             while (!gateOpen.load()) {
                 if (!context.sleepFor(5))
@@ -312,10 +321,12 @@ private:
     }
 
     WorkerRuntime& startRuntime(int concurrency = 1, int commandTimeoutMs = 5000, int claimTimeoutMs = 30000,
-                                int recordStartAfterMs = WorkerRuntimeSettings().recordStartAfterMs)
+                                int recordStartAfterMs = WorkerRuntimeSettings().recordStartAfterMs,
+                                int cancelPollMs = WorkerRuntimeSettings().cancelPollMs)
     {
         WorkerRuntimeSettings settings;
         settings.recordStartAfterMs = recordStartAfterMs;
+        settings.cancelPollMs = cancelPollMs;
         settings.inlineBudgetUs = m_inlineBudgetUs;
         settings.modelName = QString::fromLatin1(kModel);
         settings.project = "default";
@@ -732,6 +743,27 @@ private slots:
         QVERIFY(!text({"HGET", BrokerKeys::task(kModel, "t1"), "res"}).isEmpty());
         QCOMPARE(pendingCount(), qint64(0));
         QCOMPARE(runtime.stats().succeeded, qint64(1)); // also when an earlier try stored it
+    }
+
+    void aStatusReadBeforeTheStartIsRecordedCancelsNothing()
+    {
+        // A cancellation poll reads the status of a task whose start is not recorded yet ("queued"); before
+        // the answer, the task logs and its start is sent for recording. The answer predates the recording:
+        // the task runs on. (It was cancelled "while queued meanwhile" when the check looked at the
+        // recording's request instead of its answer.)
+        WorkerRuntime& runtime = startRuntime(1, 5000, 30000, 600000, 20);
+        QVERIFY(submit("t1", 9, 1, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
+        QVERIFY(m_server.kill(SIGSTOP));
+        QTest::qWait(100); // polls go out every 20 ms, and wait in Redis's socket
+        m_model->logNow = true;
+        QTRY_VERIFY_WITH_TIMEOUT(runtime.stats().writesPending > 0, 5000); // the recording, behind the polls
+        QVERIFY(m_server.kill(SIGCONT));
+        QTRY_COMPARE_WITH_TIMEOUT(field("t1", "st"), QByteArray("running"), 5000);
+        QTest::qWait(100); // the polls' answers are in
+        m_model->gateOpen = true;
+        QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 10000);
+        QCOMPARE(status("t1"), QByteArray("succeeded")); // not failed as "cancelled"
     }
 
     void cleanupTestCase() { m_redis.reset(); }
