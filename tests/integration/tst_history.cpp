@@ -128,6 +128,10 @@ void TestHistory::searchCountPageAndTimeRange()
     for (int i = 0; i < 5; ++i) {
         ids.append(submitEcho(client, {{QStringLiteral("text"), QString::number(i)}}, true));
         QVERIFY(!ids.last().isEmpty());
+        // Each task in a millisecond of its own (a ?wait round trip can take less): the task was created
+        // before its answer came, the next one after this clock reading.
+        const qint64 answeredMs = QDateTime::currentMSecsSinceEpoch();
+        QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > answeredMs);
         if (i == 2)
             middleTime = client.get(QStringLiteral("/api/v1/tasks/%1").arg(ids.last()))
                              .json()
