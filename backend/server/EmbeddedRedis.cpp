@@ -232,8 +232,8 @@ Result<RedisConfig> EmbeddedRedis::start()
                        "appendonly yes\n"
                        "appendfsync %5\n"
                        "auto-aof-rewrite-percentage %7\n"
-                       // The AOF's base is an RDB written by a forked child at each rewrite. LZF saved ~20 % of
-                       // it on task data and was ~45 % of the child's CPU (docs/PERFORMANCE.md, step 10).
+                       // Each rewrite's child writes the AOF's base as an RDB: LZF saved ~20 % of it
+                       // on task data for ~45 % of the child's CPU (docs/PERFORMANCE.md, step 10).
                        "rdbcompression no\n"
                        "maxmemory-policy noeviction\n"
                        // No 1 ms rehashing step in every 100 ms cron tick: rehashing happens on access

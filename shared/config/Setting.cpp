@@ -409,16 +409,17 @@ QList<Setting> buildTable()
         "mean fsynced. See docs/RELIABILITY.md.",
         choice(&C::redisAppendfsync,
                {QStringLiteral("always"), QStringLiteral("everysec"), QStringLiteral("no")}));
-    t << row("Redis AOF rewrites (embedded)", "redis", "aof_rewrite_percentage", "aof-rewrite-percentage",
-             "PERCENT", "100",
-             "The embedded Redis rewrites its append-only file once it has grown by this share of its size "
-             "after the last rewrite. A rewrite forks Redis: the child's CPU runs beside the server's, and "
-             "Redis stands still while it forks (8-10 ms with ~150,000 tasks retained on a small VM). 200 "
-             "cut the forks' CPU per task by a third to a half in docs/PERFORMANCE.md (step 8), for an AOF "
-             "up to three times its base size between rewrites instead of two, and a longer replay after a "
-             "crash. The rewrite writes its RDB base uncompressed (`rdbcompression no`, fixed: LZF saved about "
-             "a fifth of the file on task data for up to ~45 % of the child's CPU, step 10).",
-             whole(&C::redisAofRewritePercentage, 50, 1000));
+    t << row(
+        "Redis AOF rewrites (embedded)", "redis", "aof_rewrite_percentage", "aof-rewrite-percentage",
+        "PERCENT", "100",
+        "The embedded Redis rewrites its append-only file once it has grown by this share of its size "
+        "after the last rewrite. A rewrite forks Redis: the child's CPU runs beside the server's, and "
+        "Redis stands still while it forks (8-10 ms with ~150,000 tasks retained on a small VM). 200 "
+        "cut the forks' CPU per task by a third to a half in docs/PERFORMANCE.md (step 8), for an AOF "
+        "up to three times its base size between rewrites instead of two, and a longer replay after a "
+        "crash. The rewrite writes its RDB base uncompressed (`rdbcompression no`, fixed: LZF saved about "
+        "a fifth of the file on task data for up to ~45 % of the child's CPU, step 10).",
+        whole(&C::redisAofRewritePercentage, 50, 1000));
     // [registry]
     t << row("registry ping interval", "registry", "ping_interval", "ping-interval", "SECONDS", "10",
              "How often the registry pings every instance (decimals allowed).",

@@ -119,8 +119,8 @@ void TestEmbeddedDefault::runsATaskOnThePrivateRedis()
 
     // Tuned for latency and CPU per task: no 1 ms rehashing step in every 100 ms cron tick (activerehashing
     // no; rehashing happens on access only), 1 KB stream nodes (an XDEL rewrites its node in place), no
-    // per-command latency histograms; AOF rewrites at Redis's default growth unless configured, their RDB base
-    // written uncompressed (LZF was near half the forked child's CPU for a fifth of the file).
+    // per-command latency histograms; AOF rewrites at Redis's default growth unless configured, their RDB
+    // base written uncompressed (LZF was near half the forked child's CPU for a fifth of the file).
     QCOMPARE(embeddedConfig(server, QStringLiteral("activerehashing")), QByteArray("activerehashing\nno"));
     QCOMPARE(embeddedConfig(server, QStringLiteral("stream-node-max-bytes")),
              QByteArray("stream-node-max-bytes\n1024"));
