@@ -5,12 +5,12 @@
 
 namespace mmf {
 
-// Which of the users' task lists (mmf:{u}:tasks and the sub-task lists, sorted by creation) are due their
-// upkeep: the trim of entries past retention and the refresh of the key's expiry. Every submit adds to its
-// list; the upkeep runs at most once per interval per list and server. At 500 single submits a second that
-// takes two of a submit's seven Redis commands off the task's path. An entry may then stay up to an interval
-// past its retention (as before, for a user who stops submitting: readers skip tasks that are gone); the
-// expiry is set an interval past retention, so that no entry goes before its own retention ends.
+// Which of the users' task lists (mmf:user:{u}:tasks and the sub-task lists, sorted by creation) are due
+// their upkeep: the trim of entries past retention and the refresh of the key's expiry. Every submit adds to
+// its list; the upkeep runs at most once per interval per list and server. At 500 single submits a second
+// that takes two of a submit's seven Redis commands off the task's path. An entry may then stay up to an
+// interval past its retention (as before, for a user who stops submitting: readers skip tasks that are gone);
+// the expiry is set an interval past retention, so that no entry goes before its own retention ends.
 class TaskListUpkeep
 {
 public:

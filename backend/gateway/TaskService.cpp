@@ -62,6 +62,7 @@ TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMin
 {
     // A Redis that restarted may have lost a list's expiry with its last writes, and a list made again by a
     // ZADD has none: after every (re)connection each list gets its upkeep at its next submit.
+    // (m_commit, a QObject member, ends the connection with this service.)
     QObject::connect(&redis, &RedisClient::connected, &m_commit, [this] { m_listUpkeep.forget(); });
 }
 

@@ -353,10 +353,12 @@ void WorkerRuntime::recordStarts(const std::vector<InHandPtr>& tasks)
         return;
     m_outcomes.running(entries, [this, serials](size_t index, const RedisReply& reply, bool failed) {
         const InHandPtr task = find(serials[index]);
-        if (task && !failed && reply.view() == "run")
-            task->startConfirmed = true;
-        if (!task || failed || reply.view() == "run")
+        if (!task || failed)
             return; // a failed call: the outcome records the start; it is fenced as always
+        if (reply.view() == "run") {
+            task->startConfirmed = true;
+            return;
+        }
         if (task->state == InHand::State::Running)
             cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
     });

@@ -6,6 +6,8 @@
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 
+#include "tools/RedisCommandStats.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QTest>
@@ -363,13 +365,15 @@ void TestHistory::pausedModelKeepsTasksQueuedUntilResumed()
 
 qint64 TestHistory::commandCalls(const QString& command) const
 {
-    const QByteArray stats = m_redis->syncCommand({QStringLiteral("INFO"), QStringLiteral("commandstats")});
-    const QByteArray prefix = "cmdstat_" + command.toLatin1() + ":calls=";
-    const qsizetype at = stats.indexOf(prefix);
-    if (at < 0)
-        return 0;
-    const qsizetype start = at + prefix.size();
-    return stats.mid(start, stats.indexOf(',', start) - start).toLongLong();
+    const auto stats = RedisCommandStats::parse(
+        m_redis->syncCommand({QStringLiteral("INFO"), QStringLiteral("commandstats")}));
+    if (!stats)
+        return -1;
+    for (const CommandStat& stat : *stats) {
+        if (stat.name == command.toLatin1())
+            return stat.calls;
+    }
+    return 0;
 }
 
 void TestHistory::aUsersListIsKeptUpOnceAMinute()
