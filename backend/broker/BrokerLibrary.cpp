@@ -50,12 +50,14 @@ local function timings(created, started, firstRecord)
 end
 
 -- A start known only from a worker's clock (its read time, or its now less Redis's idle time of the entry) is
--- kept between the earliest it can be — the task's creation, or for a retried task the end of its last attempt
--- (from that attempt's h<att> record; `firstRecord` is h1, read already) — and now: the clocks of the server,
--- the workers and Redis may disagree by a millisecond or two (more across hosts), and a start before either
--- would leave the attempt's queued span in the timeline negative. → the start as a string
-local function keptStart(taskKey, started, now, created, att, firstRecord)
-  local floor = tonumber(created) or 0
+-- kept between the earliest it can be — the task's creation, for a retried task the end of its last attempt
+-- (from that attempt's h<att> record; `firstRecord` is h1, read already) and the time the retry was due (`due`,
+-- the task's n) — and now: the clocks of the server, the workers and Redis may disagree by a millisecond or two
+-- (more across hosts), and the worker reads its now before its call travels to Redis, so now less the idle time
+-- falls short of the delivery by that transit; a start before any of them would leave the attempt's queued
+-- span in the timeline negative, or start a retry before it was due. → the start as a string
+local function keptStart(taskKey, started, now, created, att, firstRecord, due)
+  local floor = math.max(tonumber(created) or 0, tonumber(due) or 0)
   local done = tonumber(att) or 0
   if done >= 1 then
     local record = firstRecord
@@ -171,13 +173,13 @@ end
 -- its worker ends dead-lettered.
 local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen, run)
   local taskKey = p .. 'task:' .. id
-  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1', 'e')
+  local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1', 'e', 'n')
   if not h[1] then return 'gone' end
   if h[1] ~= 'running' and h[1] ~= 'queued' then return h[1] end
   if h[1] == 'queued' and run and h[8] == run[1] then
     -- The attempt's start and instance, when known (a reclaim knows neither), replace an earlier attempt's.
     local started = run[2]
-    if started ~= '' then started = keptStart(taskKey, started, now, h[6], h[3], h[7]) end
+    if started ~= '' then started = keptStart(taskKey, started, now, h[6], h[3], h[7], h[9]) end
     h[3], h[4], h[5] = nextAttempt(h[3]), started, run[3]
     if h[4] ~= '' then
       redis.call('HSET', taskKey, 'att', h[3], 's', h[4], 'i', h[5])
@@ -350,7 +352,7 @@ redis.register_function('mmf_finish', function(keys, args)
       local records = st == 'queued' and h[8] == entry
       if records then
         -- The delivery, from the worker's clock less Redis's idle time.
-        started = keptStart(taskKey, nowMs - idle, nowMs, h[5], att, h[7])
+        started = keptStart(taskKey, nowMs - idle, nowMs, h[5], att, h[7], h[9])
         att = attemptText(nextAttempt(att))
         if h[9] then redis.call('HDEL', taskKey, 'n') end
       end
@@ -418,7 +420,7 @@ redis.register_function('mmf_running', function(keys, args)
     if h[1] == 'running' and h[2] == consumer and h[3] == entry then
       out[#out + 1] = 'run'
     elseif h[1] == 'queued' and h[3] == entry then
-      started = keptStart(taskKey, started, now, h[7], h[4], h[8])
+      started = keptStart(taskKey, started, now, h[7], h[4], h[8], h[6])
       local att = attemptText(nextAttempt(h[4]))
       redis.call('HSET', taskKey, 'st', 'running', 's', started, 'i', consumer, 'att', att)
       if h[6] then redis.call('HDEL', taskKey, 'n') end
@@ -568,8 +570,8 @@ redis.register_function('mmf_promote', function(keys, args)
     local taskKey = p .. 'task:' .. id
     local h = redis.call('HMGET', taskKey, 'st', 'env', 'att')
     if h[1] == 'queued' and h[2] then
+      -- n stays until the attempt's start is recorded: the earliest that start can be (keptStart).
       redis.call('HSET', taskKey, 'e', enqueue(p, keys[1], id, h[2], nextAttempt(h[3]), paused))
-      redis.call('HDEL', taskKey, 'n')
       n = n + 1
     end
   end
