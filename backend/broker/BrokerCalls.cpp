@@ -38,13 +38,14 @@ void BrokerCalls::appendPolicy(std::vector<QByteArray>& args, const RetryPolicy&
 BrokerCall BrokerCalls::submit(qint64 nowMs, const std::vector<NewTask>& tasks) const
 {
     std::vector<QByteArray> args;
-    args.reserve(2 + 6 * tasks.size());
+    args.reserve(2 + 7 * tasks.size());
     args.push_back(num(nowMs));
     args.push_back(num(m_limits.retentionSecs));
     for (const NewTask& task : tasks)
         args.insert(args.end(), {task.id, task.envelope, task.user, task.project,
                                  task.parent.isNull() ? QByteArray("") : task.parent,
-                                 task.ifAbsent ? QByteArray("1") : QByteArray("0")});
+                                 task.ifAbsent ? QByteArray("1") : QByteArray("0"),
+                                 task.request.isNull() ? QByteArray("") : task.request});
     return call("mmf_submit", std::move(args));
 }
 

@@ -46,6 +46,7 @@ public:
         QByteArray project;
         QByteArray parent;
         bool ifAbsent = false; // an idempotent retry: a task that exists already is left alone
+        QByteArray request;    // the envelope's request: the task hash keeps it (not the whole envelope)
     };
     // → per task "ok" | "existing"
     BrokerCall submit(qint64 nowMs, const std::vector<NewTask>& tasks) const;

@@ -12,7 +12,11 @@ namespace {
 // ACL (commands and key patterns) applies to everything a function does.
 //
 // The read is the start: a stream entry carries what a worker needs to run the task at once (`id`, the
-// envelope `env`, `a` the attempt it runs as), and the task hash keeps the envelope too (retries, replay).
+// envelope `env`, `a` the attempt it runs as). The task hash keeps the request (`req`, for reading the task
+// back and for a replay, whose envelope the server makes afresh) and the envelope only while no entry carries
+// it and the task will run again here: a retry waiting in `delayed` (copied from the failed attempt's entry)
+// and a task held while paused. So a task that runs once writes its envelope once (tasks of older servers
+// keep `env` in the hash from the start).
 // A worker records the start with the outcome (`mmf_finish` of a task still `queued` whose `e` is the entry)
 // or, for a task that runs longer or writes logs, with `mmf_running`. Entries without `a` (queued before
 // that) go through `mmf_start` first; entries with only `env` (older still) through the old mmf:{m}:inflight
@@ -81,11 +85,12 @@ local function nextAttempt(att) return (tonumber(att) or 0) + 1 end
 local attemptTexts = {'1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16'}
 local function attemptText(n) return attemptTexts[n] or tostring(n) end
 
--- Queues a task to run as attempt `a`: a stream entry, or while paused a place in the held list. → the entry
--- id, or '' when held (the task hash's `e`).
+-- Queues a task to run as attempt `a`: a stream entry, or while paused a place in the held list (and the
+-- envelope in the task hash: no entry carries it). → the entry id, or '' when held (the task hash's `e`).
 local function enqueue(p, tasksKey, id, env, a, paused)
   if paused then
     redis.call('RPUSH', p .. 'held', id)
+    redis.call('HSET', p .. 'task:' .. id, 'env', env)
     return ''
   end
   return redis.call('XADD', tasksKey, '*', 'id', id, 'env', env, 'a', attemptText(a))
@@ -166,12 +171,38 @@ local function entryTaskId(p, entry, fields)
   return redis.call('HGET', p .. 'inflight', entry)
 end
 
+-- The envelope an entry carries (its fields as XRANGE gives them), or nil.
+local function fieldsEnvelope(fields)
+  if fields then
+    for i = 1, #fields - 1, 2 do
+      if fields[i] == 'env' then return fields[i + 1] end
+    end
+  end
+  return nil
+end
+
+-- The envelope of a stream entry still in the stream, or nil: read before the entry is deleted by a path that
+-- may queue its task again. A model user made before XRANGE was granted (it gets it at its next
+-- registration) reads it by claiming the entry to its owner `consumer` again (the entry is pending there);
+-- the callers acknowledge and delete it, or run it, at once.
+local function entryEnvelope(tasksKey, entry, consumer)
+  local found = redis.pcall('XRANGE', tasksKey, entry, entry)
+  if type(found) ~= 'table' or found.err then
+    found = redis.pcall('XCLAIM', tasksKey, 'workers', consumer, 0, entry)
+    if type(found) ~= 'table' or found.err then return nil end
+  end
+  return fieldsEnvelope(found[1] and found[1][2])
+end
+
 -- A failed attempt waits for a retry or goes to the dead letters. The model's own policy (PATCH, in
 -- mmf:{m}:retry) wins over the caller's defaults, so a change reaches running instances at once.
 -- `run` = {entry, started ms, instance} of the attempt that failed. A task still queued under that entry ran
 -- (or crashed) with its start unrecorded: the attempt counts all the same (nextAttempt), so a task that kills
--- its worker ends dead-lettered.
-local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen, run)
+-- its worker ends dead-lettered. `env` is the envelope of that attempt's entry (nil when unknown), kept in the
+-- task hash for the retry (a replay gets a fresh one from the server). A retry whose envelope is nowhere (the
+-- entry was deleted while pending: only model m's own user or an operator can do that) cannot run: the task
+-- fails with payload_lost.
+local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBackoff, maxlen, run, env)
   local taskKey = p .. 'task:' .. id
   local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 's', 'i', 'c', 'h1', 'e', 'n')
   if not h[1] then return 'gone' end
@@ -209,6 +240,15 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
           'em', msg, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
     return 'dead'
   end
+  if not env and not redis.call('HMGET', taskKey, 'env')[1] then
+    local lost = 'the task was removed from the queue before it finished'
+    redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', lost)
+    redis.call('HDEL', taskKey, 'n')
+    local c, s, q = timings(h[6], h[4], h[7])
+    event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', att,
+          'ec', 'payload_lost', 'em', lost, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
+    return 'failed'
+  end
   local exponent = att - 1
   if exponent < 0 then exponent = 0 end
   local delay = tonumber(initial) * (tonumber(factor) ^ exponent)
@@ -218,20 +258,25 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
   -- The attempt's record for the timeline (h<attempt>) rides on the write that queues the retry; the last
   -- attempt's figures stay in s, i, f, ec, em.
   local past = cjson.encode({s = h[4] or '', i = h[5] or '', f = tostring(now), ec = code, em = msg})
-  redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg, 'h' .. att, past)
+  if env then
+    redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg, 'h' .. att, past, 'env', env)
+  else
+    redis.call('HSET', taskKey, 'st', 'queued', 'n', due, 'ec', code, 'em', msg, 'h' .. att, past)
+  end
   event(p, maxlen, 'k', 's', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'queued', 'a', att, 'n', due, 'ec', code,
         'em', msg)
   return 'retry'
 end
 
 -- ARGV: now, retention s, then per task: id, envelope, user, project, parent, if-absent ("1": a task hash
--- that exists already is left alone — an idempotent retry). → per task "ok" | "existing"
+-- that exists already is left alone — an idempotent retry), request (the envelope's, kept for reading the
+-- task back). → per task "ok" | "existing"
 redis.register_function('mmf_submit', function(keys, args)
   local p = prefix(keys[1])
   local now, retention = args[1], args[2]
   local paused = isPaused(p)
   local out = {}
-  for i = 3, #args - 5, 6 do
+  for i = 3, #args - 6, 7 do
     local id, env, u, project, parent = args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4]
     local taskKey = p .. 'task:' .. id
     if args[i + 5] == '1' and redis.call('EXISTS', taskKey) == 1 then
@@ -239,10 +284,11 @@ redis.register_function('mmf_submit', function(keys, args)
     else
       local entry = enqueue(p, keys[1], id, env, 1, paused)
       if parent ~= '' then
-        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'env', env, 'e', entry,
-                   'par', parent)
+        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'req', args[i + 6], 'e',
+                   entry, 'par', parent)
       else
-        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'env', env, 'e', entry)
+        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'req', args[i + 6], 'e',
+                   entry)
       end
       redis.call('EXPIRE', taskKey, retention)
       out[#out + 1] = 'ok'
@@ -272,6 +318,8 @@ redis.register_function('mmf_start', function(keys, args)
     local taskKey = p .. 'task:' .. id
     local h = {}
     if id ~= '' then h = redis.call('HMGET', taskKey, 'st', 'i', 'e', 'att', 'env', 'u', 'n', 'c') end
+    -- The hash keeps no envelope while an entry carries it (tasks of older servers did).
+    if h[1] and not h[5] then h[5] = entryEnvelope(keys[1], entry, consumer) end
     if h[1] == 'running' and h[2] == consumer and h[3] == entry then
       out[#out + 1] = {'run', tonumber(h[4]) or 1, h[5] or ''}
     elseif (h[1] ~= 'queued' and h[1] ~= 'running') or not h[5] then
@@ -443,10 +491,11 @@ redis.register_function('mmf_fail_attempt', function(keys, args)
   local consumer, entry = args[1], args[8]
   local idle = owned(keys[1], consumer, {entry})[entry]
   if not idle then return 'lost' end
+  local env = entryEnvelope(keys[1], entry, consumer)
   ackAndDelete(keys[1], {entry})
   redis.call('HDEL', p .. 'inflight', entry)
   return failAttempt(p, args[9], args[2], args[10], args[11], args[4], args[5], args[6], args[7], args[3],
-                     {entry, tostring(tonumber(args[2]) - idle), consumer})
+                     {entry, tostring(tonumber(args[2]) - idle), consumer}, env)
 end)
 
 -- Fenced: a task given back untouched (shutdown); a started attempt does not count, and the task is queued
@@ -455,10 +504,12 @@ redis.register_function('mmf_release', function(keys, args)
   local p = prefix(keys[1])
   local entry, id = args[4], args[5]
   if not owned(keys[1], args[1], {entry})[entry] then return 'lost' end
+  local env = entryEnvelope(keys[1], entry, args[1])
   ackAndDelete(keys[1], {entry})
   redis.call('HDEL', p .. 'inflight', entry)
   local taskKey = p .. 'task:' .. id
   local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'env')
+  h[4] = env or h[4]
   if (h[1] ~= 'running' and h[1] ~= 'queued') or not h[4] then return h[1] or 'gone' end
   local att = tonumber(h[3]) or 0
   if h[1] == 'running' and att > 0 then att = att - 1 end
@@ -513,7 +564,7 @@ redis.register_function('mmf_reclaim', function(keys, args)
     redis.call('HDEL', p .. 'inflight', e[1])
     if id then
       failAttempt(p, id, now, 'instance_lost', 'the instance working on the task stopped answering', args[3],
-                  args[4], args[5], args[6], args[7], {e[1], '', ''})
+                  args[4], args[5], args[6], args[7], {e[1], '', ''}, fieldsEnvelope(e[2]))
       reclaimed = reclaimed + 1
     end
   end
@@ -551,7 +602,8 @@ redis.register_function('mmf_reclaim_consumer', function(keys, args)
     if id then
       local r = failAttempt(p, id, args[2], 'instance_lost', 'the instance working on the task stopped answering pings',
                             args[3], args[4], args[5], args[6], args[7],
-                            {entry, tostring(tonumber(args[2]) - (tonumber(e[3]) or 0)), args[1]})
+                            {entry, tostring(tonumber(args[2]) - (tonumber(e[3]) or 0)), args[1]},
+                            fieldsEnvelope(found[1] and found[1][2]))
       if r == 'retry' or r == 'dead' then reclaimed = reclaimed + 1 end
     end
   end
@@ -629,7 +681,7 @@ redis.register_function('mmf_replay', function(keys, args)
   if env == '' then env = h[3] end
   if not env then return 'not_found' end
   local entry = enqueue(p, keys[1], id, env, 1, isPaused(p))
-  redis.call('HSET', taskKey, 'st', 'queued', 'att', 0, 'e', entry, 'env', env)
+  redis.call('HSET', taskKey, 'st', 'queued', 'att', 0, 'e', entry)
   redis.call('HDEL', taskKey, 'f', 'n', 'ec', 'em', 's', 'i', 'pf', 'pt')
   redis.call('EXPIRE', taskKey, args[4])
   redis.call('ZREM', p .. 'delayed', id)

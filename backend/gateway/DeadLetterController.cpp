@@ -275,7 +275,7 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
         const QByteArray id = state->ids.at(i);
         const int index = int(i);
         m_context.redis.command(
-            {"HMGET", BrokerKeys::task(model, id), "st", "u", "env"},
+            {"HMGET", BrokerKeys::task(model, id), "st", "u", "req", "c", "par", "env"},
             [this, modelInfo, model, id, index, finishOne](const RedisReply& reply) {
                 if (reply.isError()) {
                     finishOne(index, Pending, &reply);
@@ -293,10 +293,26 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                                                               nullptr);
                                             });
                 };
+                // The envelope is made afresh from what the hash keeps (its request, creation and parent); a
+                // task of an older server kept its whole envelope instead. Its token is replaced below.
                 auto envelope = std::make_shared<v1::TaskEnvelope>();
-                const QByteArray stored = reply.at(2).toByteArray();
-                if (reply.at(0).view() != "dead_lettered" || stored.isEmpty() ||
-                    !envelope->ParseFromArray(stored.constData(), int(stored.size()))) {
+                bool found = false;
+                if (!reply.at(2).isNil()) {
+                    const QByteArray request = reply.at(2).toByteArray();
+                    const QByteArray parent = reply.at(4).toByteArray();
+                    const QByteArray owner = reply.at(1).toByteArray();
+                    envelope->set_task_id(id.constData(), size_t(id.size()));
+                    envelope->set_model(model.constData(), size_t(model.size()));
+                    envelope->set_request(request.constData(), size_t(request.size()));
+                    envelope->set_parent_task_id(parent.constData(), size_t(parent.size()));
+                    envelope->set_created_at_ms(reply.at(3).toByteArray().toLongLong());
+                    envelope->set_user_id(owner.constData(), size_t(owner.size()));
+                    found = true;
+                } else {
+                    const QByteArray stored = reply.at(5).toByteArray();
+                    found = !stored.isEmpty() && envelope->ParseFromArray(stored.constData(), int(stored.size()));
+                }
+                if (reply.at(0).view() != "dead_lettered" || !found) {
                     // Not replayable here; the function still tidies a stale dead-list entry.
                     replay(QByteArray(""));
                     return;

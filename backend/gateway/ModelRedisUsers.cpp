@@ -66,6 +66,7 @@ const QByteArrayList& ModelRedisUsers::commandRules()
         "+xgroup|create",  // the consumer group (MKSTREAM) if the server has not made it
         "+xreadgroup",     // taking tasks
         "+xclaim",         // renewing the claims of tasks in hand (JUSTID)
+        "+xrange",         // functions: the envelope of a failed or given-back attempt's entry
         "+hget",           // cancellation polling; functions: entries queued by older servers
         "+hmget",          // checking an earlier finish; functions
         "+hset",           // functions: task state

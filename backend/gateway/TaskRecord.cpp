@@ -37,10 +37,16 @@ TaskRecord TaskRecord::fromHash(const QByteArray& taskId, const QByteArray& mode
         if (ok && attempt > 0)
             record.pastAttempts.insert(attempt, it.value());
     }
-    const QByteArray envelopeBytes = fields.value("env");
-    v1::TaskEnvelope envelope;
-    if (envelope.ParseFromArray(envelopeBytes.constData(), int(envelopeBytes.size())))
-        record.request = QByteArray::fromStdString(envelope.request());
+    // The request as the hash keeps it; a task of an older server kept its whole envelope instead.
+    const auto request = fields.constFind("req");
+    if (request != fields.cend()) {
+        record.request = *request;
+    } else {
+        const QByteArray envelopeBytes = fields.value("env");
+        v1::TaskEnvelope envelope;
+        if (envelope.ParseFromArray(envelopeBytes.constData(), int(envelopeBytes.size())))
+            record.request = QByteArray::fromStdString(envelope.request());
+    }
     return record;
 }
 

@@ -75,9 +75,10 @@ Error TaskService::queueFull(const ModelInfoPtr& model, qint64 depth) const
                  {}};
 }
 
-QByteArray TaskService::envelope(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
-                                 const QByteArray& request, const QByteArray& parent,
-                                 const v1::TokenClaims& caller, qint64 nowMs) const
+BrokerCalls::NewTask TaskService::newTask(const ModelInfoPtr& model, const QByteArray& taskId,
+                                          const QByteArray& token, const QByteArray& request,
+                                          const QByteArray& parent, const v1::TokenClaims& caller,
+                                          qint64 nowMs) const
 {
     v1::TaskEnvelope envelope;
     envelope.set_task_id(taskId.constData(), size_t(taskId.size()));
@@ -87,7 +88,14 @@ QByteArray TaskService::envelope(const ModelInfoPtr& model, const QByteArray& ta
     envelope.set_parent_task_id(parent.constData(), size_t(parent.size()));
     envelope.set_created_at_ms(nowMs);
     envelope.set_user_id(caller.user_id());
-    return serializeEnvelope(envelope);
+    BrokerCalls::NewTask task;
+    task.id = taskId;
+    task.envelope = serializeEnvelope(envelope);
+    task.request = request;
+    task.user = QByteArray::fromStdString(caller.user_id());
+    task.project = QByteArray::fromStdString(caller.project_id());
+    task.parent = parent;
+    return task;
 }
 
 void TaskService::submit(Submission submission, std::function<void(Result<Submitted>)> done)
@@ -102,12 +110,8 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
     const qint64 now = m_clock.nowMs();
     const QByteArray token = m_minter.tokenFor(*submission.caller, model->name);
     Pending pending;
-    pending.task.id = taskId;
-    pending.task.envelope =
-        envelope(model, taskId, token, submission.request, submission.parentTaskId, *submission.caller, now);
-    pending.task.user = QByteArray::fromStdString(submission.caller->user_id());
-    pending.task.project = QByteArray::fromStdString(submission.caller->project_id());
-    pending.task.parent = submission.parentTaskId;
+    pending.task =
+        newTask(model, taskId, token, submission.request, submission.parentTaskId, *submission.caller, now);
     pending.done = std::move(done);
     if (submission.idempotencyKey.isEmpty()) {
         enqueue(model->name, std::move(pending));
@@ -144,9 +148,8 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
                 pending.done(Submitted{earlier, true});
                 return;
             }
-            pending.task.id = earlier;
-            pending.task.envelope = envelope(model, earlier, token, submission.request,
-                                             submission.parentTaskId, *submission.caller, now);
+            pending.task = newTask(model, earlier, token, submission.request, submission.parentTaskId,
+                                   *submission.caller, now);
             pending.task.ifAbsent = true;
             pending.existing = true;
         }
@@ -240,19 +243,13 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
     }
     const qint64 now = m_clock.nowMs();
     const QByteArray token = m_minter.tokenFor(caller, model->name);
-    const QByteArray user = QByteArray::fromStdString(caller.user_id());
-    const QByteArray project = QByteArray::fromStdString(caller.project_id());
     std::vector<Pending> submits;
     submits.reserve(requests.size());
     QList<QByteArray> ids;
     ids.reserve(qsizetype(requests.size()));
     for (const QByteArray& request : requests) {
         Pending pending;
-        pending.task.id = m_ids.next(model->name);
-        pending.task.envelope = envelope(model, pending.task.id, token, request, parentTaskId, caller, now);
-        pending.task.user = user;
-        pending.task.project = project;
-        pending.task.parent = parentTaskId;
+        pending.task = newTask(model, m_ids.next(model->name), token, request, parentTaskId, caller, now);
         ids.append(pending.task.id);
         submits.push_back(std::move(pending));
     }

@@ -118,9 +118,11 @@ private:
         std::function<void(Result<Submitted>)> done;
     };
     Error queueFull(const ModelInfoPtr& model, qint64 depth) const;
-    QByteArray envelope(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
-                        const QByteArray& request, const QByteArray& parent, const v1::TokenClaims& caller,
-                        qint64 nowMs) const;
+    // The task as the submit call writes it: its envelope (with the task token), and beside it the request and
+    // the ids the task hash keeps.
+    BrokerCalls::NewTask newTask(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
+                                 const QByteArray& request, const QByteArray& parent,
+                                 const v1::TokenClaims& caller, qint64 nowMs) const;
     // Queues a submit for this turn's group commit.
     void enqueue(const QByteArray& model, Pending pending);
     void commitBatches();

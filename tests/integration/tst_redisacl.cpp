@@ -140,7 +140,7 @@ private:
             *m_admin,
             BrokerCalls(model, {}).submit(
                 1000,
-                {{id, QByteArray::fromStdString(envelope.SerializeAsString()), "u1", "default", {}, false}}));
+                {{id, QByteArray::fromStdString(envelope.SerializeAsString()), "u1", "default", {}, false, {}}}));
         return !a.error && a.text == "ok";
     }
 
@@ -378,6 +378,39 @@ private slots:
         QCOMPARE(events.entries.back().value("id"), QByteArray("old1"));
         QCOMPARE(events.entries.back().value("st"), QByteArray("running"));
         QCOMPARE(send(*m_admin, {"ACL", "SETUSER", user, "+exists"}).text, QByteArray("OK"));
+    }
+
+    // Likewise a user made before XRANGE was granted: a failed attempt still keeps its entry's envelope for
+    // the retry (read by claiming the entry to its owner again), instead of failing the task as payload_lost.
+    void aUserWithoutXrangeStillRetriesTasks()
+    {
+        const QByteArray user = ModelRedisUsers::userName("a");
+        QCOMPARE(send(*m_admin, {"ACL", "SETUSER", user, "-xrange"}).text, QByteArray("OK"));
+        const QByteArray stream = BrokerKeys::tasks("a");
+        QVERIFY(send(*m_a, {"XRANGE", stream, "-", "+"}).error); // as such a user is
+        QVERIFY(submit("a", "old2"));
+        Answer answer =
+            send(*m_a, {"XREADGROUP", "GROUP", "workers", "w3", "COUNT", "10", "STREAMS", stream, ">"});
+        QVERIFY2(!answer.error && answer.entries.size() == 1, answer.text.constData());
+        const StreamEntry read = answer.entries[0];
+        answer = fcall(*m_a, m_callsA.failAttempt("w3", 4000, RetryPolicy{3, 1000, 2, 30000}, read.id, "old2",
+                                                  "exception", "boom"));
+        QVERIFY2(!answer.error, answer.text.constData());
+        QCOMPARE(answer.text, QByteArray("retry"));
+        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "old2"), "env"}).text, read.value("env"));
+        QCOMPARE(send(*m_admin, {"ACL", "SETUSER", user, "+xrange"}).text, QByteArray("OK"));
+        // With the rule, and an entry deleted while pending: no envelope anywhere, so the task fails as
+        // payload_lost (with the model's commands only).
+        QVERIFY(submit("a", "lost1"));
+        answer = send(*m_a, {"XREADGROUP", "GROUP", "workers", "w3", "COUNT", "10", "STREAMS", stream, ">"});
+        QVERIFY2(!answer.error && answer.entries.size() == 1, answer.text.constData());
+        const QByteArray entry = answer.entries[0].id;
+        QCOMPARE(send(*m_admin, {"XDEL", stream, entry}).text, QByteArray("1"));
+        answer = fcall(*m_a, m_callsA.failAttempt("w3", 4001, RetryPolicy{3, 1000, 2, 30000}, entry, "lost1",
+                                                  "exception", "boom"));
+        QVERIFY2(!answer.error, answer.text.constData());
+        QCOMPARE(answer.text, QByteArray("failed"));
+        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "lost1"), "ec"}).text, QByteArray("payload_lost"));
     }
 
     void passwordsAreStableAndUsersAreRestored()

@@ -139,7 +139,8 @@ private:
 
     Value submit(const QByteArray& id, const QByteArray& request, bool ifAbsent = false)
     {
-        return single(m_calls.submit(kNow, {{id, envelopeFor(id, request), kUser, "default", {}, ifAbsent}}));
+        return single(
+            m_calls.submit(kNow, {{id, envelopeFor(id, request), kUser, "default", {}, ifAbsent, request}}));
     }
 
     // XREADGROUP as the runtime sends it (without BLOCK); the entries read.
@@ -288,7 +289,9 @@ private slots:
         QCOMPARE(task.value("att"), QByteArray()); // none started
         QCOMPARE(task.value("u"), kUser);
         QCOMPARE(task.value("p"), QByteArray("default"));
-        QCOMPARE(task.value("env"), envelopeFor("t1", "hello")); // for retries and replay
+        // The request for reading the task back; the envelope rides in the entry only (written once).
+        QCOMPARE(task.value("req"), QByteArray("hello"));
+        QVERIFY(!task.contains("env"));
         const auto entries = range(m_tasks);
         QCOMPARE(entries.size(), size_t(1));
         // The read is the start: the entry carries what a worker needs to run the task at once.
@@ -421,6 +424,8 @@ private slots:
                 const qint64 due = now + expectedDelays[attempt - 1];
                 QCOMPARE(task.value("st"), QByteArray("queued"));
                 QCOMPARE(task.value("n"), QByteArray::number(due));
+                // The failed attempt's entry is gone: its envelope waits in the hash for the retry.
+                QCOMPARE(task.value("env"), envelopeFor("t1", "hello"));
                 QCOMPARE(cmd({"ZSCORE", m_delayed, "t1"}).text.toLongLong(), due);
                 // Not due yet: nothing moves.
                 QCOMPARE(promote(due - 1).number, qint64(0));
@@ -509,6 +514,7 @@ private slots:
         QCOMPARE(task.value("st"), QByteArray("queued"));
         QCOMPARE(task.value("att"), QByteArray("1")); // the attempt counted when it started
         QCOMPARE(task.value("ec"), QByteArray("instance_lost"));
+        QCOMPARE(task.value("env"), envelopeFor("t1", "req-t1")); // from the reclaimed entry, for the retry
         QCOMPARE(cmd({"ZSCORE", m_delayed, "t1"}).text.toLongLong(), kNow + 1000);
 
         // The instance that lost it comes back and tries to finish: fenced.
@@ -841,6 +847,8 @@ private slots:
         QVERIFY(submit("t3", "three").text == "ok");
         QCOMPARE(held(), QByteArrayList{"t3"});
         QCOMPARE(hash(taskKey("t3")).value("e"), QByteArray(""));
+        // No entry carries a held task's envelope: its hash does, until it is queued again.
+        QCOMPARE(hash(taskKey("t3")).value("env"), envelopeFor("t3", "three"));
         QCOMPARE(read("c1").size(), size_t(0));               // t2 waits unread
         QCOMPARE(call(m_calls.syncHold()).number, qint64(0)); // idempotent
         QCOMPARE(read("c2").size(), size_t(0));
@@ -858,6 +866,7 @@ private slots:
         QCOMPARE(rest[0].value("id"), QByteArray("t2"));
         QCOMPARE(rest[1].value("id"), QByteArray("t3"));
         QCOMPARE(rest[1].value("a"), QByteArray("1"));
+        QCOMPARE(rest[1].value("env"), envelopeFor("t3", "three"));
         QCOMPARE(hash(taskKey("t3")).value("e"), rest[1].id);
         QVERIFY(!hash(BrokerKeys::control(kModel)).contains("heldfrom"));
     }
@@ -886,6 +895,7 @@ private slots:
         QCOMPARE(queued.size(), size_t(1)); // the old entry went, a new one came
         QVERIFY(queued[0].id != entry);
         QCOMPARE(queued[0].value("id"), QByteArray("t1"));
+        QCOMPARE(queued[0].value("env"), envelopeFor("t1", "req-t1")); // from the entry given back
         QCOMPARE(task.value("e"), queued[0].id);
 
         // Another instance takes it; this is its first counted attempt.
@@ -894,6 +904,39 @@ private slots:
         QCOMPARE(start(entries[0].id, "c2", "t1")[1].number, qint64(1));
         QCOMPARE(finish(entries[0].id, "c2", "t1", "succeeded", "R").text, QByteArray("ok"));
         QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "queued", "running", "succeeded"}));
+    }
+
+    // Given back while paused: held, so its envelope moves from the entry to the hash, and goes out with it.
+    void releaseWhilePausedHoldsTheEnvelope()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        cmd({"HSET", BrokerKeys::control(kModel), "paused", "1"});
+        QCOMPARE(release(entry, "c1", "t1").text, QByteArray("released"));
+        QCOMPARE(held(), QByteArrayList{"t1"});
+        QCOMPARE(hash(taskKey("t1")).value("env"), envelopeFor("t1", "req-t1"));
+        cmd({"HDEL", BrokerKeys::control(kModel), "paused"});
+        QCOMPARE(call(m_calls.syncHold()).number, qint64(1));
+        const auto entries = read("c2");
+        QCOMPARE(entries.size(), size_t(1));
+        QCOMPARE(entries[0].value("env"), envelopeFor("t1", "req-t1"));
+    }
+
+    // A failed attempt whose entry was deleted while pending (only model m's own user or an operator can)
+    // leaves no envelope for a retry: the task fails as payload_lost rather than waiting for ever in delayed.
+    void aRetryWithoutAnEnvelopeFailsPayloadLost()
+    {
+        const QByteArray entry = runningTask("t1", "c1");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(integer({"XDEL", m_tasks, entry}), qint64(1));
+        QCOMPARE(failAttempt(entry, "c1", "t1", kNow + 100).text, QByteArray("failed"));
+        const auto task = hash(taskKey("t1"));
+        QCOMPARE(task.value("st"), QByteArray("failed"));
+        QCOMPARE(task.value("ec"), QByteArray("payload_lost"));
+        QVERIFY(!task.contains("n"));
+        QCOMPARE(integer({"ZCARD", m_delayed}), qint64(0));
+        QCOMPARE(statusTrail("t1").back(), QByteArray("failed"));
+        QCOMPARE(pendingCount(), qint64(0));
     }
 
     void releaseOfATaskNotStartedKeepsIt()
@@ -933,7 +976,7 @@ private slots:
     {
         std::vector<BrokerCalls::NewTask> tasks;
         for (const QByteArray id : {"b1", "b2", "b3"})
-            tasks.push_back({id, envelopeFor(id, id), kUser, "default", id == "b2" ? "parent" : "", false});
+            tasks.push_back({id, envelopeFor(id, id), kUser, "default", id == "b2" ? "parent" : "", false, id});
         const Value reply = call(m_calls.submit(kNow, tasks));
         QCOMPARE(reply.size(), size_t(3));
         for (size_t i = 0; i < 3; ++i)
@@ -1058,10 +1101,11 @@ private slots:
         QCOMPARE(task.value("st"), QByteArray("queued"));
         QCOMPARE(task.value("att"), QByteArray("0"));
         QVERIFY(!task.contains("ec") && !task.contains("f"));
-        QCOMPARE(task.value("env"), fresh);
+        QVERIFY(!task.contains("env")); // the entry carries it
         const auto queued = range(m_tasks);
         QCOMPARE(queued.size(), size_t(1));
         QCOMPARE(queued[0].value("id"), QByteArray("t1"));
+        QCOMPARE(queued[0].value("env"), fresh);
         // Once: a second replay finds no dead letter.
         QCOMPARE(replay("t1", fresh).text, QByteArray("not_found"));
         QCOMPARE(integer({"XLEN", m_tasks}), qint64(1));

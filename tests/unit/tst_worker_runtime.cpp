@@ -308,7 +308,8 @@ private:
                                            kUser,
                                            "default",
                                            {},
-                                           false}})
+                                           false,
+                                           QByteArray::fromStdString(envelope.request())}})
                 .argv(),
             [&](const RedisReply& reply) {
                 ok = reply.isArray() && reply.at(0).toByteArray() == "ok";
