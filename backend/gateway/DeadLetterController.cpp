@@ -310,7 +310,8 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                     found = true;
                 } else {
                     const QByteArray stored = reply.at(5).toByteArray();
-                    found = !stored.isEmpty() && envelope->ParseFromArray(stored.constData(), int(stored.size()));
+                    found =
+                        !stored.isEmpty() && envelope->ParseFromArray(stored.constData(), int(stored.size()));
                 }
                 if (reply.at(0).view() != "dead_lettered" || !found) {
                     // Not replayable here; the function still tidies a stale dead-list entry.

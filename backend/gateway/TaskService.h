@@ -118,8 +118,8 @@ private:
         std::function<void(Result<Submitted>)> done;
     };
     Error queueFull(const ModelInfoPtr& model, qint64 depth) const;
-    // The task as the submit call writes it: its envelope (with the task token), and beside it the request and
-    // the ids the task hash keeps.
+    // The task as the submit call writes it: its envelope (with the task token), and beside it the request
+    // and the ids the task hash keeps.
     BrokerCalls::NewTask newTask(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
                                  const QByteArray& request, const QByteArray& parent,
                                  const v1::TokenClaims& caller, qint64 nowMs) const;

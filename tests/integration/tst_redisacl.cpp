@@ -136,11 +136,14 @@ private:
         envelope.set_task_id(id.toStdString());
         envelope.set_model(model.toStdString());
         envelope.set_user_id("u1");
-        const Answer a = fcall(
-            *m_admin,
-            BrokerCalls(model, {}).submit(
-                1000,
-                {{id, QByteArray::fromStdString(envelope.SerializeAsString()), "u1", "default", {}, false, {}}}));
+        const Answer a = fcall(*m_admin, BrokerCalls(model, {}).submit(
+                                             1000, {{id,
+                                                     QByteArray::fromStdString(envelope.SerializeAsString()),
+                                                     "u1",
+                                                     "default",
+                                                     {},
+                                                     false,
+                                                     {}}}));
         return !a.error && a.text == "ok";
     }
 
@@ -410,7 +413,8 @@ private slots:
                                                   "exception", "boom"));
         QVERIFY2(!answer.error, answer.text.constData());
         QCOMPARE(answer.text, QByteArray("failed"));
-        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "lost1"), "ec"}).text, QByteArray("payload_lost"));
+        QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "lost1"), "ec"}).text,
+                 QByteArray("payload_lost"));
     }
 
     void passwordsAreStableAndUsersAreRestored()

@@ -976,7 +976,8 @@ private slots:
     {
         std::vector<BrokerCalls::NewTask> tasks;
         for (const QByteArray id : {"b1", "b2", "b3"})
-            tasks.push_back({id, envelopeFor(id, id), kUser, "default", id == "b2" ? "parent" : "", false, id});
+            tasks.push_back(
+                {id, envelopeFor(id, id), kUser, "default", id == "b2" ? "parent" : "", false, id});
         const Value reply = call(m_calls.submit(kNow, tasks));
         QCOMPARE(reply.size(), size_t(3));
         for (size_t i = 0; i < 3; ++i)
