@@ -18,17 +18,18 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
             m_router.dispatch(request, responder);
             return;
         }
-        // Count the answer when it goes out (handlers may answer later, e.g. ?wait=S).
+        // Count the answer when it goes out (handlers may answer later, e.g. ?wait=S), labelled with the
+        // pattern of the one match the request is dispatched from.
         // QPointer: a deferred answer may come after the gateway is gone (shutdown).
-        const HttpResponder counted(
-            [self = QPointer<Gateway>(this), responder, route = m_router.matchPattern(request)](
-                int status, const QByteArray& contentType, const QByteArray& body,
-                const HttpResponder::Headers& headers) {
-                if (self && self->m_observer)
-                    self->m_observer(route, status);
-                responder.send(status, contentType, body, headers);
-            });
-        m_router.dispatch(request, counted);
+        const Router::Match match = m_router.match(request);
+        const HttpResponder counted([self = QPointer<Gateway>(this), responder, route = match.pattern()](
+                                        int status, const QByteArray& contentType, const QByteArray& body,
+                                        const HttpResponder::Headers& headers) {
+            if (self && self->m_observer)
+                self->m_observer(route, status);
+            responder.send(status, contentType, body, headers);
+        });
+        m_router.dispatch(request, counted, match);
     });
     m_server.setWebSocketHandler("/api/v1/ws", [this](QWebSocket* socket, const HttpRequest& upgrade) {
         m_context.webSockets.accept(socket, upgrade);

@@ -209,6 +209,33 @@ private slots:
         QFETCH(QByteArray, pattern);
         QCOMPARE(m_router.matchPattern(request(method, path)), pattern);
     }
+
+    // The gateway matches a request once, labels its metrics with the match's pattern and dispatches from it.
+    void oneMatchLabelsAndDispatches()
+    {
+        HttpRequest r = request("GET", "/api/v1/models/echo");
+        const Router::Match found = m_router.match(r);
+        QVERIFY(found.found());
+        QCOMPARE(found.pattern(), QByteArray("/api/v1/models/{name}"));
+        QVERIFY(m_called.isEmpty()); // matching runs nothing
+        Captured answer;
+        m_router.dispatch(r, capture(answer), found);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(m_called, QByteArray("model"));
+        QCOMPARE(formatParams(m_params), QByteArray("name=echo"));
+
+        HttpRequest wrong = request("PUT", "/api/v1/tasks/abc");
+        const Router::Match none = m_router.match(wrong);
+        QVERIFY(!none.found());
+        QCOMPARE(none.pattern(), QByteArray("/api/v1/tasks/{id}"));
+        Captured refused;
+        m_router.dispatch(wrong, capture(refused), none);
+        QCOMPARE(refused.status, 405);
+        QCOMPARE(refused.header("allow"), QByteArray("GET, DELETE"));
+
+        // More segments than any route has: nothing to look through.
+        QCOMPARE(m_router.match(request("GET", "/a/b/c/d/e/f/g/h/i/j/k/l")).pattern(), QByteArray(""));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRouter)
