@@ -161,25 +161,23 @@ local function owned(tasksKey, consumer, entries)
   return set
 end
 
--- The task id of an entry: its `id` field, or (entries queued before ids rode in the stream) the old index.
-local function entryTaskId(p, entry, fields)
+-- A field of a stream entry (its fields as XRANGE or XAUTOCLAIM give them, or nil), or nil.
+local function entryField(fields, name)
   if fields then
     for i = 1, #fields - 1, 2 do
-      if fields[i] == 'id' then return fields[i + 1] end
-    end
-  end
-  return redis.call('HGET', p .. 'inflight', entry)
-end
-
--- The envelope an entry carries (its fields as XRANGE gives them), or nil.
-local function fieldsEnvelope(fields)
-  if fields then
-    for i = 1, #fields - 1, 2 do
-      if fields[i] == 'env' then return fields[i + 1] end
+      if fields[i] == name then return fields[i + 1] end
     end
   end
   return nil
 end
+
+-- The task id of an entry: its `id` field, or (entries queued before ids rode in the stream) the old index.
+local function entryTaskId(p, entry, fields)
+  return entryField(fields, 'id') or redis.call('HGET', p .. 'inflight', entry)
+end
+
+-- What a task whose entry was deleted while pending (only model m's own user or an operator can) says.
+local payloadLost = 'the task was removed from the queue before it finished'
 
 -- The envelope of a stream entry still in the stream, or nil: read before the entry is deleted by a path that
 -- may queue its task again. A model user made before XRANGE was granted (it gets it at its next
@@ -191,7 +189,7 @@ local function entryEnvelope(tasksKey, entry, consumer)
     found = redis.pcall('XCLAIM', tasksKey, 'workers', consumer, 0, entry)
     if type(found) ~= 'table' or found.err then return nil end
   end
-  return fieldsEnvelope(found[1] and found[1][2])
+  return entryField(found[1] and found[1][2], 'env')
 end
 
 -- A failed attempt waits for a retry or goes to the dead letters. The model's own policy (PATCH, in
@@ -241,12 +239,11 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
     return 'dead'
   end
   if not env and not redis.call('HMGET', taskKey, 'env')[1] then
-    local lost = 'the task was removed from the queue before it finished'
-    redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', lost)
+    redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', payloadLost)
     redis.call('HDEL', taskKey, 'n')
     local c, s, q = timings(h[6], h[4], h[7])
     event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', att,
-          'ec', 'payload_lost', 'em', lost, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
+          'ec', 'payload_lost', 'em', payloadLost, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
     return 'failed'
   end
   local exponent = att - 1
@@ -318,8 +315,9 @@ redis.register_function('mmf_start', function(keys, args)
     local taskKey = p .. 'task:' .. id
     local h = {}
     if id ~= '' then h = redis.call('HMGET', taskKey, 'st', 'i', 'e', 'att', 'env', 'u', 'n', 'c') end
-    -- The hash keeps no envelope while an entry carries it (tasks of older servers did).
-    if h[1] and not h[5] then h[5] = entryEnvelope(keys[1], entry, consumer) end
+    -- The hash keeps no envelope while an entry carries it (tasks of older servers did): read for a task that
+    -- may run only.
+    if (h[1] == 'queued' or h[1] == 'running') and not h[5] then h[5] = entryEnvelope(keys[1], entry, consumer) end
     if h[1] == 'running' and h[2] == consumer and h[3] == entry then
       out[#out + 1] = {'run', tonumber(h[4]) or 1, h[5] or ''}
     elseif (h[1] ~= 'queued' and h[1] ~= 'running') or not h[5] then
@@ -564,7 +562,7 @@ redis.register_function('mmf_reclaim', function(keys, args)
     redis.call('HDEL', p .. 'inflight', e[1])
     if id then
       failAttempt(p, id, now, 'instance_lost', 'the instance working on the task stopped answering', args[3],
-                  args[4], args[5], args[6], args[7], {e[1], '', ''}, fieldsEnvelope(e[2]))
+                  args[4], args[5], args[6], args[7], {e[1], '', ''}, entryField(e[2], 'env'))
       reclaimed = reclaimed + 1
     end
   end
@@ -576,10 +574,9 @@ redis.register_function('mmf_reclaim', function(keys, args)
       local taskKey = p .. 'task:' .. id
       local h = redis.call('HMGET', taskKey, 'st', 'u', 'att', 'e')
       if (h[1] == 'running' or h[1] == 'queued') and h[4] == entry then
-        local m = 'the task was removed from the queue before it finished'
-        redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', m)
+        redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', payloadLost)
         event(p, args[7], 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', h[3] or 0,
-              'ec', 'payload_lost', 'em', m)
+              'ec', 'payload_lost', 'em', payloadLost)
         lost = lost + 1
       end
     end
@@ -603,7 +600,7 @@ redis.register_function('mmf_reclaim_consumer', function(keys, args)
       local r = failAttempt(p, id, args[2], 'instance_lost', 'the instance working on the task stopped answering pings',
                             args[3], args[4], args[5], args[6], args[7],
                             {entry, tostring(tonumber(args[2]) - (tonumber(e[3]) or 0)), args[1]},
-                            fieldsEnvelope(found[1] and found[1][2]))
+                            entryField(found[1] and found[1][2], 'env'))
       if r == 'retry' or r == 'dead' then reclaimed = reclaimed + 1 end
     end
   end

@@ -9,6 +9,7 @@
 #include "gateway/JsonBody.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/TaskJson.h"
+#include "gateway/TaskService.h"
 #include "redis/RedisClient.h"
 
 #include "core/Clock.h"
@@ -298,15 +299,9 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                 auto envelope = std::make_shared<v1::TaskEnvelope>();
                 bool found = false;
                 if (!reply.at(2).isNil()) {
-                    const QByteArray request = reply.at(2).toByteArray();
-                    const QByteArray parent = reply.at(4).toByteArray();
-                    const QByteArray owner = reply.at(1).toByteArray();
-                    envelope->set_task_id(id.constData(), size_t(id.size()));
-                    envelope->set_model(model.constData(), size_t(model.size()));
-                    envelope->set_request(request.constData(), size_t(request.size()));
-                    envelope->set_parent_task_id(parent.constData(), size_t(parent.size()));
-                    envelope->set_created_at_ms(reply.at(3).toByteArray().toLongLong());
-                    envelope->set_user_id(owner.constData(), size_t(owner.size()));
+                    *envelope =
+                        TaskService::envelope(model, id, reply.at(2).view(), reply.at(4).view(),
+                                              reply.at(1).view(), reply.at(3).toByteArray().toLongLong());
                     found = true;
                 } else {
                     const QByteArray stored = reply.at(5).toByteArray();
@@ -333,8 +328,7 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                     owner.set_project_id(modelInfo->project.toStdString());
                     const QByteArray token = m_minter.tokenFor(owner, model);
                     envelope->set_task_token(token.constData(), size_t(token.size()));
-                    QByteArray fresh(qsizetype(envelope->ByteSizeLong()), Qt::Uninitialized);
-                    envelope->SerializeToArray(fresh.data(), int(fresh.size()));
+                    const QByteArray fresh = TaskService::serialize(*envelope);
                     // An old-form id finds its model through an index that expires with the task's first
                     // retention; a replay lives one more.
                     if (legacyId)

@@ -42,13 +42,6 @@ QHash<QByteArray, QByteArray> hashFromReply(const RedisReply& reply)
     return out;
 }
 
-QByteArray serializeEnvelope(const v1::TaskEnvelope& envelope)
-{
-    QByteArray out(qsizetype(envelope.ByteSizeLong()), Qt::Uninitialized);
-    envelope.SerializeToArray(out.data(), int(out.size()));
-    return out;
-}
-
 } // namespace
 
 TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMinter& minter,
@@ -75,25 +68,39 @@ Error TaskService::queueFull(const ModelInfoPtr& model, qint64 depth) const
                  {}};
 }
 
-BrokerCalls::NewTask TaskService::newTask(const ModelInfoPtr& model, const QByteArray& taskId,
-                                          const QByteArray& token, const QByteArray& request,
-                                          const QByteArray& parent, const v1::TokenClaims& caller,
-                                          qint64 nowMs) const
+v1::TaskEnvelope TaskService::envelope(QByteArrayView model, QByteArrayView taskId, QByteArrayView request,
+                                       QByteArrayView parent, QByteArrayView user, qint64 createdMs)
 {
     v1::TaskEnvelope envelope;
-    envelope.set_task_id(taskId.constData(), size_t(taskId.size()));
-    envelope.set_model(model->name.constData(), size_t(model->name.size()));
-    envelope.set_task_token(token.constData(), size_t(token.size()));
-    envelope.set_request(request.constData(), size_t(request.size()));
-    envelope.set_parent_task_id(parent.constData(), size_t(parent.size()));
-    envelope.set_created_at_ms(nowMs);
-    envelope.set_user_id(caller.user_id());
+    envelope.set_task_id(taskId.data(), size_t(taskId.size()));
+    envelope.set_model(model.data(), size_t(model.size()));
+    envelope.set_request(request.data(), size_t(request.size()));
+    envelope.set_parent_task_id(parent.data(), size_t(parent.size()));
+    envelope.set_created_at_ms(createdMs);
+    envelope.set_user_id(user.data(), size_t(user.size()));
+    return envelope;
+}
+
+QByteArray TaskService::serialize(const v1::TaskEnvelope& envelope)
+{
+    QByteArray out(qsizetype(envelope.ByteSizeLong()), Qt::Uninitialized);
+    envelope.SerializeToArray(out.data(), int(out.size()));
+    return out;
+}
+
+BrokerCalls::NewTask TaskService::newTask(const ModelInfoPtr& model, const QByteArray& taskId,
+                                          const QByteArray& token, const QByteArray& request,
+                                          const QByteArray& parent, const QByteArray& user,
+                                          const QByteArray& project, qint64 nowMs)
+{
+    v1::TaskEnvelope made = envelope(model->name, taskId, request, parent, user, nowMs);
+    made.set_task_token(token.constData(), size_t(token.size()));
     BrokerCalls::NewTask task;
     task.id = taskId;
-    task.envelope = serializeEnvelope(envelope);
+    task.envelope = serialize(made);
     task.request = request;
-    task.user = QByteArray::fromStdString(caller.user_id());
-    task.project = QByteArray::fromStdString(caller.project_id());
+    task.user = user;
+    task.project = project;
     task.parent = parent;
     return task;
 }
@@ -109,9 +116,11 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
     const QByteArray taskId = submission.taskId.isEmpty() ? m_ids.next(model->name) : submission.taskId;
     const qint64 now = m_clock.nowMs();
     const QByteArray token = m_minter.tokenFor(*submission.caller, model->name);
+    const QByteArray user = QByteArray::fromStdString(submission.caller->user_id());
+    const QByteArray project = QByteArray::fromStdString(submission.caller->project_id());
     Pending pending;
     pending.task =
-        newTask(model, taskId, token, submission.request, submission.parentTaskId, *submission.caller, now);
+        newTask(model, taskId, token, submission.request, submission.parentTaskId, user, project, now);
     pending.done = std::move(done);
     if (submission.idempotencyKey.isEmpty()) {
         enqueue(model->name, std::move(pending));
@@ -149,7 +158,7 @@ void TaskService::submit(Submission submission, std::function<void(Result<Submit
                 return;
             }
             pending.task = newTask(model, earlier, token, submission.request, submission.parentTaskId,
-                                   *submission.caller, now);
+                                   pending.task.user, pending.task.project, now);
             pending.task.ifAbsent = true;
             pending.existing = true;
         }
@@ -243,13 +252,16 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
     }
     const qint64 now = m_clock.nowMs();
     const QByteArray token = m_minter.tokenFor(caller, model->name);
+    const QByteArray user = QByteArray::fromStdString(caller.user_id());
+    const QByteArray project = QByteArray::fromStdString(caller.project_id());
     std::vector<Pending> submits;
     submits.reserve(requests.size());
     QList<QByteArray> ids;
     ids.reserve(qsizetype(requests.size()));
     for (const QByteArray& request : requests) {
         Pending pending;
-        pending.task = newTask(model, m_ids.next(model->name), token, request, parentTaskId, caller, now);
+        pending.task =
+            newTask(model, m_ids.next(model->name), token, request, parentTaskId, user, project, now);
         ids.append(pending.task.id);
         submits.push_back(std::move(pending));
     }

@@ -10,6 +10,7 @@
 #include "gateway/TaskRecord.h"
 
 #include "auth/SharedTokenClaims.h"
+#include "mmf/v1/task.pb.h"
 #include "mmf/v1/token.pb.h"
 
 #include <QByteArray>
@@ -91,6 +92,12 @@ public:
 
     QByteArray newTaskId(QByteArrayView model) { return m_ids.next(model); }
 
+    // A task's envelope as a worker gets it, but for the task token: that is the caller's to set (a submit's,
+    // or a replay's fresh one). And its bytes.
+    static v1::TaskEnvelope envelope(QByteArrayView model, QByteArrayView taskId, QByteArrayView request,
+                                     QByteArrayView parent, QByteArrayView user, qint64 createdMs);
+    static QByteArray serialize(const v1::TaskEnvelope& envelope);
+
     void submit(Submission submission, std::function<void(Result<Submitted>)> done);
     void submitBatch(const ModelInfoPtr& model, const std::vector<QByteArray>& requests,
                      const v1::TokenClaims& caller, const QByteArray& parentTaskId,
@@ -120,9 +127,10 @@ private:
     Error queueFull(const ModelInfoPtr& model, qint64 depth) const;
     // The task as the submit call writes it: its envelope (with the task token), and beside it the request
     // and the ids the task hash keeps.
-    BrokerCalls::NewTask newTask(const ModelInfoPtr& model, const QByteArray& taskId, const QByteArray& token,
-                                 const QByteArray& request, const QByteArray& parent,
-                                 const v1::TokenClaims& caller, qint64 nowMs) const;
+    static BrokerCalls::NewTask newTask(const ModelInfoPtr& model, const QByteArray& taskId,
+                                        const QByteArray& token, const QByteArray& request,
+                                        const QByteArray& parent, const QByteArray& user,
+                                        const QByteArray& project, qint64 nowMs);
     // Queues a submit for this turn's group commit.
     void enqueue(const QByteArray& model, Pending pending);
     void commitBatches();

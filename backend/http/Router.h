@@ -48,7 +48,6 @@ public:
     // Dispatches, or answers 404/405 itself with the API error object.
     void dispatch(HttpRequest& request, const HttpResponder& responder) const;
     void dispatch(HttpRequest& request, const HttpResponder& responder, const Match& match) const;
-    QByteArray matchPattern(const HttpRequest& request) const { return match(request).pattern(); }
 
 private:
     struct Route

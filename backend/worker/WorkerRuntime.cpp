@@ -239,6 +239,7 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
     stats.failed = m_failed;
     stats.inHand = int(m_inHand.size());
     stats.writesPending = m_outcomes.pendingCount();
+    stats.commandsPending = m_redis.pendingCount();
     stats.writesBlocked = m_outcomes.isBlocked();
     for (const auto& [serial, task] : m_inHand) {
         if (task->state == InHand::State::Running) {

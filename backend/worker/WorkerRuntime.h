@@ -77,8 +77,10 @@ public:
         qint64 succeeded = 0;
         qint64 failed = 0; // failed finishes and failed attempts
         int inHand = 0;
-        QString currentTaskId;      // the longest-running task, empty when idle
-        int writesPending = 0;      // Redis writes not yet answered
+        QString currentTaskId; // the longest-running task, empty when idle
+        int writesPending = 0; // Redis writes not yet answered
+        int commandsPending =
+            0; // commands sent on the runtime's connection (status reads, writes) unanswered
         bool writesBlocked = false; // writes wait for Redis to come back
     };
 

@@ -1,5 +1,5 @@
 // Router: literal and {capture} segments, "tasks" vs "tasks:batch", specificity, 404/405 with Allow, HEAD →
-// GET, matchPattern() for metrics labels. Answers are captured through HttpResponder's sink: no sockets.
+// GET, a match's pattern() for metrics labels. Answers are captured through HttpResponder's sink: no sockets.
 #include "http/Router.h"
 
 #include <QJsonDocument>
@@ -207,7 +207,7 @@ private slots:
         QFETCH(QByteArray, method);
         QFETCH(QByteArray, path);
         QFETCH(QByteArray, pattern);
-        QCOMPARE(m_router.matchPattern(request(method, path)), pattern);
+        QCOMPARE(m_router.match(request(method, path)).pattern(), pattern);
     }
 
     // The gateway matches a request once, labels its metrics with the match's pattern and dispatches from it.

@@ -756,12 +756,16 @@ private slots:
         QVERIFY(submit("t1", 9, 1, token(m_key1)));
         QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
         QVERIFY(m_server.kill(SIGSTOP));
-        QTest::qWait(100); // polls go out every 20 ms, and wait in Redis's socket
+        // Polls go out every 20 ms and wait in Redis's socket; nothing else is sent meanwhile. Three pending:
+        // at least two sent to the stopped Redis (an answer of the last poll before it stopped may still be
+        // unread).
+        QTRY_VERIFY_WITH_TIMEOUT(runtime.stats().commandsPending >= 3, 5000);
         m_model->logNow = true;
         QTRY_VERIFY_WITH_TIMEOUT(runtime.stats().writesPending > 0, 5000); // the recording, behind the polls
         QVERIFY(m_server.kill(SIGCONT));
         QTRY_COMPARE_WITH_TIMEOUT(field("t1", "st"), QByteArray("running"), 5000);
-        QTest::qWait(100); // the polls' answers are in
+        // Every command sent before the recording is answered once none is pending (answers come in order).
+        QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().commandsPending, 0, 5000);
         m_model->gateOpen = true;
         QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 10000);
         QCOMPARE(status("t1"), QByteArray("succeeded")); // not failed as "cancelled"
