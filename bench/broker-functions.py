@@ -3,7 +3,7 @@
 
 Starts a private redis-server (unix socket in a temporary directory, AOF on as the embedded one), loads the
 Function library from backend/broker/BrokerLibrary.cpp (or --library FILE), then in three phases submits
---tasks tasks in calls of 100 (mmf_submit), reads them as one consumer (XREADGROUP, 100 at a time) and finishes
+--tasks tasks in calls of 100 (mmf_submit2), reads them as one consumer (XREADGROUP, 100 at a time) and finishes
 them in calls of --finish-batch (mmf_finish, succeeded). Each phase's Redis CPU (INFO cpu, main thread and
 children) is divided by the tasks. Used to compare versions of the library and Redis settings quickly and
 quietly (one process, no scheduling between five); bench/run-all.sh gives the end-to-end figures.
@@ -103,8 +103,10 @@ def main():
         source = library_source(opts.library)
         redis.call('FUNCTION', 'LOAD', 'REPLACE', source)
         # A library from before the task hash kept the request instead of the envelope takes six fields per
-        # submitted task, not seven (so that versions can be compared).
-        keeps_request = "'req', args[i + 6]" in source
+        # submitted task, not seven (so that versions can be compared); since it has versions, the seven-field
+        # call is mmf_submit2.
+        submit = 'mmf_submit2' if "'mmf_submit2'" in source else 'mmf_submit'
+        keeps_request = submit == 'mmf_submit2' or "'req', args[i + 6]" in source
         key = 'mmf:{bench}:tasks'
         redis.call('XGROUP', 'CREATE', key, 'workers', '$', 'MKSTREAM')
         # An envelope and a result the size of bench/run-all.sh's (100-byte payload, a task token).
@@ -121,7 +123,7 @@ def main():
                 args += ['%026d.bench' % n, envelope, 'bench', 'default', '', '0']
                 if keeps_request:
                     args.append(request)
-            redis.call('FCALL', 'mmf_submit', 1, key, *args)
+            redis.call('FCALL', submit, 1, key, *args)
         submitted = redis.cpu()
         entries = []
         while len(entries) < tasks:

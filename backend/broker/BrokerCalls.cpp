@@ -46,7 +46,7 @@ BrokerCall BrokerCalls::submit(qint64 nowMs, const std::vector<NewTask>& tasks) 
                                  task.parent.isNull() ? QByteArray("") : task.parent,
                                  task.ifAbsent ? QByteArray("1") : QByteArray("0"),
                                  task.request.isNull() ? QByteArray("") : task.request});
-    return call("mmf_submit", std::move(args));
+    return call("mmf_submit2", std::move(args));
 }
 
 BrokerCall BrokerCalls::start(QByteArrayView consumer, qint64 nowMs,

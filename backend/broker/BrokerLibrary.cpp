@@ -1,7 +1,5 @@
 #include "broker/BrokerLibrary.h"
 
-#include "redis/RedisClient.h"
-
 namespace mmf {
 
 namespace {
@@ -24,6 +22,14 @@ namespace {
 // entry, and a pause parks the group's cursor at the stream's end and holds new tasks in mmf:{m}:held
 // (syncHold).
 const char* const kSource = R"LUA(#!lua name=mmf
+
+-- Raised with every change to this text (tst_brokerlibraryguard holds the digest of each version): a server
+-- never replaces a library of a higher version (BrokerLibraryGuard). A function's arguments never change under
+-- its name: a new layout is a new name, and the old name stays while older callers may call it.
+local libraryVersion = 2
+
+redis.register_function{function_name = 'mmf_version', flags = {'no-writes'},
+                        callback = function() return libraryVersion end}
 
 local function prefix(tasksKey) return string.sub(tasksKey, 1, -6) end
 
@@ -265,34 +271,42 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
   return 'retry'
 end
 
--- ARGV: now, retention s, then per task: id, envelope, user, project, parent, if-absent ("1": a task hash
--- that exists already is left alone — an idempotent retry), request (the envelope's, kept for reading the
--- task back). → per task "ok" | "existing"
-redis.register_function('mmf_submit', function(keys, args)
+-- Submits a call's tasks, `stride` arguments each (see mmf_submit2, mmf_submit).
+local function submit(keys, args, stride)
   local p = prefix(keys[1])
   local now, retention = args[1], args[2]
   local paused = isPaused(p)
   local out = {}
-  for i = 3, #args - 6, 7 do
+  for i = 3, #args - stride + 1, stride do
     local id, env, u, project, parent = args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4]
     local taskKey = p .. 'task:' .. id
     if args[i + 5] == '1' and redis.call('EXISTS', taskKey) == 1 then
       out[#out + 1] = 'existing'
     else
       local entry = enqueue(p, keys[1], id, env, 1, paused)
+      -- The request alone (the envelope rides in the entry); a caller that gives none keeps the envelope.
+      local keptName, kept = 'req', args[i + 6]
+      if stride < 7 then keptName, kept = 'env', env end
       if parent ~= '' then
-        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'req', args[i + 6], 'e',
-                   entry, 'par', parent)
+        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, keptName, kept, 'e', entry,
+                   'par', parent)
       else
-        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, 'req', args[i + 6], 'e',
-                   entry)
+        redis.call('HSET', taskKey, 'st', 'queued', 'u', u, 'p', project, 'c', now, keptName, kept, 'e', entry)
       end
       redis.call('EXPIRE', taskKey, retention)
       out[#out + 1] = 'ok'
     end
   end
   return out
-end)
+end
+
+-- ARGV: now, retention s, then per task: id, envelope, user, project, parent, if-absent ("1": a task hash
+-- that exists already is left alone — an idempotent retry), request (the envelope's, kept for reading the
+-- task back). → per task "ok" | "existing"
+redis.register_function('mmf_submit2', function(keys, args) return submit(keys, args, 7) end)
+
+-- Servers before 2026-12-05: the same without the request (six per task); the task hash keeps the envelope.
+redis.register_function('mmf_submit', function(keys, args) return submit(keys, args, 6) end)
 
 -- ARGV: consumer, now, events maxlen, then per entry: entry id, task id ("" when the entry names none).
 -- → per entry {"run", attempt, envelope} | {"skip", status} | {"gone"}. The same consumer starting the same
@@ -707,9 +721,25 @@ const QByteArray& BrokerLibrary::source()
     return source;
 }
 
-void BrokerLibrary::load(RedisClient& redis, std::function<void(const RedisReply&)> done)
+int BrokerLibrary::version()
 {
-    redis.command({"FUNCTION", "LOAD", "REPLACE", source()}, std::move(done));
+    static const int version = versionOf(source());
+    return version;
+}
+
+int BrokerLibrary::versionOf(QByteArrayView code)
+{
+    static const QByteArrayView kLine("\nlocal libraryVersion = ");
+    const qsizetype at = code.indexOf(kLine);
+    if (at < 0)
+        return 0;
+    int version = 0;
+    for (qsizetype i = at + kLine.size(); i < code.size() && code[i] >= '0' && code[i] <= '9'; ++i) {
+        version = version * 10 + (code[i] - '0');
+        if (version > 1000000)
+            return 0;
+    }
+    return version;
 }
 
 } // namespace mmf

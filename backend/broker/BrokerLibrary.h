@@ -1,14 +1,9 @@
 #pragma once
 
-#include "redis/RedisReply.h"
-
 #include <QByteArray>
-
-#include <functional>
+#include <QByteArrayView>
 
 namespace mmf {
-
-class RedisClient;
 
 // The Redis Function library `mmf` that moves tasks through their states (FUNCTION LOAD by servers, FCALL by
 // gateways, workers and the leader). Each function runs atomically, so several servers and instances can act
@@ -17,8 +12,10 @@ class RedisClient;
 namespace BrokerLibrary {
 
 const QByteArray& source();
-// FUNCTION LOAD REPLACE: idempotent, so every server sends it on each (re)connect.
-void load(RedisClient& redis, std::function<void(const RedisReply&)> done = {});
+// The source's `libraryVersion`: raised with every change to the text (BrokerLibraryGuard loads it).
+int version();
+// The `libraryVersion` of a library's code (as FUNCTION LIST … WITHCODE gives it); 0 when it has none.
+int versionOf(QByteArrayView code);
 
 } // namespace BrokerLibrary
 

@@ -3,6 +3,7 @@
 namespace mmf {
 
 class AuthGuard;
+class BrokerLibraryGuard;
 class Clock;
 class KeyRing;
 class ModelCatalog;
@@ -34,6 +35,8 @@ struct GatewayContext
     ServeRevocation& revocation; // whether a serve token's user still serves
     // The scaler's view (set by the server after construction): managed models, cold start. May be null.
     const ScalingView* scaling = nullptr;
+    // Whether Redis holds this server's broker library (set by the server; /readyz). May be null.
+    const BrokerLibraryGuard* library = nullptr;
 };
 
 } // namespace mmf

@@ -144,7 +144,8 @@ const Operation kOperations[] = {
     {"get", "/api/v1/openapi.json", "getOpenApi", "This document", "system", true, 200, "OpenAPI 3.1",
      "OpenApiDocument", nullptr},
     {"get", "/healthz", "healthz", "Alive", "system", false, 200, "alive", "Health", nullptr},
-    {"get", "/readyz", "readyz", "Ready (Redis reachable)", "system", false, 200, "ready", "Health", nullptr},
+    {"get", "/readyz", "readyz", "Ready (Redis reachable, holding this server's broker library)", "system",
+     false, 200, "ready", "Health", nullptr},
 };
 
 QJsonObject object(std::initializer_list<std::pair<const char*, QJsonValue>> properties,

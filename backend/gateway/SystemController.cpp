@@ -3,6 +3,7 @@
 #include "auth/Base64Url.h"
 #include "auth/SigningKey.h"
 #include "auth/TokenCodec.h"
+#include "broker/BrokerLibraryGuard.h"
 #include "core/Clock.h"
 #include "gateway/ApiError.h"
 #include "gateway/AuthGuard.h"
@@ -47,11 +48,16 @@ void SystemController::registerRoutes(ApiRoutes& routes)
 
 void SystemController::readyz(const HttpResponder& responder)
 {
-    m_context.redis.command({"PING"}, [responder](const RedisReply& reply) {
+    m_context.redis.command({"PING"}, [this, responder](const RedisReply& reply) {
         if (reply.isError()) {
             ApiError::send(
                 responder,
                 Error::unavailable(QStringLiteral("Redis is not reachable: %1").arg(reply.toString())));
+            return;
+        }
+        // Without its own library in Redis (a newer server's is loaded) this server's calls may not be found.
+        if (m_context.library && !m_context.library->ready()) {
+            ApiError::send(responder, Error::unavailable(m_context.library->problem()));
             return;
         }
         responder.sendJson(200, QByteArrayLiteral("{\"status\":\"ready\"}"));

@@ -129,6 +129,7 @@ Result<void> ServerApplication::start()
                            m_tasks->redisUsers(),
                            m_tasks->revocation()};
     context.scaling = &m_scaling->store();
+    context.library = &m_storage->library();
     m_http = std::make_unique<ServerHttp>(context, limitsFrom(m_config), *m_auth, *m_tasks, *m_scaling);
     m_leader =
         std::make_unique<ServerLeader>(redis, m_tasks->catalog(), m_settings, m_clock,

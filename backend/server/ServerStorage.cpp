@@ -1,6 +1,7 @@
 #include "server/ServerStorage.h"
 
 #include "broker/BrokerLibrary.h"
+#include "broker/BrokerLibraryGuard.h"
 #include "server/EmbeddedRedis.h"
 #include "server/RedisTuningCheck.h"
 
@@ -37,13 +38,25 @@ ServerStorage::ServerStorage(std::unique_ptr<EmbeddedRedis> embedded, RedisConfi
     , m_config(std::move(config))
     , m_redis(std::make_unique<RedisClient>(m_config))
 {
-    // The broker library first on every (re)connect: commands are answered in order, so nothing this server
-    // sends after it can meet a Redis without it (a restarted Redis without persistence has lost it).
+    // The broker library first on every (re)connect (the guard connects first): commands are answered in
+    // order, so nothing this server sends after it can meet a Redis without it (a restarted Redis without
+    // persistence has lost it).
+    m_library = std::make_unique<BrokerLibraryGuard>(*m_redis);
+    connect(m_library.get(), &BrokerLibraryGuard::changed, this, [this] {
+        switch (m_library->state()) {
+        case BrokerLibraryGuard::State::Newer:
+        case BrokerLibraryGuard::State::Failed:
+            qCCritical(lcServer).noquote() << m_library->problem();
+            break;
+        case BrokerLibraryGuard::State::Current:
+            qCInfo(lcServer).noquote()
+                << "Redis holds this server's broker library, version" << BrokerLibrary::version();
+            break;
+        case BrokerLibraryGuard::State::Unchecked:
+            break;
+        }
+    });
     connect(m_redis.get(), &RedisClient::connected, this, [this] {
-        BrokerLibrary::load(*m_redis, [](const RedisReply& reply) {
-            if (reply.isError() && !reply.isUnavailable())
-                qCCritical(lcServer).noquote() << "loading the broker functions failed:" << reply.toString();
-        });
         // An external Redis is the operator's: its settings are read once and advice logged.
         if (!m_embedded && !m_tuningChecked) {
             m_tuningChecked = true;

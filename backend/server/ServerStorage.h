@@ -11,11 +11,12 @@
 
 namespace mmf {
 
+class BrokerLibraryGuard;
 class EmbeddedRedis;
 
 // The server's Redis: the embedded one it supervises (no `--redis`) or the configured one, and the two
 // connections every other part shares (commands, and the blocking reads of the event tailer). The broker
-// library is loaded first on every (re)connect.
+// library is loaded first on every (re)connect, and never over a newer one (BrokerLibraryGuard).
 class ServerStorage : public QObject
 {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
 
     RedisClient& redis() { return *m_redis; }
     RedisClient& events() { return *m_events; }
+    // Whether Redis holds this server's broker library (readiness).
+    const BrokerLibraryGuard& library() const { return *m_library; }
     // What the server connects with (workers get the same host, port and db with their own user).
     const RedisConfig& config() const { return m_config; }
     bool isEmbedded() const { return m_embedded != nullptr; }
@@ -41,6 +44,7 @@ private:
     RedisConfig m_config;
     std::unique_ptr<RedisClient> m_redis;
     std::unique_ptr<RedisClient> m_events;
+    std::unique_ptr<BrokerLibraryGuard> m_library;
     bool m_tuningChecked = false;
 };
 

@@ -8,6 +8,7 @@
 #include "broker/BrokerKeys.h"
 #include "broker/BrokerLibrary.h"
 #include "broker/StreamEntry.h"
+#include "gateway/TaskRecord.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisScript.h"
 
@@ -303,6 +304,32 @@ private slots:
         // Nobody can be subscribed to a task before its id is answered: no queued event, no other key.
         QCOMPARE(statusTrail("t1"), QByteArrayList{});
         QCOMPARE(integer({"DBSIZE"}), qint64(3)); // the stream and the task hash (and init()'s watch key)
+    }
+
+    // A server from before 2026-12-05 calls mmf_submit with six fields per task (no request): still one task
+    // per six, never a field read as the next task's, and the hash keeps the envelope for reading it back.
+    void anOlderServersSubmitKeepsTheEnvelope()
+    {
+        const QByteArray first = envelopeFor("t1", "one");
+        const QByteArray second = envelopeFor("t2", "two");
+        const Value reply = cmd({"FCALL", "mmf_submit", "1", m_tasks, QByteArray::number(kNow),
+                                 QByteArray::number(kRetentionSecs), "t1", first, kUser, "default", "", "0",
+                                 "t2", second, kUser, "default", "", "0"});
+        QCOMPARE(reply.size(), size_t(2));
+        QCOMPARE(reply[0].text, QByteArray("ok"));
+        QCOMPARE(reply[1].text, QByteArray("ok"));
+        const auto task = hash(taskKey("t2"));
+        QCOMPARE(task.value("st"), QByteArray("queued"));
+        QCOMPARE(task.value("u"), kUser);
+        QCOMPARE(task.value("env"), second);
+        QVERIFY(!task.contains("req"));
+        QCOMPARE(TaskRecord::fromHash("t2", kModel, task).request, QByteArray("two"));
+        const auto entries = read("c1", 2);
+        QCOMPARE(entries.size(), size_t(2));
+        QCOMPARE(entries[1].value("id"), QByteArray("t2"));
+        QCOMPARE(entries[1].value("env"), second);
+        QCOMPARE(finish(entries[1].id, "c1", "t2", "succeeded", "R").text, QByteArray("ok"));
+        QCOMPARE(hash(taskKey("t2")).value("st"), QByteArray("succeeded"));
     }
 
     void startThenFinishSucceeds()
