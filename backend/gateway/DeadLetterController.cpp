@@ -334,6 +334,7 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                     if (legacyId)
                         m_context.redis.command({"EXPIRE", BrokerKeys::taskIndex(id),
                                                  QByteArray::number(m_context.settings.retentionSecs)});
+                    m_context.tasks.listAgain(user, id);
                     replay(fresh);
                 };
                 m_context.redis.command(

@@ -273,12 +273,16 @@ void TaskService::submitBatch(const ModelInfoPtr& model, const std::vector<QByte
     });
 }
 
-bool TaskService::mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const
+QByteArrayView TaskService::projectOf(const TaskRecord& record) const
 {
     // The task's project is its model's, from the server's catalogue; the record's own `p` is model-written.
     const ModelInfoPtr model = m_catalog.find(record.model);
-    return AccessPolicy::mayAccessTask(
-        caller, record, model ? QByteArrayView(model->project) : QByteArrayView(record.projectId));
+    return model ? QByteArrayView(model->project) : QByteArrayView(record.projectId);
+}
+
+bool TaskService::mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const
+{
+    return AccessPolicy::mayAccessTask(caller, record, projectOf(record));
 }
 
 void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
@@ -293,8 +297,33 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
             done(taskNotFound(taskId));
             return;
         }
-        done(records->first());
+        const TaskRecord& record = records->first();
+        if (AccessPolicy::administers(caller, projectOf(record))) {
+            done(record);
+            return;
+        }
+        // Reached as its owner: the owner the model-written hash names must be backed by the server's own
+        // record, the owner's task list (or the parent's sub-task list), which only servers write.
+        const QByteArray user = QByteArray::fromStdString(caller.user_id());
+        const QByteArray list = record.parentTaskId.isEmpty()
+                                    ? BrokerKeys::userTasks(user)
+                                    : BrokerKeys::subTasks(user, record.parentTaskId);
+        m_redis.command({"ZSCORE", list, taskId}, [taskId, record, done](const RedisReply& listed) {
+            if (listed.isError())
+                done(unavailable(listed));
+            else if (listed.isNil())
+                done(taskNotFound(taskId));
+            else
+                done(record);
+        });
     });
+}
+
+void TaskService::listAgain(const QByteArray& user, const QByteArray& taskId)
+{
+    const QByteArray list = BrokerKeys::userTasks(user);
+    m_redis.command({"ZADD", list, QByteArray::number(m_clock.nowMs()), taskId});
+    m_redis.command({"EXPIRE", list, QByteArray::number(m_listUpkeep.expirySecs(m_settings.retentionSecs))});
 }
 
 void TaskService::fetchRecords(const QList<QByteArray>& taskIds, bool withResults,

@@ -105,6 +105,9 @@ public:
     // The task and its result. Not found → not_found; another user's task → not_found too (unless admin).
     void fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                std::function<void(Result<TaskRecord>)> done);
+    // A replayed task lives one more retention: its owner's list, which vouches for it (fetch), keeps it as
+    // long (its entry moves to now, and the list's expiry is set as the upkeep sets it).
+    void listAgain(const QByteArray& user, const QByteArray& taskId);
     // The caller's own tasks, newest first: top-level ones with their sub-tasks, or one parent's sub-tasks.
     void list(const v1::TokenClaims& caller, const ListQuery& query,
               std::function<void(Result<ListPage>)> done);
@@ -142,6 +145,8 @@ private:
     void attachChildren(const QByteArray& userId, QList<TaskRecord> records, qint64 total,
                         std::function<void(Result<ListPage>)> done);
     // Records of the tasks that exist, in order; results only when asked (lists do not show them).
+    // The task's project: its model's, from the catalogue.
+    QByteArrayView projectOf(const TaskRecord& record) const;
     // The task access rule (AccessPolicy::mayAccessTask) with the task's project from the catalogue.
     bool mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const;
     void fetchRecords(const QList<QByteArray>& taskIds, bool withResults,

@@ -401,10 +401,15 @@ void TestCatalogue::retriesBackOffThenDeadLetterAndReplay()
              403);
     QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentMSecsSinceEpoch() > failUntil + 100, 20000);
     const qsizetype seenBefore = owner.messages().size();
+    const qint64 replayedAt = QDateTime::currentMSecsSinceEpoch();
     const auto replayed = m_admin->post(QStringLiteral("/api/v1/models/catretry/dead-letters:replay"),
                                         replayBody, {{"Content-Type", "application/json"}});
     QCOMPARE(replayed.status, 200);
     QCOMPARE(replayed.json().value(QStringLiteral("replayed")).toArray(), QJsonArray{id});
+    // The owner's list, which vouches for the task to its owner, keeps it as long as the replay lives: its
+    // entry moved to the replay's time.
+    QVERIFY(m_redis->syncCommand({QStringLiteral("ZSCORE"), QStringLiteral("mmf:user:{alice}:tasks"), id})
+                .toLongLong() >= replayedAt);
     QCOMPARE(replayed.json().value(QStringLiteral("not_found")).toArray(),
              QJsonArray{QStringLiteral("01NOSUCHTASK")});
 

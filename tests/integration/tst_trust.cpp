@@ -31,6 +31,7 @@ private slots:
     void superuserComesFromAdminCreate();
     void forgedDeadLetterIsNotReplayed();
     void eventsAboutAnotherModelsTaskReachNobody();
+    void aModelCannotHandATaskToAnotherUser();
     void projectAdminStaysInItsProject();
     void instancesAreRemovedByTheirOwnerOnly();
     void instanceNamesAreCheckedAndUnique();
@@ -316,6 +317,67 @@ void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
     for (const QJsonObject& m : socket.messages())
         QVERIFY2(m.value(QStringLiteral("task_id")).toString() != QString::fromLatin1(forgedId),
                  QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
+
+    QCOMPARE(removeInstance(instanceId), 204);
+}
+
+// The owner `u` in a task hash is model-written: the task reaches the user it names only if the server's own
+// record, that user's task list, holds it. Not a task the model relabelled, nor one it made up.
+void TestTrust::aModelCannotHandATaskToAnotherUser()
+{
+    const QString bystanderId = registerUser(QStringLiteral("bystander"), "bystander password");
+    QVERIFY(!bystanderId.isEmpty());
+    TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    TestHttpClient bystander(m_server->url(), accessToken(QStringLiteral("bystander"), "bystander password"));
+    const auto real = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("the victim's")}});
+    QCOMPARE(real.status, 200);
+    const QByteArray realId = real.json().value(QStringLiteral("task_id")).toString().toLatin1();
+    QCOMPARE(victim.get(QStringLiteral("/api/v1/tasks/") + realId).status, 200); // its owner's, vouched for
+
+    QString instanceId;
+    const std::unique_ptr<RedisClient> model = forger(QStringLiteral("forger-4"), &instanceId);
+    QVERIFY(model);
+    const QByteArray bystanderUser = bystanderId.toLatin1();
+    // The victim's task relabelled to the bystander, and a task the model made up in the bystander's name.
+    SystemClock clock;
+    const QByteArray madeUpId = TaskIdGenerator(clock).next("echo");
+    const QByteArray now = QByteArray::number(clock.nowMs());
+    bool written = false;
+    QVERIFY(sendAndWait(*model, {"HSET", BrokerKeys::task("echo", realId), "u", bystanderUser},
+                        [&written](const RedisReply& r) { written = !r.isError(); }));
+    QVERIFY(written);
+    written = false;
+    QVERIFY(sendAndWait(*model,
+                        {"HSET", BrokerKeys::task("echo", madeUpId), "st", "succeeded", "u", bystanderUser,
+                         "p", "default", "c", now, "f", now, "req", "", "res", ""},
+                        [&written](const RedisReply& r) { written = !r.isError(); }));
+    QVERIFY(written);
+
+    for (const QByteArray& id : {realId, madeUpId}) {
+        for (const QString& path : {QStringLiteral("/api/v1/tasks/") + id,
+                                    QStringLiteral("/api/v1/tasks/") + id + QStringLiteral("/timeline"),
+                                    QStringLiteral("/api/v1/tasks/") + id + QStringLiteral("/logs")}) {
+            const auto seen = bystander.get(path);
+            QVERIFY2(seen.status == 404,
+                     qPrintable(path + QStringLiteral(": ") + QString::fromUtf8(seen.body)));
+        }
+        QCOMPARE(
+            bystander.send("POST", QStringLiteral("/api/v1/tasks/") + id + "/cancel", {}, {}, 10000).status,
+            404);
+    }
+    TestWebSocket socket(m_server->url(), accessToken(QStringLiteral("bystander"), "bystander password"));
+    QVERIFY(socket.open());
+    const QString topic = QStringLiteral("task/") + QString::fromLatin1(madeUpId);
+    socket.subscribe(topic);
+    const QJsonObject refused = socket.waitFor([&](const QJsonObject& m) {
+        return m.value(QStringLiteral("topic")).toString() == topic &&
+               m.value(QStringLiteral("type")).toString() != QLatin1String("task");
+    });
+    QCOMPARE(refused.value(QStringLiteral("type")).toString(), QStringLiteral("error"));
+    QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    // An admin of the project reaches every task of its models, whoever the hash names.
+    QCOMPARE(m_root->get(QStringLiteral("/api/v1/tasks/") + madeUpId).status, 200);
 
     QCOMPARE(removeInstance(instanceId), 204);
 }
