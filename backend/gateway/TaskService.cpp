@@ -52,6 +52,7 @@ TaskService::TaskService(RedisClient& redis, ModelCatalog& catalog, TaskTokenMin
     , m_settings(settings)
     , m_clock(clock)
     , m_ids(clock)
+    , m_ownership(redis)
 {
     // A Redis that restarted may have lost a list's expiry with its last writes, and a list made again by a
     // ZADD has none: after every (re)connection each list gets its upkeep at its next submit.
@@ -213,7 +214,7 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
     for (const Pending& pending : submits)
         tasks.push_back(pending.task);
     m_redis.command(m_settings.brokerCalls(model).submit(now, tasks).argv(),
-                    [submits = std::move(submits), whole = std::move(whole)](const RedisReply& reply) {
+                    [this, submits = std::move(submits), whole = std::move(whole)](const RedisReply& reply) {
                         const bool failed =
                             reply.isError() || !reply.isArray() || reply.size() != qsizetype(submits.size());
 #ifdef MMF_FAULT_HOOKS
@@ -228,6 +229,9 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
 #endif
                         for (qsizetype i = 0; i < qsizetype(submits.size()); ++i) {
                             const Pending& pending = submits[size_t(i)];
+                            // Listed for its user by this server: its events need not ask whose it is.
+                            if (!failed)
+                                m_ownership.vouch(pending.task.user, pending.task.id);
                             if (!pending.done)
                                 continue;
                             if (failed)

@@ -7,6 +7,7 @@
 #include "gateway/GatewaySettings.h"
 #include "gateway/ModelInfo.h"
 #include "gateway/TaskListUpkeep.h"
+#include "gateway/TaskOwnership.h"
 #include "gateway/TaskRecord.h"
 
 #include "auth/SharedTokenClaims.h"
@@ -105,6 +106,9 @@ public:
     // The task and its result. Not found → not_found; another user's task → not_found too (unless admin).
     void fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
                std::function<void(Result<TaskRecord>)> done);
+    // Who owns a task by the servers' lists (for events, whose `u` is model-written); this server's submits
+    // are known without asking.
+    TaskOwnership& ownership() { return m_ownership; }
     // A replayed task lives one more retention: its owner's list, which vouches for it (fetch), keeps it as
     // long (its entry moves to now, and the list's expiry is set as the upkeep sets it).
     void listAgain(const QByteArray& user, const QByteArray& taskId);
@@ -163,6 +167,7 @@ private:
     QHash<QByteArray, std::vector<Pending>> m_batches; // by model: submits of this event-loop turn
     QueuedCall m_commit{[this] { commitBatches(); }};  // the group commit, at the next turn
     TaskListUpkeep m_listUpkeep;
+    TaskOwnership m_ownership;
 };
 
 } // namespace mmf

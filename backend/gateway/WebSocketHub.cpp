@@ -288,7 +288,7 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
     }
     const v1::TokenClaims& claims = *connection->claims;
     if (topic == "stats") {
-        connection->topics.insert(topic, Subscription{false, 0, {}, kinds});
+        connection->topics.insert(topic, Subscription{false, 0, {}, kinds, {}});
         m_topicIndex[topic].insert(connection);
         sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
                                          {QStringLiteral("topic"), QStringLiteral("stats")}});
@@ -318,8 +318,9 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
                           QStringLiteral("the model belongs to another project"), topic);
                 return;
             }
-            connection->topics.insert(topic, Subscription{false, 0, {}, kinds});
+            connection->topics.insert(topic, Subscription{false, 0, {}, kinds, {}});
             m_topicIndex[topic].insert(connection);
+            m_tasks.ownership().listen(1);
             const auto answer = [this, connection, serial = connection->serial, topic] {
                 if (alive(connection, serial) && connection->topics.contains(topic))
                     sendJson(connection, QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
@@ -338,7 +339,7 @@ void WebSocketHub::subscribe(Connection* connection, const QByteArray& topic, qu
         }
         // Index first, replay next: live events that arrive meanwhile are buffered, then de-duplicated by
         // seq.
-        connection->topics.insert(topic, Subscription{true, 0, {}, kinds});
+        connection->topics.insert(topic, Subscription{true, 0, {}, kinds, {}});
         m_topicIndex[topic].insert(connection);
         // The replay reads the task after this write (one connection, in order): a start before it shows in
         // the state replayed, a start after it writes its event.
@@ -447,6 +448,8 @@ void WebSocketHub::unsubscribe(Connection* connection, const QByteArray& topic)
     if (subscription == connection->topics.cend())
         return;
     unwatchStatus(topic, subscription->kinds);
+    if (topic.startsWith("model/"))
+        m_tasks.ownership().listen(-1);
     connection->topics.remove(topic);
     auto it = m_topicIndex.find(topic);
     if (it != m_topicIndex.end()) {
@@ -481,29 +484,73 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
                 auto sub = connection->topics.find(topic);
                 if (sub == connection->topics.end())
                     continue;
-                // On a model topic: one's own tasks, or every task for an admin of the model's project.
-                if (pass == 1 && event.userId != QByteArrayView(connection->claims->user_id())) {
-                    if (!model)
-                        model = m_catalog.find(event.model);
-                    if (!(model ? AccessPolicy::administers(*connection->claims, model->project)
-                                : AccessPolicy::isSuperuser(*connection->claims)))
-                        continue;
-                }
                 if (!(sub->kinds & kindBit(event.kind)))
                     continue;
+                // On a model topic: every task for an admin of the model's project, else one's own tasks —
+                // the event's `u` names the owner, but model-written: the servers' records must say so too.
+                if (!model)
+                    model = m_catalog.find(event.model);
+                if (pass == 1) {
+                    const bool admin = model ? AccessPolicy::administers(*connection->claims, model->project)
+                                             : AccessPolicy::isSuperuser(*connection->claims);
+                    if (!admin && event.userId != QByteArrayView(connection->claims->user_id()))
+                        continue;
+                    if (!admin) {
+                        if (rendered.isEmpty())
+                            rendered = TaskJson::eventText(event, model);
+                        if (!vouched(connection, *sub, topic, event, rendered))
+                            continue;
+                    }
+                }
                 if (sub->replaying) {
                     sub->buffered.push_back(event);
                     continue;
                 }
-                if (rendered.isEmpty()) {
-                    if (!model)
-                        model = m_catalog.find(event.model);
+                if (rendered.isEmpty())
                     rendered = TaskJson::eventText(event, model);
-                }
                 deliver(connection, *sub, event, rendered);
             }
         }
     }
+}
+
+bool WebSocketHub::vouched(Connection* connection, Subscription& subscription, const QByteArray& topic,
+                           const TaskEventRecord& event, const QString& rendered)
+{
+    auto held = subscription.unvouched.find(event.taskId);
+    if (held != subscription.unvouched.end()) {
+        held->emplace_back(event, rendered); // behind the events already waiting for the answer
+        return false;
+    }
+    TaskOwnership& ownership = m_tasks.ownership();
+    const QByteArray user = QByteArray::fromStdString(connection->claims->user_id());
+    switch (ownership.known(user, event.taskId)) {
+    case TaskOwnership::Known::Yes:
+        return true;
+    case TaskOwnership::Known::No:
+        return false;
+    case TaskOwnership::Known::Unknown:
+        break;
+    }
+    subscription.unvouched[event.taskId].emplace_back(event, rendered);
+    ownership.ask(user, event.model, event.taskId,
+                  [this, connection, serial = connection->serial, topic, taskId = event.taskId](bool owns) {
+                      if (!alive(connection, serial))
+                          return;
+                      auto sub = connection->topics.find(topic);
+                      if (sub == connection->topics.end())
+                          return;
+                      const auto events = sub->unvouched.take(taskId);
+                      for (const auto& [event, text] : events) {
+                          if (!owns || !alive(connection, serial))
+                              return; // a send may close the connection
+                          sub = connection->topics.find(topic);
+                          if (sub == connection->topics.end())
+                              return;
+                          deliver(connection, *sub, event, text);
+                      }
+                  });
+    return false;
 }
 
 void WebSocketHub::deliver(Connection* connection, Subscription& subscription, const TaskEventRecord& event,
@@ -636,6 +683,8 @@ void WebSocketHub::drop(Connection* connection)
 {
     for (auto it = connection->topics.constBegin(); it != connection->topics.constEnd(); ++it) {
         unwatchStatus(it.key(), it->kinds);
+        if (it.key().startsWith("model/"))
+            m_tasks.ownership().listen(-1);
         auto index = m_topicIndex.find(it.key());
         if (index != m_topicIndex.end()) {
             index->remove(connection);

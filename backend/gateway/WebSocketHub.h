@@ -72,6 +72,9 @@ private:
         qint64 lastSeq = 0;
         std::vector<TaskEventRecord> buffered; // live events that arrived during the replay
         quint32 kinds = 0xF;                   // which event kinds the client wants (bit per Kind)
+        // On model/<m> for a non-admin: events of tasks whose owner is being asked (TaskOwnership), in order,
+        // with their text.
+        QHash<QByteArray, std::vector<std::pair<TaskEventRecord, QString>>> unvouched;
     };
     struct Connection
     {
@@ -106,6 +109,11 @@ private:
     void replayTask(Connection* connection, const QByteArray& topic, const QByteArray& taskId);
     void deliver(Connection* connection, Subscription& subscription, const TaskEventRecord& event,
                  const QString& rendered);
+    // An event on a model topic naming this (non-admin) subscriber as its owner: true when the servers'
+    // records say so already (TaskService::ownership()); otherwise false, and the event (with its text,
+    // rendered once per event) is held until they answer, and delivered then if they do.
+    bool vouched(Connection* connection, Subscription& subscription, const QByteArray& topic,
+                 const TaskEventRecord& event, const QString& rendered);
     void send(Connection* connection, const QString& text);
     void sendJson(Connection* connection, const QJsonObject& object);
     void sendError(Connection* connection, const QString& code, const QString& message,

@@ -32,6 +32,7 @@ private slots:
     void forgedDeadLetterIsNotReplayed();
     void eventsAboutAnotherModelsTaskReachNobody();
     void aModelCannotHandATaskToAnotherUser();
+    void eventsReachTheUserTheyNameOnlyAboutTheirOwnTasks();
     void projectAdminStaysInItsProject();
     void instancesAreRemovedByTheirOwnerOnly();
     void instanceNamesAreCheckedAndUnique();
@@ -379,6 +380,79 @@ void TestTrust::aModelCannotHandATaskToAnotherUser()
     // An admin of the project reaches every task of its models, whoever the hash names.
     QCOMPARE(m_root->get(QStringLiteral("/api/v1/tasks/") + madeUpId).status, 200);
 
+    QCOMPARE(removeInstance(instanceId), 204);
+}
+
+// An event's `u` is model-written: on model/<m> it reaches the (non-admin) user it names only about a task
+// the servers' records give that user — not about a task the model made up, nor about another user's task.
+void TestTrust::eventsReachTheUserTheyNameOnlyAboutTheirOwnTasks()
+{
+    registerUser(QStringLiteral("onlooker"), "onlooker password");
+    TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    TestHttpClient onlooker(m_server->url(), accessToken(QStringLiteral("onlooker"), "onlooker password"));
+    TestWebSocket socket(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    QVERIFY(socket.open());
+    QVERIFY(socket.subscribeAndWait(QStringLiteral("model/echo")));
+    const auto others =
+        onlooker.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                          QJsonObject{{QStringLiteral("text"), QStringLiteral("the onlooker's")}});
+    QCOMPARE(others.status, 200);
+    const QByteArray othersId = others.json().value(QStringLiteral("task_id")).toString().toLatin1();
+
+    QString instanceId;
+    const std::unique_ptr<RedisClient> model = forger(QStringLiteral("forger-5"), &instanceId);
+    QVERIFY(model);
+    SystemClock clock;
+    const QByteArray madeUpId = TaskIdGenerator(clock).next("echo");
+    const QByteArray now = QByteArray::number(clock.nowMs());
+    for (const QByteArray& id : {madeUpId, othersId}) {
+        QByteArray entry;
+        QVERIFY(sendAndWait(*model,
+                            {"XADD",
+                             BrokerKeys::events("echo"),
+                             "*",
+                             "k",
+                             "r",
+                             "id",
+                             id,
+                             "u",
+                             m_victimId.toLatin1(),
+                             "ts",
+                             now,
+                             "st",
+                             "succeeded",
+                             "a",
+                             "1",
+                             "c",
+                             now,
+                             "s",
+                             now,
+                             "q",
+                             now,
+                             "i",
+                             "forger-5",
+                             "res",
+                             ""},
+                            [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
+        QVERIFY(!entry.isEmpty());
+    }
+    // Then a real task of the victim's: it reaches the victim (its own, vouched for), after the forged ones.
+    const auto real = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("real")}});
+    QCOMPARE(real.status, 200);
+    const QString realId = real.json().value(QStringLiteral("task_id")).toString();
+    QVERIFY(!socket
+                 .waitFor([&](const QJsonObject& m) {
+                     return m.value(QStringLiteral("task_id")).toString() == realId &&
+                            m.value(QStringLiteral("type")).toString() == QLatin1String("result");
+                 })
+                 .isEmpty());
+    // The forged ones were asked about before the real one (one connection to Redis answers in order).
+    for (const QJsonObject& m : socket.messages()) {
+        const QString id = m.value(QStringLiteral("task_id")).toString();
+        QVERIFY2(id != QString::fromLatin1(madeUpId) && id != QString::fromLatin1(othersId),
+                 QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
+    }
     QCOMPARE(removeInstance(instanceId), 204);
 }
 
