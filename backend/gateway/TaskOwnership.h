@@ -25,7 +25,7 @@ public:
         Unknown
     };
 
-    explicit TaskOwnership(RedisClient& redis, qsizetype capacity = 65536);
+    explicit TaskOwnership(RedisClient& redis, qsizetype capacity = 16384);
 
     Known known(const QByteArray& user, const QByteArray& taskId) const;
     // `user` owns `taskId`: this server listed it (a submit it accepted), so its events need not ask. Kept
