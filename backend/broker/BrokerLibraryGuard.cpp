@@ -56,24 +56,18 @@ void BrokerLibraryGuard::check(std::function<void()> done)
 void BrokerLibraryGuard::onListed(const RedisReply& reply, const std::function<void()>& done)
 {
     if (reply.isError()) {
-        if (reply.isUnavailable())
-            setState(State::Unchecked, m_loadedVersion);
-        else
-            setState(State::Failed, m_loadedVersion,
-                     QStringLiteral("reading the loaded library failed: %1").arg(reply.toString()));
-        if (done)
-            done();
-        return;
-    }
-    const QByteArray code = listedCode(reply);
-    const int loaded = BrokerLibrary::versionOf(code);
-    if (code == BrokerLibrary::source())
-        setState(State::Current, loaded);
-    else if (loaded > BrokerLibrary::version())
-        setState(State::Newer, loaded);
-    else {
-        replace(loaded, done);
-        return;
+        failed(reply, QStringLiteral("reading the loaded library"), m_loadedVersion);
+    } else {
+        const QByteArray code = listedCode(reply);
+        const int loaded = BrokerLibrary::versionOf(code);
+        if (code == BrokerLibrary::source()) {
+            setState(State::Current, loaded);
+        } else if (loaded > BrokerLibrary::version()) {
+            setState(State::Newer, loaded);
+        } else {
+            replace(loaded, done);
+            return;
+        }
     }
     if (done)
         done();
@@ -83,16 +77,22 @@ void BrokerLibraryGuard::replace(int loadedVersion, const std::function<void()>&
 {
     m_redis.command({"FUNCTION", "LOAD", "REPLACE", BrokerLibrary::source()},
                     [this, loadedVersion, done](const RedisReply& reply) {
-                        if (!reply.isError())
-                            setState(State::Current, BrokerLibrary::version());
-                        else if (reply.isUnavailable())
-                            setState(State::Unchecked, loadedVersion);
+                        if (reply.isError())
+                            failed(reply, QStringLiteral("loading the library"), loadedVersion);
                         else
-                            setState(State::Failed, loadedVersion,
-                                     QStringLiteral("loading the library failed: %1").arg(reply.toString()));
+                            setState(State::Current, BrokerLibrary::version());
                         if (done)
                             done();
                     });
+}
+
+void BrokerLibraryGuard::failed(const RedisReply& reply, const QString& doing, int loadedVersion)
+{
+    // Redis away is no verdict: the next (re)connect checks again.
+    if (reply.isUnavailable())
+        setState(State::Unchecked, loadedVersion);
+    else
+        setState(State::Failed, loadedVersion, QStringLiteral("%1 failed: %2").arg(doing, reply.toString()));
 }
 
 QString BrokerLibraryGuard::problem() const

@@ -50,6 +50,7 @@ private:
     void onConnected();
     void onListed(const RedisReply& reply, const std::function<void()>& done);
     void replace(int loadedVersion, const std::function<void()>& done);
+    void failed(const RedisReply& reply, const QString& doing, int loadedVersion);
     void setState(State state, int loadedVersion, const QString& error = {});
 
     RedisClient& m_redis;

@@ -54,6 +54,13 @@ private:
     std::unique_ptr<RedisClient> forger(const QString& name, QString* instanceId);
     // The operator removes an instance it registered; the HTTP status.
     int removeInstance(const QString& instanceId);
+    // Writes, with a model's Redis user, a final event of echo's as the broker writes one: `taskId`
+    // succeeded, its owner `userId`. False when Redis refused it.
+    static bool forgeResultEvent(RedisClient& model, const QByteArray& taskId, const QByteArray& userId,
+                                 const QByteArray& instance);
+    // Runs a real echo task as `client` and waits until `socket` has its result: the events before it in the
+    // stream have been passed over by then. Its id, empty on failure.
+    static QString realResultSeen(TestHttpClient& client, TestWebSocket& socket);
 
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<TestHttpClient> m_anonymous;
@@ -179,6 +186,39 @@ int TestTrust::removeInstance(const QString& instanceId)
         .status;
 }
 
+bool TestTrust::forgeResultEvent(RedisClient& model, const QByteArray& taskId, const QByteArray& userId,
+                                 const QByteArray& instance)
+{
+    const QByteArray now = QByteArray::number(SystemClock().nowMs());
+    // Every field the broker writes in a final event.
+    const std::pair<QByteArray, QByteArray> fields[] = {
+        {"k", "r"}, {"id", taskId}, {"u", userId}, {"ts", now},     {"st", "succeeded"}, {"a", "1"},
+        {"c", now}, {"s", now},     {"q", now},    {"i", instance}, {"res", ""}};
+    std::vector<QByteArray> forged{"XADD", BrokerKeys::events("echo"), "*"};
+    for (const auto& [field, value] : fields) {
+        forged.push_back(field);
+        forged.push_back(value);
+    }
+    QByteArray entry;
+    sendAndWait(model, forged,
+                [&entry](const RedisReply& r) { entry = r.isError() ? QByteArray() : r.toByteArray(); });
+    return !entry.isEmpty();
+}
+
+QString TestTrust::realResultSeen(TestHttpClient& client, TestWebSocket& socket)
+{
+    const auto real = client.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("real")}});
+    const QString realId = real.json().value(QStringLiteral("task_id")).toString();
+    if (real.status != 200 || realId.isEmpty())
+        return {};
+    const QJsonObject result = socket.waitFor([&](const QJsonObject& m) {
+        return m.value(QStringLiteral("task_id")).toString() == realId &&
+               m.value(QStringLiteral("type")).toString() == QLatin1String("result");
+    });
+    return result.isEmpty() ? QString() : realId;
+}
+
 void TestTrust::superuserComesFromAdminCreate()
 {
     QCOMPARE(login(QStringLiteral("root"), "root password 1").value(QStringLiteral("superuser")).toBool(),
@@ -287,34 +327,11 @@ void TestTrust::eventsAboutAnotherModelsTaskReachNobody()
     // "calc's task succeeded", written by echo's Redis user in echo's stream, in the victim's name.
     SystemClock clock;
     const QByteArray forgedId = TaskIdGenerator(clock).next("calc");
-    const QByteArray now = QByteArray::number(clock.nowMs());
-    // Every field the broker writes in a final event.
-    const std::pair<QByteArray, QByteArray> fields[] = {
-        {"k", "r"},        {"id", forgedId},    {"u", m_victimId.toLatin1()},
-        {"ts", now},       {"st", "succeeded"}, {"a", "1"},
-        {"c", now},        {"s", now},          {"q", now},
-        {"i", "forger-2"}, {"res", ""}};
-    std::vector<QByteArray> forged{"XADD", BrokerKeys::events("echo"), "*"};
-    for (const auto& [field, value] : fields) {
-        forged.push_back(field);
-        forged.push_back(value);
-    }
-    QByteArray entry;
-    QVERIFY(sendAndWait(*model, forged, [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
-    QVERIFY(!entry.isEmpty());
+    QVERIFY(forgeResultEvent(*model, forgedId, m_victimId.toLatin1(), "forger-2"));
 
     // Then a real task of the victim's: events reach a subscriber in stream order, so once its result is
     // here the forged one has been passed over.
-    const auto real = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
-                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("real")}});
-    QCOMPARE(real.status, 200);
-    const QString realId = real.json().value(QStringLiteral("task_id")).toString();
-    QVERIFY(!socket
-                 .waitFor([&](const QJsonObject& m) {
-                     return m.value(QStringLiteral("task_id")).toString() == realId &&
-                            m.value(QStringLiteral("type")).toString() == QLatin1String("result");
-                 })
-                 .isEmpty());
+    QVERIFY(!realResultSeen(victim, socket).isEmpty());
     for (const QJsonObject& m : socket.messages())
         QVERIFY2(m.value(QStringLiteral("task_id")).toString() != QString::fromLatin1(forgedId),
                  QJsonDocument(m).toJson(QJsonDocument::Compact).constData());
@@ -404,49 +421,10 @@ void TestTrust::eventsReachTheUserTheyNameOnlyAboutTheirOwnTasks()
     QVERIFY(model);
     SystemClock clock;
     const QByteArray madeUpId = TaskIdGenerator(clock).next("echo");
-    const QByteArray now = QByteArray::number(clock.nowMs());
-    for (const QByteArray& id : {madeUpId, othersId}) {
-        QByteArray entry;
-        QVERIFY(sendAndWait(*model,
-                            {"XADD",
-                             BrokerKeys::events("echo"),
-                             "*",
-                             "k",
-                             "r",
-                             "id",
-                             id,
-                             "u",
-                             m_victimId.toLatin1(),
-                             "ts",
-                             now,
-                             "st",
-                             "succeeded",
-                             "a",
-                             "1",
-                             "c",
-                             now,
-                             "s",
-                             now,
-                             "q",
-                             now,
-                             "i",
-                             "forger-5",
-                             "res",
-                             ""},
-                            [&entry](const RedisReply& r) { entry = r.toByteArray(); }));
-        QVERIFY(!entry.isEmpty());
-    }
+    for (const QByteArray& id : {madeUpId, othersId})
+        QVERIFY(forgeResultEvent(*model, id, m_victimId.toLatin1(), "forger-5"));
     // Then a real task of the victim's: it reaches the victim (its own, vouched for), after the forged ones.
-    const auto real = victim.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
-                                      QJsonObject{{QStringLiteral("text"), QStringLiteral("real")}});
-    QCOMPARE(real.status, 200);
-    const QString realId = real.json().value(QStringLiteral("task_id")).toString();
-    QVERIFY(!socket
-                 .waitFor([&](const QJsonObject& m) {
-                     return m.value(QStringLiteral("task_id")).toString() == realId &&
-                            m.value(QStringLiteral("type")).toString() == QLatin1String("result");
-                 })
-                 .isEmpty());
+    QVERIFY(!realResultSeen(victim, socket).isEmpty());
     // The forged ones were asked about before the real one (one connection to Redis answers in order).
     for (const QJsonObject& m : socket.messages()) {
         const QString id = m.value(QStringLiteral("task_id")).toString();
