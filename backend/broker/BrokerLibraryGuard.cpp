@@ -8,7 +8,7 @@ namespace mmf {
 namespace {
 
 // The code of library `mmf` in a FUNCTION LIST … WITHCODE reply (one library, its fields as name/value
-// pairs), or a null array when Redis holds none.
+// pairs), or null when Redis holds none.
 QByteArray listedCode(const RedisReply& reply)
 {
     for (qsizetype l = 0; l < reply.size(); ++l) {

@@ -22,9 +22,13 @@ TaskOwnership::TaskOwnership(RedisClient& redis, qsizetype capacity)
 
 TaskOwnership::Known TaskOwnership::known(const QByteArray& user, const QByteArray& taskId) const
 {
-    const auto it = m_known.constFind(keyOf(user, taskId));
-    if (it == m_known.constEnd())
-        return Known::Unknown;
+    const QByteArray key = keyOf(user, taskId);
+    auto it = m_known.constFind(key);
+    if (it == m_known.constEnd()) {
+        it = m_previous.constFind(key);
+        if (it == m_previous.constEnd())
+            return Known::Unknown;
+    }
     return *it ? Known::Yes : Known::No;
 }
 
@@ -64,16 +68,22 @@ void TaskOwnership::vouch(const QByteArray& user, const QByteArray& taskId)
         keep(keyOf(user, taskId), true);
 }
 
+void TaskOwnership::forget(const QByteArray& user, const QByteArray& taskId)
+{
+    if (m_known.isEmpty() && m_previous.isEmpty())
+        return;
+    const QByteArray key = keyOf(user, taskId);
+    m_known.remove(key);
+    m_previous.remove(key);
+}
+
 void TaskOwnership::keep(const QByteArray& key, bool owns)
 {
-    if (m_known.contains(key))
-        return;
-    m_known.insert(key, owns);
-    m_order.push_back(key);
-    while (qsizetype(m_order.size()) > m_capacity) {
-        m_known.remove(m_order.front());
-        m_order.pop_front();
+    if (m_known.size() >= (m_capacity + 1) / 2) {
+        m_previous = std::move(m_known);
+        m_known = {};
     }
+    m_known.insert(key, owns);
 }
 
 void TaskOwnership::settle(const QByteArray& key, bool owns, bool lasting)

@@ -511,6 +511,8 @@ void WebSocketHub::onEvents(const std::vector<TaskEventRecord>& events)
                 deliver(connection, *sub, event, rendered);
             }
         }
+        if (event.isFinal())
+            m_tasks.ownership().forget(event.userId, event.taskId);
     }
 }
 

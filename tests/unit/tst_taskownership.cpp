@@ -100,6 +100,7 @@ private slots:
         QCOMPARE(m_redis->pendingCount(), 0);
     }
 
+    // Two generations of half the capacity each: the older goes when the newer fills.
     void theOldestAnswersGoPastTheCapacity()
     {
         TaskOwnership ownership(*m_redis, 2);
@@ -125,6 +126,16 @@ private slots:
         ownership.listen(-1);
         ownership.vouch("alice", "t8");
         QCOMPARE(ownership.known("alice", "t8"), TaskOwnership::Known::Unknown);
+    }
+
+    // Once a task's final event has passed there is nothing more to vouch for: nothing is kept.
+    void aForgottenTaskIsAskedAgain()
+    {
+        TaskOwnership ownership(*m_redis);
+        QCOMPARE(ask(ownership, "alice", "t1"), std::optional<bool>(true));
+        ownership.forget("alice", "t1");
+        QCOMPARE(ownership.known("alice", "t1"), TaskOwnership::Known::Unknown);
+        QCOMPARE(ask(ownership, "alice", "t1"), std::optional<bool>(true));
     }
 
     // Redis failing is no answer: nothing is kept, the next question asks again.
