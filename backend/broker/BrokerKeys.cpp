@@ -96,6 +96,10 @@ QByteArray subTasks(QByteArrayView userId, QByteArrayView parentTaskId)
 {
     return QByteArray("mmf:user:{").append(userId).append("}:sub:").append(parentTaskId);
 }
+QByteArray taskList(QByteArrayView userId, QByteArrayView parentTaskId)
+{
+    return parentTaskId.isEmpty() ? userTasks(userId) : subTasks(userId, parentTaskId);
+}
 QByteArray idempotency(QByteArrayView userId, QByteArrayView key)
 {
     return QByteArray("mmf:idem:{").append(userId).append("}:").append(key);

@@ -34,6 +34,9 @@ QByteArray held(QByteArrayView model);
 QByteArray watch(QByteArrayView model);
 // Sub-tasks of one parent task, by created ms (in the user's slot; they are not in userTasks).
 QByteArray subTasks(QByteArrayView userId, QByteArrayView parentTaskId);
+// The list a user's task is in: userTasks for a top-level task, the parent's subTasks for a sub-task. Written
+// by servers only, it is what vouches for a task's owner (the task hash's `u` is model-written).
+QByteArray taskList(QByteArrayView userId, QByteArrayView parentTaskId);
 
 // The consumer group every instance of a model reads with.
 inline constexpr const char* kGroup = "workers";

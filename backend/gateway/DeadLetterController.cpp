@@ -314,15 +314,17 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                     return;
                 }
                 // The owner named in the model-written hash must be backed by the server's own record: the
-                // user's task list (written by servers only) holds the id. An id of the old form names no
-                // model, so its server-written index must already point here.
+                // user's task list, or for a sub-task the parent's sub-task list (written by servers only),
+                // holds the id. An id of the old form names no model, so its server-written index must
+                // already point here.
                 const QByteArray user = reply.at(1).toByteArray();
+                const QByteArray parent = reply.at(4).toByteArray(); // picks the list; the list vouches
                 const bool legacyId = TaskIdGenerator::modelOf(id).isEmpty();
                 if (user.isEmpty() || (!legacyId && TaskIdGenerator::modelOf(id) != model)) {
                     finishOne(index, Refused, nullptr);
                     return;
                 }
-                auto grant = [this, modelInfo, model, id, user, legacyId, envelope, replay] {
+                auto grant = [this, modelInfo, model, id, user, parent, legacyId, envelope, replay] {
                     v1::TokenClaims owner;
                     owner.set_user_id(user.toStdString());
                     owner.set_project_id(modelInfo->project.toStdString());
@@ -334,11 +336,11 @@ void DeadLetterController::replayTasks(const ModelInfoPtr& modelInfo, const QLis
                     if (legacyId)
                         m_context.redis.command({"EXPIRE", BrokerKeys::taskIndex(id),
                                                  QByteArray::number(m_context.settings.retentionSecs)});
-                    m_context.tasks.listAgain(user, id);
+                    m_context.tasks.listAgain(user, parent, id);
                     replay(fresh);
                 };
                 m_context.redis.command(
-                    {"ZSCORE", BrokerKeys::userTasks(user), id},
+                    {"ZSCORE", BrokerKeys::taskList(user, parent), id},
                     [this, model, id, legacyId, index, finishOne, grant](const RedisReply& listed) {
                         if (listed.isError())
                             return finishOne(index, Pending, &listed);

@@ -52,7 +52,7 @@ void TaskOwnership::ask(const QByteArray& user, const QByteArray& model, const Q
                             return settle(key, false, false);
                         if (**listed || parent.isNil() || parent.view().isEmpty())
                             return settle(key, **listed, true);
-                        m_redis.command({"ZSCORE", BrokerKeys::subTasks(user, parent.toByteArray()), taskId},
+                        m_redis.command({"ZSCORE", BrokerKeys::taskList(user, parent.toByteArray()), taskId},
                                         [this, key](const RedisReply& sub) {
                                             if (sub.isError())
                                                 settle(key, false, false);

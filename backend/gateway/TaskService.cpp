@@ -191,9 +191,7 @@ void TaskService::commit(const QByteArray& model, std::vector<Pending> submits,
     // A sub-task is listed under its parent, not among the user's top-level tasks.
     QHash<QByteArray, std::vector<QByteArray>> lists;
     for (const Pending& pending : submits) {
-        const QByteArray key = pending.task.parent.isEmpty()
-                                   ? BrokerKeys::userTasks(pending.task.user)
-                                   : BrokerKeys::subTasks(pending.task.user, pending.task.parent);
+        const QByteArray key = BrokerKeys::taskList(pending.task.user, pending.task.parent);
         std::vector<QByteArray>& args = lists[key];
         if (args.empty())
             args.insert(args.end(), {"ZADD", key});
@@ -308,10 +306,8 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
         }
         // Reached as its owner: the owner the model-written hash names must be backed by the server's own
         // record, the owner's task list (or the parent's sub-task list), which only servers write.
-        const QByteArray user = QByteArray::fromStdString(caller.user_id());
-        const QByteArray list = record.parentTaskId.isEmpty()
-                                    ? BrokerKeys::userTasks(user)
-                                    : BrokerKeys::subTasks(user, record.parentTaskId);
+        const QByteArray list =
+            BrokerKeys::taskList(QByteArray::fromStdString(caller.user_id()), record.parentTaskId);
         m_redis.command({"ZSCORE", list, taskId}, [taskId, record, done](const RedisReply& listed) {
             if (listed.isError())
                 done(unavailable(listed));
@@ -323,9 +319,9 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
     });
 }
 
-void TaskService::listAgain(const QByteArray& user, const QByteArray& taskId)
+void TaskService::listAgain(const QByteArray& user, const QByteArray& parentTaskId, const QByteArray& taskId)
 {
-    const QByteArray list = BrokerKeys::userTasks(user);
+    const QByteArray list = BrokerKeys::taskList(user, parentTaskId);
     m_redis.command({"ZADD", list, QByteArray::number(m_clock.nowMs()), taskId});
     m_redis.command({"EXPIRE", list, QByteArray::number(m_listUpkeep.expirySecs(m_settings.retentionSecs))});
 }

@@ -111,7 +111,7 @@ public:
     TaskOwnership& ownership() { return m_ownership; }
     // A replayed task lives one more retention: its owner's list, which vouches for it (fetch), keeps it as
     // long (its entry moves to now, and the list's expiry is set as the upkeep sets it).
-    void listAgain(const QByteArray& user, const QByteArray& taskId);
+    void listAgain(const QByteArray& user, const QByteArray& parentTaskId, const QByteArray& taskId);
     // The caller's own tasks, newest first: top-level ones with their sub-tasks, or one parent's sub-tasks.
     void list(const v1::TokenClaims& caller, const ListQuery& query,
               std::function<void(Result<ListPage>)> done);

@@ -30,6 +30,7 @@ private slots:
     void cleanupTestCase();
     void superuserComesFromAdminCreate();
     void forgedDeadLetterIsNotReplayed();
+    void aDeadLetteredSubTaskIsReplayed();
     void eventsAboutAnotherModelsTaskReachNobody();
     void aModelCannotHandATaskToAnotherUser();
     void eventsReachTheUserTheyNameOnlyAboutTheirOwnTasks();
@@ -304,6 +305,40 @@ void TestTrust::forgedDeadLetterIsNotReplayed()
     QCOMPARE(status, QByteArray("dead_lettered"));
 
     QCOMPARE(removeInstance(instanceId), 204);
+    QCOMPARE(m_root
+                 ->send("PATCH", QStringLiteral("/api/v1/models/echo"), R"({"retry":{"max_attempts":3}})", {},
+                        10000)
+                 .status,
+             200);
+}
+
+// A sub-task is vouched for by its parent's sub-task list (not the user's top-level list): its dead letter
+// replays like any other (before, it was refused as if forged).
+void TestTrust::aDeadLetteredSubTaskIsReplayed()
+{
+    QCOMPARE(m_root
+                 ->send("PATCH", QStringLiteral("/api/v1/models/echo"), R"({"retry":{"max_attempts":1}})", {},
+                        10000)
+                 .status,
+             200);
+    TestHttpClient victim(m_server->url(), accessToken(QStringLiteral("victim"), "victim password"));
+    const auto parent =
+        victim.postJson(QStringLiteral("/api/v1/models/echo/tasks"), QJsonObject{{"text", "parent"}});
+    QCOMPARE(parent.status, 202);
+    TestHttpClient modelCode(m_server->url(), signTaskToken(m_victimId, QStringLiteral("echo")));
+    const auto sub =
+        modelCode.postJson(QStringLiteral("/api/v1/models/echo/tasks?wait=30"),
+                           QJsonObject{{QStringLiteral("always_throw"), true}},
+                           {{"X-MMF-Parent-Task-Id", parent.json().value("task_id").toString().toLatin1()}});
+    QCOMPARE(sub.json().value(QStringLiteral("status")).toString(), QStringLiteral("dead_lettered"));
+    const QString subId = sub.json().value(QStringLiteral("task_id")).toString();
+
+    const auto replayed = m_root->postJson(QStringLiteral("/api/v1/models/echo/dead-letters:replay"),
+                                           QJsonObject{{QStringLiteral("task_ids"), QJsonArray{subId}}});
+    QCOMPARE(replayed.status, 200);
+    QVERIFY2(replayed.json().value("replayed").toArray().contains(subId), replayed.body.constData());
+    // Its owner's model code still reaches it (the list moved with the replay).
+    QCOMPARE(modelCode.get(QStringLiteral("/api/v1/tasks/") + subId).status, 200);
     QCOMPARE(m_root
                  ->send("PATCH", QStringLiteral("/api/v1/models/echo"), R"({"retry":{"max_attempts":3}})", {},
                         10000)
