@@ -148,11 +148,11 @@ private:
     // Adds each listed task's sub-tasks (one ZRANGE and ZCARD per task, pipelined, then their records).
     void attachChildren(const QByteArray& userId, QList<TaskRecord> records, qint64 total,
                         std::function<void(Result<ListPage>)> done);
-    // Records of the tasks that exist, in order; results only when asked (lists do not show them).
     // The task's project: its model's, from the catalogue.
     QByteArrayView projectOf(const TaskRecord& record) const;
     // The task access rule (AccessPolicy::mayAccessTask) with the task's project from the catalogue.
     bool mayAccess(const v1::TokenClaims& caller, const TaskRecord& record) const;
+    // Records of the tasks that exist, in order; results only when asked (lists do not show them).
     void fetchRecords(const QList<QByteArray>& taskIds, bool withResults,
                       std::function<void(Result<QList<TaskRecord>>)> done);
     void readRecords(const QList<QByteArray>& taskIds, const QList<QByteArray>& modelNames, bool withResults,
