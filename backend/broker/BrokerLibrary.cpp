@@ -26,7 +26,7 @@ const char* const kSource = R"LUA(#!lua name=mmf
 -- Raised with every change to this text (tst_brokerlibraryguard holds the digest of each version): a server
 -- never replaces a library of a higher version (BrokerLibraryGuard). A function's arguments never change under
 -- its name: a new layout is a new name, and the old name stays while older callers may call it.
-local libraryVersion = 2
+local libraryVersion = 3
 
 redis.register_function{function_name = 'mmf_version', flags = {'no-writes'},
                         callback = function() return libraryVersion end}
@@ -35,6 +35,16 @@ local function prefix(tasksKey) return string.sub(tasksKey, 1, -6) end
 
 local function event(p, maxlen, ...)
   redis.call('XADD', p .. 'events', 'MAXLEN', '~', maxlen, '*', ...)
+end
+
+-- A final event with timings: `q`, the first attempt's start, only when it is not `s` (a retried task); readers
+-- take `s` for a missing `q`. No table is built for it (one argument list or the other).
+local function finalEvent(p, maxlen, first, started, ...)
+  if first ~= started then
+    redis.call('XADD', p .. 'events', 'MAXLEN', '~', maxlen, '*', 'q', first, ...)
+  else
+    redis.call('XADD', p .. 'events', 'MAXLEN', '~', maxlen, '*', ...)
+  end
 end
 
 -- Stream ids "ms-seq" compared as numbers (ms fits a Lua double exactly).
@@ -240,17 +250,17 @@ local function failAttempt(p, id, now, code, msg, maxAtt, initial, factor, maxBa
                             'ts', now)
     redis.call('HSET', p .. 'deadidx', id, dead)
     local c, s, q = timings(h[6], h[4], h[7])
-    event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'dead_lettered', 'a', att, 'ec', code,
-          'em', msg, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
+    finalEvent(p, maxlen, q, s, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'dead_lettered', 'a', att,
+               'ec', code, 'em', msg, 'c', c, 's', s, 'i', h[5] or '')
     return 'dead'
   end
   if not env and not redis.call('HMGET', taskKey, 'env')[1] then
     redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', 'payload_lost', 'em', payloadLost)
     redis.call('HDEL', taskKey, 'n')
     local c, s, q = timings(h[6], h[4], h[7])
-    event(p, maxlen, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', att,
-          'ec', 'payload_lost', 'em', payloadLost, 'c', c, 's', s, 'q', q, 'i', h[5] or '')
-    return 'failed'
+    finalEvent(p, maxlen, q, s, 'k', 'r', 'id', id, 'u', h[2] or '', 'ts', now, 'st', 'failed', 'a', att,
+               'ec', 'payload_lost', 'em', payloadLost, 'c', c, 's', s, 'i', h[5] or '')
+    return 'payload_lost'
   end
   local exponent = att - 1
   if exponent < 0 then exponent = 0 end
@@ -436,11 +446,11 @@ redis.register_function('mmf_finish', function(keys, args)
           end
           if h[4] then redis.call('HDEL', taskKey, 'ec', 'em') end
           if #result <= inline then
-            event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a', att, 'c', c,
-                  's', started, 'q', first, 'i', consumer, 'res', result)
+            finalEvent(p, maxlen, first, started, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a',
+                       att, 'c', c, 's', started, 'i', consumer, 'res', result)
           else
-            event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a', att, 'c', c,
-                  's', started, 'q', first, 'i', consumer, 'big', 1)
+            finalEvent(p, maxlen, first, started, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'succeeded', 'a',
+                       att, 'c', c, 's', started, 'i', consumer, 'big', 1)
           end
         else
           local code, msg = args[i + 4], args[i + 5]
@@ -450,8 +460,8 @@ redis.register_function('mmf_finish', function(keys, args)
           else
             redis.call('HSET', taskKey, 'st', 'failed', 'f', now, 'ec', code, 'em', msg)
           end
-          event(p, maxlen, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'failed', 'a', att, 'c', c,
-                's', started, 'q', first, 'i', consumer, 'ec', code, 'em', msg)
+          finalEvent(p, maxlen, first, started, 'k', 'r', 'id', id, 'u', u, 'ts', now, 'st', 'failed', 'a', att,
+                     'c', c, 's', started, 'i', consumer, 'ec', code, 'em', msg)
         end
         out[#out + 1] = 'ok'
       end
@@ -497,7 +507,8 @@ redis.register_function('mmf_running', function(keys, args)
 end)
 
 -- Fenced: a failed attempt (the model threw). ARGV: consumer, now, events maxlen, max attempts, backoff
--- initial ms, factor, max ms, entry, task id, error code, message. → "retry" | "dead" | "lost" | a final status
+-- initial ms, factor, max ms, entry, task id, error code, message. → "retry" | "dead" | "payload_lost" (no
+-- envelope left for the retry: the task failed) | "lost" | a final status (the answer moot)
 redis.register_function('mmf_fail_attempt', function(keys, args)
   local p = prefix(keys[1])
   local consumer, entry = args[1], args[8]

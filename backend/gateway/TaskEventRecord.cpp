@@ -69,6 +69,9 @@ bool TaskEventRecord::fromStreamEntry(const QByteArray& model, const StreamEntry
             event.errorMessage = value;
         }
     }
+    // A final event leaves out the first attempt's start when it is the last one's (a task run once).
+    if (event.firstStartedMs == 0)
+        event.firstStartedMs = event.startedMs;
     if (kind == "s")
         event.kind = Kind::Status;
     else if (kind == "l")

@@ -656,7 +656,8 @@ void WorkerRuntime::failAttempt(const InHandPtr& task, const QString& code, cons
                                        << "failed:" << reply.toString();
                                } else {
                                    const QByteArray answer = reply.toByteArray();
-                                   if (answer == "retry" || answer == "dead")
+                                   // A final status answered instead means the task had ended already.
+                                   if (answer == "retry" || answer == "dead" || answer == "payload_lost")
                                        ++m_failed;
                                    qCInfo(lcWorker).noquote()
                                        << "task" << task->taskId << "failed attempt:" << answer;

@@ -412,7 +412,7 @@ private slots:
         answer = fcall(*m_a, m_callsA.failAttempt("w3", 4001, RetryPolicy{3, 1000, 2, 30000}, entry, "lost1",
                                                   "exception", "boom"));
         QVERIFY2(!answer.error, answer.text.constData());
-        QCOMPARE(answer.text, QByteArray("failed"));
+        QCOMPARE(answer.text, QByteArray("payload_lost"));
         QCOMPARE(send(*m_admin, {"HGET", BrokerKeys::task("a", "lost1"), "ec"}).text,
                  QByteArray("payload_lost"));
     }

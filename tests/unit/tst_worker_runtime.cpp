@@ -47,8 +47,8 @@ const QByteArray kUser = "u1";
 //   1 throws, 2 returns a TaskError, 3 sleeps until cancelled, 5 sleeps delay_ms then adds,
 //   6 calls model "arith" and adds its answer, 7 calls model "fails" and passes its error on,
 //   8 runs until the test opens the gate, then adds (a task that is surely still running, however slow the
-//   machine), 9 as 8 but writes a log line once the test says so, anything else logs, reports progress and
-//   adds.
+//   machine), 9 as 8 but writes a log line once the test says so, 10 as 8 but then throws, anything else
+//   logs, reports progress and adds.
 class TestModel final : public Model<models::ArithRequest, models::ArithResponse>
 {
 public:
@@ -110,10 +110,13 @@ public:
             context.info(QStringLiteral("told to log"));
             [[fallthrough]];
         case 8:
+        case 11:
             while (!gateOpen.load()) {
                 if (!context.sleepFor(5))
                     return TaskError{QStringLiteral("cancelled"), QStringLiteral("noticed the cancel")};
             }
+            if (mode == 11)
+                throw std::runtime_error("kaboom after the gate");
             break;
         case 6:
         case 7: {
@@ -497,6 +500,22 @@ private slots:
         QCOMPARE(field("t1", "ec"), QByteArray("bad_input"));
         QCOMPARE(field("t1", "em"), QByteArray("two is bad"));
         QVERIFY(text({"ZSCORE", BrokerKeys::delayed(kModel), "t1"}).isEmpty());
+    }
+
+    // An attempt whose entry was deleted while it ran (only the model's own user or an operator can) leaves
+    // no envelope for a retry: the task fails (payload_lost), and the runtime counts the failure.
+    void anAttemptThatCannotBeRetriedCountsAsFailed()
+    {
+        WorkerRuntime& runtime = startRuntime();
+        QVERIFY(submit("t1", 11, 0, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
+        const QByteArray entry = field("t1", "e");
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(integer({"XDEL", m_tasks, entry}), qint64(1));
+        m_model->gateOpen = true;
+        QTRY_COMPARE_WITH_TIMEOUT(status("t1"), QByteArray("failed"), 10000);
+        QCOMPARE(field("t1", "ec"), QByteArray("payload_lost"));
+        QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().failed, qint64(1), 5000);
     }
 
     void cancellationReachesTheModel()
