@@ -5,11 +5,7 @@
 
 namespace mmf {
 
-namespace {
-
-// The code of library `mmf` in a FUNCTION LIST … WITHCODE reply (one library, its fields as name/value
-// pairs), or null when Redis holds none.
-QByteArray listedCode(const RedisReply& reply)
+QByteArray BrokerLibraryGuard::loadedCode(const RedisReply& reply)
 {
     for (qsizetype l = 0; l < reply.size(); ++l) {
         const RedisReply library = reply.at(l);
@@ -20,8 +16,6 @@ QByteArray listedCode(const RedisReply& reply)
     }
     return {};
 }
-
-} // namespace
 
 BrokerLibraryGuard::BrokerLibraryGuard(RedisClient& redis, int recheckMs, QObject* parent)
     : QObject(parent)
@@ -58,7 +52,7 @@ void BrokerLibraryGuard::onListed(const RedisReply& reply, const std::function<v
     if (reply.isError()) {
         failed(reply, QStringLiteral("reading the loaded library"), m_loadedVersion);
     } else {
-        const QByteArray code = listedCode(reply);
+        const QByteArray code = loadedCode(reply);
         const int loaded = BrokerLibrary::versionOf(code);
         if (code == BrokerLibrary::source()) {
             setState(State::Current, loaded);

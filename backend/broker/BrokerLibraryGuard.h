@@ -32,6 +32,10 @@ public:
 
     explicit BrokerLibraryGuard(RedisClient& redis, int recheckMs = 10000, QObject* parent = nullptr);
 
+    // The code of library `mmf` in a `FUNCTION LIST LIBRARYNAME mmf WITHCODE` reply (its fields as name/value
+    // pairs), or null when Redis holds none.
+    static QByteArray loadedCode(const RedisReply& functionList);
+
     // Reads the loaded library and acts on it; `done` runs once the state is known (also when Redis is away).
     void check(std::function<void()> done = {});
 

@@ -295,12 +295,17 @@ void TaskService::fetch(const QByteArray& taskId, const v1::TokenClaims& caller,
             done(records.error());
             return;
         }
-        if (records->isEmpty() || !mayAccess(caller, records->first())) {
+        if (records->isEmpty()) {
             done(taskNotFound(taskId));
             return;
         }
         const TaskRecord& record = records->first();
-        if (AccessPolicy::administers(caller, projectOf(record))) {
+        const QByteArrayView project = projectOf(record); // one catalogue lookup for both checks
+        if (!AccessPolicy::mayAccessTask(caller, record, project)) {
+            done(taskNotFound(taskId));
+            return;
+        }
+        if (AccessPolicy::administers(caller, project)) {
             done(record);
             return;
         }

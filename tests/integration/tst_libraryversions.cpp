@@ -6,6 +6,7 @@
 #include "TestHttpClient.h"
 
 #include "broker/BrokerLibrary.h"
+#include "broker/BrokerLibraryGuard.h"
 
 #include <QJsonObject>
 #include <QTest>
@@ -25,11 +26,7 @@ class TestLibraryVersions : public QObject
         if (!redis->start())
             return nullptr;
         auto client = startConnected(redis->config());
-        bool loaded = false;
-        if (client) {
-            sendAndWait(*client, {"FUNCTION", "LOAD", code},
-                        [&](const RedisReply& r) { loaded = !r.isError(); });
-        }
+        const bool loaded = client && commandSucceeds(*client, {"FUNCTION", "LOAD", code});
         return loaded ? std::move(redis) : nullptr;
     }
 
@@ -45,12 +42,7 @@ class TestLibraryVersions : public QObject
         if (!client)
             return code;
         sendAndWait(*client, {"FUNCTION", "LIST", "LIBRARYNAME", "mmf", "WITHCODE"},
-                    [&](const RedisReply& r) {
-                        for (qsizetype i = 0; r.size() == 1 && i + 1 < r.at(0).size(); i += 2) {
-                            if (r.at(0).at(i).view() == "library_code")
-                                code = r.at(0).at(i + 1).toByteArray();
-                        }
-                    });
+                    [&](const RedisReply& r) { code = BrokerLibraryGuard::loadedCode(r); });
         return code;
     }
 

@@ -39,6 +39,14 @@ bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
     return answered;
 }
 
+bool commandSucceeds(RedisClient& redis, const std::vector<QByteArray>& args, int timeoutMs)
+{
+    bool ok = false;
+    sendAndWait(
+        redis, args, [&](const RedisReply& reply) { ok = !reply.isError(); }, timeoutMs);
+    return ok;
+}
+
 bool loadBrokerLibrary(RedisClient& redis)
 {
     bool loaded = false;

@@ -12,6 +12,8 @@ namespace mmf {
 // deadline; false on the deadline.
 bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
                  const std::function<void(const RedisReply&)>& inspect, int timeoutMs = 10000);
+// Sends one command and waits for its reply: true when it came and was not an error.
+bool commandSucceeds(RedisClient& redis, const std::vector<QByteArray>& args, int timeoutMs = 10000);
 // A client that is started and connected (the event loop runs until it is); nullptr after `timeoutMs`.
 std::unique_ptr<RedisClient> startConnected(const RedisConfig& config, int timeoutMs = 10000);
 // Loads the broker library, as every server does when it connects; false when Redis refused it.

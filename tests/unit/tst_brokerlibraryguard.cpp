@@ -41,15 +41,7 @@ class TestBrokerLibraryGuard : public QObject
     {
         QByteArray code;
         sendAndWait(*m_admin, {"FUNCTION", "LIST", "LIBRARYNAME", "mmf", "WITHCODE"},
-                    [&](const RedisReply& r) {
-                        if (r.size() == 1) {
-                            const RedisReply library = r.at(0);
-                            for (qsizetype i = 0; i + 1 < library.size(); i += 2) {
-                                if (library.at(i).view() == "library_code")
-                                    code = library.at(i + 1).toByteArray();
-                            }
-                        }
-                    });
+                    [&](const RedisReply& r) { code = BrokerLibraryGuard::loadedCode(r); });
         return code;
     }
 
@@ -64,10 +56,7 @@ class TestBrokerLibraryGuard : public QObject
 
     void preload(const QByteArray& code)
     {
-        bool loaded = false;
-        sendAndWait(*m_admin, {"FUNCTION", "LOAD", "REPLACE", code},
-                    [&](const RedisReply& r) { loaded = !r.isError(); });
-        QVERIFY(loaded);
+        QVERIFY(commandSucceeds(*m_admin, {"FUNCTION", "LOAD", "REPLACE", code}));
     }
 
 private slots:

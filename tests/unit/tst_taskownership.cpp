@@ -21,12 +21,7 @@ class TestTaskOwnership : public QObject
     RedisServerFixture m_server;
     std::unique_ptr<RedisClient> m_redis;
 
-    void run(const std::vector<QByteArray>& args)
-    {
-        bool ok = false;
-        QVERIFY(sendAndWait(*m_redis, args, [&](const RedisReply& r) { ok = !r.isError(); }));
-        QVERIFY(ok);
-    }
+    void run(const std::vector<QByteArray>& args) { QVERIFY(commandSucceeds(*m_redis, args)); }
 
     // The answer of one question, waited for.
     std::optional<bool> ask(TaskOwnership& ownership, const QByteArray& user, const QByteArray& id)
