@@ -9,7 +9,6 @@
 
 #include "mmf/v1/task.pb.h"
 
-#include <algorithm>
 #include <exception>
 
 namespace mmf {
@@ -81,41 +80,6 @@ RedisConfig named(RedisConfig config, QString name)
 
 } // namespace
 
-struct WorkerRuntime::InHand
-{
-    enum class State
-    {
-        Starting,
-        Verifying,
-        WaitingKeys,
-        Running,
-        Finishing,
-        Releasing
-    };
-
-    quint64 serial = 0;
-    State state = State::Starting;
-    QByteArray entryId;
-    QByteArray taskId;
-    QByteArray userId;
-    QByteArray taskToken;
-    QByteArray request;
-    QByteArray taskKey;
-    int attempt = 0;
-    TaskTokenCheck::Wait keyWait;
-    qint64 readMs = 0;    // when the entry was read: the attempt's start when the read is the start
-    qint64 startedMs = 0; // when the model got it
-    // False while a task read from an entry that carries its envelope runs without its start recorded in
-    // Redis (mmf_finish records it with the outcome, mmf_running if it runs longer or writes logs).
-    bool startRecorded = true;
-    // Redis answered that the start is recorded (or it was from the first): a status read sent from now on
-    // that says "queued" means the task was queued again, not that the recording is still on its way.
-    bool startConfirmed = true;
-    std::shared_ptr<WorkerTaskContext> context;
-    std::vector<quint64> calls;
-    int callCount = 0;
-};
-
 WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, ModelBase& model,
                              TokenVerifier& verifier, RegistryClient& registry, const Clock& clock,
                              QObject* parent)
@@ -130,6 +94,13 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
                 m_settings.keyWaitMaxMs},
                verifier, registry, clock)
     , m_shutdown(m_settings.writeGraceMs)
+    , m_claims({m_tasksKey, m_consumer8, qMax(100, m_settings.claimTimeoutMs / 3),
+                qMax(10, m_settings.cancelPollMs)},
+               m_tasks, m_redis, [this](InHandTask& task, const QString& why) { cancelTask(task, why); })
+    , m_starts(m_tasks, m_outcomes, clock, m_settings.recordStartAfterMs,
+               [this](InHandTask& task, const QString& status) {
+                   cancelTask(task, QStringLiteral("is %1 meanwhile; stopping it").arg(status));
+               })
     , m_caller(m_settings.server)
     , m_outbox([this] {
         QMetaObject::invokeMethod(
@@ -152,10 +123,6 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
                              m_settings.backoffMaxMs},
                  clock)
 {
-    connect(&m_claimTimer, &QTimer::timeout, this, &WorkerRuntime::renewClaims);
-    connect(&m_cancelTimer, &QTimer::timeout, this, &WorkerRuntime::pollCancellations);
-    m_recordTimer.setSingleShot(true);
-    connect(&m_recordTimer, &QTimer::timeout, this, &WorkerRuntime::recordStartsDue);
     connect(&m_tokens, &TaskTokenCheck::keysFetched, this, &WorkerRuntime::recheckWaiting);
     connect(&m_reader, &TaskStreamReader::readFinished, this, [this] {
         if (m_shutdown.isStopping())
@@ -167,7 +134,7 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
     connect(&m_outcomes, &TaskOutcomeWriter::drained, this, &WorkerRuntime::maybeFinishShutdown);
     connect(&m_shutdown, &WorkerShutdown::giveBack, this, &WorkerRuntime::giveBack);
     connect(&m_shutdown, &WorkerShutdown::giveUp, this, [this] {
-        for (const auto& [serial, task] : m_inHand)
+        for (const auto& [serial, task] : m_tasks)
             qCCritical(lcWorker).noquote()
                 << "shutting down without storing the outcome of task" << task->taskId
                 << "(Redis did not answer); the server will retry it after the claim"
@@ -194,7 +161,7 @@ void WorkerRuntime::setRedisCredentials(const QString& user, const QString& pass
 
 WorkerRuntime::~WorkerRuntime()
 {
-    for (const auto& [serial, task] : m_inHand) {
+    for (const auto& [serial, task] : m_tasks) {
         if (task->context)
             task->context->cancel();
     }
@@ -204,7 +171,7 @@ WorkerRuntime::~WorkerRuntime()
 
 bool WorkerRuntime::stopThreads(int timeoutMs)
 {
-    for (const auto& [serial, task] : m_inHand) {
+    for (const auto& [serial, task] : m_tasks) {
         if (task->context)
             task->context->cancel();
     }
@@ -220,8 +187,7 @@ void WorkerRuntime::start()
                                << m_settings.consumer << "from" << m_redis.config().toDisplayUrl() << "with"
                                << m_settings.concurrency << "slot(s)";
     m_redis.start();
-    m_claimTimer.start(qMax(100, m_settings.claimTimeoutMs / 3));
-    m_cancelTimer.start(qMax(10, m_settings.cancelPollMs));
+    m_claims.start();
     m_tokens.start();
     m_reader.start();
 }
@@ -237,12 +203,12 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
     Stats stats;
     stats.succeeded = m_succeeded;
     stats.failed = m_failed;
-    stats.inHand = int(m_inHand.size());
+    stats.inHand = int(m_tasks.size());
     stats.writesPending = m_outcomes.pendingCount();
     stats.commandsPending = m_redis.pendingCount();
     stats.writesBlocked = m_outcomes.isBlocked();
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->state == InHand::State::Running) {
+    for (const auto& [serial, task] : m_tasks) {
+        if (task->state == InHandTask::State::Running) {
             stats.currentTaskId = QString::fromUtf8(task->taskId);
             break;
         }
@@ -255,15 +221,13 @@ WorkerRuntime::Stats WorkerRuntime::stats() const
 void WorkerRuntime::readMore()
 {
     if (!m_shutdown.isStopping())
-        m_reader.readUpTo(m_settings.concurrency - int(m_inHand.size()));
+        m_reader.readUpTo(m_settings.concurrency - int(m_tasks.size()));
 }
 
 void WorkerRuntime::accept(StreamEntry&& entry)
 {
-    auto task = std::make_shared<InHand>();
-    task->serial = ++m_nextSerial;
+    const InHandTaskPtr task = m_tasks.add();
     task->entryId = entry.id;
-    m_inHand.emplace(task->serial, task);
 
     // An entry names its task; entries queued by older servers carry the whole envelope instead.
     task->taskId = entry.value("id");
@@ -299,14 +263,11 @@ void WorkerRuntime::accept(StreamEntry&& entry)
         deadLetter(task, QStringLiteral("the envelope does not decode as mmf.v1.TaskEnvelope of this task"));
         return;
     }
-    task->startRecorded = false;
-    task->startConfirmed = false;
-    if (!m_recordTimer.isActive())
-        m_recordTimer.start(m_settings.recordStartAfterMs);
+    m_starts.deferred(*task);
     verify(task);
 }
 
-bool WorkerRuntime::takeEnvelope(InHand& task, const QByteArray& env)
+bool WorkerRuntime::takeEnvelope(InHandTask& task, const QByteArray& env)
 {
     v1::TaskEnvelope envelope;
     if (!envelope.ParseFromArray(env.constData(), int(env.size())) ||
@@ -318,53 +279,6 @@ bool WorkerRuntime::takeEnvelope(InHand& task, const QByteArray& env)
     return true;
 }
 
-void WorkerRuntime::recordStartsDue()
-{
-    const qint64 due = m_clock.nowMs() - m_settings.recordStartAfterMs;
-    std::vector<InHandPtr> tasks;
-    qint64 nextReadMs = -1;
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->startRecorded || task->state == InHand::State::Finishing ||
-            task->state == InHand::State::Releasing)
-            continue;
-        if (task->readMs <= due)
-            tasks.push_back(task);
-        else if (nextReadMs < 0 || task->readMs < nextReadMs)
-            nextReadMs = task->readMs;
-    }
-    recordStarts(tasks);
-    if (nextReadMs >= 0)
-        m_recordTimer.start(int(std::clamp<qint64>(nextReadMs - due, 1, m_settings.recordStartAfterMs)));
-}
-
-void WorkerRuntime::recordStarts(const std::vector<InHandPtr>& tasks)
-{
-    std::vector<BrokerCalls::RunningEntry> entries;
-    std::vector<quint64> serials;
-    entries.reserve(tasks.size());
-    serials.reserve(tasks.size());
-    for (const InHandPtr& task : tasks) {
-        if (task->startRecorded)
-            continue; // recorded, being recorded, or listed twice
-        task->startRecorded = true;
-        entries.push_back({task->entryId, task->taskId, task->readMs});
-        serials.push_back(task->serial);
-    }
-    if (entries.empty())
-        return;
-    m_outcomes.running(entries, [this, serials](size_t index, const RedisReply& reply, bool failed) {
-        const InHandPtr task = find(serials[index]);
-        if (!task || failed)
-            return; // a failed call: the outcome records the start; it is fenced as always
-        if (reply.view() == "run") {
-            task->startConfirmed = true;
-            return;
-        }
-        if (task->state == InHand::State::Running)
-            cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
-    });
-}
-
 void WorkerRuntime::startPending()
 {
     if (m_toStart.empty())
@@ -374,7 +288,7 @@ void WorkerRuntime::startPending()
     std::vector<BrokerCalls::StartEntry> entries;
     entries.reserve(serials.size());
     for (quint64 serial : serials) {
-        const InHandPtr task = find(serial);
+        const InHandTaskPtr task = m_tasks.find(serial);
         entries.push_back({task->entryId, task->taskId});
     }
     m_outcomes.start(
@@ -387,7 +301,7 @@ void WorkerRuntime::startPending()
 
 void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply, bool failed)
 {
-    const InHandPtr task = find(serial);
+    const InHandTaskPtr task = m_tasks.find(serial);
     if (!task)
         return;
     if (failed || !reply.isArray() || reply.size() < 1) {
@@ -423,13 +337,13 @@ void WorkerRuntime::onStarted(quint64 serial, const RedisReply& reply, bool fail
 
 // The attempt has started: a task whose token does not hold fails at once as permission_denied, and the model
 // never sees it.
-void WorkerRuntime::verify(const InHandPtr& task)
+void WorkerRuntime::verify(const InHandTaskPtr& task)
 {
-    task->state = InHand::State::Verifying;
+    task->state = InHandTask::State::Verifying;
     QString denial;
     switch (m_tokens.check(task->taskToken, task->keyWait, &denial)) {
     case TaskTokenCheck::Verdict::WaitForKeys:
-        task->state = InHand::State::WaitingKeys;
+        task->state = InHandTask::State::WaitingKeys;
         return;
     case TaskTokenCheck::Verdict::Denied:
         qCWarning(lcWorker).noquote() << "refusing task" << task->taskId << "-" << denial;
@@ -443,12 +357,8 @@ void WorkerRuntime::verify(const InHandPtr& task)
 
 void WorkerRuntime::recheckWaiting()
 {
-    std::vector<InHandPtr> waiting;
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->state == InHand::State::WaitingKeys)
-            waiting.push_back(task);
-    }
-    for (const InHandPtr& task : waiting) {
+    const std::vector<InHandTaskPtr> waiting = m_tasks.inState(InHandTask::State::WaitingKeys);
+    for (const InHandTaskPtr& task : waiting) {
         if (m_shutdown.isStopping())
             release(task);
         else
@@ -456,9 +366,9 @@ void WorkerRuntime::recheckWaiting()
     }
 }
 
-void WorkerRuntime::run(const InHandPtr& task)
+void WorkerRuntime::run(const InHandTaskPtr& task)
 {
-    task->state = InHand::State::Running;
+    task->state = InHandTask::State::Running;
     task->startedMs = m_clock.nowMs();
     task->context = std::make_shared<WorkerTaskContext>(
         m_outbox, m_clock, task->serial, QString::fromUtf8(task->taskId), task->attempt, m_settings.consumer);
@@ -487,16 +397,16 @@ void WorkerRuntime::drainOutbox()
 {
     std::vector<WorkerOutbox::Item> items = m_outbox.takeAll();
     // A task seen logging, reporting progress or calling is seen running: its start goes first.
-    std::vector<InHandPtr> toRecord;
+    std::vector<InHandTaskPtr> toRecord;
     for (const WorkerOutbox::Item& item : items) {
         if (item.kind != WorkerOutbox::Item::Kind::Log && item.kind != WorkerOutbox::Item::Kind::Progress &&
             item.kind != WorkerOutbox::Item::Kind::Call)
             continue;
-        const InHandPtr task = find(item.serial);
-        if (task && task->state == InHand::State::Running)
+        const InHandTaskPtr task = m_tasks.find(item.serial);
+        if (task && task->state == InHandTask::State::Running)
             toRecord.push_back(task);
     }
-    recordStarts(toRecord);
+    m_starts.recordNow(toRecord);
     std::vector<BrokerCalls::LogLine> lines;
     // Lines go out before the outcomes that follow them (one write queue, in order).
     const auto flushLines = [&] {
@@ -504,8 +414,8 @@ void WorkerRuntime::drainOutbox()
         lines.clear();
     };
     for (WorkerOutbox::Item& item : items) {
-        const InHandPtr task = find(item.serial);
-        const bool running = task && task->state == InHand::State::Running;
+        const InHandTaskPtr task = m_tasks.find(item.serial);
+        const bool running = task && task->state == InHandTask::State::Running;
         switch (item.kind) {
         case WorkerOutbox::Item::Kind::Log:
         case WorkerOutbox::Item::Kind::Progress: {
@@ -560,10 +470,10 @@ void WorkerRuntime::drainOutbox()
 
 // ---- outcomes ----
 
-void WorkerRuntime::finishTask(const InHandPtr& task, const QByteArray& status, const QByteArray& result,
+void WorkerRuntime::finishTask(const InHandTaskPtr& task, const QByteArray& status, const QByteArray& result,
                                const QString& code, const QString& message)
 {
-    task->state = InHand::State::Finishing;
+    task->state = InHandTask::State::Finishing;
     const quint64 serial = task->serial;
     const qint64 tookMs = task->startedMs ? m_clock.nowMs() - task->startedMs : 0;
     m_outcomes.finish(
@@ -576,7 +486,7 @@ void WorkerRuntime::finishTask(const InHandPtr& task, const QByteArray& status, 
 void WorkerRuntime::onFinished(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs,
                                const RedisReply& reply, bool failed, bool resent)
 {
-    const InHandPtr task = find(serial);
+    const InHandTaskPtr task = m_tasks.find(serial);
     if (!task)
         return;
     const QByteArray answer = failed ? QByteArray() : reply.toByteArray();
@@ -608,10 +518,10 @@ void WorkerRuntime::onFinished(quint64 serial, const QByteArray& status, const Q
 void WorkerRuntime::checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code,
                                        qint64 tookMs)
 {
-    const InHandPtr task = find(serial);
+    const InHandTaskPtr task = m_tasks.find(serial);
     m_redis.command({"HMGET", task->taskKey, "st", "i", "e"}, [this, serial, status, code,
                                                                tookMs](const RedisReply& reply) {
-        const InHandPtr task = find(serial);
+        const InHandTaskPtr task = m_tasks.find(serial);
         if (!task)
             return;
         if (reply.isError()) {
@@ -639,15 +549,15 @@ void WorkerRuntime::checkEarlierFinish(quint64 serial, const QByteArray& status,
     });
 }
 
-void WorkerRuntime::failAttempt(const InHandPtr& task, const QString& code, const QString& message)
+void WorkerRuntime::failAttempt(const InHandTaskPtr& task, const QString& code, const QString& message)
 {
-    task->state = InHand::State::Finishing;
+    task->state = InHandTask::State::Finishing;
     const quint64 serial = task->serial;
     qCWarning(lcWorker).noquote() << "task" << task->taskId << "attempt" << task->attempt
                                   << "threw:" << message;
     m_outcomes.failAttempt(task->entryId, task->taskId, code.toUtf8(), message.toUtf8(),
                            [this, serial](const RedisReply& reply) {
-                               const InHandPtr task = find(serial);
+                               const InHandTaskPtr task = m_tasks.find(serial);
                                if (!task)
                                    return;
                                if (reply.isError()) {
@@ -666,12 +576,12 @@ void WorkerRuntime::failAttempt(const InHandPtr& task, const QString& code, cons
                            });
 }
 
-void WorkerRuntime::release(const InHandPtr& task)
+void WorkerRuntime::release(const InHandTaskPtr& task)
 {
-    task->state = InHand::State::Releasing;
+    task->state = InHandTask::State::Releasing;
     const quint64 serial = task->serial;
     m_outcomes.release(task->entryId, task->taskId, [this, serial](const RedisReply& reply) {
-        const InHandPtr task = find(serial);
+        const InHandTaskPtr task = m_tasks.find(serial);
         if (!task)
             return;
         if (reply.isError())
@@ -683,9 +593,9 @@ void WorkerRuntime::release(const InHandPtr& task)
     });
 }
 
-void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
+void WorkerRuntime::deadLetter(const InHandTaskPtr& task, const QString& reason)
 {
-    task->state = InHand::State::Finishing;
+    task->state = InHandTask::State::Finishing;
     const quint64 serial = task->serial;
     qCWarning(lcWorker).noquote() << "entry" << task->entryId << "goes to the dead letters:" << reason;
     m_outcomes.deadLetter(
@@ -696,7 +606,7 @@ void WorkerRuntime::deadLetter(const InHandPtr& task, const QString& reason)
         });
 }
 
-void WorkerRuntime::cancelTask(InHand& task, const QString& why)
+void WorkerRuntime::cancelTask(InHandTask& task, const QString& why)
 {
     if (!task.context || task.context->isCancelled())
         return;
@@ -705,7 +615,7 @@ void WorkerRuntime::cancelTask(InHand& task, const QString& why)
     abortCalls(task, QStringLiteral("cancelled"), QStringLiteral("the calling task was cancelled"));
 }
 
-void WorkerRuntime::abortCalls(InHand& task, const QString& code, const QString& message)
+void WorkerRuntime::abortCalls(InHandTask& task, const QString& code, const QString& message)
 {
     for (quint64 id : task.calls)
         m_caller.abort(id, code, message);
@@ -714,67 +624,11 @@ void WorkerRuntime::abortCalls(InHand& task, const QString& code, const QString&
 
 void WorkerRuntime::remove(quint64 serial, bool readAfter)
 {
-    m_inHand.erase(serial);
+    m_tasks.remove(serial);
     if (m_shutdown.isStopping())
         maybeFinishShutdown();
     else if (readAfter)
         readMore();
-}
-
-WorkerRuntime::InHandPtr WorkerRuntime::find(quint64 serial) const
-{
-    const auto it = m_inHand.find(serial);
-    return it == m_inHand.end() ? nullptr : it->second;
-}
-
-// ---- periodic work ----
-
-void WorkerRuntime::renewClaims()
-{
-    if (m_inHand.empty())
-        return;
-    std::vector<QByteArray> args;
-    args.reserve(m_inHand.size() + 6);
-    args.insert(args.end(), {QByteArrayLiteral("XCLAIM"), m_tasksKey, QByteArray(BrokerKeys::kGroup),
-                             m_consumer8, QByteArrayLiteral("0")});
-    // Not the entries of tasks whose start is unrecorded: their idle time is how mmf_finish knows when they
-    // started (they are younger than a renewal period: recordStartsDue).
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->startRecorded)
-            args.push_back(task->entryId);
-    }
-    if (args.size() == 5)
-        return;
-    args.push_back(QByteArrayLiteral("JUSTID"));
-    m_redis.command(args, [](const RedisReply& reply) {
-        if (reply.isError())
-            qCWarning(lcWorker).noquote() << "renewing claims failed:" << reply.toString();
-    });
-}
-
-void WorkerRuntime::pollCancellations()
-{
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->state != InHand::State::Running || task->context->isCancelled())
-            continue;
-        const quint64 id = serial;
-        // "queued" is moot only if the start was known recorded when the read was sent: a recording queued
-        // meanwhile (mmf_running behind this HGET, or still in the writer) is not in what Redis answers.
-        const bool confirmed = task->startConfirmed;
-        m_redis.command({"HGET", task->taskKey, "st"}, [this, id, confirmed](const RedisReply& reply) {
-            if (reply.isError())
-                return;
-            const InHandPtr task = find(id);
-            if (!task || task->state != InHand::State::Running)
-                return;
-            if (reply.isNil())
-                cancelTask(*task, QStringLiteral("is gone from Redis; stopping it"));
-            else if (reply.view() == "cancelled")
-                cancelTask(*task, QStringLiteral("was cancelled"));
-            else if (reply.view() != "running" && (confirmed || reply.view() != "queued"))
-                cancelTask(*task, QStringLiteral("is %1 meanwhile; stopping it").arg(reply.toString()));
-        });
-    }
 }
 
 // ---- shutdown ----
@@ -787,15 +641,11 @@ void WorkerRuntime::shutdown(int drainMs)
     }
     m_reader.stop();
     m_tokens.stop();
-    qCInfo(lcWorker).noquote() << "stopping:" << m_inHand.size() << "task(s) in hand, waiting up to"
+    qCInfo(lcWorker).noquote() << "stopping:" << m_tasks.size() << "task(s) in hand, waiting up to"
                                << drainMs / 1000.0 << "s for them";
     m_shutdown.begin(drainMs);
-    std::vector<InHandPtr> notRunning;
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->state == InHand::State::WaitingKeys)
-            notRunning.push_back(task);
-    }
-    for (const InHandPtr& task : notRunning)
+    const std::vector<InHandTaskPtr> notRunning = m_tasks.inState(InHandTask::State::WaitingKeys);
+    for (const InHandTaskPtr& task : notRunning)
         release(task);
     maybeFinishShutdown();
 }
@@ -807,14 +657,10 @@ void WorkerRuntime::hurry()
 
 void WorkerRuntime::giveBack()
 {
-    std::vector<InHandPtr> running;
-    for (const auto& [serial, task] : m_inHand) {
-        if (task->state == InHand::State::Running)
-            running.push_back(task);
-    }
+    const std::vector<InHandTaskPtr> running = m_tasks.inState(InHandTask::State::Running);
     if (!running.empty())
         qCInfo(lcWorker) << "giving" << running.size() << "running task(s) back";
-    for (const InHandPtr& task : running) {
+    for (const InHandTaskPtr& task : running) {
         cancelTask(*task, QStringLiteral("is given back (shutting down)"));
         release(task);
     }
@@ -825,7 +671,7 @@ void WorkerRuntime::maybeFinishShutdown()
 {
     if (!m_shutdown.isStopping() || m_shutdown.isComplete())
         return;
-    if (m_reader.isReading() || !m_inHand.empty() || m_outcomes.pendingCount() > 0)
+    if (m_reader.isReading() || !m_tasks.empty() || m_outcomes.pendingCount() > 0)
         return;
     finishShutdown();
 }
@@ -834,8 +680,7 @@ void WorkerRuntime::finishShutdown()
 {
     if (m_shutdown.isComplete())
         return;
-    m_claimTimer.stop();
-    m_cancelTimer.stop();
+    m_claims.stop();
     m_tokens.stop();
     m_reader.stop();
     qCInfo(lcWorker) << "stopped:" << m_succeeded << "succeeded," << m_failed << "failed";

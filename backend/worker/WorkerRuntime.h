@@ -3,7 +3,10 @@
 #include "broker/StreamEntry.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisConfig.h"
+#include "worker/ClaimKeeper.h"
+#include "worker/InHandTasks.h"
 #include "worker/InlineRunGuard.h"
+#include "worker/StartRecorder.h"
 #include "worker/SubTaskCaller.h"
 #include "worker/TaskOutcomeWriter.h"
 #include "worker/TaskStreamReader.h"
@@ -14,11 +17,10 @@
 #include <QByteArray>
 #include <QObject>
 #include <QString>
-#include <QTimer>
 #include <QUrl>
 
-#include <map>
 #include <memory>
+#include <vector>
 
 namespace mmf {
 
@@ -114,39 +116,29 @@ signals:
     void redisCredentialsRejected();
 
 private:
-    struct InHand;
-    using InHandPtr = std::shared_ptr<InHand>;
-
     void readMore();
     void accept(StreamEntry&& entry);
     // One start call for the entries accepted from one read.
     void startPending();
     void onStarted(quint64 serial, const RedisReply& reply, bool failed);
     // The envelope's user, token and request into `task`; false when it does not decode as this task's.
-    static bool takeEnvelope(InHand& task, const QByteArray& env);
-    // Tasks read longer than recordStartAfterMs ago whose start is unrecorded: mmf_running for them.
-    void recordStartsDue();
-    // mmf_running for those of `tasks` whose start is not recorded yet.
-    void recordStarts(const std::vector<InHandPtr>& tasks);
-    void verify(const InHandPtr& task);
+    static bool takeEnvelope(InHandTask& task, const QByteArray& env);
+    void verify(const InHandTaskPtr& task);
     void recheckWaiting();
-    void run(const InHandPtr& task);
+    void run(const InHandTaskPtr& task);
     void drainOutbox();
-    void finishTask(const InHandPtr& task, const QByteArray& status, const QByteArray& result,
+    void finishTask(const InHandTaskPtr& task, const QByteArray& status, const QByteArray& result,
                     const QString& code, const QString& message);
     void onFinished(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs,
                     const RedisReply& reply, bool failed, bool resent);
     void checkEarlierFinish(quint64 serial, const QByteArray& status, const QString& code, qint64 tookMs);
-    void failAttempt(const InHandPtr& task, const QString& code, const QString& message);
-    void release(const InHandPtr& task);
-    void deadLetter(const InHandPtr& task, const QString& reason);
-    void cancelTask(InHand& task, const QString& why);
-    void abortCalls(InHand& task, const QString& code, const QString& message);
+    void failAttempt(const InHandTaskPtr& task, const QString& code, const QString& message);
+    void release(const InHandTaskPtr& task);
+    void deadLetter(const InHandTaskPtr& task, const QString& reason);
+    void cancelTask(InHandTask& task, const QString& why);
+    void abortCalls(InHandTask& task, const QString& code, const QString& message);
     void remove(quint64 serial, bool readAfter = true);
-    InHandPtr find(quint64 serial) const;
 
-    void renewClaims();
-    void pollCancellations();
     void giveBack();
     void maybeFinishShutdown();
     void finishShutdown();
@@ -158,18 +150,18 @@ private:
     const QByteArray m_consumer8; // consumer name, UTF-8
     const QByteArray m_tasksKey;
 
-    std::map<quint64, InHandPtr> m_inHand; // by serial: oldest first
-    std::vector<quint64> m_toStart;        // accepted from the current read, to start in one call
-    quint64 m_nextSerial = 0;
+    InHandTasks m_tasks;
+    std::vector<quint64> m_toStart; // accepted from the current read, to start in one call
     qint64 m_succeeded = 0;
     qint64 m_failed = 0;
     InlineRunGuard m_inlineRuns{m_settings.inlineBudgetUs};
 
     TaskTokenCheck m_tokens;
     WorkerShutdown m_shutdown;
-    QTimer m_claimTimer;
-    QTimer m_cancelTimer;
-    QTimer m_recordTimer; // recordStartsDue
+    // Declared before m_redis and m_outcomes, through which they call Redis: they go after them, so an answer
+    // those hand out as they go reaches neither half-destroyed.
+    ClaimKeeper m_claims;
+    StartRecorder m_starts;
 
     SubTaskCaller m_caller;
     WorkerOutbox m_outbox;

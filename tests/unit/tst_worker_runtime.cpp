@@ -645,6 +645,46 @@ private slots:
         QCOMPARE(field("logs", "att"), QByteArray("1"));
     }
 
+    void aTaskThatRunsLongerIsSeenRunning()
+    {
+        QCOMPARE(text({"SET", BrokerKeys::watch(kModel), "1"}), QByteArray("OK"));
+        // Its start is recorded once it has run 100 ms (no cancellation polls meanwhile); it writes no log.
+        startRuntime(1, 5000, 30000, 100, 600000);
+        const qint64 submitted = m_clock.nowMs();
+        QVERIFY(submit("slow", 8, 1, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(status("slow"), QByteArray("running"), 10000);
+        QCOMPARE(field("slow", "att"), QByteArray("1"));
+        const qint64 started = field("slow", "s").toLongLong();
+        QVERIFY2(started >= submitted && started <= m_clock.nowMs(), qPrintable(QString::number(started)));
+        m_model->gateOpen = true;
+        QTRY_COMPARE_WITH_TIMEOUT(status("slow"), QByteArray("succeeded"), 10000);
+        QCOMPARE(field("slow", "s").toLongLong(), started);
+        QByteArrayList kinds;
+        for (const StreamEntry& e : range(BrokerKeys::events(kModel)))
+            kinds.append(e.value("k") + ':' + e.value("st"));
+        QCOMPARE(kinds, (QByteArrayList{"s:running", "r:succeeded"}));
+    }
+
+    void aRunCancelledBeforeItsStartIsRecordedStops()
+    {
+        // Neither a timer nor a poll records or checks anything here: the log line records the start, and
+        // Redis's answer ("cancelled") stops the run.
+        WorkerRuntime& runtime = startRuntime(1, 5000, 30000, 600000, 600000);
+        QVERIFY(submit("t1", 9, 1, token(m_key1)));
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->running.load(), 1, 10000);
+        bool done = false;
+        m_redis->command(m_calls.cancel("t1", m_clock.nowMs()).argv(),
+                         [&](const RedisReply&) { done = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 5000);
+        QCOMPARE(status("t1"), QByteArray("cancelled"));
+        m_model->logNow = true;
+        QTRY_COMPARE_WITH_TIMEOUT(m_model->returned.load(), 1, 10000); // the gate stayed shut
+        QTRY_COMPARE_WITH_TIMEOUT(runtime.stats().inHand, 0, 5000);
+        QCOMPARE(status("t1"), QByteArray("cancelled"));
+        QCOMPARE(runtime.stats().succeeded, qint64(0));
+    }
+
     // A model may let a task run inline on the event loop: no worker thread sees it, its log, progress and
     // outcome are stored as from a thread.
     void aModelMayRunATaskInline()
