@@ -95,11 +95,18 @@ def main():
         settings += ['--' + name, value]
     server = subprocess.Popen(['redis-server'] + settings, stdout=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            if os.path.exists(path):
+        # The socket file appears at bind(), a moment before Redis listens on it: retry until a PING answers.
+        redis = None
+        for _ in range(250):
+            try:
+                redis = Redis(path)
+                redis.call('PING')
                 break
-            time.sleep(0.02)
-        redis = Redis(path)
+            except (FileNotFoundError, ConnectionRefusedError):
+                redis = None
+                time.sleep(0.02)
+        if redis is None:
+            sys.exit('broker-functions: redis-server did not answer on %s' % path)
         source = library_source(opts.library)
         redis.call('FUNCTION', 'LOAD', 'REPLACE', source)
         # A library from before the task hash kept the request instead of the envelope takes six fields per
