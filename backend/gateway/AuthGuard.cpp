@@ -1,6 +1,7 @@
 #include "gateway/AuthGuard.h"
 
 #include "auth/TokenCodec.h"
+#include "gateway/TokenRevocations.h"
 #include "http/HttpRequest.h"
 
 namespace mmf {
@@ -10,8 +11,9 @@ namespace {
 constexpr qsizetype kMaxTokenBytes = 4096;
 } // namespace
 
-AuthGuard::AuthGuard(const TokenVerifier& verifier)
+AuthGuard::AuthGuard(const TokenVerifier& verifier, const TokenRevocations& revocations)
     : m_verifier(verifier)
+    , m_revocations(revocations)
 {}
 
 Result<SharedTokenClaims> AuthGuard::authenticate(const HttpRequest& request, QByteArrayView method) const
@@ -35,12 +37,19 @@ Result<SharedTokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArra
     Result<SharedTokenClaims> claims = m_verifier.verifyShared(token);
     if (!claims)
         return claims;
+    if (Result<void> usable = m_revocations.check(**claims); !usable)
+        return usable.error();
     if (!method.isEmpty() && !hasMethod(**claims, method)) {
         return Error::permissionDenied(
             QStringLiteral("this token does not grant '%1' in project '%2'")
                 .arg(QString::fromLatin1(method), QString::fromStdString((*claims)->project_id())));
     }
     return claims;
+}
+
+bool AuthGuard::isRevoked(const v1::TokenClaims& claims) const
+{
+    return !claims.token_id().empty() && m_revocations.isRevoked(QByteArrayView(claims.token_id()));
 }
 
 } // namespace mmf

@@ -15,6 +15,7 @@ class SigningKey;
 class TaskService;
 class TaskTokenMinter;
 class TaskWaiters;
+class TokenRevocations;
 class WebSocketHub;
 struct GatewaySettings;
 
@@ -31,8 +32,9 @@ struct GatewayContext
     KeyRing& keyRing;
     const SigningKey& signingKey;
     WebSocketHub& webSockets;
-    ModelRedisUsers& redisUsers; // the per-model Redis users handed to instances
-    ServeRevocation& revocation; // whether a serve token's user still serves
+    ModelRedisUsers& redisUsers;        // the per-model Redis users handed to instances
+    ServeRevocation& revocation;        // whether a serve token's user still serves
+    TokenRevocations& tokenRevocations; // tokens revoked by id before their expiry
     // The scaler's view (set by the server after construction): managed models, cold start. May be null.
     const ScalingView* scaling = nullptr;
     // Whether Redis holds this server's broker library (set by the server; /readyz). May be null.

@@ -77,6 +77,12 @@ const Operation kOperations[] = {
      "the keys", "KeyList", nullptr},
     {"post", "/api/v1/tokens", "issueToken", "Issue a token for a worker or a script (admin)", "system", true,
      201, "the token", "IssuedToken", "TokenRequest"},
+    {"get", "/api/v1/tokens", "listTokens",
+     "Valid tokens issued for workers and scripts in a project (admin; ?project=, default the token's)",
+     "system", true, 200, "the tokens", "TokenList", nullptr},
+    {"delete", "/api/v1/tokens/{id}", "revokeToken",
+     "Revoke an issued token: every server refuses it within 2 s (admin of its project)", "system", true, 204,
+     "revoked", nullptr, nullptr},
     {"post", "/api/v1/auth/register", "registerUser", "Sign up: a member of the default project", "auth",
      false, 201, "the new user", "RegisteredUser", "Credentials"},
     {"post", "/api/v1/auth/login", "login", "Sign in: an access token and a refresh token", "auth", false,
@@ -189,8 +195,19 @@ QJsonObject staticSchemas()
     schemas.insert("TokenRequest",
                    object({{"user", str}, {"project", str}, {"methods", arrayOf(str)}, {"ttl_s", integer}},
                           QStringLiteral("What the token is for")));
-    schemas.insert("IssuedToken",
-                   object({{"token", str}, {"expires_at", str}}, QStringLiteral("A signed token")));
+    schemas.insert("IssuedToken", object({{"token", str}, {"token_id", str}, {"expires_at", str}},
+                                         QStringLiteral("A signed token and the id it is revoked by")));
+    schemas.insert(
+        "TokenList",
+        object({{"tokens", arrayOf(object({{"token_id", str},
+                                           {"user", str},
+                                           {"project", str},
+                                           {"methods", arrayOf(str)},
+                                           {"issued_at", str},
+                                           {"expires_at", str},
+                                           {"issued_by", str}},
+                                          QStringLiteral("An issued token (not the token itself)")))}},
+               QStringLiteral("Issued tokens, oldest first")));
     schemas.insert("Credentials",
                    object({{"login", str}, {"password", str}},
                           QStringLiteral("login: 3-64 of [A-Za-z0-9_.-]; password: 10-1024 bytes")));

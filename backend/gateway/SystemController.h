@@ -5,7 +5,7 @@
 
 namespace mmf {
 
-// Health, readiness, the public keys and token issuing.
+// Health, readiness and the public keys.
 class SystemController
 {
 public:
@@ -15,8 +15,6 @@ public:
 private:
     void readyz(const HttpResponder& responder);
     void keys(const HttpResponder& responder);
-    // A project's admin issues tokens for that project only; a superuser for any.
-    void issueToken(HttpRequest& request, const HttpResponder& responder, const Caller& caller);
 
     GatewayContext& m_context;
 };

@@ -216,6 +216,10 @@ void WebSocketHub::withValidClaims(Connection* connection, const QByteArray& top
         closeConnection(connection, 1008, QStringLiteral("token expired"));
         return;
     }
+    if (m_auth.isRevoked(*connection->claims)) {
+        closeConnection(connection, 1008, QStringLiteral("token revoked"));
+        return;
+    }
     m_access.check(*connection->claims, [this, connection, serial = connection->serial, topic,
                                          then = std::move(then)](Result<QString> held) {
         if (!alive(connection, serial) || connection->closing)
@@ -249,6 +253,10 @@ void WebSocketHub::sweep()
             continue;
         if (connection->claims->exp() <= now / 1000) {
             closeConnection(connection, 1008, QStringLiteral("token expired"));
+            continue;
+        }
+        if (m_auth.isRevoked(*connection->claims)) {
+            closeConnection(connection, 1008, QStringLiteral("token revoked"));
             continue;
         }
         if (m_limits.idleTimeoutMs > 0 && connection->topics.isEmpty() &&

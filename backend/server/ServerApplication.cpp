@@ -127,7 +127,8 @@ Result<void> ServerApplication::start()
                            m_signingKey,
                            m_tasks->webSockets(),
                            m_tasks->redisUsers(),
-                           m_tasks->revocation()};
+                           m_tasks->revocation(),
+                           m_auth->revocations()};
     context.scaling = &m_scaling->store();
     context.library = &m_storage->library();
     m_http = std::make_unique<ServerHttp>(context, limitsFrom(m_config), *m_auth, *m_tasks, *m_scaling);
@@ -139,6 +140,7 @@ Result<void> ServerApplication::start()
     connect(&redis, &RedisClient::connected, this, [this] {
         m_auth->keyRing().publish(m_signingKey);
         m_auth->keyRing().reload();
+        m_auth->revocations().reload(); // tokens with an id wait for it (503) after a start
         m_tasks->catalog().refresh();
         m_auth->accounts().store().ensureProject(m_auth->accounts().settings().defaultProject);
         m_tasks->redisUsers().reapply(); // a restarted Redis may have lost the models' users
@@ -152,6 +154,7 @@ Result<void> ServerApplication::start()
     m_tasks->start();
     m_scaling->store().start();
     m_auth->keyRing().start(2000);
+    m_auth->revocations().start(2000);
     m_leader->start();
     connect(&m_statsTimer, &QTimer::timeout, this, &ServerApplication::pushStats);
     m_statsTimer.start(1000);

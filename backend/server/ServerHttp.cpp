@@ -15,6 +15,7 @@ ServerHttp::ServerHttp(GatewayContext context, const HttpLimits& limits, ServerA
     , m_catalog(m_context, m_registry)
     , m_deadLetters(m_context)
     , m_system(m_context)
+    , m_tokens(m_context)
     , m_metrics(tasks.metrics())
     , m_openApi(m_context)
     , m_auth(auth.accounts())
@@ -27,6 +28,7 @@ ServerHttp::ServerHttp(GatewayContext context, const HttpLimits& limits, ServerA
     m_catalog.registerRoutes(routes);
     m_deadLetters.registerRoutes(routes);
     m_system.registerRoutes(routes);
+    m_tokens.registerRoutes(routes);
     m_apiDocs.registerRoutes(routes);
     m_metrics.registerRoutes(routes);
     m_openApi.registerRoutes(routes);

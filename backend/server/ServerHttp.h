@@ -12,6 +12,7 @@
 #include "gateway/RegistryController.h"
 #include "gateway/SystemController.h"
 #include "gateway/TaskController.h"
+#include "gateway/TokenController.h"
 #include "http/HttpLimits.h"
 #include "scaler/ScalerController.h"
 
@@ -41,6 +42,7 @@ private:
     CatalogController m_catalog;
     DeadLetterController m_deadLetters;
     SystemController m_system;
+    TokenController m_tokens;
     ApiDocsController m_apiDocs;
     MetricsController m_metrics;
     OpenApiController m_openApi;

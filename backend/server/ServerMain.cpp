@@ -5,6 +5,8 @@
 #include "auth/TokenCodec.h"
 #include "config/ConfigLoader.h"
 #include "core/UnixSignalWatcher.h"
+#include "gateway/IssuedTokens.h"
+#include "gateway/TokenRevocations.h"
 #include "redis/RedisClient.h"
 #include "server/DataDir.h"
 #include "server/EmbeddedRedis.h"
@@ -42,6 +44,9 @@ const QList<CommandLineOption> kSubcommandOptions{
                     "admin of every project")},
     {QStringLiteral("ttl"), QStringLiteral("SECONDS"),
      QStringLiteral("token issue: lifetime (default 3600)")},
+    {QStringLiteral("id"), QStringLiteral("ID"),
+     QStringLiteral("token revoke: the token's id (printed by token issue; GET /api/v1/tokens lists those "
+                    "issued through the API)")},
     {QStringLiteral("login"), QStringLiteral("L"),
      QStringLiteral("admin create: the new admin's login (the password is read from stdin)")},
     {QStringLiteral("grace"), QStringLiteral("SECONDS"),
@@ -81,10 +86,17 @@ std::optional<QByteArray> readPassword()
     return first;
 }
 
-// Runs `work` against the server's accounts: on the configured Redis, the embedded one of a running server,
-// or the embedded one started just for this command. `work` calls its argument with the exit code.
-int withAccounts(const LoadedConfig& loaded, const QString& command,
-                 const std::function<void(AccountService&, std::function<void(int)>)>& work)
+// Prints what went wrong and gives the exit code: 2 for a usage error, 1 otherwise.
+int failed(const QString& command, const Error& error)
+{
+    printError(QStringLiteral("%1: %2").arg(command, error.message));
+    return error.code == ErrorCode::InvalidArgument ? 2 : 1;
+}
+
+// Runs `work` against the server's Redis: the configured one, the embedded one of a running server, or the
+// embedded one started just for this command. `work` calls its argument with the exit code.
+int withRedis(const LoadedConfig& loaded, const QString& command,
+              const std::function<void(RedisClient&, std::function<void(int)>)>& work)
 {
     // The server's Redis: the configured one, the embedded one of a running server, or the embedded one
     // started just for this command.
@@ -112,10 +124,6 @@ int withAccounts(const LoadedConfig& loaded, const QString& command,
     redisConfig.clientName = QStringLiteral("mmf-server-admin");
     RedisClient redis(redisConfig);
     redis.start();
-    SystemClock clock;
-    Argon2PasswordHasher hasher;
-    SigningKey unused;
-    AccountService accounts(redis, hasher, unused, clock, AccountSettings{});
     int exitCode = 1;
     QTimer deadline;
     deadline.setSingleShot(true);
@@ -124,21 +132,68 @@ int withAccounts(const LoadedConfig& loaded, const QString& command,
         QCoreApplication::exit(1);
     });
     deadline.start(30000);
-    work(accounts, [&exitCode](int code) {
-        exitCode = code;
-        QCoreApplication::exit(exitCode);
-    });
+    // Commands sent before the connection is up fail at once: the work starts once it is.
+    const auto begin = [&] {
+        work(redis, [&exitCode](int code) {
+            exitCode = code;
+            QCoreApplication::exit(exitCode);
+        });
+    };
+    if (redis.isConnected())
+        begin();
+    else
+        QObject::connect(&redis, &RedisClient::connected, qApp, begin, Qt::SingleShotConnection);
     const int loopCode = QCoreApplication::exec();
     if (embedded)
         embedded->stop();
     return loopCode != 0 ? loopCode : exitCode;
 }
 
-// Prints what went wrong and gives the exit code: 2 for a usage error, 1 otherwise.
-int failed(const QString& command, const Error& error)
+// withRedis, with the server's accounts on that Redis.
+int withAccounts(const LoadedConfig& loaded, const QString& command,
+                 const std::function<void(AccountService&, std::function<void(int)>)>& work)
 {
-    printError(QStringLiteral("%1: %2").arg(command, error.message));
-    return error.code == ErrorCode::InvalidArgument ? 2 : 1;
+    SystemClock clock;
+    Argon2PasswordHasher hasher;
+    SigningKey unused;
+    std::unique_ptr<AccountService> accounts;
+    return withRedis(loaded, command, [&](RedisClient& redis, std::function<void(int)> exit) {
+        accounts = std::make_unique<AccountService>(redis, hasher, unused, clock, AccountSettings{});
+        work(*accounts, std::move(exit));
+    });
+}
+
+// Revokes a token by its id on every server of this Redis: one issued through the API until it expires (its
+// record says when), one made by `token issue` for good (nothing says when it expires).
+int revokeTokenCommand(const LoadedConfig& loaded)
+{
+    const QByteArray id = loaded.options.value(QStringLiteral("id")).toUtf8();
+    static const QRegularExpression kId(QStringLiteral("^[0-9a-f]{32}$"));
+    if (!kId.match(QString::fromLatin1(id)).hasMatch()) {
+        printError(
+            QStringLiteral("token revoke: --id ID is required: the 32 hex digits token issue printed"));
+        return 2;
+    }
+    SystemClock clock;
+    std::unique_ptr<IssuedTokens> issued;
+    std::unique_ptr<TokenRevocations> revocations;
+    return withRedis(loaded, QStringLiteral("token revoke"), [&](RedisClient& redis, auto exit) {
+        issued = std::make_unique<IssuedTokens>(redis, clock);
+        revocations = std::make_unique<TokenRevocations>(redis, clock);
+        issued->find(id, [&, id, exit](Result<std::optional<IssuedTokens::Entry>> entry) {
+            if (!entry)
+                return exit(failed(QStringLiteral("token revoke"), entry.error()));
+            const qint64 expires = *entry ? (*entry)->expiresAtSecs : 0;
+            revocations->revoke(id, expires, [&, id, expires, exit](Result<void> done) {
+                if (!done)
+                    return exit(failed(QStringLiteral("token revoke"), done.error()));
+                issued->remove(id);
+                std::printf("revoked token %s%s; every server refuses it within 2 s\n", id.constData(),
+                            expires > 0 ? " (until it expires)" : "");
+                exit(0);
+            });
+        });
+    });
 }
 
 int createAdminCommand(const LoadedConfig& loaded)
@@ -270,8 +325,12 @@ int issueTokenCommand(const LoadedConfig& loaded)
     }
     claims.set_iat(clock.nowSecs());
     claims.set_exp(clock.nowSecs() + ttl);
+    claims.set_token_id(IssuedTokens::newId().toStdString());
     const QByteArray token = issueToken(*key, claims);
     std::printf("%s\n", token.constData());
+    // Standard error: scripts take the token from standard output.
+    std::fprintf(stderr, "token id %s (revoke it with: mmf-server token revoke --id %s)\n",
+                 claims.token_id().c_str(), claims.token_id().c_str());
     return 0;
 }
 
@@ -313,11 +372,11 @@ int runServerMain(const QStringList& arguments)
     }
     if (loaded->helpRequested) {
         std::printf("%s", loader.helpText().toUtf8().constData());
-        std::printf(
-            "\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
-            "SECONDS\n  admin create --data-dir DIR --login L   (a superuser; password on stdin, or asked "
-            "for)\n  admin promote --data-dir DIR --login L  (an existing user becomes a superuser)\n"
-            "  keys rotate --data-dir DIR [--grace SECONDS]\n");
+        std::printf("\nSubcommands:\n  token issue --data-dir DIR --user U --project P --methods M,M --ttl "
+                    "SECONDS\n  token revoke --data-dir DIR --id ID\n  admin create --data-dir DIR --login L "
+                    "  (a superuser; password on stdin, or asked "
+                    "for)\n  admin promote --data-dir DIR --login L  (an existing user becomes a superuser)\n"
+                    "  keys rotate --data-dir DIR [--grace SECONDS]\n");
         return 0;
     }
     const QStringList& words = loaded->positional;
@@ -330,15 +389,19 @@ int runServerMain(const QStringList& arguments)
         return runServer(*loaded);
     if (words == QStringList{QStringLiteral("token"), QStringLiteral("issue")})
         return issueTokenCommand(*loaded);
+    if (words == QStringList{QStringLiteral("token"), QStringLiteral("revoke")})
+        return revokeTokenCommand(*loaded);
     if (words == QStringList{QStringLiteral("admin"), QStringLiteral("create")})
         return createAdminCommand(*loaded);
     if (words == QStringList{QStringLiteral("admin"), QStringLiteral("promote")})
         return promoteCommand(*loaded);
     if (words == QStringList{QStringLiteral("keys"), QStringLiteral("rotate")})
         return rotateKeysCommand(*loaded);
-    printError(QStringLiteral(
-                   "unknown command '%1' (commands: token issue, admin create, admin promote, keys rotate)")
-                   .arg(words.join(QLatin1Char(' '))));
+    printError(
+        QStringLiteral(
+            "unknown command '%1' (commands: token issue, token revoke, admin create, admin promote, keys "
+            "rotate)")
+            .arg(words.join(QLatin1Char(' '))));
     return 2;
 }
 

@@ -43,7 +43,7 @@ int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
             QString command;
             for (qsizetype i = 0; i < args.size() && command.isEmpty(); ++i) {
                 if (args.at(i) == QLatin1String("token"))
-                    command = QStringLiteral("token issue");
+                    command = QStringLiteral("token ") + args.value(i + 1, QStringLiteral("issue"));
                 else if (CtlCommandLine::commands().contains(args.at(i)))
                     command = args.at(i);
             }
@@ -236,6 +236,10 @@ void CtlApp::runCommand()
         runLogs();
     else if (command == QLatin1String("token issue"))
         runTokenIssue();
+    else if (command == QLatin1String("token list"))
+        runTokenList();
+    else if (command == QLatin1String("token revoke"))
+        runTokenRevoke();
     else if (command == QLatin1String("models"))
         runModels();
     else if (command == QLatin1String("model"))
@@ -402,6 +406,28 @@ void CtlApp::runTokenIssue()
         } else {
             *m_out << token << '\n';
         }
+        finish(CtlExit::Ok);
+    });
+}
+
+void CtlApp::runTokenList()
+{
+    call(CtlRequests::listTokens(m_invocation.value(QStringLiteral("project"))),
+         [this](const ApiResponse& response) {
+             if (m_settings.json)
+                 printRaw(response.body);
+             else
+                 *m_out << CtlFormat::tokensTable(QJsonDocument::fromJson(response.body));
+             finish(CtlExit::Ok);
+         });
+}
+
+void CtlApp::runTokenRevoke()
+{
+    const QString id = m_invocation.positional.value(0);
+    call(CtlRequests::revokeToken(id), [this, id](const ApiResponse&) {
+        if (!m_settings.json)
+            *m_out << "revoked " << id << '\n';
         finish(CtlExit::Ok);
     });
 }

@@ -47,6 +47,8 @@ private:
     void runCancel();
     void runLogs();
     void runTokenIssue();
+    void runTokenList();
+    void runTokenRevoke();
     void runModels();
     void runModel();
     void runDeadLetters();

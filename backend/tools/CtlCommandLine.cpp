@@ -114,7 +114,21 @@ const std::vector<CommandSpec>& commandSpecs()
           {"ttl", "SECONDS", Kind::Int, 1, std::numeric_limits<int>::max(),
            "lifetime in seconds (default 3600)"}},
          "issue a token for a worker or a script (admin)",
-         "Prints the token as the last word of the output."},
+         "Prints the token as the last word of the output (--json: also its token_id)."},
+        {"token list",
+         "",
+         0,
+         0,
+         {{"project", "PROJECT", Kind::Text, 0, 0, "the project (default: the session's)"}},
+         "list the valid tokens issued for workers and scripts (admin)",
+         "Prints a table of the tokens' ids, users, methods and ends (never the tokens themselves)."},
+        {"token revoke",
+         "TOKEN_ID",
+         1,
+         1,
+         {},
+         "revoke a token by its id (admin of its project)",
+         "Every server refuses the token within 2 s and closes its WebSockets."},
         {"models",
          "",
          0,
@@ -205,6 +219,7 @@ const std::vector<CommandSpec>& commandSpecs()
 const CommandSpec* findCommand(const QString& command)
 {
     const QString name = command == QLatin1String("token") ? QStringLiteral("token issue") : command;
+    // "help token" shows "token issue"; the others are asked for by their full name.
     for (const CommandSpec& spec : commandSpecs()) {
         if (name == QLatin1String(spec.name))
             return &spec;
@@ -322,10 +337,13 @@ Result<CtlInvocation> CtlCommandLine::parse(const QStringList& args)
             if (!spec) {
                 QString name = arg;
                 if (name == QLatin1String("token")) {
-                    if (i + 1 >= args.size() || args.at(i + 1) != QLatin1String("issue"))
-                        return usage(QStringLiteral("unknown command \"token %1\" (expected \"token issue\")")
+                    static const QStringList kTokenCommands{QStringLiteral("issue"), QStringLiteral("list"),
+                                                            QStringLiteral("revoke")};
+                    if (i + 1 >= args.size() || !kTokenCommands.contains(args.at(i + 1)))
+                        return usage(QStringLiteral("unknown command \"token %1\" (expected \"token issue\", "
+                                                    "\"token list\" or \"token revoke\")")
                                          .arg(i + 1 < args.size() ? args.at(i + 1) : QString()));
-                    name = QStringLiteral("token issue");
+                    name = QStringLiteral("token ") + args.at(i + 1);
                     ++i;
                 }
                 spec = findCommand(name);

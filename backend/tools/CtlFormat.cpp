@@ -227,6 +227,24 @@ QString CtlFormat::deadLettersTable(const QJsonDocument& deadLetters)
                  rows);
 }
 
+QString CtlFormat::tokensTable(const QJsonDocument& tokens)
+{
+    QList<QStringList> rows;
+    for (const QJsonValue& value : arrayOf(tokens, "tokens")) {
+        const QJsonObject token = value.toObject();
+        QStringList methods;
+        for (const QJsonValue& method : token.value(QLatin1String("methods")).toArray())
+            methods << method.toString();
+        rows.append({cell(token.value(QLatin1String("token_id"))), cell(token.value(QLatin1String("user"))),
+                     methods.join(QLatin1Char(',')),
+                     timestamp(token.value(QLatin1String("expires_at")).toString()),
+                     cell(token.value(QLatin1String("issued_by")))});
+    }
+    return table({QStringLiteral("ID"), QStringLiteral("USER"), QStringLiteral("METHODS"),
+                  QStringLiteral("EXPIRES"), QStringLiteral("ISSUED_BY")},
+                 rows);
+}
+
 QString CtlFormat::replayLines(const QJsonObject& answer)
 {
     QString out;

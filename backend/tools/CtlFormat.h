@@ -37,6 +37,8 @@ public:
     static QString instancesTable(const QJsonDocument& instances);
     // GET /api/v1/models/{name}/dead-letters → TASK_ID USER ATTEMPTS DEAD_LETTERED ERROR.
     static QString deadLettersTable(const QJsonDocument& deadLetters);
+    // GET /api/v1/tokens: ID, USER, METHODS, EXPIRES, ISSUED_BY.
+    static QString tokensTable(const QJsonDocument& tokens);
     // The replay answer: "replayed ID" and "not found ID" lines.
     static QString replayLines(const QJsonObject& answer);
     // GET /api/v1/tasks/{id} as "key: value" lines, the error, then the result as indented JSON.

@@ -152,6 +152,23 @@ ApiRequest CtlRequests::discardDeadLetter(const QString& model, const QString& t
     return request;
 }
 
+ApiRequest CtlRequests::listTokens(const QString& project)
+{
+    ApiRequest request;
+    request.path = QStringLiteral("/api/v1/tokens");
+    if (!project.isEmpty())
+        request.query.append({QStringLiteral("project"), project});
+    return request;
+}
+
+ApiRequest CtlRequests::revokeToken(const QString& tokenId)
+{
+    ApiRequest request;
+    request.method = "DELETE";
+    request.path = QStringLiteral("/api/v1/tokens/%1").arg(segment(tokenId));
+    return request;
+}
+
 Result<QJsonObject> CtlRequests::modelSettings(const QStringList& assignments)
 {
     QJsonObject body;

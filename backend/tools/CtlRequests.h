@@ -35,6 +35,9 @@ public:
     // {task_ids: [...]}, or {all: true} when `taskIds` is empty.
     static ApiRequest replay(const QString& model, const QStringList& taskIds);
     static ApiRequest discardDeadLetter(const QString& model, const QString& taskId);
+    // GET /api/v1/tokens (an empty project: the token's own).
+    static ApiRequest listTokens(const QString& project);
+    static ApiRequest revokeToken(const QString& tokenId);
 
     // The PATCH body from `--set KEY=VALUE` arguments: tags as a comma list, docs=@FILE read from the file,
     // retry.* as numbers (grouped under "retry"). A bad value is an InvalidArgument error naming the key.

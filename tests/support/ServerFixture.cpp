@@ -171,6 +171,19 @@ bool ServerFixture::createAdmin(const QString& login, const QByteArray& password
     return ok;
 }
 
+bool ServerFixture::revokeToken(const QByteArray& tokenId)
+{
+    QProcess process;
+    QStringList args{QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("--data-dir"),
+                     m_dataDir.path(),        QStringLiteral("--id"),   QString::fromLatin1(tokenId)};
+    if (!m_redisUrl.isEmpty())
+        args << QStringLiteral("--redis") << m_redisUrl;
+    process.start(serverProgram(), args);
+    const bool ok = process.waitForFinished(30000) && process.exitCode() == 0;
+    m_error = QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+    return ok;
+}
+
 QByteArray ServerFixture::rotateKeys(int graceSecs)
 {
     QProcess process;

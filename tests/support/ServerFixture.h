@@ -44,6 +44,9 @@ public:
     // `mmf-server admin create` against this server's Redis (password on stdin); false on failure, with
     // the command's output in errorString().
     bool createAdmin(const QString& login, const QByteArray& password);
+    // `mmf-server token revoke --id ID` against this server's Redis; false on failure, with the command's
+    // output in errorString() (its output on success too).
+    bool revokeToken(const QByteArray& tokenId);
     // `mmf-server keys rotate --grace S` on this server's data dir; the new key id, empty on failure.
     QByteArray rotateKeys(int graceSecs);
 

@@ -93,6 +93,10 @@ void TestMmfctlArgs::parse_data()
                                             {"methods", "serve,read"},
                                             {"ttl", "60"},
                                             {"project", "p"}};
+    QTest::newRow("token list") << QStringList{"token", "list", "--project", "p"} << "token list"
+                                << QStringList{} << Options{{"project", "p"}};
+    QTest::newRow("token revoke") << QStringList{"token", "revoke", "0123abcd"} << "token revoke"
+                                  << QStringList{"0123abcd"} << Options{};
     QTest::newRow("models with token")
         << QStringList{"models", "--token", "abc"} << "models" << QStringList{} << Options{{"token", "abc"}};
     QTest::newRow("model instances") << QStringList{"model", "echo", "--instances"} << "model"
@@ -137,8 +141,10 @@ void TestMmfctlArgs::parseErrors_data()
                              << "";
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command \"frobnicate\""
                                      << "";
-    QTest::newRow("token without issue") << QStringList{"token", "list"} << "token issue"
-                                         << "";
+    QTest::newRow("token without a known word") << QStringList{"token", "mint"} << "token revoke"
+                                                << "";
+    QTest::newRow("token revoke without an id") << QStringList{"token", "revoke"} << "TOKEN_ID"
+                                                << "";
     QTest::newRow("unknown option") << QStringList{"get", "t", "--bogus"} << "unknown option --bogus for get"
                                     << "bogus";
     QTest::newRow("option of another command")
