@@ -68,7 +68,7 @@ Result<void> TokenRevocations::check(const v1::TokenClaims& claims) const
     if (!m_loaded)
         return Error::unavailable(
             QStringLiteral("this server has not read the revoked tokens from Redis yet; try again"));
-    if (m_revoked.contains(QByteArray::fromStdString(claims.token_id())))
+    if (isRevoked(QByteArrayView(claims.token_id())))
         return Error::unauthenticated(QStringLiteral("this token was revoked"));
     return {};
 }
