@@ -320,15 +320,21 @@ void CtlApp::runWatch(const QString& taskId)
     m_watcher->start();
 }
 
-void CtlApp::runGet()
+void CtlApp::show(const ApiRequest& request, std::function<QString(const QJsonDocument&)> format)
 {
-    call(CtlRequests::getTask(m_invocation.positional.at(0)), [this](const ApiResponse& response) {
+    call(request, [this, format = std::move(format)](const ApiResponse& response) {
         if (m_settings.json)
             printRaw(response.body);
         else
-            *m_out << CtlFormat::taskDetails(QJsonDocument::fromJson(response.body).object());
+            *m_out << format(QJsonDocument::fromJson(response.body));
         finish(CtlExit::Ok);
     });
+}
+
+void CtlApp::runGet()
+{
+    show(CtlRequests::getTask(m_invocation.positional.at(0)),
+         [](const QJsonDocument& answer) { return CtlFormat::taskDetails(answer.object()); });
 }
 
 void CtlApp::runList()
@@ -340,13 +346,7 @@ void CtlApp::runList()
     const ApiRequest request = CtlRequests::listTasks(m_invocation.value(QStringLiteral("model")),
                                                       m_invocation.value(QStringLiteral("status")), limit,
                                                       m_invocation.value(QStringLiteral("before")));
-    call(request, [this](const ApiResponse& response) {
-        if (m_settings.json)
-            printRaw(response.body);
-        else
-            *m_out << CtlFormat::tasksTable(QJsonDocument::fromJson(response.body));
-        finish(CtlExit::Ok);
-    });
+    show(request, &CtlFormat::tasksTable);
 }
 
 void CtlApp::runCancel()
@@ -412,14 +412,7 @@ void CtlApp::runTokenIssue()
 
 void CtlApp::runTokenList()
 {
-    call(CtlRequests::listTokens(m_invocation.value(QStringLiteral("project"))),
-         [this](const ApiResponse& response) {
-             if (m_settings.json)
-                 printRaw(response.body);
-             else
-                 *m_out << CtlFormat::tokensTable(QJsonDocument::fromJson(response.body));
-             finish(CtlExit::Ok);
-         });
+    show(CtlRequests::listTokens(m_invocation.value(QStringLiteral("project"))), &CtlFormat::tokensTable);
 }
 
 void CtlApp::runTokenRevoke()
@@ -434,27 +427,14 @@ void CtlApp::runTokenRevoke()
 
 void CtlApp::runModels()
 {
-    call(CtlRequests::models(m_invocation.has(QStringLiteral("offline"))),
-         [this](const ApiResponse& response) {
-             if (m_settings.json)
-                 printRaw(response.body);
-             else
-                 *m_out << CtlFormat::modelsTable(QJsonDocument::fromJson(response.body));
-             finish(CtlExit::Ok);
-         });
+    show(CtlRequests::models(m_invocation.has(QStringLiteral("offline"))), &CtlFormat::modelsTable);
 }
 
 void CtlApp::runModel()
 {
     const QString name = m_invocation.positional.value(0);
     if (m_invocation.has(QStringLiteral("instances"))) {
-        call(CtlRequests::instances(name), [this](const ApiResponse& response) {
-            if (m_settings.json)
-                printRaw(response.body);
-            else
-                *m_out << CtlFormat::instancesTable(QJsonDocument::fromJson(response.body));
-            finish(CtlExit::Ok);
-        });
+        show(CtlRequests::instances(name), &CtlFormat::instancesTable);
         return;
     }
     const QStringList sets = m_invocation.lists.value(QStringLiteral("set"));
@@ -467,13 +447,7 @@ void CtlApp::runModel()
         }
         request = CtlRequests::patchModel(name, *body);
     }
-    call(request, [this](const ApiResponse& response) {
-        if (m_settings.json)
-            printRaw(response.body);
-        else
-            *m_out << CtlFormat::modelDetails(QJsonDocument::fromJson(response.body).object());
-        finish(CtlExit::Ok);
-    });
+    show(request, [](const QJsonDocument& answer) { return CtlFormat::modelDetails(answer.object()); });
 }
 
 void CtlApp::runDeadLetters()
@@ -484,13 +458,7 @@ void CtlApp::runDeadLetters()
                                      ? std::optional<int>(m_invocation.intValue(QStringLiteral("limit"), 100))
                                      : std::nullopt,
                                  m_invocation.value(QStringLiteral("before")));
-    call(request, [this](const ApiResponse& response) {
-        if (m_settings.json)
-            printRaw(response.body);
-        else
-            *m_out << CtlFormat::deadLettersTable(QJsonDocument::fromJson(response.body));
-        finish(CtlExit::Ok);
-    });
+    show(request, &CtlFormat::deadLettersTable);
 }
 
 void CtlApp::runReplay()

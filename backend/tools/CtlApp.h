@@ -63,6 +63,8 @@ private:
 
     // Sends the request; a non-2xx answer or no answer ends the run with the matching error and exit code.
     void call(const ApiRequest& request, std::function<void(const ApiResponse&)> onSuccess);
+    // call(), then the answer as it came (--json) or as `format` prints it.
+    void show(const ApiRequest& request, std::function<QString(const QJsonDocument&)> format);
     void printWatchEvent(const QJsonObject& push);
     void
     finishWithTask(const QJsonObject& task); // a finished task or result push: result or error, exit code

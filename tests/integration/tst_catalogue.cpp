@@ -23,11 +23,6 @@ namespace {
 
 constexpr double kPingIntervalSecs = 0.5;
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 QString rfc3339(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
@@ -90,7 +85,7 @@ void TestCatalogue::initTestCase()
     m_server = std::make_unique<ServerFixture>(
         QStringList{QStringLiteral("--ping-interval"), QString::number(kPingIntervalSecs),
                     QStringLiteral("--claim-timeout-ms"), QStringLiteral("120000")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_adminToken = m_server->issueToken(QStringLiteral("root"), QStringLiteral("default"),
                                         QStringLiteral("score,read,admin"));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
@@ -528,7 +523,7 @@ void TestCatalogue::delayedRetrySurvivesServerRestart()
     QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentMSecsSinceEpoch() > due + 200, kBackoffMs + 10000);
     QCOMPARE(m_redis->syncCommand({QStringLiteral("ZSCORE"), QStringLiteral("mmf:{catrestart}:delayed"), id}),
              QByteArray::number(due));
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     const QJsonObject done = waitForTask(id, QStringLiteral("succeeded"));
     QCOMPARE(done.value(QStringLiteral("attempts")).toInt(), 2);
 }

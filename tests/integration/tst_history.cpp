@@ -19,11 +19,6 @@ using namespace mmf;
 
 namespace {
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 QStringList idsOf(const QJsonObject& list)
 {
     QStringList ids;
@@ -75,7 +70,7 @@ void TestHistory::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_server = std::make_unique<ServerFixture>(
         QStringList{QStringLiteral("--backoff-initial-ms"), QStringLiteral("100")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_user = std::make_unique<TestHttpClient>(
         m_server->url(), m_server->issueToken(QStringLiteral("hank"), QStringLiteral("default"),
                                               QStringLiteral("score,read")));

@@ -28,11 +28,6 @@ namespace {
 constexpr int kWaitMs = 10000;
 constexpr qint64 kGenerousRssBytes = 1536LL * 1024 * 1024; // a leak or an unbounded buffer, not a wobble
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 // kB figures of /proc/<pid>/status.
 qint64 procStatusKb(qint64 pid, const char* field)
 {
@@ -190,7 +185,7 @@ void TestHostileHttp::initTestCase()
         QStringLiteral("65536"), QStringLiteral("--header-timeout"), QStringLiteral("5"),
         // slowhttptest's 500 sockets come from one address (the cap itself is tst_limits')
         QStringLiteral("--max-connections-per-address"), QStringLiteral("2000")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                         QStringLiteral("score,read"));
     QVERIFY(!m_aliceToken.isEmpty());

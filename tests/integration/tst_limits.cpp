@@ -31,11 +31,6 @@ constexpr int kPerAddress = 20;
 constexpr int kWsPerServer = 8;
 constexpr int kWsPerUser = 3;
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 QHostAddress loopback(int last)
 {
     return QHostAddress(QStringLiteral("127.0.0.%1").arg(last));
@@ -168,7 +163,7 @@ void TestLimits::initTestCase()
         QStringLiteral("--ws-max-connections"), QString::number(kWsPerServer),
         QStringLiteral("--ws-max-per-user"), QString::number(kWsPerUser), QStringLiteral("--ws-idle-timeout"),
         QStringLiteral("1.5"), QStringLiteral("--ws-max-send-buffer-bytes"), QStringLiteral("65536")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                         QStringLiteral("score,read"));
     QVERIFY(!m_aliceToken.isEmpty());

@@ -31,11 +31,6 @@ namespace {
 
 constexpr int kPingIntervalMs = 1000;
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 // The value of one sample in a Prometheus text exposition, or -1 when absent.
 double sampleValue(const QByteArray& exposition, const QByteArray& series)
 {
@@ -98,7 +93,7 @@ void TestRegistry::initTestCase()
         QStringList{QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0),
                     QStringLiteral("--claim-timeout-ms"), QStringLiteral("120000"),
                     QStringLiteral("--backoff-initial-ms"), QStringLiteral("100")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_userToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                        QStringLiteral("score,read"));
     m_workerToken =
@@ -461,7 +456,7 @@ void TestRegistry::leaderLeaseMovesWhenItsHolderDies()
     QVERIFY2(!holder.isEmpty(), "the only server holds the lease");
     ServerFixture other(
         QStringList{QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0)});
-    QVERIFY2(other.start(redisUrl(*m_redis)), qPrintable(other.errorString()));
+    QVERIFY2(other.start(m_redis->url()), qPrintable(other.errorString()));
     QTest::qWait(2 * kPingIntervalMs); // let the newcomer try (and fail) to take the lease
     QCOMPARE(m_redis->syncCommand({QStringLiteral("GET"), QStringLiteral("mmf:lease:leader")}), holder);
     QVERIFY(other.kill(SIGKILL)); // killing the follower changes nothing
@@ -470,7 +465,7 @@ void TestRegistry::leaderLeaseMovesWhenItsHolderDies()
     // A successor takes over after the leader dies: stop ours with SIGKILL (no release) and start another.
     ServerFixture successor(
         QStringList{QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0)});
-    QVERIFY2(successor.start(redisUrl(*m_redis)), qPrintable(successor.errorString()));
+    QVERIFY2(successor.start(m_redis->url()), qPrintable(successor.errorString()));
     QVERIFY(m_server->kill(SIGKILL));
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {

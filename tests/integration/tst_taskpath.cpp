@@ -17,11 +17,6 @@ using namespace mmf;
 
 namespace {
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 bool isFinal(const QString& status)
 {
     return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||
@@ -84,7 +79,7 @@ void TestTaskPath::initTestCase()
     m_server = std::make_unique<ServerFixture>(QStringList{
         QStringLiteral("--claim-timeout-ms"), QStringLiteral("1500"), QStringLiteral("--backoff-initial-ms"),
         QStringLiteral("200"), QStringLiteral("--max-body-bytes"), QStringLiteral("1048576")});
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                         QStringLiteral("score,read"));
     m_workerToken =
@@ -767,7 +762,7 @@ void TestTaskPath::anUntunedExternalRedisIsNamedInTheLog()
     QVERIFY(log.contains("not tuned for MMF: hash-max-listpack-value is 64"));
     QVERIFY(log.contains("not tuned for MMF: stream-node-max-bytes is 4096"));
     QCOMPARE(log.count("not tuned for MMF: hash-max-listpack-value"), 1); // once, not per reconnect
-    QVERIFY(!log.contains(redisUrl(*m_redis).toUtf8()));                  // the password stays out of the log
+    QVERIFY(!log.contains(m_redis->url().toUtf8()));                      // the password stays out of the log
 }
 
 void TestTaskPath::otherUsersTaskIsNotFound()

@@ -23,11 +23,6 @@ using namespace mmf;
 
 namespace {
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 // A dataset row as a 64x64 dark-on-light PNG.
 QByteArray renderPng(const DigitSample& sample)
 {
@@ -102,7 +97,7 @@ void TestVisionModels::initTestCase()
         QStringLiteral("vision-secret-%1").arg(QCoreApplication::applicationPid()));
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_server = std::make_unique<ServerFixture>();
-    QVERIFY2(m_server->start(redisUrl(*m_redis)), qPrintable(m_server->errorString()));
+    QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     const QByteArray aliceToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                                        QStringLiteral("score,read"));
     const QByteArray workerToken =

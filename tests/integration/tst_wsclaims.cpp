@@ -18,11 +18,6 @@ namespace {
 
 constexpr int kWaitMs = 10000;
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 bool isType(const QJsonObject& message, const char* type)
 {
     return message.value(QStringLiteral("type")).toString() == QLatin1String(type);
@@ -71,9 +66,9 @@ void TestWebSocketClaims::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     const QStringList args{QStringLiteral("--ws-access-recheck"), QStringLiteral("0.3")};
     m_first = std::make_unique<ServerFixture>(args);
-    QVERIFY2(m_first->start(redisUrl(*m_redis)), qPrintable(m_first->errorString()));
+    QVERIFY2(m_first->start(m_redis->url()), qPrintable(m_first->errorString()));
     m_second = std::make_unique<ServerFixture>(args);
-    QVERIFY2(m_second->start(redisUrl(*m_redis)), qPrintable(m_second->errorString()));
+    QVERIFY2(m_second->start(m_redis->url()), qPrintable(m_second->errorString()));
     QVERIFY2(m_first->createAdmin(QStringLiteral("root"), "root password 1"),
              qPrintable(m_first->errorString()));
     TestHttpClient anonymous(m_first->url());

@@ -212,6 +212,11 @@ QString RedisServerFixture::unixSocketPath() const
     return m_dir.filePath(QStringLiteral("redis.sock"));
 }
 
+QString RedisServerFixture::url() const
+{
+    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(m_password).arg(m_port);
+}
+
 RedisConfig RedisServerFixture::config() const
 {
     RedisConfig config;

@@ -37,6 +37,8 @@ public:
     qint64 pid() const;
     QString unixSocketPath() const;
     QString password() const { return m_password; }
+    // redis://:password@127.0.0.1:port, for a server's --redis.
+    QString url() const;
     // 127.0.0.1:port with the password; timeouts at their defaults.
     RedisConfig config() const;
     // The same server through its unix socket.
