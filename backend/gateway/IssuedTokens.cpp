@@ -109,9 +109,13 @@ void IssuedTokens::find(const QByteArray& id, std::function<void(Result<std::opt
     });
 }
 
-void IssuedTokens::remove(const QByteArray& id)
+void IssuedTokens::remove(const QByteArray& id, std::function<void()> done)
 {
-    m_redis.command({"HDEL", key(), id});
+    if (!done) {
+        m_redis.command({"HDEL", key(), id});
+        return;
+    }
+    m_redis.command({"HDEL", key(), id}, [done = std::move(done)](const RedisReply&) { done(); });
 }
 
 } // namespace mmf

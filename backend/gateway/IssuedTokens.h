@@ -46,7 +46,8 @@ public:
     void list(std::function<void(Result<std::vector<Entry>>)> done);
     // The record of `id`, if it is unexpired.
     void find(const QByteArray& id, std::function<void(Result<std::optional<Entry>>)> done);
-    void remove(const QByteArray& id);
+    // `done` runs once Redis answered (either way).
+    void remove(const QByteArray& id, std::function<void()> done = {});
 
 private:
     std::optional<Entry> parse(const QByteArray& id, const QByteArray& json) const;

@@ -93,37 +93,58 @@ int failed(const QString& command, const Error& error)
     return error.code == ErrorCode::InvalidArgument ? 2 : 1;
 }
 
-// Runs `work` against the server's Redis: the configured one, the embedded one of a running server, or the
-// embedded one started just for this command. `work` calls its argument with the exit code.
-int withRedis(const LoadedConfig& loaded, const QString& command,
-              const std::function<void(RedisClient&, std::function<void(int)>)>& work)
+// The server's Redis for an admin command: the configured one, the embedded one of a running server, or the
+// embedded one started just for this command (stopped when this goes).
+struct AdminRedis
 {
-    // The server's Redis: the configured one, the embedded one of a running server, or the embedded one
-    // started just for this command.
     std::unique_ptr<EmbeddedRedis> embedded;
+    std::unique_ptr<RedisClient> client;
+
+    ~AdminRedis()
+    {
+        client.reset();
+        if (embedded)
+            embedded->stop();
+    }
+};
+
+// Null after printing why (`code`: the exit code).
+std::unique_ptr<AdminRedis> openAdminRedis(const LoadedConfig& loaded, int* code)
+{
+    auto redis = std::make_unique<AdminRedis>();
     RedisConfig redisConfig;
     if (!loaded.config.redisUrl.isEmpty()) {
         Result<RedisConfig> parsed = RedisConfig::fromUrl(loaded.config.redisUrl);
         if (!parsed) {
             printError(parsed.error().message);
-            return 2;
+            *code = 2;
+            return nullptr;
         }
         redisConfig = *parsed;
     } else if (Result<RedisConfig> running = EmbeddedRedis::running(loaded.config.dataDir)) {
         redisConfig = *running;
     } else {
-        embedded = std::make_unique<EmbeddedRedis>(loaded.config.dataDir, loaded.config.redisAppendfsync,
-                                                   loaded.config.redisAofRewritePercentage);
-        Result<RedisConfig> started = embedded->start();
+        redis->embedded = std::make_unique<EmbeddedRedis>(
+            loaded.config.dataDir, loaded.config.redisAppendfsync, loaded.config.redisAofRewritePercentage);
+        Result<RedisConfig> started = redis->embedded->start();
         if (!started) {
             printError(started.error().message);
-            return 1;
+            *code = 1;
+            return nullptr;
         }
         redisConfig = *started;
     }
     redisConfig.clientName = QStringLiteral("mmf-server-admin");
-    RedisClient redis(redisConfig);
-    redis.start();
+    redis->client = std::make_unique<RedisClient>(redisConfig);
+    redis->client->start();
+    return redis;
+}
+
+// Runs `work` once `redis` is connected (commands sent before fail at once) and the event loop until `work`
+// calls its argument with the exit code, or 30 s have passed.
+int runAdminCommand(RedisClient& redis, const QString& command,
+                    const std::function<void(std::function<void(int)>)>& work)
+{
     int exitCode = 1;
     QTimer deadline;
     deadline.setSingleShot(true);
@@ -132,9 +153,8 @@ int withRedis(const LoadedConfig& loaded, const QString& command,
         QCoreApplication::exit(1);
     });
     deadline.start(30000);
-    // Commands sent before the connection is up fail at once: the work starts once it is.
     const auto begin = [&] {
-        work(redis, [&exitCode](int code) {
+        work([&exitCode](int code) {
             exitCode = code;
             QCoreApplication::exit(exitCode);
         });
@@ -144,23 +164,23 @@ int withRedis(const LoadedConfig& loaded, const QString& command,
     else
         QObject::connect(&redis, &RedisClient::connected, qApp, begin, Qt::SingleShotConnection);
     const int loopCode = QCoreApplication::exec();
-    if (embedded)
-        embedded->stop();
     return loopCode != 0 ? loopCode : exitCode;
 }
 
-// withRedis, with the server's accounts on that Redis.
+// runAdminCommand with the server's accounts on its Redis.
 int withAccounts(const LoadedConfig& loaded, const QString& command,
                  const std::function<void(AccountService&, std::function<void(int)>)>& work)
 {
+    int code = 1;
+    const std::unique_ptr<AdminRedis> redis = openAdminRedis(loaded, &code);
+    if (!redis)
+        return code;
     SystemClock clock;
     Argon2PasswordHasher hasher;
     SigningKey unused;
-    std::unique_ptr<AccountService> accounts;
-    return withRedis(loaded, command, [&](RedisClient& redis, std::function<void(int)> exit) {
-        accounts = std::make_unique<AccountService>(redis, hasher, unused, clock, AccountSettings{});
-        work(*accounts, std::move(exit));
-    });
+    AccountService accounts(*redis->client, hasher, unused, clock, AccountSettings{});
+    return runAdminCommand(*redis->client, command,
+                           [&](std::function<void(int)> exit) { work(accounts, std::move(exit)); });
 }
 
 // Revokes a token by its id on every server of this Redis: one issued through the API until it expires (its
@@ -174,23 +194,28 @@ int revokeTokenCommand(const LoadedConfig& loaded)
             QStringLiteral("token revoke: --id ID is required: the 32 hex digits token issue printed"));
         return 2;
     }
+    int code = 1;
+    const std::unique_ptr<AdminRedis> redis = openAdminRedis(loaded, &code);
+    if (!redis)
+        return code;
     SystemClock clock;
-    std::unique_ptr<IssuedTokens> issued;
-    std::unique_ptr<TokenRevocations> revocations;
-    return withRedis(loaded, QStringLiteral("token revoke"), [&](RedisClient& redis, auto exit) {
-        issued = std::make_unique<IssuedTokens>(redis, clock);
-        revocations = std::make_unique<TokenRevocations>(redis, clock);
-        issued->find(id, [&, id, exit](Result<std::optional<IssuedTokens::Entry>> entry) {
+    IssuedTokens issued(*redis->client, clock);
+    TokenRevocations revocations(*redis->client, clock);
+    const QString command = QStringLiteral("token revoke");
+    return runAdminCommand(*redis->client, command, [&](std::function<void(int)> exit) {
+        issued.find(id, [&, exit](Result<std::optional<IssuedTokens::Entry>> entry) {
             if (!entry)
-                return exit(failed(QStringLiteral("token revoke"), entry.error()));
+                return exit(failed(command, entry.error()));
             const qint64 expires = *entry ? (*entry)->expiresAtSecs : 0;
-            revocations->revoke(id, expires, [&, id, expires, exit](Result<void> done) {
+            revocations.revoke(id, expires, [&, expires, exit](Result<void> done) {
                 if (!done)
-                    return exit(failed(QStringLiteral("token revoke"), done.error()));
-                issued->remove(id);
-                std::printf("revoked token %s%s; every server refuses it within 2 s\n", id.constData(),
-                            expires > 0 ? " (until it expires)" : "");
-                exit(0);
+                    return exit(failed(command, done.error()));
+                // The record goes before the command ends (its HDEL answered): a revoked token is not listed.
+                issued.remove(id, [id, expires, exit] {
+                    std::printf("revoked token %s%s; every server refuses it within 2 s\n", id.constData(),
+                                expires > 0 ? " (until it expires)" : "");
+                    exit(0);
+                });
             });
         });
     });

@@ -25,11 +25,6 @@ namespace {
 
 constexpr int kWaitMs = 10000;
 
-QString redisUrl(const RedisServerFixture& redis)
-{
-    return QStringLiteral("redis://:%1@127.0.0.1:%2").arg(redis.password()).arg(redis.port());
-}
-
 // The id a token carries (read without verifying it: the servers verify).
 QByteArray tokenIdOf(const QByteArray& token)
 {
@@ -82,9 +77,9 @@ void TestTokenRevocation::initTestCase()
         QStringLiteral("test-secret-%1").arg(QCoreApplication::applicationPid()));
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     m_first = std::make_unique<ServerFixture>();
-    QVERIFY2(m_first->start(redisUrl(*m_redis)), qPrintable(m_first->errorString()));
+    QVERIFY2(m_first->start(m_redis->url()), qPrintable(m_first->errorString()));
     m_second = std::make_unique<ServerFixture>();
-    QVERIFY2(m_second->start(redisUrl(*m_redis)), qPrintable(m_second->errorString()));
+    QVERIFY2(m_second->start(m_redis->url()), qPrintable(m_second->errorString()));
     QVERIFY2(m_first->createAdmin(QStringLiteral("root"), "root password 1"),
              qPrintable(m_first->errorString()));
     TestHttpClient anonymous(m_first->url());
@@ -232,6 +227,22 @@ void TestTokenRevocation::anOperatorTokenIsRevokedFromTheCommandLine()
         [](const TestHttpClient::Response& r) { return r.status != 200; }, kWaitMs);
     QCOMPARE(refused.status, 401);
     QVERIFY2(refused.body.contains("this token was revoked"), refused.body.constData());
+    // A token issued through the API, revoked from the command line: refused, and no longer listed.
+    const QJsonObject issued =
+        issue(QStringLiteral("api-bot"), QStringLiteral("default"), {QStringLiteral("read")});
+    const QString apiId = issued.value(QStringLiteral("token_id")).toString();
+    QVERIFY(listedIds(m_root->get(QStringLiteral("/api/v1/tokens"))).contains(apiId));
+    QVERIFY2(m_first->revokeToken(apiId.toLatin1()), qPrintable(m_first->errorString()));
+    QVERIFY2(m_first->errorString().contains(QStringLiteral("(until it expires)")),
+             qPrintable(m_first->errorString()));
+    QVERIFY(!listedIds(m_root->get(QStringLiteral("/api/v1/tokens"))).contains(apiId));
+    TestHttpClient apiBearer(m_second->url(), issued.value(QStringLiteral("token")).toString().toLatin1());
+    QCOMPARE(apiBearer
+                 .pollUntil(
+                     QStringLiteral("/api/v1/tasks?limit=1"),
+                     [](const TestHttpClient::Response& r) { return r.status != 200; }, kWaitMs)
+                 .status,
+             401);
     // A malformed id is a usage error that names the option.
     QVERIFY(!m_first->revokeToken("not-an-id"));
     QVERIFY2(m_first->errorString().contains(QStringLiteral("--id")), qPrintable(m_first->errorString()));
