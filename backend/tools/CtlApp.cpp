@@ -42,8 +42,10 @@ int CtlApp::exec(const QStringList& args, const QProcessEnvironment& env)
             // Point at the command's own help when the command word was understood.
             QString command;
             for (qsizetype i = 0; i < args.size() && command.isEmpty(); ++i) {
+                const QString twoWords = args.at(i) + QLatin1Char(' ') + args.value(i + 1);
                 if (args.at(i) == QLatin1String("token"))
-                    command = QStringLiteral("token ") + args.value(i + 1, QStringLiteral("issue"));
+                    command = CtlCommandLine::commands().contains(twoWords) ? twoWords
+                                                                            : QStringLiteral("token issue");
                 else if (CtlCommandLine::commands().contains(args.at(i)))
                     command = args.at(i);
             }
