@@ -54,10 +54,18 @@ void IssuedTokens::record(const v1::TokenClaims& claims, const QByteArray& issue
                             {QStringLiteral("by"), QString::fromUtf8(issuedBy)}};
     m_redis.command({"HSET", key(), QByteArray::fromStdString(claims.token_id()),
                      QJsonDocument(value).toJson(QJsonDocument::Compact)},
-                    [done = std::move(done)](const RedisReply& reply) {
+                    [this, done = std::move(done)](const RedisReply& reply) {
                         if (reply.isError())
                             return done(redisError(reply));
                         done({});
+                        // Records of expired tokens go at the next listing, or at the first issue an hour
+                        // after the last such sweep here: scripts that issue many short tokens and never
+                        // list them do not grow the hash for good.
+                        const qint64 now = m_clock.nowMs();
+                        if (m_lastSweepMs == 0 || now - m_lastSweepMs >= kSweepEveryMs) {
+                            m_lastSweepMs = now;
+                            list([](Result<std::vector<Entry>>) {});
+                        }
                     });
 }
 

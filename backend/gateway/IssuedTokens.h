@@ -42,7 +42,8 @@ public:
 
     void record(const v1::TokenClaims& claims, const QByteArray& issuedBy,
                 std::function<void(Result<void>)> done);
-    // The unexpired records, oldest first; records of expired tokens are removed on the way.
+    // The unexpired records, oldest first; records of expired tokens are removed on the way (also by
+    // record(), at most once an hour).
     void list(std::function<void(Result<std::vector<Entry>>)> done);
     // The record of `id`, if it is unexpired.
     void find(const QByteArray& id, std::function<void(Result<std::optional<Entry>>)> done);
@@ -50,10 +51,13 @@ public:
     void remove(const QByteArray& id, std::function<void()> done = {});
 
 private:
+    static constexpr qint64 kSweepEveryMs = 3600 * 1000;
+
     std::optional<Entry> parse(const QByteArray& id, const QByteArray& json) const;
 
     RedisClient& m_redis;
     const Clock& m_clock;
+    qint64 m_lastSweepMs = 0; // when record() last removed the records of expired tokens
 };
 
 } // namespace mmf
