@@ -49,7 +49,7 @@ Result<SharedTokenClaims> AuthGuard::verifyToken(QByteArrayView token, QByteArra
 
 bool AuthGuard::isRevoked(const v1::TokenClaims& claims) const
 {
-    return !claims.token_id().empty() && m_revocations.isRevoked(QByteArrayView(claims.token_id()));
+    return m_revocations.isRevoked(claims);
 }
 
 } // namespace mmf

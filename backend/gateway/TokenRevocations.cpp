@@ -25,7 +25,9 @@ QByteArray TokenRevocations::key()
 void TokenRevocations::start(int intervalMs)
 {
     m_timer.start(intervalMs);
-    reload();
+    // Not yet connected (a server's start): its connected() handler reads first, nothing fails here.
+    if (m_redis.isConnected())
+        reload();
 }
 
 void TokenRevocations::reload(std::function<void()> done)
@@ -68,7 +70,7 @@ Result<void> TokenRevocations::check(const v1::TokenClaims& claims) const
     if (!m_loaded)
         return Error::unavailable(
             QStringLiteral("this server has not read the revoked tokens from Redis yet; try again"));
-    if (isRevoked(QByteArrayView(claims.token_id())))
+    if (isRevoked(claims))
         return Error::unauthenticated(QStringLiteral("this token was revoked"));
     return {};
 }

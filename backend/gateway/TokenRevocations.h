@@ -29,7 +29,7 @@ public:
 
     static QByteArray key();
 
-    // Reads the set now and every `intervalMs`.
+    // Reads the set every `intervalMs`, and now when connected (else the owner reads on connected()).
     void start(int intervalMs = 2000);
     // Reads the set now; `done` runs once that is over (whether or not Redis answered).
     void reload(std::function<void()> done = {});
@@ -44,6 +44,10 @@ public:
     bool isRevoked(QByteArrayView tokenId) const
     {
         return m_revoked.contains(QByteArray::fromRawData(tokenId.data(), tokenId.size()));
+    }
+    bool isRevoked(const v1::TokenClaims& claims) const
+    {
+        return !claims.token_id().empty() && isRevoked(QByteArrayView(claims.token_id()));
     }
     bool isLoaded() const { return m_loaded; }
 

@@ -209,17 +209,22 @@ void WebSocketHub::authenticated(Connection* connection, const v1::TokenClaims& 
                              {QStringLiteral("user_id"), QString::fromStdString(claims.user_id())}});
 }
 
+bool WebSocketHub::closedForItsToken(Connection* connection, qint64 nowSecs)
+{
+    if (connection->claims->exp() <= nowSecs)
+        closeConnection(connection, 1008, QStringLiteral("token expired"));
+    else if (m_auth.isRevoked(*connection->claims))
+        closeConnection(connection, 1008, QStringLiteral("token revoked"));
+    else
+        return false;
+    return true;
+}
+
 void WebSocketHub::withValidClaims(Connection* connection, const QByteArray& topic,
                                    std::function<void()> then)
 {
-    if (connection->claims->exp() <= m_clock.nowSecs()) {
-        closeConnection(connection, 1008, QStringLiteral("token expired"));
+    if (closedForItsToken(connection, m_clock.nowSecs()))
         return;
-    }
-    if (m_auth.isRevoked(*connection->claims)) {
-        closeConnection(connection, 1008, QStringLiteral("token revoked"));
-        return;
-    }
     m_access.check(*connection->claims, [this, connection, serial = connection->serial, topic,
                                          then = std::move(then)](Result<QString> held) {
         if (!alive(connection, serial) || connection->closing)
@@ -251,14 +256,8 @@ void WebSocketHub::sweep()
     for (Connection* connection : connections) {
         if (!alive(connection) || connection->closing || !connection->claims)
             continue;
-        if (connection->claims->exp() <= now / 1000) {
-            closeConnection(connection, 1008, QStringLiteral("token expired"));
+        if (closedForItsToken(connection, now / 1000))
             continue;
-        }
-        if (m_auth.isRevoked(*connection->claims)) {
-            closeConnection(connection, 1008, QStringLiteral("token revoked"));
-            continue;
-        }
         if (m_limits.idleTimeoutMs > 0 && connection->topics.isEmpty() &&
             now - connection->lastHeardMs >= m_limits.idleTimeoutMs) {
             closeConnection(connection, 1008,

@@ -96,6 +96,8 @@ private:
     void authenticated(Connection* connection, const v1::TokenClaims& claims, bool announce);
     // Runs `then` once the connection's claims are known to hold; closes it (1008) when they do not.
     void withValidClaims(Connection* connection, const QByteArray& topic, std::function<void()> then);
+    // Closes the socket when the token it was opened with has expired or was revoked; true when it did.
+    bool closedForItsToken(Connection* connection, qint64 nowSecs);
     void sweep();
     void sendStatsTo(Connection* connection, const QJsonObject& message,
                      QHash<QByteArray, QString>& byProject);

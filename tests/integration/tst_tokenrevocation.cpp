@@ -8,7 +8,7 @@
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
 
-#include "auth/Base64Url.h"
+#include "worker/TaskTokenCheck.h"
 
 #include "mmf/v1/token.pb.h"
 
@@ -28,11 +28,8 @@ constexpr int kWaitMs = 10000;
 // The id a token carries (read without verifying it: the servers verify).
 QByteArray tokenIdOf(const QByteArray& token)
 {
-    const std::optional<QByteArray> bytes = Base64Url::decode(token.left(token.indexOf('.')));
-    v1::TokenClaims claims;
-    if (!bytes || !claims.ParseFromArray(bytes->constData(), int(bytes->size())))
-        return {};
-    return QByteArray::fromStdString(claims.token_id());
+    const std::optional<v1::TokenClaims> claims = TaskTokenCheck::unverifiedClaims(token);
+    return claims ? QByteArray::fromStdString(claims->token_id()) : QByteArray();
 }
 
 QStringList listedIds(const TestHttpClient::Response& response)

@@ -20,6 +20,14 @@ std::unique_ptr<RedisClient> startConnected(const RedisConfig& config, int timeo
     return redis;
 }
 
+bool waitUntil(const std::function<bool()>& done, int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!done() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return done();
+}
+
 bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
                  const std::function<void(const RedisReply&)>& inspect, int timeoutMs)
 {
@@ -31,10 +39,7 @@ bool sendAndWait(RedisClient& redis, const std::vector<QByteArray>& args,
         inspect(reply);
         *done = true;
     });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!*done && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    const bool answered = *done;
+    const bool answered = waitUntil([done] { return *done; }, timeoutMs);
     *done = true; // a late reply must not reach `inspect`, whose captures may be gone
     return answered;
 }

@@ -34,26 +34,21 @@ class TestIssuedTokens : public QObject
     }
     bool record(IssuedTokens& tokens, const v1::TokenClaims& made)
     {
-        std::optional<Result<void>> answer;
-        tokens.record(made, "u-admin", [&](Result<void> r) { answer = r; });
-        QDeadlineTimer deadline(10000);
-        while (!answer && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        return answer && *answer;
+        auto answer = std::make_shared<std::optional<Result<void>>>();
+        tokens.record(made, "u-admin", [answer](Result<void> r) { *answer = r; });
+        return waitUntil([answer] { return answer->has_value(); }) && **answer;
     }
     QByteArrayList listed(IssuedTokens& tokens)
     {
-        QByteArrayList ids;
-        bool done = false;
-        tokens.list([&](Result<std::vector<IssuedTokens::Entry>> entries) {
+        auto ids = std::make_shared<std::optional<QByteArrayList>>();
+        tokens.list([ids](Result<std::vector<IssuedTokens::Entry>> entries) {
+            QByteArrayList listed;
             for (const IssuedTokens::Entry& entry : entries.value())
-                ids << entry.id;
-            done = true;
+                listed << entry.id;
+            *ids = listed;
         });
-        QDeadlineTimer deadline(10000);
-        while (!done && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        return ids;
+        waitUntil([ids] { return ids->has_value(); });
+        return ids->value_or(QByteArrayList());
     }
     qint64 stored()
     {

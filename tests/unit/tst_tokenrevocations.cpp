@@ -37,12 +37,9 @@ class TestTokenRevocations : public QObject
 
     bool reload(TokenRevocations& revocations)
     {
-        bool done = false;
-        revocations.reload([&] { done = true; });
-        QDeadlineTimer deadline(10000);
-        while (!done && !deadline.hasExpired())
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        return done;
+        auto done = std::make_shared<bool>(false);
+        revocations.reload([done] { *done = true; });
+        return waitUntil([done] { return *done; });
     }
 
 private slots:
@@ -73,10 +70,10 @@ private slots:
         TokenRevocations there(*m_redis, m_clock);
         QVERIFY(reload(here));
         QVERIFY(reload(there));
-        std::optional<Result<void>> revoked;
-        here.revoke("0123", m_clock.nowSecs() + 60, [&](Result<void> r) { revoked = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(revoked.has_value(), 10000);
-        QVERIFY(*revoked);
+        auto revoked = std::make_shared<std::optional<Result<void>>>();
+        here.revoke("0123", m_clock.nowSecs() + 60, [revoked](Result<void> r) { *revoked = r; });
+        QVERIFY(waitUntil([revoked] { return revoked->has_value(); }));
+        QVERIFY(**revoked);
         QVERIFY(here.isRevoked("0123"));
         const Result<void> refused = here.check(claimsWithId("0123"));
         QVERIFY(!refused);
