@@ -76,7 +76,7 @@ void AuthController::registerUser(HttpRequest& request, const HttpResponder& res
     if (!given)
         return ApiError::send(responder, given.error());
     const QByteArray login = given->login;
-    const QByteArray from = request.peerAddress.toString().toLatin1(); // sign-ups are capped per address
+    const QByteArray from = request.clientAddress.toString().toLatin1(); // sign-ups are capped per address
     m_accounts.registerUser(login, given->password, from, [responder, login](Result<QByteArray> userId) {
         if (!userId)
             return ApiError::send(responder, userId.error());
@@ -94,7 +94,7 @@ void AuthController::login(HttpRequest& request, const HttpResponder& responder,
     Result<QByteArray> project = stringField(given->body, QStringLiteral("project"), false);
     if (!project)
         return ApiError::send(responder, project.error());
-    m_accounts.login(given->login, given->password, *project, request.peerAddress.toString().toLatin1(),
+    m_accounts.login(given->login, given->password, *project, request.clientAddress.toString().toLatin1(),
                      [responder](Result<QByteArray> answer) {
                          if (!answer)
                              return ApiError::send(responder, answer.error());

@@ -1,5 +1,6 @@
 #include "gateway/Gateway.h"
 
+#include "gateway/GatewaySettings.h"
 #include "gateway/WebSocketHub.h"
 
 #include <QPointer>
@@ -13,6 +14,7 @@ Gateway::Gateway(GatewayContext& context, const HttpLimits& limits, QObject* par
     , m_resolver(context.auth, context.catalog)
     , m_routes(m_router, m_resolver)
 {
+    m_server.setTrustedProxies(TrustedProxies(context.settings.trustedProxies));
     m_server.setHandler([this](HttpRequest& request, const HttpResponder& responder) {
         if (!m_observer) {
             m_router.dispatch(request, responder);

@@ -19,6 +19,7 @@ struct GatewaySettings
     int claimTimeoutMs = 30000;    // a pending task's claim older than this belongs to a dead instance
     double pingIntervalSecs = 10;
     QStringList registryAllowedHosts; // besides a registrant's own address (RegistryHostRule)
+    QStringList trustedProxies;       // peers whose X-Forwarded-For names the client (TrustedProxies)
     int maxWaitSecs = 60;             // ?wait=S is 0..60
     int maxBatch = 10000;             // inputs per tasks:batch
     int retryMaxAttempts = 3;

@@ -78,7 +78,7 @@ void RegistryController::registerInstance(HttpRequest& request, const HttpRespon
     }
     // Pings go to the registrant's own address (or hosts the operator allows), never where a caller says.
     const Result<QString> host =
-        m_hostRule.check(QString::fromStdString(registration.host()), request.peerAddress);
+        m_hostRule.check(QString::fromStdString(registration.host()), request.clientAddress);
     if (!host) {
         ApiError::send(responder, host.error());
         return;

@@ -1,16 +1,10 @@
 #include "gateway/RegistryHostRule.h"
 
+#include "http/PlainAddress.h"
+
 namespace mmf {
 
 namespace {
-
-// ::ffff:1.2.3.4 as 1.2.3.4, so an IPv4 registrant on a dual-stack socket compares equal.
-QHostAddress plain(const QHostAddress& address)
-{
-    bool v4 = false;
-    const quint32 ip4 = address.toIPv4Address(&v4);
-    return v4 ? QHostAddress(ip4) : address;
-}
 
 // 127.0.0.1 and ::1 are the same machine's one loopback (a worker may listen on one and call the other);
 // other 127/8 addresses are not treated alike, since each may be another local service.
@@ -30,7 +24,7 @@ RegistryHostRule::RegistryHostRule(const QStringList& allowed)
             if (!subnet.first.isNull())
                 m_subnets << subnet;
         } else if (const QHostAddress address(entry); !address.isNull()) {
-            m_subnets << qMakePair(plain(address),
+            m_subnets << qMakePair(http::plainAddress(address),
                                    address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32);
         } else {
             m_names << entry.toLower();
@@ -40,10 +34,10 @@ RegistryHostRule::RegistryHostRule(const QStringList& allowed)
 
 Result<QString> RegistryHostRule::check(const QString& host, const QHostAddress& peer) const
 {
-    const QHostAddress from = plain(peer);
+    const QHostAddress from = http::plainAddress(peer);
     if (host.isEmpty())
         return from.toString();
-    const QHostAddress named = plain(QHostAddress(host));
+    const QHostAddress named = http::plainAddress(QHostAddress(host));
     if (!named.isNull()) {
         if (named == from || (isPlainLoopback(named) && isPlainLoopback(from)))
             return named.toString();

@@ -1,5 +1,7 @@
 #include "http/HttpConnection.h"
 
+#include "http/TrustedProxies.h"
+
 #include "http/HttpUtil.h"
 
 #include <QLoggingCategory>
@@ -57,6 +59,7 @@ HttpConnection::HttpConnection(QTcpSocket* socket, HttpConnectionHost& host)
         qint64(limits.maxRequestLine) + limits.maxHeadersTotal + 4 * qint64(limits.maxHeaderCount);
     socket->setReadBufferSize(std::max<qint64>(256 * 1024, 2 * headerBlock));
     m_peer = socket->peerAddress();
+    m_viaProxy = host.trustedProxies().trusts(m_peer);
 
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
@@ -218,17 +221,17 @@ void HttpConnection::messageComplete(qint64 messageStart)
 {
     HttpRequest& request = m_parser.request();
     request.peerAddress = m_peer;
+    request.clientAddress = m_viaProxy ? m_host.trustedProxies().clientOf(m_peer, request) : m_peer;
     int wsReject = 0;
     if (m_host.isWebSocketPath(request.path)) {
-        if (isWebSocketUpgrade(request) && !m_host.canUpgrade()) {
-            wsReject = 503;
-        } else if (isWebSocketUpgrade(request)) {
+        if (!isWebSocketUpgrade(request)) {
+            wsReject = request.method == "GET" ? 426 : 405;
+        } else if ((wsReject = m_host.upgradeRefusal(request)) == 0) {
             m_upgradePending = true;
             m_upgradeAt = messageStart;
             clearDeadline();
             return;
-        } else
-            wsReject = request.method == "GET" ? 426 : 405;
+        }
     }
     const bool close = !request.keepAlive || m_stopAccepting;
     const bool http10KeepAlive = !close && m_parser.isHttp10();
@@ -241,6 +244,11 @@ void HttpConnection::messageComplete(qint64 messageStart)
         respond(sequence, 503, "application/json",
                 http::errorJson("unavailable", "this server holds as many WebSockets as it may: try again "
                                                "later or another server"),
+                Headers{{"Retry-After", "5"}});
+    } else if (wsReject == 429) {
+        respond(sequence, 429, "application/json",
+                http::errorJson("rate_limited",
+                                http::tooManyConnectionsMessage(m_host.limits().maxConnectionsPerAddress)),
                 Headers{{"Retry-After", "5"}});
     } else if (wsReject) {
         const bool upgradeRequired = wsReject == 426;

@@ -16,6 +16,7 @@ class QTcpSocket;
 namespace mmf {
 
 class HttpConnection;
+class TrustedProxies;
 
 // What a connection needs from its server. The server deletes its live connections before it goes away.
 class HttpConnectionHost
@@ -30,8 +31,12 @@ public:
     // A scratch buffer to assemble a response in; its contents are dead after each use.
     virtual QByteArray& writeBuffer() = 0;
     virtual bool isWebSocketPath(const QByteArray& path) const = 0;
-    // False when the server holds as many WebSockets as it may: an upgrade request then gets 503.
-    virtual bool canUpgrade() const = 0;
+    // 0 when an upgrade request may go ahead; else the status to refuse it with: 503 when the server holds
+    // as many WebSockets as it may, 429 when its client (behind a trusted proxy) holds as many connections
+    // as one address may.
+    virtual int upgradeRefusal(const HttpRequest& request) const = 0;
+    // Peers whose X-Forwarded-For names the client (`[http] trusted_proxies`).
+    virtual const TrustedProxies& trustedProxies() const = 0;
     virtual void dispatch(HttpRequest& request, const HttpResponder& responder) = 0;
     // The socket holds the unread upgrade request; the host now owns it.
     virtual void upgrade(QTcpSocket* socket, HttpRequest&& request) = 0;
@@ -74,6 +79,8 @@ public:
     int hostIndex = -1;          // position in the host's list, kept by the host
     bool countedAddress = false; // counted in the host's per-address figures
     const QHostAddress& peer() const { return m_peer; }
+    // The peer is a trusted proxy: each request's client is whom it forwards for.
+    bool viaProxy() const { return m_viaProxy; }
 
 private:
     enum class State
@@ -124,6 +131,7 @@ private:
     HttpRequestParser m_parser;
     HttpAnswerQueue m_answers;
     QHostAddress m_peer;
+    bool m_viaProxy = false;
 
     // the socket's transaction (kept so an upgrade request can be given back unread); offsets from its start
     qint64 m_txRead = 0;

@@ -15,7 +15,9 @@ struct HttpRequest
     QByteArray query;  // raw query string without '?', not decoded
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    QHostAddress peerAddress;
+    QHostAddress peerAddress; // the connection's peer
+    QHostAddress
+        clientAddress; // the client: the peer, or whom a trusted proxy forwarded for (TrustedProxies)
     bool keepAlive = true;
 
     // First value of a header (name in lower case), or a null QByteArray.

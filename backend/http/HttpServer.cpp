@@ -1,6 +1,8 @@
 #include "http/HttpServer.h"
 
 #include "http/HttpConnection.h"
+#include "http/HttpUtil.h"
+#include "http/TrustedProxies.h"
 #include "http/WebSocketGuard.h"
 
 #include <QElapsedTimer>
@@ -121,7 +123,20 @@ struct HttpServer::Private final : HttpConnectionHost
     qsizetype readBufferSize() const override { return kReadChunk; }
     QByteArray& writeBuffer() override { return writeScratch; }
     bool isWebSocketPath(const QByteArray& path) const override { return wsHandler && path == wsPath; }
-    bool canUpgrade() const override { return webSockets < m_limits.wsMaxConnections; }
+    const TrustedProxies& trustedProxies() const override { return proxies; }
+
+    int upgradeRefusal(const HttpRequest& request) const override
+    {
+        if (webSockets >= m_limits.wsMaxConnections)
+            return 503;
+        // A trusted proxy's connections are not counted for its address (it carries everyone's): its
+        // clients' WebSockets are counted, and capped, by the address it forwards for. A direct client's
+        // connection was counted when it was accepted, and its WebSocket takes over that count.
+        if (proxies.trusts(request.peerAddress) &&
+            perAddress.value(request.clientAddress) >= m_limits.maxConnectionsPerAddress)
+            return 429;
+        return 0;
+    }
 
     void dispatch(HttpRequest& request, const HttpResponder& responder) override
     {
@@ -144,7 +159,7 @@ struct HttpServer::Private final : HttpConnectionHost
         // The socket counts as a WebSocket, and for its address, until it is gone (with its QWebSocket).
         // Watched through its guard (a child): QWebSocket disconnects every signal of its transport when it
         // goes, the transport's destroyed() included.
-        const QHostAddress peer = socket->peerAddress();
+        const QHostAddress peer = request.clientAddress;
         ++webSockets;
         ++perAddress[peer];
         QObject::connect(guard, &QObject::destroyed, q, [this, peer] {
@@ -197,13 +212,14 @@ struct HttpServer::Private final : HttpConnectionHost
         connections.push_back(connection);
         if (!sweeper->isActive())
             sweeper->start();
+        if (connection->viaProxy())
+            return; // its clients are counted by their WebSockets (upgradeRefusal)
         int& fromPeer = perAddress[connection->peer()];
         if (fromPeer >= m_limits.maxConnectionsPerAddress) {
             // Answered rather than dropped, so a client behind a shared address learns why; the answer
             // lingers a moment only (and counts towards max_connections meanwhile).
             connection->refuse(429, "rate_limited",
-                               QByteArrayLiteral("too many connections from this address (at most ") +
-                                   QByteArray::number(m_limits.maxConnectionsPerAddress) + ")");
+                               http::tooManyConnectionsMessage(m_limits.maxConnectionsPerAddress));
             return;
         }
         ++fromPeer;
@@ -333,6 +349,7 @@ struct HttpServer::Private final : HttpConnectionHost
 
     HttpServer* q;
     HttpLimits m_limits;
+    TrustedProxies proxies;
     Handler handler;
     QByteArray wsPath;
     WebSocketHandler wsHandler;
@@ -395,6 +412,11 @@ void HttpServer::close()
     const std::vector<HttpConnection*> live = d->connections; // stopping may finish some of them
     for (HttpConnection* c : live)
         c->stopAccepting();
+}
+
+void HttpServer::setTrustedProxies(TrustedProxies proxies)
+{
+    d->proxies = std::move(proxies);
 }
 
 int HttpServer::connectionCount() const

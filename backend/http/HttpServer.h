@@ -4,6 +4,7 @@
 #include "http/HttpLimits.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponder.h"
+#include "http/TrustedProxies.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -36,6 +37,10 @@ public:
     void setHandler(Handler handler);
     // Upgrade requests for `path` go to `handler`; a plain GET of that path gets 426.
     void setWebSocketHandler(QByteArray path, WebSocketHandler handler);
+
+    // Reverse proxies whose X-Forwarded-For names the client (HttpRequest::clientAddress); call before
+    // listen(). A trusted proxy's connections are not capped per address; its clients' WebSockets are.
+    void setTrustedProxies(TrustedProxies proxies);
 
     // Binds and listens; returns the bound port (useful with port 0).
     Result<quint16> listen(const QHostAddress& address, quint16 port);

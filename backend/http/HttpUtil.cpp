@@ -181,6 +181,11 @@ void appendJsonEscaped(QByteArray& out, QByteArrayView text)
     }
 }
 
+QByteArray tooManyConnectionsMessage(int maxPerAddress)
+{
+    return "too many connections from this address (at most " + QByteArray::number(maxPerAddress) + ")";
+}
+
 QByteArray errorJson(QByteArrayView code, QByteArrayView message)
 {
     QByteArray out;

@@ -13,6 +13,8 @@ QByteArray percentDecode(QByteArrayView in, bool plusAsSpace);
 const char* reasonPhrase(int status);
 // The API error object {"error":{"code":...,"message":...}}; the message is JSON-escaped.
 QByteArray errorJson(QByteArrayView code, QByteArrayView message);
+// The message of the 429 for a client address over `[http] max_connections_per_address`.
+QByteArray tooManyConnectionsMessage(int maxPerAddress);
 // Appends `text` as the inside of a JSON string (quotes not included).
 void appendJsonEscaped(QByteArray& out, QByteArrayView text);
 // Lower-cased header name; common names come from a static table and cost no allocation.

@@ -32,6 +32,7 @@ GatewaySettings settingsFrom(const ServerConfig& config)
     settings.claimTimeoutMs = int(config.claimTimeoutMs);
     settings.pingIntervalSecs = double(config.pingIntervalMs) / 1000.0;
     settings.registryAllowedHosts = config.registryAllowedHosts;
+    settings.trustedProxies = config.trustedProxies;
     settings.retryMaxAttempts = config.maxAttempts;
     settings.retryBackoffInitialMs = int(config.backoffInitialMs);
     settings.retryBackoffFactor = config.backoffFactor;

@@ -52,6 +52,9 @@ struct ServerConfig
     int bodyTimeoutMs = 300 * 1000;
     int maxConnections = 10000;
     int maxConnectionsPerAddress = 256;
+    // Reverse proxies whose X-Forwarded-For names the client: addresses and CIDRs. Empty: the header is
+    // ignored, every client is the connection's peer.
+    QStringList trustedProxies;
 
     // [ws]
     qint64 wsMaxMessageBytes = 1024 * 1024;

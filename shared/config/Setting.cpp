@@ -253,8 +253,9 @@ std::pair<Apply, Format> methods()
     return {apply, format};
 }
 
-// A comma-separated list of CIDRs, addresses and host names (for the registry's allowed hosts).
-std::pair<Apply, Format> hostList(QStringList ServerConfig::*field)
+// A comma-separated list of CIDRs and addresses, and host names when `names` (the registry's allowed hosts;
+// trusted proxies are matched against peer addresses, which have no name).
+std::pair<Apply, Format> hostList(QStringList ServerConfig::*field, bool names)
 {
     Apply apply = [=](ServerConfig& c, const QString& v, const QString&) -> QString {
         static const QRegularExpression name(
@@ -267,6 +268,8 @@ std::pair<Apply, Format> hostList(QStringList ServerConfig::*field)
             const bool cidr = item.contains(QLatin1Char('/'))
                                   ? !QHostAddress::parseSubnet(item).first.isNull()
                                   : !QHostAddress(item).isNull();
+            if (!cidr && !names)
+                return QStringLiteral("'%1' is neither an address nor a CIDR (10.0.0.0/8)").arg(item);
             if (!cidr && !name.match(item).hasMatch())
                 return QStringLiteral("'%1' is neither an address, a CIDR (10.0.0.0/8) nor a host name")
                     .arg(item);
@@ -428,7 +431,7 @@ QList<Setting> buildTable()
              "Hosts an instance's registration may name for its pings besides the address it registers "
              "from: CIDRs (`10.0.0.0/8`), addresses and exact host names, comma-separated. Empty: only the "
              "registering connection's own address (no pinging of other hosts on anyone's behalf).",
-             hostList(&C::registryAllowedHosts), "none");
+             hostList(&C::registryAllowedHosts, true), "none");
     // [http]
     t << row("request body limit", "http", "max_body_bytes", "max-body-bytes", "N", "16777216",
              "Largest request body (413), checked before the body is read.",
@@ -460,6 +463,15 @@ QList<Setting> buildTable()
              "Open HTTP connections and WebSockets from one client address; a further one gets 429 and is "
              "closed.",
              whole(&C::maxConnectionsPerAddress, 1, kIntMax));
+    t << row("trusted proxies", "http", "trusted_proxies", "trusted-proxies", "LIST", "",
+             "Reverse proxies in front of the server (nginx, HAProxy, a load balancer): addresses and CIDRs, "
+             "comma-separated. A request from one of them comes from the client its `X-Forwarded-For` names "
+             "(read from the right, past every trusted proxy): the sign-in throttle, the per-address "
+             "connection cap and the registry's pings then see each client instead of the proxy. A trusted "
+             "proxy's own connections are not capped per address; its clients' WebSockets are. List only "
+             "proxies that append the address they were connected from (nginx: `proxy_set_header "
+             "X-Forwarded-For $proxy_add_x_forwarded_for`); from any other peer the header is ignored.",
+             hostList(&C::trustedProxies, false), "none: the header is ignored");
     // [ws]
     t << row("WebSocket message limit", "ws", "max_message_bytes", "ws-max-message-bytes", "N", "1048576",
              "Largest incoming WebSocket frame and message (close code 1009); unset, Qt would accept 2 GB "

@@ -45,6 +45,7 @@ const QMap<QString, QPair<QString, QString>>& samples()
         {"ping-interval", {"2.5", "2.5"}},
         {"registry-allowed-hosts",
          {"10.0.0.0/8, Worker-1.Internal,192.168.1.7", "10.0.0.0/8,worker-1.internal,192.168.1.7"}},
+        {"trusted-proxies", {"127.0.0.1, 10.0.0.0/8,::1", "127.0.0.1,10.0.0.0/8,::1"}},
         {"max-body-bytes", {"1048576", "1048576"}},
         {"max-request-line", {"4096", "4096"}},
         {"max-header-bytes", {"4096", "4096"}},
@@ -402,6 +403,11 @@ private slots:
             << QStringList{"--registry-allowed-hosts", "10.0.0.0/8,not a host"} << none << ""
             << "--registry-allowed-hosts: 'not a host' is neither"
             << "registry.allowed_hosts";
+        // Trusted proxies are matched against peer addresses: a name would never match, so it is refused.
+        QTest::newRow("trusted proxy a name")
+            << QStringList{"--trusted-proxies", "127.0.0.1,proxy.internal"} << none << ""
+            << "--trusted-proxies: 'proxy.internal' is neither an address nor a CIDR"
+            << "http.trusted_proxies";
         QTest::newRow("unknown method") << QStringList{"--default-methods", "score,fly"} << none << ""
                                         << "--default-methods: expected a comma-separated list"
                                         << "auth.default_methods";
