@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what MMF needs to build and run on Debian 12 (idempotent). Uses sudo when not root.
 # --test also installs what the test suites and CI checks use (scripts/test.sh passes it): headless Chromium
-# for the /docs page test, lintian for the packages, mmdebstrap for the fresh-root check.
+# for the /docs page test, lintian for the packages, mmdebstrap for the fresh-root check, nginx for the
+# reverse-proxy test.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,8 +14,10 @@ PACKAGES=(
 )
 for arg in "$@"; do
   case "$arg" in
-    # the API page test, packages, the fresh-root check, fuzzing (scripts/fuzz.sh), tst_hostile_http
-    --test) PACKAGES+=(chromium lintian mmdebstrap clang-14 libclang-rt-14-dev slowhttptest) ;;
+    # the API page test, packages, the fresh-root check, fuzzing (scripts/fuzz.sh), tst_hostile_http,
+    # tst_nginxproxy (the shipped nginx example with TLS; Debian's nginx package starts a system nginx on port
+    # 80, which the tests leave alone: they run their own)
+    --test) PACKAGES+=(chromium lintian mmdebstrap clang-14 libclang-rt-14-dev slowhttptest nginx-light openssl) ;;
     *) echo "usage: $0 [--test]" >&2; exit 2 ;;
   esac
 done

@@ -1,20 +1,18 @@
 // A real server behind a reverse proxy (`--trusted-proxies 127.0.0.1`): this test plays the proxy from
 // 127.0.0.1 and a direct client from 127.0.0.2, over raw HTTP. Each forwarded client is throttled, capped and
 // checked as itself; a header from a peer that is not a trusted proxy changes nothing.
+#include "RawHttpConnection.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
+#include "TestWebSocket.h"
 #include "models/EchoModel.h"
 #include "worker/ModelDescription.h"
 
-#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkRequest>
-#include <QTcpSocket>
 #include <QTest>
-#include <QWebSocket>
 
 #include <memory>
 #include <vector>
@@ -26,57 +24,17 @@ namespace {
 const QString kProxy = QStringLiteral("127.0.0.1");
 const QString kDirect = QStringLiteral("127.0.0.2");
 
-// One keep-alive HTTP/1.1 connection from a chosen loopback address; each request waits for its whole answer.
-class RawConnection
+// X-Forwarded-For (none when empty), and a bearer token when given.
+RawHttpConnection::Headers headers(const QByteArray& forwardedFor, const QByteArray& token = {})
 {
-public:
-    RawConnection(quint16 port, const QString& from)
-    {
-        m_socket.bind(QHostAddress(from), 0);
-        m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
-    }
-
-    // The status of the answer (0: none), `forwardedFor` sent as X-Forwarded-For unless empty.
-    int request(const QByteArray& method, const QByteArray& path, const QByteArray& forwardedFor,
-                const QByteArray& body = {}, const QByteArray& token = {})
-    {
-        if (m_socket.state() != QAbstractSocket::ConnectedState && !m_socket.waitForConnected(10000))
-            return 0;
-        QByteArray head = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-        if (!forwardedFor.isEmpty())
-            head += "X-Forwarded-For: " + forwardedFor + "\r\n";
-        if (!token.isEmpty())
-            head += "Authorization: Bearer " + token + "\r\n";
-        if (!body.isEmpty())
-            head += "Content-Type: application/json\r\n";
-        m_socket.write(head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-        m_reply.clear();
-        QDeadlineTimer deadline(60000);
-        while (!complete() && !deadline.hasExpired()) {
-            if (!m_socket.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime()))))
-                break;
-            m_reply += m_socket.readAll();
-        }
-        return complete() ? m_reply.mid(9, 3).toInt() : 0;
-    }
-    const QByteArray& reply() const { return m_reply; }
-
-private:
-    bool complete() const
-    {
-        const qsizetype end = m_reply.indexOf("\r\n\r\n");
-        if (!m_reply.startsWith("HTTP/1.1 ") || end < 0)
-            return false;
-        const QByteArray head = m_reply.left(end).toLower();
-        const qsizetype at = head.indexOf("content-length:");
-        const qsizetype length =
-            at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
-        return m_reply.size() >= end + 4 + length;
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_reply;
-};
+    RawHttpConnection::Headers out;
+    if (!forwardedFor.isEmpty())
+        out << qMakePair(QByteArray("X-Forwarded-For"), forwardedFor);
+    if (!token.isEmpty())
+        out << qMakePair(QByteArray("Authorization"), "Bearer " + token);
+    out << qMakePair(QByteArray("Content-Type"), QByteArray("application/json"));
+    return out;
+}
 
 QByteArray credentials(const QByteArray& login, const QByteArray& password)
 {
@@ -99,8 +57,8 @@ private slots:
 private:
     int signIn(const QString& from, const QByteArray& forwardedFor, const QByteArray& login,
                const QByteArray& password);
-    // Opens a WebSocket through the proxy for `forwardedFor`; true once open, false when refused.
-    bool openWebSocket(QWebSocket& socket, const QByteArray& forwardedFor);
+    // A WebSocket through the proxy for `forwardedFor`, not yet open.
+    std::unique_ptr<TestWebSocket> webSocketFor(const QByteArray& forwardedFor);
 
     std::unique_ptr<ServerFixture> m_server;
     QByteArray m_token;
@@ -133,8 +91,9 @@ void TestBehindProxy::cleanupTestCase()
 int TestBehindProxy::signIn(const QString& from, const QByteArray& forwardedFor, const QByteArray& login,
                             const QByteArray& password)
 {
-    RawConnection connection(m_server->port(), from);
-    return connection.request("POST", "/api/v1/auth/login", forwardedFor, credentials(login, password));
+    RawHttpConnection connection(m_server->port(), from);
+    return connection.request("POST", "/api/v1/auth/login", headers(forwardedFor),
+                              credentials(login, password));
 }
 
 void TestBehindProxy::eachForwardedClientIsThrottledOnItsOwn()
@@ -161,69 +120,46 @@ void TestBehindProxy::aClientCannotNameItsOwnAddress()
     QCOMPARE(signIn(kProxy, "198.51.100.10", "other", "other password 1"), 200);
 }
 
-bool TestBehindProxy::openWebSocket(QWebSocket& socket, const QByteArray& forwardedFor)
+std::unique_ptr<TestWebSocket> TestBehindProxy::webSocketFor(const QByteArray& forwardedFor)
 {
-    QUrl url = m_server->url();
-    url.setScheme(QStringLiteral("ws"));
-    url.setPath(QStringLiteral("/api/v1/ws"));
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + m_token);
-    request.setRawHeader("X-Forwarded-For", forwardedFor);
-    bool ended = false;
-    QObject::connect(&socket, &QWebSocket::connected, &socket, [&ended] { ended = true; });
-    QObject::connect(&socket, &QWebSocket::disconnected, &socket, [&ended] { ended = true; });
-    QObject::connect(&socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), &socket,
-                     [&ended](QAbstractSocket::SocketError) { ended = true; });
-    socket.open(request);
-    QDeadlineTimer deadline(10000);
-    while (!ended && !deadline.hasExpired())
-        QTest::qWait(5);
-    socket.disconnect(); // the flag is a local of this call
-    return socket.state() == QAbstractSocket::ConnectedState;
+    auto socket = std::make_unique<TestWebSocket>(m_server->url(), m_token);
+    socket->setHeader("X-Forwarded-For", forwardedFor);
+    return socket;
 }
 
 void TestBehindProxy::theProxyIsNotCappedButEachClientsWebSocketsAre()
 {
     // The proxy holds more keep-alive connections than one address may (4): it carries everyone's.
-    std::vector<std::unique_ptr<RawConnection>> held;
+    std::vector<std::unique_ptr<RawHttpConnection>> held;
     for (int i = 0; i < 6; ++i) {
-        held.push_back(std::make_unique<RawConnection>(m_server->port(), kProxy));
-        QCOMPARE(held.back()->request("GET", "/healthz", "203.0.113." + QByteArray::number(20 + i)), 200);
+        held.push_back(std::make_unique<RawHttpConnection>(m_server->port(), kProxy));
+        QCOMPARE(held.back()->request("GET", "/healthz", headers("203.0.113." + QByteArray::number(20 + i))),
+                 200);
     }
     // A direct client is still capped at 4.
-    std::vector<std::unique_ptr<RawConnection>> direct;
+    std::vector<std::unique_ptr<RawHttpConnection>> direct;
     for (int i = 0; i < 4; ++i) {
-        direct.push_back(std::make_unique<RawConnection>(m_server->port(), kDirect));
-        QCOMPARE(direct.back()->request("GET", "/healthz", {}), 200);
+        direct.push_back(std::make_unique<RawHttpConnection>(m_server->port(), kDirect));
+        QCOMPARE(direct.back()->request("GET", "/healthz"), 200);
     }
-    RawConnection fifth(m_server->port(), kDirect);
-    QCOMPARE(fifth.request("GET", "/healthz", {}), 429);
+    RawHttpConnection fifth(m_server->port(), kDirect);
+    QCOMPARE(fifth.request("GET", "/healthz"), 429);
 
     // Through the proxy, one client's WebSockets are capped at 4 by the address forwarded for it...
-    std::vector<std::unique_ptr<QWebSocket>> sockets;
+    std::vector<std::unique_ptr<TestWebSocket>> sockets;
     for (int i = 0; i < 4; ++i) {
-        sockets.push_back(std::make_unique<QWebSocket>());
-        QVERIFY2(openWebSocket(*sockets.back(), "203.0.113.40"), qPrintable(sockets.back()->errorString()));
+        sockets.push_back(webSocketFor("203.0.113.40"));
+        QVERIFY2(sockets.back()->open(), qPrintable(sockets.back()->errorString()));
     }
-    QWebSocket refused;
-    QVERIFY(!openWebSocket(refused, "203.0.113.40"));
-    QVERIFY2(refused.errorString().contains(QLatin1String("429")), qPrintable(refused.errorString()));
+    auto refused = webSocketFor("203.0.113.40");
+    QVERIFY(!refused->open());
+    QVERIFY2(refused->errorString().contains(QLatin1String("429")), qPrintable(refused->errorString()));
     // ...another client's are not.
-    QWebSocket another;
-    QVERIFY2(openWebSocket(another, "203.0.113.41"), qPrintable(another.errorString()));
+    auto another = webSocketFor("203.0.113.41");
+    QVERIFY2(another->open(), qPrintable(another->errorString()));
     // A closed one gives its place back.
-    sockets.front()->close();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            QWebSocket again;
-            const bool open = openWebSocket(again, "203.0.113.40");
-            again.abort();
-            return open;
-        }(),
-        10000);
-    for (auto& socket : sockets)
-        socket->abort();
-    another.abort();
+    sockets.front()->abort();
+    QTRY_VERIFY_WITH_TIMEOUT(webSocketFor("203.0.113.40")->open(), 10000);
 }
 
 void TestBehindProxy::aRegistrantBehindTheProxyIsPingedAtItsOwnAddress()
@@ -238,9 +174,9 @@ void TestBehindProxy::aRegistrantBehindTheProxyIsPingedAtItsOwnAddress()
     fields.insert(QStringLiteral("host"), QString()); // the registrant's own address
     fields.insert(QStringLiteral("port"), 9);
     fields.insert(QStringLiteral("concurrency"), 1);
-    RawConnection viaProxy(m_server->port(), kProxy);
-    QCOMPARE(viaProxy.request("POST", "/api/v1/registry/instances", "127.0.0.5",
-                              QJsonDocument(fields).toJson(QJsonDocument::Compact), serve),
+    RawHttpConnection viaProxy(m_server->port(), kProxy);
+    QCOMPARE(viaProxy.request("POST", "/api/v1/registry/instances", headers("127.0.0.5", serve),
+                              QJsonDocument(fields).toJson(QJsonDocument::Compact)),
              201);
     // Stored for the pings (nothing listens there) as the forwarded address, not the proxy's.
     const QJsonArray instances = TestHttpClient(m_server->url(), m_token)
@@ -254,11 +190,11 @@ void TestBehindProxy::aRegistrantBehindTheProxyIsPingedAtItsOwnAddress()
 
     // A direct client naming that address (and claiming it in the header) is refused. (Another address than
     // the last test's direct client, whose closed connections the server may not have counted off yet.)
-    RawConnection direct(m_server->port(), QStringLiteral("127.0.0.3"));
+    RawHttpConnection direct(m_server->port(), QStringLiteral("127.0.0.3"));
     fields.insert(QStringLiteral("name"), QStringLiteral("direct"));
     fields.insert(QStringLiteral("host"), QStringLiteral("127.0.0.5"));
-    QCOMPARE(direct.request("POST", "/api/v1/registry/instances", "127.0.0.5",
-                            QJsonDocument(fields).toJson(QJsonDocument::Compact), serve),
+    QCOMPARE(direct.request("POST", "/api/v1/registry/instances", headers("127.0.0.5", serve),
+                            QJsonDocument(fields).toJson(QJsonDocument::Compact)),
              403);
     QVERIFY2(direct.reply().contains("names host 127.0.0.5 for pings but comes from 127.0.0.3"),
              direct.reply().constData());

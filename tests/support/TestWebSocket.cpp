@@ -3,7 +3,10 @@
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QTest>
+
+#include <memory>
 
 namespace mmf {
 
@@ -18,19 +21,37 @@ TestWebSocket::TestWebSocket(const QUrl& serverUrl, const QByteArray& token)
     });
 }
 
+void TestWebSocket::setHeader(const QByteArray& name, const QByteArray& value)
+{
+    m_headers << qMakePair(name, value);
+}
+
+void TestWebSocket::useTls(const QSslCertificate& authority)
+{
+    m_url.setScheme(QStringLiteral("wss"));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates({authority});
+    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    m_socket.setSslConfiguration(tls);
+}
+
 bool TestWebSocket::open(int timeoutMs)
 {
     QNetworkRequest request(m_url);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token);
+    for (const auto& [name, value] : m_headers)
+        request.setRawHeader(name, value);
+    // A refused handshake (an HTTP answer instead of 101) is reported as an error.
+    auto failed = std::make_shared<bool>(false);
+    const QMetaObject::Connection onError =
+        QObject::connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error),
+                         [failed](QAbstractSocket::SocketError) { *failed = true; });
     m_socket.open(request);
     QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired() && m_socket.state() != QAbstractSocket::ConnectedState) {
-        if (m_socket.state() == QAbstractSocket::UnconnectedState &&
-            deadline.remainingTime() < timeoutMs - 200)
-            return false;
-        QTest::qWait(10);
-    }
+    while (!deadline.hasExpired() && !*failed && m_socket.state() != QAbstractSocket::ConnectedState)
+        QTest::qWait(5);
+    QObject::disconnect(onError);
     return m_socket.state() == QAbstractSocket::ConnectedState;
 }
 

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
+#include <QSslCertificate>
 #include <QUrl>
 #include <QWebSocket>
 
@@ -17,7 +19,13 @@ public:
     // `token` goes into the Authorization header of the handshake (empty: none).
     explicit TestWebSocket(const QUrl& serverUrl, const QByteArray& token = {});
 
+    // Sent with the handshake; call before open().
+    void setHeader(const QByteArray& name, const QByteArray& value);
+    // wss:// on the same host and port, trusting only `authority`; call before open().
+    void useTls(const QSslCertificate& authority);
     bool open(int timeoutMs = 10000);
+    QString errorString() const { return m_socket.errorString(); }
+    void abort() { m_socket.abort(); }
     void sendJson(const QJsonObject& message);
     void subscribe(const QString& topic);
     // Subscribes and waits for the server's `subscribed` answer; false on timeout.
@@ -33,6 +41,7 @@ public:
 private:
     QUrl m_url;
     QByteArray m_token;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
     QWebSocket m_socket;
     QList<QJsonObject> m_messages;
 };
