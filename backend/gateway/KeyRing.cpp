@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QScopeGuard>
+#include <QThread>
 
 namespace mmf {
 
@@ -18,8 +19,18 @@ KeyRing::KeyRing(RedisClient& redis, TokenVerifier& verifier, const Clock& clock
     , m_redis(redis)
     , m_verifier(verifier)
     , m_clock(clock)
+    , m_unknown(clock, [this] { reload(); })
 {
     connect(&m_timer, &QTimer::timeout, this, [this] { reload(); });
+    m_verifier.setUnknownKeyHandler([this](QByteArrayView keyId) {
+        // Verified on another thread (not the server's case): no read from there, the 401 stands.
+        return QThread::currentThread() == thread() && m_unknown.mayBeNew(keyId);
+    });
+}
+
+KeyRing::~KeyRing()
+{
+    m_verifier.setUnknownKeyHandler({});
 }
 
 void KeyRing::publish(const SigningKey& key)
@@ -60,12 +71,17 @@ void KeyRing::start(int intervalMs)
 
 void KeyRing::reload(std::function<void()> done)
 {
+    m_unknown.readStarted();
     m_redis.command(
         {"HGETALL", BrokerKeys::publicKeys()}, [this, done = std::move(done)](const RedisReply& reply) {
             const auto finally = qScopeGuard([&done] {
                 if (done)
                     done();
             });
+            // Told after the verifier learnt the keys (the guard runs last): a token of a key just read is
+            // accepted, not refused, from here on.
+            const auto told =
+                qScopeGuard([this, answered = reply.isArray()] { m_unknown.readFinished(answered); });
             if (!reply.isArray())
                 return;
             QList<PublicKeyEntry> keys;

@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include "gateway/UnknownSigningKeys.h"
+
 #include <functional>
 
 namespace mmf {
@@ -17,6 +19,11 @@ class TokenVerifier;
 // The trusted public keys, published in Redis (mmf:keys) so every server and worker sees a rotation at once.
 // Keeps the verifier in step and serves GET /api/v1/keys. Keys past their end are removed from Redis
 // by whichever server sees them first.
+//
+// A token signed by a key the verifier does not know may carry one another server published since the last
+// read (a server that has just started, a rotation elsewhere): UnknownSigningKeys has the keys read again and
+// such a token answered unavailable (503, try again) instead of 401 until a read sent after its key was first
+// seen came back without it, so a client is not signed out by a server that is behind.
 class KeyRing : public QObject
 {
     Q_OBJECT
@@ -29,6 +36,7 @@ public:
     };
 
     KeyRing(RedisClient& redis, TokenVerifier& verifier, const Clock& clock, QObject* parent = nullptr);
+    ~KeyRing() override;
 
     // Trusts and publishes the server's own key (no end date while it signs).
     void publish(const SigningKey& key);
@@ -47,6 +55,7 @@ private:
     const Clock& m_clock;
     QList<PublicKeyEntry> m_keys;
     QTimer m_timer;
+    UnknownSigningKeys m_unknown;
 };
 
 } // namespace mmf

@@ -27,6 +27,13 @@ namespace {
 constexpr int kAuthTimeoutMs = 10000;
 constexpr int kMaxTopicsPerConnection = 1000;
 
+// A token refused for now (the server has not read what it needs yet) is 1013, "try again later"; any other
+// refusal is 1008.
+int closeCodeFor(const Error& refusal)
+{
+    return refusal.code == ErrorCode::Unavailable ? 1013 : 1008;
+}
+
 quint32 kindBit(TaskEventRecord::Kind kind)
 {
     return 1u << int(kind);
@@ -121,7 +128,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     if (!upgrade.header("authorization").isNull()) {
         Result<SharedTokenClaims> claims = m_auth.authenticate(upgrade, "read");
         if (!claims) {
-            closeConnection(connection, 1008, claims.error().message);
+            closeConnection(connection, closeCodeFor(claims.error()), claims.error().message);
             return;
         }
         authenticated(connection, **claims, false);
@@ -152,7 +159,7 @@ void WebSocketHub::onMessage(Connection* connection, const QString& text)
         Result<SharedTokenClaims> claims =
             m_auth.verifyToken(message.value(QStringLiteral("token")).toString().toLatin1(), "read");
         if (!claims) {
-            closeConnection(connection, 1008, claims.error().message);
+            closeConnection(connection, closeCodeFor(claims.error()), claims.error().message);
             return;
         }
         if (connection->claims && ((*claims)->user_id() != connection->claims->user_id() ||

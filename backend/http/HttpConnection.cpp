@@ -1,8 +1,7 @@
 #include "http/HttpConnection.h"
 
-#include "http/TrustedProxies.h"
-
 #include "http/HttpUtil.h"
+#include "http/TrustedProxies.h"
 
 #include <QLoggingCategory>
 #include <QMetaObject>

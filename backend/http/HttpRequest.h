@@ -16,8 +16,8 @@ struct HttpRequest
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     QHostAddress peerAddress; // the connection's peer
-    QHostAddress
-        clientAddress; // the client: the peer, or whom a trusted proxy forwarded for (TrustedProxies)
+    // The client: the peer, or whom a trusted proxy forwarded the request for (TrustedProxies).
+    QHostAddress clientAddress;
     bool keepAlive = true;
 
     // First value of a header (name in lower case), or a null QByteArray.

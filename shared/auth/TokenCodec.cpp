@@ -109,6 +109,7 @@ struct TokenVerifier::Private
     const Clock& clock;
     const int clockSkewSecs;
     const int cacheCapacity;
+    std::function<bool(QByteArrayView)> unknownKeyHandler;
 
     // One lock for keys and cache: a cache hit must see the key table it is validated against.
     mutable QReadWriteLock lock;
@@ -174,9 +175,14 @@ Result<SharedTokenClaims> TokenVerifier::Private::verifyFully(QByteArrayView tok
     {
         QReadLocker locker(&lock);
         const auto it = keys.constFind(QByteArray::fromRawData(keyId.data(), keyId.size()));
-        if (it == keys.cend())
-            return unauthenticated("unknown signing key");
-        key = *it;
+        if (it != keys.cend())
+            key = *it;
+    }
+    if (key.publicKey.isEmpty()) {
+        if (unknownKeyHandler && unknownKeyHandler(keyId))
+            return Error::unavailable(QStringLiteral(
+                "the token's signing key is not known here yet (the keys are being read again): try again"));
+        return unauthenticated("unknown signing key");
     }
     if (keyExpired(key, nowSecs))
         return unauthenticated("signing key is no longer trusted");
@@ -239,6 +245,11 @@ TokenVerifier::TokenVerifier(const Clock& clock, int clockSkewSecs, int cacheCap
 }
 
 TokenVerifier::~TokenVerifier() = default;
+
+void TokenVerifier::setUnknownKeyHandler(std::function<bool(QByteArrayView keyId)> handler)
+{
+    d->unknownKeyHandler = std::move(handler);
+}
 
 void TokenVerifier::setTrustedKey(const QByteArray& keyId, const QByteArray& publicKey, qint64 notAfterSecs)
 {

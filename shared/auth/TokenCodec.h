@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QReadWriteLock>
 
+#include <functional>
 #include <memory>
 
 namespace mmf {
@@ -42,6 +43,10 @@ public:
     // Tokens of that key are refused from now on, cached or not.
     void removeTrustedKey(const QByteArray& keyId);
     bool knowsKey(const QByteArray& keyId) const;
+    // Asked, on the verifying thread, when a token names a key not trusted here: true when the trusted keys
+    // may be behind (they are being read again: a key published by another server since), and the token is
+    // then refused as unavailable (try again) rather than unauthenticated. Set once, before verifying.
+    void setUnknownKeyHandler(std::function<bool(QByteArrayView keyId)> handler);
 
     // Checks encoding, signature, key, iat (not beyond the clock skew in the future) and exp. Every failure
     // is unauthenticated with a message that says which check failed (never echoing the token).

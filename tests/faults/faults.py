@@ -1017,14 +1017,18 @@ def scenario_idempotency_server_crash(ctx):
     lock = threading.Lock()
 
     early_401 = [0]
+    early_503 = [0]
 
     def trusted(server):
         # A server that has just started knows the other servers' signing keys only once its key ring has read
-        # them from Redis: until then a valid token gets 401 (counted; a client would retry).
+        # them from Redis: until then a valid token gets 503 "try again" (counted), never 401 (which would
+        # sign a client out).
         api = Api(server.port, c.user_token)
         first = api.request("GET", "/api/v1/tasks?limit=1")[0]
         if first == 401:
             early_401[0] += 1
+        elif first == 503:
+            early_503[0] += 1
         return wait_until(lambda: api.request("GET", "/api/v1/tasks?limit=1")[0] == 200, 15)
 
     def submit(api, key, body):
@@ -1074,9 +1078,10 @@ def scenario_idempotency_server_crash(ctx):
                          lost=sum(1 for t in tasks.values() if (t or {}).get("status") not in FINAL),
                          executions=sum(int((t or {}).get("attempts") or 0) for t in tasks.values()),
                          duplicate_results=watcher.duplicates(ids), keys=rounds, distinct_tasks=len(ids),
-                         crashed_commits=len(committed), early_401=early_401[0],
+                         crashed_commits=len(committed), early_401=early_401[0], early_503=early_503[0],
                          answers=",".join("%s:%d" % ("none" if k == 0 else k, v) for k, v in sorted(answers.items())))
     ledger.check(crash_answers == [0] * rounds, "the dying server answered: %s" % crash_answers)
+    ledger.check(early_401[0] == 0, "a just-started server answered 401 to a valid token %d times" % early_401[0])
     ledger.check(len(committed) == rounds, "the hook fired in %d of %d rounds" % (len(committed), rounds))
     for key, tid in sorted(committed.items()):
         ledger.check(keys.get(key) == {tid}, "key %s: committed %s, retries answered %s" % (key, tid, keys.get(key)))

@@ -42,16 +42,20 @@ bool TestWebSocket::open(int timeoutMs)
         request.setRawHeader("Authorization", "Bearer " + m_token);
     for (const auto& [name, value] : m_headers)
         request.setRawHeader(name, value);
-    // A refused handshake (an HTTP answer instead of 101) is reported as an error.
-    auto failed = std::make_shared<bool>(false);
+    // A refused handshake (an HTTP answer instead of 101) is reported as an error; a socket the server closes
+    // at once may never be seen connected here.
+    auto ended = std::make_shared<bool>(false);
     const QMetaObject::Connection onError =
         QObject::connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error),
-                         [failed](QAbstractSocket::SocketError) { *failed = true; });
+                         [ended](QAbstractSocket::SocketError) { *ended = true; });
+    const QMetaObject::Connection onClosed =
+        QObject::connect(&m_socket, &QWebSocket::disconnected, [ended] { *ended = true; });
     m_socket.open(request);
     QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired() && !*failed && m_socket.state() != QAbstractSocket::ConnectedState)
+    while (!deadline.hasExpired() && !*ended && m_socket.state() != QAbstractSocket::ConnectedState)
         QTest::qWait(5);
     QObject::disconnect(onError);
+    QObject::disconnect(onClosed);
     return m_socket.state() == QAbstractSocket::ConnectedState;
 }
 
