@@ -1,11 +1,11 @@
 #pragma once
 
+#include "gateway/UnknownSigningKeys.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QObject>
 #include <QTimer>
-
-#include "gateway/UnknownSigningKeys.h"
 
 #include <functional>
 

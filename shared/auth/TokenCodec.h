@@ -49,7 +49,8 @@ public:
     void setUnknownKeyHandler(std::function<bool(QByteArrayView keyId)> handler);
 
     // Checks encoding, signature, key, iat (not beyond the clock skew in the future) and exp. Every failure
-    // is unauthenticated with a message that says which check failed (never echoing the token).
+    // is unauthenticated with a message that says which check failed (never echoing the token), but for an
+    // unknown key the unknown-key handler says may be new: unavailable.
     Result<v1::TokenClaims> verify(QByteArrayView token) const;
     // The same checks; returns the cached claims without copying them (the hot path of the gateway).
     Result<SharedTokenClaims> verifyShared(QByteArrayView token) const;

@@ -1,6 +1,7 @@
 // A real server behind a reverse proxy (`--trusted-proxies 127.0.0.1`): this test plays the proxy from
 // 127.0.0.1 and a direct client from 127.0.0.2, over raw HTTP. Each forwarded client is throttled, capped and
 // checked as itself; a header from a peer that is not a trusted proxy changes nothing.
+#include "CredentialsJson.h"
 #include "RawHttpConnection.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -36,11 +37,6 @@ RawHttpConnection::Headers headers(const QByteArray& forwardedFor, const QByteAr
     return out;
 }
 
-QByteArray credentials(const QByteArray& login, const QByteArray& password)
-{
-    return R"({"login":")" + login + R"(","password":")" + password + R"("})";
-}
-
 } // namespace
 
 class TestBehindProxy : public QObject
@@ -74,12 +70,14 @@ void TestBehindProxy::initTestCase()
         m_server->issueToken(QStringLiteral("watcher"), QStringLiteral("default"), QStringLiteral("read"));
     QVERIFY(!m_token.isEmpty());
     TestHttpClient anonymous(m_server->url());
-    QCOMPARE(anonymous.post(QStringLiteral("/api/v1/auth/register"), credentials("owner", "owner password 1"))
-                 .status,
-             201);
-    QCOMPARE(anonymous.post(QStringLiteral("/api/v1/auth/register"), credentials("other", "other password 1"))
-                 .status,
-             201);
+    QCOMPARE(
+        anonymous.post(QStringLiteral("/api/v1/auth/register"), credentialsJson("owner", "owner password 1"))
+            .status,
+        201);
+    QCOMPARE(
+        anonymous.post(QStringLiteral("/api/v1/auth/register"), credentialsJson("other", "other password 1"))
+            .status,
+        201);
 }
 
 void TestBehindProxy::cleanupTestCase()
@@ -93,7 +91,7 @@ int TestBehindProxy::signIn(const QString& from, const QByteArray& forwardedFor,
 {
     RawHttpConnection connection(m_server->port(), from);
     return connection.request("POST", "/api/v1/auth/login", headers(forwardedFor),
-                              credentials(login, password));
+                              credentialsJson(login, password));
 }
 
 void TestBehindProxy::eachForwardedClientIsThrottledOnItsOwn()

@@ -2,6 +2,7 @@
 // worker, with TLS at nginx: a ?wait answer and WebSocket pushes come through it, and each client behind it
 // is throttled at its own address (nginx appends it to X-Forwarded-For; the server trusts 127.0.0.1 only),
 // also when the client writes that header itself.
+#include "CredentialsJson.h"
 #include "RawHttpConnection.h"
 #include "ServerFixture.h"
 #include "TestWebSocket.h"
@@ -38,11 +39,6 @@ quint16 freePort()
 {
     QTcpServer probe;
     return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-
-QByteArray credentials(const QByteArray& login, const QByteArray& password)
-{
-    return R"({"login":")" + login + R"(","password":")" + password + R"("})";
 }
 
 } // namespace
@@ -115,7 +111,7 @@ void TestNginxProxy::initTestCase()
 
     auto anonymous = viaNginx();
     QCOMPARE(anonymous->request("POST", "/api/v1/auth/register", {{"Content-Type", "application/json"}},
-                                credentials("owner", "owner password 1")),
+                                credentialsJson("owner", "owner password 1")),
              201);
 }
 
@@ -239,7 +235,7 @@ int TestNginxProxy::signIn(const QString& from, const QByteArray& login, const Q
     RawHttpConnection::Headers headers{{"Content-Type", "application/json"}};
     if (!forgedForwardedFor.isEmpty())
         headers << qMakePair(QByteArray("X-Forwarded-For"), forgedForwardedFor);
-    return viaNginx(from)->request("POST", "/api/v1/auth/login", headers, credentials(login, password));
+    return viaNginx(from)->request("POST", "/api/v1/auth/login", headers, credentialsJson(login, password));
 }
 
 void TestNginxProxy::eachClientBehindItIsThrottledAtItsOwnAddress()

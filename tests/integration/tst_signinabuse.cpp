@@ -1,6 +1,7 @@
 // Sign-in under abuse, on a real server over real HTTP: a burst of parallel wrong guesses lets at most the
 // limit reach a password hash (401) and answers the rest 429; a guesser at another address, once locked, does
 // not lock the login's owner out; a flood of sign-ups from many addresses does not turn sign-ins away.
+#include "CredentialsJson.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 
@@ -91,11 +92,6 @@ private:
     std::vector<bool> m_closed;
 };
 
-QByteArray credentials(const QByteArray& login, const QByteArray& password)
-{
-    return R"({"login":")" + login + R"(","password":")" + password + R"("})";
-}
-
 } // namespace
 
 class TestSignInAbuse : public QObject
@@ -131,7 +127,7 @@ void TestSignInAbuse::cleanupTestCase()
 
 int TestSignInAbuse::signUp(const QByteArray& login, const QByteArray& password)
 {
-    return m_http->post(QStringLiteral("/api/v1/auth/register"), credentials(login, password)).status;
+    return m_http->post(QStringLiteral("/api/v1/auth/register"), credentialsJson(login, password)).status;
 }
 
 void TestSignInAbuse::parallelGuessesReachAtMostTheLimit()
@@ -140,7 +136,7 @@ void TestSignInAbuse::parallelGuessesReachAtMostTheLimit()
     // 20 guesses at once from one address; the limit per login and address is 5.
     Burst burst(m_server->port());
     for (int i = 0; i < 20; ++i)
-        burst.post("/api/v1/auth/login", credentials("target", "guess " + QByteArray::number(i)));
+        burst.post("/api/v1/auth/login", credentialsJson("target", "guess " + QByteArray::number(i)));
     QVERIFY(burst.waitAnswered());
     const QList<int> statuses = burst.statuses();
     QCOMPARE(statuses.count(401) + statuses.count(429), 20);
@@ -149,7 +145,8 @@ void TestSignInAbuse::parallelGuessesReachAtMostTheLimit()
     QVERIFY(statuses.count(401) >= 1);
     // The owner, at another address, is not locked out by them.
     Burst owner(m_server->port());
-    owner.post("/api/v1/auth/login", credentials("target", "target password"), QStringLiteral("127.0.0.3"));
+    owner.post("/api/v1/auth/login", credentialsJson("target", "target password"),
+               QStringLiteral("127.0.0.3"));
     QVERIFY(owner.waitAnswered());
     QCOMPARE(owner.statuses(), QList<int>{200});
 }
@@ -160,7 +157,8 @@ void TestSignInAbuse::lockedGuesserDoesNotLockTheOwnerOut()
     QCOMPARE(signUp("boss", "boss password 1"), 201);
     auto guess = [this] {
         Burst one(m_server->port());
-        one.post("/api/v1/auth/login", credentials("boss", "not the password"), QStringLiteral("127.0.0.2"));
+        one.post("/api/v1/auth/login", credentialsJson("boss", "not the password"),
+                 QStringLiteral("127.0.0.2"));
         return one.waitAnswered() ? one.statuses().first() : 0;
     };
     for (int i = 0; i < 5; ++i)
@@ -168,7 +166,7 @@ void TestSignInAbuse::lockedGuesserDoesNotLockTheOwnerOut()
     QCOMPARE(guess(), 429); // locked: the guesser at 127.0.0.2
     // The owner signs in from 127.0.0.1.
     const auto owner =
-        m_http->post(QStringLiteral("/api/v1/auth/login"), credentials("boss", "boss password 1"));
+        m_http->post(QStringLiteral("/api/v1/auth/login"), credentialsJson("boss", "boss password 1"));
     QCOMPARE(owner.status, 200);
     QVERIFY(!owner.json().value(QStringLiteral("access_token")).toString().isEmpty());
     QCOMPARE(guess(), 429); // and the guesser stays locked
@@ -182,7 +180,7 @@ void TestSignInAbuse::signUpFloodDoesNotTurnSignInsAway()
     auto wave = [&](int first) {
         for (int i = first; i < first + 100; ++i)
             flood.post("/api/v1/auth/register",
-                       credentials("flood" + QByteArray::number(i), "flood password"),
+                       credentialsJson("flood" + QByteArray::number(i), "flood password"),
                        QStringLiteral("127.0.0.%1").arg(10 + i % 20));
     };
     wave(0);
@@ -190,7 +188,7 @@ void TestSignInAbuse::signUpFloodDoesNotTurnSignInsAway()
     // Sign-ins in the middle of the flood: each is served.
     Burst signIns(m_server->port());
     for (int i = 0; i < 5; ++i)
-        signIns.post("/api/v1/auth/login", credentials("steady", "steady password"));
+        signIns.post("/api/v1/auth/login", credentialsJson("steady", "steady password"));
     wave(100);
     QVERIFY(signIns.waitAnswered());
     QCOMPARE(signIns.statuses(), QList<int>(5, 200));

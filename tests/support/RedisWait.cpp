@@ -10,6 +10,13 @@
 
 namespace mmf {
 
+bool waitForDone(const std::function<void(std::function<void()> done)>& start, int timeoutMs)
+{
+    auto done = std::make_shared<bool>(false);
+    start([done] { *done = true; });
+    return waitUntil([done] { return *done; }, timeoutMs);
+}
+
 std::unique_ptr<RedisClient> startConnected(const RedisConfig& config, int timeoutMs)
 {
     auto redis = std::make_unique<RedisClient>(config);

@@ -40,11 +40,9 @@ class TestKeyRing : public QObject
     std::unique_ptr<RedisClient> m_redis;
     ManualClock m_clock{1'800'000'000'000};
 
-    bool reload(KeyRing& ring)
+    static bool reload(KeyRing& ring)
     {
-        auto done = std::make_shared<bool>(false);
-        ring.reload([done] { *done = true; });
-        return waitUntil([done] { return *done; });
+        return waitForDone([&](std::function<void()> done) { ring.reload(std::move(done)); });
     }
 
 private slots:

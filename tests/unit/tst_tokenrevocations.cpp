@@ -35,11 +35,9 @@ class TestTokenRevocations : public QObject
     std::unique_ptr<RedisClient> m_redis;
     ManualClock m_clock{1'800'000'000'000};
 
-    bool reload(TokenRevocations& revocations)
+    static bool reload(TokenRevocations& revocations)
     {
-        auto done = std::make_shared<bool>(false);
-        revocations.reload([done] { *done = true; });
-        return waitUntil([done] { return *done; });
+        return waitForDone([&](std::function<void()> done) { revocations.reload(std::move(done)); });
     }
 
 private slots:
