@@ -225,7 +225,7 @@ void HttpConnection::messageComplete(qint64 messageStart)
     if (m_host.isWebSocketPath(request.path)) {
         if (!isWebSocketUpgrade(request)) {
             wsReject = request.method == "GET" ? 426 : 405;
-        } else if ((wsReject = m_host.upgradeRefusal(request)) == 0) {
+        } else if ((wsReject = m_host.upgradeRefusal(request, m_viaProxy)) == 0) {
             m_upgradePending = true;
             m_upgradeAt = messageStart;
             clearDeadline();

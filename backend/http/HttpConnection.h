@@ -32,9 +32,9 @@ public:
     virtual QByteArray& writeBuffer() = 0;
     virtual bool isWebSocketPath(const QByteArray& path) const = 0;
     // 0 when an upgrade request may go ahead; else the status to refuse it with: 503 when the server holds
-    // as many WebSockets as it may, 429 when its client (behind a trusted proxy) holds as many connections
-    // as one address may.
-    virtual int upgradeRefusal(const HttpRequest& request) const = 0;
+    // as many WebSockets as it may, 429 when its client (behind a trusted proxy: `viaProxy`) holds as many
+    // connections as one address may.
+    virtual int upgradeRefusal(const HttpRequest& request, bool viaProxy) const = 0;
     // Peers whose X-Forwarded-For names the client (`[http] trusted_proxies`).
     virtual const TrustedProxies& trustedProxies() const = 0;
     virtual void dispatch(HttpRequest& request, const HttpResponder& responder) = 0;

@@ -125,15 +125,14 @@ struct HttpServer::Private final : HttpConnectionHost
     bool isWebSocketPath(const QByteArray& path) const override { return wsHandler && path == wsPath; }
     const TrustedProxies& trustedProxies() const override { return proxies; }
 
-    int upgradeRefusal(const HttpRequest& request) const override
+    int upgradeRefusal(const HttpRequest& request, bool viaProxy) const override
     {
         if (webSockets >= m_limits.wsMaxConnections)
             return 503;
         // A trusted proxy's connections are not counted for its address (it carries everyone's): its
         // clients' WebSockets are counted, and capped, by the address it forwards for. A direct client's
         // connection was counted when it was accepted, and its WebSocket takes over that count.
-        if (proxies.trusts(request.peerAddress) &&
-            perAddress.value(request.clientAddress) >= m_limits.maxConnectionsPerAddress)
+        if (viaProxy && perAddress.value(request.clientAddress) >= m_limits.maxConnectionsPerAddress)
             return 429;
         return 0;
     }

@@ -1,9 +1,9 @@
 // Accounts end to end on a real server (embedded Redis) and a real echo worker: register, login, refresh with
 // rotation and reuse detection, throttling, the operator's first admin, projects and isolation, key rotation,
 // and forged or malformed tokens.
+#include "RawWebSocketClient.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
-#include "WebSocketFrames.h"
 
 #include "auth/Base64Url.h"
 #include "auth/SigningKey.h"
@@ -15,7 +15,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -391,16 +390,8 @@ void TestAccounts::aWebSocketWithAnUnknownKeyIsToldToTryAgain()
     const QByteArray token = issueToken(SigningKey::generate(), claims);
     // The close code the server sends after the handshake (read raw: Qt 6.4's client reports 1013 as 1002).
     const auto closeCode = [this, &token] {
-        QTcpSocket socket;
-        QByteArray received;
-        QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
-        socket.connectToHost(QHostAddress::LocalHost, m_server->port());
-        if (!socket.waitForConnected(10000))
-            return 0;
-        socket.write(upgradeRequest(token));
-        if (!QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 10000))
-            return 0;
-        return serverCloseCode(received.mid(received.indexOf("\r\n\r\n") + 4));
+        RawWebSocketClient client(QHostAddress::LocalHost);
+        return client.upgrade(m_server->port(), token) && client.waitClosed() ? client.closeCode() : 0;
     };
     // First "try again later" (1013) while the server reads the keys again...
     QCOMPARE(closeCode(), 1013);

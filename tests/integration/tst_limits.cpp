@@ -2,6 +2,7 @@
 // holds the server at one limit from other loopback addresses (127.0.0.2 and up) and checks both the clear
 // answer the abuser gets (429/503/408 with the API error object, or a WebSocket close code) and that a normal
 // client on 127.0.0.1 still completes a task meanwhile.
+#include "RawWebSocketClient.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -35,64 +36,6 @@ QHostAddress loopback(int last)
 {
     return QHostAddress(QStringLiteral("127.0.0.%1").arg(last));
 }
-
-// A raw client bound to a chosen loopback address: HTTP bytes or a WebSocket that never answers pings.
-class RawClient
-{
-public:
-    explicit RawClient(const QHostAddress& from) { m_socket.bind(from); }
-
-    bool connect(quint16 port)
-    {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        return m_socket.waitForConnected(kWaitMs);
-    }
-    // The upgrade request (with a token); true on 101, with the rest of the bytes kept as frames.
-    bool upgrade(quint16 port, const QByteArray& token)
-    {
-        if (!connect(port))
-            return false;
-        m_socket.write(upgradeRequest(token));
-        if (!QTest::qWaitFor([this] { return m_received.contains("\r\n\r\n"); }, kWaitMs))
-            return false;
-        m_head = m_received.left(m_received.indexOf("\r\n\r\n") + 4);
-        m_received.remove(0, m_head.size());
-        return m_head.startsWith("HTTP/1.1 101");
-    }
-    void subscribe(const QByteArray& topic)
-    {
-        send(clientFrame(0x81, "{\"op\":\"subscribe\",\"topic\":\"" + topic + "\"}"));
-    }
-    void send(const QByteArray& bytes) { m_socket.write(bytes); }
-    bool waitFor(const QByteArray& text, int timeoutMs = kWaitMs)
-    {
-        return QTest::qWaitFor([&] { return m_received.contains(text); }, timeoutMs);
-    }
-    bool waitClosed(int timeoutMs = kWaitMs)
-    {
-        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
-                               timeoutMs);
-    }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-    void abort() { m_socket.abort(); }
-    QTcpSocket& socket() { return m_socket; }
-    const QByteArray& head() const { return m_head; }
-    const QByteArray& received() const { return m_received; }
-    // The first HTTP status in what was received (0: none yet).
-    int httpStatus() const
-    {
-        const QByteArray& bytes = m_head.isEmpty() ? m_received : m_head;
-        return bytes.startsWith("HTTP/1.1 ") ? bytes.mid(9, 3).toInt() : 0;
-    }
-    // The status code and reason of the first close frame the server sent (0: none).
-    int closeCode(QByteArray* reason = nullptr) const { return serverCloseCode(m_received, reason); }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_head;
-    QByteArray m_received;
-};
 
 QString errorCode(const QByteArray& response)
 {
@@ -142,14 +85,14 @@ private slots:
 
 private:
     bool aliceCompletesTask();
-    std::unique_ptr<RawClient> heldWebSocket(int from, const QByteArray& token);
+    std::unique_ptr<RawWebSocketClient> heldWebSocket(int from, const QByteArray& token);
 
     std::unique_ptr<RedisServerFixture> m_redis;
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<WorkerFixture> m_worker;
     std::unique_ptr<TestHttpClient> m_alice;
     QByteArray m_aliceToken;
-    std::vector<std::unique_ptr<RawClient>> m_held;
+    std::vector<std::unique_ptr<RawWebSocketClient>> m_held;
 };
 
 void TestLimits::initTestCase()
@@ -200,9 +143,9 @@ bool TestLimits::aliceCompletesTask()
 }
 
 // An authenticated WebSocket subscribed to stats (so the idle limit leaves it alone).
-std::unique_ptr<RawClient> TestLimits::heldWebSocket(int from, const QByteArray& token)
+std::unique_ptr<RawWebSocketClient> TestLimits::heldWebSocket(int from, const QByteArray& token)
 {
-    auto client = std::make_unique<RawClient>(loopback(from));
+    auto client = std::make_unique<RawWebSocketClient>(loopback(from));
     if (!client->upgrade(m_server->port(), token)) {
         qInfo("upgrade refused: %s", client->head().left(200).constData());
         return nullptr;
@@ -224,7 +167,7 @@ void TestLimits::webSocketsPerUser()
         QVERIFY(held);
         m_held.push_back(std::move(held));
     }
-    RawClient over(loopback(2));
+    RawWebSocketClient over(loopback(2));
     QVERIFY(over.upgrade(m_server->port(), bob)); // the handshake is the HTTP layer's; the user is the hub's
     QVERIFY(over.waitClosed());
     QByteArray reason;
@@ -251,13 +194,13 @@ void TestLimits::webSocketsPerServer()
                                               QStringLiteral("read")));
     // Earlier tests' sockets are gone once the server has seen them close.
     for (int i = 0; i < kWsPerServer; ++i) {
-        std::unique_ptr<RawClient> held;
+        std::unique_ptr<RawWebSocketClient> held;
         QVERIFY(QTest::qWaitFor(
             [&] { return (held = heldWebSocket(3 + i % 4, tokens[size_t(i / kWsPerUser)])) != nullptr; },
             kWaitMs));
         m_held.push_back(std::move(held));
     }
-    RawClient over(loopback(8));
+    RawWebSocketClient over(loopback(8));
     QVERIFY(!over.upgrade(m_server->port(), tokens[2]));
     QCOMPARE(over.httpStatus(), 503);
     QCOMPARE(errorCode(over.head() + over.received()), QStringLiteral("unavailable"));
@@ -292,9 +235,9 @@ void TestLimits::idleAuthenticatedWebSocket()
 void TestLimits::slowBodyHitsTheWholeBodyDeadline()
 {
     // Five clients each send one body byte every 200 ms: never idle, never done.
-    std::vector<std::unique_ptr<RawClient>> slow;
+    std::vector<std::unique_ptr<RawWebSocketClient>> slow;
     for (int i = 0; i < 5; ++i) {
-        auto client = std::make_unique<RawClient>(loopback(10 + i));
+        auto client = std::make_unique<RawWebSocketClient>(loopback(10 + i));
         QVERIFY(client->connect(m_server->port()));
         client->send("POST /api/v1/models/echo/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                      m_aliceToken + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
@@ -320,7 +263,7 @@ void TestLimits::slowBodyHitsTheWholeBodyDeadline()
 
 void TestLimits::slowHeadersHitTheHeaderDeadline()
 {
-    RawClient slow(loopback(15));
+    RawWebSocketClient slow(loopback(15));
     QVERIFY(slow.connect(m_server->port()));
     const QByteArray request = "GET /healthz HTTP/1.1\r\nHost: x\r\n" + QByteArray(400, 'X');
     qsizetype sent = 0;
@@ -340,11 +283,11 @@ void TestLimits::connectionsPerAddress()
 {
     // Opened quickly, well inside the header timeout that would close them.
     for (int i = 0; i < kPerAddress; ++i) {
-        auto client = std::make_unique<RawClient>(loopback(20));
+        auto client = std::make_unique<RawWebSocketClient>(loopback(20));
         QVERIFY(client->connect(m_server->port()));
         m_held.push_back(std::move(client));
     }
-    RawClient over(loopback(20));
+    RawWebSocketClient over(loopback(20));
     QVERIFY(over.connect(m_server->port()));
     over.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     QVERIFY(over.waitClosed());
@@ -353,7 +296,7 @@ void TestLimits::connectionsPerAddress()
     QVERIFY(over.received().contains("too many connections from this address"));
 
     // Another address is served meanwhile.
-    RawClient other(loopback(21));
+    RawWebSocketClient other(loopback(21));
     QVERIFY(other.connect(m_server->port()));
     other.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     QVERIFY(other.waitClosed());
@@ -364,7 +307,7 @@ void TestLimits::connectionsPerAddress()
     m_held.clear();
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            RawClient again(loopback(20));
+            RawWebSocketClient again(loopback(20));
             if (!again.connect(m_server->port()))
                 return false;
             again.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -375,7 +318,7 @@ void TestLimits::connectionsPerAddress()
 
 void TestLimits::pingFloodCountsPongsInTheSendBudget()
 {
-    RawClient flood(loopback(30));
+    RawWebSocketClient flood(loopback(30));
     const int small = 4096;
     // A small receive window, so that the server's side fills soon (the descriptor exists after bind()).
     QCOMPARE(
@@ -436,7 +379,7 @@ void TestLimits::acceptResumesAfterRunningOutOfDescriptors()
 
     // More connections than descriptors left; they send a request each so the server has work to do.
     for (int i = 0; i < 24; ++i) {
-        auto client = std::make_unique<RawClient>(loopback(40 + i % 4));
+        auto client = std::make_unique<RawWebSocketClient>(loopback(40 + i % 4));
         QVERIFY(client->connect(m_server->port())); // the kernel completes it from the backlog
         client->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
         m_held.push_back(std::move(client));
@@ -453,7 +396,7 @@ void TestLimits::acceptResumesAfterRunningOutOfDescriptors()
     bool served = false;
     QTRY_VERIFY_WITH_TIMEOUT(
         [&] {
-            RawClient fresh(loopback(50));
+            RawWebSocketClient fresh(loopback(50));
             if (!fresh.connect(m_server->port()))
                 return false;
             fresh.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
