@@ -11,6 +11,7 @@
 #include "gateway/TaskJson.h"
 #include "gateway/TaskService.h"
 #include "http/HttpRequest.h"
+#include "http/PlainAddress.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -105,6 +106,7 @@ void WebSocketHub::accept(QWebSocket* socket, const HttpRequest& upgrade)
     connection->socket = socket;
     connection->lastHeardMs = m_clock.nowMs();
     connection->serial = m_nextSerial++;
+    connection->client = http::describeClient(upgrade.clientAddress, upgrade.peerAddress);
     connection->flush = new QueuedCall([socket] { socket->flush(); }, socket);
     socket->setParent(this);
     m_connections.insert(connection);
@@ -653,7 +655,7 @@ void WebSocketHub::send(Connection* connection, const QString& text)
         qCWarning(lcWebSocketHub).noquote()
             << QStringLiteral("closing a WebSocket subscriber from %1 with 1008: it does not keep up "
                               "(over %2 bytes queued)")
-                   .arg(connection->socket->peerAddress().toString())
+                   .arg(connection->client)
                    .arg(m_limits.maxSendBufferBytes);
         closeConnection(connection, 1008, QStringLiteral("subscriber too slow: send buffer over its bound"));
     }

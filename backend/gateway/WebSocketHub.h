@@ -90,6 +90,7 @@ private:
         // epoll for "writable". A child of the socket.
         QueuedCall* flush = nullptr;
         quint64 serial = 0; // tells a connection from a later one at the same address
+        QString client;     // for log lines (http::describeClient)
     };
 
     void onMessage(Connection* connection, const QString& text);

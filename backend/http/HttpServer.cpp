@@ -2,6 +2,7 @@
 
 #include "http/HttpConnection.h"
 #include "http/HttpUtil.h"
+#include "http/PlainAddress.h"
 #include "http/TrustedProxies.h"
 #include "http/WebSocketGuard.h"
 
@@ -154,7 +155,8 @@ struct HttpServer::Private final : HttpConnectionHost
         }
         // Before QWebSocketServer sees the socket, so that the guard reads each chunk ahead of QWebSocket.
         auto* guard = new WebSocketGuard(socket, quint64(m_limits.wsMaxMessageBytes),
-                                         m_limits.wsPingIntervalMs, m_limits.wsMaxSendBufferBytes);
+                                         m_limits.wsPingIntervalMs, m_limits.wsMaxSendBufferBytes,
+                                         http::describeClient(request.clientAddress, request.peerAddress));
         // The socket counts as a WebSocket, and for its address, until it is gone (with its QWebSocket).
         // Watched through its guard (a child): QWebSocket disconnects every signal of its transport when it
         // goes, the transport's destroyed() included.

@@ -12,12 +12,13 @@ Q_LOGGING_CATEGORY(lcGuard, "mmf.http.ws")
 }
 
 WebSocketGuard::WebSocketGuard(QTcpSocket* transport, quint64 maxFrameBytes, int pingIntervalMs,
-                               qint64 maxSendBufferBytes)
+                               qint64 maxSendBufferBytes, QString client)
     : QObject(transport)
     , m_transport(transport)
     , m_checker(maxFrameBytes)
     , m_pingIntervalMs(pingIntervalMs)
     , m_maxSendBufferBytes(maxSendBufferBytes)
+    , m_client(std::move(client))
 {
     connect(transport, &QTcpSocket::readyRead, this, &WebSocketGuard::beforeWebSocket);
 }
@@ -68,7 +69,7 @@ void WebSocketGuard::afterWebSocket()
             << QStringLiteral(
                    "closing a WebSocket peer from %1 with 1008: it does not read its answers (over "
                    "%2 bytes queued)")
-                   .arg(m_transport->peerAddress().toString())
+                   .arg(m_client)
                    .arg(m_maxSendBufferBytes);
         refuse(1008, "send buffer over its bound: read what the server sends");
     }
@@ -79,7 +80,9 @@ void WebSocketGuard::onPingTimer()
     if (!m_socket || m_refused)
         return;
     if (m_sinceHeard.elapsed() >= 2 * qint64(m_pingIntervalMs)) {
-        qCInfo(lcGuard) << "dropping a WebSocket peer silent for" << m_sinceHeard.elapsed() << "ms";
+        qCInfo(lcGuard).noquote() << QStringLiteral("dropping a WebSocket peer from %1 silent for %2 ms")
+                                         .arg(m_client)
+                                         .arg(m_sinceHeard.elapsed());
         m_pingTimer->stop();
         m_socket->abort(); // a half-open peer would never read a close frame
         return;

@@ -27,9 +27,10 @@ class WebSocketGuard : public QObject
 {
     Q_OBJECT
 public:
-    // Before the transport is handed to QWebSocketServer. Becomes a child of the transport.
+    // Before the transport is handed to QWebSocketServer. Becomes a child of the transport. `client` names
+    // the peer in log lines (http::describeClient: the forwarded client behind a trusted proxy).
     WebSocketGuard(QTcpSocket* transport, quint64 maxFrameBytes, int pingIntervalMs,
-                   qint64 maxSendBufferBytes);
+                   qint64 maxSendBufferBytes, QString client);
     // Once QWebSocket owns the transport (its handshake is done): start checking and pinging.
     void attach(QWebSocket* socket);
 
@@ -48,6 +49,7 @@ private:
     qint64 m_maxSendBufferBytes;
     QTimer* m_pingTimer = nullptr;
     QElapsedTimer m_sinceHeard;
+    QString m_client;
 };
 
 } // namespace mmf

@@ -3,9 +3,11 @@
 // checked as itself; a header from a peer that is not a trusted proxy changes nothing.
 #include "CredentialsJson.h"
 #include "RawHttpConnection.h"
+#include "RawWebSocketClient.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
+#include "WebSocketFrames.h"
 #include "models/EchoModel.h"
 #include "worker/ModelDescription.h"
 
@@ -49,6 +51,7 @@ private slots:
     void aClientCannotNameItsOwnAddress();
     void theProxyIsNotCappedButEachClientsWebSocketsAre();
     void aRegistrantBehindTheProxyIsPingedAtItsOwnAddress();
+    void webSocketLogLinesNameTheForwardedClient();
 
 private:
     int signIn(const QString& from, const QByteArray& forwardedFor, const QByteArray& login,
@@ -199,4 +202,44 @@ void TestBehindProxy::aRegistrantBehindTheProxyIsPingedAtItsOwnAddress()
 }
 
 QTEST_GUILESS_MAIN(TestBehindProxy)
+void TestBehindProxy::webSocketLogLinesNameTheForwardedClient()
+{
+    // A server of its own, with a send bound small enough for one answer to pass it and a short ping
+    // interval: the three lines an operator reads about a WebSocket it closes or drops.
+    ServerFixture server({QStringLiteral("--trusted-proxies"), kProxy,
+                          QStringLiteral("--ws-max-send-buffer-bytes"), QStringLiteral("1024"),
+                          QStringLiteral("--ws-ping-interval"), QStringLiteral("0.3")});
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QByteArray token =
+        server.issueToken(QStringLiteral("watcher"), QStringLiteral("default"), QStringLiteral("read"));
+    const auto logged = [&server](const QByteArray& line) { return server.output().contains(line); };
+
+    // The hub: an answer over the bound (an unknown op is named in the error) closes the subscriber.
+    RawWebSocketClient chatty{QHostAddress(kProxy)};
+    QVERIFY(chatty.upgrade(server.port(), token, "X-Forwarded-For: 203.0.113.40\r\n"));
+    chatty.send(clientFrame(0x81, "{\"op\":\"" + QByteArray(1500, 'o') + "\"}"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        logged("closing a WebSocket subscriber from 203.0.113.40 via proxy 127.0.0.1 with 1008"), 10000);
+
+    // The guard: pongs a peer never reads.
+    RawWebSocketClient flood{QHostAddress(kProxy)};
+    QVERIFY(flood.shrinkReceiveWindow());
+    QVERIFY(flood.upgrade(server.port(), token, "X-Forwarded-For: 203.0.113.41\r\n"));
+    const QByteArray floodLine = "closing a WebSocket peer from 203.0.113.41 via proxy 127.0.0.1 with 1008";
+    flood.floodPings([&] { return logged(floodLine); });
+    QTRY_VERIFY_WITH_TIMEOUT(logged(floodLine), 10000);
+
+    // The guard: a peer that answers no ping (this raw client never does) is dropped; a direct client is
+    // named by its own address.
+    RawWebSocketClient silent{QHostAddress(kProxy)};
+    QVERIFY(silent.upgrade(server.port(), token, "X-Forwarded-For: 203.0.113.42\r\n"));
+    RawWebSocketClient direct{QHostAddress(kDirect)};
+    QVERIFY(direct.upgrade(server.port(), token, "X-Forwarded-For: 203.0.113.43\r\n"));
+    QTRY_VERIFY_WITH_TIMEOUT(logged("dropping a WebSocket peer from 203.0.113.42 via proxy 127.0.0.1 silent"),
+                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(logged("dropping a WebSocket peer from 127.0.0.2 silent"), 10000);
+    QVERIFY(!logged("203.0.113.43"));
+    QCOMPARE(server.stop(), 0);
+}
+
 #include "tst_behindproxy.moc"

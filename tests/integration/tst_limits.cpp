@@ -20,7 +20,6 @@
 #include <vector>
 
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 using namespace mmf;
@@ -319,32 +318,19 @@ void TestLimits::connectionsPerAddress()
 void TestLimits::pingFloodCountsPongsInTheSendBudget()
 {
     RawWebSocketClient flood(loopback(30));
-    const int small = 4096;
-    // A small receive window, so that the server's side fills soon (the descriptor exists after bind()).
-    QCOMPARE(
-        ::setsockopt(int(flood.socket().socketDescriptor()), SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    QVERIFY(flood.shrinkReceiveWindow());
     const QByteArray token =
         m_server->issueToken(QStringLiteral("flooder"), QStringLiteral("default"), QStringLiteral("read"));
     QVERIFY(flood.upgrade(m_server->port(), token));
-    // Stop reading: the pongs pile up on the server's side.
-    QObject::disconnect(&flood.socket(), &QTcpSocket::readyRead, nullptr, nullptr);
-    flood.socket().setReadBufferSize(small);
-    const QByteArray ping = clientFrame(0x89, QByteArray(125, 'p'));
-    // No subscription (so no push of the hub's notices the backlog), but a message now and then so that the
-    // idle limit leaves the socket alone: only pongs pile up.
-    QByteArray burst = clientFrame(0x81, R"({"op":"unsubscribe","topic":"stats"})");
-    for (int i = 0; i < 1024; ++i)
-        burst += ping;
     // Up to 32 MiB of pings, written as fast as the server takes them, until it gives up on this peer;
     // alice's task half-way.
     const auto refused = [this] { return m_server->output().contains("does not read its answers"); };
-    for (int i = 0; i < 256 && flood.isConnected() && !refused(); ++i) {
-        flood.send(burst);
-        if (!QTest::qWaitFor([&] { return flood.socket().bytesToWrite() < 4 * burst.size(); }, kWaitMs))
-            break;
-        if (i == 128)
-            QVERIFY(aliceCompletesTask());
-    }
+    bool aliceDone = true;
+    flood.floodPings(refused, [&](int burst) {
+        if (burst == 128)
+            aliceDone = aliceCompletesTask();
+    });
+    QVERIFY(aliceDone);
     // The server's log reaches us through a pipe the event loop reads: the loop above may end (the peer
     // closed) before the line has been read.
     QTRY_VERIFY2_WITH_TIMEOUT(refused(), "the server kept queueing pongs for a peer that reads nothing",

@@ -27,12 +27,12 @@ QByteArray clientFrame(unsigned first, const QByteArray& payload, bool masked)
     return out;
 }
 
-QByteArray upgradeRequest(const QByteArray& token)
+QByteArray upgradeRequest(const QByteArray& token, const QByteArray& extraHeaderLines)
 {
     return "GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
            "Authorization: Bearer " +
-           token + "\r\n\r\n";
+           token + "\r\n" + extraHeaderLines + "\r\n";
 }
 
 int serverCloseCode(const QByteArray& frames, QByteArray* reason)

@@ -9,7 +9,7 @@ namespace mmf {
 QByteArray clientFrame(unsigned first, const QByteArray& payload, bool masked = true);
 
 // A WebSocket upgrade request for /api/v1/ws with the token as a bearer.
-QByteArray upgradeRequest(const QByteArray& token);
+QByteArray upgradeRequest(const QByteArray& token, const QByteArray& extraHeaderLines = {});
 
 // The status code of the first close frame in `frames` (unmasked frames as a server sends them), with its
 // reason in `reason` when given; 0 when there is none (yet).
