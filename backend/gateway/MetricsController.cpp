@@ -1,11 +1,12 @@
 #include "gateway/MetricsController.h"
 
-#include "gateway/TaskMetrics.h"
+#include "gateway/MetricsRegistry.h"
 
 namespace mmf {
 
-MetricsController::MetricsController(TaskMetrics& metrics)
-    : m_metrics(metrics)
+MetricsController::MetricsController(MetricsRegistry& registry, std::function<void()> beforeScrape)
+    : m_registry(registry)
+    , m_beforeScrape(std::move(beforeScrape))
 {}
 
 void MetricsController::registerRoutes(ApiRoutes& routes)
@@ -16,8 +17,10 @@ void MetricsController::registerRoutes(ApiRoutes& routes)
 
 void MetricsController::metrics(HttpRequest&, const HttpResponder& responder, const RouteParams&)
 {
+    if (m_beforeScrape)
+        m_beforeScrape();
     responder.send(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                   m_metrics.registry().exposition());
+                   m_registry.exposition());
 }
 
 } // namespace mmf

@@ -15,6 +15,7 @@
 #include "gateway/TokenController.h"
 #include "http/HttpLimits.h"
 #include "scaler/ScalerController.h"
+#include "server/ServerMetrics.h"
 
 namespace mmf {
 
@@ -44,6 +45,7 @@ private:
     SystemController m_system;
     TokenController m_tokens;
     ApiDocsController m_apiDocs;
+    ServerMetrics m_scraped;
     MetricsController m_metrics;
     OpenApiController m_openApi;
     AuthController m_auth;

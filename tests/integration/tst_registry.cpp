@@ -4,12 +4,14 @@
 // OpenAPI document listing each live model, and the leader lease moving to another server when its holder
 // dies; a registration naming a host other than its own address is refused and never pinged (unless the
 // operator allows that host).
+#include "RawHttpConnection.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -58,6 +60,7 @@ class TestRegistry : public QObject
 private slots:
     void initTestCase();
     void cleanupTestCase();
+    void metricsDescribeTheServerItself();
     void evictsKilledInstanceAndRedeliversItsTask();
     void logoutOnSigtermRemovesInstanceAndModel();
     void conflictingDescriptorIsRefused();
@@ -234,6 +237,52 @@ void TestRegistry::conflictingDescriptorIsRefused()
     QVERIFY(twin);
     QVERIFY2(twin->waitForReady(), twin->output().constData());
     QCOMPARE(instances(QStringLiteral("clash")), 2);
+}
+
+void TestRegistry::metricsDescribeTheServerItself()
+{
+    // Read at the scrape: the process, the build and the connections. One keep-alive connection scrapes, so
+    // the counts move only with what this test opens.
+    RawHttpConnection scraper(m_server->port());
+    const auto scrape = [&scraper] {
+        return scraper.request("GET", "/metrics") == 200 ? scraper.body() : QByteArray();
+    };
+    const QByteArray text = scrape();
+    QVERIFY(
+        QRegularExpression(QStringLiteral("\\nmmf_build_info\\{version=\"[0-9]+\\.[0-9]+\\.[0-9]+\"\\} 1\\n"))
+            .match(QString::fromUtf8(text))
+            .hasMatch());
+    for (const char* name : {"process_cpu_seconds_total", "process_resident_memory_bytes",
+                             "process_virtual_memory_bytes", "process_max_fds", "process_threads"})
+        QVERIFY2(sampleValue(text, name) > 0, name);
+    // The server's own process, seen from outside: its descriptors and its start.
+    const QString proc = QStringLiteral("/proc/%1").arg(m_server->pid());
+    const double fds = QDir(proc + QStringLiteral("/fd"))
+                           .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)
+                           .size();
+    QVERIFY2(qAbs(sampleValue(text, "process_open_fds") - fds) <= 8,
+             qPrintable(QStringLiteral("%1 vs %2").arg(sampleValue(text, "process_open_fds")).arg(fds)));
+    const double started = sampleValue(text, "process_start_time_seconds");
+    const double now = double(QDateTime::currentSecsSinceEpoch());
+    QVERIFY2(started > now - 600 && started <= now + 1, qPrintable(QString::number(started, 'f', 2)));
+
+    const double http = sampleValue(text, "mmf_http_connections");
+    const double webSockets = sampleValue(text, "mmf_websocket_connections");
+    QVERIFY(http >= 1 && webSockets >= 0);
+    {
+        std::vector<std::unique_ptr<RawHttpConnection>> held;
+        for (int i = 0; i < 3; ++i) {
+            held.push_back(std::make_unique<RawHttpConnection>(m_server->port()));
+            QCOMPARE(held.back()->request("GET", "/healthz"), 200);
+        }
+        TestWebSocket socket(m_server->url(), m_userToken);
+        QVERIFY(socket.open());
+        const QByteArray busy = scrape();
+        QCOMPARE(sampleValue(busy, "mmf_http_connections"), http + 3);
+        QCOMPARE(sampleValue(busy, "mmf_websocket_connections"), webSockets + 1);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(sampleValue(scrape(), "mmf_websocket_connections"), webSockets, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(sampleValue(scrape(), "mmf_http_connections"), http, 10000);
 }
 
 void TestRegistry::metricsMoveAsTasksFlow()

@@ -1,0 +1,90 @@
+#include "gateway/ProcessMetrics.h"
+
+#include "gateway/MetricsRegistry.h"
+#include "gateway/ProcessStat.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <unistd.h>
+
+namespace mmf {
+
+namespace {
+
+QByteArray readProcFile(const QString& path)
+{
+    QFile file(path);
+    // procfs files report size 0: read until the end.
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The boot time in seconds since the epoch (the `btime` line of /proc/stat), or -1.
+double bootSeconds()
+{
+    for (const QByteArray& line : readProcFile(QStringLiteral("/proc/stat")).split('\n')) {
+        if (line.startsWith("btime ")) {
+            bool ok = false;
+            const qint64 seconds = line.mid(6).trimmed().toLongLong(&ok);
+            return ok ? double(seconds) : -1;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, QString procDir)
+    : m_registry(registry)
+    , m_procDir(std::move(procDir))
+{
+    using T = MetricsRegistry::Type;
+    m_registry.declare("process_cpu_seconds_total", T::Counter,
+                       "Total user and system CPU time spent in seconds.");
+    m_registry.declare("process_resident_memory_bytes", T::Gauge, "Resident memory size in bytes.");
+    m_registry.declare("process_virtual_memory_bytes", T::Gauge, "Virtual memory size in bytes.");
+    m_registry.declare("process_open_fds", T::Gauge, "Number of open file descriptors.");
+    m_registry.declare("process_max_fds", T::Gauge, "Maximum number of open file descriptors.");
+    m_registry.declare("process_start_time_seconds", T::Gauge,
+                       "Start time of the process since unix epoch in seconds.");
+    m_registry.declare("process_threads", T::Gauge, "Number of OS threads in the process.");
+}
+
+void ProcessMetrics::collect()
+{
+    const std::optional<ProcessStat> stat =
+        ProcessStat::parse(readProcFile(m_procDir + QStringLiteral("/stat")));
+    if (stat) {
+        static const double ticksPerSecond = double(::sysconf(_SC_CLK_TCK));
+        static const double pageBytes = double(::sysconf(_SC_PAGESIZE));
+        const double cpu = double(stat->userTicks + stat->systemTicks) / ticksPerSecond;
+        if (cpu > m_cpuSeconds) {
+            m_registry.add("process_cpu_seconds_total", {}, cpu - m_cpuSeconds);
+            m_cpuSeconds = cpu;
+        }
+        m_registry.set("process_resident_memory_bytes", {}, double(stat->residentPages) * pageBytes);
+        m_registry.set("process_virtual_memory_bytes", {}, double(stat->virtualBytes));
+        m_registry.set("process_threads", {}, double(stat->threads));
+        if (m_bootSeconds < 0)
+            m_bootSeconds = bootSeconds();
+        if (m_bootSeconds >= 0)
+            m_registry.set("process_start_time_seconds", {},
+                           m_bootSeconds + double(stat->startTicks) / ticksPerSecond);
+    }
+    const QDir fds(m_procDir + QStringLiteral("/fd"));
+    if (fds.exists())
+        m_registry.set("process_open_fds", {},
+                       double(fds.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size()));
+    // The limit of the process named by procDir: its "limits" file ("Max open files  SOFT  HARD  files").
+    for (const QByteArray& line : readProcFile(m_procDir + QStringLiteral("/limits")).split('\n')) {
+        if (!line.startsWith("Max open files"))
+            continue;
+        const QList<QByteArray> words = line.mid(14).simplified().split(' ');
+        bool ok = false;
+        const double soft = words.value(0).toDouble(&ok);
+        if (ok)
+            m_registry.set("process_max_fds", {}, soft);
+    }
+}
+
+} // namespace mmf

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QByteArrayView>
+
+#include <optional>
+
+namespace mmf {
+
+// The fields of one /proc/<pid>/stat line (proc(5)) that the process metrics need. The command name (field 2)
+// is in parentheses and may itself hold spaces and parentheses: the fields are counted from the last ')'.
+struct ProcessStat
+{
+    quint64 userTicks = 0;    // utime, field 14, in clock ticks
+    quint64 systemTicks = 0;  // stime, field 15
+    qint64 threads = 0;       // num_threads, field 20
+    quint64 startTicks = 0;   // starttime, field 22: ticks after boot
+    quint64 virtualBytes = 0; // vsize, field 23
+    qint64 residentPages = 0; // rss, field 24
+
+    // nullopt when the line is not a stat line (no ')', too few fields, a field that is not a number).
+    static std::optional<ProcessStat> parse(QByteArrayView line);
+};
+
+} // namespace mmf
