@@ -1,5 +1,6 @@
 #include "gateway/ProcessMetrics.h"
 
+#include "core/Clock.h"
 #include "gateway/MetricsRegistry.h"
 #include "gateway/ProcessStat.h"
 
@@ -34,8 +35,11 @@ double bootSeconds()
 
 } // namespace
 
-ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, QString procDir)
+ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, const Clock& clock, qint64 minIntervalMs,
+                               QString procDir)
     : m_registry(registry)
+    , m_clock(clock)
+    , m_minIntervalMs(minIntervalMs)
     , m_procDir(std::move(procDir))
 {
     using T = MetricsRegistry::Type;
@@ -51,6 +55,15 @@ ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, QString procDir)
 }
 
 void ProcessMetrics::collect()
+{
+    const qint64 now = m_clock.nowMs();
+    if (m_lastReadMs != 0 && now >= m_lastReadMs && now - m_lastReadMs < m_minIntervalMs)
+        return;
+    m_lastReadMs = now;
+    read();
+}
+
+void ProcessMetrics::read()
 {
     const std::optional<ProcessStat> stat =
         ProcessStat::parse(readProcFile(m_procDir + QStringLiteral("/stat")));

@@ -2,10 +2,9 @@
 
 #include "gateway/ProcessMetrics.h"
 
-#include <QElapsedTimer>
-
 namespace mmf {
 
+class Clock;
 class HttpServer;
 class MetricsRegistry;
 class WebSocketHub;
@@ -15,15 +14,15 @@ class WebSocketHub;
 class ServerMetrics
 {
 public:
-    ServerMetrics(MetricsRegistry& registry, const HttpServer& http, const WebSocketHub& webSockets);
+    ServerMetrics(MetricsRegistry& registry, const Clock& clock, const HttpServer& http,
+                  const WebSocketHub& webSockets);
     void collect();
 
 private:
     MetricsRegistry& m_registry;
     const HttpServer& m_http;
     const WebSocketHub& m_webSockets;
-    ProcessMetrics m_process;
-    QElapsedTimer m_sinceProcessRead; // the process is read at most once a second (/metrics is open)
+    ProcessMetrics m_process; // read at most once a second
 };
 
 } // namespace mmf

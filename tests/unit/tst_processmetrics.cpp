@@ -1,5 +1,6 @@
 // ProcessStat parses /proc/<pid>/stat lines (command names with spaces and parentheses, short or broken
 // lines); ProcessMetrics reads this test's own process into the process_* families.
+#include "ManualClock.h"
 #include "gateway/MetricsRegistry.h"
 #include "gateway/ProcessMetrics.h"
 #include "gateway/ProcessStat.h"
@@ -50,6 +51,7 @@ private slots:
     void refusesWhatIsNoStatLine_data();
     void refusesWhatIsNoStatLine();
     void describesThisProcess();
+    void readsAtMostOncePerInterval();
 };
 
 void TestProcessMetrics::parsesStatLines_data()
@@ -95,7 +97,8 @@ void TestProcessMetrics::refusesWhatIsNoStatLine()
 void TestProcessMetrics::describesThisProcess()
 {
     MetricsRegistry registry;
-    ProcessMetrics metrics(registry);
+    const SystemClock clock;
+    ProcessMetrics metrics(registry, clock, 0);
     metrics.collect();
     const auto value = [&registry](const char* name) { return registry.value(name, {}); };
 
@@ -150,6 +153,28 @@ void TestProcessMetrics::describesThisProcess()
     const QByteArray text = registry.exposition();
     QVERIFY(text.contains("# TYPE process_cpu_seconds_total counter\n"));
     QVERIFY(text.contains("# TYPE process_open_fds gauge\n"));
+}
+
+void TestProcessMetrics::readsAtMostOncePerInterval()
+{
+    MetricsRegistry registry;
+    ManualClock clock;
+    ProcessMetrics metrics(registry, clock, 1000);
+    metrics.collect();
+    const double before = registry.value("process_open_fds", {});
+    QFile file(QStringLiteral("/proc/self/status"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    clock.advanceMs(999);
+    metrics.collect();
+    QCOMPARE(registry.value("process_open_fds", {}), before); // the figures of the last read
+    clock.advanceMs(1);
+    metrics.collect();
+    QCOMPARE(registry.value("process_open_fds", {}), before + 1);
+    // A clock set back does not freeze the figures.
+    file.close();
+    clock.advanceMs(-60'000);
+    metrics.collect();
+    QCOMPARE(registry.value("process_open_fds", {}), before);
 }
 
 QTEST_GUILESS_MAIN(TestProcessMetrics)
