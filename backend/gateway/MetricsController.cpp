@@ -1,6 +1,6 @@
 #include "gateway/MetricsController.h"
 
-#include "gateway/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 
 namespace mmf {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "gateway/MetricsRegistry.h"
 #include "gateway/TaskEventRecord.h"
+#include "metrics/MetricsRegistry.h"
 
 #include <QHash>
 #include <QJsonArray>

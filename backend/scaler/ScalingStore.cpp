@@ -1,6 +1,6 @@
 #include "scaler/ScalingStore.h"
 
-#include "gateway/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 #include "redis/RedisClient.h"
 
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #include "server/ServerMetrics.h"
 
-#include "gateway/MetricsRegistry.h"
 #include "gateway/WebSocketHub.h"
 #include "http/HttpServer.h"
+#include "metrics/MetricsRegistry.h"
 
 namespace mmf {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateway/ProcessMetrics.h"
+#include "metrics/ProcessMetrics.h"
 
 namespace mmf {
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "gateway/EventTailer.h"
-#include "gateway/MetricsRegistry.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/ModelRedisUsers.h"
 #include "gateway/ServeRevocation.h"
@@ -10,6 +9,7 @@
 #include "gateway/TaskTokenMinter.h"
 #include "gateway/TaskWaiters.h"
 #include "gateway/WebSocketHub.h"
+#include "metrics/MetricsRegistry.h"
 
 #include <QObject>
 

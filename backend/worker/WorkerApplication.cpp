@@ -5,6 +5,7 @@
 #include "worker/Model.h"
 #include "worker/RegistryClient.h"
 #include "worker/WorkerLog.h"
+#include "worker/WorkerMetrics.h"
 #include "worker/WorkerRuntime.h"
 
 #include <QCoreApplication>
@@ -137,6 +138,13 @@ void WorkerApplication::setUpRoutes()
 {
     m_router.add("GET", "/ping", [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {
         responder.sendJson(200, pingJson());
+    });
+    m_router.add("GET", "/metrics", [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {
+        if (!m_metrics)
+            m_metrics = std::make_unique<WorkerMetrics>(m_clock, m_options.name, m_options.concurrency);
+        const WorkerRuntime::Stats stats = m_runtime ? m_runtime->stats() : WorkerRuntime::Stats{};
+        responder.send(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                       m_metrics->scrape(stats.succeeded, stats.failed, stats.inHand));
     });
     m_router.add("GET", "/descriptors",
                  [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {

@@ -20,6 +20,7 @@ class HttpServer;
 class ModelBase;
 class RegistryClient;
 class UnixSignalWatcher;
+class WorkerMetrics;
 class WorkerRuntime;
 
 // The mmf-worker process: builds the model, serves GET /ping and GET /descriptors, registers with the server
@@ -92,6 +93,7 @@ private:
     std::unique_ptr<UnixSignalWatcher> m_signals;
     std::unique_ptr<RegistryClient> m_registry;
     std::unique_ptr<WorkerRuntime> m_runtime;
+    std::unique_ptr<WorkerMetrics> m_metrics;
     QTimer m_registerRetry;
     int m_registerBackoffMs = 0;
     bool m_stopping = false;

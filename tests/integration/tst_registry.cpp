@@ -342,6 +342,20 @@ void TestRegistry::metricsMoveAsTasksFlow()
     QVERIFY(sampleValue(after,
                         "mmf_http_requests_total{route=\"/api/v1/models/{name}/tasks\",code=\"202\"}") >= 4);
     QCOMPARE(sampleValue(after, "mmf_model_instances{model=\"flow\"}"), 1.0);
+    // The worker's own /metrics, on its ping port: the four tasks it ran, none in hand, its concurrency.
+    const QRegularExpressionMatch pingPort =
+        QRegularExpression(QStringLiteral("answers pings on port (\\d+)"))
+            .match(QString::fromUtf8(worker->output()));
+    QVERIFY2(pingPort.hasMatch(), worker->output().constData());
+    RawHttpConnection workerScrape(quint16(pingPort.captured(1).toUInt()));
+    QCOMPARE(workerScrape.request("GET", "/metrics"), 200);
+    const QByteArray workerText = workerScrape.body();
+    QCOMPARE(sampleValue(workerText, "mmf_worker_tasks_total{model=\"flow\",status=\"succeeded\"}"), 4.0);
+    QCOMPARE(sampleValue(workerText, "mmf_worker_tasks_total{model=\"flow\",status=\"failed\"}"), 0.0);
+    QCOMPARE(sampleValue(workerText, "mmf_worker_tasks_in_hand{model=\"flow\"}"), 0.0);
+    QCOMPARE(sampleValue(workerText, "mmf_worker_concurrency{model=\"flow\"}"), 1.0);
+    QVERIFY(sampleValue(workerText, "process_resident_memory_bytes") > 0);
+    QVERIFY(workerText.contains("\nmmf_build_info{version=\""));
     // The estimate uses the mean run time: with an empty queue it is 0, with the run time known it is
     // reported.
     const QJsonObject detail = m_user->get(QStringLiteral("/api/v1/models/flow")).json();
@@ -384,14 +398,16 @@ void TestRegistry::metricsMoveAsTasksFlow()
         qWarning("promtool not found (build dir or PATH): the exposition was checked by tst_metrics only");
         return;
     }
-    QProcess check;
-    check.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
-    QVERIFY(check.waitForStarted());
-    check.write(after);
-    check.closeWriteChannel();
-    QVERIFY(check.waitForFinished(30000));
-    const QByteArray verdict = check.readAllStandardOutput() + check.readAllStandardError();
-    QVERIFY2(check.exitCode() == 0, verdict.constData());
+    for (const QByteArray& exposition : {after, workerText}) {
+        QProcess check;
+        check.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+        QVERIFY(check.waitForStarted());
+        check.write(exposition);
+        check.closeWriteChannel();
+        QVERIFY(check.waitForFinished(30000));
+        const QByteArray verdict = check.readAllStandardOutput() + check.readAllStandardError();
+        QVERIFY2(check.exitCode() == 0, verdict.constData());
+    }
 }
 
 void TestRegistry::openApiListsEachLiveModel()

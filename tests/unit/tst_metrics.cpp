@@ -2,10 +2,10 @@
 // document's structure (every operation documented, one submit path per live model with its request schema).
 #include "ManualClock.h"
 #include "core/Clock.h"
-#include "gateway/MetricsRegistry.h"
 #include "gateway/ModelCatalog.h"
 #include "gateway/OpenApiController.h"
 #include "gateway/TaskMetrics.h"
+#include "metrics/MetricsRegistry.h"
 #include "redis/RedisClient.h"
 #include "schema/DescriptorSet.h"
 

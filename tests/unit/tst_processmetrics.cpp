@@ -1,9 +1,9 @@
 // ProcessStat parses /proc/<pid>/stat lines (command names with spaces and parentheses, short or broken
 // lines); ProcessMetrics reads this test's own process into the process_* families.
 #include "ManualClock.h"
-#include "gateway/MetricsRegistry.h"
-#include "gateway/ProcessMetrics.h"
-#include "gateway/ProcessStat.h"
+#include "metrics/MetricsRegistry.h"
+#include "metrics/ProcessMetrics.h"
+#include "metrics/ProcessStat.h"
 
 #include <QDateTime>
 #include <QFile>

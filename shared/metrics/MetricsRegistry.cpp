@@ -1,4 +1,4 @@
-#include "gateway/MetricsRegistry.h"
+#include "metrics/MetricsRegistry.h"
 
 #include <algorithm>
 #include <cmath>

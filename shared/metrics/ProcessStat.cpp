@@ -1,4 +1,4 @@
-#include "gateway/ProcessStat.h"
+#include "metrics/ProcessStat.h"
 
 #include <QByteArray>
 #include <QList>

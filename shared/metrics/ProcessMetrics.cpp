@@ -1,8 +1,8 @@
-#include "gateway/ProcessMetrics.h"
+#include "metrics/ProcessMetrics.h"
 
 #include "core/Clock.h"
-#include "gateway/MetricsRegistry.h"
-#include "gateway/ProcessStat.h"
+#include "metrics/MetricsRegistry.h"
+#include "metrics/ProcessStat.h"
 
 #include <QDir>
 #include <QFile>

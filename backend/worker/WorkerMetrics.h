@@ -1,0 +1,33 @@
+#pragma once
+
+#include "metrics/MetricsRegistry.h"
+#include "metrics/ProcessMetrics.h"
+
+#include <QByteArray>
+
+namespace mmf {
+
+class Clock;
+
+// GET /metrics of a worker (on its ping listener, beside /ping): the process collector every Prometheus
+// client exports (ProcessMetrics), the build, and this instance's tasks —
+// mmf_worker_tasks_total{model,status} (finished here: succeeded, failed), mmf_worker_tasks_in_hand{model}
+// against mmf_worker_concurrency{model}. The server's /metrics has the model's figures across instances; this
+// is the one process.
+class WorkerMetrics
+{
+public:
+    WorkerMetrics(const Clock& clock, const QString& model, int concurrency);
+    // The exposition after taking in the runtime's running totals (tasks succeeded and failed so far, in
+    // hand).
+    QByteArray scrape(qint64 succeeded, qint64 failed, int inHand);
+
+private:
+    MetricsRegistry m_registry;
+    ProcessMetrics m_process;
+    MetricsRegistry::Labels m_model;
+    qint64 m_succeeded = 0; // what the counters hold
+    qint64 m_failed = 0;
+};
+
+} // namespace mmf
