@@ -390,6 +390,23 @@ void TestRegistry::metricsMoveAsTasksFlow()
             QVERIFY2(model.contains(QLatin1String(key)), key);
     }
 
+    // Every family the shipped Grafana dashboard queries is exported, by the server or by a worker.
+    QFile dashboard(qEnvironmentVariable("MMF_SOURCE_DIR") +
+                    QStringLiteral("/installer/grafana/mmf-dashboard.json"));
+    QVERIFY2(dashboard.open(QIODevice::ReadOnly), qPrintable(dashboard.fileName()));
+    const QString queries = QString::fromUtf8(dashboard.readAll());
+    QRegularExpressionMatchIterator names =
+        QRegularExpression(QStringLiteral("\\b((mmf|process)_[a-z_]+?)(_bucket|_sum|_count)?\\b"))
+            .globalMatch(queries);
+    int named = 0;
+    while (names.hasNext()) {
+        const QByteArray family = names.next().captured(1).toUtf8();
+        ++named;
+        QVERIFY2(after.contains("# TYPE " + family + ' ') || workerText.contains("# TYPE " + family + ' '),
+                 family.constData());
+    }
+    QVERIFY(named >= 15);
+
     const QString promtool = findPromtool();
     if (promtool.isEmpty()) {
         if (qEnvironmentVariableIntValue("MMF_REQUIRE_TOOLS"))
