@@ -3,14 +3,16 @@
 #include "gateway/WebSocketHub.h"
 #include "http/HttpServer.h"
 #include "metrics/MetricsRegistry.h"
+#include "redis/RedisClient.h"
 
 namespace mmf {
 
 ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, const HttpServer& http,
-                             const WebSocketHub& webSockets)
+                             const WebSocketHub& webSockets, RedisClient& redis)
     : m_registry(registry)
     , m_http(http)
     , m_webSockets(webSockets)
+    , m_redis(redis)
     , m_process(registry, clock)
 {
     using T = MetricsRegistry::Type;
@@ -20,6 +22,18 @@ ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, cons
                        "Open HTTP connections, upgraded WebSockets not included ([http] max_connections).");
     m_registry.declare("mmf_websocket_connections", T::Gauge,
                        "Open WebSockets on this server ([ws] max_connections).");
+    m_registry.declare("mmf_redis_connected", T::Gauge, "1 while this server's Redis connection is up.");
+    m_registry.declare(
+        "mmf_redis_disconnects_total", T::Counter,
+        "Times this server lost its Redis connection (closed, or a command past its deadline).");
+    m_registry.add("mmf_redis_disconnects_total", {}, 0);
+    m_redisLost = QObject::connect(&m_redis, &RedisClient::disconnected,
+                                   [this] { m_registry.add("mmf_redis_disconnects_total", {}); });
+}
+
+ServerMetrics::~ServerMetrics()
+{
+    QObject::disconnect(m_redisLost);
 }
 
 void ServerMetrics::collect()
@@ -27,6 +41,7 @@ void ServerMetrics::collect()
     m_process.collect();
     m_registry.set("mmf_http_connections", {}, m_http.connectionCount());
     m_registry.set("mmf_websocket_connections", {}, m_webSockets.connectionCount());
+    m_registry.set("mmf_redis_connected", {}, m_redis.isConnected() ? 1 : 0);
 }
 
 } // namespace mmf

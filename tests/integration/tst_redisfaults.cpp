@@ -79,14 +79,31 @@ void TestRedisFaults::hungRedisGives503AndRecovers()
 
 void TestRedisFaults::restartedRedisIsReconnected()
 {
+    // /metrics says whether the server's Redis connection is up, and counts its losses.
+    const auto metric = [this](const QByteArray& name) {
+        const QByteArray text = m_client->get(QStringLiteral("/metrics")).body;
+        for (const QByteArray& line : text.split('\n')) {
+            if (line.startsWith(name + ' '))
+                return line.mid(name.size() + 1).toDouble();
+        }
+        return -1.0;
+    };
+    QCOMPARE(metric("mmf_redis_connected"), 1.0);
+    const double lost = metric("mmf_redis_disconnects_total");
+    QVERIFY(lost >= 0); // present from the start (the hung Redis of the test before may have counted)
+
     // An accepted task survives the worker losing Redis for a while (the server keeps it in the stream).
     QVERIFY(m_redis->kill(SIGKILL));
     QCOMPARE(m_client->get(QStringLiteral("/readyz"), {}, 30000).status, 503);
+    QCOMPARE(metric("mmf_redis_connected"), 0.0);
     QVERIFY(m_redis->restart());
     const auto after = m_client->pollUntil(
         QStringLiteral("/readyz"), [](const TestHttpClient::Response& r) { return r.status == 200; }, 30000);
     QCOMPARE(after.status, 200);
     QCOMPARE(m_client->get(QStringLiteral("/healthz")).status, 200);
+    QCOMPARE(metric("mmf_redis_connected"), 1.0);
+    QVERIFY2(metric("mmf_redis_disconnects_total") >= lost + 1,
+             qPrintable(QString::number(metric("mmf_redis_disconnects_total"))));
 }
 
 QTEST_GUILESS_MAIN(TestRedisFaults)
