@@ -4,12 +4,13 @@
 # the run with the target's name; its input is saved as tests/fuzz/corpus/<target>/crash-<sha1> so that the
 # replay tests of the main build keep checking it once fixed. New inputs found while fuzzing stay in the
 # build dir (not the repo). MMF_FUZZ_SEED fixes libFuzzer's seed (CI sets it, so that a run explores the same
-# inputs each time and a red run can be replayed; by hand, leave it unset to explore further each run). Needs clang-14 and libclang-rt-14-dev (scripts/setup-debian.sh).
+# inputs each time and a red run can be replayed; by hand, leave it unset to explore further each run).
+# MMF_FUZZ_TARGETS="a b" runs only those targets. Needs clang-14 and libclang-rt-14-dev (scripts/setup-debian.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD="${MMF_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_EACH="${1:-60}"
-TARGETS=(http_request_parser ws_frames proto_json token redis_reply)
+TARGETS=(${MMF_FUZZ_TARGETS:-http_request_parser ws_frames proto_json token redis_reply trusted_proxies})
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
