@@ -8,10 +8,26 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace mmf {
 
 namespace {
+
+// A number field of an INFO answer ("name:value" lines), or nullopt.
+std::optional<qint64> infoField(QByteArrayView info, QByteArrayView name)
+{
+    for (const QByteArray& raw : info.toByteArray().split('\n')) {
+        const QByteArray line = raw.trimmed();
+        if (line.size() > name.size() && line.startsWith(name) && line[name.size()] == ':') {
+            bool ok = false;
+            const qint64 value = line.mid(name.size() + 1).toLongLong(&ok);
+            return ok ? std::optional<qint64>(value) : std::nullopt;
+        }
+    }
+    return std::nullopt;
+}
 constexpr size_t kRecentRing = 512;
 constexpr double kMeanAlpha = 0.2; // weight of the newest run time in the moving mean
 
@@ -84,6 +100,11 @@ TaskMetrics::TaskMetrics(MetricsRegistry& registry, ModelCatalog& catalog, Redis
                        "Failed attempts scheduled for a retry after the model's backoff, per model.");
     m_registry.declare("mmf_estimated_wait_seconds", T::Gauge,
                        "Estimated wait of a new task per model: queue depth x mean run time / instances.");
+    m_registry.declare("mmf_redis_used_memory_bytes", T::Gauge,
+                       "Memory the Redis every server shares holds (INFO memory used_memory).");
+    m_registry.declare(
+        "mmf_redis_maxmemory_bytes", T::Gauge,
+        "The Redis memory limit (0: none; the embedded Redis has none, the retention bounds it).");
 }
 
 // Everything comes from retry and final events, which are always written; running events are written only
@@ -233,6 +254,17 @@ void TaskMetrics::poll()
         });
     }
     m_registry.set("mmf_models_live", {}, live);
+    // A Redis user without INFO (an external Redis set up so) answers an error: no gauge then.
+    m_redis.command({"INFO", "memory"}, [this](const RedisReply& r) {
+        if (r.isError())
+            return;
+        const QByteArray text = r.toByteArray();
+        for (const auto& [field, gauge] : {std::pair{"used_memory", "mmf_redis_used_memory_bytes"},
+                                           std::pair{"maxmemory", "mmf_redis_maxmemory_bytes"}}) {
+            if (const std::optional<qint64> value = infoField(text, field))
+                m_registry.set(gauge, {}, double(*value));
+        }
+    });
 }
 
 QJsonArray TaskMetrics::statsJson() const

@@ -266,6 +266,26 @@ void TestRegistry::metricsDescribeTheServerItself()
     const double now = double(QDateTime::currentSecsSinceEpoch());
     QVERIFY2(started > now - 600 && started <= now + 1, qPrintable(QString::number(started, 'f', 2)));
 
+    // The shared Redis's memory, from INFO as the server polls it (once a second), against what this test
+    // reads.
+    const auto infoUsedMemory = [this] {
+        for (const QByteArray& line :
+             m_redis->syncCommand({QStringLiteral("INFO"), QStringLiteral("memory")}).split('\n')) {
+            if (line.startsWith("used_memory:"))
+                return line.mid(12).trimmed().toDouble();
+        }
+        return -1.0;
+    };
+    double polled = -1;
+    QTRY_VERIFY_WITH_TIMEOUT((polled = sampleValue(scrape(), "mmf_redis_used_memory_bytes")) > 0, 10000);
+    const double read = infoUsedMemory();
+    QVERIFY2(read > 0 && polled > read / 2 && polled < read * 2,
+             qPrintable(QStringLiteral("%1 vs %2").arg(polled).arg(read)));
+    const QList<QByteArray> limit =
+        m_redis->syncCommand({QStringLiteral("CONFIG"), QStringLiteral("GET"), QStringLiteral("maxmemory")})
+            .split('\n');
+    QCOMPARE(sampleValue(scrape(), "mmf_redis_maxmemory_bytes"), limit.value(1).trimmed().toDouble());
+
     const double http = sampleValue(text, "mmf_http_connections");
     const double webSockets = sampleValue(text, "mmf_websocket_connections");
     QVERIFY(http >= 1 && webSockets >= 0);
