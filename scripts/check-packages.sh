@@ -60,9 +60,13 @@ getent passwd mmf >/dev/null || { echo "FAIL: no mmf system user"; exit 1; }
 if pgrep -u mmf >/dev/null || ls /etc/systemd/system/*.wants/mmf-* >/dev/null 2>&1; then
   echo "FAIL: the install started or enabled something"; exit 1
 fi
-# The nginx site docs/SECURITY.md and PACKAGING.md point to (tst_nginxproxy runs the same file).
-cmp -s /usr/share/doc/mmf-server/examples/nginx.conf "$ROOT/installer/nginx/mmf.conf" ||
-  { echo "FAIL: /usr/share/doc/mmf-server/examples/nginx.conf is not installer/nginx/mmf.conf"; exit 1; }
+# The nginx site docs/SECURITY.md and PACKAGING.md point to (tst_nginxproxy runs the same file), the Grafana
+# dashboard and the alerting rules (tst_alertrules).
+for shipped in nginx.conf:nginx/mmf.conf grafana-dashboard.json:grafana/mmf-dashboard.json \
+               prometheus-alerts.yml:prometheus/mmf-alerts.yml; do
+  installed="/usr/share/doc/mmf-server/examples/${shipped%%:*}" source="$ROOT/installer/${shipped#*:}"
+  cmp -s "$installed" "$source" || { echo "FAIL: $installed is not installer/${shipped#*:}"; exit 1; }
+done
 
 # The unit's ExecStart, with systemd's specifiers and variables replaced as systemd would.
 exec_start() { # UNIT INSTANCE CREDENTIALS_DIRECTORY

@@ -4,6 +4,7 @@
 // OpenAPI document listing each live model, and the leader lease moving to another server when its holder
 // dies; a registration naming a host other than its own address is refused and never pinged (unless the
 // operator allows that host).
+#include "Promtool.h"
 #include "RawHttpConnection.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
@@ -41,15 +42,6 @@ double sampleValue(const QByteArray& exposition, const QByteArray& series)
             return line.mid(series.size() + 1).toDouble();
     }
     return -1;
-}
-
-QString findPromtool()
-{
-    // Extracted from Debian's prometheus package into the build dir (see the report), or installed.
-    const QString local = qEnvironmentVariable("MMF_BUILD_DIR") + QStringLiteral("/promtool");
-    if (QFileInfo(local).isExecutable())
-        return local;
-    return QStandardPaths::findExecutable(QStringLiteral("promtool"));
 }
 
 } // namespace
@@ -410,11 +402,15 @@ void TestRegistry::metricsMoveAsTasksFlow()
             QVERIFY2(model.contains(QLatin1String(key)), key);
     }
 
-    // Every family the shipped Grafana dashboard queries is exported, by the server or by a worker.
-    QFile dashboard(qEnvironmentVariable("MMF_SOURCE_DIR") +
-                    QStringLiteral("/installer/grafana/mmf-dashboard.json"));
-    QVERIFY2(dashboard.open(QIODevice::ReadOnly), qPrintable(dashboard.fileName()));
-    const QString queries = QString::fromUtf8(dashboard.readAll());
+    // Every family the shipped Grafana dashboard and alerting rules query is exported, by the server or by a
+    // worker.
+    QString queries;
+    for (const char* shipped :
+         {"/installer/grafana/mmf-dashboard.json", "/installer/prometheus/mmf-alerts.yml"}) {
+        QFile file(qEnvironmentVariable("MMF_SOURCE_DIR") + QLatin1String(shipped));
+        QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+        queries += QString::fromUtf8(file.readAll());
+    }
     QRegularExpressionMatchIterator names =
         QRegularExpression(QStringLiteral("\\b((mmf|process)_[a-z_]+?)(_bucket|_sum|_count)?\\b"))
             .globalMatch(queries);
@@ -436,14 +432,10 @@ void TestRegistry::metricsMoveAsTasksFlow()
         return;
     }
     for (const QByteArray& exposition : {after, workerText}) {
-        QProcess check;
-        check.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
-        QVERIFY(check.waitForStarted());
-        check.write(exposition);
-        check.closeWriteChannel();
-        QVERIFY(check.waitForFinished(30000));
-        const QByteArray verdict = check.readAllStandardOutput() + check.readAllStandardError();
-        QVERIFY2(check.exitCode() == 0, verdict.constData());
+        QByteArray verdict;
+        QVERIFY2(runPromtool(promtool, {QStringLiteral("check"), QStringLiteral("metrics")}, &verdict,
+                             exposition) == 0,
+                 verdict.constData());
     }
 }
 
