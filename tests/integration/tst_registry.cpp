@@ -426,8 +426,7 @@ void TestRegistry::metricsMoveAsTasksFlow()
     const QString promtool = findPromtool();
     if (promtool.isEmpty()) {
         if (qEnvironmentVariableIntValue("MMF_REQUIRE_TOOLS"))
-            QFAIL("promtool is required (MMF_REQUIRE_TOOLS=1) but was not found; run "
-                  "scripts/fetch-test-tools.sh");
+            QFAIL(kPromtoolRequired);
         qWarning("promtool not found (build dir or PATH): the exposition was checked by tst_metrics only");
         return;
     }

@@ -9,6 +9,10 @@
 
 namespace mmf {
 
+// What a test that needs promtool says when it is missing and MMF_REQUIRE_TOOLS=1 (CI) forbids skipping.
+constexpr const char* kPromtoolRequired =
+    "promtool is required (MMF_REQUIRE_TOOLS=1) but was not found; run scripts/fetch-test-tools.sh";
+
 // Prometheus' promtool: extracted from Debian's prometheus package into the build dir by
 // scripts/fetch-test-tools.sh, or installed. Empty when neither.
 inline QString findPromtool()

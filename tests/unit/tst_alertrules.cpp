@@ -19,8 +19,7 @@ void TestAlertRules::rulesLoadAndFireAsTested()
     const QString promtool = findPromtool();
     if (promtool.isEmpty()) {
         if (qEnvironmentVariableIntValue("MMF_REQUIRE_TOOLS"))
-            QFAIL("promtool is required (MMF_REQUIRE_TOOLS=1) but was not found; run "
-                  "scripts/fetch-test-tools.sh");
+            QFAIL(kPromtoolRequired);
         QSKIP("promtool not found (build dir or PATH)");
     }
     const QString dir = qEnvironmentVariable("MMF_SOURCE_DIR") + QStringLiteral("/installer/prometheus");
