@@ -16,8 +16,8 @@ ServerHttp::ServerHttp(GatewayContext context, const HttpLimits& limits, ServerA
     , m_deadLetters(m_context)
     , m_system(m_context)
     , m_tokens(m_context)
-    , m_scraped(tasks.metrics().registry(), m_context.clock, m_gateway.httpServer(), tasks.webSockets(),
-                m_context.redis)
+    , m_scraped(tasks.metrics().registry(), m_context.clock, m_gateway.httpServer(), limits,
+                tasks.webSockets(), m_context.redis)
     , m_metrics(tasks.metrics().registry(), [this] { m_scraped.collect(); })
     , m_openApi(m_context)
     , m_auth(auth.accounts())

@@ -8,7 +8,7 @@
 namespace mmf {
 
 ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, const HttpServer& http,
-                             const WebSocketHub& webSockets, RedisClient& redis)
+                             const HttpLimits& limits, const WebSocketHub& webSockets, RedisClient& redis)
     : m_registry(registry)
     , m_http(http)
     , m_webSockets(webSockets)
@@ -22,6 +22,13 @@ ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, cons
                        "Open HTTP connections, upgraded WebSockets not included ([http] max_connections).");
     m_registry.declare("mmf_websocket_connections", T::Gauge,
                        "Open WebSockets on this server ([ws] max_connections).");
+    m_registry.declare("mmf_http_connections_limit", T::Gauge,
+                       "HTTP connections this server holds at most ([http] max_connections).");
+    m_registry.set("mmf_http_connections_limit", {}, limits.maxConnections);
+    m_registry.declare(
+        "mmf_websocket_connections_limit", T::Gauge,
+        "WebSockets this server holds at most ([ws] max_connections; a further upgrade gets 503).");
+    m_registry.set("mmf_websocket_connections_limit", {}, limits.wsMaxConnections);
     m_registry.declare("mmf_redis_connected", T::Gauge, "1 while this server's Redis connection is up.");
     m_registry.declare(
         "mmf_redis_disconnects_total", T::Counter,

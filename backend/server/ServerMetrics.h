@@ -8,6 +8,7 @@ namespace mmf {
 
 class Clock;
 class HttpServer;
+struct HttpLimits;
 class MetricsRegistry;
 class RedisClient;
 class WebSocketHub;
@@ -18,8 +19,9 @@ class WebSocketHub;
 class ServerMetrics
 {
 public:
+    // `limits` gives the caps the connection gauges are read against (exported once, as *_limit gauges).
     ServerMetrics(MetricsRegistry& registry, const Clock& clock, const HttpServer& http,
-                  const WebSocketHub& webSockets, RedisClient& redis);
+                  const HttpLimits& limits, const WebSocketHub& webSockets, RedisClient& redis);
     ~ServerMetrics();
     ServerMetrics(const ServerMetrics&) = delete;
     ServerMetrics& operator=(const ServerMetrics&) = delete;

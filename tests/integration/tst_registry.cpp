@@ -84,10 +84,11 @@ void TestRegistry::initTestCase()
     QVERIFY2(m_redis->start(), qPrintable(m_redis->errorString()));
     // A claim timeout far above the test's deadlines: a task that comes back in time came back through
     // eviction.
-    m_server = std::make_unique<ServerFixture>(
-        QStringList{QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0),
-                    QStringLiteral("--claim-timeout-ms"), QStringLiteral("120000"),
-                    QStringLiteral("--backoff-initial-ms"), QStringLiteral("100")});
+    m_server = std::make_unique<ServerFixture>(QStringList{
+        QStringLiteral("--ping-interval"), QString::number(kPingIntervalMs / 1000.0),
+        QStringLiteral("--claim-timeout-ms"), QStringLiteral("120000"),
+        QStringLiteral("--backoff-initial-ms"), QStringLiteral("100"), QStringLiteral("--max-connections"),
+        QStringLiteral("555"), QStringLiteral("--ws-max-connections"), QStringLiteral("77")});
     QVERIFY2(m_server->start(m_redis->url()), qPrintable(m_server->errorString()));
     m_userToken = m_server->issueToken(QStringLiteral("alice"), QStringLiteral("default"),
                                        QStringLiteral("score,read"));
@@ -278,6 +279,9 @@ void TestRegistry::metricsDescribeTheServerItself()
             .split('\n');
     QCOMPARE(sampleValue(scrape(), "mmf_redis_maxmemory_bytes"), limit.value(1).trimmed().toDouble());
 
+    // The caps the connection gauges are read against, as configured.
+    QCOMPARE(sampleValue(text, "mmf_http_connections_limit"), 555.0);
+    QCOMPARE(sampleValue(text, "mmf_websocket_connections_limit"), 77.0);
     const double http = sampleValue(text, "mmf_http_connections");
     const double webSockets = sampleValue(text, "mmf_websocket_connections");
     QVERIFY(http >= 1 && webSockets >= 0);
