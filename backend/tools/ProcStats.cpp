@@ -1,5 +1,7 @@
 #include "tools/ProcStats.h"
 
+#include "metrics/ProcessStat.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -8,26 +10,6 @@
 namespace mmf {
 
 namespace {
-
-// The fields after the command's closing parenthesis: [0] is field 3 (state), so field N is at N - 3.
-QList<QByteArrayView> fieldsAfterCommand(QByteArrayView stat)
-{
-    QList<QByteArrayView> fields;
-    const qsizetype close = stat.lastIndexOf(')');
-    if (close < 0)
-        return fields;
-    qsizetype pos = close + 1;
-    while (pos < stat.size()) {
-        while (pos < stat.size() && (stat[pos] == ' ' || stat[pos] == '\n'))
-            ++pos;
-        const qsizetype start = pos;
-        while (pos < stat.size() && stat[pos] != ' ' && stat[pos] != '\n')
-            ++pos;
-        if (pos > start)
-            fields.append(stat.sliced(start, pos - start));
-    }
-    return fields;
-}
 
 QByteArray readProcFile(const QString& path)
 {
@@ -40,7 +22,7 @@ QByteArray readProcFile(const QString& path)
 // Two adjacent tick counts of /proc/PID/stat (user, then system), in seconds.
 Result<double> tickSum(QByteArrayView stat, long ticksPerSecond, int userField, const char* names)
 {
-    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
+    const QList<QByteArrayView> fields = ProcessStat::fieldsAfterCommand(stat);
     if (fields.size() < userField - 1 || ticksPerSecond <= 0)
         return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
     bool okUser = false;
@@ -66,7 +48,7 @@ Result<double> ProcStats::parseChildrenCpuSeconds(QByteArrayView stat, long tick
 
 Result<qint64> ProcStats::parseParentPid(QByteArrayView stat)
 {
-    const QList<QByteArrayView> fields = fieldsAfterCommand(stat);
+    const QList<QByteArrayView> fields = ProcessStat::fieldsAfterCommand(stat);
     bool ok = false;
     const qint64 ppid = fields.size() > 1 ? fields.at(4 - 3).toLongLong(&ok) : 0;
     if (!ok)

@@ -36,15 +36,8 @@ WorkerMetrics::WorkerMetrics(const Clock& clock, const QString& model, int concu
 QByteArray WorkerMetrics::scrape(qint64 succeeded, qint64 failed, int inHand)
 {
     m_process.collect();
-    if (succeeded > m_succeeded) {
-        m_registry.add("mmf_worker_tasks_total", withStatus(m_model, "succeeded"),
-                       double(succeeded - m_succeeded));
-        m_succeeded = succeeded;
-    }
-    if (failed > m_failed) {
-        m_registry.add("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(failed - m_failed));
-        m_failed = failed;
-    }
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), double(succeeded));
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(failed));
     m_registry.set("mmf_worker_tasks_in_hand", m_model, inHand);
     return m_registry.exposition();
 }

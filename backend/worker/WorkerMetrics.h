@@ -26,8 +26,6 @@ private:
     MetricsRegistry m_registry;
     ProcessMetrics m_process;
     MetricsRegistry::Labels m_model;
-    qint64 m_succeeded = 0; // what the counters hold
-    qint64 m_failed = 0;
 };
 
 } // namespace mmf

@@ -135,6 +135,12 @@ void MetricsRegistry::add(const QByteArray& name, const Labels& labels, double d
     family->second.series[renderLabels(labels)].value += delta;
 }
 
+void MetricsRegistry::raiseTo(const QByteArray& name, const Labels& labels, double total)
+{
+    if (Series* s = series(name, Type::Counter, labels); s && total > s->value)
+        s->value = total;
+}
+
 MetricsRegistry::Handle MetricsRegistry::handle(const QByteArray& name, Type type, const Labels& labels)
 {
     Handle handle;

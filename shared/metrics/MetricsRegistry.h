@@ -47,6 +47,9 @@ public:
     void declare(const QByteArray& name, Type type, const QByteArray& help, std::vector<double> buckets = {});
 
     void add(const QByteArray& name, const Labels& labels, double delta = 1); // counter or gauge
+    // A counter kept by someone else as a running total (a process's CPU seconds, a worker's tasks so far):
+    // raised to `total`, never lowered.
+    void raiseTo(const QByteArray& name, const Labels& labels, double total);
     void set(const QByteArray& name, const Labels& labels, double value);     // gauge
     void observe(const QByteArray& name, const Labels& labels, double value); // histogram
     Handle counter(const QByteArray& name, const Labels& labels);

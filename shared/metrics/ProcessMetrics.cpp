@@ -70,11 +70,8 @@ void ProcessMetrics::read()
     if (stat) {
         static const double ticksPerSecond = double(::sysconf(_SC_CLK_TCK));
         static const double pageBytes = double(::sysconf(_SC_PAGESIZE));
-        const double cpu = double(stat->userTicks + stat->systemTicks) / ticksPerSecond;
-        if (cpu > m_cpuSeconds) {
-            m_registry.add("process_cpu_seconds_total", {}, cpu - m_cpuSeconds);
-            m_cpuSeconds = cpu;
-        }
+        m_registry.raiseTo("process_cpu_seconds_total", {},
+                           double(stat->userTicks + stat->systemTicks) / ticksPerSecond);
         m_registry.set("process_resident_memory_bytes", {}, double(stat->residentPages) * pageBytes);
         m_registry.set("process_virtual_memory_bytes", {}, double(stat->virtualBytes));
         m_registry.set("process_threads", {}, double(stat->threads));

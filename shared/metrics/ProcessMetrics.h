@@ -28,7 +28,6 @@ private:
     qint64 m_minIntervalMs;
     qint64 m_lastReadMs = 0; // 0: never
     QString m_procDir;
-    double m_cpuSeconds = 0;   // what the counter holds: it grows by the difference at each read
     double m_bootSeconds = -1; // btime of /proc/stat, read once (-1: not yet, or unreadable)
 };
 

@@ -1,20 +1,32 @@
 #include "metrics/ProcessStat.h"
 
-#include <QByteArray>
-#include <QList>
-
 namespace mmf {
+
+QList<QByteArrayView> ProcessStat::fieldsAfterCommand(QByteArrayView line)
+{
+    QList<QByteArrayView> fields;
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return fields;
+    qsizetype pos = close + 1;
+    while (pos < line.size()) {
+        while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\n'))
+            ++pos;
+        const qsizetype start = pos;
+        while (pos < line.size() && line[pos] != ' ' && line[pos] != '\n')
+            ++pos;
+        if (pos > start)
+            fields.append(line.sliced(start, pos - start));
+    }
+    return fields;
+}
 
 std::optional<ProcessStat> ProcessStat::parse(QByteArrayView line)
 {
-    const qsizetype close = line.lastIndexOf(')');
-    if (close < 0)
-        return std::nullopt;
-    // Fields 3 (state) and on, separated by single spaces.
-    const QList<QByteArray> fields = line.sliced(close + 1).toByteArray().trimmed().split(' ');
-    const auto field = [&fields](int number) { return fields.value(number - 3); };
+    const QList<QByteArrayView> fields = fieldsAfterCommand(line);
     if (fields.size() < 24 - 2)
         return std::nullopt;
+    const auto field = [&fields](int number) { return fields.at(number - 3); };
     bool ok[6] = {};
     ProcessStat stat;
     stat.userTicks = field(14).toULongLong(&ok[0]);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArrayView>
+#include <QList>
 
 #include <optional>
 
@@ -19,6 +20,10 @@ struct ProcessStat
 
     // nullopt when the line is not a stat line (no ')', too few fields, a field that is not a number).
     static std::optional<ProcessStat> parse(QByteArrayView line);
+    // The fields after the command's closing parenthesis, as views into `line`: [0] is field 3 (state), so
+    // field N is at N - 3. Empty when there is no ')'. (The benchmark's ProcStats reads other fields through
+    // it.)
+    static QList<QByteArrayView> fieldsAfterCommand(QByteArrayView line);
 };
 
 } // namespace mmf

@@ -20,6 +20,22 @@
 
 using namespace mmf;
 
+namespace {
+
+// A valid token for `user` in project default, signed by a key no server has published.
+QByteArray signedByAnUnknownKey(const char* user, const char* method)
+{
+    v1::TokenClaims claims;
+    claims.set_user_id(user);
+    claims.set_project_id("default");
+    claims.add_methods(method);
+    claims.set_iat(QDateTime::currentSecsSinceEpoch());
+    claims.set_exp(QDateTime::currentSecsSinceEpoch() + 600);
+    return issueToken(SigningKey::generate(), claims);
+}
+
+} // namespace
+
 class TestAccounts : public QObject
 {
     Q_OBJECT
@@ -333,15 +349,7 @@ void TestAccounts::tokenAttacksAreRefused_data()
     QTest::newRow("truncated") << good.left(good.size() - 4);
     QTest::newRow("extra bytes") << good + "AAAA";
     QTest::newRow("no signature") << good.left(dot + 1);
-    QTest::newRow("unknown key id") << [] {
-        v1::TokenClaims claims;
-        claims.set_user_id("forger");
-        claims.set_project_id("default");
-        claims.add_methods("admin");
-        claims.set_iat(QDateTime::currentSecsSinceEpoch());
-        claims.set_exp(QDateTime::currentSecsSinceEpoch() + 600);
-        return issueToken(SigningKey::generate(), claims);
-    }();
+    QTest::newRow("unknown key id") << signedByAnUnknownKey("forger", "admin");
     QTest::newRow("expired") << signWithServerKey([this](v1::TokenClaims& c) {
         c.set_iat(m_clock.nowSecs() - 600);
         c.set_exp(m_clock.nowSecs() - 300);
@@ -381,13 +389,7 @@ void TestAccounts::tokenAttacksAreRefused()
 
 void TestAccounts::aWebSocketWithAnUnknownKeyIsToldToTryAgain()
 {
-    v1::TokenClaims claims;
-    claims.set_user_id("newcomer");
-    claims.set_project_id("default");
-    claims.add_methods("read");
-    claims.set_iat(QDateTime::currentSecsSinceEpoch());
-    claims.set_exp(QDateTime::currentSecsSinceEpoch() + 600);
-    const QByteArray token = issueToken(SigningKey::generate(), claims);
+    const QByteArray token = signedByAnUnknownKey("newcomer", "read");
     // The close code the server sends after the handshake (read raw: Qt 6.4's client reports 1013 as 1002).
     const auto closeCode = [this, &token] {
         RawWebSocketClient client(QHostAddress::LocalHost);

@@ -1,5 +1,6 @@
 // A hung or dead Redis: routes answer 503 within their deadline instead of hanging, the server stays up, and
 // everything recovers when Redis does — no accepted task is lost.
+#include "MetricsText.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -81,12 +82,7 @@ void TestRedisFaults::restartedRedisIsReconnected()
 {
     // /metrics says whether the server's Redis connection is up, and counts its losses.
     const auto metric = [this](const QByteArray& name) {
-        const QByteArray text = m_client->get(QStringLiteral("/metrics")).body;
-        for (const QByteArray& line : text.split('\n')) {
-            if (line.startsWith(name + ' '))
-                return line.mid(name.size() + 1).toDouble();
-        }
-        return -1.0;
+        return sampleValue(m_client->get(QStringLiteral("/metrics")).body, name);
     };
     QCOMPARE(metric("mmf_redis_connected"), 1.0);
     const double lost = metric("mmf_redis_disconnects_total");

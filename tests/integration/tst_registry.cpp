@@ -4,6 +4,7 @@
 // OpenAPI document listing each live model, and the leader lease moving to another server when its holder
 // dies; a registration naming a host other than its own address is refused and never pinged (unless the
 // operator allows that host).
+#include "MetricsText.h"
 #include "Promtool.h"
 #include "RawHttpConnection.h"
 #include "RedisServerFixture.h"
@@ -33,16 +34,6 @@ using namespace mmf;
 namespace {
 
 constexpr int kPingIntervalMs = 1000;
-
-// The value of one sample in a Prometheus text exposition, or -1 when absent.
-double sampleValue(const QByteArray& exposition, const QByteArray& series)
-{
-    for (const QByteArray& line : exposition.split('\n')) {
-        if (line.startsWith(series + ' '))
-            return line.mid(series.size() + 1).toDouble();
-    }
-    return -1;
-}
 
 } // namespace
 

@@ -120,6 +120,21 @@ class TestMetrics : public QObject
 {
     Q_OBJECT
 private slots:
+    void countersRaisedToRunningTotals()
+    {
+        // A counter someone else keeps as a total (a process's CPU seconds): up to it, never down.
+        MetricsRegistry registry;
+        registry.declare("kept_total", MetricsRegistry::Type::Counter, "Kept elsewhere.");
+        registry.declare("level", MetricsRegistry::Type::Gauge, "A gauge.");
+        registry.raiseTo("kept_total", {{"k", "v"}}, 10);
+        QCOMPARE(registry.value("kept_total", {{"k", "v"}}), 10.0);
+        registry.raiseTo("kept_total", {{"k", "v"}}, 7); // a total read out of order
+        QCOMPARE(registry.value("kept_total", {{"k", "v"}}), 10.0);
+        registry.raiseTo("kept_total", {{"k", "v"}}, 12.5);
+        QCOMPARE(registry.value("kept_total", {{"k", "v"}}), 12.5);
+        registry.raiseTo("level", {}, 3); // not a counter: nothing
+        QCOMPARE(registry.value("level", {}), 0.0);
+    }
     void formatsValues_data()
     {
         QTest::addColumn<double>("value");
