@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,6 +104,12 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const QString& command
     child->m_stderr = err[0];
     for (int fd : {child->m_stdin, child->m_stdout, child->m_stderr})
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+#ifdef SYS_pidfd_open
+    // Linux 5.3 and later; without it an event loop polls reap().
+    child->m_pidfd = int(::syscall(SYS_pidfd_open, pid, 0));
+    if (child->m_pidfd >= 0)
+        ::fcntl(child->m_pidfd, F_SETFD, FD_CLOEXEC);
+#endif
     return child;
 }
 
@@ -112,6 +119,7 @@ ChildProcess::~ChildProcess()
     closeFd(m_stdin);
     closeFd(m_stdout);
     closeFd(m_stderr);
+    closeFd(m_pidfd);
 }
 
 void ChildProcess::closeFd(int& fd)
@@ -133,12 +141,12 @@ void ChildProcess::closeInputWhenWritten()
         closeFd(m_stdin);
 }
 
-ChildProcess::Pumped ChildProcess::pump(int timeoutMs, int wakeFd)
+ChildProcess::Pumped ChildProcess::pump(int timeoutMs)
 {
     Pumped result;
     QDeadlineTimer deadline(qMax(0, timeoutMs));
     for (;;) {
-        pollfd fds[4];
+        pollfd fds[3];
         int count = 0;
         const auto add = [&](int fd, short events) {
             fds[count].fd = fd;
@@ -149,8 +157,7 @@ ChildProcess::Pumped ChildProcess::pump(int timeoutMs, int wakeFd)
         const int outIndex = m_stdout >= 0 ? add(m_stdout, POLLIN) : -1;
         const int errIndex = m_stderr >= 0 ? add(m_stderr, POLLIN) : -1;
         const int inIndex = m_stdin >= 0 && !m_input.isEmpty() ? add(m_stdin, POLLOUT) : -1;
-        const int wakeIndex = wakeFd >= 0 ? add(wakeFd, POLLIN) : -1;
-        if (outIndex < 0 && errIndex < 0 && inIndex < 0 && wakeIndex < 0) {
+        if (outIndex < 0 && errIndex < 0 && inIndex < 0) {
             result.outEof = result.errEof = true;
             return result;
         }
@@ -160,52 +167,82 @@ ChildProcess::Pumped ChildProcess::pump(int timeoutMs, int wakeFd)
         if (ready <= 0)
             return result; // timeout (or a poll error, treated like one)
 
-        const auto drain = [&](int index, int& fd, QByteArray& into, bool& eof) {
-            if (index < 0 || !(fds[index].revents & (POLLIN | POLLHUP | POLLERR)))
-                return;
-            char buffer[kReadChunk];
-            for (;;) {
-                const ssize_t n = ::read(fd, buffer, sizeof buffer);
-                if (n > 0) {
-                    into.append(buffer, qsizetype(n));
-                    if (n < ssize_t(sizeof buffer))
-                        return;
-                    continue;
-                }
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                    return;
-                eof = true;
-                closeFd(fd);
-                return;
-            }
+        const auto readable = [&](int index) {
+            return index >= 0 && (fds[index].revents & (POLLIN | POLLHUP | POLLERR));
         };
-        drain(outIndex, m_stdout, result.out, result.outEof);
-        drain(errIndex, m_stderr, result.err, result.errEof);
-        if (inIndex >= 0 && fds[inIndex].revents) {
-            const ssize_t n = ::write(m_stdin, m_input.constData(), size_t(m_input.size()));
-            if (n > 0) {
-                m_input.remove(0, qsizetype(n));
-                if (m_input.isEmpty() && m_closeInput)
-                    closeFd(m_stdin);
-            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-                // EPIPE: the child closed stdin (or died); SIGPIPE is ignored by the worker.
-                m_input.clear();
-                closeFd(m_stdin);
-                result.writeFailed = true;
-            }
-        }
-        if (wakeIndex >= 0 && (fds[wakeIndex].revents & POLLIN)) {
-            char buffer[64];
-            while (::read(wakeFd, buffer, sizeof buffer) > 0) {
-            }
-            result.woken = true;
+        if (readable(outIndex))
+            drain(m_stdout, result.out, result.outEof, true);
+        if (readable(errIndex))
+            drain(m_stderr, result.err, result.errEof, true);
+        if (inIndex >= 0 && fds[inIndex].revents && !flushInput()) {
+            closeFd(m_stdin);
+            result.writeFailed = true;
         }
         if (!result.out.isEmpty() || !result.err.isEmpty() || result.outEof || result.errEof ||
-            result.woken || result.writeFailed || deadline.hasExpired())
+            result.writeFailed || deadline.hasExpired())
             return result;
     }
+}
+
+void ChildProcess::drain(int& fd, QByteArray& into, bool& eof, bool closeAtEnd)
+{
+    if (fd < 0)
+        return;
+    char buffer[kReadChunk];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n > 0) {
+            into.append(buffer, qsizetype(n));
+            if (n < ssize_t(sizeof buffer))
+                return;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        eof = true;
+        if (closeAtEnd) {
+            ::close(fd);
+            fd = -1;
+        }
+        return;
+    }
+}
+
+QByteArray ChildProcess::readOutput(bool& eof)
+{
+    QByteArray bytes;
+    drain(m_stdout, bytes, eof, false);
+    return bytes;
+}
+
+QByteArray ChildProcess::readErrors(bool& eof)
+{
+    QByteArray bytes;
+    drain(m_stderr, bytes, eof, false);
+    return bytes;
+}
+
+bool ChildProcess::flushInput()
+{
+    while (m_stdin >= 0 && !m_input.isEmpty()) {
+        const ssize_t n = ::write(m_stdin, m_input.constData(), size_t(m_input.size()));
+        if (n > 0) {
+            m_input.remove(0, qsizetype(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        // EPIPE: the child closed stdin (or died); SIGPIPE is ignored by the worker.
+        m_input.clear();
+        return false;
+    }
+    if (m_input.isEmpty() && m_closeInput)
+        closeFd(m_stdin);
+    return true;
 }
 
 void ChildProcess::signalGroup(int signal)

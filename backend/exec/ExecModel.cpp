@@ -1,8 +1,18 @@
 #include "exec/ExecModel.h"
 
-#include "exec/ExecSlot.h"
+#include "worker/TaskContext.h"
+
+#include <utility>
 
 namespace mmf {
+
+namespace {
+
+constexpr int kCancelPollMs = 50;
+// For each step of a gentle stop: EOF on stdin, then SIGTERM, then SIGKILL.
+constexpr int kStopGraceMs = 2000;
+
+} // namespace
 
 ExecModel::ExecModel(std::shared_ptr<const ExecSchema> schema, ExecSettings settings, int slotCount)
     : ExecModelBase(std::move(schema))
@@ -11,9 +21,18 @@ ExecModel::ExecModel(std::shared_ptr<const ExecSchema> schema, ExecSettings sett
         m_slots.push_back(std::make_unique<ExecSlot>(i + 1, settings));
         m_free.push_back(m_slots.back().get());
     }
+    m_done.resize(m_slots.size());
+    m_cancelPoll.setInterval(kCancelPollMs);
+    QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_cancelPoll, [this] { checkCancels(); });
 }
 
-ExecModel::~ExecModel() = default;
+ExecModel::~ExecModel()
+{
+    std::vector<ExecSlot*> all;
+    for (const auto& slot : m_slots)
+        all.push_back(slot.get());
+    ExecSlot::stopGracefully(all, kStopGraceMs);
+}
 
 QString ExecModel::problem() const
 {
@@ -32,41 +51,92 @@ QString ExecModel::problem() const
                                       .arg(problems.first());
 }
 
-ExecSlot* ExecModel::acquire()
-{
-    std::unique_lock lock(m_mutex);
-    m_freed.wait(lock, [this] { return !m_free.empty(); });
-    ExecSlot* slot = m_free.back();
-    m_free.pop_back();
-    return slot;
-}
-
-void ExecModel::release(ExecSlot* slot)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_free.push_back(slot);
-    }
-    m_freed.notify_one();
-}
-
 Outcome<QByteArray> ExecModel::processBytes(const QByteArray& request, TaskContext& context)
 {
-    const QByteArray json = requestJson(request);
-    ExecSlot* slot = acquire();
-    const ExecSlot::Outcome outcome = slot->run(context.taskId(), json, context);
-    release(slot);
+    Q_UNUSED(request);
+    Q_UNUSED(context);
+    failAttempt(QStringLiteral("an --exec model runs on the worker's event loop only"));
+}
+
+void ExecModel::start(const QByteArray& request, std::shared_ptr<TaskContext> context, Done done)
+{
+    Result<QByteArray> json = convertRequest(request);
+    if (!json) {
+        done(AttemptFailure{json.error().message});
+        return;
+    }
+    if (m_free.empty()) {
+        m_waiting.push_back({std::move(json).value(), std::move(context), std::move(done)});
+        return;
+    }
+    ExecSlot* slot = m_free.back();
+    m_free.pop_back();
+    runOn(slot, std::move(json).value(), std::move(context), std::move(done));
+}
+
+void ExecModel::runOn(ExecSlot* slot, QByteArray json, std::shared_ptr<TaskContext> context, Done done)
+{
+    m_done[size_t(slot->index() - 1)] = std::move(done);
+    if (!m_cancelPoll.isActive())
+        m_cancelPoll.start();
+    const QString id = context->taskId();
+    slot->run(id, json, std::move(context),
+              [this, slot](ExecSlot::Outcome outcome) { onSlotDone(slot, std::move(outcome)); });
+}
+
+void ExecModel::onSlotDone(ExecSlot* slot, ExecSlot::Outcome outcome)
+{
+    Done done = std::exchange(m_done[size_t(slot->index() - 1)], nullptr);
+    AsyncOutcome result = toOutcome(std::move(outcome));
+    // The slot is free before the answer goes out: a task waiting for one starts on it now.
+    if (!m_waiting.empty()) {
+        Waiting next = std::move(m_waiting.front());
+        m_waiting.pop_front();
+        runOn(slot, std::move(next.json), std::move(next.context), std::move(next.done));
+    } else {
+        m_free.push_back(slot);
+    }
+    if (done)
+        done(std::move(result));
+}
+
+AsyncOutcome ExecModel::toOutcome(ExecSlot::Outcome outcome) const
+{
     switch (outcome.kind) {
-    case ExecSlot::Outcome::Kind::Result:
-        return responseBytes(outcome.resultJson);
+    case ExecSlot::Outcome::Kind::Result: {
+        Result<QByteArray> bytes = convertResponse(outcome.resultJson);
+        if (!bytes)
+            return AttemptFailure{bytes.error().message};
+        return std::move(bytes).value();
+    }
     case ExecSlot::Outcome::Kind::Error:
         if (outcome.retry)
-            failAttempt(QStringLiteral("%1: %2").arg(outcome.code, outcome.message));
+            return AttemptFailure{QStringLiteral("%1: %2").arg(outcome.code, outcome.message)};
         return TaskError{outcome.code, outcome.message};
     case ExecSlot::Outcome::Kind::Failed:
         break;
     }
-    failAttempt(outcome.message);
+    return AttemptFailure{outcome.message};
+}
+
+void ExecModel::checkCancels()
+{
+    bool busy = false;
+    for (const auto& slot : m_slots) {
+        slot->checkCancelled();
+        busy = busy || slot->isBusy();
+    }
+    if (!busy)
+        m_cancelPoll.stop();
+}
+
+void ExecModel::forgetRuns()
+{
+    for (Done& done : m_done)
+        done = nullptr;
+    for (const auto& slot : m_slots)
+        slot->dropContext();
+    m_waiting.clear();
 }
 
 } // namespace mmf

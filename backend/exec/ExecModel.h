@@ -2,39 +2,59 @@
 
 #include "exec/ExecModelBase.h"
 #include "exec/ExecSettings.h"
+#include "exec/ExecSlot.h"
+#include "worker/AsyncModel.h"
 
-#include <condition_variable>
+#include <QTimer>
+
+#include <deque>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace mmf {
 
 class ExecSchema;
-class ExecSlot;
 
 // mmf-worker --exec: a model that is a long-running process per slot speaking JSON lines (ExecProtocol).
-// `slotCount` copies of the command run at once, one per worker thread (none for --describe); each task goes
-// to a free one. A task's attempt fails (and is retried by the runtime) when its process exits, breaks the
-// protocol, answers with a result that is not the response type, or is killed after a cancel; the process is
-// then restarted.
-class ExecModel : public ExecModelBase
+// `slotCount` copies of the command run at once (none for --describe); each task goes to a free one. The
+// slots run on the worker's event loop (AsyncModel): a task costs the worker no thread hand-over, only the
+// pipe writes and reads. A task's attempt fails (and is retried by the runtime) when its process exits,
+// breaks the protocol, answers with a result that is not the response type, or is killed after a cancel;
+// the process is then restarted.
+class ExecModel : public ExecModelBase, public AsyncModel
 {
 public:
     ExecModel(std::shared_ptr<const ExecSchema> schema, ExecSettings settings, int slotCount);
-    ~ExecModel() override;
+    ~ExecModel() override; // asks every process to stop, and waits (ExecSlot::stopGracefully)
 
     QString problem() const override;
+    // Runs through start() only: the runtime never calls this for an AsyncModel. Fails the attempt.
     Outcome<QByteArray> processBytes(const QByteArray& request, TaskContext& context) override;
 
+    void start(const QByteArray& request, std::shared_ptr<TaskContext> context, Done done) override;
+    void forgetRuns() override;
+
 private:
-    ExecSlot* acquire();
-    void release(ExecSlot* slot);
+    struct Waiting
+    {
+        QByteArray json;
+        std::shared_ptr<TaskContext> context;
+        Done done;
+    };
+
+    void runOn(ExecSlot* slot, QByteArray json, std::shared_ptr<TaskContext> context, Done done);
+    void onSlotDone(ExecSlot* slot, ExecSlot::Outcome outcome);
+    AsyncOutcome toOutcome(ExecSlot::Outcome outcome) const;
+    void checkCancels();
 
     std::vector<std::unique_ptr<ExecSlot>> m_slots;
     std::vector<ExecSlot*> m_free;
-    std::mutex m_mutex;
-    std::condition_variable m_freed;
+    // The runtime's `done` of each busy slot, by slot index - 1 (cleared by forgetRuns()).
+    std::vector<Done> m_done;
+    // More runs than slots (the runtime never starts more than its concurrency; kept for safety).
+    std::deque<Waiting> m_waiting;
+    // While tasks run: how a cancel reaches a model process (the context's flag, read every 50 ms).
+    QTimer m_cancelPoll;
 };
 
 } // namespace mmf

@@ -32,21 +32,38 @@ void ExecModelBase::failAttempt(const QString& message)
     throw std::runtime_error(message.toStdString());
 }
 
-QByteArray ExecModelBase::requestJson(const QByteArray& request) const
+Result<QByteArray> ExecModelBase::convertRequest(const QByteArray& request) const
 {
     Result<QByteArray> json = m_schema->requestToJson(request);
     if (!json)
-        failAttempt(QStringLiteral("cannot convert the request to JSON: %1").arg(json.error().message));
+        return Error::internal(
+            QStringLiteral("cannot convert the request to JSON: %1").arg(json.error().message));
+    return json;
+}
+
+Result<QByteArray> ExecModelBase::convertResponse(const QByteArray& json) const
+{
+    Result<QByteArray> bytes = m_schema->responseFromJson(json);
+    if (!bytes)
+        return Error::internal(
+            QStringLiteral("the model's result is not a valid %1: %2")
+                .arg(QString::fromStdString(m_schema->response()->full_name()), bytes.error().message));
+    return bytes;
+}
+
+QByteArray ExecModelBase::requestJson(const QByteArray& request) const
+{
+    Result<QByteArray> json = convertRequest(request);
+    if (!json)
+        failAttempt(json.error().message);
     return *json;
 }
 
 QByteArray ExecModelBase::responseBytes(const QByteArray& json) const
 {
-    Result<QByteArray> bytes = m_schema->responseFromJson(json);
+    Result<QByteArray> bytes = convertResponse(json);
     if (!bytes)
-        failAttempt(
-            QStringLiteral("the model's result is not a valid %1: %2")
-                .arg(QString::fromStdString(m_schema->response()->full_name()), bytes.error().message));
+        failAttempt(bytes.error().message);
     return *bytes;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Result.h"
 #include "worker/Model.h"
 
 #include <memory>
@@ -22,8 +23,11 @@ public:
 protected:
     // Fails the attempt (it is retried): the runtime treats a throw from processBytes() so.
     [[noreturn]] static void failAttempt(const QString& message);
-    // Request bytes → canonical JSON; the process's JSON → response bytes. Both fail the attempt on error,
-    // the second with "the model's result is not a valid <type>: <field and why>".
+    // Request bytes → canonical JSON; the process's JSON → response bytes. The errors say what is wrong,
+    // the second's "the model's result is not a valid <type>: <field and why>"; requestJson() and
+    // responseBytes() fail the attempt with them.
+    Result<QByteArray> convertRequest(const QByteArray& request) const;
+    Result<QByteArray> convertResponse(const QByteArray& json) const;
     QByteArray requestJson(const QByteArray& request) const;
     QByteArray responseBytes(const QByteArray& json) const;
 

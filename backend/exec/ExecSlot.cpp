@@ -4,54 +4,69 @@
 #include "worker/TaskContext.h"
 #include "worker/WorkerLog.h"
 
-#include <fcntl.h>
-#include <poll.h>
+#include <QDeadlineTimer>
+#include <QSocketNotifier>
+
 #include <signal.h>
-#include <unistd.h>
 
 namespace mmf {
 
 namespace {
 
-constexpr int kIdlePollMs = 1000;
-constexpr int kCallerPollMs = 50;
-constexpr int kStopGraceMs = 2000;
+// How long a process that closed its output or its input has to exit on its own before it is killed.
+constexpr int kGoneGraceMs = 1000;
+// Reaping where the kernel gives no pidfd.
+constexpr int kReapPollMs = 20;
+
+std::unique_ptr<QSocketNotifier> notifier(int fd, QSocketNotifier::Type type)
+{
+    return fd >= 0 ? std::make_unique<QSocketNotifier>(fd, type) : nullptr;
+}
+
+// Switched off at once, while its descriptor is still open (the dispatcher forgets the descriptor then), and
+// deleted later: it may be the very notifier whose activation is being handled.
+void retire(std::unique_ptr<QSocketNotifier>& notifier)
+{
+    if (!notifier)
+        return;
+    notifier->setEnabled(false);
+    notifier.release()->deleteLater();
+}
 
 } // namespace
 
-ExecSlot::ExecSlot(int index, ExecSettings settings)
-    : m_index(index)
+ExecSlot::ExecSlot(int index, ExecSettings settings, QObject* parent)
+    : QObject(parent)
+    , m_index(index)
     , m_settings(std::move(settings))
 {
-    if (::pipe2(m_wakeFds, O_CLOEXEC | O_NONBLOCK) != 0)
-        m_wakeFds[0] = m_wakeFds[1] = -1;
-    m_thread = std::thread([this] { loop(); });
+    for (QTimer* timer : {&m_restartTimer, &m_timeoutTimer, &m_killTimer, &m_goneTimer})
+        timer->setSingleShot(true);
+    m_reapTimer.setInterval(kReapPollMs);
+    connect(&m_restartTimer, &QTimer::timeout, this, &ExecSlot::startProcess);
+    connect(&m_timeoutTimer, &QTimer::timeout, this, [this] { requestCancel(true); });
+    connect(&m_killTimer, &QTimer::timeout, this, &ExecSlot::onKillDue);
+    connect(&m_goneTimer, &QTimer::timeout, this, &ExecSlot::onGoneExited);
+    connect(&m_reapTimer, &QTimer::timeout, this, [this] {
+        reapDying();
+        if (!m_goneWhy.isEmpty() && m_child->reap())
+            onGoneExited();
+    });
+    startProcess();
 }
 
 ExecSlot::~ExecSlot()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    wake();
-    m_thread.join();
-    for (int fd : m_wakeFds)
-        if (fd >= 0)
-            ::close(fd);
-}
-
-void ExecSlot::wake()
-{
-    if (m_wakeFds[1] >= 0) {
-        const char byte = 1;
-        [[maybe_unused]] const ssize_t n = ::write(m_wakeFds[1], &byte, 1);
-    }
+    m_job.reset(); // no `done` from a destructor
+    for (auto* notifier : {&m_outNotifier, &m_errNotifier, &m_inNotifier, &m_exitNotifier})
+        retire(*notifier);
+    for (Dying& dying : m_dying)
+        retire(dying.exit);
+    // The processes' destructors kill and reap them.
 }
 
 QString ExecSlot::problem() const
 {
-    std::lock_guard lock(m_mutex);
     if (m_failuresInRow < m_settings.keepsDyingAfter)
         return {};
     return QStringLiteral("the model process keeps exiting (%1 times in a row, restarting with backoff): %2")
@@ -59,171 +74,110 @@ QString ExecSlot::problem() const
         .arg(m_lastFailure);
 }
 
-ExecSlot::Outcome ExecSlot::run(const QString& id, const QByteArray& requestJson, TaskContext& context)
+void ExecSlot::run(const QString& id, const QByteArray& requestJson, std::shared_ptr<TaskContext> context,
+                   Done done)
 {
     Job job;
     job.id = id;
     job.line = ExecProtocol::requestLine(id, requestJson);
+    job.context = std::move(context);
+    job.done = std::move(done);
+    m_job = std::move(job);
     if (m_settings.taskTimeoutMs > 0)
-        job.timeout.setRemainingTime(m_settings.taskTimeoutMs);
-    {
-        std::lock_guard lock(m_mutex);
-        m_job = &job;
-    }
-    wake();
-
-    bool cancelFlagged = false;
-    for (;;) {
-        std::deque<ExecProtocol::Message> events;
-        bool done = false;
-        {
-            std::unique_lock lock(m_mutex);
-            m_changed.wait_for(lock, std::chrono::milliseconds(kCallerPollMs),
-                               [&] { return job.done || !job.events.empty(); });
-            events.swap(job.events);
-            done = job.done;
-        }
-        for (const ExecProtocol::Message& event : events) {
-            if (event.kind == ExecProtocol::Message::Kind::Log)
-                context.log(event.level, event.text);
-            else if (event.kind == ExecProtocol::Message::Kind::Progress)
-                context.progress(event.fraction, event.text);
-        }
-        if (done)
-            break;
-        if (!cancelFlagged && context.isCancelled()) {
-            cancelFlagged = true;
-            {
-                std::lock_guard lock(m_mutex);
-                job.cancelRequested = true;
-            }
-            wake();
-        }
-    }
-    std::lock_guard lock(m_mutex);
-    m_job = nullptr;
-    return job.outcome;
+        m_timeoutTimer.start(m_settings.taskTimeoutMs);
+    if (m_child)
+        send();
+    else
+        failWaitingJobIfDying();
 }
 
-ExecSlot::Job* ExecSlot::activeJob()
+void ExecSlot::checkCancelled()
 {
-    return m_job && !m_job->done ? m_job : nullptr;
+    if (m_job && !m_job->cancelSent && m_job->context && m_job->context->isCancelled())
+        requestCancel(false);
 }
 
-void ExecSlot::finishJob(Outcome outcome)
+void ExecSlot::dropContext()
 {
-    {
-        std::lock_guard lock(m_mutex);
-        Job* job = activeJob();
-        if (!job)
-            return;
-        job->outcome = std::move(outcome);
-        job->done = true;
-    }
-    m_changed.notify_all();
+    if (m_job)
+        m_job->context.reset();
 }
 
-void ExecSlot::loop()
+void ExecSlot::startProcess()
 {
-    for (;;) {
-        int timeoutMs = kIdlePollMs;
-        QString failNow;
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping)
-                break;
-            Job* job = activeJob();
-            if (!m_child) {
-                if (job && job->cancelRequested)
-                    failNow = QStringLiteral("cancelled before the model process was back");
-                else if (job && m_failuresInRow >= m_settings.keepsDyingAfter)
-                    failNow = QStringLiteral("the model process keeps exiting: %1").arg(m_lastFailure);
-            } else if (job) {
-                if (!job->sent) {
-                    m_child->write(job->line);
-                    job->sent = true;
-                }
-                if (!job->cancelRequested && job->timeout.hasExpired()) {
-                    job->cancelRequested = true;
-                    job->timedOut = true;
-                }
-                if (job->cancelRequested && !job->cancelSent) {
-                    m_child->write(ExecProtocol::cancelLine(job->id));
-                    job->cancelSent = true;
-                    job->killAt.setRemainingTime(m_settings.cancelGraceMs);
-                }
-                if (job->cancelSent && job->killAt.hasExpired()) {
-                    failNow = job->timedOut
-                                  ? QStringLiteral("timed out after %1 ms; the model process did not stop "
-                                                   "within %2 ms and was killed")
-                                        .arg(m_settings.taskTimeoutMs)
-                                        .arg(m_settings.cancelGraceMs)
-                                  : QStringLiteral("cancelled; the model process did not stop within %1 ms "
-                                                   "and was killed")
-                                        .arg(m_settings.cancelGraceMs);
-                }
-                const qint64 untilKill = job->killAt.remainingTime();
-                const qint64 untilTimeout = job->timeout.remainingTime();
-                for (qint64 t : {untilKill, untilTimeout})
-                    if (t >= 0)
-                        timeoutMs = int(qMin<qint64>(timeoutMs, t + 1));
-            }
-        }
-        if (!failNow.isEmpty()) {
-            if (m_child) {
-                qCWarning(lcWorker).noquote()
-                    << QStringLiteral("model process %1: %2").arg(m_index).arg(failNow);
-                stopProcess(false); // restarted at once: not an exit of its own
-            }
-            finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), failNow, true});
-            continue;
-        }
-
-        if (!m_child) {
-            if (!m_restartAt.hasExpired()) {
-                // Sleep until the restart is due, or a job or a stop arrives.
-                pollfd fd{m_wakeFds[0], POLLIN, 0};
-                ::poll(&fd, 1, int(qMin<qint64>(m_restartAt.remainingTime(), kIdlePollMs)));
-                char buffer[64];
-                while (::read(m_wakeFds[0], buffer, sizeof buffer) > 0) {
-                }
-                continue;
-            }
-            startProcess();
-            continue;
-        }
-
-        const ChildProcess::Pumped pumped = m_child->pump(timeoutMs, m_wakeFds[0]);
-        if (!pumped.err.isEmpty() || pumped.errEof)
-            handleStderr(pumped.err, pumped.errEof);
-        if (!pumped.out.isEmpty())
-            handleStdout(pumped.out);
-        if (!m_child)
-            continue; // the output broke the protocol
-        if (pumped.outEof || pumped.writeFailed)
-            processGone(pumped.outEof ? QStringLiteral("closed its output")
-                                      : QStringLiteral("stopped reading its input"));
-    }
-    stopProcess(true);
-}
-
-bool ExecSlot::startProcess()
-{
+    if (m_child)
+        return;
     Result<std::unique_ptr<ChildProcess>> child =
         ChildProcess::spawn(m_settings.command, m_settings.environment);
     if (!child) {
         noteFailure(child.error().message);
-        return false;
+        failWaitingJobIfDying();
+        return;
     }
     m_child = std::move(child).value();
     m_outBuffer.clear();
     m_errBuffer.clear();
     m_lastStderr.clear();
+    m_outNotifier = notifier(m_child->stdoutFd(), QSocketNotifier::Read);
+    m_errNotifier = notifier(m_child->stderrFd(), QSocketNotifier::Read);
+    m_inNotifier = notifier(m_child->stdinFd(), QSocketNotifier::Write);
+    connect(m_outNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onOutput);
+    connect(m_errNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onErrors);
+    connect(m_inNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onInputWritable);
+    m_inNotifier->setEnabled(false); // only while input waits for room in the pipe
     qCInfo(lcWorker).noquote() << QStringLiteral("model process %1 started (pid %2): %3")
                                       .arg(m_index)
                                       .arg(m_child->pid())
                                       .arg(m_settings.command);
-    return true;
+    send();
+}
+
+void ExecSlot::send()
+{
+    if (!m_job || m_job->sent || !m_child || !m_goneWhy.isEmpty())
+        return;
+    m_child->write(m_job->line);
+    m_job->sent = true;
+    m_job->line.clear();
+    watchInput();
+}
+
+void ExecSlot::watchInput()
+{
+    if (!m_child->flushInput()) {
+        processGone(QStringLiteral("stopped reading its input"));
+        return;
+    }
+    m_inNotifier->setEnabled(m_child->hasPendingInput());
+}
+
+void ExecSlot::onInputWritable()
+{
+    if (m_child && m_goneWhy.isEmpty())
+        watchInput();
+}
+
+void ExecSlot::onOutput()
+{
+    if (!m_child || !m_goneWhy.isEmpty())
+        return;
+    bool eof = false;
+    const QByteArray bytes = m_child->readOutput(eof);
+    if (!bytes.isEmpty())
+        handleStdout(bytes);
+    if (eof && m_child && m_goneWhy.isEmpty())
+        processGone(QStringLiteral("closed its output"));
+}
+
+void ExecSlot::onErrors()
+{
+    if (!m_child)
+        return;
+    bool eof = false;
+    const QByteArray bytes = m_child->readErrors(eof);
+    handleStderr(bytes, eof);
+    if (eof)
+        retire(m_errNotifier);
 }
 
 void ExecSlot::handleStderr(const QByteArray& bytes, bool flush)
@@ -248,25 +202,24 @@ void ExecSlot::handleStdout(const QByteArray& bytes)
             protocolBroken(message.error().message);
             return;
         }
-        std::unique_lock lock(m_mutex);
-        Job* job = activeJob();
-        if (!job || !job->sent || message->id != job->id) {
-            const QString why =
-                job ? QStringLiteral("a message for task '%1' while task '%2' runs: '%3'")
-                          .arg(message->id, job->id, ExecProtocol::excerpt(line))
-                    : QStringLiteral("a message while no task runs: '%1'").arg(ExecProtocol::excerpt(line));
-            lock.unlock();
-            protocolBroken(why);
+        if (!m_job || !m_job->sent || message->id != m_job->id) {
+            protocolBroken(
+                m_job
+                    ? QStringLiteral("a message for task '%1' while task '%2' runs: '%3'")
+                          .arg(message->id, m_job->id, ExecProtocol::excerpt(line))
+                    : QStringLiteral("a message while no task runs: '%1'").arg(ExecProtocol::excerpt(line)));
             return;
         }
         if (!message->isFinal()) {
-            job->events.push_back(*message);
-            lock.unlock();
-            m_changed.notify_all();
+            if (m_job->context) {
+                if (message->kind == ExecProtocol::Message::Kind::Log)
+                    m_job->context->log(message->level, message->text);
+                else
+                    m_job->context->progress(message->fraction, message->text);
+            }
             continue;
         }
         m_failuresInRow = 0; // it answered by the protocol: healthy
-        lock.unlock();
         Outcome outcome;
         if (message->kind == ExecProtocol::Message::Kind::Result) {
             outcome.kind = Outcome::Kind::Result;
@@ -281,12 +234,52 @@ void ExecSlot::handleStdout(const QByteArray& bytes)
     }
 }
 
+void ExecSlot::requestCancel(bool timedOut)
+{
+    if (!m_job || m_job->cancelSent)
+        return;
+    m_job->timedOut = m_job->timedOut || timedOut;
+    if (!m_child) {
+        finishJob({Outcome::Kind::Failed,
+                   {},
+                   QStringLiteral("model_process"),
+                   timedOut ? QStringLiteral("timed out after %1 ms before the model process was back")
+                                  .arg(m_settings.taskTimeoutMs)
+                            : QStringLiteral("cancelled before the model process was back"),
+                   true});
+        return;
+    }
+    if (!m_goneWhy.isEmpty())
+        return; // its exit settles the task
+    m_child->write(ExecProtocol::cancelLine(m_job->id));
+    m_job->cancelSent = true;
+    m_killTimer.start(m_settings.cancelGraceMs);
+    watchInput();
+}
+
+void ExecSlot::onKillDue()
+{
+    if (!m_job || !m_child)
+        return;
+    const QString failNow = m_job->timedOut
+                                ? QStringLiteral("timed out after %1 ms; the model process did not "
+                                                 "stop within %2 ms and was killed")
+                                      .arg(m_settings.taskTimeoutMs)
+                                      .arg(m_settings.cancelGraceMs)
+                                : QStringLiteral("cancelled; the model process did not stop within "
+                                                 "%1 ms and was killed")
+                                      .arg(m_settings.cancelGraceMs);
+    qCWarning(lcWorker).noquote() << QStringLiteral("model process %1: %2").arg(m_index).arg(failNow);
+    killProcess(); // restarted at once: not an exit of its own
+    finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), failNow, true});
+}
+
 void ExecSlot::protocolBroken(const QString& why)
 {
     const QString reason = QStringLiteral("wrote something that is not the protocol (%1)").arg(why);
     qCWarning(lcWorker).noquote()
         << QStringLiteral("model process %1 %2; restarting it").arg(m_index).arg(reason);
-    stopProcess(false);
+    dropProcess();
     noteFailure(QStringLiteral("the model process ") + reason);
     finishJob({Outcome::Kind::Failed,
                {},
@@ -297,33 +290,52 @@ void ExecSlot::protocolBroken(const QString& why)
 
 void ExecSlot::processGone(const QString& why)
 {
-    // It closed stdout or stdin: expect it to be exiting; give it a moment to say how, then make sure.
-    const bool exited = m_child->waitForExit(1000);
-    if (!exited)
-        m_child->kill();
-    handleStderr({}, true);
-    QString reason = QStringLiteral("the model process %1").arg(exited ? m_child->exitDescription() : why);
+    m_goneWhy = why;
+    retire(m_outNotifier);
+    retire(m_inNotifier);
+    if (m_child->reap()) {
+        onGoneExited();
+        return;
+    }
+    m_exitNotifier = notifier(m_child->exitFd(), QSocketNotifier::Read);
+    if (m_exitNotifier)
+        connect(m_exitNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onGoneExited);
+    else
+        m_reapTimer.start();
+    m_goneTimer.start(kGoneGraceMs);
+}
+
+void ExecSlot::onGoneExited()
+{
+    if (!m_child || m_goneWhy.isEmpty())
+        return;
+    const bool exited = m_child->reap();
+    if (!exited && m_goneTimer.isActive())
+        return; // the pidfd spoke before waitpid could tell; the grace goes on
+    bool eof = false;
+    handleStderr(m_child->readErrors(eof), true);
+    QString reason =
+        QStringLiteral("the model process %1").arg(exited ? m_child->exitDescription() : m_goneWhy);
     if (!m_lastStderr.isEmpty())
         reason += QStringLiteral(" (last stderr line: %1)").arg(m_lastStderr);
-    m_child.reset();
+    dropProcess(); // killed if it has not exited in its second
     qCWarning(lcWorker).noquote() << QStringLiteral("model process %1: %2").arg(m_index).arg(reason);
     noteFailure(reason);
-    finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), reason, true});
+    if (m_job && m_job->sent)
+        finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), reason, true});
+    else
+        failWaitingJobIfDying(); // a task that came meanwhile waits for the next process
 }
 
 void ExecSlot::noteFailure(const QString& reason)
 {
-    int failures = 0;
-    {
-        std::lock_guard lock(m_mutex);
-        failures = ++m_failuresInRow;
-        m_lastFailure = reason;
-    }
+    const int failures = ++m_failuresInRow;
+    m_lastFailure = reason;
     const int delay = failures <= 1
                           ? 0
                           : int(qMin<qint64>(qint64(m_settings.restartMinMs) << qMin(failures - 2, 20),
                                              m_settings.restartMaxMs));
-    m_restartAt.setRemainingTime(delay);
+    m_restartTimer.start(delay);
     if (delay > 0)
         qCWarning(lcWorker).noquote()
             << QStringLiteral("model process %1: restarting in %2 ms (%3 failures in a row)")
@@ -332,22 +344,101 @@ void ExecSlot::noteFailure(const QString& reason)
                    .arg(failures);
 }
 
-void ExecSlot::stopProcess(bool gracefully)
+void ExecSlot::failWaitingJobIfDying()
 {
-    if (!m_child)
-        return;
-    if (gracefully) {
-        // EOF on stdin asks a well-behaved model to finish; then SIGTERM, then SIGKILL.
-        m_child->closeInputWhenWritten();
-        if (!m_child->waitForExit(kStopGraceMs)) {
-            m_child->signalGroup(SIGTERM);
-            m_child->waitForExit(kStopGraceMs);
-        }
-    }
-    m_child->kill();
-    m_child.reset();
+    if (!m_child && m_job && m_failuresInRow >= m_settings.keepsDyingAfter)
+        finishJob({Outcome::Kind::Failed,
+                   {},
+                   QStringLiteral("model_process"),
+                   QStringLiteral("the model process keeps exiting: %1").arg(m_lastFailure),
+                   true});
+}
+
+void ExecSlot::killProcess()
+{
+    dropProcess();
+    m_restartTimer.start(0);
+}
+
+void ExecSlot::dropProcess()
+{
+    for (auto* notifier : {&m_outNotifier, &m_errNotifier, &m_inNotifier, &m_exitNotifier})
+        retire(*notifier);
+    m_goneTimer.stop();
+    m_goneWhy.clear();
     m_outBuffer.clear();
     m_errBuffer.clear();
+    if (!m_child)
+        return;
+    if (m_child->reap()) {
+        m_child.reset();
+        return;
+    }
+    m_child->signalGroup(SIGKILL);
+    Dying dying;
+    dying.child = std::move(m_child);
+    dying.exit = notifier(dying.child->exitFd(), QSocketNotifier::Read);
+    if (dying.exit)
+        connect(dying.exit.get(), &QSocketNotifier::activated, this, &ExecSlot::reapDying);
+    else
+        m_reapTimer.start();
+    m_dying.push_back(std::move(dying));
+}
+
+void ExecSlot::reapDying()
+{
+    for (auto it = m_dying.begin(); it != m_dying.end();) {
+        if (it->child->reap()) {
+            retire(it->exit);
+            it = m_dying.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (m_dying.empty() && m_goneWhy.isEmpty())
+        m_reapTimer.stop();
+}
+
+void ExecSlot::finishJob(Outcome outcome)
+{
+    if (!m_job)
+        return;
+    m_timeoutTimer.stop();
+    m_killTimer.stop();
+    Done done = std::move(m_job->done);
+    m_job.reset();
+    if (done)
+        done(std::move(outcome)); // may hand this slot its next task
+}
+
+void ExecSlot::stopGracefully(const std::vector<ExecSlot*>& all, int graceMs)
+{
+    std::vector<ChildProcess*> children;
+    for (ExecSlot* slot : all) {
+        slot->m_job.reset();
+        for (QTimer* timer : {&slot->m_restartTimer, &slot->m_timeoutTimer, &slot->m_killTimer,
+                              &slot->m_goneTimer, &slot->m_reapTimer})
+            timer->stop();
+        for (auto* notifier :
+             {&slot->m_outNotifier, &slot->m_errNotifier, &slot->m_inNotifier, &slot->m_exitNotifier})
+            retire(*notifier);
+        if (slot->m_child) {
+            slot->m_child->closeInputWhenWritten();
+            slot->m_child->flushInput();
+            children.push_back(slot->m_child.get());
+        }
+    }
+    const auto waitForAll = [&] {
+        const QDeadlineTimer deadline(graceMs);
+        for (ChildProcess* child : children)
+            child->waitForExit(int(qMax<qint64>(0, deadline.remainingTime())));
+    };
+    waitForAll();
+    for (ChildProcess* child : children)
+        if (!child->hasExited())
+            child->signalGroup(SIGTERM);
+    waitForAll();
+    // What still runs is killed by the slots' destructors.
 }
 
 } // namespace mmf

@@ -4,27 +4,31 @@
 #include "exec/ExecSettings.h"
 
 #include <QByteArray>
-#include <QDeadlineTimer>
+#include <QObject>
 #include <QString>
+#include <QTimer>
 
-#include <condition_variable>
-#include <deque>
+#include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
+#include <optional>
+#include <vector>
+
+class QSocketNotifier;
 
 namespace mmf {
 
 class ChildProcess;
 class TaskContext;
 
-// One long-running model process and the thread that drives it: starts it, writes requests and cancels to
-// its stdin, reads its stdout (the JSON-lines protocol) and stderr (to the worker's log), notices when it
-// exits or breaks the protocol and restarts it, immediately the first time and then with a doubling backoff.
-// run() is called from a worker thread, one task at a time; the process's log and progress lines reach the
-// task's context on that calling thread.
-class ExecSlot
+// One long-running model process, driven from the thread's event loop: starts it, writes requests and
+// cancels to its stdin as it takes them, reads its stdout (the JSON-lines protocol) and stderr (to the
+// worker's log) when they are readable, notices when it exits or breaks the protocol and restarts it,
+// immediately the first time and then with a doubling backoff. Nothing here waits: a process that closed its
+// output gets a second to exit (its pidfd says when) before it is killed, and a killed one is reaped when it
+// is gone. One task at a time; its log and progress lines reach the task's context as they arrive.
+class ExecSlot : public QObject
 {
+    Q_OBJECT
 public:
     struct Outcome
     {
@@ -40,63 +44,95 @@ public:
         QString message;
         bool retry = true;
     };
+    using Done = std::function<void(Outcome)>;
 
-    ExecSlot(int index, ExecSettings settings);
-    ~ExecSlot(); // stops the process (EOF on stdin, then a kill) and the thread
-    ExecSlot(const ExecSlot&) = delete;
-    ExecSlot& operator=(const ExecSlot&) = delete;
+    // Starts the process at once.
+    ExecSlot(int index, ExecSettings settings, QObject* parent = nullptr);
+    ~ExecSlot() override; // kills the process (stopGracefully() first for a gentle stop)
 
-    // Sends the request and blocks until the process answers, fails, or (after context.isCancelled()) stops.
-    Outcome run(const QString& id, const QByteArray& requestJson, TaskContext& context);
+    int index() const { return m_index; } // 1, 2, ...
+    bool isBusy() const { return m_job.has_value(); }
+    // Sends the request (once the process is up) and calls `done` once, on this thread, with how it ended —
+    // at once when the process keeps dying. Only while !isBusy().
+    void run(const QString& id, const QByteArray& requestJson, std::shared_ptr<TaskContext> context,
+             Done done);
+    // Sends the cancel line if the running task's context says it was cancelled (then a kill after the
+    // grace).
+    void checkCancelled();
+    // The running task's context goes (the runtime that gave it is going away): its logs go nowhere and a
+    // cancel no longer reaches the process; `done` is still called.
+    void dropContext();
     // Empty while healthy; else "the model process keeps exiting ..." (shown in the instance's status).
     QString problem() const;
+
+    // EOF on every process's stdin asks a well-behaved model to finish; then SIGTERM, then SIGKILL, each
+    // after `graceMs`, waiting for all the processes at once. For a stop: the slots are dead afterwards.
+    static void stopGracefully(const std::vector<ExecSlot*>& all, int graceMs);
 
 private:
     struct Job
     {
         QString id;
         QByteArray line;
-        QDeadlineTimer timeout{QDeadlineTimer::Forever};
+        std::shared_ptr<TaskContext> context;
+        Done done;
         bool sent = false;
-        bool cancelRequested = false;
         bool cancelSent = false;
         bool timedOut = false;
-        QDeadlineTimer killAt{QDeadlineTimer::Forever};
-        std::deque<ExecProtocol::Message> events;
-        bool done = false;
-        Outcome outcome;
     };
 
-    void loop();
-    void wake();
-    bool startProcess();
+    void startProcess();
+    void send();
+    void onOutput();
+    void onErrors();
+    void onInputWritable();
+    void watchInput();
     void handleStdout(const QByteArray& bytes);
     void handleStderr(const QByteArray& bytes, bool flush);
+    void requestCancel(bool timedOut);
+    void onKillDue();
     void protocolBroken(const QString& why);
+    // It closed stdout or stdin: expect it to be exiting; its exit (or a kill after a second) settles it.
     void processGone(const QString& why);
+    void onGoneExited();
     void noteFailure(const QString& reason);
-    void stopProcess(bool gracefully);
-    Job* activeJob();                // under m_mutex
-    void finishJob(Outcome outcome); // takes m_mutex
+    // A job waiting for a process that keeps exiting fails at once.
+    void failWaitingJobIfDying();
+    // Kills the process now (its reaping is left to reapDying()); a new one starts at once.
+    void killProcess();
+    void dropProcess();
+    void reapDying();
+    void finishJob(Outcome outcome);
 
     const int m_index;
     const ExecSettings m_settings;
 
-    mutable std::mutex m_mutex;
-    std::condition_variable m_changed;
-    Job* m_job = nullptr;
-    bool m_stopping = false;
+    std::optional<Job> m_job;
     int m_failuresInRow = 0;
     QString m_lastFailure;
 
-    int m_wakeFds[2] = {-1, -1};
-    // Owned by the slot's thread.
     std::unique_ptr<ChildProcess> m_child;
+    std::unique_ptr<QSocketNotifier> m_outNotifier;
+    std::unique_ptr<QSocketNotifier> m_errNotifier;
+    std::unique_ptr<QSocketNotifier> m_inNotifier;
+    std::unique_ptr<QSocketNotifier> m_exitNotifier;
+    QString m_goneWhy; // set while a process that closed its output is given its second to exit
     QByteArray m_outBuffer;
     QByteArray m_errBuffer;
     QString m_lastStderr;
-    QDeadlineTimer m_restartAt;
-    std::thread m_thread;
+    // Killed processes not reaped yet, and what tells when they are gone.
+    struct Dying
+    {
+        std::unique_ptr<ChildProcess> child;
+        std::unique_ptr<QSocketNotifier> exit;
+    };
+    std::vector<Dying> m_dying;
+
+    QTimer m_restartTimer;
+    QTimer m_timeoutTimer;
+    QTimer m_killTimer;
+    QTimer m_goneTimer;
+    QTimer m_reapTimer; // polls reaping where the kernel gives no pidfd
 };
 
 } // namespace mmf

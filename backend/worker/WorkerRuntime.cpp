@@ -2,6 +2,7 @@
 
 #include "broker/BrokerKeys.h"
 #include "core/Clock.h"
+#include "worker/AsyncModel.h"
 #include "worker/Model.h"
 #include "worker/TaskExecutor.h"
 #include "worker/WorkerLog.h"
@@ -41,30 +42,52 @@ QString outcomeText(const QByteArray& status, const QString& code, qint64 tookMs
                : QStringLiteral("%1 (%2) in %3 ms").arg(QString::fromLatin1(status), code).arg(tookMs);
 }
 
+// What a run came to, as the loop takes it from the outbox.
+WorkerOutbox::Item outcomeItem(quint64 serial, AsyncOutcome outcome)
+{
+    WorkerOutbox::Item item;
+    item.serial = serial;
+    if (auto* bytes = std::get_if<QByteArray>(&outcome)) {
+        item.kind = WorkerOutbox::Item::Kind::Response;
+        item.bytes = std::move(*bytes);
+    } else if (auto* error = std::get_if<TaskError>(&outcome)) {
+        item.kind = WorkerOutbox::Item::Kind::TaskError;
+        item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
+        item.message = error->message;
+    } else {
+        item.kind = WorkerOutbox::Item::Kind::Exception;
+        item.message = std::get<AttemptFailure>(outcome).message;
+    }
+    return item;
+}
+
+// What a throw from model code says.
+AttemptFailure thrown(std::exception_ptr error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return {QString::fromLocal8Bit(e.what())};
+    } catch (...) {
+        return {QStringLiteral("the model threw something that is not a std::exception")};
+    }
+}
+
 // Runs the model on one task and hands what came of it to the loop, on whichever thread calls it; never
 // throws.
 void runModel(ModelBase& model, WorkerOutbox& outbox, WorkerTaskContext& context, const QByteArray& request)
 {
-    WorkerOutbox::Item item;
-    item.serial = context.serial();
+    AsyncOutcome outcome;
     try {
-        Outcome<QByteArray> outcome = model.processBytes(request, context);
-        if (auto* error = std::get_if<TaskError>(&outcome)) {
-            item.kind = WorkerOutbox::Item::Kind::TaskError;
-            item.text = error->code.isEmpty() ? QStringLiteral("failed") : error->code;
-            item.message = error->message;
-        } else {
-            item.kind = WorkerOutbox::Item::Kind::Response;
-            item.bytes = std::move(std::get<QByteArray>(outcome));
-        }
-    } catch (const std::exception& e) {
-        item.kind = WorkerOutbox::Item::Kind::Exception;
-        item.message = QString::fromLocal8Bit(e.what());
+        Outcome<QByteArray> result = model.processBytes(request, context);
+        if (auto* error = std::get_if<TaskError>(&result))
+            outcome = std::move(*error);
+        else
+            outcome = std::move(std::get<QByteArray>(result));
     } catch (...) {
-        item.kind = WorkerOutbox::Item::Kind::Exception;
-        item.message = QStringLiteral("the model threw something that is not a std::exception");
+        outcome = thrown(std::current_exception());
     }
-    outbox.push(std::move(item));
+    outbox.push(outcomeItem(context.serial(), std::move(outcome)));
 }
 
 QByteArray num(qint64 value)
@@ -106,7 +129,8 @@ WorkerRuntime::WorkerRuntime(WorkerRuntimeSettings settings, RedisConfig redis, 
         QMetaObject::invokeMethod(
             this, [this] { drainOutbox(); }, Qt::QueuedConnection);
     })
-    , m_executor(std::make_unique<TaskExecutor>(m_settings.concurrency))
+    , m_async(dynamic_cast<AsyncModel*>(&model))
+    , m_executor(m_async ? nullptr : std::make_unique<TaskExecutor>(m_settings.concurrency))
     , m_redis(named(redis, m_settings.consumer))
     , m_reader({m_tasksKey, m_consumer8, m_settings.blockMs, BrokerKeys::control(m_model8)}, m_redis,
                named(redis, m_settings.consumer + QStringLiteral("-read")),
@@ -167,6 +191,8 @@ WorkerRuntime::~WorkerRuntime()
     }
     if (m_executor)
         m_executor->stop(-1);
+    if (m_async)
+        m_async->forgetRuns();
 }
 
 bool WorkerRuntime::stopThreads(int timeoutMs)
@@ -175,6 +201,8 @@ bool WorkerRuntime::stopThreads(int timeoutMs)
         if (task->context)
             task->context->cancel();
     }
+    if (!m_executor)
+        return true; // an AsyncModel holds no thread of ours
     const bool joined = m_executor->stop(timeoutMs);
     if (!joined)
         m_executor.release(); // its detached threads still use it: leak it (the process is about to exit)
@@ -373,6 +401,17 @@ void WorkerRuntime::run(const InHandTaskPtr& task)
     task->context = std::make_shared<WorkerTaskContext>(
         m_outbox, m_clock, task->serial, QString::fromUtf8(task->taskId), task->attempt, m_settings.consumer);
     qCDebug(lcWorker).noquote() << "running task" << task->taskId << "attempt" << task->attempt;
+    if (m_async) {
+        const auto done = [outbox = &m_outbox, serial = task->serial](AsyncOutcome outcome) {
+            outbox->push(outcomeItem(serial, std::move(outcome)));
+        };
+        try {
+            m_async->start(task->request, task->context, done);
+        } catch (...) {
+            done(thrown(std::current_exception()));
+        }
+        return;
+    }
     bool runInline = false;
     try {
         runInline = m_inlineRuns.allowed() && m_model.runsInline(task->request);

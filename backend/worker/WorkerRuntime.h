@@ -24,6 +24,7 @@
 
 namespace mmf {
 
+class AsyncModel;
 class Clock;
 class ModelBase;
 class RegistryClient;
@@ -66,7 +67,8 @@ struct WorkerRuntimeSettings
 // them at once (the read is the start: an entry carries the envelope; a task's start is recorded with its
 // outcome, or by mmf_running once it runs longer or logs; entries of older servers are started first, one
 // call per read), checks each task token (TaskTokenCheck), runs the model on worker threads (or inline on the
-// loop when the model says a request is that quick: ModelBase::runsInline), streams log lines, stores the
+// loop when the model says a request is that quick: ModelBase::runsInline; or, for an AsyncModel, started on
+// the loop and answered there, with no worker threads at all), streams log lines, stores the
 // outcomes with the fenced functions (TaskOutcomeWriter: one call per event-loop turn), renews its claims and
 // polls for cancellation, and stops gracefully (WorkerShutdown). Nothing computed is dropped silently: writes
 // that meet an unavailable Redis are retried in order. Lives on the event loop thread.
@@ -165,6 +167,8 @@ private:
 
     SubTaskCaller m_caller;
     WorkerOutbox m_outbox;
+    // The model, when it runs tasks on this loop (then there are no worker threads).
+    AsyncModel* const m_async;
     // Worker threads use the outbox and the model: stopped (in the destructor) before either goes.
     std::unique_ptr<TaskExecutor> m_executor;
     // Declared last so they go first: no Redis callback reaches a half-destroyed runtime.

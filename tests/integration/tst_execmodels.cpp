@@ -7,6 +7,7 @@
 #include "TestHttpClient.h"
 #include "TestWebSocket.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
@@ -65,6 +66,40 @@ int describe(const QStringList& args, QByteArray& out, QByteArray& err)
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
+// The threads of process `pid` (its /proc/<pid>/task entries); -1 when it is gone.
+int threadCount(qint64 pid)
+{
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    return tasks.exists() ? int(tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size()) : -1;
+}
+
+// Every process below `pid` (children, their children, ...), from the parent ids in /proc/<pid>/stat.
+QList<qint64> descendants(qint64 pid)
+{
+    QHash<qint64, QList<qint64>> children;
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool numeric = false;
+        const qint64 id = entry.toLongLong(&numeric);
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!numeric || !stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        // "pid (comm) state ppid ...": the fields after the last ')'.
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1)
+            children[fields[1].toLongLong()].append(id);
+    }
+    QList<qint64> found;
+    QList<qint64> queue{pid};
+    while (!queue.isEmpty()) {
+        for (qint64 child : children.value(queue.takeFirst())) {
+            found.append(child);
+            queue.append(child);
+        }
+    }
+    return found;
+}
+
 } // namespace
 
 class TestExecModels : public QObject
@@ -89,6 +124,9 @@ private slots:
     void cooperativeCancelKeepsTheProcess();
     void garbageOnStdoutFailsTheAttempt();
     void keepsDyingIsReportedNotLooped();
+    void slotsHoldNoThreads();
+    void taskTimeoutStopsTheRunAndKillsAHungProcess();
+    void largeRequestAndResultCrossThePipes();
 
     void perTaskWordcount();
     void perTaskNonZeroExitFailsWithLastStderrLine();
@@ -575,6 +613,97 @@ void TestExecModels::irisFullRequest()
     QCOMPARE(bad.value(QStringLiteral("attempts")).toInt(), 1);
     QCOMPARE(bad.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
              QStringLiteral("invalid_argument"));
+}
+
+// Eight tasks running at once on eight model processes: the worker drives them from its event loop, with no
+// thread per slot or per task, and each Python process notices a cancel without a reader thread of its own.
+void TestExecModels::slotsHoldNoThreads()
+{
+    constexpr int kSlots = 8;
+    const QString probe = QStringLiteral("'%1' '%2/probe_model.py'").arg(kPython, kProbeDir);
+    WorkerFixture& wide = startWorker(
+        QStringLiteral("wide"), probeArgs(QStringLiteral("--exec"), probe) +
+                                    QStringList{QStringLiteral("--concurrency"), QString::number(kSlots)});
+    QVERIFY(waitForInstances(QStringLiteral("wide")));
+    QStringList taskIds;
+    for (int i = 0; i < kSlots; ++i) {
+        const QJsonObject submitted = submit(
+            QStringLiteral("wide"), {{QStringLiteral("action"), QStringLiteral("hang_cooperative")}}, 0);
+        taskIds.append(submitted.value(QStringLiteral("task_id")).toString());
+        QVERIFY(!taskIds.last().isEmpty());
+    }
+    for (const QString& taskId : taskIds)
+        QCOMPARE(waitForRunning(taskId).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("running"));
+
+    const int workerThreads = threadCount(wide.pid());
+    qInfo("the worker runs %d threads with %d tasks running", workerThreads, kSlots);
+    QVERIFY2(
+        workerThreads > 0 && workerThreads < kSlots,
+        qPrintable(
+            QStringLiteral("the worker runs %1 threads for %2 busy slots").arg(workerThreads).arg(kSlots)));
+    int pythons = 0;
+    for (qint64 pid : descendants(wide.pid())) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+        if (!comm.open(QIODevice::ReadOnly) || !comm.readAll().startsWith("python"))
+            continue;
+        ++pythons;
+        QCOMPARE(threadCount(pid), 1);
+    }
+    QCOMPARE(pythons, kSlots);
+
+    for (const QString& taskId : taskIds)
+        QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 200);
+    for (const QString& taskId : taskIds)
+        QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    // Each process stopped on the cancel by itself (none was killed): the worker logged no kill.
+    QVERIFY2(!wide.output().contains("was killed"), wide.output().right(2000).constData());
+}
+
+// A request and a result far larger than a pipe holds (64 KiB): written as the process reads, read as it
+// writes, without blocking the worker's loop on either.
+void TestExecModels::largeRequestAndResultCrossThePipes()
+{
+    QString text;
+    for (int i = 0; text.size() < 1000000; ++i)
+        text += QStringLiteral("line %1 of a long text\n").arg(i);
+    const QJsonObject task = submit(QStringLiteral("probe"), {{QStringLiteral("text"), text}});
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(task.value(QStringLiteral("result")).toObject().value(QStringLiteral("text")).toString(), text);
+}
+
+// --task-timeout sends the cancel line; a process that stops by itself stays, one that ignores it is killed
+// after --cancel-grace and replaced.
+void TestExecModels::taskTimeoutStopsTheRunAndKillsAHungProcess()
+{
+    const QString probe = QStringLiteral("'%1' '%2/probe_model.py'").arg(kPython, kProbeDir);
+    WorkerFixture& timed = startWorker(
+        QStringLiteral("timed"), probeArgs(QStringLiteral("--exec"), probe) +
+                                     QStringList{QStringLiteral("--task-timeout"), QStringLiteral("0.3"),
+                                                 QStringLiteral("--cancel-grace"), QStringLiteral("0.3")});
+    QVERIFY(waitForInstances(QStringLiteral("timed")));
+
+    const QJsonObject cooperative =
+        submit(QStringLiteral("timed"), {{QStringLiteral("action"), QStringLiteral("hang_cooperative")}});
+    QCOMPARE(cooperative.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(cooperative.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("cancelled"));
+    QVERIFY(!timed.output().contains("was killed"));
+
+    const QJsonObject submitted =
+        submit(QStringLiteral("timed"), {{QStringLiteral("action"), QStringLiteral("hang")}}, 0);
+    const QJsonObject hung = waitForTask(submitted.value(QStringLiteral("task_id")).toString());
+    QVERIFY2(hung.value(QStringLiteral("status")).toString() != u"succeeded",
+             qPrintable(hung.value(QStringLiteral("status")).toString()));
+    const QString message =
+        hung.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    QVERIFY2(message.contains(QStringLiteral("timed out after 300 ms; the model process did not stop within "
+                                             "300 ms and was killed")),
+             qPrintable(message));
+    // A fresh process answers afterwards.
+    const QJsonObject echo =
+        submit(QStringLiteral("timed"), {{QStringLiteral("text"), QStringLiteral("after")}});
+    QCOMPARE(echo.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
 }
 
 QTEST_GUILESS_MAIN(TestExecModels)

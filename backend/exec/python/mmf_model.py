@@ -22,9 +22,11 @@ out ``{"id", "log": {"level", "text"}}``, ``{"id", "progress": {"fraction", "tex
 """
 
 import json
-import queue
+import os
+import select
 import sys
 import threading
+import time
 import traceback
 
 __all__ = ["serve", "TaskError", "Context"]
@@ -41,13 +43,97 @@ class TaskError(Exception):
         self.message = str(message)
 
 
+class _Input:
+    """The protocol's input, read straight from the descriptor (no Python buffering), so that select() tells
+    whether a line may be waiting. One process, one task at a time: while a task runs, the only line the
+    worker sends is a cancel for it, and it is noticed when the model asks (``cancelled``, ``wait``), not by a
+    thread that would cost every task two thread switches."""
+
+    def __init__(self, fd):
+        self._fd = fd
+        self._buffer = b""
+        self._eof = False
+        self._lock = threading.Lock()  # model code may ask from threads of its own
+        self._requests = []  # request lines that came while a task ran (not sent by the worker; kept)
+        self.cancelled = set()
+
+    def _line(self, timeout):
+        """The next line, waiting up to ``timeout`` seconds (None: for ever); None when none came or at EOF."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            end = self._buffer.find(b"\n")
+            if end >= 0:
+                line, self._buffer = self._buffer[:end], self._buffer[end + 1:]
+                return line
+            if self._eof:
+                line, self._buffer = self._buffer, b""
+                return line or None
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left < 0 or not select.select([self._fd], [], [], left)[0]:
+                    return None
+            chunk = os.read(self._fd, 65536)
+            if chunk:
+                self._buffer += chunk
+            else:
+                self._eof = True
+
+    def _message(self, line):
+        line = line.strip()
+        if not line:
+            return None
+        try:
+            message = json.loads(line)
+            if not isinstance(message, dict) or "id" not in message:
+                raise ValueError("no id")
+            return message
+        except ValueError:
+            print("mmf_model: ignoring a line that is not the protocol: %.200r" % line, file=sys.stderr)
+            return None
+
+    def next_request(self):
+        """The next request (blocking), or None at EOF. Cancels of tasks that are over are dropped."""
+        with self._lock:
+            self.cancelled.clear()
+            while True:
+                if self._requests:
+                    return self._requests.pop(0)
+                line = self._line(None)
+                if line is None:
+                    return None
+                message = self._message(line)
+                if message is not None and not message.get("cancel"):
+                    return message
+
+    def poll(self, timeout):
+        """Reads what came meanwhile, waiting up to ``timeout`` seconds for a line. With ``timeout`` 0 it
+        does not wait for another thread that reads already either (that one notices what comes)."""
+        if not self._lock.acquire(timeout != 0):
+            return
+        try:
+            while True:
+                line = self._line(timeout)
+                if line is None:
+                    return
+                timeout = 0
+                message = self._message(line)
+                if message is None:
+                    continue
+                if message.get("cancel"):
+                    self.cancelled.add(message["id"])
+                else:
+                    self._requests.append(message)
+        finally:
+            self._lock.release()
+
+
 class Context:
     """What ``process`` may do besides computing: log, report progress, notice a cancel."""
 
-    def __init__(self, task_id, send, cancelled_event):
+    def __init__(self, task_id, send, source):
         self._task_id = task_id
         self._send = send
-        self._cancelled = cancelled_event
+        self._source = source
 
     @property
     def task_id(self):
@@ -56,11 +142,19 @@ class Context:
     @property
     def cancelled(self):
         """True once the task was cancelled: return (or raise) soon; the answer is discarded."""
-        return self._cancelled.is_set()
+        if self._task_id not in self._source.cancelled:
+            self._source.poll(0)
+        return self._task_id in self._source.cancelled
 
     def wait(self, seconds):
         """Sleeps up to ``seconds``, waking early on a cancel. Returns False when cancelled."""
-        return not self._cancelled.wait(seconds)
+        deadline = time.monotonic() + max(0.0, float(seconds))
+        while self._task_id not in self._source.cancelled:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            self._source.poll(left)
+        return False
 
     def log(self, text, level="info"):
         """Appends a line to the task's log (level: debug, info, warning or error)."""
@@ -84,7 +178,8 @@ def _plain(value):
 
 
 def serve(process, stdin=None, stdout=None):
-    """Runs ``process(request: dict, context) -> dict`` for each request until stdin closes."""
+    """Runs ``process(request: dict, context) -> dict`` for each request until stdin closes. ``stdin`` must
+    be a file with a descriptor (a pipe, as the worker gives)."""
     stdin = stdin if stdin is not None else sys.stdin
     out = stdout if stdout is not None else sys.stdout
     if stdout is None:
@@ -97,42 +192,14 @@ def serve(process, stdin=None, stdout=None):
             out.write(line + "\n")
             out.flush()
 
-    tasks = queue.Queue()
-    cancels = {}  # id -> threading.Event, for the task waiting or running
-    cancels_lock = threading.Lock()
-
-    def read():
-        for line in stdin:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                message = json.loads(line)
-                task_id = message["id"]
-            except (ValueError, KeyError, TypeError):
-                print("mmf_model: ignoring a line that is not the protocol: %.200s" % line, file=sys.stderr)
-                continue
-            with cancels_lock:
-                if message.get("cancel"):
-                    event = cancels.get(task_id)
-                    if event is not None:
-                        event.set()
-                    continue
-                cancels[task_id] = threading.Event()
-            tasks.put((task_id, message.get("request") or {}))
-        tasks.put(None)
-
-    reader = threading.Thread(target=read, name="mmf-model-stdin", daemon=True)
-    reader.start()
+    source = _Input(stdin.fileno())
     while True:
-        item = tasks.get()
-        if item is None:
+        message = source.next_request()
+        if message is None:
             return
-        task_id, request = item
-        with cancels_lock:
-            event = cancels[task_id]
+        task_id = message["id"]
         try:
-            result = process(request, Context(task_id, send, event))
+            result = process(message.get("request") or {}, Context(task_id, send, source))
             if not isinstance(result, dict):
                 raise TypeError("process() returned %s, not a dict" % type(result).__name__)
             send({"id": task_id, "result": result})
@@ -142,6 +209,3 @@ def serve(process, stdin=None, stdout=None):
             traceback.print_exc(file=sys.stderr)
             send({"id": task_id, "error": {"code": "model_exception",
                                            "message": "%s: %s" % (type(error).__name__, error), "retry": True}})
-        finally:
-            with cancels_lock:
-                cancels.pop(task_id, None)
