@@ -12,7 +12,7 @@
 # worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode), SUBSCRIBERS
 # (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in C++ echo;
 # "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
-# --exec-per-task), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
+# --exec-per-task; the model processes' CPU is each mode's workerN_models figure), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
 # <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its tasks and
 # to what Redis did then), IDLE_CONNECTIONS (0; else every mode holds that many idle keep-alive connections (one
 # GET /healthz each, then silent) to the server through its run: mmf-bench --idle-connections). Every process this
@@ -224,22 +224,6 @@ for mode in $MODES; do
 done
 if ((SUBSCRIBERS > 0)); then
     bench --mode subscribers --subscribers "$SUBSCRIBERS" --server-pid "$SERVER_PID" || failures=$((failures + 1))
-fi
-if [[ -n "${EXEC:-}" ]]; then
-    # An --exec model's own processes: their CPU beside the worker's (utime + stime of the live descendants).
-    descendants_cpu_ticks() {
-        local child total=0
-        for child in $(pgrep -P "$1"); do
-            total=$((total + $(awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || echo 0) \
-                     + $(descendants_cpu_ticks "$child")))
-        done
-        echo "$total"
-    }
-    model_cpu=""
-    for pid in "${WORKER_PIDS[@]}"; do
-        model_cpu+="$(awk -v t="$(descendants_cpu_ticks "$pid")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }') "
-    done
-    echo "exec: model_processes_cpu_s=${model_cpu% }"
 fi
 # A worker whose inline runs were ended (ModelBase::runsInline; InlineRunGuard) ran the rest on its threads: say
 # so, since its figures after that are the threaded ones.

@@ -17,17 +17,30 @@ QString BenchProcesses::childName(const QByteArray& command)
     return QString::fromUtf8(command);
 }
 
-Result<double> BenchProcesses::forkedCpuSeconds(qint64 pid)
+Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid)
+{
+    return descendantsCpuSeconds(pid, ProcStats::childrenByParent());
+}
+
+Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid, const QHash<qint64, QList<qint64>>& children)
 {
     const Result<ProcSample> self = ProcStats::sample(pid);
     if (!self)
         return self.error();
     double cpu = self->childrenCpuSeconds;
-    for (const qint64 child : ProcStats::childPids(pid)) {
-        if (const Result<ProcSample> sample = ProcStats::sample(child); sample)
-            cpu += sample->cpuSeconds;
+    for (const qint64 child : children.value(pid)) {
+        const Result<ProcSample> sample = ProcStats::sample(child);
+        const Result<double> below = descendantsCpuSeconds(child, children);
+        if (sample && below)
+            cpu += sample->cpuSeconds + *below;
     }
     return cpu;
+}
+
+void BenchProcesses::addDescendants(const QString& name, qint64 pid)
+{
+    if (const Result<double> cpu = descendantsCpuSeconds(pid); cpu)
+        m_usage.append({name, pid, *cpu, *cpu, 0, 0, false, true});
 }
 
 Result<void> BenchProcesses::sampleBefore()
@@ -50,18 +63,18 @@ Result<void> BenchProcesses::sampleBefore()
             const QString name = childName(sample->command);
             m_usage.append(
                 {name, child, sample->cpuSeconds, sample->cpuSeconds, sample->rssKb, sample->rssKb, false});
-            if (name == QLatin1String("redis")) {
-                if (const Result<double> forked = forkedCpuSeconds(child); forked)
-                    m_usage.append(
-                        {QStringLiteral("redis_fork"), child, *forked, *forked, 0, 0, false, true});
-            }
+            if (name == QLatin1String("redis"))
+                addDescendants(QStringLiteral("redis_fork"), child);
         }
         if (Result<void> server = add(QStringLiteral("server"), m_serverPid); !server)
             return server;
     }
     for (qsizetype i = 0; i < m_workerPids.size(); ++i) {
-        if (Result<void> worker = add(QStringLiteral("worker%1").arg(i + 1), m_workerPids.at(i)); !worker)
+        const QString name = QStringLiteral("worker%1").arg(i + 1);
+        if (Result<void> worker = add(name, m_workerPids.at(i)); !worker)
             return worker;
+        if (!ProcStats::childPids(m_workerPids.at(i)).isEmpty())
+            addDescendants(name + QStringLiteral("_models"), m_workerPids.at(i));
     }
     if (m_clientPid > 0)
         return add(QStringLiteral("client"), m_clientPid);
@@ -70,12 +83,14 @@ Result<void> BenchProcesses::sampleBefore()
 
 void BenchProcesses::sampleAfter()
 {
-    for (ProcUsage& usage : m_usage) {
+    // In reverse: the client (last before, first now) is read before the /proc scans, which are not its run.
+    for (auto it = m_usage.rbegin(); it != m_usage.rend(); ++it) {
+        ProcUsage& usage = *it;
         if (usage.forks) {
-            const Result<double> forked = forkedCpuSeconds(usage.pid);
-            usage.gone = !forked;
-            if (forked)
-                usage.cpuAfterS = *forked;
+            const Result<double> cpu = descendantsCpuSeconds(usage.pid);
+            usage.gone = !cpu;
+            if (cpu)
+                usage.cpuAfterS = *cpu;
             continue;
         }
         const Result<ProcSample> sample = ProcStats::sample(usage.pid);

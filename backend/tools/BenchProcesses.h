@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -17,13 +18,15 @@ struct ProcUsage
     qint64 rssBeforeKb = 0;
     qint64 rssAfterKb = 0;
     bool gone = false;  // not there at the second sample: its figures are the first sample's
-    bool forks = false; // the CPU of pid's forked children (Redis's AOF rewrites), not pid's own; no RSS
+    bool forks = false; // the CPU of pid's descendants (Redis's AOF rewrites, a worker's model processes),
+                        // not pid's own; no RSS
 };
 
 // The processes whose CPU and memory a run reports, sampled from /proc before and after: the server and its
 // direct children (its embedded redis-server, named "redis", and the CPU of that Redis's forks, "redis_fork":
 // an AOF rewrite runs in a child of Redis, on the same cores, and is in no process's own figure), the workers
-// ("worker1", …) and this process ("client").
+// ("worker1", …; a worker that has child processes — its --exec model processes — also "worker1_models",
+// their CPU) and this process ("client").
 class BenchProcesses
 {
 public:
@@ -36,11 +39,15 @@ public:
 
     // The report name of a server's child from its command: "redis-server" → "redis", else the command.
     static QString childName(const QByteArray& command);
-    // The CPU of pid's forked children so far: those it has waited for (cutime + cstime, read first) and
-    // those still running. A child that ends between the two reads is missed, never counted twice.
-    static Result<double> forkedCpuSeconds(qint64 pid);
+    // The CPU of pid's descendants so far: the children it has waited for (cutime + cstime, read first, which
+    // hold what they waited for in turn) and those still running with their own descendants. A process that
+    // ends between the reads is missed, never counted twice.
+    static Result<double> descendantsCpuSeconds(qint64 pid);
 
 private:
+    static Result<double> descendantsCpuSeconds(qint64 pid, const QHash<qint64, QList<qint64>>& children);
+    void addDescendants(const QString& name, qint64 pid);
+
     qint64 m_serverPid;
     QList<qint64> m_workerPids;
     qint64 m_clientPid;

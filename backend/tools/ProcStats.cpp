@@ -67,17 +67,22 @@ Result<QByteArray> ProcStats::parseCommand(QByteArrayView stat)
 
 QList<qint64> ProcStats::childPids(qint64 pid)
 {
-    QList<qint64> children;
+    return childrenByParent().value(pid);
+}
+
+QHash<qint64, QList<qint64>> ProcStats::childrenByParent()
+{
+    QHash<qint64, QList<qint64>> children;
     const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString& entry : entries) {
         bool numeric = false;
         const qint64 childPid = entry.toLongLong(&numeric);
-        if (!numeric || childPid == pid)
+        if (!numeric)
             continue;
         const Result<qint64> parent =
             parseParentPid(readProcFile(QStringLiteral("/proc/%1/stat").arg(childPid)));
-        if (parent && *parent == pid)
-            children.append(childPid);
+        if (parent && *parent != childPid)
+            children[*parent].append(childPid);
     }
     return children;
 }

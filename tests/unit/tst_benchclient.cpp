@@ -60,6 +60,7 @@ private slots:
     void procSampleOfThisProcess();
     void childProcesses();
     void forkedCpuCountsChildrenThatEnded();
+    void descendantsCpuCountsGrandchildren();
     void childNames();
 
     void commandStats();
@@ -538,18 +539,49 @@ void TestBenchClient::childProcesses()
 void TestBenchClient::forkedCpuCountsChildrenThatEnded()
 {
     // This process stands in for Redis, a shell that does some arithmetic for its AOF rewrite.
-    const Result<double> before = BenchProcesses::forkedCpuSeconds(qint64(getpid()));
+    const Result<double> before = BenchProcesses::descendantsCpuSeconds(qint64(getpid()));
     QVERIFY(before.ok());
     QProcess child;
     child.start(QStringLiteral("sh"),
                 {QStringLiteral("-c"), QStringLiteral("i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done")});
     QVERIFY(child.waitForStarted(5000));
     QVERIFY(child.waitForFinished(120000)); // waited for: its CPU is now this process's cutime + cstime
-    const Result<double> after = BenchProcesses::forkedCpuSeconds(qint64(getpid()));
+    const Result<double> after = BenchProcesses::descendantsCpuSeconds(qint64(getpid()));
     QVERIFY(after.ok());
     // 300,000 shell iterations take far more than the 10 ms a tick counts.
     QVERIFY2(*after - *before >= 0.02, qPrintable(QStringLiteral("%1 -> %2").arg(*before).arg(*after)));
-    QCOMPARE(BenchProcesses::forkedCpuSeconds(999'999'999).error().code, ErrorCode::NotFound);
+    QCOMPARE(BenchProcesses::descendantsCpuSeconds(999'999'999).error().code, ErrorCode::NotFound);
+}
+
+void TestBenchClient::descendantsCpuCountsGrandchildren()
+{
+    // A "worker" (a shell) whose child runs on: the child's own child burnt the CPU and was waited for, so
+    // only the child's cutime holds it.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString marker = dir.filePath(QStringLiteral("busy-done"));
+    QProcess worker;
+    worker.start(QStringLiteral("sh"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("exec 3<&0; ((i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done); "
+                                 "touch '%1'; exec cat <&3) & wait")
+                      .arg(marker)});
+    QVERIFY(worker.waitForStarted(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 120000);
+    const Result<double> cpu = BenchProcesses::descendantsCpuSeconds(worker.processId());
+    QVERIFY(cpu.ok());
+    QVERIFY2(*cpu >= 0.02, qPrintable(QString::number(*cpu)));
+
+    BenchProcesses processes(0, {worker.processId()}, 0);
+    QVERIFY(processes.sampleBefore().ok());
+    QStringList names;
+    for (const ProcUsage& usage : processes.usage())
+        names << usage.name;
+    QCOMPARE(names, (QStringList{"worker1", "worker1_models"}));
+    QVERIFY(processes.usage().at(1).forks);
+    QVERIFY(processes.usage().at(1).cpuBeforeS >= 0.02);
+    worker.closeWriteChannel(); // EOF for the grandchild's cat: the whole tree ends
+    QVERIFY(worker.waitForFinished(5000));
 }
 
 void TestBenchClient::childNames()
