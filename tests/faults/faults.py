@@ -1115,6 +1115,45 @@ def scenario_garbage_entry(ctx):
     return ledger
 
 
+def scenario_exec_processes_sigkill(ctx):
+    """Workers running a Python model (--exec); its processes SIGKILLed under load, one every 0.5 s: each
+    attempt in hand fails and is retried on the restarted process."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    source = os.path.dirname(os.path.dirname(here))
+    exec_args = ["--exec", "%s %s" % (sys.executable, os.path.join(here, "exec_echo.py")),
+                 "--proto", os.path.join(source, "proto/mmf/models/echo.proto"),
+                 "--proto-path", os.path.join(source, "proto"),
+                 "--request", "mmf.models.EchoRequest", "--response", "mmf.models.EchoResponse"]
+    c = Cluster(ctx, workers=2, concurrency=4, worker_args=exec_args)
+    watcher = ResultWatcher(c.servers[0].port, c.user_token)
+    # 100 ms tasks at 40/s keep about half of the 8 processes busy: most kills hit a task in hand.
+    load = Load(c.api, ctx.size(400, 3000), ctx.size(40, 100), echo_body(100)).start()
+    kills = 0
+    while any(t.is_alive() for t in load.threads):
+        time.sleep(0.5)
+        # The model processes themselves: below each worker's `/bin/sh -c` (dash does not exec the command).
+        models = [leaf for w in c.workers for sh in children_of(w.proc.pid) for leaf in children_of(sh) or [sh]]
+        if models:
+            try:
+                os.kill(random.choice(models), signal.SIGKILL)
+                kills += 1
+            except ProcessLookupError:
+                pass
+    load.join()
+    tasks = audit(c.api, load.ids(), 120)
+    time.sleep(1)  # the last pushes
+    ledger = Ledger(ctx.name).fill(load, tasks, watcher)
+    ledger.fields["kills"] = kills
+    ledger.check(kills > 0 and ledger.fields["executions"] > ledger.fields["accepted"],
+                 "no kill hit a task in hand (%d kills)" % kills)
+    ledger.check(ledger.fields["succeeded"] == ledger.fields["accepted"],
+                 "%s of %s tasks succeeded" % (ledger.fields["succeeded"], ledger.fields["accepted"]))
+    ledger.check(all(w.proc.alive() for w in c.workers), "a worker died with its model processes")
+    ledger.total_queue_rule()
+    c.close()
+    return ledger
+
+
 def scenario_worker_sigterm(ctx):
     """A worker SIGTERMed with tasks in hand: it finishes them; nothing lost, nothing run twice."""
     c = Cluster(ctx, workers=2, concurrency=4, worker_args=["--drain-timeout", "30"])
@@ -1263,6 +1302,7 @@ SCENARIOS = [
     ("idempotency_server_crash", scenario_idempotency_server_crash),
     ("garbage_entry", scenario_garbage_entry),
     ("worker_sigterm", scenario_worker_sigterm),
+    ("exec_processes_sigkill", scenario_exec_processes_sigkill),
     ("stale_worker", scenario_stale_worker),
     ("worker_dies_after_finish", scenario_worker_dies_after_finish),
     ("cancel_race", scenario_cancel_race),
