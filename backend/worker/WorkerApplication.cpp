@@ -144,7 +144,8 @@ void WorkerApplication::setUpRoutes()
             m_metrics = std::make_unique<WorkerMetrics>(m_clock, m_options.name, m_options.concurrency);
         const WorkerRuntime::Stats stats = m_runtime ? m_runtime->stats() : WorkerRuntime::Stats{};
         responder.send(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                       m_metrics->scrape(stats.succeeded, stats.failed, stats.inHand));
+                       m_metrics->scrape(stats.succeeded, stats.failed, stats.inHand,
+                                         m_model && !m_model->problem().isEmpty()));
     });
     m_router.add("GET", "/descriptors",
                  [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {

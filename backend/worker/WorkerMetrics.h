@@ -12,15 +12,16 @@ class Clock;
 // GET /metrics of a worker (on its ping listener, beside /ping): the process collector every Prometheus
 // client exports (ProcessMetrics), the build, and this instance's tasks —
 // mmf_worker_tasks_total{model,status} (finished here: succeeded, failed), mmf_worker_tasks_in_hand{model}
-// against mmf_worker_concurrency{model}. The server's /metrics has the model's figures across instances; this
-// is the one process.
+// against mmf_worker_concurrency{model}, and mmf_worker_degraded{model} (1 while the model reports a problem,
+// e.g. its process keeps exiting: what GET /ping says as "degraded"). The server's /metrics has the model's
+// figures across instances; this is the one process.
 class WorkerMetrics
 {
 public:
     WorkerMetrics(const Clock& clock, const QString& model, int concurrency);
     // The exposition after taking in the runtime's running totals (tasks succeeded and failed so far, in
-    // hand).
-    QByteArray scrape(qint64 succeeded, qint64 failed, int inHand);
+    // hand) and whether the model reports a problem now.
+    QByteArray scrape(qint64 succeeded, qint64 failed, int inHand, bool degraded);
 
 private:
     MetricsRegistry m_registry;

@@ -2,6 +2,7 @@
 // --exec / --exec-per-task processes running real Python (the probe model of tests/data/exec, the iris and
 // wordcount examples), tasks submitted over HTTP, outcomes read back from the public API.
 #include "LiveModels.h"
+#include "MetricsText.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -500,6 +501,15 @@ void TestExecModels::keepsDyingIsReportedNotLooped()
     QVERIFY2(problem.contains(QStringLiteral("keeps exiting")) &&
                  problem.contains(QStringLiteral("exited with code 3")),
              qPrintable(problem));
+    // Its /metrics says so for alerting (MMFWorkerDegraded), a healthy instance's does not.
+    QCOMPARE(
+        sampleValue(instance.get(QStringLiteral("/metrics")).body, R"(mmf_worker_degraded{model="dying"})"),
+        1.0);
+    const QRegularExpressionMatch probePing = ping.match(QString::fromUtf8(m_workers.front()->output()));
+    QVERIFY(probePing.hasMatch());
+    QCOMPARE(sampleValue(TestHttpClient{QUrl(probePing.captured(1))}.get(QStringLiteral("/metrics")).body,
+                         R"(mmf_worker_degraded{model="probe"})"),
+             0.0);
     // The registry stores it from the pings: the instance list shows it.
     const auto listed = m_alice->pollUntil(
         QStringLiteral("/api/v1/models/dying/instances"), [](const TestHttpClient::Response& r) {
