@@ -58,11 +58,8 @@ ExecSlot::ExecSlot(int index, ExecSettings settings, QObject* parent)
 ExecSlot::~ExecSlot()
 {
     m_job.reset(); // no `done` from a destructor
-    for (auto* notifier : {&m_outNotifier, &m_errNotifier, &m_inNotifier, &m_exitNotifier})
-        retire(*notifier);
-    for (Dying& dying : m_dying)
-        retire(dying.exit);
-    // The processes' destructors kill and reap them.
+    // The members go in reverse: each notifier before the process whose descriptor it watches; the processes'
+    // destructors kill and reap them.
 }
 
 QString ExecSlot::problem() const
@@ -290,7 +287,14 @@ void ExecSlot::protocolBroken(const QString& why)
 
 void ExecSlot::processGone(const QString& why)
 {
-    m_goneWhy = why;
+    m_goneWhy = why; // from here no request goes to it
+    // What it wrote before it went still counts (an answer, then an exit).
+    bool eof = false;
+    const QByteArray rest = m_child->readOutput(eof);
+    if (!rest.isEmpty())
+        handleStdout(rest);
+    if (!m_child || m_goneWhy.isEmpty())
+        return; // that output broke the protocol: the process is dropped already
     retire(m_outNotifier);
     retire(m_inNotifier);
     if (m_child->reap()) {
