@@ -38,7 +38,7 @@ struct WorkerRuntimeSettings
     QByteArray project;  // the model's project: task tokens of any other project are refused (empty: all are)
     QString consumer;    // this instance's consumer name in the group
     QUrl server;         // for sub-task calls
-    int concurrency = 1; // most unacknowledged tasks held at once (= worker threads)
+    int concurrency = 1; // most unacknowledged tasks held at once (= worker threads, unless an AsyncModel)
     int claimTimeoutMs = 30000;
     int maxAttempts = 3;
     int backoffInitialMs = 1000;
