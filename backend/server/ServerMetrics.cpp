@@ -5,6 +5,8 @@
 #include "metrics/MetricsRegistry.h"
 #include "redis/RedisClient.h"
 
+#include <unistd.h>
+
 namespace mmf {
 
 ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, const HttpServer& http,
@@ -13,7 +15,7 @@ ServerMetrics::ServerMetrics(MetricsRegistry& registry, const Clock& clock, cons
     , m_http(http)
     , m_webSockets(webSockets)
     , m_redis(redis)
-    , m_process(registry, clock)
+    , m_process(registry, clock, 1000, QStringLiteral("/proc/self"), qint64(::getpid())) // the embedded Redis
 {
     using T = MetricsRegistry::Type;
     m_registry.declare("mmf_build_info", T::Gauge, "Always 1; the version of this server in its label.");

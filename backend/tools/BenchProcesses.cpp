@@ -1,5 +1,6 @@
 #include "tools/BenchProcesses.h"
 
+#include "metrics/DescendantProcesses.h"
 #include "tools/ProcStats.h"
 
 namespace mmf {
@@ -19,22 +20,10 @@ QString BenchProcesses::childName(const QByteArray& command)
 
 Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid)
 {
-    return descendantsCpuSeconds(pid, ProcStats::childrenByParent());
-}
-
-Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid, const QHash<qint64, QList<qint64>>& children)
-{
-    const Result<ProcSample> self = ProcStats::sample(pid);
-    if (!self)
-        return self.error();
-    double cpu = self->childrenCpuSeconds;
-    for (const qint64 child : children.value(pid)) {
-        const Result<ProcSample> sample = ProcStats::sample(child);
-        const Result<double> below = descendantsCpuSeconds(child, children);
-        if (sample && below)
-            cpu += sample->cpuSeconds + *below;
-    }
-    return cpu;
+    const std::optional<DescendantProcesses::Usage> below = DescendantProcesses::of(pid);
+    if (!below)
+        return Error::notFound(QStringLiteral("no process %1").arg(pid));
+    return below->cpuSeconds;
 }
 
 void BenchProcesses::addDescendants(const QString& name, qint64 pid)

@@ -2,7 +2,6 @@
 
 #include "core/Result.h"
 
-#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -39,13 +38,11 @@ public:
 
     // The report name of a server's child from its command: "redis-server" → "redis", else the command.
     static QString childName(const QByteArray& command);
-    // The CPU of pid's descendants so far: the children it has waited for (cutime + cstime, read first, which
-    // hold what they waited for in turn) and those still running with their own descendants. A process that
-    // ends between the reads is missed, never counted twice.
+    // The CPU of pid's descendants so far (DescendantProcesses): the children it has waited for and those
+    // still running with their own descendants.
     static Result<double> descendantsCpuSeconds(qint64 pid);
 
 private:
-    static Result<double> descendantsCpuSeconds(qint64 pid, const QHash<qint64, QList<qint64>>& children);
     void addDescendants(const QString& name, qint64 pid);
 
     qint64 m_serverPid;

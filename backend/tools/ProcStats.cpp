@@ -1,5 +1,7 @@
 #include "tools/ProcStats.h"
 
+#include "metrics/DescendantProcesses.h"
+
 #include "metrics/ProcessStat.h"
 
 #include <QDir>
@@ -67,24 +69,7 @@ Result<QByteArray> ProcStats::parseCommand(QByteArrayView stat)
 
 QList<qint64> ProcStats::childPids(qint64 pid)
 {
-    return childrenByParent().value(pid);
-}
-
-QHash<qint64, QList<qint64>> ProcStats::childrenByParent()
-{
-    QHash<qint64, QList<qint64>> children;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString& entry : entries) {
-        bool numeric = false;
-        const qint64 childPid = entry.toLongLong(&numeric);
-        if (!numeric)
-            continue;
-        const Result<qint64> parent =
-            parseParentPid(readProcFile(QStringLiteral("/proc/%1/stat").arg(childPid)));
-        if (parent && *parent != childPid)
-            children[*parent].append(childPid);
-    }
-    return children;
+    return DescendantProcesses::childrenByParent().value(pid);
 }
 
 Result<qint64> ProcStats::parseStatusKb(QByteArrayView status, QByteArrayView key)

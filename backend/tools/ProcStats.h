@@ -3,7 +3,6 @@
 #include "core/Result.h"
 
 #include <QByteArrayView>
-#include <QHash>
 #include <QList>
 
 namespace mmf {
@@ -34,8 +33,6 @@ public:
     static Result<QByteArray> parseCommand(QByteArrayView stat);
     // The live direct children of a process, by scanning /proc (a few hundred small reads).
     static QList<qint64> childPids(qint64 pid);
-    // Every live process's direct children, by parent, from one scan of /proc.
-    static QHash<qint64, QList<qint64>> childrenByParent();
     // A "Key:   123 kB" line of /proc/PID/status, in kB.
     static Result<qint64> parseStatusKb(QByteArrayView status, QByteArrayView key);
 };

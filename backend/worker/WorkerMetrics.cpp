@@ -1,5 +1,7 @@
 #include "worker/WorkerMetrics.h"
 
+#include <unistd.h>
+
 namespace mmf {
 
 namespace {
@@ -14,7 +16,7 @@ MetricsRegistry::Labels withStatus(const MetricsRegistry::Labels& model, const Q
 } // namespace
 
 WorkerMetrics::WorkerMetrics(const Clock& clock, const QString& model, int concurrency)
-    : m_process(m_registry, clock)
+    : m_process(m_registry, clock, 1000, QStringLiteral("/proc/self"), qint64(::getpid())) // --exec processes
     , m_model{{"model", model.toUtf8()}}
 {
     using T = MetricsRegistry::Type;

@@ -1,6 +1,7 @@
 #include "metrics/ProcessMetrics.h"
 
 #include "core/Clock.h"
+#include "metrics/DescendantProcesses.h"
 #include "metrics/MetricsRegistry.h"
 #include "metrics/ProcessStat.h"
 
@@ -15,9 +16,7 @@ namespace {
 
 QByteArray readProcFile(const QString& path)
 {
-    QFile file(path);
-    // procfs files report size 0: read until the end.
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    return ProcessStat::readFile(path);
 }
 
 // The boot time in seconds since the epoch (the `btime` line of /proc/stat), or -1.
@@ -36,11 +35,12 @@ double bootSeconds()
 } // namespace
 
 ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, const Clock& clock, qint64 minIntervalMs,
-                               QString procDir)
+                               QString procDir, qint64 descendantsOf)
     : m_registry(registry)
     , m_clock(clock)
     , m_minIntervalMs(minIntervalMs)
     , m_procDir(std::move(procDir))
+    , m_descendantsOf(descendantsOf)
 {
     using T = MetricsRegistry::Type;
     m_registry.declare("process_cpu_seconds_total", T::Counter,
@@ -52,6 +52,16 @@ ProcessMetrics::ProcessMetrics(MetricsRegistry& registry, const Clock& clock, qi
     m_registry.declare("process_start_time_seconds", T::Gauge,
                        "Start time of the process since unix epoch in seconds.");
     m_registry.declare("process_threads", T::Gauge, "Number of OS threads in the process.");
+    if (m_descendantsOf > 0) {
+        m_registry.declare("mmf_descendant_processes", T::Gauge,
+                           "Processes below this one (a worker's --exec model processes, a server's "
+                           "embedded Redis and its forks).");
+        m_registry.declare(
+            "mmf_descendant_processes_cpu_seconds_total", T::Counter,
+            "User and system CPU time of the processes below this one, the ended ones included.");
+        m_registry.declare("mmf_descendant_processes_resident_memory_bytes", T::Gauge,
+                           "Resident memory of the processes below this one, summed.");
+    }
 }
 
 void ProcessMetrics::collect()
@@ -94,6 +104,14 @@ void ProcessMetrics::read()
         const double soft = words.value(0).toDouble(&ok);
         if (ok)
             m_registry.set("process_max_fds", {}, soft);
+    }
+    if (m_descendantsOf > 0) {
+        if (const std::optional<DescendantProcesses::Usage> below =
+                DescendantProcesses::of(m_descendantsOf)) {
+            m_registry.set("mmf_descendant_processes", {}, below->count);
+            m_registry.raiseTo("mmf_descendant_processes_cpu_seconds_total", {}, below->cpuSeconds);
+            m_registry.set("mmf_descendant_processes_resident_memory_bytes", {}, below->residentBytes);
+        }
     }
 }
 

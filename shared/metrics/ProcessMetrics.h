@@ -15,9 +15,11 @@ class MetricsRegistry;
 class ProcessMetrics
 {
 public:
-    // `procDir` is /proc/<pid> of the process to describe (tests may name another one).
+    // `procDir` is /proc/<pid> of the process to describe (tests may name another one). With `descendantsOf`
+    // (a pid, normally this process's) also the processes below it (DescendantProcesses: one pass over /proc
+    // per reading): mmf_descendant_processes, …_cpu_seconds_total, …_resident_memory_bytes.
     ProcessMetrics(MetricsRegistry& registry, const Clock& clock, qint64 minIntervalMs = 1000,
-                   QString procDir = QStringLiteral("/proc/self"));
+                   QString procDir = QStringLiteral("/proc/self"), qint64 descendantsOf = 0);
     void collect();
 
 private:
@@ -28,6 +30,7 @@ private:
     qint64 m_minIntervalMs;
     qint64 m_lastReadMs = 0; // 0: never
     QString m_procDir;
+    qint64 m_descendantsOf;
     double m_bootSeconds = -1; // btime of /proc/stat, read once (-1: not yet, or unreadable)
 };
 

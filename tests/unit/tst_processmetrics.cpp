@@ -1,12 +1,15 @@
 // ProcessStat parses /proc/<pid>/stat lines (command names with spaces and parentheses, short or broken
 // lines); ProcessMetrics reads this test's own process into the process_* families.
 #include "ManualClock.h"
+#include "metrics/DescendantProcesses.h"
 #include "metrics/MetricsRegistry.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/ProcessStat.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -14,6 +17,7 @@
 
 #include <sys/resource.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 using namespace mmf;
 
@@ -23,8 +27,8 @@ namespace {
 QByteArray statLine(const QByteArray& command, quint64 utime, quint64 stime, qint64 threads, quint64 start,
                     quint64 vsize, qint64 rss)
 {
-    QByteArray line = "4242 (" + command + ") S 1 4242 4242 0 -1 4194560 1 0 0 0 " +
-                      QByteArray::number(utime) + ' ' + QByteArray::number(stime) + " 0 0 20 0 " +
+    QByteArray line = "4242 (" + command + ") S 77 4242 4242 0 -1 4194560 1 0 0 0 " +
+                      QByteArray::number(utime) + ' ' + QByteArray::number(stime) + " 31 7 20 0 " +
                       QByteArray::number(threads) + " 0 " + QByteArray::number(start) + ' ' +
                       QByteArray::number(vsize) + ' ' + QByteArray::number(rss);
     for (int field = 25; field <= 52; ++field)
@@ -52,6 +56,7 @@ private slots:
     void refusesWhatIsNoStatLine();
     void describesThisProcess();
     void readsAtMostOncePerInterval();
+    void describesTheProcessesBelow();
 };
 
 void TestProcessMetrics::parsesStatLines_data()
@@ -70,8 +75,11 @@ void TestProcessMetrics::parsesStatLines()
     const std::optional<ProcessStat> stat =
         ProcessStat::parse(statLine(command, 1234, 567, 9, 8888888, 123456789012, 6543));
     QVERIFY(stat);
+    QCOMPARE(stat->parentPid, 77);
     QCOMPARE(stat->userTicks, 1234u);
     QCOMPARE(stat->systemTicks, 567u);
+    QCOMPARE(stat->childUserTicks, 31u);
+    QCOMPARE(stat->childSystemTicks, 7u);
     QCOMPARE(stat->threads, 9);
     QCOMPARE(stat->startTicks, 8888888u);
     QCOMPARE(stat->virtualBytes, 123456789012u);
@@ -175,6 +183,48 @@ void TestProcessMetrics::readsAtMostOncePerInterval()
     clock.advanceMs(-60'000);
     metrics.collect();
     QCOMPARE(registry.value("process_open_fds", {}), before);
+}
+
+// A child tree like a worker's --exec model (a shell, below it the model): how many, their memory, and their
+// CPU — also what a grandchild burnt before its parent reaped it, and what stays counted once all have ended.
+void TestProcessMetrics::describesTheProcessesBelow()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString marker = dir.filePath(QStringLiteral("busy-done"));
+    QProcess tree;
+    tree.start(
+        QStringLiteral("sh"),
+        {QStringLiteral("-c"), QStringLiteral("exec 3<&0; ((i=0; while [ $i -lt 300000 ]; do i=$((i+1)); "
+                                              "done); touch '%1'; exec cat <&3) & wait")
+                                   .arg(marker)});
+    QVERIFY(tree.waitForStarted(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 120000);
+
+    const qint64 self = qint64(::getpid());
+    const std::optional<DescendantProcesses::Usage> running = DescendantProcesses::of(self);
+    QVERIFY(running);
+    QCOMPARE(running->count, 2); // the shell and its background job (cat now)
+    QVERIFY2(running->cpuSeconds >= 0.02, qPrintable(QString::number(running->cpuSeconds)));
+    QVERIFY(running->residentBytes > 0);
+    QVERIFY(DescendantProcesses::childrenByParent().value(self).contains(tree.processId()));
+
+    MetricsRegistry registry;
+    const SystemClock clock;
+    ProcessMetrics metrics(registry, clock, 0, QStringLiteral("/proc/self"), self);
+    metrics.collect();
+    QCOMPARE(registry.value("mmf_descendant_processes", {}), 2.0);
+    QVERIFY(registry.value("mmf_descendant_processes_cpu_seconds_total", {}) >= running->cpuSeconds);
+    QVERIFY(registry.value("mmf_descendant_processes_resident_memory_bytes", {}) > 0);
+
+    tree.closeWriteChannel(); // EOF for cat: the whole tree ends, and is reaped
+    QVERIFY(tree.waitForFinished(5000));
+    const std::optional<DescendantProcesses::Usage> ended = DescendantProcesses::of(self);
+    QVERIFY(ended);
+    QCOMPARE(ended->count, 0);
+    QVERIFY2(ended->cpuSeconds >= running->cpuSeconds,
+             qPrintable(QStringLiteral("%1 -> %2").arg(running->cpuSeconds).arg(ended->cpuSeconds)));
+    QVERIFY(!DescendantProcesses::of(999'999'999));
 }
 
 QTEST_GUILESS_MAIN(TestProcessMetrics)
