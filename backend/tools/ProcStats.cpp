@@ -4,7 +4,6 @@
 
 #include "metrics/ProcessStat.h"
 
-#include <QDir>
 #include <QFile>
 
 #include <unistd.h>
@@ -46,16 +45,6 @@ Result<double> ProcStats::parseCpuSeconds(QByteArrayView stat, long ticksPerSeco
 Result<double> ProcStats::parseChildrenCpuSeconds(QByteArrayView stat, long ticksPerSecond)
 {
     return tickSum(stat, ticksPerSecond, 16, "cutime/cstime");
-}
-
-Result<qint64> ProcStats::parseParentPid(QByteArrayView stat)
-{
-    const QList<QByteArrayView> fields = ProcessStat::fieldsAfterCommand(stat);
-    bool ok = false;
-    const qint64 ppid = fields.size() > 1 ? fields.at(4 - 3).toLongLong(&ok) : 0;
-    if (!ok)
-        return Error::invalidArgument(QStringLiteral("not a /proc/PID/stat line"));
-    return ppid;
 }
 
 Result<QByteArray> ProcStats::parseCommand(QByteArrayView stat)

@@ -28,7 +28,6 @@ public:
     static Result<double> parseCpuSeconds(QByteArrayView stat, long ticksPerSecond);
     // cutime + cstime in seconds: the CPU of the children the process has waited for.
     static Result<double> parseChildrenCpuSeconds(QByteArrayView stat, long ticksPerSecond);
-    static Result<qint64> parseParentPid(QByteArrayView stat);
     // The command name: the text between the first '(' and the last ')'.
     static Result<QByteArray> parseCommand(QByteArrayView stat);
     // The live direct children of a process, by scanning /proc (a few hundred small reads).

@@ -57,7 +57,7 @@ std::optional<DescendantProcesses::Usage> DescendantProcesses::of(qint64 pid, co
     QList<qint64> below = children.value(pid);
     while (!below.isEmpty()) {
         const qint64 child = below.takeLast();
-        const ProcessStat& stat = stats[child];
+        const ProcessStat stat = stats.value(child);
         ++usage.count;
         ticks += stat.userTicks + stat.systemTicks + stat.childUserTicks + stat.childSystemTicks;
         usage.residentBytes += double(stat.residentPages) * pageBytes;

@@ -471,9 +471,6 @@ void TestBenchClient::procStat()
     const QByteArray shortStat = "1 (x) S 1 2 3 4 5 6 7 8 9 10 11 12";
     QVERIFY(ProcStats::parseCpuSeconds(shortStat, 100).ok());
     QVERIFY(!ProcStats::parseChildrenCpuSeconds(shortStat, 100).ok());
-    const Result<qint64> parent = ProcStats::parseParentPid(stat);
-    QVERIFY(parent.ok());
-    QCOMPARE(*parent, qint64(1));
     QCOMPARE(*ProcStats::parseCommand(stat), QByteArray("mmf (srv) x"));
     QVERIFY(!ProcStats::parseCommand("4242 no parentheses").ok());
     QVERIFY(!ProcStats::parseCpuSeconds("garbage", 100).ok());
