@@ -128,6 +128,7 @@ private slots:
     void slotsHoldNoThreads();
     void taskTimeoutStopsTheRunAndKillsAHungProcess();
     void largeRequestAndResultCrossThePipes();
+    void helperStopsAWaitingTaskWhenStdinEnds();
 
     void perTaskWordcount();
     void perTaskNonZeroExitFailsWithLastStderrLine();
@@ -718,6 +719,29 @@ void TestExecModels::taskTimeoutStopsTheRunAndKillsAHungProcess()
     const QJsonObject echo =
         submit(QStringLiteral("timed"), {{QStringLiteral("text"), QStringLiteral("after")}});
     QCOMPARE(echo.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+}
+
+// The worker closes a model process's stdin when it stops (or dies): the helper's running task is told it is
+// cancelled — a waiting one wakes at once, instead of waiting on an input that has ended — and the helper
+// answers and exits.
+void TestExecModels::helperStopsAWaitingTaskWhenStdinEnds()
+{
+    QProcess model;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PYTHONPATH"), QStringLiteral(MMF_SOURCE_DIR "/backend/exec/python"));
+    model.setProcessEnvironment(environment);
+    model.start(kPython, {kProbeDir + QStringLiteral("/probe_model.py")});
+    QVERIFY(model.waitForStarted(10000));
+    model.write(R"({"id":"t1","request":{"action":"hang_cooperative"}})"
+                "\n");
+    model.closeWriteChannel();
+    QVERIFY2(model.waitForFinished(30000), model.readAllStandardError().constData());
+    QCOMPARE(model.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(model.exitCode(), 0);
+    const QJsonObject answer = QJsonDocument::fromJson(model.readAllStandardOutput().trimmed()).object();
+    QCOMPARE(answer.value(QStringLiteral("id")).toString(), QStringLiteral("t1"));
+    QCOMPARE(answer.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+             QStringLiteral("cancelled"));
 }
 
 QTEST_GUILESS_MAIN(TestExecModels)

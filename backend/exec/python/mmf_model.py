@@ -105,6 +105,11 @@ class _Input:
                 if message is not None and not message.get("cancel"):
                     return message
 
+    def stopped(self, task_id):
+        """Whether the task was cancelled, or stdin has ended: the worker is stopping (or gone), so no answer
+        will be used."""
+        return self._eof or task_id in self.cancelled
+
     def poll(self, timeout):
         """Reads what came meanwhile, waiting up to ``timeout`` seconds for a line. With ``timeout`` 0 it
         does not wait for another thread that reads already either (that one notices what comes)."""
@@ -141,15 +146,17 @@ class Context:
 
     @property
     def cancelled(self):
-        """True once the task was cancelled: return (or raise) soon; the answer is discarded."""
-        if self._task_id not in self._source.cancelled:
+        """True once the task was cancelled, or the worker is stopping (stdin ended): return (or raise) soon;
+        the answer is discarded."""
+        if not self._source.stopped(self._task_id):
             self._source.poll(0)
-        return self._task_id in self._source.cancelled
+        return self._source.stopped(self._task_id)
 
     def wait(self, seconds):
-        """Sleeps up to ``seconds``, waking early on a cancel. Returns False when cancelled."""
+        """Sleeps up to ``seconds``, waking early on a cancel. Returns False when cancelled (or the worker is
+        stopping)."""
         deadline = time.monotonic() + max(0.0, float(seconds))
-        while self._task_id not in self._source.cancelled:
+        while not self._source.stopped(self._task_id):
             left = deadline - time.monotonic()
             if left <= 0:
                 return True
