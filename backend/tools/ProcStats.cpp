@@ -4,21 +4,11 @@
 
 #include "metrics/ProcessStat.h"
 
-#include <QFile>
-
 #include <unistd.h>
 
 namespace mmf {
 
 namespace {
-
-QByteArray readProcFile(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll(); // /proc files report size 0; readAll reads to the end anyway
-}
 
 // Two adjacent tick counts of /proc/PID/stat (user, then system), in seconds.
 Result<double> tickSum(QByteArrayView stat, long ticksPerSecond, int userField, const char* names)
@@ -89,13 +79,13 @@ Result<ProcSample> ProcStats::sample(qint64 pid)
 {
     const long ticks = sysconf(_SC_CLK_TCK);
     const QString base = QStringLiteral("/proc/%1/").arg(pid);
-    const QByteArray stat = readProcFile(base + QStringLiteral("stat"));
+    const QByteArray stat = ProcessStat::readFile(base + QStringLiteral("stat"));
     if (stat.isEmpty())
         return Error::notFound(QStringLiteral("no process %1").arg(pid));
     const Result<double> cpu = parseCpuSeconds(stat, ticks);
     if (!cpu)
         return cpu.error();
-    const QByteArray status = readProcFile(base + QStringLiteral("status"));
+    const QByteArray status = ProcessStat::readFile(base + QStringLiteral("status"));
     ProcSample sample;
     sample.cpuSeconds = *cpu;
     if (Result<double> children = parseChildrenCpuSeconds(stat, ticks); children)

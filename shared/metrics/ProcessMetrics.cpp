@@ -6,7 +6,6 @@
 #include "metrics/ProcessStat.h"
 
 #include <QDir>
-#include <QFile>
 
 #include <unistd.h>
 
@@ -14,15 +13,10 @@ namespace mmf {
 
 namespace {
 
-QByteArray readProcFile(const QString& path)
-{
-    return ProcessStat::readFile(path);
-}
-
 // The boot time in seconds since the epoch (the `btime` line of /proc/stat), or -1.
 double bootSeconds()
 {
-    for (const QByteArray& line : readProcFile(QStringLiteral("/proc/stat")).split('\n')) {
+    for (const QByteArray& line : ProcessStat::readFile(QStringLiteral("/proc/stat")).split('\n')) {
         if (line.startsWith("btime ")) {
             bool ok = false;
             const qint64 seconds = line.mid(6).trimmed().toLongLong(&ok);
@@ -76,7 +70,7 @@ void ProcessMetrics::collect()
 void ProcessMetrics::read()
 {
     const std::optional<ProcessStat> stat =
-        ProcessStat::parse(readProcFile(m_procDir + QStringLiteral("/stat")));
+        ProcessStat::parse(ProcessStat::readFile(m_procDir + QStringLiteral("/stat")));
     if (stat) {
         static const double ticksPerSecond = double(::sysconf(_SC_CLK_TCK));
         static const double pageBytes = double(::sysconf(_SC_PAGESIZE));
@@ -96,7 +90,7 @@ void ProcessMetrics::read()
         m_registry.set("process_open_fds", {},
                        double(fds.entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size()));
     // The limit of the process named by procDir: its "limits" file ("Max open files  SOFT  HARD  files").
-    for (const QByteArray& line : readProcFile(m_procDir + QStringLiteral("/limits")).split('\n')) {
+    for (const QByteArray& line : ProcessStat::readFile(m_procDir + QStringLiteral("/limits")).split('\n')) {
         if (!line.startsWith("Max open files"))
             continue;
         const QList<QByteArray> words = line.mid(14).simplified().split(' ');
