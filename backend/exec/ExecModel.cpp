@@ -17,11 +17,8 @@ constexpr int kStopGraceMs = 2000;
 ExecModel::ExecModel(std::shared_ptr<const ExecSchema> schema, ExecSettings settings, int slotCount)
     : ExecModelBase(std::move(schema))
 {
-    for (int i = 0; i < slotCount; ++i) {
+    for (int i = 0; i < slotCount; ++i)
         m_slots.push_back(std::make_unique<ExecSlot>(i + 1, settings));
-        m_free.push_back(m_slots.back().get());
-    }
-    m_done.resize(m_slots.size());
     m_cancelPoll.setInterval(kCancelPollMs);
     QObject::connect(&m_cancelPoll, &QTimer::timeout, &m_cancelPoll, [this] { checkCancels(); });
 }
@@ -65,36 +62,51 @@ void ExecModel::start(const QByteArray& request, std::shared_ptr<TaskContext> co
         done(AttemptFailure{json.error().message});
         return;
     }
-    if (m_free.empty()) {
+    ExecSlot* slot = freeSlot();
+    if (!slot) {
         m_waiting.push_back({std::move(json).value(), std::move(context), std::move(done)});
         return;
     }
-    ExecSlot* slot = m_free.back();
-    m_free.pop_back();
     runOn(slot, std::move(json).value(), std::move(context), std::move(done));
+}
+
+ExecSlot* ExecModel::freeSlot() const
+{
+    ExecSlot* best = nullptr;
+    for (const auto& slot : m_slots) {
+        if (slot->hasRoom() && (!best || slot->load() < best->load())) {
+            best = slot.get();
+            if (best->load() == 0)
+                break;
+        }
+    }
+    return best;
 }
 
 void ExecModel::runOn(ExecSlot* slot, QByteArray json, std::shared_ptr<TaskContext> context, Done done)
 {
-    m_done[size_t(slot->index() - 1)] = std::move(done);
+    const quint64 run = ++m_lastRun;
+    m_done.emplace(run, std::move(done));
     if (!m_cancelPoll.isActive())
         m_cancelPoll.start();
     const QString id = context->taskId();
     slot->run(id, json, std::move(context),
-              [this, slot](ExecSlot::Outcome outcome) { onSlotDone(slot, std::move(outcome)); });
+              [this, slot, run](ExecSlot::Outcome outcome) { onSlotDone(slot, run, std::move(outcome)); });
 }
 
-void ExecModel::onSlotDone(ExecSlot* slot, ExecSlot::Outcome outcome)
+void ExecModel::onSlotDone(ExecSlot* slot, quint64 run, ExecSlot::Outcome outcome)
 {
-    Done done = std::exchange(m_done[size_t(slot->index() - 1)], nullptr);
+    Done done;
+    if (const auto it = m_done.find(run); it != m_done.end()) {
+        done = std::move(it->second);
+        m_done.erase(it);
+    }
     AsyncOutcome result = toOutcome(std::move(outcome));
-    // The slot is free before the answer goes out: a task waiting for one starts on it now.
-    if (!m_waiting.empty()) {
+    // The slot has room before the answer goes out: a task waiting for one starts on it now.
+    if (!m_waiting.empty() && slot->hasRoom()) {
         Waiting next = std::move(m_waiting.front());
         m_waiting.pop_front();
         runOn(slot, std::move(next.json), std::move(next.context), std::move(next.done));
-    } else {
-        m_free.push_back(slot);
     }
     if (done)
         done(std::move(result));
@@ -132,8 +144,7 @@ void ExecModel::checkCancels()
 
 void ExecModel::forgetRuns()
 {
-    for (Done& done : m_done)
-        done = nullptr;
+    m_done.clear();
     for (const auto& slot : m_slots)
         slot->dropContext();
     m_waiting.clear();

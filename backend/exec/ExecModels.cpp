@@ -41,9 +41,16 @@ Result<std::unique_ptr<ModelBase>> ExecModels::create(const WorkerOptions& optio
     if (!settings.environment.contains(QStringLiteral("PYTHONDONTWRITEBYTECODE")))
         settings.environment.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1"));
 
-    if (!options.execCommand.isEmpty())
+    if (!options.execCommand.isEmpty()) {
+        // Never more at once than the worker holds; the process is told how many (mmf_model sizes its
+        // threads by it).
+        settings.tasksPerProcess = qMin(options.tasksPerProcess, options.concurrency);
+        settings.environment.insert(QStringLiteral("MMF_TASKS_PER_PROCESS"),
+                                    QString::number(settings.tasksPerProcess));
+        const int processes = (options.concurrency + settings.tasksPerProcess - 1) / settings.tasksPerProcess;
         return std::unique_ptr<ModelBase>(
-            std::make_unique<ExecModel>(*schema, settings, options.describe ? 0 : options.concurrency));
+            std::make_unique<ExecModel>(*schema, settings, options.describe ? 0 : processes));
+    }
     return std::unique_ptr<ModelBase>(std::make_unique<ExecPerTaskModel>(*schema, settings));
 }
 

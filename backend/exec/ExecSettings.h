@@ -15,6 +15,7 @@ struct ExecSettings
     int restartMinMs = 250;                    // backoff after the second exit in a row, doubling...
     int restartMaxMs = 30000;                  // ...up to this
     int keepsDyingAfter = 3;                   // exits in a row before the instance reports a problem
+    int tasksPerProcess = 1;                   // requests a process is sent before its answers (--exec)
     qsizetype maxLineBytes = 64 * 1024 * 1024; // one protocol line, or a per-task script's output
 };
 

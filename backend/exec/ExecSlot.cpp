@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QSocketNotifier>
 
+#include <algorithm>
+
 #include <signal.h>
 
 namespace mmf {
@@ -40,12 +42,10 @@ ExecSlot::ExecSlot(int index, ExecSettings settings, QObject* parent)
     , m_index(index)
     , m_settings(std::move(settings))
 {
-    for (QTimer* timer : {&m_restartTimer, &m_timeoutTimer, &m_killTimer, &m_goneTimer})
+    for (QTimer* timer : {&m_restartTimer, &m_goneTimer})
         timer->setSingleShot(true);
     m_reapTimer.setInterval(kReapPollMs);
     connect(&m_restartTimer, &QTimer::timeout, this, &ExecSlot::startProcess);
-    connect(&m_timeoutTimer, &QTimer::timeout, this, [this] { requestCancel(true); });
-    connect(&m_killTimer, &QTimer::timeout, this, &ExecSlot::onKillDue);
     connect(&m_goneTimer, &QTimer::timeout, this, &ExecSlot::onGoneExited);
     connect(&m_reapTimer, &QTimer::timeout, this, [this] {
         reapDying();
@@ -57,7 +57,7 @@ ExecSlot::ExecSlot(int index, ExecSettings settings, QObject* parent)
 
 ExecSlot::~ExecSlot()
 {
-    m_job.reset(); // no `done` from a destructor
+    m_jobs.clear(); // no `done` from a destructor
     // The members go in reverse: each notifier before the process whose descriptor it watches; the processes'
     // destructors kill and reap them.
 }
@@ -74,30 +74,39 @@ QString ExecSlot::problem() const
 void ExecSlot::run(const QString& id, const QByteArray& requestJson, std::shared_ptr<TaskContext> context,
                    Done done)
 {
-    Job job;
-    job.id = id;
-    job.line = ExecProtocol::requestLine(id, requestJson);
-    job.context = std::move(context);
-    job.done = std::move(done);
-    m_job = std::move(job);
+    auto job = std::make_unique<Job>();
+    job->id = id;
+    job->line = ExecProtocol::requestLine(id, requestJson);
+    job->context = std::move(context);
+    job->done = std::move(done);
     if (m_settings.taskTimeoutMs > 0)
-        m_timeoutTimer.start(m_settings.taskTimeoutMs);
+        job->timeout = jobTimer(job.get(), m_settings.taskTimeoutMs, &ExecSlot::onTimedOut);
+    m_jobs.push_back(std::move(job));
     if (m_child)
         send();
     else
-        failWaitingJobIfDying();
+        failWaitingJobsIfDying();
 }
 
 void ExecSlot::checkCancelled()
 {
-    if (m_job && !m_job->cancelSent && m_job->context && m_job->context->isCancelled())
-        requestCancel(false);
+    QStringList cancelled;
+    for (const auto& job : m_jobs)
+        if (!job->cancelSent && job->context && job->context->isCancelled())
+            cancelled.append(job->id);
+    // A cancel may end other jobs (no process to tell) and bring new ones: each is looked up again.
+    for (const QString& id : cancelled)
+        for (const auto& job : m_jobs)
+            if (job->id == id && !job->cancelSent) {
+                requestCancel(job.get(), false);
+                break;
+            }
 }
 
 void ExecSlot::dropContext()
 {
-    if (m_job)
-        m_job->context.reset();
+    for (const auto& job : m_jobs)
+        job->context.reset();
 }
 
 void ExecSlot::startProcess()
@@ -108,7 +117,7 @@ void ExecSlot::startProcess()
         ChildProcess::spawn(m_settings.command, m_settings.environment);
     if (!child) {
         noteFailure(child.error().message);
-        failWaitingJobIfDying();
+        failWaitingJobsIfDying();
         return;
     }
     m_child = std::move(child).value();
@@ -131,12 +140,42 @@ void ExecSlot::startProcess()
 
 void ExecSlot::send()
 {
-    if (!m_job || m_job->sent || !m_child || !m_goneWhy.isEmpty())
+    if (!m_child || !m_goneWhy.isEmpty())
         return;
-    m_child->write(m_job->line);
-    m_job->sent = true;
-    m_job->line.clear();
-    watchInput();
+    bool wrote = false;
+    for (const auto& job : m_jobs) {
+        if (job->sent)
+            continue;
+        m_child->write(job->line);
+        job->sent = true;
+        job->line.clear();
+        wrote = true;
+    }
+    if (wrote)
+        watchInput();
+}
+
+std::unique_ptr<QTimer> ExecSlot::jobTimer(Job* job, int ms, void (ExecSlot::*fire)(Job*))
+{
+    auto timer = std::make_unique<QTimer>();
+    timer->setSingleShot(true);
+    // The timer goes with its job, so `job` is alive whenever it fires.
+    connect(timer.get(), &QTimer::timeout, this, [this, job, fire] { (this->*fire)(job); });
+    timer->start(ms);
+    return timer;
+}
+
+void ExecSlot::onTimedOut(Job* job)
+{
+    requestCancel(job, true);
+}
+
+ExecSlot::Job* ExecSlot::sentJob(const QString& id) const
+{
+    for (const auto& job : m_jobs)
+        if (job->sent && job->id == id)
+            return job.get();
+    return nullptr;
 }
 
 void ExecSlot::watchInput()
@@ -199,20 +238,25 @@ void ExecSlot::handleStdout(const QByteArray& bytes)
             protocolBroken(message.error().message);
             return;
         }
-        if (!m_job || !m_job->sent || message->id != m_job->id) {
+        Job* job = sentJob(message->id);
+        if (!job) {
+            QStringList inHand;
+            for (const auto& each : m_jobs)
+                if (each->sent)
+                    inHand.append(QStringLiteral("'%1'").arg(each->id));
             protocolBroken(
-                m_job
-                    ? QStringLiteral("a message for task '%1' while task '%2' runs: '%3'")
-                          .arg(message->id, m_job->id, ExecProtocol::excerpt(line))
-                    : QStringLiteral("a message while no task runs: '%1'").arg(ExecProtocol::excerpt(line)));
+                inHand.isEmpty()
+                    ? QStringLiteral("a message while no task runs: '%1'").arg(ExecProtocol::excerpt(line))
+                    : QStringLiteral("a message for task '%1' while task %2 runs: '%3'")
+                          .arg(message->id, inHand.join(QStringLiteral(", ")), ExecProtocol::excerpt(line)));
             return;
         }
         if (!message->isFinal()) {
-            if (m_job->context) {
+            if (job->context) {
                 if (message->kind == ExecProtocol::Message::Kind::Log)
-                    m_job->context->log(message->level, message->text);
+                    job->context->log(message->level, message->text);
                 else
-                    m_job->context->progress(message->fraction, message->text);
+                    job->context->progress(message->fraction, message->text);
             }
             continue;
         }
@@ -227,48 +271,53 @@ void ExecSlot::handleStdout(const QByteArray& bytes)
             outcome.message = message->message;
             outcome.retry = message->retry;
         }
-        finishJob(std::move(outcome));
+        finishJob(job, std::move(outcome));
     }
 }
 
-void ExecSlot::requestCancel(bool timedOut)
+void ExecSlot::requestCancel(Job* job, bool timedOut)
 {
-    if (!m_job || m_job->cancelSent)
+    if (job->cancelSent)
         return;
-    m_job->timedOut = m_job->timedOut || timedOut;
+    job->timedOut = job->timedOut || timedOut;
     if (!m_child) {
-        finishJob({Outcome::Kind::Failed,
-                   {},
-                   QStringLiteral("model_process"),
-                   timedOut ? QStringLiteral("timed out after %1 ms before the model process was back")
-                                  .arg(m_settings.taskTimeoutMs)
-                            : QStringLiteral("cancelled before the model process was back"),
-                   true});
+        finishJob(job, {Outcome::Kind::Failed,
+                        {},
+                        QStringLiteral("model_process"),
+                        timedOut ? QStringLiteral("timed out after %1 ms before the model process was back")
+                                       .arg(m_settings.taskTimeoutMs)
+                                 : QStringLiteral("cancelled before the model process was back"),
+                        true});
         return;
     }
     if (!m_goneWhy.isEmpty())
         return; // its exit settles the task
-    m_child->write(ExecProtocol::cancelLine(m_job->id));
-    m_job->cancelSent = true;
-    m_killTimer.start(m_settings.cancelGraceMs);
+    m_child->write(ExecProtocol::cancelLine(job->id));
+    job->cancelSent = true;
+    job->kill = jobTimer(job, m_settings.cancelGraceMs, &ExecSlot::onKillDue);
     watchInput();
 }
 
-void ExecSlot::onKillDue()
+void ExecSlot::onKillDue(Job* job)
 {
-    if (!m_job || !m_child)
+    if (!m_child)
         return;
-    const QString failNow = m_job->timedOut
-                                ? QStringLiteral("timed out after %1 ms; the model process did not "
-                                                 "stop within %2 ms and was killed")
-                                      .arg(m_settings.taskTimeoutMs)
-                                      .arg(m_settings.cancelGraceMs)
-                                : QStringLiteral("cancelled; the model process did not stop within "
-                                                 "%1 ms and was killed")
-                                      .arg(m_settings.cancelGraceMs);
-    qCWarning(lcWorker).noquote() << QStringLiteral("model process %1: %2").arg(m_index).arg(failNow);
+    const QString failNow = job->timedOut ? QStringLiteral("timed out after %1 ms; the model process did not "
+                                                           "stop within %2 ms and was killed")
+                                                .arg(m_settings.taskTimeoutMs)
+                                                .arg(m_settings.cancelGraceMs)
+                                          : QStringLiteral("cancelled; the model process did not stop within "
+                                                           "%1 ms and was killed")
+                                                .arg(m_settings.cancelGraceMs);
+    qCWarning(lcWorker).noquote()
+        << QStringLiteral("model process %1, task %2: %3").arg(m_index).arg(job->id, failNow);
     killProcess(); // restarted at once: not an exit of its own
-    finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), failNow, true});
+    const QString others = QStringLiteral("the model process was killed: task %1 did not stop within %2 ms "
+                                          "of its cancel")
+                               .arg(job->id)
+                               .arg(m_settings.cancelGraceMs);
+    finishJob(job, {Outcome::Kind::Failed, {}, QStringLiteral("model_process"), failNow, true});
+    failJobs({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), others, true}, false);
 }
 
 void ExecSlot::protocolBroken(const QString& why)
@@ -278,11 +327,13 @@ void ExecSlot::protocolBroken(const QString& why)
         << QStringLiteral("model process %1 %2; restarting it").arg(m_index).arg(reason);
     dropProcess();
     noteFailure(QStringLiteral("the model process ") + reason);
-    finishJob({Outcome::Kind::Failed,
-               {},
-               QStringLiteral("model_process"),
-               QStringLiteral("the model process ") + reason,
-               true});
+    failJobs({Outcome::Kind::Failed,
+              {},
+              QStringLiteral("model_process"),
+              QStringLiteral("the model process ") + reason,
+              true},
+             false);
+    failWaitingJobsIfDying();
 }
 
 void ExecSlot::processGone(const QString& why)
@@ -325,10 +376,8 @@ void ExecSlot::onGoneExited()
     dropProcess(); // killed if it has not exited in its second
     qCWarning(lcWorker).noquote() << QStringLiteral("model process %1: %2").arg(m_index).arg(reason);
     noteFailure(reason);
-    if (m_job && m_job->sent)
-        finishJob({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), reason, true});
-    else
-        failWaitingJobIfDying(); // a task that came meanwhile waits for the next process
+    failJobs({Outcome::Kind::Failed, {}, QStringLiteral("model_process"), reason, true}, false);
+    failWaitingJobsIfDying(); // else a task that came meanwhile waits for the next process
 }
 
 void ExecSlot::noteFailure(const QString& reason)
@@ -348,14 +397,15 @@ void ExecSlot::noteFailure(const QString& reason)
                    .arg(failures);
 }
 
-void ExecSlot::failWaitingJobIfDying()
+void ExecSlot::failWaitingJobsIfDying()
 {
-    if (!m_child && m_job && m_failuresInRow >= m_settings.keepsDyingAfter)
-        finishJob({Outcome::Kind::Failed,
-                   {},
-                   QStringLiteral("model_process"),
-                   QStringLiteral("the model process keeps exiting: %1").arg(m_lastFailure),
-                   true});
+    if (!m_child && m_failuresInRow >= m_settings.keepsDyingAfter)
+        failJobs({Outcome::Kind::Failed,
+                  {},
+                  QStringLiteral("model_process"),
+                  QStringLiteral("the model process keeps exiting: %1").arg(m_lastFailure),
+                  true},
+                 true);
 }
 
 void ExecSlot::killProcess()
@@ -403,25 +453,41 @@ void ExecSlot::reapDying()
         m_reapTimer.stop();
 }
 
-void ExecSlot::finishJob(Outcome outcome)
+void ExecSlot::finishJob(Job* job, Outcome outcome)
 {
-    if (!m_job)
+    const auto it = std::find_if(m_jobs.begin(), m_jobs.end(),
+                                 [job](const std::unique_ptr<Job>& each) { return each.get() == job; });
+    if (it == m_jobs.end())
         return;
-    m_timeoutTimer.stop();
-    m_killTimer.stop();
-    Done done = std::move(m_job->done);
-    m_job.reset();
+    Done done = std::move(job->done);
+    m_jobs.erase(it); // its timers with it
     if (done)
         done(std::move(outcome)); // may hand this slot its next task
+}
+
+void ExecSlot::failJobs(const Outcome& outcome, bool all)
+{
+    // Taken out first: each `done` may hand this slot a new task. Their timers go with them.
+    std::vector<std::unique_ptr<Job>> ended;
+    for (auto it = m_jobs.begin(); it != m_jobs.end();) {
+        if (all || (*it)->sent) {
+            ended.push_back(std::move(*it));
+            it = m_jobs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto& job : ended)
+        if (job->done)
+            job->done(outcome);
 }
 
 void ExecSlot::stopGracefully(const std::vector<ExecSlot*>& all, int graceMs)
 {
     std::vector<ChildProcess*> children;
     for (ExecSlot* slot : all) {
-        slot->m_job.reset();
-        for (QTimer* timer : {&slot->m_restartTimer, &slot->m_timeoutTimer, &slot->m_killTimer,
-                              &slot->m_goneTimer, &slot->m_reapTimer})
+        slot->m_jobs.clear();
+        for (QTimer* timer : {&slot->m_restartTimer, &slot->m_goneTimer, &slot->m_reapTimer})
             timer->stop();
         for (auto* notifier :
              {&slot->m_outNotifier, &slot->m_errNotifier, &slot->m_inNotifier, &slot->m_exitNotifier})

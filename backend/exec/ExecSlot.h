@@ -10,7 +10,6 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <vector>
 
 class QSocketNotifier;
@@ -25,7 +24,9 @@ class TaskContext;
 // worker's log) when they are readable, notices when it exits or breaks the protocol and restarts it,
 // immediately the first time and then with a doubling backoff. Nothing here waits: a process that closed its
 // output gets a second to exit (its pidfd says when) before it is killed, and a killed one is reaped when it
-// is gone. One task at a time; its log and progress lines reach the task's context as they arrive.
+// is gone. Up to ExecSettings::tasksPerProcess tasks at a time (1 unless the operator says the model takes
+// more, --tasks-per-process), told apart by their ids; their log and progress lines reach each task's context
+// as they arrive. A process that exits, breaks the protocol or is killed fails every task it had.
 class ExecSlot : public QObject
 {
     Q_OBJECT
@@ -50,17 +51,19 @@ public:
     ExecSlot(int index, ExecSettings settings, QObject* parent = nullptr);
     ~ExecSlot() override; // kills the process (stopGracefully() first for a gentle stop)
 
-    int index() const { return m_index; } // 1, 2, ...
-    bool isBusy() const { return m_job.has_value(); }
+    int index() const { return m_index; }           // 1, 2, ...
+    int load() const { return int(m_jobs.size()); } // tasks in hand
+    bool isBusy() const { return !m_jobs.empty(); }
+    bool hasRoom() const { return load() < m_settings.tasksPerProcess; }
     // Sends the request (once the process is up) and calls `done` once, on this thread, with how it ended —
-    // at once when the process keeps dying. Only while !isBusy().
+    // at once when the process keeps dying. Only while hasRoom(); `id` differs from those in hand.
     void run(const QString& id, const QByteArray& requestJson, std::shared_ptr<TaskContext> context,
              Done done);
-    // Sends the cancel line if the running task's context says it was cancelled (then a kill after the
+    // Sends the cancel line for each task whose context says it was cancelled (then a kill after the
     // grace).
     void checkCancelled();
-    // The running task's context goes (the runtime that gave it is going away): its logs go nowhere and a
-    // cancel no longer reaches the process; `done` is still called.
+    // The tasks' contexts go (the runtime that gave them is going away): their logs go nowhere and a cancel
+    // no longer reaches the process; each `done` is still called.
     void dropContext();
     // Empty while healthy; else "the model process keeps exiting ..." (shown in the instance's status).
     QString problem() const;
@@ -79,35 +82,44 @@ private:
         bool sent = false;
         bool cancelSent = false;
         bool timedOut = false;
+        // Made when needed (most tasks have neither): --task-timeout, and the cancel's grace.
+        std::unique_ptr<QTimer> timeout;
+        std::unique_ptr<QTimer> kill;
     };
 
     void startProcess();
     void send();
+    Job* sentJob(const QString& id) const;
+    // A single-shot timer of `job` that calls `fire` with it.
+    std::unique_ptr<QTimer> jobTimer(Job* job, int ms, void (ExecSlot::*fire)(Job*));
+    void onTimedOut(Job* job);
     void onOutput();
     void onErrors();
     void onInputWritable();
     void watchInput();
     void handleStdout(const QByteArray& bytes);
     void handleStderr(const QByteArray& bytes, bool flush);
-    void requestCancel(bool timedOut);
-    void onKillDue();
+    void requestCancel(Job* job, bool timedOut);
+    void onKillDue(Job* job);
     void protocolBroken(const QString& why);
     // It closed stdout or stdin: expect it to be exiting; its exit (or a kill after a second) settles it.
     void processGone(const QString& why);
     void onGoneExited();
     void noteFailure(const QString& reason);
-    // A job waiting for a process that keeps exiting fails at once.
-    void failWaitingJobIfDying();
+    // Jobs waiting for a process that keeps exiting fail at once.
+    void failWaitingJobsIfDying();
     // Kills the process now (its reaping is left to reapDying()); a new one starts at once.
     void killProcess();
     void dropProcess();
     void reapDying();
-    void finishJob(Outcome outcome);
+    void finishJob(Job* job, Outcome outcome);
+    // Every job the process had (sent to it), or with `all` every job in hand, ends with `outcome`.
+    void failJobs(const Outcome& outcome, bool all);
 
     const int m_index;
     const ExecSettings m_settings;
 
-    std::optional<Job> m_job;
+    std::vector<std::unique_ptr<Job>> m_jobs; // in the order they came
     int m_failuresInRow = 0;
     QString m_lastFailure;
 
@@ -129,8 +141,6 @@ private:
     std::vector<Dying> m_dying;
 
     QTimer m_restartTimer;
-    QTimer m_timeoutTimer;
-    QTimer m_killTimer;
     QTimer m_goneTimer;
     QTimer m_reapTimer; // polls reaping where the kernel gives no pidfd
 };

@@ -88,22 +88,26 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
     bool tokenFileGiven = false;
     bool nameGiven = false;
 
+    // Options that only make sense for a model run as a process (each takes a value).
+    static const QStringList kExecOnly = {QStringLiteral("--proto"),
+                                          QStringLiteral("--proto-path"),
+                                          QStringLiteral("--request"),
+                                          QStringLiteral("--response"),
+                                          QStringLiteral("--cancel-grace"),
+                                          QStringLiteral("--task-timeout"),
+                                          QStringLiteral("--tasks-per-process")};
     // Options that take a value; the rest are flags.
-    static const QStringList kValued = {
-        QStringLiteral("--model"),      QStringLiteral("--server"),        QStringLiteral("--token"),
-        QStringLiteral("--name"),       QStringLiteral("--concurrency"),   QStringLiteral("--listen"),
-        QStringLiteral("--option"),     QStringLiteral("--drain-timeout"), QStringLiteral("--advertise-host"),
-        QStringLiteral("--token-file"), QStringLiteral("--exec"),          QStringLiteral("--exec-per-task"),
-        QStringLiteral("--proto"),      QStringLiteral("--proto-path"),    QStringLiteral("--request"),
-        QStringLiteral("--response"),   QStringLiteral("--cancel-grace"),  QStringLiteral("--task-timeout"),
-    };
-    // Options that only make sense for a model run as a process.
-    static const QStringList kExecOnly = {
-        QStringLiteral("--proto"),    QStringLiteral("--proto-path"),   QStringLiteral("--request"),
-        QStringLiteral("--response"), QStringLiteral("--cancel-grace"), QStringLiteral("--task-timeout"),
-    };
+    static const QStringList kValued =
+        QStringList{QStringLiteral("--model"),          QStringLiteral("--server"),
+                    QStringLiteral("--token"),          QStringLiteral("--name"),
+                    QStringLiteral("--concurrency"),    QStringLiteral("--listen"),
+                    QStringLiteral("--option"),         QStringLiteral("--drain-timeout"),
+                    QStringLiteral("--advertise-host"), QStringLiteral("--token-file"),
+                    QStringLiteral("--exec"),           QStringLiteral("--exec-per-task")} +
+        kExecOnly;
     QString execOnlyGiven;
     bool timeoutGiven = false;
+    bool tasksPerProcessGiven = false;
 
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         QString option = arguments[i];
@@ -148,6 +152,14 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
                 return bad(option,
                            QStringLiteral("expected seconds from 0 to %1, got '%2'").arg(max).arg(value));
             return secs;
+        };
+        const auto integer = [&](int max) -> Result<int> {
+            bool ok = false;
+            const int n = value.toInt(&ok);
+            if (!ok || n < 1 || n > max)
+                return bad(option,
+                           QStringLiteral("expected an integer from 1 to %1, got '%2'").arg(max).arg(value));
+            return n;
         };
         const auto nonEmpty = [&]() -> Result<void> {
             if (value.trimmed().isEmpty())
@@ -222,14 +234,17 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
             if (options.token.isEmpty())
                 return bad(option, QStringLiteral("'%1' holds no token").arg(value));
             tokenGiven = tokenFileGiven = true;
+        } else if (option == u"--tasks-per-process") {
+            Result<int> n = integer(kMaxTasksPerProcess);
+            if (!n)
+                return n.error();
+            options.tasksPerProcess = *n;
+            tasksPerProcessGiven = true;
         } else if (option == u"--concurrency") {
-            bool ok = false;
-            const int n = value.toInt(&ok);
-            if (!ok || n < 1 || n > kMaxConcurrency)
-                return bad(option, QStringLiteral("expected an integer from 1 to %1, got '%2'")
-                                       .arg(kMaxConcurrency)
-                                       .arg(value));
-            options.concurrency = n;
+            Result<int> n = integer(kMaxConcurrency);
+            if (!n)
+                return n.error();
+            options.concurrency = *n;
         } else if (option == u"--listen") {
             auto listen = parseListen(option, value);
             if (!listen)
@@ -290,6 +305,9 @@ Result<WorkerOptions> WorkerOptions::parse(const QStringList& arguments,
                 return bad(option, QStringLiteral("is required with --exec and --exec-per-task"));
         if (!options.modelOptions.isEmpty())
             return bad(QStringLiteral("--option"), QStringLiteral("is for built-in models, not with --exec"));
+        if (tasksPerProcessGiven && options.execCommand.isEmpty())
+            return bad(QStringLiteral("--tasks-per-process"),
+                       QStringLiteral("only with --exec (--exec-per-task starts a process per task)"));
         if (!timeoutGiven && !options.execPerTaskCommand.isEmpty())
             options.taskTimeoutSecs = 600;
     } else if (!execOnlyGiven.isEmpty()) {
@@ -338,6 +356,9 @@ QString WorkerOptions::usage()
         "  --response TYPE         the response message\n"
         "  --cancel-grace SECONDS  after a cancel, how long before the process is killed (default 5)\n"
         "  --task-timeout SECONDS  a task's time limit, 0 = none (default: 0, 600 with --exec-per-task)\n"
+        "  --tasks-per-process N   with --exec: requests one process is sent at once, 1..256 (default 1);\n"
+        "                          ceil(concurrency / N) processes run, each told N in its environment\n"
+        "                          (MMF_TASKS_PER_PROCESS)\n"
         "  --help                  this text\n"
         "\n"
         "Exit codes: 0 done, 1 failure, 2 bad usage, 3 registration refused by the server.\n");

@@ -16,10 +16,10 @@ namespace mmf {
 // [--concurrency N]
 // [--listen ADDR:PORT] [--option key=value]... [--drain-timeout SECONDS] [--advertise-host HOST]
 // [--describe]`, and for a model run as a process `--exec CMD | --exec-per-task CMD --proto FILE
-// [--proto-path DIR]... --request TYPE --response TYPE [--cancel-grace SECONDS] [--task-timeout SECONDS]`.
-// Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and MMF_TOKEN fill --server and --token when
-// they are not given; --token-file FILE reads the token from a file (neither shows up in `ps`; --token does,
-// so it still works but earns a warning).
+// [--proto-path DIR]... --request TYPE --response TYPE [--cancel-grace SECONDS] [--task-timeout SECONDS]`,
+// and for --exec `[--tasks-per-process N]`. Both "--opt value" and "--opt=value" are accepted. MMF_SERVER and
+// MMF_TOKEN fill --server and --token when they are not given; --token-file FILE reads the token from a file
+// (neither shows up in `ps`; --token does, so it still works but earns a warning).
 struct WorkerOptions
 {
     QString model;       // the built-in model to host
@@ -42,11 +42,13 @@ struct WorkerOptions
     QString responseType;       // --response
     double cancelGraceSecs = 5; // after a cancel, how long the process has before it is killed
     double taskTimeoutSecs = 0; // per task; 0: no limit (--exec-per-task defaults to 600)
+    int tasksPerProcess = 1;    // --exec: requests one process is sent at once (its own threads or asyncio)
     bool help = false;
     // Said on stderr at start: e.g. --token, which `ps` shows to every local user (kept for old scripts).
     QStringList warnings;
 
     static constexpr int kMaxConcurrency = 1024;
+    static constexpr int kMaxTasksPerProcess = 256;
 
     bool isExec() const { return !execCommand.isEmpty() || !execPerTaskCommand.isEmpty(); }
 

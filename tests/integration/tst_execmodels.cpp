@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -129,6 +130,8 @@ private slots:
     void taskTimeoutStopsTheRunAndKillsAHungProcess();
     void largeRequestAndResultCrossThePipes();
     void helperStopsAWaitingTaskWhenStdinEnds();
+    void tasksPerProcessShareAProcess();
+    void asyncModelRunsItsTasksOnOneThread();
 
     void perTaskWordcount();
     void perTaskNonZeroExitFailsWithLastStderrLine();
@@ -146,6 +149,10 @@ private:
     // anyway), its stderr in `err`.
     int describeProto(const QString& name, const QByteArray& text, QByteArray& err);
     int echoPid();
+    // Submits `count` tasks of `action` to `model` without waiting; their ids.
+    QStringList submitMany(const QString& model, const QString& action, int count, const QString& text = {});
+    // The Python processes below `pid`.
+    QList<qint64> pythonsBelow(qint64 pid);
 
     std::unique_ptr<RedisServerFixture> m_redis;
     std::unique_ptr<ServerFixture> m_server;
@@ -273,6 +280,28 @@ int TestExecModels::echoPid()
         return 0;
     }
     return task.value(QStringLiteral("result")).toObject().value(QStringLiteral("pid")).toInt();
+}
+
+QStringList TestExecModels::submitMany(const QString& model, const QString& action, int count,
+                                       const QString& text)
+{
+    QStringList ids;
+    for (int i = 0; i < count; ++i)
+        ids.append(submit(model, {{QStringLiteral("action"), action}, {QStringLiteral("text"), text}}, 0)
+                       .value(QStringLiteral("task_id"))
+                       .toString());
+    return ids;
+}
+
+QList<qint64> TestExecModels::pythonsBelow(qint64 pid)
+{
+    QList<qint64> pythons;
+    for (qint64 child : descendants(pid)) {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(child));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("python"))
+            pythons.append(child);
+    }
+    return pythons;
 }
 
 int TestExecModels::describeProto(const QString& name, const QByteArray& text, QByteArray& err)
@@ -657,15 +686,10 @@ void TestExecModels::slotsHoldNoThreads()
         workerThreads > 0 && workerThreads < kSlots,
         qPrintable(
             QStringLiteral("the worker runs %1 threads for %2 busy slots").arg(workerThreads).arg(kSlots)));
-    int pythons = 0;
-    for (qint64 pid : descendants(wide.pid())) {
-        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
-        if (!comm.open(QIODevice::ReadOnly) || !comm.readAll().startsWith("python"))
-            continue;
-        ++pythons;
+    const QList<qint64> pythons = pythonsBelow(wide.pid());
+    for (qint64 pid : pythons)
         QCOMPARE(threadCount(pid), 1);
-    }
-    QCOMPARE(pythons, kSlots);
+    QCOMPARE(pythons.size(), kSlots);
 
     for (const QString& taskId : taskIds)
         QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 200);
@@ -742,6 +766,117 @@ void TestExecModels::helperStopsAWaitingTaskWhenStdinEnds()
     QCOMPARE(answer.value(QStringLiteral("id")).toString(), QStringLiteral("t1"));
     QCOMPARE(answer.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
              QStringLiteral("cancelled"));
+}
+
+// --tasks-per-process 4 with --concurrency 8: two processes, each sent four requests at once, which the
+// helper runs on four threads. A cancel reaches its own task only; a process that dies fails every task it
+// had, and each is retried.
+void TestExecModels::tasksPerProcessShareAProcess()
+{
+    const QString probe = QStringLiteral("'%1' '%2/probe_model.py'").arg(kPython, kProbeDir);
+    WorkerFixture& shared = startWorker(
+        QStringLiteral("shared"), probeArgs(QStringLiteral("--exec"), probe) +
+                                      QStringList{QStringLiteral("--concurrency"), QStringLiteral("8"),
+                                                  QStringLiteral("--tasks-per-process"), QStringLiteral("4"),
+                                                  QStringLiteral("--cancel-grace"), QStringLiteral("30")});
+    QVERIFY(waitForInstances(QStringLiteral("shared")));
+
+    // Each answers only once four of them are in its process together (else it fails after 20 s).
+    QHash<int, QSet<QString>> threadsByPid;
+    for (const QString& taskId :
+         submitMany(QStringLiteral("shared"), QStringLiteral("gather"), 8, QStringLiteral("first:4"))) {
+        const QJsonObject task = waitForTask(taskId);
+        QVERIFY2(task.value(QStringLiteral("status")).toString() == u"succeeded",
+                 qPrintable(QJsonDocument(task).toJson()));
+        const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+        threadsByPid[result.value(QStringLiteral("pid")).toInt()].insert(
+            result.value(QStringLiteral("text")).toString());
+    }
+    QCOMPARE(threadsByPid.size(), 2);
+    for (const QSet<QString>& threads : std::as_const(threadsByPid))
+        QCOMPARE(threads.size(), 4);
+    QCOMPARE(pythonsBelow(shared.pid()).size(), 2);
+
+    // Four waiting tasks, two in each process; cancelling one leaves the one beside it running.
+    const QStringList waiting = submitMany(QStringLiteral("shared"), QStringLiteral("hang_cooperative"), 4);
+    for (const QString& taskId : waiting)
+        QCOMPARE(waitForRunning(taskId).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("running"));
+    QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(waiting[0]), {}).status, 200);
+    QCOMPARE(waitForTask(waiting[0]).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    for (const QString& taskId : waiting.mid(1))
+        QCOMPARE(m_alice->get(QStringLiteral("/api/v1/tasks/") + taskId)
+                     .json()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("running"));
+
+    // A crash beside waiting tasks: the process fails every task it had, and each runs again.
+    const QString marker = m_temp.filePath(QStringLiteral("shared-crashed-once"));
+    const QJsonObject crash = waitForTask(
+        submit(QStringLiteral("shared"),
+               {{QStringLiteral("action"), QStringLiteral("crash_once")}, {QStringLiteral("text"), marker}},
+               0)
+            .value(QStringLiteral("task_id"))
+            .toString());
+    QCOMPARE(crash.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(crash.value(QStringLiteral("attempts")).toInt(), 2);
+    // Those in the other process run on as attempt 1; those beside the crash were failed with it and run
+    // again.
+    int retried = 0;
+    for (const QString& taskId : waiting.mid(1))
+        retried += waitForRunning(taskId).value(QStringLiteral("attempts")).toInt() == 2 ? 1 : 0;
+    // The crash went to the process holding fewer (one of the three, or two when the cancelled one was beside
+    // them).
+    QVERIFY2(retried >= 1, qPrintable(QString::number(retried)));
+    for (const QString& taskId : waiting.mid(1)) {
+        const auto response = m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {});
+        QCOMPARE(response.status, 200);
+    }
+    for (const QString& taskId : waiting.mid(1))
+        QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    QVERIFY2(!shared.output().contains("was killed"), shared.output().right(2000).constData());
+}
+
+// An `async def process` with --tasks-per-process: the tasks run together as asyncio tasks on the process's
+// one thread; a cancel arrives as CancelledError (a plain asyncio.sleep) or through context.sleep.
+void TestExecModels::asyncModelRunsItsTasksOnOneThread()
+{
+    const QString probe = QStringLiteral("'%1' '%2/probe_async_model.py'").arg(kPython, kProbeDir);
+    WorkerFixture& async =
+        startWorker(QStringLiteral("asyncprobe"),
+                    probeArgs(QStringLiteral("--exec"), probe) +
+                        QStringList{QStringLiteral("--concurrency"), QStringLiteral("4"),
+                                    QStringLiteral("--tasks-per-process"), QStringLiteral("4"),
+                                    QStringLiteral("--cancel-grace"), QStringLiteral("30")});
+    QVERIFY(waitForInstances(QStringLiteral("asyncprobe")));
+
+    QSet<int> pids;
+    for (const QString& taskId :
+         submitMany(QStringLiteral("asyncprobe"), QStringLiteral("gather"), 4, QStringLiteral("first:4"))) {
+        const QJsonObject task = waitForTask(taskId);
+        QVERIFY2(task.value(QStringLiteral("status")).toString() == u"succeeded",
+                 qPrintable(QJsonDocument(task).toJson()));
+        const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+        QCOMPARE(result.value(QStringLiteral("text")).toString(), QStringLiteral("MainThread"));
+        pids.insert(result.value(QStringLiteral("pid")).toInt());
+    }
+    QCOMPARE(pids.size(), 1);
+    const QList<qint64> pythons = pythonsBelow(async.pid());
+    QCOMPARE(pythons.size(), 1);
+    QCOMPARE(threadCount(pythons.first()), 1);
+
+    QStringList hung = submitMany(QStringLiteral("asyncprobe"), QStringLiteral("hang"), 1) +
+                       submitMany(QStringLiteral("asyncprobe"), QStringLiteral("hang_cooperative"), 1);
+    for (const QString& taskId : hung)
+        QCOMPARE(waitForRunning(taskId).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("running"));
+    for (const QString& taskId : hung)
+        QCOMPARE(m_alice->post(QStringLiteral("/api/v1/tasks/%1/cancel").arg(taskId), {}).status, 200);
+    for (const QString& taskId : hung)
+        QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    QVERIFY2(!async.output().contains("was killed"), async.output().right(2000).constData());
+    QCOMPARE(pythonsBelow(async.pid()), pythons);
 }
 
 QTEST_GUILESS_MAIN(TestExecModels)

@@ -156,17 +156,30 @@ private slots:
         tokenFile.write("tok.from.file\n");
         tokenFile.close();
         const auto options =
-            WorkerOptions::parse(argv({"--model",        "iris",
-                                       "--server",       "http://127.0.0.1:8080",
-                                       "--token-file",   tokenFile.fileName(),
-                                       "--exec",         "python3 iris_model.py",
-                                       "--proto",        "iris.proto",
-                                       "--proto-path",   "a",
-                                       "--proto-path",   "b",
-                                       "--request",      "p.Req",
-                                       "--response",     "p.Res",
-                                       "--cancel-grace", "2.5",
-                                       "--concurrency",  "3"}),
+            WorkerOptions::parse(argv({"--model",
+                                       "iris",
+                                       "--server",
+                                       "http://127.0.0.1:8080",
+                                       "--token-file",
+                                       tokenFile.fileName(),
+                                       "--exec",
+                                       "python3 iris_model.py",
+                                       "--proto",
+                                       "iris.proto",
+                                       "--proto-path",
+                                       "a",
+                                       "--proto-path",
+                                       "b",
+                                       "--request",
+                                       "p.Req",
+                                       "--response",
+                                       "p.Res",
+                                       "--cancel-grace",
+                                       "2.5",
+                                       "--concurrency",
+                                       "3",
+                                       "--tasks-per-process",
+                                       "4"}),
                                  {{QStringLiteral("MMF_TOKEN"), QStringLiteral("from.env")}});
         QVERIFY2(options.ok(), qPrintable(options.ok() ? QString() : options.error().message));
         QVERIFY(options->isExec());
@@ -176,6 +189,7 @@ private slots:
         QCOMPARE(options->requestType, QStringLiteral("p.Req"));
         QCOMPARE(options->cancelGraceSecs, 2.5);
         QCOMPARE(options->taskTimeoutSecs, 0.0);
+        QCOMPARE(options->tasksPerProcess, 4);
 
         const auto perTask = WorkerOptions::parse(
             argv(kRequired + QStringList{"--exec-per-task", "./run", "--proto", "m.proto", "--request",
@@ -183,6 +197,7 @@ private slots:
             {});
         QVERIFY(perTask.ok());
         QCOMPARE(perTask->taskTimeoutSecs, 600.0); // scripts get a time limit unless told otherwise
+        QCOMPARE(perTask->tasksPerProcess, 1);
     }
 
     void refused_data()
@@ -276,6 +291,20 @@ private slots:
                                             << "only with --exec";
         QTest::newRow("exec with --option") << (exec + QStringList{"--option", "a=1"}) << "--option"
                                             << "built-in";
+        QTest::newRow("tasks per process zero")
+            << (exec + QStringList{"--tasks-per-process", "0"}) << "--tasks-per-process"
+            << "from 1 to 256";
+        QTest::newRow("tasks per process too many")
+            << (exec + QStringList{"--tasks-per-process", "257"}) << "--tasks-per-process"
+            << "got '257'";
+        QTest::newRow("tasks per process per task")
+            << (kRequired + QStringList{"--exec-per-task", "./run", "--proto", "m.proto", "--request",
+                                        "p.Req", "--response", "p.Res", "--tasks-per-process", "2"})
+            << "--tasks-per-process"
+            << "only with --exec (";
+        QTest::newRow("tasks per process built-in")
+            << (kRequired + QStringList{"--tasks-per-process", "2"}) << "--tasks-per-process"
+            << "only with --exec or";
         QTest::newRow("negative grace") << (exec + QStringList{"--cancel-grace", "-1"}) << "--cancel-grace"
                                         << "seconds";
         QTest::newRow("token file missing")

@@ -3,9 +3,14 @@
 
 import os
 import sys
+import threading
 import time
 
 import mmf_model
+
+# "gather": how many tasks of each key reached this process (tasks run on threads with --tasks-per-process).
+_arrivals = {}
+_arrived = threading.Condition()
 
 
 def process(request, context):
@@ -45,6 +50,15 @@ def process(request, context):
         sys.__stdout__.write('{"id": "someone-else", "result": {}}\n')
         sys.__stdout__.flush()
         time.sleep(3600)
+    elif action == "gather":
+        # text "key:n": answers once n tasks of that key are in this process, fails if they never are together.
+        key, n = text.rsplit(":", 1)
+        with _arrived:
+            _arrivals[key] = _arrivals.get(key, 0) + 1
+            _arrived.notify_all()
+            if not _arrived.wait_for(lambda: _arrivals[key] >= int(n), timeout=20):
+                raise mmf_model.TaskError("not_together", "%d of %s tasks came to this process" % (_arrivals[key], n))
+        answer["text"] = threading.current_thread().name
     elif action == "bad_result":
         return {"text": 12, "no_such_field": True}
     return answer
