@@ -11,8 +11,10 @@
 # Settings through the environment: TASKS (20000), RATE (500, latency mode), WORKERS (2), CONCURRENCY (64 per
 # worker), CONNECTIONS (4), BATCH_SIZE (100), PAYLOAD_BYTES (100), WAIT_CONNECTIONS (64, wait mode), SUBSCRIBERS
 # (10000; 0 skips that run), MODES (all: "throughput batch wait latency"), EXEC (empty: the built-in C++ echo;
-# "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "per-task": the same under
-# --exec-per-task; the model processes' CPU is each mode's workerN_models figure), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
+# "lines": the Python echo of bench/exec_echo.py under mmf-worker --exec; "async": the same as an async def;
+# "per-task": the same under --exec-per-task; the model processes' CPU is each mode's workerN_models figure),
+# EXEC_WAIT_MS (0; else the Python echo waits that long per task, as a model calling a service would: time.sleep,
+# or asyncio.sleep with EXEC=async), TASKS_PER_PROCESS (1; --tasks-per-process for EXEC=lines or async), LATENCY_LOG_DIR (empty: none; else each mode's mmf-bench --latency-log goes to
 # <dir>/<mode>.txt and the server's and Redis's logs are copied there at the end, to trace a tail to its tasks and
 # to what Redis did then), IDLE_CONNECTIONS (0; else every mode holds that many idle keep-alive connections (one
 # GET /healthz each, then silent) to the server through its run: mmf-bench --idle-connections). Every process this
@@ -120,7 +122,7 @@ rss_mb() { # VmRSS of a pid, in MB
 }
 
 echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
-     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY exec=${EXEC:-builtin}" \
+     "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY exec=${EXEC:-builtin} exec_wait_ms=${EXEC_WAIT_MS:-0} tasks_per_process=${TASKS_PER_PROCESS:-1}" \
      "fd_limit=$(ulimit -n)"
 
 # 1. The server, on a free port; the port comes from its "listening on" line.
@@ -149,14 +151,15 @@ BENCH_TOKEN="$(issue bench score,read)"
 
 # 3. The workers, and wait until the model is live with all of them.
 MODEL_ARGS=()
-EXEC_ECHO="${PYTHON:-python3} $ROOT/bench/exec_echo.py"
+EXEC_ECHO="${PYTHON:-python3} $ROOT/bench/exec_echo.py --wait-ms ${EXEC_WAIT_MS:-0}"
 EXEC_TYPES=(--proto "$ROOT/proto/mmf/models/echo.proto" --proto-path "$ROOT/proto"
             --request mmf.models.EchoRequest --response mmf.models.EchoResponse)
 case "${EXEC:-}" in
     "") ;;
-    lines) MODEL_ARGS=(--exec "$EXEC_ECHO" "${EXEC_TYPES[@]}") ;;
+    lines) MODEL_ARGS=(--exec "$EXEC_ECHO" "${EXEC_TYPES[@]}" --tasks-per-process "${TASKS_PER_PROCESS:-1}") ;;
+    async) MODEL_ARGS=(--exec "$EXEC_ECHO --async" "${EXEC_TYPES[@]}" --tasks-per-process "${TASKS_PER_PROCESS:-1}") ;;
     per-task) MODEL_ARGS=(--exec-per-task "$EXEC_ECHO once" "${EXEC_TYPES[@]}") ;;
-    *) echo "run-all: EXEC must be empty, lines or per-task" >&2; exit 2 ;;
+    *) echo "run-all: EXEC must be empty, lines, async or per-task" >&2; exit 2 ;;
 esac
 WORKER_PIDS=()
 for i in $(seq 1 "$WORKERS"); do

@@ -26,10 +26,13 @@ Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid)
     return below->cpuSeconds;
 }
 
-void BenchProcesses::addDescendants(const QString& name, qint64 pid)
+void BenchProcesses::addDescendants(const QString& name, qint64 pid, bool withRss)
 {
-    if (const Result<double> cpu = descendantsCpuSeconds(pid); cpu)
-        m_usage.append({name, pid, *cpu, *cpu, 0, 0, false, true});
+    const std::optional<DescendantProcesses::Usage> below = DescendantProcesses::of(pid);
+    if (!below)
+        return;
+    const qint64 rssKb = qint64(below->residentBytes / 1024);
+    m_usage.append({name, pid, below->cpuSeconds, below->cpuSeconds, rssKb, rssKb, false, true, !withRss});
 }
 
 Result<void> BenchProcesses::sampleBefore()
@@ -53,7 +56,7 @@ Result<void> BenchProcesses::sampleBefore()
             m_usage.append(
                 {name, child, sample->cpuSeconds, sample->cpuSeconds, sample->rssKb, sample->rssKb, false});
             if (name == QLatin1String("redis"))
-                addDescendants(QStringLiteral("redis_fork"), child);
+                addDescendants(QStringLiteral("redis_fork"), child, false);
         }
         if (Result<void> server = add(QStringLiteral("server"), m_serverPid); !server)
             return server;
@@ -63,7 +66,7 @@ Result<void> BenchProcesses::sampleBefore()
         if (Result<void> worker = add(name, m_workerPids.at(i)); !worker)
             return worker;
         if (!ProcStats::childPids(m_workerPids.at(i)).isEmpty())
-            addDescendants(name + QStringLiteral("_models"), m_workerPids.at(i));
+            addDescendants(name + QStringLiteral("_models"), m_workerPids.at(i), true);
     }
     if (m_clientPid > 0)
         return add(QStringLiteral("client"), m_clientPid);
@@ -76,10 +79,12 @@ void BenchProcesses::sampleAfter()
     for (auto it = m_usage.rbegin(); it != m_usage.rend(); ++it) {
         ProcUsage& usage = *it;
         if (usage.forks) {
-            const Result<double> cpu = descendantsCpuSeconds(usage.pid);
-            usage.gone = !cpu;
-            if (cpu)
-                usage.cpuAfterS = *cpu;
+            const std::optional<DescendantProcesses::Usage> below = DescendantProcesses::of(usage.pid);
+            usage.gone = !below;
+            if (below) {
+                usage.cpuAfterS = below->cpuSeconds;
+                usage.rssAfterKb = qint64(below->residentBytes / 1024);
+            }
             continue;
         }
         const Result<ProcSample> sample = ProcStats::sample(usage.pid);

@@ -18,14 +18,15 @@ struct ProcUsage
     qint64 rssAfterKb = 0;
     bool gone = false;  // not there at the second sample: its figures are the first sample's
     bool forks = false; // the CPU of pid's descendants (Redis's AOF rewrites, a worker's model processes),
-                        // not pid's own; no RSS
+                        // not pid's own, and their RSS together
+    bool noRss = false; // Redis's forks: their memory is Redis's own pages, shared until written
 };
 
 // The processes whose CPU and memory a run reports, sampled from /proc before and after: the server and its
 // direct children (its embedded redis-server, named "redis", and the CPU of that Redis's forks, "redis_fork":
 // an AOF rewrite runs in a child of Redis, on the same cores, and is in no process's own figure), the workers
 // ("worker1", …; a worker that has child processes — its --exec model processes — also "worker1_models",
-// their CPU) and this process ("client").
+// their CPU and memory) and this process ("client").
 class BenchProcesses
 {
 public:
@@ -43,7 +44,7 @@ public:
     static Result<double> descendantsCpuSeconds(qint64 pid);
 
 private:
-    void addDescendants(const QString& name, qint64 pid);
+    void addDescendants(const QString& name, qint64 pid, bool withRss);
 
     qint64 m_serverPid;
     QList<qint64> m_workerPids;

@@ -58,7 +58,7 @@ QString BenchReport::summaryLine(const BenchSummary& s)
             const double used = p.cpuAfterS - p.cpuBeforeS;
             all += used;
             cpu << p.name + QLatin1Char(':') + perTaskUs(used, done);
-            if (p.forks)
+            if (p.noRss)
                 continue;
             rss << p.name + QLatin1Char(':') + fixed(p.rssAfterKb / 1024.0, 1) +
                        (p.gone ? QStringLiteral("(gone)") : QString());

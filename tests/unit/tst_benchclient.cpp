@@ -577,6 +577,10 @@ void TestBenchClient::descendantsCpuCountsGrandchildren()
     QCOMPARE(names, (QStringList{"worker1", "worker1_models"}));
     QVERIFY(processes.usage().at(1).forks);
     QVERIFY(processes.usage().at(1).cpuBeforeS >= 0.02);
+    // The memory of the processes below (the shell's background job and its cat), reported beside the CPU.
+    QVERIFY(!processes.usage().at(1).noRss);
+    QVERIFY2(processes.usage().at(1).rssBeforeKb > 0,
+             qPrintable(QString::number(processes.usage().at(1).rssBeforeKb)));
     worker.closeWriteChannel(); // EOF for the grandchild's cat: the whole tree ends
     QVERIFY(worker.waitForFinished(5000));
 }
@@ -908,18 +912,20 @@ void TestBenchClient::summaryLineWithProcesses()
     s.submitPerS = 2000;
     // CPU per completed task: (after - before) / 2000 tasks, in µs.
     s.processes = {{"redis", 10, 1.0, 1.212, 8 * 1024, 9 * 1024, false},
-                   {"redis_fork", 10, 0.5, 0.6, 0, 0, false, true},
+                   {"redis_fork", 10, 0.5, 0.6, 0, 0, false, true, true},
                    {"server", 11, 5.0, 5.156, 30 * 1024, 31 * 1024 + 512, false},
                    {"worker1", 12, 2.0, 2.05, 20 * 1024, 20 * 1024, false},
+                   {"worker1_models", 12, 1.0, 1.1, 90 * 1024, 100 * 1024, false, true},
                    {"worker2", 13, 2.0, 2.0, 20 * 1024, 21 * 1024, true},
                    {"client", 14, 0.5, 0.536, 10 * 1024, 12 * 1024, false}};
-    QCOMPARE(
-        BenchReport::summaryLine(s),
-        QStringLiteral("mode=wait tasks=2000 ok=1990 failed=10 errors=0 conns=64 window=1 elapsed_s=1.000 "
-                       "tasks_per_s=2000.0 submit_per_s=2000.0 p50_ms=0.00 p99_ms=0.00 "
-                       "cpu_us_per_task=redis:106.0,redis_fork:50.0,server:78.0,worker1:25.0,worker2:0.0,"
-                       "client:18.0,all:277.0 "
-                       "rss_mb=redis:9.0,server:31.5,worker1:20.0,worker2:21.0(gone),client:12.0"));
+    QCOMPARE(BenchReport::summaryLine(s),
+             QStringLiteral(
+                 "mode=wait tasks=2000 ok=1990 failed=10 errors=0 conns=64 window=1 elapsed_s=1.000 "
+                 "tasks_per_s=2000.0 submit_per_s=2000.0 p50_ms=0.00 p99_ms=0.00 "
+                 "cpu_us_per_task=redis:106.0,redis_fork:50.0,server:78.0,worker1:25.0,worker1_models:50.0,"
+                 "worker2:0.0,client:18.0,all:327.0 "
+                 "rss_mb=redis:9.0,server:31.5,worker1:20.0,worker1_models:100.0,worker2:21.0(gone),"
+                 "client:12.0"));
 
     s.succeeded = 0;
     s.failed = 0;
