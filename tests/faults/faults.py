@@ -1115,19 +1115,19 @@ def scenario_garbage_entry(ctx):
     return ledger
 
 
-def scenario_exec_processes_sigkill(ctx):
-    """Workers running a Python model (--exec); its processes SIGKILLed under load, one every 0.5 s: each
-    attempt in hand fails and is retried on the restarted process."""
+def exec_sigkill(ctx, concurrency, tasks_per_process, rate):
+    """Two workers running a Python model (--exec), one model process SIGKILLed every 0.5 s under load: each
+    attempt the process had in hand fails and is retried on the restarted process."""
     here = os.path.dirname(os.path.abspath(__file__))
     source = os.path.dirname(os.path.dirname(here))
     exec_args = ["--exec", "%s %s" % (sys.executable, os.path.join(here, "exec_echo.py")),
                  "--proto", os.path.join(source, "proto/mmf/models/echo.proto"),
                  "--proto-path", os.path.join(source, "proto"),
-                 "--request", "mmf.models.EchoRequest", "--response", "mmf.models.EchoResponse"]
-    c = Cluster(ctx, workers=2, concurrency=4, worker_args=exec_args)
+                 "--request", "mmf.models.EchoRequest", "--response", "mmf.models.EchoResponse",
+                 "--tasks-per-process", str(tasks_per_process)]
+    c = Cluster(ctx, workers=2, concurrency=concurrency, worker_args=exec_args)
     watcher = ResultWatcher(c.servers[0].port, c.user_token)
-    # 100 ms tasks at 40/s keep about half of the 8 processes busy: most kills hit a task in hand.
-    load = Load(c.api, ctx.size(400, 3000), ctx.size(40, 100), echo_body(100)).start()
+    load = Load(c.api, ctx.size(400, 3000), rate, echo_body(100)).start()
     kills = 0
     while any(t.is_alive() for t in load.threads):
         time.sleep(0.5)
@@ -1152,6 +1152,19 @@ def scenario_exec_processes_sigkill(ctx):
     ledger.total_queue_rule()
     c.close()
     return ledger
+
+
+def scenario_exec_processes_sigkill(ctx):
+    """Workers running a Python model (--exec), 4 processes each; one SIGKILLed every 0.5 s under load."""
+    # 100 ms tasks at 40/s keep about half of the 8 processes busy: most kills hit a task in hand.
+    return exec_sigkill(ctx, 4, 1, ctx.size(40, 100))
+
+
+def scenario_exec_shared_processes_sigkill(ctx):
+    """As exec_processes_sigkill with --tasks-per-process 4 (2 processes per worker, 4 tasks each on threads):
+    a kill fails every task its process had."""
+    # 100 ms tasks at 80/s keep about 8 of the 16 in hand: a kill mostly hits two or more at once.
+    return exec_sigkill(ctx, 8, 4, ctx.size(80, 200))
 
 
 def scenario_worker_sigterm(ctx):
@@ -1303,6 +1316,7 @@ SCENARIOS = [
     ("garbage_entry", scenario_garbage_entry),
     ("worker_sigterm", scenario_worker_sigterm),
     ("exec_processes_sigkill", scenario_exec_processes_sigkill),
+    ("exec_shared_processes_sigkill", scenario_exec_shared_processes_sigkill),
     ("stale_worker", scenario_stale_worker),
     ("worker_dies_after_finish", scenario_worker_dies_after_finish),
     ("cancel_race", scenario_cancel_race),
