@@ -116,6 +116,13 @@ void TestSignInAbuse::initTestCase()
     m_server = std::make_unique<ServerFixture>();
     QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
     m_http = std::make_unique<TestHttpClient>(m_server->url());
+    // The server listens before its embedded Redis is up; until then a sign-up is answered 503 (as it should
+    // be), which on a busy machine the first test would see.
+    QCOMPARE(m_http
+                 ->pollUntil(QStringLiteral("/readyz"),
+                             [](const TestHttpClient::Response& r) { return r.status == 200; })
+                 .status,
+             200);
 }
 
 void TestSignInAbuse::cleanupTestCase()
