@@ -129,7 +129,7 @@ void ExecSlot::startProcess()
     m_inNotifier = notifier(m_child->stdinFd(), QSocketNotifier::Write);
     connect(m_outNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onOutput);
     connect(m_errNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onErrors);
-    connect(m_inNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::onInputWritable);
+    connect(m_inNotifier.get(), &QSocketNotifier::activated, this, &ExecSlot::pushInput);
     m_inNotifier->setEnabled(false); // only while input waits for room in the pipe
     qCInfo(lcWorker).noquote() << QStringLiteral("model process %1 started (pid %2): %3")
                                       .arg(m_index)
@@ -152,7 +152,7 @@ void ExecSlot::send()
         wrote = true;
     }
     if (wrote)
-        watchInput();
+        m_flushInput.request();
 }
 
 std::unique_ptr<QTimer> ExecSlot::jobTimer(Job* job, int ms, void (ExecSlot::*fire)(Job*))
@@ -187,7 +187,7 @@ void ExecSlot::watchInput()
     m_inNotifier->setEnabled(m_child->hasPendingInput());
 }
 
-void ExecSlot::onInputWritable()
+void ExecSlot::pushInput()
 {
     if (m_child && m_goneWhy.isEmpty())
         watchInput();
@@ -295,7 +295,7 @@ void ExecSlot::requestCancel(Job* job, bool timedOut)
     m_child->write(ExecProtocol::cancelLine(job->id));
     job->cancelSent = true;
     job->kill = jobTimer(job, m_settings.cancelGraceMs, &ExecSlot::onKillDue);
-    watchInput();
+    m_flushInput.request();
 }
 
 void ExecSlot::onKillDue(Job* job)

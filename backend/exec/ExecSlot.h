@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/QueuedCall.h"
 #include "exec/ExecProtocol.h"
 #include "exec/ExecSettings.h"
 
@@ -95,8 +96,10 @@ private:
     void onTimedOut(Job* job);
     void onOutput();
     void onErrors();
-    void onInputWritable();
     void watchInput();
+    // Writes what waits for stdin, if the process is up: when the pipe has room, and at the end of a turn
+    // that queued input (m_flushInput: many tasks come in one turn, and leave in one write).
+    void pushInput();
     void handleStdout(const QByteArray& bytes);
     void handleStderr(const QByteArray& bytes, bool flush);
     void requestCancel(Job* job, bool timedOut);
@@ -140,6 +143,7 @@ private:
     };
     std::vector<Dying> m_dying;
 
+    QueuedCall m_flushInput{[this] { pushInput(); }, this};
     QTimer m_restartTimer;
     QTimer m_goneTimer;
     QTimer m_reapTimer; // polls reaping where the kernel gives no pidfd

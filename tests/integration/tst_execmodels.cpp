@@ -877,6 +877,18 @@ void TestExecModels::asyncModelRunsItsTasksOnOneThread()
         QCOMPARE(waitForTask(taskId).value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
     QVERIFY2(!async.output().contains("was killed"), async.output().right(2000).constData());
     QCOMPARE(pythonsBelow(async.pid()), pythons);
+
+    // Log lines from a thread of the model's own and from the loop, in that order, before the result.
+    const QJsonObject logged =
+        submit(QStringLiteral("asyncprobe"), {{QStringLiteral("action"), QStringLiteral("log_from_thread")},
+                                              {QStringLiteral("text"), QStringLiteral("x")}});
+    QCOMPARE(logged.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    const QJsonArray lines = logLines(logged.value(QStringLiteral("task_id")).toString());
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0).toObject().value(QStringLiteral("text")).toString(),
+             QStringLiteral("from a thread: x"));
+    QCOMPARE(lines.at(1).toObject().value(QStringLiteral("text")).toString(),
+             QStringLiteral("from the loop: x"));
 }
 
 QTEST_GUILESS_MAIN(TestExecModels)

@@ -283,6 +283,40 @@ def _plain(value):
     raise TypeError("%s is not JSON serializable" % type(value).__name__)
 
 
+def _line(message):
+    return json.dumps(message, separators=(",", ":"), default=_plain, allow_nan=False) + "\n"
+
+
+class _TurnWriter:
+    """Sends for asyncio: what one turn of the loop writes leaves in one write at its end (many tasks end in
+    one turn). Safe from other threads too (a model's executor), which hand the write to the loop."""
+
+    def __init__(self, out, loop):
+        self._out = out
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._lines = []
+        self._thread = threading.get_ident()
+
+    def __call__(self, message):
+        line = _line(message)
+        with self._lock:
+            self._lines.append(line)
+            if len(self._lines) > 1:
+                return  # a flush is on its way
+        if threading.get_ident() == self._thread:
+            self._loop.call_soon(self.flush)
+        else:
+            self._loop.call_soon_threadsafe(self.flush)
+
+    def flush(self):
+        with self._lock:
+            lines, self._lines = self._lines, []
+        if lines:
+            self._out.write("".join(lines))
+            self._out.flush()
+
+
 def _answer(task_id, result):
     """The final message for what ``process`` returned."""
     if not isinstance(result, dict):
@@ -332,14 +366,14 @@ def serve(process, stdin=None, stdout=None, concurrency=None):
     write_lock = threading.Lock()
 
     def send(message):
-        line = json.dumps(message, separators=(",", ":"), default=_plain, allow_nan=False)
+        line = _line(message)
         with write_lock:
-            out.write(line + "\n")
+            out.write(line)
             out.flush()
 
     source = _Input(stdin.fileno())
     if _is_async(process):
-        asyncio.run(_serve_async(process, source, send))
+        asyncio.run(_serve_async(process, source, out))
         return
     workers = _tasks_per_process(concurrency)
     if workers > 1:
@@ -385,9 +419,10 @@ def _serve_threads(process, source, send, workers):
                 flag.set()
 
 
-async def _serve_async(process, source, send):
+async def _serve_async(process, source, out):
     """Each request an asyncio task on this thread; stdin read when the loop says it is readable."""
     loop = asyncio.get_running_loop()
+    send = _TurnWriter(out, loop)
     running = {}  # id -> (asyncio task, context)
     ended = loop.create_future()
 
@@ -427,3 +462,4 @@ async def _serve_async(process, source, send):
         task.cancel()
     if running:
         await asyncio.gather(*(task for task, _ in list(running.values())), return_exceptions=True)
+    send.flush()

@@ -34,6 +34,10 @@ async def process(request, context):
         while await context.sleep(0.05):
             pass
         raise mmf_model.TaskError("cancelled", "stopped on request")
+    elif action == "log_from_thread":
+        # The context's log from a thread of the loop's executor, then one from the loop.
+        await asyncio.get_running_loop().run_in_executor(None, context.log, "from a thread: " + text)
+        context.log("from the loop: " + text)
     elif action == "error":
         raise mmf_model.TaskError("bad_probe", "a final error from the probe")
     elif action == "retry_error":
