@@ -140,6 +140,10 @@ private slots:
 
 private:
     WorkerFixture& startWorker(const QString& name, const QStringList& args);
+    // A worker running the probe `script` (tests/data/exec) with --tasks-per-process; cancels get 30 s before
+    // a kill, so that a kill in these tests is a failure.
+    WorkerFixture& startSharingWorker(const QString& name, const QString& script, int concurrency,
+                                      int tasksPerProcess);
     bool waitForInstances(const QString& model);
     QJsonObject submit(const QString& model, const QJsonObject& request, int waitSecs = 30);
     QJsonObject waitForTask(const QString& taskId, int timeoutMs = 60000);
@@ -151,6 +155,9 @@ private:
     int echoPid();
     // Submits `count` tasks of `action` to `model` without waiting; their ids.
     QStringList submitMany(const QString& model, const QString& action, int count, const QString& text = {});
+    // Submits `count` gather tasks that each answer once `together` of them are in one process, and waits for
+    // them: their results, or none (with a warning) when one did not succeed.
+    QList<QJsonObject> gather(const QString& model, int count, int together);
     // The Python processes below `pid`.
     QList<qint64> pythonsBelow(qint64 pid);
 
@@ -224,6 +231,17 @@ WorkerFixture& TestExecModels::startWorker(const QString& name, const QStringLis
     return *m_workers.back();
 }
 
+WorkerFixture& TestExecModels::startSharingWorker(const QString& name, const QString& script, int concurrency,
+                                                  int tasksPerProcess)
+{
+    const QString command = QStringLiteral("'%1' '%2/%3'").arg(kPython, kProbeDir, script);
+    return startWorker(name, probeArgs(QStringLiteral("--exec"), command) +
+                                 QStringList{QStringLiteral("--concurrency"), QString::number(concurrency),
+                                             QStringLiteral("--tasks-per-process"),
+                                             QString::number(tasksPerProcess),
+                                             QStringLiteral("--cancel-grace"), QStringLiteral("30")});
+}
+
 bool TestExecModels::waitForInstances(const QString& model)
 {
     if (waitForLiveModel(*m_alice, model))
@@ -291,6 +309,21 @@ QStringList TestExecModels::submitMany(const QString& model, const QString& acti
                        .value(QStringLiteral("task_id"))
                        .toString());
     return ids;
+}
+
+QList<QJsonObject> TestExecModels::gather(const QString& model, int count, int together)
+{
+    QList<QJsonObject> results;
+    for (const QString& taskId :
+         submitMany(model, QStringLiteral("gather"), count, QStringLiteral("first:%1").arg(together))) {
+        const QJsonObject task = waitForTask(taskId);
+        if (task.value(QStringLiteral("status")).toString() != u"succeeded") {
+            qWarning().noquote() << "a gather task did not succeed:" << QJsonDocument(task).toJson();
+            return {};
+        }
+        results.append(task.value(QStringLiteral("result")).toObject());
+    }
+    return results;
 }
 
 QList<qint64> TestExecModels::pythonsBelow(qint64 pid)
@@ -773,22 +806,15 @@ void TestExecModels::helperStopsAWaitingTaskWhenStdinEnds()
 // had, and each is retried.
 void TestExecModels::tasksPerProcessShareAProcess()
 {
-    const QString probe = QStringLiteral("'%1' '%2/probe_model.py'").arg(kPython, kProbeDir);
-    WorkerFixture& shared = startWorker(
-        QStringLiteral("shared"), probeArgs(QStringLiteral("--exec"), probe) +
-                                      QStringList{QStringLiteral("--concurrency"), QStringLiteral("8"),
-                                                  QStringLiteral("--tasks-per-process"), QStringLiteral("4"),
-                                                  QStringLiteral("--cancel-grace"), QStringLiteral("30")});
+    WorkerFixture& shared =
+        startSharingWorker(QStringLiteral("shared"), QStringLiteral("probe_model.py"), 8, 4);
     QVERIFY(waitForInstances(QStringLiteral("shared")));
 
     // Each answers only once four of them are in its process together (else it fails after 20 s).
+    const QList<QJsonObject> results = gather(QStringLiteral("shared"), 8, 4);
+    QCOMPARE(results.size(), 8);
     QHash<int, QSet<QString>> threadsByPid;
-    for (const QString& taskId :
-         submitMany(QStringLiteral("shared"), QStringLiteral("gather"), 8, QStringLiteral("first:4"))) {
-        const QJsonObject task = waitForTask(taskId);
-        QVERIFY2(task.value(QStringLiteral("status")).toString() == u"succeeded",
-                 qPrintable(QJsonDocument(task).toJson()));
-        const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    for (const QJsonObject& result : results) {
         threadsByPid[result.value(QStringLiteral("pid")).toInt()].insert(
             result.value(QStringLiteral("text")).toString());
     }
@@ -842,22 +868,14 @@ void TestExecModels::tasksPerProcessShareAProcess()
 // one thread; a cancel arrives as CancelledError (a plain asyncio.sleep) or through context.sleep.
 void TestExecModels::asyncModelRunsItsTasksOnOneThread()
 {
-    const QString probe = QStringLiteral("'%1' '%2/probe_async_model.py'").arg(kPython, kProbeDir);
     WorkerFixture& async =
-        startWorker(QStringLiteral("asyncprobe"),
-                    probeArgs(QStringLiteral("--exec"), probe) +
-                        QStringList{QStringLiteral("--concurrency"), QStringLiteral("4"),
-                                    QStringLiteral("--tasks-per-process"), QStringLiteral("4"),
-                                    QStringLiteral("--cancel-grace"), QStringLiteral("30")});
+        startSharingWorker(QStringLiteral("asyncprobe"), QStringLiteral("probe_async_model.py"), 4, 4);
     QVERIFY(waitForInstances(QStringLiteral("asyncprobe")));
 
+    const QList<QJsonObject> results = gather(QStringLiteral("asyncprobe"), 4, 4);
+    QCOMPARE(results.size(), 4);
     QSet<int> pids;
-    for (const QString& taskId :
-         submitMany(QStringLiteral("asyncprobe"), QStringLiteral("gather"), 4, QStringLiteral("first:4"))) {
-        const QJsonObject task = waitForTask(taskId);
-        QVERIFY2(task.value(QStringLiteral("status")).toString() == u"succeeded",
-                 qPrintable(QJsonDocument(task).toJson()));
-        const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    for (const QJsonObject& result : results) {
         QCOMPARE(result.value(QStringLiteral("text")).toString(), QStringLiteral("MainThread"));
         pids.insert(result.value(QStringLiteral("pid")).toInt());
     }
