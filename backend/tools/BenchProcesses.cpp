@@ -1,6 +1,5 @@
 #include "tools/BenchProcesses.h"
 
-#include "metrics/DescendantProcesses.h"
 #include "tools/ProcStats.h"
 
 namespace mmf {
@@ -26,13 +25,11 @@ Result<double> BenchProcesses::descendantsCpuSeconds(qint64 pid)
     return below->cpuSeconds;
 }
 
-void BenchProcesses::addDescendants(const QString& name, qint64 pid, bool withRss)
+void BenchProcesses::addDescendants(const QString& name, qint64 pid, const DescendantProcesses::Usage& below,
+                                    bool withRss)
 {
-    const std::optional<DescendantProcesses::Usage> below = DescendantProcesses::of(pid);
-    if (!below)
-        return;
-    const qint64 rssKb = qint64(below->residentBytes / 1024);
-    m_usage.append({name, pid, below->cpuSeconds, below->cpuSeconds, rssKb, rssKb, false, true, !withRss});
+    const qint64 rssKb = qint64(below.residentBytes / 1024);
+    m_usage.append({name, pid, below.cpuSeconds, below.cpuSeconds, rssKb, rssKb, false, true, !withRss});
 }
 
 Result<void> BenchProcesses::sampleBefore()
@@ -56,7 +53,8 @@ Result<void> BenchProcesses::sampleBefore()
             m_usage.append(
                 {name, child, sample->cpuSeconds, sample->cpuSeconds, sample->rssKb, sample->rssKb, false});
             if (name == QLatin1String("redis"))
-                addDescendants(QStringLiteral("redis_fork"), child, false);
+                if (const std::optional<DescendantProcesses::Usage> forks = DescendantProcesses::of(child))
+                    addDescendants(QStringLiteral("redis_fork"), child, *forks, false);
         }
         if (Result<void> server = add(QStringLiteral("server"), m_serverPid); !server)
             return server;
@@ -65,8 +63,10 @@ Result<void> BenchProcesses::sampleBefore()
         const QString name = QStringLiteral("worker%1").arg(i + 1);
         if (Result<void> worker = add(name, m_workerPids.at(i)); !worker)
             return worker;
-        if (!ProcStats::childPids(m_workerPids.at(i)).isEmpty())
-            addDescendants(name + QStringLiteral("_models"), m_workerPids.at(i), true);
+        // One /proc pass tells both whether it has model processes and what they used so far.
+        const std::optional<DescendantProcesses::Usage> models = DescendantProcesses::of(m_workerPids.at(i));
+        if (models && models->count > 0)
+            addDescendants(name + QStringLiteral("_models"), m_workerPids.at(i), *models, true);
     }
     if (m_clientPid > 0)
         return add(QStringLiteral("client"), m_clientPid);

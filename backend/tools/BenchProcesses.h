@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "metrics/DescendantProcesses.h"
 
 #include <QList>
 #include <QString>
@@ -44,7 +45,8 @@ public:
     static Result<double> descendantsCpuSeconds(qint64 pid);
 
 private:
-    void addDescendants(const QString& name, qint64 pid, bool withRss);
+    void addDescendants(const QString& name, qint64 pid, const DescendantProcesses::Usage& below,
+                        bool withRss);
 
     qint64 m_serverPid;
     QList<qint64> m_workerPids;

@@ -1,7 +1,6 @@
 #include "tools/ProcStats.h"
 
 #include "metrics/DescendantProcesses.h"
-
 #include "metrics/ProcessStat.h"
 
 #include <unistd.h>
