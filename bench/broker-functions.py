@@ -9,6 +9,11 @@ children) is divided by the tasks. Used to compare versions of the library and R
 quietly (one process, no scheduling between five); bench/run-all.sh gives the end-to-end figures.
 
     bench/broker-functions.py [--tasks 30000] [--finish-batch 32] [--library FILE] [--redis-arg "name value"]...
+                              [--plain]
+
+--plain sends the writes the library makes for a new task and a finish as plain commands instead (one MULTI/EXEC
+per call, pipelined, no Lua and none of the library's checks): the floor under the library for the task's present
+shape (an entry, a hash with its expiry, a final event).
 
 Prints one line:
     broker_functions tasks=N submit_us=… read_us=… finish_us=… all_us=… aof_bytes_per_task=…
@@ -39,13 +44,22 @@ class Redis:
         self.sock.connect(path)
         self.file = self.sock.makefile('rb')
 
-    def call(self, *args):
+    @staticmethod
+    def encode(args):
         out = [b'*%d\r\n' % len(args)]
         for a in args:
             a = a if isinstance(a, bytes) else str(a).encode()
             out.append(b'$%d\r\n%s\r\n' % (len(a), a))
-        self.sock.sendall(b''.join(out))
+        return b''.join(out)
+
+    def call(self, *args):
+        self.sock.sendall(self.encode(args))
         return self.reply()
+
+    def pipeline(self, commands):
+        """Sends the commands in one write and reads their replies (one round trip, as a caller's batch)."""
+        self.sock.sendall(b''.join(self.encode(args) for args in commands))
+        return [self.reply() for _ in commands]
 
     def reply(self):
         line = self.file.readline()
@@ -71,6 +85,46 @@ class Redis:
         return int(found.group(1)) if found else 0
 
 
+def plain_submit(key, args):
+    """mmf_submit2's writes for a task that is new and a model not paused, as plain commands."""
+    p = key[:-5]
+    now, retention = args[0], args[1]
+    commands = [['MULTI'], ['HGET', p + 'control', 'paused']]
+    for i in range(2, len(args), 7):
+        task, env, user, project, _parent, _absent, request = args[i:i + 7]
+        commands.append(['XADD', key, '*', 'id', task, 'env', env, 'a', '1'])
+        # The entry id is known only inside Redis: one of the same length stands in for it.
+        commands.append(['HSET', p + 'task:' + task, 'st', 'queued', 'u', user, 'p', project, 'c', now,
+                         'req', request, 'e', '%d-0' % now])
+        commands.append(['EXPIRE', p + 'task:' + task, retention])
+    commands.append(['EXEC'])
+    return commands
+
+
+def plain_finish(redis, key, args):
+    """mmf_finish's commands for tasks read and not started (their start is written with the outcome)."""
+    p = key[:-5]
+    consumer, now, maxlen = args[0], args[1], args[3]
+    entries = [args[i] for i in range(5, len(args), 6)]
+    def number(entry):
+        ms, _, seq = entry.decode().partition('-')
+        return int(ms), int(seq or 0)
+    commands = [['MULTI'], ['XPENDING', key, 'workers', min(entries, key=number), max(entries, key=number), 1000000,
+                            consumer]]
+    for i in range(5, len(args), 6):
+        entry, task, status, result = args[i:i + 4]
+        task_key = p.encode() + b'task:' + task
+        commands.append(['HMGET', task_key, 'st', 'u', 'att', 'ec', 'c', 's', 'h1', 'e', 'n'])
+        commands.append(['HSET', task_key, 'st', status, 'f', now, 'res', result, 's', now, 'i', consumer,
+                         'att', '1'])
+        commands.append(['XADD', p + 'events', 'MAXLEN', '~', maxlen, '*', 'k', 'r', 'id', task, 'u', 'bench',
+                         'ts', now, 'st', status, 'a', '1', 'c', now, 's', now, 'i', consumer, 'res', result])
+    commands += [['XACK', key, 'workers'] + entries, ['XDEL', key] + entries, ['HDEL', p + 'inflight'] + entries,
+                 ['EXEC']]
+    redis.pipeline(commands)
+    return [b'ok'] * len(entries)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--tasks', type=int, default=30000)
@@ -78,6 +132,9 @@ def main():
     parser.add_argument('--library', default=os.path.join(ROOT, 'backend/broker/BrokerLibrary.cpp'))
     parser.add_argument('--redis-arg', action='append', default=[],
                         help='a redis-server setting, e.g. "stream-node-max-bytes 1024" (repeatable)')
+    parser.add_argument('--plain', action='store_true',
+                        help='the same writes as plain commands in MULTI/EXEC, no Lua and no checks: the floor '
+                             'under the library (submit and finish; the read is the same)')
     opts = parser.parse_args()
     if opts.tasks < 100 or opts.finish_batch < 1:
         parser.error('--tasks must be at least 100 and --finish-batch at least 1')
@@ -130,7 +187,10 @@ def main():
                 args += ['%026d.bench' % n, envelope, 'bench', 'default', '', '0']
                 if keeps_request:
                     args.append(request)
-            redis.call('FCALL', submit, 1, key, *args)
+            if opts.plain:
+                redis.pipeline(plain_submit(key, args))
+            else:
+                redis.call('FCALL', submit, 1, key, *args)
         submitted = redis.cpu()
         entries = []
         while len(entries) < tasks:
@@ -141,7 +201,10 @@ def main():
             args = ['w1', now + 1, 86400, 10000, 65536]
             for entry, task in entries[first:first + opts.finish_batch]:
                 args += [entry, task, 'succeeded', result, '', '']
-            answers = redis.call('FCALL', 'mmf_finish', 1, key, *args)
+            if opts.plain:
+                answers = plain_finish(redis, key, args)
+            else:
+                answers = redis.call('FCALL', 'mmf_finish', 1, key, *args)
             if any(answer != b'ok' for answer in answers):
                 sys.exit('broker-functions: a finish was answered %r' % answers[:3])
         finished, aof_after = redis.cpu(), redis.aof_bytes()
