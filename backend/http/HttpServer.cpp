@@ -91,6 +91,8 @@ struct HttpServer::Private final : HttpConnectionHost
         acceptRetry = new QTimer(q);
         acceptRetry->setSingleShot(true);
         QObject::connect(acceptRetry, &QTimer::timeout, q, [this] {
+            if (held)
+                return; // holdAccepting(false) resumes
             if (acceptNotifier)
                 acceptNotifier->setEnabled(true);
             else
@@ -242,8 +244,23 @@ struct HttpServer::Private final : HttpConnectionHost
 #ifdef Q_OS_UNIX
         listener->pauseAccepting();
         acceptNotifier = new QSocketNotifier(listener->socketDescriptor(), QSocketNotifier::Read, q);
+        acceptNotifier->setEnabled(!held);
         QObject::connect(acceptNotifier, &QSocketNotifier::activated, q, [this] { acceptPending(); });
+#else
+        if (held)
+            listener->pauseAccepting();
 #endif
+    }
+
+    void setHeld(bool hold)
+    {
+        held = hold;
+        // Out of descriptors, the retry timer resumes (it waits for the hold to end).
+        const bool accept = !held && !acceptRetry->isActive();
+        if (acceptNotifier)
+            acceptNotifier->setEnabled(accept);
+        else if (listener->isListening())
+            accept ? listener->resumeAccepting() : listener->pauseAccepting();
     }
 
     void stopAccepting()
@@ -360,6 +377,7 @@ struct HttpServer::Private final : HttpConnectionHost
     QTimer* acceptRetry = nullptr;
     QSocketNotifier* acceptNotifier = nullptr;
     int acceptRetryMs = 0;               // 0: accepting normally
+    bool held = false;                   // holdAccepting()
     int webSockets = 0;                  // upgraded (or upgrading) sockets alive
     QHash<QHostAddress, int> perAddress; // counted connections and WebSockets per peer address
     QElapsedTimer clock;
@@ -405,6 +423,11 @@ Result<quint16> HttpServer::listen(const QHostAddress& address, quint16 port)
     }
     d->startAccepting();
     return d->listener->serverPort();
+}
+
+void HttpServer::holdAccepting(bool hold)
+{
+    d->setHeld(hold);
 }
 
 void HttpServer::close()

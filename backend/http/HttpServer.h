@@ -44,6 +44,9 @@ public:
 
     // Binds and listens; returns the bound port (useful with port 0).
     Result<quint16> listen(const QHostAddress& address, quint16 port);
+    // While held (before or after listen()), new connections wait in the listen backlog, unanswered; open
+    // ones are served as before.
+    void holdAccepting(bool hold);
     // Stops accepting; open connections finish their current answers.
     void close();
     // Open HTTP connections (upgraded WebSockets belong to their handler and are not counted).

@@ -1,6 +1,8 @@
 #include "server/ServerApplication.h"
 
+#include "broker/BrokerLibraryGuard.h"
 #include "gateway/TaskJson.h"
+#include "gateway/TokenRevocations.h"
 #include "redis/RedisClient.h"
 #include "server/DataDir.h"
 #include "server/ServerAuth.h"
@@ -9,6 +11,7 @@
 #include "server/ServerScaling.h"
 #include "server/ServerStorage.h"
 #include "server/ServerTasks.h"
+#include "server/ServingGate.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -23,6 +26,9 @@ Q_LOGGING_CATEGORY(lcServer, "mmf.server")
 namespace mmf {
 
 namespace {
+
+// How long a starting server holds its connections waiting for Redis (ServingGate).
+constexpr int kServingHoldLimitMs = 5000;
 
 GatewaySettings settingsFrom(const ServerConfig& config)
 {
@@ -133,6 +139,16 @@ Result<void> ServerApplication::start()
     context.scaling = &m_scaling->store();
     context.library = &m_storage->library();
     m_http = std::make_unique<ServerHttp>(context, limitsFrom(m_config), *m_auth, *m_tasks, *m_scaling);
+    // Ready to answer: the library checked (current, or a problem /readyz names) and the revoked tokens read
+    // (tokens with an id are refused until then). Both are asked for on every connect, the library first.
+    m_gate = std::make_unique<ServingGate>(
+        m_http->gateway().httpServer(),
+        [this] {
+            return m_storage->library().state() != BrokerLibraryGuard::State::Unchecked &&
+                   m_auth->revocations().isLoaded();
+        },
+        kServingHoldLimitMs);
+    connect(&m_storage->library(), &BrokerLibraryGuard::changed, m_gate.get(), &ServingGate::check);
     m_leader =
         std::make_unique<ServerLeader>(redis, m_tasks->catalog(), m_settings, m_clock,
                                        m_config.pingIntervalMs, m_scaling->scaler(), m_tasks->metrics());
@@ -141,7 +157,7 @@ Result<void> ServerApplication::start()
     connect(&redis, &RedisClient::connected, this, [this] {
         m_auth->keyRing().publish(m_signingKey);
         m_auth->keyRing().reload();
-        m_auth->revocations().reload(); // tokens with an id wait for it (503) after a start
+        m_auth->revocations().reload([this] { m_gate->check(); }); // tokens with an id wait for it (503)
         m_tasks->catalog().refresh();
         m_auth->accounts().store().ensureProject(m_auth->accounts().settings().defaultProject);
         m_tasks->redisUsers().reapply(); // a restarted Redis may have lost the models' users
@@ -166,6 +182,7 @@ Result<void> ServerApplication::start()
     else if (!address.setAddress(m_config.listen.host))
         return Error::invalidArgument(
             QStringLiteral("--listen: %1 is not an IP address").arg(m_config.listen.host));
+    m_gate->hold();
     Result<quint16> port = m_http->gateway().listen(address, m_config.listen.port);
     if (!port)
         return port.error();

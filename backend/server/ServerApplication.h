@@ -19,6 +19,7 @@ class ServerLeader;
 class ServerScaling;
 class ServerStorage;
 class ServerTasks;
+class ServingGate;
 
 // mmf-server: the assemblies in the order they depend on each other — storage, auth, tasks, scaling, HTTP
 // (every controller), leader duties — started in that order and, as members, destroyed in reverse.
@@ -30,7 +31,8 @@ public:
     ~ServerApplication() override;
 
     // Data dir, signing key, Redis (embedded or external), gateway. On success prints
-    // "listening on http://ADDR:PORT" on stdout.
+    // "listening on http://ADDR:PORT" on stdout; connections made before Redis is ready (at most 5 s) wait
+    // to be answered (ServingGate).
     Result<void> start();
     // Stops accepting, closes WebSockets, stops the embedded Redis; emits finished().
     void shutdown();
@@ -56,6 +58,7 @@ private:
     std::unique_ptr<ServerTasks> m_tasks;
     std::unique_ptr<ServerScaling> m_scaling;
     std::unique_ptr<ServerHttp> m_http;
+    std::unique_ptr<ServingGate> m_gate; // holds m_http's connections until the server can answer them
     std::unique_ptr<ServerLeader> m_leader;
     QTimer m_statsTimer;
     QTimer m_keyFileTimer;

@@ -135,9 +135,11 @@ private:
     std::vector<HttpRequest> m_deferredRequests;
 
     // Echo handler; paths under /defer keep their responder for the test to answer; /twice answers twice.
-    void start(const HttpLimits& limits = {})
+    // `held`: holdAccepting(true) before listen().
+    void start(const HttpLimits& limits = {}, bool held = false)
     {
         m_server = std::make_unique<HttpServer>(limits);
+        m_server->holdAccepting(held);
         m_server->setHandler([this](HttpRequest& request, const HttpResponder& responder) {
             ++m_handled;
             if (request.path.startsWith("/defer")) {
@@ -183,6 +185,36 @@ private slots:
         QVERIFY(r.header("connection").isEmpty()); // keep-alive is the default in HTTP/1.1
         QVERIFY(client.received.startsWith("HTTP/1.1 200 OK\r\n"));
         QCOMPARE(m_server->connectionCount(), 1);
+    }
+
+    void heldConnectionsWaitInTheBacklog()
+    {
+        // Held from before listen(): the kernel completes a client's connection (backlog) but the server
+        // takes none while held, so nothing reads the request; once released, it is answered.
+        start({}, true);
+        RawClient first(m_port);
+        QVERIFY(first.waitConnected());
+        first.send(get("/first"));
+        QTest::qWait(100); // a chance to take it, which a held server must not use
+        QCOMPARE(m_server->connectionCount(), 0);
+        QCOMPARE(m_handled, 0);
+        m_server->holdAccepting(false);
+        QTRY_COMPARE_WITH_TIMEOUT(first.responses().size(), 1, kWaitMs);
+        QCOMPARE(first.responses().first().status, 200);
+
+        // Held again: the open connection is served as before, a new one waits until the release.
+        m_server->holdAccepting(true);
+        first.send(get("/again"));
+        QTRY_COMPARE_WITH_TIMEOUT(first.responses().size(), 2, kWaitMs);
+        RawClient second(m_port);
+        QVERIFY(second.waitConnected());
+        second.send(get("/second"));
+        QTest::qWait(100);
+        QCOMPARE(m_server->connectionCount(), 1);
+        QVERIFY(second.received.isEmpty());
+        m_server->holdAccepting(false);
+        QTRY_COMPARE_WITH_TIMEOUT(second.responses().size(), 1, kWaitMs);
+        QCOMPARE(second.responses().first().body, QByteArray("GET /second q= body= x="));
     }
 
     void postBody_data()

@@ -1,0 +1,111 @@
+// ServingGate: a starting server's connections wait until it is ready, or until the hold's limit; a real
+// HttpServer on loopback and a real client socket.
+#include "http/HttpServer.h"
+#include "server/ServingGate.h"
+
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+
+using namespace mmf;
+
+namespace {
+
+constexpr int kWaitMs = 5000;
+
+// Sends one GET on a new connection and collects what comes back.
+class Client
+{
+public:
+    explicit Client(quint16 port)
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
+        QObject::connect(&m_socket, &QTcpSocket::connected,
+                         [this] { m_socket.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n"); });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    bool answered() const { return m_received.startsWith("HTTP/1.1 200"); }
+    bool connected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+} // namespace
+
+class TestServingGate : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<HttpServer> m_server;
+    quint16 m_port = 0;
+    bool m_ready = false;
+
+    void listen()
+    {
+        m_server->setHandler(
+            [](HttpRequest&, const HttpResponder& responder) { responder.send(200, "text/plain", "ok"); });
+        const Result<quint16> port = m_server->listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port.ok());
+        m_port = *port;
+    }
+
+private slots:
+    void init()
+    {
+        m_server = std::make_unique<HttpServer>(HttpLimits{});
+        m_ready = false;
+    }
+
+    void cleanup() { m_server.reset(); }
+
+    void holdsUntilReady()
+    {
+        ServingGate gate(
+            *m_server, [this] { return m_ready; }, 60000);
+        gate.hold();
+        listen();
+        QVERIFY(gate.isHolding());
+        Client client(m_port);
+        QTRY_VERIFY_WITH_TIMEOUT(client.connected(), kWaitMs); // in the backlog
+        gate.check();                                          // not ready: still held
+        QTest::qWait(100);
+        QVERIFY(gate.isHolding());
+        QVERIFY(!client.answered());
+        QCOMPARE(m_server->connectionCount(), 0);
+        m_ready = true;
+        gate.check();
+        QVERIFY(!gate.isHolding());
+        QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
+    }
+
+    void servesAfterTheLimitWhenNeverReady()
+    {
+        ServingGate gate(
+            *m_server, [this] { return m_ready; }, 300);
+        gate.hold();
+        listen();
+        Client client(m_port);
+        QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
+        QVERIFY(!gate.isHolding());
+        QVERIFY(!m_ready);
+    }
+
+    void aReadyServerIsNotHeld()
+    {
+        m_ready = true;
+        ServingGate gate(
+            *m_server, [this] { return m_ready; }, 60000);
+        gate.hold();
+        QVERIFY(!gate.isHolding());
+        listen();
+        Client client(m_port);
+        QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServingGate)
+#include "tst_servinggate.moc"
