@@ -7,7 +7,6 @@
 #include "TestHttpClient.h"
 
 #include <QElapsedTimer>
-#include <QScopeGuard>
 #include <QTest>
 #include <QTimer>
 
@@ -22,6 +21,7 @@ class TestRedisFaults : public QObject
 
 private slots:
     void initTestCase();
+    void cleanup() { m_redis->kill(SIGCONT); } // a test that stopped Redis resumes it, also when it failed
     void hungRedisGives503AndRecovers();
     void aStartingServerAnswersOnceRedisDoes();
     void aStartingServerServesAfterItsHoldWhenRedisStaysAway();
@@ -117,7 +117,6 @@ void TestRedisFaults::aStartingServerAnswersOnceRedisDoes()
     // connection, broker library and revoked tokens wait. Requests made then used to get 503 "redis not
     // connected" (or "has not read the revoked tokens"); now their connections wait and are answered.
     QVERIFY(m_redis->kill(SIGSTOP));
-    const auto resume = qScopeGuard([this] { m_redis->kill(SIGCONT); });
     ServerFixture starting;
     QVERIFY2(starting.start(redisUrl()), qPrintable(starting.errorString()));
     TestHttpClient client(starting.url(), starting.issueToken(QStringLiteral("alice")));
@@ -135,7 +134,6 @@ void TestRedisFaults::aStartingServerServesAfterItsHoldWhenRedisStaysAway()
     // Redis hangs past the hold's limit (5 s): the server serves anyway — alive, not ready, and what needs
     // Redis refused with a clear 503 — rather than leaving its clients waiting on a backlog.
     QVERIFY(m_redis->kill(SIGSTOP));
-    const auto resume = qScopeGuard([this] { m_redis->kill(SIGCONT); });
     ServerFixture starting;
     QVERIFY2(starting.start(redisUrl()), qPrintable(starting.errorString()));
     TestHttpClient client(starting.url(), starting.issueToken(QStringLiteral("alice")));
