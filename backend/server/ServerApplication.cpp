@@ -149,6 +149,7 @@ Result<void> ServerApplication::start()
         },
         kServingHoldLimitMs);
     connect(&m_storage->library(), &BrokerLibraryGuard::changed, m_gate.get(), &ServingGate::check);
+    connect(m_gate.get(), &ServingGate::serving, this, &ServerApplication::serving);
     m_leader =
         std::make_unique<ServerLeader>(redis, m_tasks->catalog(), m_settings, m_clock,
                                        m_config.pingIntervalMs, m_scaling->scaler(), m_tasks->metrics());

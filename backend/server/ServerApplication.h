@@ -41,6 +41,8 @@ public:
 
 signals:
     void finished(int exitCode);
+    // After start(): the server takes connections (Redis ready, or the start's hold ran out). Once.
+    void serving();
 
 private:
     void pushStats();

@@ -364,12 +364,14 @@ int runServer(const LoadedConfig& loaded)
     // Taken before the embedded Redis starts, so it does not inherit the socket.
     const SystemdNotifier systemd = SystemdNotifier::takeFromEnvironment();
     ServerApplication server(loaded.config);
+    // Ready for systemd once it serves (its connections are held until Redis is ready, 5 s at most), so that
+    // units after it start against a server that answers.
+    QObject::connect(&server, &ServerApplication::serving, qApp, [&systemd] { systemd.notify("READY=1"); });
     Result<void> started = server.start();
     if (!started) {
         printError(started.error().message);
         return 1;
     }
-    systemd.notify("READY=1");
     UnixSignalWatcher signalWatcher({SIGTERM, SIGINT});
     int exitCode = 0;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::unixSignal, &server, [&server, &systemd](int) {

@@ -27,8 +27,10 @@ ServingGate::ServingGate(HttpServer& http, std::function<bool()> ready, int limi
 
 void ServingGate::hold()
 {
-    if (m_ready()) // nothing to wait for
+    if (m_ready()) { // nothing to wait for; serving() once the caller is listening
+        QMetaObject::invokeMethod(this, &ServingGate::serving, Qt::QueuedConnection);
         return;
+    }
     m_holding = true;
     m_http.holdAccepting(true);
     m_limit.start();
@@ -45,6 +47,7 @@ void ServingGate::open()
     m_holding = false;
     m_limit.stop();
     m_http.holdAccepting(false);
+    emit serving();
 }
 
 } // namespace mmf

@@ -21,11 +21,16 @@ class ServingGate : public QObject
 public:
     ServingGate(HttpServer& http, std::function<bool()> ready, int limitMs, QObject* parent = nullptr);
 
-    // Holds new connections until ready() or the limit (call before HttpServer::listen()).
+    // Holds new connections until ready() or the limit (call before HttpServer::listen()); serving() comes
+    // then, or at the next turn of the event loop when ready() holds already.
     void hold();
     // Opens when ready() says so; call whenever what it reads may have changed.
     void check();
     bool isHolding() const { return m_holding; }
+
+signals:
+    // The server takes connections (once).
+    void serving();
 
 private:
     void open();

@@ -1,5 +1,7 @@
 // mmf-server under a Type=notify unit: READY=1 reaches $NOTIFY_SOCKET from the server itself once it
-// answers HTTP, STOPPING=1 on SIGTERM, and the embedded redis-server does not inherit the socket.
+// answers HTTP (not while it holds its connections for a Redis that does not answer yet), STOPPING=1 on
+// SIGTERM, and the embedded redis-server does not inherit the socket.
+#include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 
@@ -10,6 +12,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <csignal>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -85,6 +88,7 @@ class TestSystemdReady : public QObject
 
 private slots:
     void signalsReadyAndStopping();
+    void readyWaitsForRedis();
 };
 
 void TestSystemdReady::signalsReadyAndStopping()
@@ -121,6 +125,37 @@ void TestSystemdReady::signalsReadyAndStopping()
     QVERIFY(stopping);
     QCOMPARE(stopping->text, QByteArray("STOPPING=1"));
     QVERIFY(!systemd.next(200)); // nothing else: one READY, one STOPPING
+}
+
+void TestSystemdReady::readyWaitsForRedis()
+{
+    // Started while its Redis hangs, the server listens but holds its connections: no READY=1 yet, so units
+    // ordered after it do not start against a server that does not answer. Once Redis answers, it does.
+    RedisServerFixture redis(QStringLiteral("notify-secret"));
+    QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+    QTemporaryDir dir;
+    const QByteArray path = QFile::encodeName(dir.filePath(QStringLiteral("notify")));
+    NotifySocket systemd(path);
+    QVERIFY(systemd.bound());
+
+    QVERIFY(redis.kill(SIGSTOP));
+    ServerFixture server;
+    qputenv("NOTIFY_SOCKET", path);
+    const bool started =
+        server.start(QStringLiteral("redis://:notify-secret@127.0.0.1:%1").arg(redis.port()));
+    qunsetenv("NOTIFY_SOCKET");
+    if (!started)
+        redis.kill(SIGCONT);
+    QVERIFY2(started, qPrintable(server.errorString()));
+    const std::optional<Datagram> early = systemd.next(500);
+    QVERIFY(redis.kill(SIGCONT));
+    QVERIFY2(!early, early ? early->text.constData() : "");
+
+    const std::optional<Datagram> ready = systemd.next(30000);
+    QVERIFY2(ready, server.output().constData());
+    QCOMPARE(ready->text, QByteArray("READY=1"));
+    TestHttpClient client(server.url(), {});
+    QCOMPARE(client.get(QStringLiteral("/readyz")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestSystemdReady)

@@ -3,6 +3,7 @@
 #include "http/HttpServer.h"
 #include "server/ServingGate.h"
 
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -66,6 +67,7 @@ private slots:
     {
         ServingGate gate(
             *m_server, [this] { return m_ready; }, 60000);
+        QSignalSpy serving(&gate, &ServingGate::serving);
         gate.hold();
         listen();
         QVERIFY(gate.isHolding());
@@ -76,22 +78,28 @@ private slots:
         QVERIFY(gate.isHolding());
         QVERIFY(!client.answered());
         QCOMPARE(m_server->connectionCount(), 0);
+        QCOMPARE(serving.count(), 0);
         m_ready = true;
         gate.check();
         QVERIFY(!gate.isHolding());
+        QCOMPARE(serving.count(), 1);
         QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
+        gate.check(); // once
+        QCOMPARE(serving.count(), 1);
     }
 
     void servesAfterTheLimitWhenNeverReady()
     {
         ServingGate gate(
             *m_server, [this] { return m_ready; }, 300);
+        QSignalSpy serving(&gate, &ServingGate::serving);
         gate.hold();
         listen();
         Client client(m_port);
         QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
         QVERIFY(!gate.isHolding());
         QVERIFY(!m_ready);
+        QCOMPARE(serving.count(), 1);
     }
 
     void aReadyServerIsNotHeld()
@@ -99,9 +107,12 @@ private slots:
         m_ready = true;
         ServingGate gate(
             *m_server, [this] { return m_ready; }, 60000);
+        QSignalSpy serving(&gate, &ServingGate::serving);
         gate.hold();
         QVERIFY(!gate.isHolding());
+        QCOMPARE(serving.count(), 0); // not before the caller listens: at the next turn
         listen();
+        QTRY_COMPARE_WITH_TIMEOUT(serving.count(), 1, kWaitMs);
         Client client(m_port);
         QTRY_VERIFY_WITH_TIMEOUT(client.answered(), kWaitMs);
     }
