@@ -1,16 +1,12 @@
 // DescriptorSet: the embedded set with comments, building pools from sets in any order, subsets for workers,
 // hostile or broken sets refused with the file named, and the canonical hash (comments do not count).
+#include "ProtocCompiler.h"
 #include "schema/DescriptorSet.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/message.h>
 
-#include <QDir>
-#include <QFileInfo>
-#include <QProcess>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -19,50 +15,6 @@ using namespace mmf;
 namespace gp = google::protobuf;
 
 namespace {
-
-QString sourceDir()
-{
-#ifdef MMF_SOURCE_DIR
-    return QStringLiteral(MMF_SOURCE_DIR);
-#else
-    const QString fromEnvironment = qEnvironmentVariable("MMF_SOURCE_DIR");
-    return fromEnvironment.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../..")
-                                     : fromEnvironment;
-#endif
-}
-
-// Compiles one .proto text with protoc into a FileDescriptorSet with imports and comments, as the build does.
-QByteArray compileProto(const QString& text, QString* error)
-{
-    const QString protoc = QStandardPaths::findExecutable(QStringLiteral("protoc"));
-    if (protoc.isEmpty()) {
-        *error = QStringLiteral("protoc not found");
-        return {};
-    }
-    QTemporaryDir dir;
-    QFile file(dir.filePath(QStringLiteral("test.proto")));
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
-        *error = QStringLiteral("cannot write test.proto");
-        return {};
-    }
-    file.close();
-    QProcess process;
-    process.setWorkingDirectory(dir.path());
-    process.start(protoc, {QStringLiteral("--include_imports"), QStringLiteral("--include_source_info"),
-                           QStringLiteral("--descriptor_set_out=set.pb"), QStringLiteral("-I."),
-                           QStringLiteral("-I") + sourceDir() + QStringLiteral("/proto"),
-                           QStringLiteral("test.proto")});
-    if (!process.waitForFinished(30000) || process.exitCode() != 0) {
-        *error = QString::fromUtf8(process.readAllStandardError());
-        return {};
-    }
-    QFile out(dir.filePath(QStringLiteral("set.pb")));
-    if (!out.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("protoc wrote no set");
-        return {};
-    }
-    return out.readAll();
-}
 
 gp::FileDescriptorSet builtinFiles()
 {
@@ -369,11 +321,11 @@ private slots:
         QFETCH(QString, edited);
         QFETCH(bool, sameHash);
         QString error;
-        const QByteArray baseBytes = compileProto(QString::fromLatin1(kHashBase), &error);
+        const QByteArray baseBytes = ProtocCompiler::compile(QString::fromLatin1(kHashBase), &error);
         if (baseBytes.isEmpty() && error == "protoc not found")
             QSKIP("protoc is not installed");
         QVERIFY2(!baseBytes.isEmpty(), qPrintable(error));
-        const QByteArray editedBytes = compileProto(edited, &error);
+        const QByteArray editedBytes = ProtocCompiler::compile(edited, &error);
         QVERIFY2(!editedBytes.isEmpty(), qPrintable(error));
 
         const auto a = DescriptorSet::fromSerialized(baseBytes);

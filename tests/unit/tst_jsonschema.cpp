@@ -1,14 +1,13 @@
 // JsonSchema: the schema of EchoRequest (types, comments, UI hints, enums, oneof), recursive and fanning-out
 // types, well-known types, and - when python3-jsonschema is installed - that validators accept what ProtoJson
 // accepts and refuse what it refuses.
+#include "ProtocCompiler.h"
 #include "schema/DescriptorSet.h"
 #include "schema/JsonSchema.h"
 #include "schema/ProtoJson.h"
 
 #include <google/protobuf/descriptor.h>
 
-#include <QDir>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,50 +20,6 @@ using namespace mmf;
 namespace gp = google::protobuf;
 
 namespace {
-
-QString sourceDir()
-{
-#ifdef MMF_SOURCE_DIR
-    return QStringLiteral(MMF_SOURCE_DIR);
-#else
-    const QString fromEnvironment = qEnvironmentVariable("MMF_SOURCE_DIR");
-    return fromEnvironment.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absoluteDir().filePath("../..")
-                                     : fromEnvironment;
-#endif
-}
-
-// protoc with imports and comments, as the build makes the embedded set.
-QByteArray compileProto(const QString& text, QString* error)
-{
-    const QString protoc = QStandardPaths::findExecutable(QStringLiteral("protoc"));
-    if (protoc.isEmpty()) {
-        *error = QStringLiteral("protoc not found");
-        return {};
-    }
-    QTemporaryDir dir;
-    QFile file(dir.filePath(QStringLiteral("test.proto")));
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0) {
-        *error = QStringLiteral("cannot write test.proto");
-        return {};
-    }
-    file.close();
-    QProcess process;
-    process.setWorkingDirectory(dir.path());
-    process.start(protoc, {QStringLiteral("--include_imports"), QStringLiteral("--include_source_info"),
-                           QStringLiteral("--descriptor_set_out=set.pb"), QStringLiteral("-I."),
-                           QStringLiteral("-I") + sourceDir() + QStringLiteral("/proto"),
-                           QStringLiteral("test.proto")});
-    if (!process.waitForFinished(30000) || process.exitCode() != 0) {
-        *error = QString::fromUtf8(process.readAllStandardError());
-        return {};
-    }
-    QFile out(dir.filePath(QStringLiteral("set.pb")));
-    if (!out.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("protoc wrote no set");
-        return {};
-    }
-    return out.readAll();
-}
 
 QJsonObject json(const char* text)
 {
@@ -338,7 +293,7 @@ private slots:
     {
         // A set edited at run time (no generated code knows this option's field) still yields the hint.
         QString error;
-        const QByteArray bytes = compileProto(QString::fromLatin1(kRuntimeUi), &error);
+        const QByteArray bytes = ProtocCompiler::compile(QString::fromLatin1(kRuntimeUi), &error);
         if (bytes.isEmpty() && error == "protoc not found")
             QSKIP("protoc is not installed");
         QVERIFY2(!bytes.isEmpty(), qPrintable(error));
@@ -369,7 +324,7 @@ private slots:
     void recursiveTypesGoToDefs()
     {
         QString error;
-        const QByteArray bytes = compileProto(QString::fromLatin1(kRecursive), &error);
+        const QByteArray bytes = ProtocCompiler::compile(QString::fromLatin1(kRecursive), &error);
         if (bytes.isEmpty() && error == "protoc not found")
             QSKIP("protoc is not installed");
         QVERIFY2(!bytes.isEmpty(), qPrintable(error));
@@ -413,7 +368,7 @@ private slots:
             text += QString("message T%1 { T%2 a = 1; T%2 b = 2; }\n").arg(i).arg(i + 1);
         text += "message T40 { int32 v = 1; }\n";
         QString error;
-        const QByteArray bytes = compileProto(text, &error);
+        const QByteArray bytes = ProtocCompiler::compile(text, &error);
         if (bytes.isEmpty() && error == "protoc not found")
             QSKIP("protoc is not installed");
         QVERIFY2(!bytes.isEmpty(), qPrintable(error));
@@ -462,7 +417,7 @@ private slots:
         QFETCH(QString, field);
         QFETCH(QByteArray, expected);
         QString error;
-        const QByteArray bytes = compileProto(QString::fromLatin1(kWellKnown), &error);
+        const QByteArray bytes = ProtocCompiler::compile(QString::fromLatin1(kWellKnown), &error);
         if (bytes.isEmpty() && error == "protoc not found")
             QSKIP("protoc is not installed");
         QVERIFY2(!bytes.isEmpty(), qPrintable(error));
