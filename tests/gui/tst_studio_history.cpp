@@ -3,6 +3,7 @@
 // with "N of total", finds a task by id, keeps sub-tasks under their parent, shows a task's attempts in the
 // detail pane; an admin pauses and resumes a model's queue from Model details and the models list shows it.
 #include "ServerFixture.h"
+#include "StudioStack.h"
 #include "TestHttpClient.h"
 #include "core/ApiClient.h"
 #include "core/EventStream.h"
@@ -21,9 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -58,13 +57,12 @@ private:
 
     std::unique_ptr<ServerFixture> m_server;
     std::vector<std::unique_ptr<WorkerFixture>> m_workers;
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<ApiClient> m_api;
-    std::unique_ptr<Session> m_session;
-    std::unique_ptr<EventStream> m_events;
-    std::unique_ptr<StudioContext> m_context;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<StudioStack> m_studio;
+    // m_studio's parts
+    ApiClient* m_api = nullptr;
+    Session* m_session = nullptr;
+    EventStream* m_events = nullptr;
+    MainWindow* m_window = nullptr;
     std::unique_ptr<QAbstractItemModelTester> m_tasksTester;
     std::unique_ptr<TestHttpClient> m_http; // as the signed-in admin
 };
@@ -85,21 +83,16 @@ void TestStudioHistory::initTestCase()
     for (const auto& worker : m_workers)
         QVERIFY2(worker->waitForReady(), worker->output().constData());
 
-    QVERIFY(m_settingsDir.isValid());
-    m_settings = std::make_unique<QSettings>(m_settingsDir.filePath(QStringLiteral("studio.ini")),
-                                             QSettings::IniFormat);
-    m_api = std::make_unique<ApiClient>();
-    m_session = std::make_unique<Session>(*m_api, *m_settings);
-    m_events = std::make_unique<EventStream>(*m_api);
-    m_context = std::make_unique<StudioContext>(StudioContext{*m_api, *m_session, *m_events, *m_settings});
-    m_window = std::make_unique<MainWindow>(*m_context);
-    m_window->setSignInPrompts(false);
-    m_window->resize(1400, 900);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_studio = std::make_unique<StudioStack>();
+    QVERIFY(m_studio->isValid());
+    m_api = &m_studio->api();
+    m_session = &m_studio->session();
+    m_events = &m_studio->events();
+    m_window = m_studio->makeWindow();
+    QVERIFY(m_studio->showWindow());
     m_tasksTester = std::make_unique<QAbstractItemModelTester>(
         &m_window->tasks(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QSignalSpy signedIn(m_session.get(), &Session::signedIn);
+    QSignalSpy signedIn(m_session, &Session::signedIn);
     m_session->signIn(m_server->url(), QStringLiteral("demo"), QString::fromLatin1(kAdminPassword));
     QVERIFY(signedIn.wait(15000));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->models().rowOf(QStringLiteral("calc")) >= 0, 30000);
@@ -115,7 +108,8 @@ void TestStudioHistory::initTestCase()
 void TestStudioHistory::cleanupTestCase()
 {
     m_tasksTester.reset();
-    m_window.reset();
+    m_window = nullptr;
+    m_studio.reset();
     m_workers.clear();
     if (m_server)
         m_server->stop();

@@ -2,6 +2,7 @@
 // has an editor for every field kind, bad input is flagged before anything is sent, and a submitted task
 // shows its live log lines and its rendered result; a long task can be cancelled.
 #include "ServerFixture.h"
+#include "StudioStack.h"
 #include "core/ApiClient.h"
 #include "core/DictionaryModel.h"
 #include "core/EventStream.h"
@@ -79,13 +80,12 @@ private:
 
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<WorkerFixture> m_worker;
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<ApiClient> m_api;
-    std::unique_ptr<Session> m_session;
-    std::unique_ptr<EventStream> m_events;
-    std::unique_ptr<StudioContext> m_context;
-    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<StudioStack> m_studio;
+    // m_studio's parts
+    ApiClient* m_api = nullptr;
+    Session* m_session = nullptr;
+    EventStream* m_events = nullptr;
+    MainWindow* m_window = nullptr;
     std::unique_ptr<QAbstractItemModelTester> m_modelsTester;
     SubmitPage* m_page = nullptr;
     QString m_succeededTask;
@@ -102,23 +102,17 @@ void TestStudioSubmit::initTestCase()
     QVERIFY(!workerToken.isEmpty());
     QVERIFY(!userToken.isEmpty());
 
-    QVERIFY(m_settingsDir.isValid());
-    m_settings = std::make_unique<QSettings>(m_settingsDir.filePath(QStringLiteral("studio.ini")),
-                                             QSettings::IniFormat);
-    m_api = std::make_unique<ApiClient>();
-    m_session = std::make_unique<Session>(*m_api, *m_settings);
-    m_events = std::make_unique<EventStream>(*m_api);
-    m_events->setBackoff(100, 1000);
-    m_context = std::make_unique<StudioContext>(StudioContext{*m_api, *m_session, *m_events, *m_settings});
+    m_studio = std::make_unique<StudioStack>();
+    QVERIFY(m_studio->isValid());
+    m_api = &m_studio->api();
+    m_session = &m_studio->session();
+    m_events = &m_studio->events();
     m_session->useToken(m_server->url(), userToken, QStringLiteral("alice"));
 
-    m_window = std::make_unique<MainWindow>(*m_context);
+    m_window = m_studio->makeWindow();
     m_modelsTester = std::make_unique<QAbstractItemModelTester>(
         &m_window->models(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_window->setSignInPrompts(false);
-    m_window->resize(1400, 900);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(m_studio->showWindow());
 
     // The worker registers after the window listed the models: the stats push brings it in.
     m_worker = std::make_unique<WorkerFixture>(QStringLiteral("echo"), m_server->url(), workerToken);
@@ -137,7 +131,8 @@ void TestStudioSubmit::initTestCase()
 void TestStudioSubmit::cleanupTestCase()
 {
     m_modelsTester.reset();
-    m_window.reset();
+    m_window = nullptr;
+    m_studio.reset();
     m_worker.reset();
     if (m_server)
         m_server->stop();
