@@ -49,17 +49,8 @@ else
     ulimit -n "$hard_fds"
 fi
 
-find_binary() {
-    local name="$1" dir
-    for dir in "$BUILD/backend/server" "$BUILD/backend/worker" "$BUILD/backend/tools" "$BUILD/bin" "$BUILD"; do
-        if [[ -x "$dir/$name" && -f "$dir/$name" ]]; then
-            echo "$dir/$name"
-            return 0
-        fi
-    done
-    echo "run-all: $name not found under $BUILD (build it, or pass the build dir)" >&2
-    return 1
-}
+# shellcheck source=bench/bench-lib.sh
+source "$ROOT/bench/bench-lib.sh"
 SERVER_BIN="$(find_binary mmf-server)"
 WORKER_BIN="$(find_binary mmf-worker)"
 BENCH_BIN="$(find_binary mmf-bench)"
@@ -105,21 +96,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Waits up to $2 seconds (default 30) for the command in $1 to succeed.
-wait_for() {
-    local what="$1" deadline=$((SECONDS + ${2:-30}))
-    until eval "$what"; do
-        if ((SECONDS >= deadline)); then
-            return 1
-        fi
-        sleep 0.2
-    done
-}
-
-rss_mb() { # VmRSS of a pid, in MB
-    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0
-}
 
 echo "machine: nproc=$(nproc) cpu=\"$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)\"" \
      "kernel=$(uname -r) tasks=$TASKS workers=$WORKERS concurrency=$CONCURRENCY exec=${EXEC:-builtin} exec_wait_ms=${EXEC_WAIT_MS:-0} tasks_per_process=${TASKS_PER_PROCESS:-1}" \

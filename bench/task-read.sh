@@ -6,6 +6,7 @@
 #   mode=read conns=N requests=… reads_per_s=… p50_ms=… p99_ms=… non_2xx=… cpu_us_per_read=redis:…,server:… rss_mb=redis:…,server:…
 #
 #   bench/task-read.sh [BUILD_DIR]
+# shellcheck disable=SC2016  # wait_for evaluates its quoted conditions
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,16 +15,8 @@ CONNECTIONS="${CONNECTIONS:-16}"
 SECONDS_EACH="${SECONDS_EACH:-4}"
 
 command -v wrk >/dev/null || { echo "task-read: wrk not found (apt install wrk)" >&2; exit 2; }
-find_binary() {
-    for candidate in "$BUILD/$1" "$BUILD/backend/server/$1" "$BUILD/backend/worker/$1"; do
-        if [[ -x "$candidate" ]]; then
-            echo "$candidate"
-            return
-        fi
-    done
-    echo "task-read: $1 not found under $BUILD" >&2
-    exit 2
-}
+# shellcheck source=bench/bench-lib.sh
+source "$ROOT/bench/bench-lib.sh"
 SERVER_BIN="$(find_binary mmf-server)"
 WORKER_BIN="$(find_binary mmf-worker)"
 
@@ -36,27 +29,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # $1: a command; up to 30 s
-    local deadline=$((SECONDS + 30))
-    until eval "$1"; do
-        ((SECONDS < deadline)) || { echo "task-read: timed out waiting for: $1" >&2; exit 1; }
-        sleep 0.05
-    done
-}
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # utime + stime, in clock ticks
-rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 "$SERVER_BIN" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
-wait_for 'grep -q "^listening on http://" "$WORK/server.log"'
+wait_for 'grep -q "^listening on http://" "$WORK/server.log"' || { echo "task-read: the server did not start" >&2; exit 1; }
 URL="$(grep -m1 "^listening on http://" "$WORK/server.log" | awk '{ print $3 }')"
 REDIS_PID="$(pgrep -P "$SERVER_PID" redis-server | head -n 1)"
 TOKEN="$("$SERVER_BIN" token issue --data-dir "$WORK/data" --user reader --project default \
     --methods score,read,serve --ttl 3600 2>/dev/null | tail -n 1)"
 MMF_TOKEN="$TOKEN" "$WORKER_BIN" --model echo --server "$URL" --concurrency 4 >"$WORK/worker.log" 2>&1 &
 PIDS+=("$!")
-wait_for 'grep -q "ready instance_id" "$WORK/worker.log"'
+wait_for 'grep -q "ready instance_id" "$WORK/worker.log"' || { echo "task-read: the worker did not start" >&2; exit 1; }
 TASK_ID="$(curl -sf -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"text":"read me"}' \
     "$URL/api/v1/models/echo/tasks?wait=10" | python3 -c 'import json, sys; print(json.load(sys.stdin)["task_id"])')"
 

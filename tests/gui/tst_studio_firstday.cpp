@@ -102,11 +102,7 @@ private:
     std::vector<std::unique_ptr<WorkerFixture>> m_workers;
     QByteArray m_aliceToken;
     std::unique_ptr<StudioStack> m_studio;
-    // m_studio's parts
-    ApiClient* m_api = nullptr;
-    Session* m_session = nullptr;
-    EventStream* m_events = nullptr;
-    MainWindow* m_window = nullptr;
+    MainWindow* m_window = nullptr; // m_studio's
     std::unique_ptr<QAbstractItemModelTester> m_tasksTester;
     SubmitPage* m_page = nullptr;
     QString m_calcTask;
@@ -133,23 +129,20 @@ void TestStudioFirstDay::initTestCase()
 
     m_studio = std::make_unique<StudioStack>();
     QVERIFY(m_studio->isValid());
-    m_api = &m_studio->api();
-    m_session = &m_studio->session();
-    m_events = &m_studio->events();
     m_window = m_studio->makeWindow();
     QVERIFY(m_studio->showWindow());
     m_tasksTester = std::make_unique<QAbstractItemModelTester>(
         &m_window->tasks(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 
     // Signed in as a real account (the admin), so dead letters carry its user id and login.
-    QSignalSpy signedIn(m_session, &Session::signedIn);
-    m_session->signIn(m_server->url(), QStringLiteral("demo"), QString::fromLatin1(kAdminPassword));
+    QSignalSpy signedIn(&m_studio->session(), &Session::signedIn);
+    m_studio->session().signIn(m_server->url(), QStringLiteral("demo"), QString::fromLatin1(kAdminPassword));
     QVERIFY(signedIn.wait(15000));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->models().rowOf(QStringLiteral("digits")) >= 0, 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_events->isOpen(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_studio->events().isOpen(), 10000);
 
     // Quick retries for echo: a failed attempt is tried again 1.5 s later, six attempts in all.
-    TestHttpClient admin(m_server->url(), m_api->accessToken());
+    TestHttpClient admin(m_server->url(), m_studio->api().accessToken());
     const auto patched = admin.send(
         "PATCH", QStringLiteral("/api/v1/models/echo"),
         R"({"retry": {"max_attempts": 6, "backoff_initial_ms": 1500, "backoff_factor": 1, "backoff_max_ms": 1500}})",
@@ -214,7 +207,7 @@ void TestStudioFirstDay::useJsonTab(const QString& text)
 
 QJsonObject TestStudioFirstDay::getTask(const QString& taskId)
 {
-    TestHttpClient client(m_server->url(), m_api->accessToken());
+    TestHttpClient client(m_server->url(), m_studio->api().accessToken());
     return client.get(QStringLiteral("/api/v1/tasks/") + taskId).json();
 }
 
@@ -458,7 +451,7 @@ void TestStudioFirstDay::modelSwitchKeepsValuesAndClearsTheTaskPane()
     QVERIFY(m_page->curlCommand().contains(QStringLiteral("$MMF_TOKEN")));
     QVERIFY(m_page->mmfctlCommand().startsWith(QStringLiteral("mmfctl --server")));
     QVERIFY(m_page->mmfctlCommand().contains(QStringLiteral("keep me")));
-    QVERIFY(!m_page->curlCommand().contains(QString::fromLatin1(m_api->accessToken())));
+    QVERIFY(!m_page->curlCommand().contains(QString::fromLatin1(m_studio->api().accessToken())));
 }
 
 // The detail pane did not show the request sent; calc's arith sub-tasks were mixed into "My tasks".
@@ -656,7 +649,7 @@ void TestStudioFirstDay::deadLettersShowTheLogin()
     QVERIFY(table && table->rowCount() >= 1);
     QCOMPARE(table->item(0, 1)->text(), QStringLiteral("demo"));
     // The server keeps the id beside the login.
-    TestHttpClient admin(m_server->url(), m_api->accessToken());
+    TestHttpClient admin(m_server->url(), m_studio->api().accessToken());
     const QJsonObject letter = admin.get(QStringLiteral("/api/v1/models/echo/dead-letters"))
                                    .json()
                                    .value(QLatin1String("dead_letters"))
@@ -685,8 +678,8 @@ void TestStudioFirstDay::accountSwitchClearsEveryPage()
     auto* dead = details->findChild<QTableWidget*>(QStringLiteral("deadLettersTable"));
     QVERIFY(dead->rowCount() >= 1);
 
-    m_session->signOut();
-    m_session->useToken(m_server->url(), m_aliceToken, QStringLiteral("alice"));
+    m_studio->session().signOut();
+    m_studio->session().useToken(m_server->url(), m_aliceToken, QStringLiteral("alice"));
     QCOMPARE(m_page->currentTaskId(), QString());
     QCOMPARE(child<QLabel>(QStringLiteral("taskStatusLabel"))->text(), QStringLiteral("No task yet."));
     QCOMPARE(m_page->logView()->toPlainText(), QString());

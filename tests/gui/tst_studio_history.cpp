@@ -58,11 +58,7 @@ private:
     std::unique_ptr<ServerFixture> m_server;
     std::vector<std::unique_ptr<WorkerFixture>> m_workers;
     std::unique_ptr<StudioStack> m_studio;
-    // m_studio's parts
-    ApiClient* m_api = nullptr;
-    Session* m_session = nullptr;
-    EventStream* m_events = nullptr;
-    MainWindow* m_window = nullptr;
+    MainWindow* m_window = nullptr; // m_studio's
     std::unique_ptr<QAbstractItemModelTester> m_tasksTester;
     std::unique_ptr<TestHttpClient> m_http; // as the signed-in admin
 };
@@ -85,18 +81,15 @@ void TestStudioHistory::initTestCase()
 
     m_studio = std::make_unique<StudioStack>();
     QVERIFY(m_studio->isValid());
-    m_api = &m_studio->api();
-    m_session = &m_studio->session();
-    m_events = &m_studio->events();
     m_window = m_studio->makeWindow();
     QVERIFY(m_studio->showWindow());
     m_tasksTester = std::make_unique<QAbstractItemModelTester>(
         &m_window->tasks(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QSignalSpy signedIn(m_session, &Session::signedIn);
-    m_session->signIn(m_server->url(), QStringLiteral("demo"), QString::fromLatin1(kAdminPassword));
+    QSignalSpy signedIn(&m_studio->session(), &Session::signedIn);
+    m_studio->session().signIn(m_server->url(), QStringLiteral("demo"), QString::fromLatin1(kAdminPassword));
     QVERIFY(signedIn.wait(15000));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->models().rowOf(QStringLiteral("calc")) >= 0, 30000);
-    m_http = std::make_unique<TestHttpClient>(m_server->url(), m_api->accessToken());
+    m_http = std::make_unique<TestHttpClient>(m_server->url(), m_studio->api().accessToken());
     // Two quick attempts for echo, so a failing task ends soon.
     const auto patched = m_http->send(
         "PATCH", QStringLiteral("/api/v1/models/echo"),

@@ -81,11 +81,7 @@ private:
     std::unique_ptr<ServerFixture> m_server;
     std::unique_ptr<WorkerFixture> m_worker;
     std::unique_ptr<StudioStack> m_studio;
-    // m_studio's parts
-    ApiClient* m_api = nullptr;
-    Session* m_session = nullptr;
-    EventStream* m_events = nullptr;
-    MainWindow* m_window = nullptr;
+    MainWindow* m_window = nullptr; // m_studio's
     std::unique_ptr<QAbstractItemModelTester> m_modelsTester;
     SubmitPage* m_page = nullptr;
     QString m_succeededTask;
@@ -104,10 +100,7 @@ void TestStudioSubmit::initTestCase()
 
     m_studio = std::make_unique<StudioStack>();
     QVERIFY(m_studio->isValid());
-    m_api = &m_studio->api();
-    m_session = &m_studio->session();
-    m_events = &m_studio->events();
-    m_session->useToken(m_server->url(), userToken, QStringLiteral("alice"));
+    m_studio->session().useToken(m_server->url(), userToken, QStringLiteral("alice"));
 
     m_window = m_studio->makeWindow();
     m_modelsTester = std::make_unique<QAbstractItemModelTester>(
@@ -119,7 +112,7 @@ void TestStudioSubmit::initTestCase()
     QVERIFY(m_worker->start());
     QVERIFY2(m_worker->waitForReady(), m_worker->output().constData());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->models().rowOf(QStringLiteral("echo")) >= 0, 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_events->isOpen(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_studio->events().isOpen(), 10000);
 
     m_window->showPage(QStringLiteral("submit"));
     m_page = m_window->submitPage();
@@ -580,7 +573,7 @@ void TestStudioSubmit::failsGracefullyWhenTheModelAndTheServerGo()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->connectionText().contains(QStringLiteral("reconnecting")), 10000);
     bool done = false;
     ApiResult answer;
-    m_api->get(QStringLiteral("/api/v1/models"), this, [&](const ApiResult& result) {
+    m_studio->api().get(QStringLiteral("/api/v1/models"), this, [&](const ApiResult& result) {
         answer = result;
         done = true;
     });
