@@ -55,8 +55,12 @@ void TaskOutcomeWriter::callPerEntry(BrokerCall call, size_t count, EntryAnswer 
     m_writes.call(std::move(call), [count, answer = std::move(answer),
                                     after = std::move(after)](const RedisReply& reply, bool) {
         const bool failed = reply.isError() || !reply.isArray() || reply.size() != qsizetype(count);
-        for (size_t i = 0; i < count; ++i)
-            answer(i, failed ? reply : reply.at(qsizetype(i)), failed);
+        for (size_t i = 0; i < count; ++i) {
+            if (failed)
+                answer(i, reply, true);
+            else
+                answer(i, reply.at(qsizetype(i)), false);
+        }
         if (after)
             after();
     });
@@ -96,8 +100,12 @@ void TaskOutcomeWriter::finishPending()
                                          return f.outcome.taskId;
                                      }));
 #endif
-                      for (size_t i = 0; i < batch.size(); ++i)
-                          batch[i].answer(failed ? reply : reply.at(qsizetype(i)), failed, resent);
+                      for (size_t i = 0; i < batch.size(); ++i) {
+                          if (failed)
+                              batch[i].answer(reply, true, resent);
+                          else
+                              batch[i].answer(reply.at(qsizetype(i)), false, resent);
+                      }
                       emit finishesAnswered();
                   });
 #ifdef MMF_FAULT_HOOKS

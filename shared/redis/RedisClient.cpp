@@ -310,11 +310,11 @@ struct RedisClient::Private
     }
 
     // Callbacks for commands that never reached Redis run from the event loop, never inside command().
-    void postFailure(Callback&& callback, const RedisReply& reply)
+    void postFailure(Callback&& callback, RedisReply&& reply)
     {
         if (!callback)
             return;
-        posted.push_back(Failure{std::move(callback), reply});
+        posted.push_back(Failure{std::move(callback), std::move(reply)});
         if (!flushQueued) {
             flushQueued = true;
             // Queued on the client, not a QueuedCall of ours: a callback may delete the client, and with it
@@ -337,16 +337,17 @@ struct RedisClient::Private
         }
     }
 
-    const RedisReply& notConnectedReply()
+    // A reply of its own for each failed call (replies cannot be copied); the text is built once per outage
+    // and shared (QByteArray is implicitly shared).
+    RedisReply notConnectedReply()
     {
-        if (notConnected.isNil()) {
-            QByteArray text = "UNAVAILABLE redis not connected (" + displayUrl.toUtf8();
+        if (notConnected.isEmpty()) {
+            notConnected = "UNAVAILABLE redis not connected (" + displayUrl.toUtf8();
             if (!lastError.isEmpty())
-                text += ": " + lastError.toUtf8();
-            text += ')';
-            notConnected = RedisReply::makeError(std::move(text));
+                notConnected += ": " + lastError.toUtf8();
+            notConnected += ')';
         }
-        return notConnected;
+        return RedisReply::makeError(notConnected);
     }
 
     // --- replies ---
@@ -399,7 +400,7 @@ struct RedisClient::Private
         state = State::Connected;
         backoffMs = qMax(0, config.reconnectMinMs);
         lastError.clear();
-        notConnected = RedisReply();
+        notConnected.clear();
         if (recovered)
             qCInfo(lcRedis).noquote() << "connected to" << displayUrl;
         emit q->connected();
@@ -535,7 +536,7 @@ struct RedisClient::Private
         if (message != lastError)
             qCWarning(lcRedis).noquote() << displayUrl << message;
         lastError = message;
-        notConnected = RedisReply();
+        notConnected.clear();
         scheduleReconnect();
         emit q->connectionError(displayUrl + QStringLiteral(": ") + message);
     }
@@ -547,7 +548,7 @@ struct RedisClient::Private
         outstanding.swap(pending);
         state = State::Backoff;
         lastError = scrub(reason);
-        notConnected = RedisReply();
+        notConnected.clear();
         qCWarning(lcRedis).noquote() << displayUrl << lastError;
         scheduleReconnect();
 
@@ -583,7 +584,7 @@ struct RedisClient::Private
     QTimer reconnectTimer;
     int backoffMs;
     QString lastError;
-    RedisReply notConnected;
+    QByteArray notConnected; // the text of notConnectedReply(), empty until needed
     std::vector<Failure> posted;
     bool flushQueued = false;
     qint64 handshakeDeadline = 0;

@@ -30,6 +30,13 @@ public:
 
     RedisReply() = default; // a Nil reply
     explicit RedisReply(const redisReply* reply);
+    // Not copyable: a copy kept past its callback would read freed memory. Keep what it says (toByteArray(),
+    // integer(), a parsed value) instead; moving is allowed for the client's own hand-over.
+    RedisReply(const RedisReply&) = delete;
+    RedisReply& operator=(const RedisReply&) = delete;
+    RedisReply(RedisReply&&) noexcept = default;
+    RedisReply& operator=(RedisReply&&) noexcept = default;
+    ~RedisReply() = default;
     // An error reply not coming from Redis (connection lost, deadline passed); owns its text.
     static RedisReply makeError(QByteArray text);
 

@@ -23,6 +23,7 @@
 #include <csignal>
 #include <memory>
 #include <sys/prctl.h>
+#include <type_traits>
 
 using namespace mmf;
 
@@ -227,6 +228,10 @@ private slots:
 
     void replyBasics()
     {
+        // A reply handed to a callback is a view into hiredis's buffer: a copy kept past the callback would
+        // read freed memory (stop 38's first one-round-trip task read did), so keeping one must not compile.
+        static_assert(!std::is_copy_constructible_v<RedisReply> && !std::is_copy_assignable_v<RedisReply>);
+        static_assert(std::is_nothrow_move_constructible_v<RedisReply>);
         const RedisReply nil;
         QVERIFY(nil.isNil());
         QCOMPARE(nil.size(), qsizetype(0));
@@ -369,10 +374,17 @@ private slots:
             type = r.type();
             unavailable = r.isUnavailable();
         });
+        // A second call fails with a reply of its own carrying the same text (the text is built once).
+        QByteArray firstText, secondText;
+        client.command({"PING"}, [&](const RedisReply& r) { firstText = r.toByteArray(); });
+        client.command({"PING"}, [&](const RedisReply& r) { secondText = r.toByteArray(); });
         QVERIFY(!called); // never re-entrantly inside command()
         QTRY_VERIFY(called);
         QCOMPARE(type, RedisReply::Type::Error);
         QVERIFY(unavailable);
+        QTRY_VERIFY(!secondText.isEmpty());
+        QVERIFY2(firstText.startsWith("UNAVAILABLE redis not connected ("), firstText.constData());
+        QCOMPARE(secondText, firstText);
         QCOMPARE(client.pendingCount(), 0);
 
         // eval() too.
