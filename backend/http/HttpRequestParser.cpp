@@ -1,5 +1,6 @@
 #include "http/HttpRequestParser.h"
 
+#include "core/HexDigit.h"
 #include "http/HttpUtil.h"
 
 #include <algorithm>
@@ -433,7 +434,7 @@ bool HttpRequestParser::onChunkSize(QByteArrayView line)
     quint64 size = 0;
     qsizetype i = 0;
     for (; i < line.size(); ++i) {
-        const int digit = http::hexValue(line[i]);
+        const int digit = hexDigitValue(line[i]);
         if (digit < 0)
             break;
         if (size >> 59)

@@ -1,20 +1,11 @@
 #include "http/HttpUtil.h"
 
+#include "core/HexDigit.h"
+
 #include <charconv>
 #include <iterator>
 
 namespace mmf::http {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 namespace {
 
@@ -48,8 +39,8 @@ QByteArray percentDecode(QByteArrayView in, bool plusAsSpace)
     for (qsizetype i = 0; i < n; ++i) {
         const char c = src[i];
         if (c == '%' && i + 2 < n) {
-            const int hi = hexValue(src[i + 1]);
-            const int lo = hexValue(src[i + 2]);
+            const int hi = hexDigitValue(src[i + 1]);
+            const int lo = hexDigitValue(src[i + 2]);
             if (hi >= 0 && lo >= 0) {
                 dst[o++] = char((hi << 4) | lo);
                 i += 2;

@@ -22,8 +22,6 @@ QByteArray internHeaderName(QByteArrayView raw);
 // True when a comma-separated header value lists `token` (ASCII case-insensitive), e.g. "keep-alive,
 // Upgrade".
 bool headerHasToken(QByteArrayView value, QByteArrayView token);
-// 0-15 for a hex digit, -1 otherwise.
-int hexValue(char c);
 // Appends a non-negative integer in decimal.
 void appendNumber(QByteArray& out, qint64 value);
 

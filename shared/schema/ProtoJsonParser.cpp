@@ -1,5 +1,7 @@
 #include "schema/ProtoJsonParser.h"
 
+#include "core/HexDigit.h"
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
@@ -206,24 +208,13 @@ bool decodeBase64(std::string_view text, std::string* out)
     return true;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool readHex4(std::string_view text, size_t at, uint32_t* unit)
 {
     if (text.size() < at + 4)
         return false;
     uint32_t value = 0;
     for (size_t i = at; i < at + 4; ++i) {
-        const int digit = hexValue(text[i]);
+        const int digit = hexDigitValue(text[i]);
         if (digit < 0)
             return false;
         value = value << 4 | uint32_t(digit);
@@ -319,6 +310,22 @@ void ProtoJsonParser::skipWhitespace()
         ++m_p;
 }
 
+ProtoJsonParser::AfterItem ProtoJsonParser::afterItem(char close)
+{
+    skipWhitespace();
+    if (m_p == m_end)
+        return AfterItem::Malformed;
+    if (*m_p == close) {
+        ++m_p;
+        return AfterItem::Closed;
+    }
+    if (*m_p != ',')
+        return AfterItem::Malformed;
+    ++m_p;
+    skipWhitespace();
+    return AfterItem::Another;
+}
+
 bool ProtoJsonParser::parseObject(const gp::Descriptor* type, int depth)
 {
     if (depth > kMaxDepth || !eligible(type))
@@ -364,17 +371,11 @@ bool ProtoJsonParser::parseObject(const gp::Descriptor* type, int depth)
         }
         if (!parseField(field, depth))
             return false;
-        skipWhitespace();
-        if (m_p == m_end)
+        const AfterItem next = afterItem('}');
+        if (next == AfterItem::Malformed)
             return false;
-        if (*m_p == '}') {
-            ++m_p;
+        if (next == AfterItem::Closed)
             return true;
-        }
-        if (*m_p != ',')
-            return false;
-        ++m_p;
-        skipWhitespace();
     }
 }
 
@@ -412,17 +413,11 @@ bool ProtoJsonParser::parseList(const gp::FieldDescriptor* field, int depth)
             return false;
         if (!parseValue(field, !packed, false, depth + 1))
             return false;
-        skipWhitespace();
-        if (m_p == m_end)
+        const AfterItem next = afterItem(']');
+        if (next == AfterItem::Malformed)
             return false;
-        if (*m_p == ']') {
-            ++m_p;
+        if (next == AfterItem::Closed)
             break;
-        }
-        if (*m_p != ',')
-            return false;
-        ++m_p;
-        skipWhitespace();
     }
     if (packed)
         endLength(mark);
@@ -470,17 +465,11 @@ bool ProtoJsonParser::parseMap(const gp::FieldDescriptor* field, int depth)
             return false;
         endLength(mark);
         m_keys.push_back(key);
-        skipWhitespace();
-        if (m_p == m_end)
+        const AfterItem next = afterItem('}');
+        if (next == AfterItem::Malformed)
             return false;
-        if (*m_p == '}') {
-            ++m_p;
+        if (next == AfterItem::Closed)
             break;
-        }
-        if (*m_p != ',')
-            return false;
-        ++m_p;
-        skipWhitespace();
     }
     // A key twice: the slow path refuses it or keeps the last.
     const auto first = m_keys.begin() + std::ptrdiff_t(keysBegin);
@@ -514,15 +503,7 @@ bool ProtoJsonParser::parseMapKey(const gp::FieldDescriptor* keyField, std::stri
     }
     const uint32_t wireType = wireTypeOf(keyField);
     writeTag(1, int(wireType));
-    if (wireType == WireFormatLite::WIRETYPE_VARINT) {
-        writeVarint(wire);
-    } else {
-        const size_t at = m_out.size();
-        const int bytes = wireType == WireFormatLite::WIRETYPE_FIXED32 ? 4 : 8;
-        m_out.resize(at + size_t(bytes));
-        for (int i = 0; i < bytes; ++i)
-            m_out[at + size_t(i)] = char(wire >> (8 * i));
-    }
+    writeScalar(wireType, wire);
     return true;
 }
 
@@ -597,15 +578,7 @@ bool ProtoJsonParser::parseValue(const gp::FieldDescriptor* field, bool tagged, 
     const uint32_t wireType = wireTypeOf(field);
     if (tagged)
         writeTag(number, int(wireType));
-    if (wireType == WireFormatLite::WIRETYPE_VARINT) {
-        writeVarint(wire);
-    } else {
-        const size_t at = m_out.size();
-        const int bytes = wireType == WireFormatLite::WIRETYPE_FIXED32 ? 4 : 8;
-        m_out.resize(at + size_t(bytes));
-        for (int i = 0; i < bytes; ++i)
-            m_out[at + size_t(i)] = char(wire >> (8 * i));
-    }
+    writeScalar(wireType, wire);
     return true;
 }
 
@@ -825,6 +798,19 @@ void ProtoJsonParser::writeVarint(uint64_t value)
     uint8_t buffer[10];
     const uint8_t* end = gp::io::CodedOutputStream::WriteVarint64ToArray(value, buffer);
     m_out.append(reinterpret_cast<const char*>(buffer), size_t(end - buffer));
+}
+
+void ProtoJsonParser::writeScalar(uint32_t wireType, uint64_t wire)
+{
+    if (wireType == WireFormatLite::WIRETYPE_VARINT) {
+        writeVarint(wire);
+        return;
+    }
+    const size_t at = m_out.size();
+    const int bytes = wireType == WireFormatLite::WIRETYPE_FIXED32 ? 4 : 8;
+    m_out.resize(at + size_t(bytes));
+    for (int i = 0; i < bytes; ++i)
+        m_out[at + size_t(i)] = char(wire >> (8 * i)); // little-endian, as the wire format
 }
 
 void ProtoJsonParser::writeTag(int number, int wireType)

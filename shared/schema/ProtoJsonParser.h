@@ -49,6 +49,15 @@ private:
     bool parseMapKey(const google::protobuf::FieldDescriptor* keyField, std::string_view key);
 
     void skipWhitespace();
+    // After a member or an element: whitespace, then `close` (the container ends) or a comma and the
+    // whitespace after it (another follows); both consumed. Anything else is malformed.
+    enum class AfterItem
+    {
+        Another,
+        Closed,
+        Malformed
+    };
+    AfterItem afterItem(char close);
     // At a '"': the raw text between the quotes, checked (UTF-8, no control characters); `escaped` when it
     // holds a backslash.
     bool readString(std::string_view* raw, bool* escaped);
@@ -56,6 +65,8 @@ private:
     bool unescape(std::string_view raw, std::string* out);
 
     void writeVarint(uint64_t value);
+    // A varint or the fixed-width bits of a scalar's wire value, by its wire type.
+    void writeScalar(uint32_t wireType, uint64_t wire);
     void writeTag(int number, int wireType);
     size_t beginLength();
     void endLength(size_t mark);
