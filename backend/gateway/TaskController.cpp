@@ -40,6 +40,15 @@ bool validIdempotencyKey(const QByteArray& key)
 }
 
 // Validates a request body against the model's request type and returns it as binary protobuf.
+// An id no task can have is answered as an unknown task is (404), before Redis is asked.
+bool validTaskId(const QByteArray& taskId, const HttpResponder& responder)
+{
+    if (TaskIdGenerator::isValid(taskId))
+        return true;
+    ApiError::send(responder, Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+    return false;
+}
+
 Result<QByteArray> requestBytes(const ModelInfo& model, const HttpRequest& request)
 {
     if (JsonBody::isProtobufBody(request)) {
@@ -326,11 +335,8 @@ void TaskController::get(HttpRequest& request, const HttpResponder& responder, c
                          const Caller& caller)
 {
     const QByteArray taskId = params.value("id");
-    if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder,
-                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+    if (!validTaskId(taskId, responder))
         return;
-    }
     Result<int> waitMs = JsonBody::waitMs(request, m_context.settings.maxWaitSecs);
     if (!waitMs) {
         ApiError::send(responder, waitMs.error());
@@ -440,11 +446,8 @@ void TaskController::list(HttpRequest& request, const HttpResponder& responder, 
 void TaskController::timeline(const HttpResponder& responder, const RouteParams& params, const Caller& caller)
 {
     const QByteArray taskId = params.value("id");
-    if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder,
-                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+    if (!validTaskId(taskId, responder))
         return;
-    }
     m_context.tasks.fetch(taskId, *caller.claims, [responder](Result<TaskRecord> record) {
         if (!record) {
             ApiError::send(responder, record.error());
@@ -457,11 +460,8 @@ void TaskController::timeline(const HttpResponder& responder, const RouteParams&
 void TaskController::cancel(const HttpResponder& responder, const RouteParams& params, const Caller& caller)
 {
     const QByteArray taskId = params.value("id");
-    if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder,
-                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+    if (!validTaskId(taskId, responder))
         return;
-    }
     m_context.tasks.cancel(taskId, *caller.claims, [responder, taskId](Result<QByteArray> status) {
         if (!status) {
             ApiError::send(responder, status.error());
@@ -477,11 +477,8 @@ void TaskController::logs(HttpRequest& request, const HttpResponder& responder, 
                           const Caller& caller)
 {
     const QByteArray taskId = params.value("id");
-    if (!TaskIdGenerator::isValid(taskId)) {
-        ApiError::send(responder,
-                       Error::notFound(QStringLiteral("no task %1").arg(QString::fromUtf8(taskId))));
+    if (!validTaskId(taskId, responder))
         return;
-    }
     qint64 from = 0;
     bool found = false;
     const QByteArray fromText = request.queryParam("from", &found);

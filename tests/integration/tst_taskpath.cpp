@@ -51,6 +51,8 @@ private slots:
     void alwaysThrowingTaskIsDeadLettered();
     void badInputGetsDocumentedErrors_data();
     void badInputGetsDocumentedErrors();
+    void malformedTaskIdIsNotFound_data();
+    void malformedTaskIdIsNotFound();
     void oversizedBodyIsRefusedBeforeReading();
     void badTokensAreRefused();
     void otherUsersTaskIsNotFound();
@@ -692,6 +694,29 @@ void TestTaskPath::badInputGetsDocumentedErrors()
     if (!field.isEmpty())
         QCOMPARE(error.value(QStringLiteral("field")).toString(), field);
     QCOMPARE(m_alice->get(QStringLiteral("/healthz")).status, 200);
+}
+
+void TestTaskPath::malformedTaskIdIsNotFound_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("suffix");
+    QTest::newRow("task") << QByteArray("GET") << QString();
+    QTest::newRow("logs") << QByteArray("GET") << QStringLiteral("/logs");
+    QTest::newRow("timeline") << QByteArray("GET") << QStringLiteral("/timeline");
+    QTest::newRow("cancel") << QByteArray("POST") << QStringLiteral("/cancel");
+}
+
+void TestTaskPath::malformedTaskIdIsNotFound()
+{
+    // An id no task can have is answered as an unknown task is, naming the id, on every task route.
+    QFETCH(QByteArray, method);
+    QFETCH(QString, suffix);
+    const QString path = QStringLiteral("/api/v1/tasks/not-a-task-id") + suffix;
+    const auto response = method == "GET" ? m_alice->get(path) : m_alice->post(path, {});
+    QCOMPARE(response.status, 404);
+    const QJsonObject error = response.json().value(QStringLiteral("error")).toObject();
+    QCOMPARE(error.value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+    QCOMPARE(error.value(QStringLiteral("message")).toString(), QStringLiteral("no task not-a-task-id"));
 }
 
 void TestTaskPath::oversizedBodyIsRefusedBeforeReading()
