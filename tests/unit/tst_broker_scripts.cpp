@@ -16,8 +16,12 @@
 #include "mmf/v1/task.pb.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -1059,6 +1063,44 @@ private slots:
                 kinds.append(e.value("k") + ':' + e.value("tx"));
         }
         QCOMPARE(kinds, (QByteArrayList{"l:first", "p:halfway", "l:second"}));
+    }
+
+    void eventsStayOutOfTheAppendOnlyFile()
+    {
+        // Events are a live feed (servers tail them and read the task hash for any answer): the library keeps
+        // them out of the AOF and the replication stream, while the task's own writes and its log go in.
+        const auto info = [&](const QByteArray& field) {
+            const QByteArray text = cmd({"INFO", "persistence"}).text;
+            const qsizetype at = text.indexOf("\r\n" + field + ':');
+            return at < 0 ? QByteArray() : text.mid(at + field.size() + 3).split('\r').first();
+        };
+        QCOMPARE(cmd({"CONFIG", "SET", "appendfsync", "always"}).text, QByteArray("OK"));
+        QCOMPARE(cmd({"CONFIG", "SET", "appendonly", "yes"}).text, QByteArray("OK"));
+        const auto aofOff = qScopeGuard([&] { cmd({"CONFIG", "SET", "appendonly", "no"}); });
+        // Turning the AOF on writes its base in a child; the incremental file takes what comes after.
+        QTRY_VERIFY_WITH_TIMEOUT(info("aof_enabled") == "1" && info("aof_rewrite_in_progress") == "0" &&
+                                     info("aof_rewrite_scheduled") == "0",
+                                 10000);
+
+        const QByteArray entry = runningTask("t1"); // watched (init): a running event too
+        QVERIFY(!entry.isEmpty());
+        QCOMPARE(call(m_calls.log({{"t1", kUser, kNow + 10, false, "info", "LOG-LINE-t1"}})).number,
+                 qint64(1));
+        QCOMPARE(finish(entry, "c1", "t1", "succeeded", "RESULT-t1").text, QByteArray("ok"));
+        QCOMPARE(statusTrail("t1"), (QByteArrayList{"running", "succeeded"})); // written all the same
+
+        const QString dir = QString::fromUtf8(cmd({"CONFIG", "GET", "dir"})[1].text) + "/appendonlydir";
+        QByteArray incremental;
+        for (const QFileInfo& file : QDir(dir).entryInfoList({QStringLiteral("*.incr.aof")}, QDir::Files)) {
+            QFile f(file.filePath());
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            incremental += f.readAll();
+        }
+        QVERIFY2(incremental.contains(taskKey("t1")), "the task hash is in the AOF");
+        QVERIFY2(incremental.contains("RESULT-t1"), "the result is in the AOF");
+        QVERIFY2(incremental.contains("LOG-LINE-t1"), "the log line is in the AOF");
+        QVERIFY2(incremental.contains(m_tasks), "the stream entry is in the AOF");
+        QVERIFY2(!incremental.contains(m_events), "no event is in the AOF");
     }
 
     void undecodableEntryGoesToTheDeadLetters()
