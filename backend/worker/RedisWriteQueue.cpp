@@ -3,17 +3,32 @@
 #include "redis/RedisClient.h"
 #include "worker/WorkerLog.h"
 
+#include <QByteArrayList>
+
+#include <algorithm>
+
 namespace mmf {
 
 namespace {
 constexpr int kRetryMinMs = 100;
 constexpr int kRetryMaxMs = 5000;
 
-// Worth another try later: Redis is away, or it has no broker library yet (a restarted Redis without
-// persistence, before a server has connected and loaded it again).
+// Worth another try later: Redis is away, refuses writes for now (full memory or disk, loading, a busy
+// script: the call was not carried out), or has no broker library yet (a restarted Redis without persistence,
+// before a server has connected and loaded it again). An outcome is kept until Redis takes it, not dropped
+// for the task to run again after its claim runs out.
 bool isTransient(const RedisReply& reply)
 {
-    return reply.isUnavailable() || (reply.isError() && reply.view().contains("Function not found"));
+    return reply.isUnavailable() || reply.isRefusedForNow() ||
+           (reply.isError() && reply.view().contains("Function not found"));
+}
+
+// What a log line calls a write: the function for an FCALL (mmf_finish, …), else the command.
+QByteArray callName(const std::vector<QByteArray>& argv)
+{
+    if (argv.empty())
+        return {};
+    return argv.size() > 1 && argv[0] == "FCALL" ? argv[1] : argv[0];
 }
 } // namespace
 
@@ -59,7 +74,8 @@ void RedisWriteQueue::send(std::shared_ptr<Write> write)
                 m_blocked = true;
                 m_backoffMs = m_backoffMs == 0 ? kRetryMinMs : qMin(m_backoffMs * 2, kRetryMaxMs);
                 qCWarning(lcWorker).noquote()
-                    << "redis write failed, retrying in" << m_backoffMs << "ms:" << reply.toString();
+                    << "redis write" << callName(write->argv) << "failed, retrying in" << m_backoffMs
+                    << "ms:" << reply.toString();
                 m_retryTimer.start(m_backoffMs);
             }
             return;
@@ -85,6 +101,21 @@ void RedisWriteQueue::retry()
     m_blocked = false;
     std::map<quint64, std::shared_ptr<Write>> backlog;
     backlog.swap(m_backlog);
+    // What is held, by kind, so an operator sees outcomes waiting (not only the first call that failed).
+    std::vector<std::pair<QByteArray, int>> kinds;
+    for (const auto& [seq, write] : backlog) {
+        const QByteArray name = callName(write->argv);
+        auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == name; });
+        if (kind == kinds.end())
+            kinds.emplace_back(name, 1);
+        else
+            ++kind->second;
+    }
+    QByteArrayList held;
+    for (const auto& [name, count] : kinds)
+        held.append(count == 1 ? name : name + " x" + QByteArray::number(count));
+    qCInfo(lcWorker).noquote() << "sending" << backlog.size()
+                               << "held redis writes again:" << held.join(", ");
     for (auto& [seq, write] : backlog)
         send(std::move(write));
 }

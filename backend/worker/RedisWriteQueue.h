@@ -17,9 +17,10 @@ namespace mmf {
 class RedisClient;
 
 // Broker calls that must not be lost while Redis is away (starts, log lines, finishes, releases), sent in
-// order and pipelined. A call answered UNAVAILABLE (or "Function not found": a Redis that lost the library
-// until a server loads it again) is kept and, with every call made after it, sent again in the original order
-// once a retry timer (backoff) fires; its callback runs only with a real answer (a reply or a Redis error).
+// order and pipelined. A call answered UNAVAILABLE, refused for now (RedisReply::isRefusedForNow: Redis out
+// of memory or disk, loading, busy) or "Function not found" (a Redis that lost the library until a server
+// loads it again) is kept and, with every call made after it, sent again in the original order once a retry
+// timer (backoff) fires; its callback runs only with a real answer (a reply or another Redis error).
 // The fenced functions make a repeated call harmless.
 class RedisWriteQueue : public QObject
 {

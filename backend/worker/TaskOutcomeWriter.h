@@ -15,7 +15,7 @@ class Clock;
 class RedisClient;
 
 // Everything an instance writes about its tasks, as broker library calls through a RedisWriteQueue (kept and
-// re-sent in order while Redis is away): starts, log lines, outcomes, failed attempts, give-backs and dead
+// re-sent in order while Redis is away or refuses writes for now): starts, log lines, outcomes, failed attempts, give-backs and dead
 // letters. Starts of one read go as one call; outcomes of one event-loop turn go as one call, each still
 // fenced on its own entry. Lives on the event loop thread.
 class TaskOutcomeWriter : public QObject

@@ -2,6 +2,9 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace mmf {
 
 RedisReply::RedisReply(const redisReply* reply)
@@ -41,6 +44,19 @@ RedisReply::Type RedisReply::type() const
 bool RedisReply::isUnavailable() const
 {
     return isError() && view().startsWith("UNAVAILABLE ");
+}
+
+bool RedisReply::isRefusedForNow() const
+{
+    if (!isError())
+        return false;
+    const QByteArrayView text = view();
+    const qsizetype space = text.indexOf(' ');
+    const QByteArrayView code = space < 0 ? text : text.first(space);
+    static constexpr QByteArrayView kCodes[] = {"OOM",        "MISCONF",  "LOADING",
+                                                "BUSY",       "READONLY", "MASTERDOWN",
+                                                "NOREPLICAS", "TRYAGAIN", "CLUSTERDOWN"};
+    return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
 }
 
 QByteArrayView RedisReply::view() const

@@ -45,6 +45,11 @@ public:
     bool isError() const { return type() == Type::Error; }
     // True for an error made up by the client because Redis could not be reached or did not answer in time.
     bool isUnavailable() const;
+    // True for an error by which Redis refuses a command for now and may take it later, the command not
+    // carried out: out of memory (OOM, maxmemory), unable to persist (MISCONF: a full disk), loading its
+    // data, busy with a script, or a replica / cluster state (READONLY, MASTERDOWN, NOREPLICAS, TRYAGAIN,
+    // CLUSTERDOWN). isUnavailable() errors are not included.
+    bool isRefusedForNow() const;
     bool isArray() const { return type() == Type::Array; }
     bool isString() const { return type() == Type::String || type() == Type::Status; }
     bool isInteger() const { return type() == Type::Integer; }

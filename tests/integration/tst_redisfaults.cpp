@@ -6,6 +6,8 @@
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
 
+#include "broker/BrokerKeys.h"
+
 #include <QElapsedTimer>
 #include <QTest>
 #include <QTimer>
@@ -21,13 +23,29 @@ class TestRedisFaults : public QObject
 
 private slots:
     void initTestCase();
-    void cleanup() { m_redis->kill(SIGCONT); } // a test that stopped Redis resumes it, also when it failed
+    // A test that stopped Redis resumes it, one that filled it empties it, also when it failed.
+    void cleanup()
+    {
+        m_redis->kill(SIGCONT);
+        m_redis->syncCommand({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("maxmemory"),
+                              QStringLiteral("0")});
+    }
     void hungRedisGives503AndRecovers();
     void aStartingServerAnswersOnceRedisDoes();
     void aStartingServerServesAfterItsHoldWhenRedisStaysAway();
+    void aFullRedisGetsTheOutcomeOnceItHasRoom();
     void restartedRedisIsReconnected(); // last: the restarted Redis has lost the catalogue
 
 private:
+    // The kinds of writes a worker said it held in its log's last "sending N held redis writes again: …"
+    // line.
+    static QByteArray heldWrites(const QByteArray& log)
+    {
+        static const QByteArray kLine = "held redis writes again: ";
+        const qsizetype at = log.lastIndexOf(kLine);
+        return at < 0 ? QByteArray() : log.mid(at + kLine.size()).split('\n').first();
+    }
+
     QString redisUrl() const
     {
         return QStringLiteral("redis://:fault-secret@127.0.0.1:%1").arg(m_redis->port());
@@ -85,6 +103,59 @@ void TestRedisFaults::hungRedisGives503AndRecovers()
                 .value(QStringLiteral("status"))
                 .toString() == QLatin1String("succeeded"),
         40000);
+}
+
+void TestRedisFaults::aFullRedisGetsTheOutcomeOnceItHasRoom()
+{
+    // Redis at its maxmemory refuses writes (OOM) and carries none of them out. A worker whose finish is
+    // refused keeps the outcome and stores it once Redis has room: the task ends with its one attempt,
+    // instead of the outcome being dropped and the task run again after its claim runs out (30 s).
+    const auto submit = m_client->postJson(
+        QStringLiteral("/api/v1/models/echo/tasks"),
+        QJsonObject{{QStringLiteral("text"), QStringLiteral("full")}, {QStringLiteral("delay_ms"), 1500}});
+    QCOMPARE(submit.status, 202);
+    const QByteArray taskId = submit.json().value(QStringLiteral("task_id")).toString().toUtf8();
+    const QString path = QStringLiteral("/api/v1/tasks/") + QString::fromUtf8(taskId);
+    // Its start recorded (mmf_running, 50 ms after the read): the next write the worker makes for it is the
+    // finish.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_redis->syncCommand({QStringLiteral("HGET"), QString::fromUtf8(BrokerKeys::task("echo", taskId)),
+                              QStringLiteral("st")}),
+        QByteArray("running"), 10000);
+
+    const qsizetype logged = m_worker->output().size();
+    QCOMPARE(m_redis->syncCommand({QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                                   QStringLiteral("maxmemory"), QStringLiteral("1")}),
+             QByteArray("OK"));
+    // The finish is refused and held (with the progress reports before it: the worker names what it holds
+    // when it sends it again), and the task is still running meanwhile.
+    QTRY_VERIFY2_WITH_TIMEOUT(heldWrites(m_worker->output().mid(logged)).contains("mmf_finish"),
+                              m_worker->output().mid(logged).constData(), 15000);
+    QVERIFY(m_worker->output().mid(logged).contains("failed, retrying in 100 ms: OOM command not allowed"));
+    QCOMPARE(m_client->get(path).json().value(QStringLiteral("status")).toString(),
+             QStringLiteral("running"));
+    // A submit meanwhile is refused with Redis's reason, not accepted and lost.
+    const auto refused =
+        m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
+                           QJsonObject{{QStringLiteral("text"), QStringLiteral("while full")}});
+    QCOMPARE(refused.status, 503);
+    QCOMPARE(refused.errorCode(), QStringLiteral("unavailable"));
+    QVERIFY2(refused.body.contains("OOM command not allowed"), refused.body.constData());
+    QCOMPARE(m_redis->syncCommand({QStringLiteral("CONFIG"), QStringLiteral("SET"),
+                                   QStringLiteral("maxmemory"), QStringLiteral("0")}),
+             QByteArray("OK"));
+
+    const auto done = m_client->pollUntil(
+        path,
+        [](const TestHttpClient::Response& r) {
+            return r.json().value(QStringLiteral("status")).toString() != QLatin1String("running");
+        },
+        15000);
+    const QJsonObject task = done.json();
+    QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
+    QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 1);
+    QVERIFY2(!m_worker->output().mid(logged).contains("storing the outcome"),
+             m_worker->output().mid(logged).constData());
 }
 
 void TestRedisFaults::restartedRedisIsReconnected()

@@ -13,6 +13,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -37,6 +38,7 @@ struct Got
     QByteArray text;
     qint64 integer = 0;
     bool unavailable = false;
+    bool refusedForNow = false;
     std::vector<Got> elements;
 };
 
@@ -48,6 +50,7 @@ Got copyReply(const RedisReply& r)
     g.text = r.toByteArray();
     g.integer = r.integer();
     g.unavailable = r.isUnavailable();
+    g.refusedForNow = r.isRefusedForNow();
     for (qsizetype i = 0; i < r.size(); ++i)
         g.elements.push_back(copyReply(r.at(i)));
     return g;
@@ -242,6 +245,28 @@ private slots:
         QCOMPARE(unavailable.toString(), QStringLiteral("UNAVAILABLE redis down"));
         QVERIFY(!RedisReply::makeError("ERR UNAVAILABLE").isUnavailable());
         QVERIFY(!RedisReply::makeError("UNAVAILABLEX").isUnavailable());
+    }
+
+    void refusalsForNowAreTold()
+    {
+        // Redis full (maxmemory): a write is refused for now, a read is not; an error of the command is not a
+        // refusal, nor is a made-up UNAVAILABLE.
+        RedisClient client(m_redis.config());
+        QVERIFY(waitConnected(client));
+        QCOMPARE(call(client, {"CONFIG", "SET", "maxmemory", "1"}).text, QByteArray("OK"));
+        const auto restore = qScopeGuard([&] { call(client, {"CONFIG", "SET", "maxmemory", "0"}); });
+        const Got write = call(client, {"SET", "full", "1"});
+        QVERIFY2(write.refusedForNow, write.text.constData());
+        QVERIFY(write.text.startsWith("OOM "));
+        QVERIFY(!call(client, {"GET", "full"}).refusedForNow);
+        const Got wrong = call(client, {"INCR", "a", "b"}); // wrong number of arguments: an answer
+        QCOMPARE(wrong.type, RedisReply::Type::Error);
+        QVERIFY(!wrong.refusedForNow);
+        QVERIFY(!RedisReply::makeError("UNAVAILABLE redis down").isRefusedForNow());
+        QVERIFY(!RedisReply::makeError("OOMX not a code").isRefusedForNow());
+        QVERIFY(RedisReply::makeError("MISCONF Errors writing to the AOF file: No space left on device")
+                    .isRefusedForNow());
+        QVERIFY(RedisReply::makeError("BUSY Redis is busy running a script.").isRefusedForNow());
     }
 
     void evalFallsBackOnNoscript()
