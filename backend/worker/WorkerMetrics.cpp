@@ -33,18 +33,26 @@ WorkerMetrics::WorkerMetrics(const Clock& clock, const QString& model, int concu
     m_registry.declare("mmf_worker_degraded", T::Gauge,
                        "1 while the model reports a problem (e.g. its process keeps exiting), else 0.");
     m_registry.set("mmf_worker_degraded", m_model, 0);
+    m_registry.declare(
+        "mmf_worker_redis_writes_pending", T::Gauge,
+        "Broker writes of this instance (starts, log lines, outcomes) Redis has not taken yet.");
+    m_registry.declare("mmf_worker_redis_writes_held", T::Gauge,
+                       "1 while this instance holds its broker writes because Redis is away or refuses them "
+                       "(out of memory or disk, loading): they are sent again with a backoff.");
     // Both outcomes from the start, so a rate over them is defined before the first failure.
     m_registry.add("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), 0);
     m_registry.add("mmf_worker_tasks_total", withStatus(m_model, "failed"), 0);
 }
 
-QByteArray WorkerMetrics::scrape(qint64 succeeded, qint64 failed, int inHand, bool degraded)
+QByteArray WorkerMetrics::scrape(const Figures& figures)
 {
     m_process.collect();
-    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), double(succeeded));
-    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(failed));
-    m_registry.set("mmf_worker_tasks_in_hand", m_model, inHand);
-    m_registry.set("mmf_worker_degraded", m_model, degraded ? 1 : 0);
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), double(figures.succeeded));
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(figures.failed));
+    m_registry.set("mmf_worker_tasks_in_hand", m_model, figures.inHand);
+    m_registry.set("mmf_worker_degraded", m_model, figures.degraded ? 1 : 0);
+    m_registry.set("mmf_worker_redis_writes_pending", m_model, figures.writesPending);
+    m_registry.set("mmf_worker_redis_writes_held", m_model, figures.writesHeld ? 1 : 0);
     return m_registry.exposition();
 }
 

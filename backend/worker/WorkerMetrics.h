@@ -12,16 +12,28 @@ class Clock;
 // GET /metrics of a worker (on its ping listener, beside /ping): the process collector every Prometheus
 // client exports (ProcessMetrics), the build, and this instance's tasks —
 // mmf_worker_tasks_total{model,status} (finished here: succeeded, failed), mmf_worker_tasks_in_hand{model}
-// against mmf_worker_concurrency{model}, and mmf_worker_degraded{model} (1 while the model reports a problem,
-// e.g. its process keeps exiting: what GET /ping says as "degraded"). The server's /metrics has the model's
-// figures across instances; this is the one process.
+// against mmf_worker_concurrency{model}, mmf_worker_degraded{model} (1 while the model reports a problem,
+// e.g. its process keeps exiting: what GET /ping says as "degraded"), and its writes to Redis:
+// mmf_worker_redis_writes_pending{model} and mmf_worker_redis_writes_held{model} (1 while Redis is away or
+// refuses them, e.g. full: outcomes wait in this process). The server's /metrics has the model's figures
+// across instances; this is the one process.
 class WorkerMetrics
 {
 public:
+    // What the runtime says at a scrape.
+    struct Figures
+    {
+        qint64 succeeded = 0; // tasks so far
+        qint64 failed = 0;
+        int inHand = 0;
+        bool degraded = false;   // the model reports a problem now
+        int writesPending = 0;   // broker writes (starts, log lines, outcomes) Redis has not taken yet
+        bool writesHeld = false; // they wait for Redis to come back or to have room
+    };
+
     WorkerMetrics(const Clock& clock, const QString& model, int concurrency);
-    // The exposition after taking in the runtime's running totals (tasks succeeded and failed so far, in
-    // hand) and whether the model reports a problem now.
-    QByteArray scrape(qint64 succeeded, qint64 failed, int inHand, bool degraded);
+    // The exposition after taking in the runtime's figures.
+    QByteArray scrape(const Figures& figures);
 
 private:
     MetricsRegistry m_registry;

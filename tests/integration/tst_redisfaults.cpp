@@ -2,6 +2,7 @@
 // everything recovers when Redis does — no accepted task is lost. A server that starts while Redis hangs
 // answers its first requests once Redis does (or after its hold's limit), never 503 for being new.
 #include "MetricsText.h"
+#include "RawHttpConnection.h"
 #include "RedisServerFixture.h"
 #include "ServerFixture.h"
 #include "TestHttpClient.h"
@@ -9,6 +10,7 @@
 #include "broker/BrokerKeys.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTest>
 #include <QTimer>
 
@@ -44,6 +46,20 @@ private:
         static const QByteArray kLine = "held redis writes again: ";
         const qsizetype at = log.lastIndexOf(kLine);
         return at < 0 ? QByteArray() : log.mid(at + kLine.size()).split('\n').first();
+    }
+
+    // One sample of the worker's own /metrics (on the port it answers pings on); -1 when unreadable.
+    double workerMetric(const QByteArray& sample) const
+    {
+        const QRegularExpressionMatch port =
+            QRegularExpression(QStringLiteral("answers pings on port (\\d+)"))
+                .match(QString::fromUtf8(m_worker->output()));
+        if (!port.hasMatch())
+            return -1;
+        RawHttpConnection connection(quint16(port.captured(1).toUInt()));
+        if (connection.request("GET", "/metrics") != 200)
+            return -1;
+        return sampleValue(connection.body(), sample);
     }
 
     QString redisUrl() const
@@ -134,6 +150,9 @@ void TestRedisFaults::aFullRedisGetsTheOutcomeOnceItHasRoom()
     QVERIFY(m_worker->output().mid(logged).contains("failed, retrying in 100 ms: OOM command not allowed"));
     QCOMPARE(m_client->get(path).json().value(QStringLiteral("status")).toString(),
              QStringLiteral("running"));
+    // The worker's /metrics tells an operator that it holds writes.
+    QCOMPARE(workerMetric("mmf_worker_redis_writes_held{model=\"echo\"}"), 1.0);
+    QVERIFY(workerMetric("mmf_worker_redis_writes_pending{model=\"echo\"}") >= 1.0);
     // A submit meanwhile is refused with Redis's reason, not accepted and lost.
     const auto refused =
         m_client->postJson(QStringLiteral("/api/v1/models/echo/tasks"),
@@ -154,6 +173,8 @@ void TestRedisFaults::aFullRedisGetsTheOutcomeOnceItHasRoom()
     const QJsonObject task = done.json();
     QCOMPARE(task.value(QStringLiteral("status")).toString(), QStringLiteral("succeeded"));
     QCOMPARE(task.value(QStringLiteral("attempts")).toInt(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(workerMetric("mmf_worker_redis_writes_held{model=\"echo\"}"), 0.0, 10000);
+    QCOMPARE(workerMetric("mmf_worker_redis_writes_pending{model=\"echo\"}"), 0.0);
     QVERIFY2(!m_worker->output().mid(logged).contains("storing the outcome"),
              m_worker->output().mid(logged).constData());
 }

@@ -361,6 +361,8 @@ void TestRegistry::metricsMoveAsTasksFlow()
     QCOMPARE(sampleValue(workerText, "mmf_worker_tasks_total{model=\"flow\",status=\"failed\"}"), 0.0);
     QCOMPARE(sampleValue(workerText, "mmf_worker_tasks_in_hand{model=\"flow\"}"), 0.0);
     QCOMPARE(sampleValue(workerText, "mmf_worker_concurrency{model=\"flow\"}"), 1.0);
+    QCOMPARE(sampleValue(workerText, "mmf_worker_redis_writes_pending{model=\"flow\"}"), 0.0);
+    QCOMPARE(sampleValue(workerText, "mmf_worker_redis_writes_held{model=\"flow\"}"), 0.0);
     QVERIFY(sampleValue(workerText, "process_resident_memory_bytes") > 0);
     QVERIFY(workerText.contains("\nmmf_build_info{version=\""));
     // The estimate uses the mean run time: with an empty queue it is 0, with the run time known it is

@@ -28,7 +28,7 @@ void TestAlertRules::rulesLoadAndFireAsTested()
                          {QStringLiteral("check"), QStringLiteral("rules"), QStringLiteral("mmf-alerts.yml")},
                          &output, {}, dir) == 0,
              output.constData());
-    QVERIFY2(output.contains("SUCCESS: 13 rules found"), output.constData());
+    QVERIFY2(output.contains("SUCCESS: 14 rules found"), output.constData());
     QVERIFY2(
         runPromtool(promtool,
                     {QStringLiteral("test"), QStringLiteral("rules"), QStringLiteral("mmf-alerts.test.yml")},
