@@ -26,7 +26,7 @@ const char* const kSource = R"LUA(#!lua name=mmf
 -- Raised with every change to this text (tst_brokerlibraryguard holds the digest of each version): a server
 -- never replaces a library of a higher version (BrokerLibraryGuard). A function's arguments never change under
 -- its name: a new layout is a new name, and the old name stays while older callers may call it.
-local libraryVersion = 4
+local libraryVersion = 5
 
 redis.register_function{function_name = 'mmf_version', flags = {'no-writes'},
                         callback = function() return libraryVersion end}
@@ -46,13 +46,11 @@ end
 -- A final event with timings: `q`, the first attempt's start, only when it is not `s` (a retried task); readers
 -- take `s` for a missing `q`. No table is built for it (one argument list or the other).
 local function finalEvent(p, maxlen, first, started, ...)
-  redis.set_repl(redis.REPL_NONE)
   if first ~= started then
-    redis.call('XADD', p .. 'events', 'MAXLEN', '~', maxlen, '*', 'q', first, ...)
+    event(p, maxlen, 'q', first, ...)
   else
-    redis.call('XADD', p .. 'events', 'MAXLEN', '~', maxlen, '*', ...)
+    event(p, maxlen, ...)
   end
-  redis.set_repl(redis.REPL_ALL)
 end
 
 -- Stream ids "ms-seq" compared as numbers (ms fits a Lua double exactly).

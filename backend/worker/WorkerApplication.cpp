@@ -143,15 +143,8 @@ void WorkerApplication::setUpRoutes()
         if (!m_metrics)
             m_metrics = std::make_unique<WorkerMetrics>(m_clock, m_options.name, m_options.concurrency);
         const WorkerRuntime::Stats stats = m_runtime ? m_runtime->stats() : WorkerRuntime::Stats{};
-        WorkerMetrics::Figures figures;
-        figures.succeeded = stats.succeeded;
-        figures.failed = stats.failed;
-        figures.inHand = stats.inHand;
-        figures.degraded = m_model && !m_model->problem().isEmpty();
-        figures.writesPending = stats.writesPending;
-        figures.writesHeld = stats.writesBlocked;
         responder.send(200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                       m_metrics->scrape(figures));
+                       m_metrics->scrape(stats, m_model && !m_model->problem().isEmpty()));
     });
     m_router.add("GET", "/descriptors",
                  [this](HttpRequest&, const HttpResponder& responder, const RouteParams&) {

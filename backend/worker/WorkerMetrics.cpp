@@ -44,15 +44,15 @@ WorkerMetrics::WorkerMetrics(const Clock& clock, const QString& model, int concu
     m_registry.add("mmf_worker_tasks_total", withStatus(m_model, "failed"), 0);
 }
 
-QByteArray WorkerMetrics::scrape(const Figures& figures)
+QByteArray WorkerMetrics::scrape(const WorkerRuntime::Stats& stats, bool degraded)
 {
     m_process.collect();
-    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), double(figures.succeeded));
-    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(figures.failed));
-    m_registry.set("mmf_worker_tasks_in_hand", m_model, figures.inHand);
-    m_registry.set("mmf_worker_degraded", m_model, figures.degraded ? 1 : 0);
-    m_registry.set("mmf_worker_redis_writes_pending", m_model, figures.writesPending);
-    m_registry.set("mmf_worker_redis_writes_held", m_model, figures.writesHeld ? 1 : 0);
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "succeeded"), double(stats.succeeded));
+    m_registry.raiseTo("mmf_worker_tasks_total", withStatus(m_model, "failed"), double(stats.failed));
+    m_registry.set("mmf_worker_tasks_in_hand", m_model, stats.inHand);
+    m_registry.set("mmf_worker_degraded", m_model, degraded ? 1 : 0);
+    m_registry.set("mmf_worker_redis_writes_pending", m_model, stats.writesPending);
+    m_registry.set("mmf_worker_redis_writes_held", m_model, stats.writesBlocked ? 1 : 0);
     return m_registry.exposition();
 }
 

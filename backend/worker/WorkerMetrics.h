@@ -2,6 +2,7 @@
 
 #include "metrics/MetricsRegistry.h"
 #include "metrics/ProcessMetrics.h"
+#include "worker/WorkerRuntime.h"
 
 #include <QByteArray>
 
@@ -20,20 +21,9 @@ class Clock;
 class WorkerMetrics
 {
 public:
-    // What the runtime says at a scrape.
-    struct Figures
-    {
-        qint64 succeeded = 0; // tasks so far
-        qint64 failed = 0;
-        int inHand = 0;
-        bool degraded = false;   // the model reports a problem now
-        int writesPending = 0;   // broker writes (starts, log lines, outcomes) Redis has not taken yet
-        bool writesHeld = false; // they wait for Redis to come back or to have room
-    };
-
     WorkerMetrics(const Clock& clock, const QString& model, int concurrency);
-    // The exposition after taking in the runtime's figures.
-    QByteArray scrape(const Figures& figures);
+    // The exposition after taking in the runtime's figures and whether the model reports a problem now.
+    QByteArray scrape(const WorkerRuntime::Stats& stats, bool degraded);
 
 private:
     MetricsRegistry m_registry;

@@ -12,6 +12,7 @@
 #include "gateway/TaskRecord.h"
 #include "redis/RedisClient.h"
 #include "redis/RedisScript.h"
+#include "tools/RedisCommandStats.h"
 
 #include "mmf/v1/task.pb.h"
 
@@ -1069,17 +1070,15 @@ private slots:
     {
         // Events are a live feed (servers tail them and read the task hash for any answer): the library keeps
         // them out of the AOF and the replication stream, while the task's own writes and its log go in.
-        const auto info = [&](const QByteArray& field) {
-            const QByteArray text = cmd({"INFO", "persistence"}).text;
-            const qsizetype at = text.indexOf("\r\n" + field + ':');
-            return at < 0 ? QByteArray() : text.mid(at + field.size() + 3).split('\r').first();
+        const auto info = [&](QByteArrayView field) {
+            return RedisCommandStats::integerField(cmd({"INFO", "persistence"}).text, field).value_or(-1);
         };
         QCOMPARE(cmd({"CONFIG", "SET", "appendfsync", "always"}).text, QByteArray("OK"));
         QCOMPARE(cmd({"CONFIG", "SET", "appendonly", "yes"}).text, QByteArray("OK"));
         const auto aofOff = qScopeGuard([&] { cmd({"CONFIG", "SET", "appendonly", "no"}); });
         // Turning the AOF on writes its base in a child; the incremental file takes what comes after.
-        QTRY_VERIFY_WITH_TIMEOUT(info("aof_enabled") == "1" && info("aof_rewrite_in_progress") == "0" &&
-                                     info("aof_rewrite_scheduled") == "0",
+        QTRY_VERIFY_WITH_TIMEOUT(info("aof_enabled") == 1 && info("aof_rewrite_in_progress") == 0 &&
+                                     info("aof_rewrite_scheduled") == 0,
                                  10000);
 
         const QByteArray entry = runningTask("t1"); // watched (init): a running event too

@@ -3,6 +3,7 @@
 // byte, chunked 413, 414, 431, 408, 400 for an invalid request line or framing, 501 for an unknown method),
 // idle close, the connection cap, HEAD, 100-continue, WebSocket upgrades (real QWebSocket client,
 // Authorization seen, 1009 on an oversized message), 426, and an upgrade pipelined behind a deferred request.
+#include "RawTcpClient.h"
 #include "http/HttpServer.h"
 
 #include <QElapsedTimer>
@@ -87,25 +88,12 @@ QList<Response> parseResponses(const QByteArray& data, qsizetype* consumed = nul
     return out;
 }
 
-// A raw HTTP client: writes bytes, collects everything the server sends.
-class RawClient
+// A raw HTTP client that also reads what it received as responses.
+class RawClient : public RawTcpClient
 {
 public:
-    explicit RawClient(quint16 port)
-    {
-        QObject::connect(&socket, &QTcpSocket::readyRead, [this] { received += socket.readAll(); });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    bool waitConnected()
-    {
-        return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState; }, kWaitMs);
-    }
-    void send(const QByteArray& bytes) { socket.write(bytes); }
+    using RawTcpClient::RawTcpClient;
     QList<Response> responses() const { return parseResponses(received); }
-    bool closedByServer() const { return socket.state() == QAbstractSocket::UnconnectedState; }
-
-    QTcpSocket socket;
-    QByteArray received;
 };
 
 QByteArray get(const QByteArray& target, const QByteArray& extra = {})

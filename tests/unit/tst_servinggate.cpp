@@ -1,10 +1,10 @@
 // ServingGate: a starting server's connections wait until it is ready, or until the hold's limit; a real
 // HttpServer on loopback and a real client socket.
+#include "RawTcpClient.h"
 #include "http/HttpServer.h"
 #include "server/ServingGate.h"
 
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTest>
 
 #include <memory>
@@ -15,23 +15,16 @@ namespace {
 
 constexpr int kWaitMs = 5000;
 
-// Sends one GET on a new connection and collects what comes back.
-class Client
+// Sends one GET on a new connection (held by the socket until it is made) and collects the answer.
+class Client : public RawTcpClient
 {
 public:
     explicit Client(quint16 port)
+        : RawTcpClient(port)
     {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
-        QObject::connect(&m_socket, &QTcpSocket::connected,
-                         [this] { m_socket.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n"); });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        send("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
     }
-    bool answered() const { return m_received.startsWith("HTTP/1.1 200"); }
-    bool connected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-private:
-    QTcpSocket m_socket;
-    QByteArray m_received;
+    bool answered() const { return received.startsWith("HTTP/1.1 200"); }
 };
 
 } // namespace
@@ -72,8 +65,8 @@ private slots:
         listen();
         QVERIFY(gate.isHolding());
         Client client(m_port);
-        QTRY_VERIFY_WITH_TIMEOUT(client.connected(), kWaitMs); // in the backlog
-        gate.check();                                          // not ready: still held
+        QTRY_VERIFY_WITH_TIMEOUT(client.isConnected(), kWaitMs); // in the backlog
+        gate.check();                                            // not ready: still held
         QTest::qWait(100);
         QVERIFY(gate.isHolding());
         QVERIFY(!client.answered());
